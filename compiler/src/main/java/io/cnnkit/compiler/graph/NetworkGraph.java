@@ -1,0 +1,186 @@
+package io.cnnkit.compiler.graph;
+
+import io.cnnkit.compiler.SourceLocation;
+import io.cnnkit.compiler.op.Op;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jgrapht.graph.DirectedAcyclicGraph;
+import org.jgrapht.traverse.TopologicalOrderIterator;
+
+/**
+ * The elaborated network: a directed acyclic graph of {@link Layer}s. Inputs of a layer keep the
+ * order in which they were written ({@code concat(b1, b2)}); {@link #layers()} is a topological
+ * order in which declaration order breaks ties, so it is the same on every run.
+ *
+ * <p>JGraphT is an implementation detail of this class; nothing outside sees its types.
+ */
+public final class NetworkGraph {
+    private final String name;
+    private final List<Layer> layers;          // topological order
+    private final List<Layer> byId;
+    private final List<List<Layer>> predecessors; // by id, in input order
+    private final List<List<Layer>> successors;   // by id, in id order
+    private final Map<String, Layer> byName;
+    private final List<Layer> inputs;
+    private final List<Output> outputs;
+
+    private NetworkGraph(String name, List<Layer> byId, List<List<Integer>> inputIds, List<Output> outputs) {
+        this.name = name;
+        this.byId = List.copyOf(byId);
+        DirectedAcyclicGraph<Integer, Edge> dag = new DirectedAcyclicGraph<>(Edge.class);
+        for (Layer layer : byId) {
+            dag.addVertex(layer.id());
+        }
+        List<List<Layer>> preds = new ArrayList<>(byId.size());
+        List<List<Layer>> succs = new ArrayList<>(byId.size());
+        for (int i = 0; i < byId.size(); i++) {
+            succs.add(new ArrayList<>());
+        }
+        for (Layer layer : byId) {
+            List<Layer> in = new ArrayList<>();
+            List<Integer> ids = inputIds.get(layer.id());
+            for (int slot = 0; slot < ids.size(); slot++) {
+                int from = ids.get(slot);
+                // Throws IllegalArgumentException on a cycle; the elaborator can never build one.
+                dag.addEdge(from, layer.id(), new Edge(slot));
+                in.add(byId.get(from));
+                succs.get(from).add(layer);
+            }
+            preds.add(List.copyOf(in));
+        }
+        this.predecessors = List.copyOf(preds);
+        List<List<Layer>> frozen = new ArrayList<>(succs.size());
+        for (List<Layer> s : succs) {
+            frozen.add(List.copyOf(new java.util.LinkedHashSet<>(s)));
+        }
+        this.successors = List.copyOf(frozen);
+        List<Layer> order = new ArrayList<>(byId.size());
+        Iterator<Integer> it = new TopologicalOrderIterator<>(dag, Integer::compare);
+        while (it.hasNext()) {
+            order.add(byId.get(it.next()));
+        }
+        this.layers = Collections.unmodifiableList(order);
+        Map<String, Layer> names = new HashMap<>();
+        List<Layer> ins = new ArrayList<>();
+        for (Layer layer : byId) {
+            if (names.put(layer.name(), layer) != null) {
+                throw new IllegalArgumentException("duplicate layer name " + layer.name());
+            }
+            if (layer.op() instanceof Op.Input) {
+                ins.add(layer);
+            }
+        }
+        this.byName = Map.copyOf(names);
+        this.inputs = List.copyOf(ins);
+        this.outputs = List.copyOf(outputs);
+    }
+
+    /** Marks an edge with the input slot it feeds; distinct objects so parallel edges are allowed. */
+    private static final class Edge {
+        final int slot;
+
+        Edge(int slot) {
+            this.slot = slot;
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** All layers in a deterministic topological order. */
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    public int size() {
+        return byId.size();
+    }
+
+    /** The layer with this dense id (ids follow declaration order). */
+    public Layer layer(int id) {
+        return byId.get(id);
+    }
+
+    public Optional<Layer> layer(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    /** The layers feeding {@code layer}, in the order its inputs were written. */
+    public List<Layer> inputsOf(Layer layer) {
+        return predecessors.get(layer.id());
+    }
+
+    /** The distinct layers consuming {@code layer}'s output, in declaration order. */
+    public List<Layer> consumersOf(Layer layer) {
+        return successors.get(layer.id());
+    }
+
+    public List<Layer> inputs() {
+        return inputs;
+    }
+
+    /** Declared outputs, auxiliary ones included, in declaration order. */
+    public List<Output> outputs() {
+        return outputs;
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** Builds a graph layer by layer; each layer may only consume layers added before it. */
+    public static final class Builder {
+        private final String name;
+        private final List<Layer> layers = new ArrayList<>();
+        private final List<List<Integer>> inputs = new ArrayList<>();
+        private final List<Output> outputs = new ArrayList<>();
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        public Layer add(String layerName, Op op, List<Layer> from, List<Scope> scopes,
+                         SourceLocation site, SourceLocation definition, Optional<Shape> assertedShape) {
+            Layer layer = new Layer(layers.size(), layerName, op, scopes, site, definition, assertedShape);
+            List<Integer> ids = new ArrayList<>(from.size());
+            for (Layer f : from) {
+                if (f.id() >= layers.size() || layers.get(f.id()) != f) {
+                    throw new IllegalArgumentException(layerName + " consumes a layer of another graph");
+                }
+                ids.add(f.id());
+            }
+            layers.add(layer);
+            inputs.add(List.copyOf(ids));
+            return layer;
+        }
+
+        /** Shorthand for programmatic graphs: no scopes, no source, no assertion. */
+        public Layer add(String layerName, Op op, Layer... from) {
+            return add(layerName, op, List.of(from), List.of(), SourceLocation.NONE, SourceLocation.NONE,
+                    Optional.empty());
+        }
+
+        public Builder output(String outputName, Layer layer, boolean aux, SourceLocation site) {
+            outputs.add(new Output(outputName, layer, aux, site));
+            return this;
+        }
+
+        public Builder output(String outputName, Layer layer) {
+            return output(outputName, layer, false, SourceLocation.NONE);
+        }
+
+        public int size() {
+            return layers.size();
+        }
+
+        public NetworkGraph build() {
+            return new NetworkGraph(name, layers, inputs, outputs);
+        }
+    }
+}
