@@ -85,11 +85,7 @@ public final class Analysis {
 
     /** Whether some layers feed only auxiliary outputs. */
     public boolean hasAuxiliaryLayers() {
-        return layers.stream().anyMatch(s -> !s.inference() && reachesOutput(s.layer()));
-    }
-
-    private boolean reachesOutput(Layer layer) {
-        return !graph.consumersOf(layer).isEmpty() || graph.outputs().stream().anyMatch(o -> o.layer() == layer);
+        return trainingTotals.layers() > inferenceTotals.layers();
     }
 
     /** Subtotals per scope (module instance, repetition copy, group), in order of first layer. */
