@@ -12,54 +12,54 @@ import java.util.List;
 import java.util.Optional;
 
 /** Operator shorthands and reference networks built with {@link NetworkGraph#builder}. */
-final class Nets {
+public final class Nets {
 
     private Nets() {
     }
 
-    static Op.Input input(long... dims) {
+    public static Op.Input input(long... dims) {
         return new Op.Input(Shape.of(dims));
     }
 
-    static Op.Conv conv(int filters, int kernel, int stride, int pad) {
+    public static Op.Conv conv(int filters, int kernel, int stride, int pad) {
         return new Op.Conv(filters, Size2.square(kernel), Size2.square(stride), Padding.symmetric(pad, pad),
                 Size2.square(1), 1, true);
     }
 
-    static Op.Conv conv(int filters, int kernel) {
+    public static Op.Conv conv(int filters, int kernel) {
         return conv(filters, kernel, 1, 0);
     }
 
-    static Op.Conv convSame(int filters, int kernel) {
+    public static Op.Conv convSame(int filters, int kernel) {
         return new Op.Conv(filters, Size2.square(kernel), Size2.square(1), new Padding.Same(), Size2.square(1), 1, true);
     }
 
-    static Op.MaxPool maxpool(int kernel, int stride) {
+    public static Op.MaxPool maxpool(int kernel, int stride) {
         return new Op.MaxPool(Size2.square(kernel), Size2.square(stride), Padding.ZERO, Size2.square(1), false);
     }
 
-    static Op.MaxPool maxpoolSame(int kernel) {
+    public static Op.MaxPool maxpoolSame(int kernel) {
         return new Op.MaxPool(Size2.square(kernel), Size2.square(1), new Padding.Same(), Size2.square(1), false);
     }
 
-    static Op.Dense dense(int units) {
+    public static Op.Dense dense(int units) {
         return new Op.Dense(units, true);
     }
 
-    static final Op.Relu RELU = new Op.Relu();
-    static final Op.Flatten FLATTEN = new Op.Flatten();
+    public static final Op.Relu RELU = new Op.Relu();
+    public static final Op.Flatten FLATTEN = new Op.Flatten();
 
     /** Adds a layer inside the given scopes (outermost first). */
-    static Layer scoped(NetworkGraph.Builder b, String name, Op op, List<Scope> scopes, Layer... from) {
+    public static Layer scoped(NetworkGraph.Builder b, String name, Op op, List<Scope> scopes, Layer... from) {
         return b.add(name, op, List.of(from), scopes, SourceLocation.NONE, SourceLocation.NONE, Optional.empty());
     }
 
-    static Scope scope(String path, String kind) {
+    public static Scope scope(String path, String kind) {
         return new Scope(path, kind, SourceLocation.NONE);
     }
 
     /** LeNet-5 as in the issue: conv 6@5, pool 2, conv 16@5, pool 2, 120, 84, 10 (ReLU). */
-    static NetworkGraph lenet5() {
+    public static NetworkGraph lenet5() {
         NetworkGraph.Builder b = NetworkGraph.builder("LeNet5");
         Layer x = b.add("image", input(1, 32, 32));
         x = b.add("conv1", conv(6, 5), x);
@@ -81,7 +81,7 @@ final class Nets {
      * VGG-16 (configuration D) on 3x224x224 with torchvision's layer names: blocks of 3x3 pad-1
      * convolutions, each block closed by a 2x2 max pool, then 4096, 4096, 1000.
      */
-    static NetworkGraph vgg16() {
+    public static NetworkGraph vgg16() {
         NetworkGraph.Builder b = NetworkGraph.builder("VGG16");
         Layer x = b.add("image", input(3, 224, 224));
         int[][] blocks = {{64, 64}, {128, 128}, {256, 256, 256}, {512, 512, 512}, {512, 512, 512}};
@@ -109,7 +109,7 @@ final class Nets {
      * a 3x3 max pool, all same-padded; with {@code bottleneck}, 1x1 convolutions to 64 channels
      * before the 3x3 and 5x5 and after the pool.
      */
-    static NetworkGraph inception(boolean bottleneck) {
+    public static NetworkGraph inception(boolean bottleneck) {
         NetworkGraph.Builder b = NetworkGraph.builder(bottleneck ? "InceptionBottleneck" : "InceptionNaive");
         Layer in = b.add("x", input(256, 28, 28));
         List<Scope> s = List.of(scope("inception", "inception"));
