@@ -125,4 +125,35 @@ public final class Nets {
         Layer out = scoped(b, "inception.concat", new Op.Concat(), s, b1, b2, b3, b4);
         return b.output("y", out).build();
     }
+
+    /**
+     * Two residual stages in the shape the compiler gives {@code layer1 = x -> repeat 2 basic(8)}:
+     * scopes {@code layer1} (repeat), {@code layer1.0} and {@code layer1.1} (module basic), then a
+     * classifier with an auxiliary head on {@code layer1.0}.
+     */
+    public static NetworkGraph residualWithAux() {
+        NetworkGraph.Builder b = NetworkGraph.builder("Residual");
+        Layer x = b.add("image", input(8, 16, 16));
+        Scope stage = scope("layer1", "repeat");
+        for (int i = 0; i < 2; i++) {
+            String p = "layer1." + i;
+            List<Scope> s = List.of(stage, scope(p, "basic"));
+            Layer c1 = scoped(b, p + ".conv1", conv(8, 3, 1, 1), s, x);
+            Layer bn = scoped(b, p + ".bn1", new Op.BatchNorm(1e-5), s, c1);
+            Layer r = scoped(b, p + ".relu_1", RELU, s, bn);
+            Layer c2 = scoped(b, p + ".conv2", conv(8, 3, 1, 1), s, r);
+            Layer sum = scoped(b, p + ".add_1", new Op.Add(), s, c2, x);
+            x = scoped(b, p + ".relu_2", RELU, s, sum);
+            if (i == 0) {
+                Layer pool = b.add("aux.pool", new Op.GlobalAvgPool(), x);
+                Layer flat = b.add("aux.flatten", FLATTEN, pool);
+                Layer fc = b.add("aux.fc", dense(10), flat);
+                b.output("aux1", fc, true, SourceLocation.NONE);
+            }
+        }
+        Layer pool = b.add("pool", new Op.GlobalAvgPool(), x);
+        Layer flat = b.add("flatten", FLATTEN, pool);
+        Layer fc = b.add("fc", dense(10), flat);
+        return b.output("logits", fc).build();
+    }
 }
