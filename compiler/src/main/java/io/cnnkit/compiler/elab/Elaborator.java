@@ -176,11 +176,44 @@ public final class Elaborator {
     private Layer chain(Ast.Chain chain, Env env, Optional<String> valueName) {
         boolean headIsLast = chain.steps().isEmpty();
         Layer current = head(chain.head(), env, headIsLast ? valueName : Optional.empty());
-        for (int i = 0; i < chain.steps().size() && current != null; i++) {
+        for (int i = 0; i < chain.steps().size(); i++) {
             boolean last = i == chain.steps().size() - 1;
-            current = layer(chain.steps().get(i), current, env, last ? valueName : Optional.empty());
+            if (current == null) {
+                check(chain.steps().get(i), env); // keep reporting what else is wrong in the chain
+            } else {
+                current = layer(chain.steps().get(i), current, env, last ? valueName : Optional.empty());
+            }
         }
         return current;
+    }
+
+    /** Reports argument errors of a step that cannot be built because an earlier step failed. */
+    private void check(Ast.LayerNode node, Env env) {
+        Ast.Body body = node.body();
+        if (body instanceof Ast.GroupBody group) {
+            group.elements().forEach(e -> check(e, env));
+        } else if (body instanceof Ast.RepeatBody repeat) {
+            try {
+                Evaluator.eval(repeat.count(), env.names());
+            } catch (Evaluator.EvalException e) {
+                diagnostics.add(Diagnostic.error(e.code, e.location, e.getMessage()));
+            }
+            Env inner = repeat.index().map(i -> env.withParameter(i.name(), new IntValue(0))).orElse(env);
+            repeat.target().forEach(e -> check(e, inner));
+        } else {
+            Ast.Call call = ((Ast.CallBody) body).call();
+            Optional<Operators.Spec> spec = Operators.lookup(call.callee().name());
+            if (modules.containsKey(call.callee().name())) {
+                return; // module arguments are checked when it can be expanded
+            }
+            if (spec.isEmpty()) {
+                diagnostics.add(Diagnostic.error("unknown-operator", call.callee().location(),
+                        "unknown operator or module '" + call.callee().name() + "'"
+                                + Suggestions.didYouMean(call.callee().name(), Suggestions.callables(modules.keySet()))));
+            } else if (spec.get().arity() == Operators.Arity.UNARY) {
+                buildOp(spec.get(), call, env);
+            }
+        }
     }
 
     private Layer head(Ast.Head head, Env env, Optional<String> valueName) {
@@ -358,7 +391,7 @@ public final class Elaborator {
             return spec.build().apply(new Arguments(bound));
         } catch (ArgumentException e) {
             diagnostics.add(Diagnostic.error("argument-range", Binder.locate(call, spec.parameters(), e.parameter()),
-                    e.getMessage() + " in " + spec.name()));
+                    spec.name() + ": " + e.getMessage()));
             return null;
         }
     }
@@ -589,7 +622,8 @@ public final class Elaborator {
                     }
                     String where = moduleName == null ? "" : " of module '" + moduleName + "'";
                     return "unknown name '" + name + "'" + Suggestions.didYouMean(name, params.keySet())
-                            + (params.isEmpty() ? "" : "; expected a parameter" + where + ": "
+                            + (params.isEmpty() ? "; expected a number, a tuple, same or valid"
+                            : "; expected a parameter" + where + ": "
                             + String.join(", ", new java.util.TreeSet<>(params.keySet())));
                 }
             };

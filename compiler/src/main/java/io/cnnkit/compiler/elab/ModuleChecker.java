@@ -69,10 +69,40 @@ public final class ModuleChecker {
                 }
             });
             calls.put(name, moduleCalls);
+            if (!checkNames(module, diagnostics)) {
+                broken.add(name);
+            }
             Usage.warnUnused(module.body(), Set.of(), name, diagnostics);
         }
         broken.addAll(findRecursion(calls, diagnostics));
         return broken;
+    }
+
+    /** Names in argument expressions must be parameters, repeat indices or symbols such as 'same'. */
+    private static boolean checkNames(Ast.ModuleDecl module, Diagnostics diagnostics) {
+        List<String> params = new ArrayList<>();
+        module.params().forEach(p -> params.add(p.name().name()));
+        Set<String> known = new HashSet<>(params);
+        known.addAll(Evaluator.SYMBOLS);
+        List<Ast.Expr> exprs = new ArrayList<>();
+        Usage.forEachArgumentExpr(module.body(), exprs::add, known::add);
+        boolean ok = true;
+        for (Ast.Expr expr : exprs) {
+            List<Ast.NameExpr> unknown = new ArrayList<>();
+            Usage.forEachName(expr, n -> {
+                if (!known.contains(n.name())) {
+                    unknown.add(n);
+                }
+            });
+            for (Ast.NameExpr n : unknown) {
+                ok = false;
+                diagnostics.add(Diagnostic.error("unknown-name", n.location(), "unknown name '" + n.name() + "'"
+                        + Suggestions.didYouMean(n.name(), params) + "; expected a parameter of module '"
+                        + module.name().name() + "'" + (params.isEmpty() ? " (it has none)" : ": "
+                        + String.join(", ", params))));
+            }
+        }
+        return ok;
     }
 
     /** Depth-first search over the call graph; reports each cycle once at the call that closes it. */

@@ -21,7 +21,7 @@ final class Suggestions {
             }
         }
         int allowed = Math.max(1, Math.min(3, name.length() / 3));
-        return best != null && bestDistance <= allowed ? "; did you mean '" + best + "'?" : "";
+        return best != null && bestDistance <= allowed ? " (did you mean '" + best + "'?)" : "";
     }
 
     /** Every operator name and the given module names. */

@@ -128,4 +128,58 @@ final class Usage {
             r.target().forEach(e -> visitCalls(e, action));
         }
     }
+
+    /**
+     * Every expression that must evaluate to a number or flag in a body: arguments of calls that
+     * are not merges, repeat counts and conditions. Repeat index names are passed to {@code indices}.
+     */
+    static void forEachArgumentExpr(List<Ast.Statement> body, Consumer<Ast.Expr> action, Consumer<String> indices) {
+        forEachChain(body, chain -> visitExprs(chain, action, indices));
+    }
+
+    private static void visitExprs(Ast.Chain chain, Consumer<Ast.Expr> action, Consumer<String> indices) {
+        if (chain.head() instanceof Ast.LayerHead h) {
+            visitExprs(h.layer(), action, indices);
+        } else if (chain.head() instanceof Ast.ConditionalHead c) {
+            action.accept(c.condition());
+            visitExprs(c.then(), action, indices);
+            visitExprs(c.otherwise(), action, indices);
+        }
+        chain.steps().forEach(step -> visitExprs(step, action, indices));
+    }
+
+    private static void visitExprs(Ast.LayerNode node, Consumer<Ast.Expr> action, Consumer<String> indices) {
+        Ast.Body body = node.body();
+        if (body instanceof Ast.CallBody c) {
+            boolean merge = Operators.lookup(c.call().callee().name())
+                    .map(spec -> spec.arity() == Operators.Arity.MERGE).orElse(false);
+            if (!merge) {
+                c.call().arguments().forEach(arg -> action.accept(arg.value()));
+            }
+        } else if (body instanceof Ast.GroupBody g) {
+            g.elements().forEach(e -> visitExprs(e, action, indices));
+        } else if (body instanceof Ast.RepeatBody r) {
+            action.accept(r.count());
+            r.index().ifPresent(i -> indices.accept(i.name()));
+            r.target().forEach(e -> visitExprs(e, action, indices));
+        }
+    }
+
+    /** Every name an expression reads. */
+    static void forEachName(Ast.Expr expr, Consumer<Ast.NameExpr> action) {
+        if (expr instanceof Ast.NameExpr n) {
+            action.accept(n);
+        } else if (expr instanceof Ast.TupleExpr t) {
+            t.elements().forEach(e -> forEachName(e, action));
+        } else if (expr instanceof Ast.UnaryExpr u) {
+            forEachName(u.operand(), action);
+        } else if (expr instanceof Ast.BinaryExpr b) {
+            forEachName(b.left(), action);
+            forEachName(b.right(), action);
+        } else if (expr instanceof Ast.ConditionalExpr c) {
+            forEachName(c.condition(), action);
+            forEachName(c.then(), action);
+            forEachName(c.otherwise(), action);
+        }
+    }
 }

@@ -59,9 +59,6 @@ public final class SourceParser {
                     }
                 }
                 case CnnBaseLexer.RPAREN, CnnBaseLexer.RBRACKET, CnnBaseLexer.RBRACE -> depth = Math.max(0, depth - 1);
-                case CnnBaseLexer.MINUS, CnnBaseLexer.BANG -> {
-                    // long runs of prefix operators recurse in the parser just like brackets
-                }
                 default -> {
                 }
             }
@@ -70,7 +67,28 @@ public final class SourceParser {
     }
 
     static SourceLocation location(SourceFile file, Token token) {
+        if (token.getType() == Token.EOF) {
+            return endOfText(file);
+        }
         int length = token.getType() == Token.EOF ? 1 : Math.max(1, token.getStopIndex() - token.getStartIndex() + 1);
         return new SourceLocation(file, token.getLine(), token.getCharPositionInLine() + 1, length);
+    }
+
+    /** Just after the last visible character, so "unexpected end of file" has a line to show. */
+    private static SourceLocation endOfText(SourceFile file) {
+        String text = file.text();
+        int end = text.length();
+        while (end > 0 && Character.isWhitespace(text.charAt(end - 1))) {
+            end--;
+        }
+        int line = 1;
+        int lineStart = 0;
+        for (int i = 0; i < end; i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        return new SourceLocation(file, line, end - lineStart + 1, 1);
     }
 }

@@ -52,11 +52,9 @@ final class SyntaxErrorListener extends BaseErrorListener {
     private String describeUnexpected(Token token) {
         return switch (token.getType()) {
             case Token.EOF -> "unexpected end of file";
-            case CnnBaseLexer.UNKNOWN_CHAR -> token.getText().equals("\"")
-                    ? "unterminated string"
-                    : "unexpected character '" + token.getText() + "'";
-            case CnnBaseLexer.SLASH -> file.text().startsWith("/*", token.getStartIndex())
-                    ? "unterminated comment" : "unexpected '/'";
+            case CnnBaseLexer.UNKNOWN_CHAR -> "unexpected character '" + token.getText() + "'";
+            case CnnBaseLexer.UNTERMINATED_STRING -> "unterminated string";
+            case CnnBaseLexer.UNTERMINATED_COMMENT -> "unterminated comment";
             case CnnBaseLexer.IDENT -> "unexpected name '" + token.getText() + "'";
             case CnnBaseLexer.INT, CnnBaseLexer.FLOAT -> "unexpected number " + token.getText();
             case CnnBaseLexer.SHAPE -> "unexpected shape " + token.getText();
@@ -76,7 +74,8 @@ final class SyntaxErrorListener extends BaseErrorListener {
         }
         Set<String> names = new LinkedHashSet<>();
         for (int type : expected.toList()) {
-            if (type == CnnBaseLexer.UNKNOWN_CHAR) {
+            if (type == CnnBaseLexer.UNKNOWN_CHAR || type == CnnBaseLexer.UNTERMINATED_STRING
+                    || type == CnnBaseLexer.UNTERMINATED_COMMENT) {
                 continue;
             }
             names.add(tokenName(type, parser.getVocabulary()));
