@@ -154,7 +154,8 @@ class CnnSourceTest {
                 """);
         assertEquals(1, a.diagnostics().size(), a.diagnostics().toString());
         Diagnostic d = a.diagnostics().get(0);
-        assertEquals("test.cnn:3:37: error: dense needs a vector input but gets 4x6x6; insert flatten before it"
+        // column 39 is the call dense(10), after the label fc:
+        assertEquals("test.cnn:3:39: error: dense needs a vector input but gets 4x6x6; insert flatten before it"
                 + " (it would then see 144 features) [dense-needs-vector]", d.headline());
     }
 
