@@ -1,13 +1,10 @@
 package io.cnnkit.cli;
 
 import io.cnnkit.analyzer.Analysis;
-import io.cnnkit.analyzer.Analyzer;
 import io.cnnkit.analyzer.report.CsvReport;
 import io.cnnkit.analyzer.report.JsonReport;
 import io.cnnkit.analyzer.report.MarkdownReport;
 import io.cnnkit.analyzer.report.TextReport;
-import io.cnnkit.compiler.Diagnostic;
-import io.cnnkit.compiler.graph.NetworkGraph;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -35,8 +32,8 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "collapse module instances nested deeper than N into one row (default: show all)")
     Integer depth;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "batch size (default: ${DEFAULT-VALUE})")
-    int batch;
+    @CommandLine.Mixin
+    AnalysisOptions options;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -44,10 +41,10 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        if (!Analyses.validOptions(err, batch, depth)) {
+        if (!options.valid(err, depth)) {
             return ExitCode.INVALID_INPUT;
         }
-        Optional<Analysis> analysis = Analyses.analyze(file, batch, err);
+        Optional<Analysis> analysis = options.analyze(file, err);
         if (analysis.isEmpty()) {
             return ExitCode.INVALID_INPUT;
         }
@@ -61,40 +58,5 @@ final class AnalyzeCommand implements Callable<Integer> {
         });
         out.flush();
         return ExitCode.OK;
-    }
-
-    /** Compile-and-analyse shared by the analysing commands. */
-    static final class Analyses {
-        private Analyses() {
-        }
-
-        /** False, after saying why on the error stream, when an option is out of range. */
-        static boolean validOptions(PrintWriter err, int batch, Integer depth) {
-            String problem = batch < 1 ? "--batch must be at least 1, got " + batch
-                    : depth != null && depth < 0 ? "--depth must be at least 0, got " + depth : null;
-            if (problem != null) {
-                err.println("cnn: " + problem);
-                err.flush();
-            }
-            return problem == null;
-        }
-
-        /** The analysis, or empty after printing why there is none; warnings are printed either way. */
-        static Optional<Analysis> analyze(Path file, int batch, PrintWriter err) {
-            Optional<NetworkGraph> graph = Sources.graph(file, err);
-            if (graph.isEmpty()) {
-                return Optional.empty();
-            }
-            Analysis analysis = Analyzer.analyze(graph.get(), batch);
-            for (Diagnostic d : analysis.diagnostics()) {
-                err.println(d.render());
-            }
-            if (analysis.hasErrors()) {
-                long errors = analysis.diagnostics().stream().filter(Diagnostic::isError).count();
-                err.println(file + ": " + Sources.plural(errors, "error") + " in the shapes; no report written");
-            }
-            err.flush();
-            return analysis.hasErrors() ? Optional.empty() : Optional.of(analysis);
-        }
     }
 }

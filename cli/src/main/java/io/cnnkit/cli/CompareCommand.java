@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "compare", mixinStandardHelpOptions = true,
@@ -23,8 +22,8 @@ final class CompareCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "B", description = "the second .cnn file")
     Path second;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "batch size (default: ${DEFAULT-VALUE})")
-    int batch;
+    @CommandLine.Mixin
+    AnalysisOptions options;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -32,11 +31,11 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        if (!AnalyzeCommand.Analyses.validOptions(err, batch, null)) {
+        if (!options.valid(err, null)) {
             return ExitCode.INVALID_INPUT;
         }
-        Optional<Analysis> a = AnalyzeCommand.Analyses.analyze(first, batch, err);
-        Optional<Analysis> b = AnalyzeCommand.Analyses.analyze(second, batch, err);
+        Optional<Analysis> a = options.analyze(first, err);
+        Optional<Analysis> b = options.analyze(second, err);
         if (a.isEmpty() || b.isEmpty()) {
             return ExitCode.INVALID_INPUT;
         }
