@@ -169,4 +169,18 @@ class ReportsTest {
         String text = c.renderText();
         assertTrue(text.contains("-582,844,416"), text);
     }
+
+    @Test
+    void comparisonKeepsModulesFoundOnOneSideOnly() {
+        Comparison c = Comparison.of(LENET, VGG);
+        Comparison.Module conv1 = c.modules().stream().filter(m -> m.path().equals("conv1")).findFirst().orElseThrow();
+        assertEquals(156, conv1.first().parameters());
+        assertEquals(null, conv1.second());
+        Comparison.Module fc6 = c.modules().stream().filter(m -> m.path().equals("fc6")).findFirst().orElseThrow();
+        assertEquals(null, fc6.first());
+        assertEquals(102_764_544L, fc6.second().parameters());
+        String row = c.renderText().lines().filter(l -> l.startsWith("fc6 ")).findFirst().orElseThrow();
+        assertEquals(List.of("fc6", "dense", "-", "102,764,544", "+102,764,544", "-", "102,760,448", "+102,760,448",
+                "-", "4096"), List.of(row.trim().split("\\s+")));
+    }
 }
