@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code cnn} command: one subcommand per job, all testable through {@link #newCommandLine}. */
 @Command(name = "cnn", mixinStandardHelpOptions = true, versionProvider = CnnCli.Version.class,
         description = "Compile, analyse, draw and run convolutional networks written in .cnn.",
-        subcommands = {CheckCommand.class, GraphCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CheckCommand.class, GraphCommand.class, AnalyzeCommand.class, CompareCommand.class,
+                CommandLine.HelpCommand.class})
 public final class CnnCli implements Runnable {
 
     @CommandLine.Spec

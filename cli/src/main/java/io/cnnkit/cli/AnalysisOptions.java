@@ -1,0 +1,46 @@
+package io.cnnkit.cli;
+
+import io.cnnkit.analyzer.Analysis;
+import io.cnnkit.analyzer.Analyzer;
+import io.cnnkit.compiler.Diagnostic;
+import io.cnnkit.compiler.graph.NetworkGraph;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** The {@code --batch} option and compile-then-analyse, mixed into the analysing commands. */
+final class AnalysisOptions {
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "batch size (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    /** False, after saying why on the error stream, when the batch or {@code depth} is out of range. */
+    boolean valid(PrintWriter err, Integer depth) {
+        String problem = batch < 1 ? "--batch must be at least 1, got " + batch
+                : depth != null && depth < 0 ? "--depth must be at least 0, got " + depth : null;
+        if (problem != null) {
+            err.println("cnn: " + problem);
+            err.flush();
+        }
+        return problem == null;
+    }
+
+    /** The analysis, or empty after printing why there is none; warnings are printed either way. */
+    Optional<Analysis> analyze(Path file, PrintWriter err) {
+        Optional<NetworkGraph> graph = Sources.graph(file, err);
+        if (graph.isEmpty()) {
+            return Optional.empty();
+        }
+        Analysis analysis = Analyzer.analyze(graph.get(), batch);
+        for (Diagnostic d : analysis.diagnostics()) {
+            err.println(d.render());
+        }
+        if (analysis.hasErrors()) {
+            long errors = analysis.diagnostics().stream().filter(Diagnostic::isError).count();
+            err.println(file + ": " + Sources.plural(errors, "error") + " in the shapes; no report written");
+        }
+        err.flush();
+        return analysis.hasErrors() ? Optional.empty() : Optional.of(analysis);
+    }
+}
