@@ -41,12 +41,12 @@ public final class Kernels {
         if (op instanceof Op.MaxPool || op instanceof Op.AvgPool) {
             PoolKernel.Mode mode = op instanceof Op.MaxPool ? PoolKernel.Mode.MAX
                     : ((Op.AvgPool) op).countPad() ? PoolKernel.Mode.AVG_COUNT_PAD : PoolKernel.Mode.AVG;
-            return new PoolKernel(x, outShape, OutputShapes.window(op, x), mode);
+            return new PoolKernel(outShape, OutputShapes.window(op, x), mode, false, options);
         }
         if (op instanceof Op.GlobalAvgPool || op instanceof Op.GlobalMaxPool) {
             Window whole = new Window(x[2], x[3], x[2], x[3], 1, 1, 1, 1, 0, 0, 0, 0, 1, 1);
-            return new PoolKernel(x, outShape, whole,
-                    op instanceof Op.GlobalMaxPool ? PoolKernel.Mode.MAX : PoolKernel.Mode.AVG);
+            return new PoolKernel(outShape, whole,
+                    op instanceof Op.GlobalMaxPool ? PoolKernel.Mode.MAX : PoolKernel.Mode.AVG, true, options);
         }
         if (op instanceof Op.BatchNorm bn) {
             double[][] affine = Params.batchNormAffine(params, bn, x[1]);
@@ -62,7 +62,7 @@ public final class Kernels {
             return new SimpleKernels.ZeroPad(z, outShape);
         }
         if (op instanceof Op.Lrn l) {
-            return new SimpleKernels.Lrn(l, outShape);
+            return new SimpleKernels.Lrn(l, outShape, options.scalar());
         }
         if (op instanceof Op.Softmax) {
             return new SimpleKernels.Softmax(outShape);

@@ -3,6 +3,8 @@ package io.cnnkit.exec.kernel;
 import io.cnnkit.compiler.op.Op;
 import io.cnnkit.exec.Tensor;
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Memory-bound kernels: element-wise maps, per-channel affine (batchnorm), sums, copies, concat,
@@ -128,29 +130,65 @@ final class SimpleKernels {
         }
     }
 
-    /** PyTorch LocalResponseNorm, with a running sum of squares over the channel window. */
-    record Lrn(Op.Lrn op, int[] outputShape) implements Kernel {
+    /**
+     * PyTorch LocalResponseNorm over runs of {@link #CHUNK_LRN} positions of one image: per channel,
+     * the squares of the channel window are summed lane-wise; beta 0.75 (AlexNet, GoogLeNet) and
+     * 0.5 use square roots instead of pow.
+     */
+    record Lrn(Op.Lrn op, int[] outputShape, boolean scalar) implements Kernel {
+        private static final int CHUNK_LRN = 512;
+        private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+
         @Override
         public void run(Tensor[] inputs, Tensor output, Workspace ws) {
             Tensor x = inputs[0];
             int ch = outputShape[1], area = outputShape[2] * outputShape[3];
-            int before = op.size() / 2, after = (op.size() - 1) / 2;
-            double alphaOverSize = op.alpha() / op.size();
-            Parallel.forRange(ws, outputShape[0] * area, (long) ch * op.size(), (slot, from, to) -> {
+            int chunks = (area + CHUNK_LRN - 1) / CHUNK_LRN;
+            Parallel.forRange(ws, outputShape[0] * chunks, (long) ch * CHUNK_LRN * op.size(), (slot, from, to) -> {
                 for (int item = from; item < to; item++) {
-                    int b = item / area, i = item % area;
-                    int base = b * ch * area + i;
-                    for (int c = 0; c < ch; c++) {
-                        double sum = 0;
-                        for (int cc = Math.max(0, c - before); cc <= Math.min(ch - 1, c + after); cc++) {
-                            double v = x.get(base + cc * area);
-                            sum += v * v;
-                        }
-                        output.set(base + c * area,
-                                (float) (x.get(base + c * area) / Math.pow(op.k() + alphaOverSize * sum, op.beta())));
-                    }
+                    int b = item / chunks, i0 = (item % chunks) * CHUNK_LRN;
+                    chunk(x.data(), x.offset() + b * ch * area, output.data(), output.offset() + b * ch * area,
+                            i0, Math.min(area, i0 + CHUNK_LRN), ch, area);
                 }
             });
+        }
+
+        private void chunk(float[] x, int xBase, float[] y, int yBase, int i0, int i1, int ch, int area) {
+            int before = op.size() / 2, after = (op.size() - 1) / 2;
+            float alphaOverSize = (float) (op.alpha() / op.size()), k = (float) op.k(), beta = (float) op.beta();
+            for (int c = 0; c < ch; c++) {
+                int lo = Math.max(0, c - before), hi = Math.min(ch - 1, c + after);
+                int i = i0;
+                if (!scalar) {
+                    for (; i <= i1 - S.length(); i += S.length()) {
+                        FloatVector sum = FloatVector.zero(S);
+                        for (int cc = lo; cc <= hi; cc++) {
+                            FloatVector v = FloatVector.fromArray(S, x, xBase + cc * area + i);
+                            sum = v.fma(v, sum);
+                        }
+                        FloatVector base = sum.mul(alphaOverSize).add(k);
+                        FloatVector div;
+                        if (beta == 0.75f) {
+                            FloatVector root = base.sqrt();
+                            div = root.mul(root.sqrt());
+                        } else if (beta == 0.5f) {
+                            div = base.sqrt();
+                        } else {
+                            div = base.pow(beta);
+                        }
+                        FloatVector.fromArray(S, x, xBase + c * area + i).div(div).intoArray(y, yBase + c * area + i);
+                    }
+                }
+                for (; i < i1; i++) {
+                    double sum = 0;
+                    for (int cc = lo; cc <= hi; cc++) {
+                        double v = x[xBase + cc * area + i];
+                        sum += v * v;
+                    }
+                    y[yBase + c * area + i] = (float) (x[xBase + c * area + i]
+                            / Math.pow(op.k() + op.alpha() / op.size() * sum, op.beta()));
+                }
+            }
         }
     }
 
