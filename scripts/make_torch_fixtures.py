@@ -10,7 +10,10 @@ exec/src/test/resources/fixtures/:
   NAME.io.safetensors       'input' (a batch of 2) and 'output', PyTorch's result in eval mode
 
 plus dtypes.safetensors: the same values stored as F16, BF16 and F32 (PyTorch's own conversion),
-to check the reader's widening, and an I64 tensor.
+to check the reader's widening, and an I64 tensor; and images/: one small random image saved as
+PNG (RGB, grey, RGBA), BMP and JPEG, with torchvision's preprocessing of it in
+images/expected.safetensors (Resize(36) + CenterCrop(32) + ToTensor + ImageNet Normalize, both
+through PIL and through torchvision's float tensor path with antialias=True).
 
 Expected outputs are computed by PyTorch in float64 on the float32 weights and inputs, then
 rounded to float32, so they are the exact result up to one float32 rounding.
@@ -253,6 +256,46 @@ def dtype_fixture():
     })
 
 
+MEAN = [0.485, 0.456, 0.406]
+STD = [0.229, 0.224, 0.225]
+
+
+def image_fixtures():
+    from PIL import Image
+    import torchvision.transforms as T
+    import torchvision.transforms.functional as TF
+
+    folder = os.path.join(OUT, "images")
+    os.makedirs(folder, exist_ok=True)
+    generator = torch.Generator().manual_seed(11)
+    # 48 wide, 36 high: a landscape image, so the shorter side is the height
+    pixels = torch.randint(0, 256, (36, 48, 3), generator=generator, dtype=torch.uint8).numpy()
+    alpha = torch.randint(0, 256, (36, 48, 1), generator=generator, dtype=torch.uint8).numpy()
+    rgb = Image.fromarray(pixels, "RGB")
+    rgb.save(os.path.join(folder, "rgb.png"))
+    rgb.save(os.path.join(folder, "rgb.bmp"))
+    rgb.save(os.path.join(folder, "rgb.jpg"), quality=95)
+    rgb.convert("L").save(os.path.join(folder, "grey.png"))
+    Image.fromarray(__import__("numpy").concatenate([pixels, alpha], 2), "RGBA").save(
+        os.path.join(folder, "rgba.png"))
+
+    pil_pipeline = T.Compose([T.Resize(36), T.CenterCrop(32), T.ToTensor()])
+
+    def tensor_path(img):
+        t = TF.pil_to_tensor(img).float() / 255
+        return TF.center_crop(TF.resize(t, 36, antialias=True), 32)
+
+    grey = Image.open(os.path.join(folder, "grey.png"))
+    jpeg = Image.open(os.path.join(folder, "rgb.jpg")).convert("RGB")
+    write_safetensors(os.path.join(folder, "expected.safetensors"), {
+        "rgb_pil": TF.normalize(pil_pipeline(rgb), MEAN, STD),
+        "rgb_tensor_aa": TF.normalize(tensor_path(rgb), MEAN, STD),
+        "rgb_unnormalised_tensor_aa": tensor_path(rgb),
+        "grey_tensor_aa": tensor_path(grey),
+        "jpeg_pil": TF.normalize(pil_pipeline(jpeg), MEAN, STD),
+    }, {"producer": "scripts/make_torch_fixtures.py", "torchvision": __import__("torchvision").__version__})
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     torch.set_num_threads(1)
@@ -260,7 +303,8 @@ def main():
     fixture("resnet_mini", ResNetMini, RESNET_CNN, (3, 32, 32), seed=2)
     fixture("inception_mini", InceptionMini, INCEPTION_CNN, (3, 32, 32), seed=3)
     dtype_fixture()
-    total = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))
+    image_fixtures()
+    total = sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(OUT) for f in files)
     print(f"{total} bytes in {os.path.normpath(OUT)}")
     if total > 1_000_000:
         sys.exit("fixtures exceed 1 MB")
