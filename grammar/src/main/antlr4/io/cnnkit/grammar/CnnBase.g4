@@ -145,10 +145,14 @@ SHAPE   : DIGITS ('x' DIGITS)+;
 FLOAT   : DIGITS '.' DIGITS EXPONENT? | DIGITS EXPONENT;
 INT     : DIGITS;
 STRING  : '"' (~["\\\r\n] | '\\' .)* '"';
+// Shorter than STRING when the closing quote is there, so it only wins when it is missing.
+UNTERMINATED_STRING : '"' (~["\\\r\n] | '\\' .)*;
 IDENT   : [a-zA-Z_] [a-zA-Z_0-9]*;
 
 LINE_COMMENT  : '//' ~[\r\n]* -> channel(HIDDEN);
 BLOCK_COMMENT : '/*' .*? '*/' -> channel(HIDDEN);
+// Cannot contain `*/`, so it only matches a comment that runs to the end of the file.
+UNTERMINATED_COMMENT : '/*' (~'*' | '*'+ ~[*/])* '*'* EOF;
 WS            : [ \t\r\n\f]+ -> channel(HIDDEN);
 
 // Anything else becomes one token so the parser reports it where it stands.

@@ -9,7 +9,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.io.StringWriter;
+import java.util.LinkedHashMap;
 import org.jgrapht.graph.DirectedAcyclicGraph;
+import org.jgrapht.nio.Attribute;
+import org.jgrapht.nio.DefaultAttribute;
+import org.jgrapht.nio.dot.DOTExporter;
 import org.jgrapht.traverse.TopologicalOrderIterator;
 
 /**
@@ -28,11 +33,12 @@ public final class NetworkGraph {
     private final Map<String, Layer> byName;
     private final List<Layer> inputs;
     private final List<Output> outputs;
+    private final DirectedAcyclicGraph<Integer, Edge> dag;
 
     private NetworkGraph(String name, List<Layer> byId, List<List<Integer>> inputIds, List<Output> outputs) {
         this.name = name;
         this.byId = List.copyOf(byId);
-        DirectedAcyclicGraph<Integer, Edge> dag = new DirectedAcyclicGraph<>(Edge.class);
+        DirectedAcyclicGraph<Integer, Edge> dag = new DirectedAcyclicGraph<>(null, null, false, true);
         for (Layer layer : byId) {
             dag.addVertex(layer.id());
         }
@@ -78,6 +84,26 @@ public final class NetworkGraph {
         this.byName = Map.copyOf(names);
         this.inputs = List.copyOf(ins);
         this.outputs = List.copyOf(outputs);
+        this.dag = dag;
+    }
+
+    /** The graph in Graphviz DOT: one node per layer (name, operator, arguments), edges in input order. */
+    public String toDot() {
+        DOTExporter<Integer, Edge> exporter = new DOTExporter<>(id -> "n" + id);
+        exporter.setGraphIdProvider(() -> "\"" + name.replace("\"", "\\\"") + "\"");
+        exporter.setVertexAttributeProvider(id -> {
+            Layer layer = byId.get(id);
+            Map<String, Attribute> attributes = new LinkedHashMap<>();
+            attributes.put("label", DefaultAttribute.createAttribute(layer.name() + "\n" + layer.op()));
+            attributes.put("shape", DefaultAttribute.createAttribute("box"));
+            return attributes;
+        });
+        // Number the inputs only where order matters: layers with several inputs.
+        exporter.setEdgeAttributeProvider(edge -> predecessors.get(dag.getEdgeTarget(edge)).size() < 2 ? Map.of()
+                : Map.of("label", DefaultAttribute.createAttribute(Integer.toString(edge.slot))));
+        StringWriter out = new StringWriter();
+        exporter.exportGraph(dag, out);
+        return out.toString();
     }
 
     /** Marks an edge with the input slot it feeds; distinct objects so parallel edges are allowed. */
@@ -150,7 +176,7 @@ public final class NetworkGraph {
             Layer layer = new Layer(layers.size(), layerName, op, scopes, site, definition, assertedShape);
             List<Integer> ids = new ArrayList<>(from.size());
             for (Layer f : from) {
-                if (f.id() >= layers.size() || layers.get(f.id()) != f) {
+                if (f.id() >= layers.size() || !layers.get(f.id()).name().equals(f.name())) {
                     throw new IllegalArgumentException(layerName + " consumes a layer of another graph");
                 }
                 ids.add(f.id());
@@ -166,8 +192,17 @@ public final class NetworkGraph {
                     Optional.empty());
         }
 
+        /** Records an inline shape assertion on an already added layer. */
+        public Layer assertShape(Layer layer, Shape expected) {
+            Layer current = layers.get(layer.id());
+            Layer asserted = new Layer(current.id(), current.name(), current.op(), current.scopes(), current.site(),
+                    current.definition(), Optional.of(expected));
+            layers.set(layer.id(), asserted);
+            return asserted;
+        }
+
         public Builder output(String outputName, Layer layer, boolean aux, SourceLocation site) {
-            outputs.add(new Output(outputName, layer, aux, site));
+            outputs.add(new Output(outputName, layer, aux, site));  // re-pointed to the final record in build()
             return this;
         }
 
@@ -180,7 +215,11 @@ public final class NetworkGraph {
         }
 
         public NetworkGraph build() {
-            return new NetworkGraph(name, layers, inputs, outputs);
+            List<Output> resolved = new ArrayList<>(outputs.size());
+            for (Output o : outputs) {
+                resolved.add(new Output(o.name(), layers.get(o.layer().id()), o.aux(), o.site()));
+            }
+            return new NetworkGraph(name, layers, inputs, resolved);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.cnnkit.exec.kernel;
 
+import io.cnnkit.analyzer.ConvArithmetic;
 import io.cnnkit.compiler.op.Padding;
 import io.cnnkit.compiler.op.Size2;
 
@@ -11,9 +12,9 @@ record Window(int inH, int inW, int kh, int kw, int sh, int sw, int dh, int dw,
               int padTop, int padLeft, int padBottom, int padRight, int outH, int outW) {
 
     static Window of(int inH, int inW, Size2 kernel, Size2 stride, Padding pad, Size2 dilation, boolean ceil) {
-        Padding.Explicit p = SizeArithmetic.resolve(pad, inH, inW, kernel, stride, dilation);
-        long outH = SizeArithmetic.outputSize(inH, kernel.h(), stride.h(), p.top(), p.bottom(), dilation.h(), ceil);
-        long outW = SizeArithmetic.outputSize(inW, kernel.w(), stride.w(), p.left(), p.right(), dilation.w(), ceil);
+        Padding.Explicit p = ConvArithmetic.resolve(pad, inH, inW, kernel, stride, dilation);
+        long outH = ConvArithmetic.outputSize(inH, kernel.h(), stride.h(), p.top(), p.bottom(), dilation.h(), ceil);
+        long outW = ConvArithmetic.outputSize(inW, kernel.w(), stride.w(), p.left(), p.right(), dilation.w(), ceil);
         if (outH <= 0 || outW <= 0) {
             throw new IllegalArgumentException("a " + kernel + " window (stride " + stride + ", dilation "
                     + dilation + ", pad " + p + ") does not fit an input of " + inH + "x" + inW);

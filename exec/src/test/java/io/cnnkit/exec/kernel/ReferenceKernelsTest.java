@@ -76,12 +76,12 @@ class ReferenceKernelsTest {
     }
 
     @Test
-    void pytorchCeilModeWindowMustStartInsideInput() {
+    void pytorchCeilModeWindowMustStartInsideInput() { // via the analyzer's ConvArithmetic
         // MaxPool2d(3, stride=3, padding=1, ceil_mode=True) on 5x5: ceil gives 3, the rule drops to 2
-        assertEquals(2, SizeArithmetic.outputSize(5, 3, 3, 1, 1, 1, true));
-        assertEquals(2, SizeArithmetic.outputSize(5, 3, 3, 1, 1, 1, false));
-        assertEquals(3, SizeArithmetic.outputSize(5, 2, 2, 0, 0, 1, true));
-        assertEquals(2, SizeArithmetic.outputSize(5, 2, 2, 0, 0, 1, false));
+        assertEquals(2, io.cnnkit.analyzer.ConvArithmetic.outputSize(5, 3, 3, 1, 1, 1, true));
+        assertEquals(2, io.cnnkit.analyzer.ConvArithmetic.outputSize(5, 3, 3, 1, 1, 1, false));
+        assertEquals(3, io.cnnkit.analyzer.ConvArithmetic.outputSize(5, 2, 2, 0, 0, 1, true));
+        assertEquals(2, io.cnnkit.analyzer.ConvArithmetic.outputSize(5, 2, 2, 0, 0, 1, false));
     }
 
     @Test

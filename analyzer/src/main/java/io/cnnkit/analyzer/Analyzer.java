@@ -1,0 +1,167 @@
+package io.cnnkit.analyzer;
+
+import io.cnnkit.compiler.Diagnostic;
+import io.cnnkit.compiler.graph.Layer;
+import io.cnnkit.compiler.graph.NetworkGraph;
+import io.cnnkit.compiler.graph.Output;
+import io.cnnkit.compiler.graph.Scope;
+import io.cnnkit.compiler.graph.Shape;
+import io.cnnkit.compiler.op.Op;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Walks a {@link NetworkGraph} in schedule order and applies each layer's {@link OpRule}. An error
+ * in a layer is reported at the layer's call site and the layer's consumers are skipped silently,
+ * so that one mistake gives one error.
+ */
+public final class Analyzer {
+
+    /** The largest tensor, in elements for the whole batch, that the analyzer accepts: 2^40. */
+    public static final long MAX_TENSOR_ELEMENTS = 1L << 40;
+
+    private Analyzer() {
+    }
+
+    public static Analysis analyze(NetworkGraph graph, int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be at least 1, got " + batch);
+        }
+        boolean[] inference = reachingOutputs(graph, o -> !o.aux());
+        boolean[] used = reachingOutputs(graph, o -> true);
+        LayerStats[] stats = new LayerStats[graph.size()];
+        boolean[] failed = new boolean[graph.size()];
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        for (Layer layer : graph.layers()) {
+            List<Shape> in = new ArrayList<>();
+            List<ReceptiveField> fields = new ArrayList<>();
+            boolean upstreamFailed = false;
+            for (Layer from : graph.inputsOf(layer)) {
+                upstreamFailed |= failed[from.id()];
+                if (!failed[from.id()]) {
+                    in.add(stats[from.id()].outputShape());
+                    fields.add(stats[from.id()].receptiveField());
+                }
+            }
+            if (upstreamFailed) {
+                failed[layer.id()] = true;
+                stats[layer.id()] = LayerStats.unanalysed(layer, in, inference[layer.id()]);
+                continue;
+            }
+            Findings findings = new Findings();
+            try {
+                stats[layer.id()] = analyzeLayer(OpRules.ruleFor(layer.op()), layer, in, fields, batch,
+                        inference[layer.id()], findings);
+                checkAssertion(layer, stats[layer.id()].outputShape());
+            } catch (InvalidLayerException e) {
+                failed[layer.id()] = true;
+                diagnostics.add(Diagnostic.error(e.code(), layer.site(), e.getMessage()));
+            } catch (ArithmeticException e) {
+                failed[layer.id()] = true;
+                diagnostics.add(Diagnostic.error("size-overflow", layer.site(), layer.kind()
+                        + " sizes overflow 64-bit arithmetic (inputs " + in + ", batch " + batch + ")"));
+            }
+            if (stats[layer.id()] == null) {
+                stats[layer.id()] = LayerStats.unanalysed(layer, in, inference[layer.id()]);
+            }
+            for (Findings.Warning w : findings.warnings()) {
+                diagnostics.add(Diagnostic.warning(w.code(), layer.site(), w.message()));
+            }
+            if (!used[layer.id()] && graph.consumersOf(layer).isEmpty()) {
+                diagnostics.add(Diagnostic.warning("unused-layer", layer.site(),
+                        "layer '" + layer.name() + "' reaches no output"));
+            }
+        }
+        long[] elements = new long[graph.size()];
+        for (LayerStats s : stats) {
+            if (s.analysed()) {
+                elements[s.layer().id()] = s.activationBytes() / Analysis.BYTES_PER_ELEMENT;
+            }
+        }
+        MemoryPlan plan = MemoryPlan.plan(graph, elements);
+        Totals inferenceTotals = Totals.ZERO;
+        Totals trainingTotals = Totals.ZERO;
+        Map<String, ScopeStats> scopes = new LinkedHashMap<>();
+        for (Layer layer : graph.layers()) {
+            LayerStats s = stats[layer.id()];
+            if (!s.analysed()) {
+                continue;
+            }
+            if (inference[layer.id()]) {
+                inferenceTotals = inferenceTotals.plus(s);
+            }
+            if (used[layer.id()]) {
+                trainingTotals = trainingTotals.plus(s);
+            }
+            List<Scope> path = layer.scopes();
+            for (int level = 0; level < path.size(); level++) {
+                Scope scope = path.get(level);
+                ScopeStats before = scopes.get(scope.path());
+                Totals sum = (before == null ? Totals.ZERO : before.totals()).plus(s);
+                scopes.put(scope.path(), new ScopeStats(scope, level + 1, sum, layer));
+            }
+        }
+        return new Analysis(graph, batch, diagnostics, stats, plan, inferenceTotals, trainingTotals, scopes);
+    }
+
+    private static <O extends Op> LayerStats analyzeLayer(OpRule<O> rule, Layer layer, List<Shape> in,
+                                                          List<ReceptiveField> fields, int batch, boolean inference,
+                                                          Findings findings) throws InvalidLayerException {
+        if (in.size() < rule.minInputs() || in.size() > rule.maxInputs()) {
+            String expected = rule.minInputs() == rule.maxInputs() ? Integer.toString(rule.minInputs())
+                    : "at least " + rule.minInputs();
+            throw new InvalidLayerException("arity", layer.kind() + " takes " + expected + " input"
+                    + (expected.equals("1") ? "" : "s") + " but gets " + in.size());
+        }
+        O op = rule.opType().cast(layer.op());
+        Shape out = rule.outputShape(op, in, findings);
+        checkSize(layer, out, batch);
+        long elements = Math.multiplyExact(out.elements(), (long) batch);
+        return new LayerStats(layer, in, out, rule.params(op, in, out),
+                Math.multiplyExact(rule.macs(op, in, out), (long) batch),
+                Math.multiplyExact(rule.flops(op, in, out), (long) batch),
+                rule.receptiveField(op, in, fields, findings),
+                Math.multiplyExact(elements, (long) Analysis.BYTES_PER_ELEMENT), inference);
+    }
+
+    private static void checkSize(Layer layer, Shape out, int batch) throws InvalidLayerException {
+        if (out.dims().stream().anyMatch(d -> d <= 0)) {
+            throw new InvalidLayerException("empty-output", layer.kind() + " output " + out
+                    + " has a dimension below 1");
+        }
+        long elements = Math.multiplyExact(out.elements(), (long) batch);
+        if (elements > MAX_TENSOR_ELEMENTS) {
+            throw new InvalidLayerException("tensor-too-large", layer.kind() + " output " + out + " has "
+                    + elements + " elements at batch " + batch + ", more than the bound of 2^40 = "
+                    + MAX_TENSOR_ELEMENTS);
+        }
+    }
+
+    private static void checkAssertion(Layer layer, Shape out) throws InvalidLayerException {
+        if (layer.assertedShape().isPresent() && !layer.assertedShape().get().equals(out)) {
+            throw new InvalidLayerException("shape-assertion", layer.kind() + " output is " + out
+                    + " but the assertion says " + layer.assertedShape().get());
+        }
+    }
+
+    /** Marks every layer from which one of the selected outputs can be reached. */
+    private static boolean[] reachingOutputs(NetworkGraph graph, Predicate<Output> selected) {
+        boolean[] reaches = new boolean[graph.size()];
+        for (Output o : graph.outputs()) {
+            if (selected.test(o)) {
+                reaches[o.layer().id()] = true;
+            }
+        }
+        List<Layer> order = graph.layers();
+        for (int i = order.size() - 1; i >= 0; i--) {
+            Layer layer = order.get(i);
+            for (Layer consumer : graph.consumersOf(layer)) {
+                reaches[layer.id()] |= reaches[consumer.id()];
+            }
+        }
+        return reaches;
+    }
+}

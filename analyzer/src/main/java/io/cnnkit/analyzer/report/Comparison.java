@@ -1,0 +1,138 @@
+package io.cnnkit.analyzer.report;
+
+import io.cnnkit.analyzer.Analysis;
+import io.cnnkit.analyzer.LayerStats;
+import io.cnnkit.analyzer.ScopeStats;
+import io.cnnkit.analyzer.Totals;
+import io.cnnkit.compiler.graph.Shape;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
+
+/**
+ * Two analyses side by side: inference totals, and the differences per top-level module (a
+ * top-level scope, or a layer outside any scope), matched by name.
+ */
+public final class Comparison {
+
+    /** One module of either network; a side is null where that network has no such module. */
+    public record Module(String path, String type, Totals first, Totals second, Shape firstOutput,
+                         Shape secondOutput) {
+    }
+
+    private final Analysis first;
+    private final Analysis second;
+    private final List<Module> modules;
+
+    private Comparison(Analysis first, Analysis second, List<Module> modules) {
+        this.first = first;
+        this.second = second;
+        this.modules = List.copyOf(modules);
+    }
+
+    public static Comparison of(Analysis first, Analysis second) {
+        Map<String, Module> byPath = new LinkedHashMap<>();
+        for (Map.Entry<String, Unit> e : units(first).entrySet()) {
+            Unit u = e.getValue();
+            byPath.put(e.getKey(), new Module(e.getKey(), u.type(), u.totals(), null, u.output(), null));
+        }
+        for (Map.Entry<String, Unit> e : units(second).entrySet()) {
+            Unit u = e.getValue();
+            Module m = byPath.get(e.getKey());
+            byPath.put(e.getKey(), m == null ? new Module(e.getKey(), u.type(), null, u.totals(), null, u.output())
+                    : new Module(m.path(), m.type(), m.first(), u.totals(), m.firstOutput(), u.output()));
+        }
+        return new Comparison(first, second, new ArrayList<>(byPath.values()));
+    }
+
+    private record Unit(String type, Totals totals, Shape output) {
+    }
+
+    private static Map<String, Unit> units(Analysis analysis) {
+        Map<String, Unit> units = new LinkedHashMap<>();
+        for (LayerStats s : analysis.layers()) {
+            if (s.layer().scopes().isEmpty()) {
+                units.put(s.layer().name(), new Unit(s.layer().kind(),
+                        s.analysed() ? Totals.ZERO.plus(s) : Totals.ZERO, s.outputShape()));
+            } else {
+                ScopeStats sub = analysis.scope(s.layer().scopes().get(0).path()).orElse(null);
+                if (sub != null) {
+                    units.putIfAbsent(sub.scope().path(), new Unit(sub.scope().kind(), sub.totals(),
+                            analysis.stats(sub.last()).outputShape()));
+                }
+            }
+        }
+        return units;
+    }
+
+    public Analysis first() {
+        return first;
+    }
+
+    public Analysis second() {
+        return second;
+    }
+
+    public List<Module> modules() {
+        return modules;
+    }
+
+    public String renderText() {
+        String a = first.graph().name();
+        String b = second.graph().name();
+        StringBuilder out = new StringBuilder();
+        out.append("Comparison of ").append(a).append(" (batch ").append(first.batch()).append(") and ").append(b)
+                .append(" (batch ").append(second.batch()).append(")\n")
+                .append(TextReport.wrap(Units.CONVENTION, 100)).append("\n\n");
+        Table totals = new Table("Inference totals", ">" + a, ">" + b, ">Difference", ">Ratio");
+        Totals x = first.inferenceTotals();
+        Totals y = second.inferenceTotals();
+        totalsRow(totals, "Parameters", x.parameters(), y.parameters(), false);
+        totalsRow(totals, "Buffers", x.buffers(), y.buffers(), false);
+        totalsRow(totals, "MACs", x.macs(), y.macs(), false);
+        totalsRow(totals, "FLOPs", x.flops(), y.flops(), false);
+        totalsRow(totals, "Activations (sum)", x.activationBytes(), y.activationBytes(), true);
+        totalsRow(totals, "Peak activation memory", first.peakActivationBytes(), second.peakActivationBytes(), true);
+        totals.row("Outputs", outputs(first), outputs(second), "", "");
+        out.append(totals.renderText()).append('\n');
+        Table per = new Table("Module", "Type", ">Params " + a, ">Params " + b, ">Difference", ">MACs " + a,
+                ">MACs " + b, ">Difference", "Output " + a, "Output " + b);
+        for (Module m : modules) {
+            per.row(m.path(), m.type(), value(m.first(), Totals::parameters), value(m.second(), Totals::parameters),
+                    difference(m, Totals::parameters), value(m.first(), Totals::macs), value(m.second(), Totals::macs),
+                    difference(m, Totals::macs), m.first() == null ? "-" : Units.shape(m.firstOutput()),
+                    m.second() == null ? "-" : Units.shape(m.secondOutput()));
+        }
+        return out.append(per.renderText()).toString();
+    }
+
+    private static void totalsRow(Table table, String name, long a, long b, boolean bytes) {
+        String ratio = a == 0 ? "-" : String.format(Locale.ROOT, "%.3fx", b / (double) a);
+        table.row(name, bytes ? Units.bytes(a) : Units.countWithUnit(a), bytes ? Units.bytes(b) : Units.countWithUnit(b),
+                signed(Math.subtractExact(b, a)), ratio);
+    }
+
+    private static String outputs(Analysis analysis) {
+        return analysis.graph().outputs().stream().filter(o -> !o.aux())
+                .map(o -> o.name() + " " + Units.shape(analysis.stats(o.layer()).outputShape()))
+                .collect(Collectors.joining(", "));
+    }
+
+    private static String value(Totals t, ToLongFunction<Totals> f) {
+        return t == null ? "-" : Units.count(f.applyAsLong(t));
+    }
+
+    private static String difference(Module m, ToLongFunction<Totals> f) {
+        long a = m.first() == null ? 0 : f.applyAsLong(m.first());
+        long b = m.second() == null ? 0 : f.applyAsLong(m.second());
+        return signed(Math.subtractExact(b, a));
+    }
+
+    private static String signed(long n) {
+        return (n > 0 ? "+" : "") + Units.count(n);
+    }
+}

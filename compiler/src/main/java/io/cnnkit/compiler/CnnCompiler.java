@@ -1,0 +1,191 @@
+package io.cnnkit.compiler;
+
+import io.cnnkit.compiler.ast.Ast;
+import io.cnnkit.compiler.elab.Diagnostics;
+import io.cnnkit.compiler.elab.Elaborator;
+import io.cnnkit.compiler.elab.ModuleChecker;
+import io.cnnkit.compiler.graph.NetworkGraph;
+import io.cnnkit.compiler.parse.SourceParser;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Compiles `.cnn` sources: parse, load imports, check modules, elaborate to a {@link NetworkGraph}.
+ * Never throws for bad input: everything wrong comes back as a {@link Diagnostic}.
+ */
+public final class CnnCompiler {
+    /** Larger sources are refused before they are read into memory. */
+    public static final long MAX_SOURCE_BYTES = 16L << 20;
+    /** Errors reported per run before the compiler stops looking. */
+    public static final int MAX_ERRORS = 50;
+    /** The compiler runs on a thread with a deep stack; recursion is bounded separately. */
+    private static final long STACK_BYTES = 256L << 20;
+
+    private CnnCompiler() {
+    }
+
+    public static Compilation compile(Path file) {
+        Diagnostics diagnostics = new Diagnostics(MAX_ERRORS);
+        Optional<SourceFile> source = read(file, null, diagnostics);
+        if (source.isEmpty()) {
+            return new Compilation(Optional.empty(), diagnostics.list());
+        }
+        return compile(source.get(), file.toAbsolutePath().getParent(), diagnostics);
+    }
+
+    /** Compiles text as if it were the file {@code path}; imports resolve next to that path. */
+    public static Compilation compileString(String path, String text) {
+        Path parent = Path.of(path).toAbsolutePath().getParent();
+        return compile(new SourceFile(path, text), parent, new Diagnostics(MAX_ERRORS));
+    }
+
+    private static Compilation compile(SourceFile source, Path directory, Diagnostics diagnostics) {
+        AtomicReference<Compilation> result = new AtomicReference<>();
+        Thread worker = new Thread(null, () -> result.set(run(source, directory, diagnostics)), "cnn-compiler",
+                STACK_BYTES);
+        worker.setUncaughtExceptionHandler((thread, error) -> { });
+        worker.start();
+        try {
+            worker.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Compilation compilation = result.get();
+        if (compilation == null) {
+            diagnostics.add(Diagnostic.error("too-deep", new SourceLocation(source, 1, 1, 1),
+                    "the source is nested too deeply to compile; expected a flatter structure"));
+            return new Compilation(Optional.empty(), diagnostics.list());
+        }
+        return compilation;
+    }
+
+    private static Compilation run(SourceFile source, Path directory, Diagnostics diagnostics) {
+        try {
+            return pipeline(source, directory, diagnostics);
+        } catch (StackOverflowError e) {
+            return null;
+        }
+    }
+
+    private static Compilation pipeline(SourceFile source, Path directory, Diagnostics diagnostics) {
+        SourceParser.Result parsed = SourceParser.parse(source, MAX_ERRORS);
+        diagnostics.addAll(parsed.diagnostics());
+        if (parsed.unit().isEmpty()) {
+            return new Compilation(Optional.empty(), diagnostics.list());
+        }
+        Ast.CompilationUnit root = parsed.unit().get();
+        ImportLoader loader = new ImportLoader(diagnostics);
+        Map<String, Ast.ModuleDecl> modules = loader.load(root, directory);
+        if (diagnostics.hasErrors()) {
+            return new Compilation(Optional.empty(), diagnostics.list());
+        }
+        Set<String> broken = ModuleChecker.check(modules, diagnostics);
+        String name = root.network().map(Ast.Identifier::name).orElse(stem(source.path()));
+        Optional<NetworkGraph> graph = Elaborator.elaborate(root, name, modules, broken, diagnostics);
+        return new Compilation(diagnostics.hasErrors() ? Optional.empty() : graph, diagnostics.list());
+    }
+
+    private static String stem(String path) {
+        String file = Path.of(path).getFileName() == null ? path : Path.of(path).getFileName().toString();
+        int dot = file.lastIndexOf('.');
+        return dot > 0 ? file.substring(0, dot) : file;
+    }
+
+    /** Reads a source file as UTF-8 within the size bound; reports at {@code from} when given. */
+    static Optional<SourceFile> read(Path file, SourceLocation from, Diagnostics diagnostics) {
+        SourceLocation at = from != null ? from : new SourceLocation(new SourceFile(file.toString(), ""), 1, 1, 1);
+        try {
+            if (!Files.isRegularFile(file)) {
+                diagnostics.add(Diagnostic.error("file-not-found", at, "cannot read '" + file + "': "
+                        + (Files.exists(file) ? "not a regular file" : "no such file")));
+                return Optional.empty();
+            }
+            long size = Files.size(file);
+            if (size > MAX_SOURCE_BYTES) {
+                diagnostics.add(Diagnostic.error("too-large", at, "'" + file + "' is " + size
+                        + " bytes; expected a source of at most " + MAX_SOURCE_BYTES + " bytes"));
+                return Optional.empty();
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            return Optional.of(new SourceFile(file.toString(), text));
+        } catch (CharacterCodingException e) {
+            diagnostics.add(Diagnostic.error("encoding", at, "'" + file + "' is not valid UTF-8 text"));
+        } catch (IOException e) {
+            diagnostics.add(Diagnostic.error("file-not-found", at, "cannot read '" + file + "': " + e.getMessage()));
+        }
+        return Optional.empty();
+    }
+
+    /** Loads imports depth-first, once per file, reporting missing files and cycles at the import. */
+    private static final class ImportLoader {
+        private final Diagnostics diagnostics;
+        private final Map<Path, Ast.CompilationUnit> loaded = new LinkedHashMap<>();
+        private final List<Path> stack = new ArrayList<>();
+        private final Map<String, Ast.ModuleDecl> modules = new LinkedHashMap<>();
+
+        ImportLoader(Diagnostics diagnostics) {
+            this.diagnostics = diagnostics;
+        }
+
+        Map<String, Ast.ModuleDecl> load(Ast.CompilationUnit root, Path directory) {
+            Path rootPath = directory.resolve(Path.of(root.file().path()).getFileName().toString()).normalize();
+            stack.add(rootPath);
+            loaded.put(rootPath, root);
+            visit(root, directory);
+            return modules;
+        }
+
+        private void visit(Ast.CompilationUnit unit, Path directory) {
+            for (Ast.Import imp : unit.imports()) {
+                Path target = directory.resolve(imp.path()).normalize();
+                if (stack.contains(target)) {
+                    List<String> cycle = new ArrayList<>();
+                    for (Path p : stack.subList(stack.indexOf(target), stack.size())) {
+                        cycle.add(p.getFileName().toString());
+                    }
+                    cycle.add(target.getFileName().toString());
+                    diagnostics.add(Diagnostic.error("import-cycle", imp.location(),
+                            "import cycle: " + String.join(" -> ", cycle) + "; expected imports without cycles"));
+                    continue;
+                }
+                if (loaded.containsKey(target)) {
+                    continue;
+                }
+                Optional<SourceFile> source = read(target, imp.location(), diagnostics);
+                if (source.isEmpty()) {
+                    continue;
+                }
+                SourceParser.Result parsed = SourceParser.parse(source.get(), MAX_ERRORS);
+                diagnostics.addAll(parsed.diagnostics());
+                if (parsed.unit().isEmpty()) {
+                    continue;
+                }
+                loaded.put(target, parsed.unit().get());
+                stack.add(target);
+                visit(parsed.unit().get(), target.getParent());
+                stack.remove(stack.size() - 1);
+            }
+            for (Ast.ModuleDecl module : unit.modules()) {
+                Ast.ModuleDecl previous = modules.putIfAbsent(module.name().name(), module);
+                if (previous != null) {
+                    diagnostics.add(Diagnostic.error("duplicate-module", module.name().location(),
+                            "module '" + module.name().name() + "' is already defined at "
+                                    + previous.name().location() + "; expected a new name"));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,632 @@
+package io.cnnkit.compiler.elab;
+
+import io.cnnkit.compiler.Diagnostic;
+import io.cnnkit.compiler.SourceLocation;
+import io.cnnkit.compiler.ast.Ast;
+import io.cnnkit.compiler.graph.Layer;
+import io.cnnkit.compiler.graph.NetworkGraph;
+import io.cnnkit.compiler.graph.Scope;
+import io.cnnkit.compiler.graph.Shape;
+import io.cnnkit.compiler.op.ArgValue;
+import io.cnnkit.compiler.op.ArgValue.IntValue;
+import io.cnnkit.compiler.op.ArgumentException;
+import io.cnnkit.compiler.op.Arguments;
+import io.cnnkit.compiler.op.Op;
+import io.cnnkit.compiler.op.Operators;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Expands a checked AST into a {@link NetworkGraph}: evaluates arguments, instantiates modules
+ * (inlining their bodies under a dotted name prefix), unrolls repetitions, resolves value names
+ * and gives every layer its unique name.
+ *
+ * <p>Naming: a labelled layer is {@code prefix.label}; inside a bracketed group, elements are
+ * numbered {@code prefix.0, prefix.1, ...}; a composite step (module call, repeat, group) at the
+ * end of a named value's chain takes the value's name; anything else is {@code op_k}, k counting
+ * per operator within its scope and skipping names that labels or values already use.
+ */
+public final class Elaborator {
+    public static final int MAX_LAYERS = 1_000_000;
+    public static final int MAX_REPEAT = 10_000;
+
+    private final Diagnostics diagnostics;
+    private final Map<String, Ast.ModuleDecl> modules;
+    private final Set<String> brokenModules;
+    private final NetworkGraph.Builder builder;
+
+    private Elaborator(String name, Map<String, Ast.ModuleDecl> modules, Set<String> brokenModules,
+                       Diagnostics diagnostics) {
+        this.modules = modules;
+        this.brokenModules = brokenModules;
+        this.diagnostics = diagnostics;
+        this.builder = NetworkGraph.builder(name);
+    }
+
+    /** Thrown when the network grows past {@link #MAX_LAYERS}; ends elaboration at once. */
+    private static final class TooLarge extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TooLarge() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Elaborates the network statements of {@code root}; {@code modules} holds every module
+     * visible to it (its own and imported ones), already checked by {@link ModuleChecker}.
+     */
+    public static Optional<NetworkGraph> elaborate(Ast.CompilationUnit root, String networkName,
+                                                   Map<String, Ast.ModuleDecl> modules, Set<String> brokenModules,
+                                                   Diagnostics diagnostics) {
+        Elaborator elaborator = new Elaborator(networkName, modules, brokenModules, diagnostics);
+        try {
+            elaborator.network(root);
+        } catch (TooLarge e) {
+            diagnostics.add(Diagnostic.error("too-large", new SourceLocation(root.file(), 1, 1, 1),
+                    "the network expands to more than " + String.format("%,d", MAX_LAYERS)
+                            + " layers; expected a smaller network (check repeat counts)"));
+            return Optional.empty();
+        }
+        if (diagnostics.hasErrors()) {
+            return Optional.empty();
+        }
+        return Optional.of(elaborator.builder.build());
+    }
+
+    // ---------------------------------------------------------------- the network body
+
+    private void network(Ast.CompilationUnit root) {
+        List<Ast.Statement> statements = root.statements();
+        Env env = Env.top(root, statements);
+        Map<String, SourceLocation> outputNames = new LinkedHashMap<>();
+        boolean anyInput = false;
+        boolean anyOutput = false;
+        for (Ast.Statement statement : statements) {
+            if (statement instanceof Ast.InputDecl input) {
+                anyInput = true;
+                input(input, env);
+            } else if (statement instanceof Ast.ValueDecl value) {
+                define(value.name(), chain(value.chain(), env, Optional.of(value.name().name())), env);
+            } else if (statement instanceof Ast.OutputDecl output) {
+                anyOutput = true;
+                output(output, env, outputNames);
+            }
+        }
+        if (!statements.isEmpty() || root.network().isPresent()) {
+            SourceLocation start = root.network().map(Ast.Identifier::location)
+                    .orElse(new SourceLocation(root.file(), 1, 1, 1));
+            if (!anyInput) {
+                diagnostics.add(Diagnostic.error("no-input", start,
+                        "the network has no input; expected a declaration such as 'input image: 3x224x224'"));
+            }
+            if (!anyOutput) {
+                diagnostics.add(Diagnostic.error("no-output", start,
+                        "the network has no output; expected a declaration such as 'output logits = x -> dense(10)'"));
+            }
+        }
+        Usage.warnUnused(statements, Set.copyOf(outputNames.keySet()), "", diagnostics);
+    }
+
+    private void input(Ast.InputDecl input, Env env) {
+        List<Long> dims = input.shape().dims();
+        if (dims.size() != 1 && dims.size() != 3) {
+            diagnostics.add(Diagnostic.error("input-shape", input.shape().location(),
+                    "input shape " + Shape.of(dims.stream().mapToLong(Long::longValue).toArray())
+                            + " has " + dims.size() + " dimensions; expected CxHxW (a feature map) or F (a vector)"));
+            return;
+        }
+        for (long d : dims) {
+            if (d < 1 || d > Arguments.MAX_SIZE) {
+                diagnostics.add(Diagnostic.error("input-shape", input.shape().location(),
+                        "input dimension " + d + " is out of range; expected 1 to " + Arguments.MAX_SIZE));
+                return;
+            }
+        }
+        String name = env.names.claim(input.name(), diagnostics);
+        if (name == null) {
+            return;
+        }
+        Layer layer = add(name, new Op.Input(new Shape(dims)), List.of(), env, input.name().location());
+        define(input.name(), layer, env);
+    }
+
+    private void output(Ast.OutputDecl output, Env env, Map<String, SourceLocation> outputNames) {
+        String name = output.name().name();
+        SourceLocation previous = outputNames.putIfAbsent(name, output.name().location());
+        if (previous != null) {
+            diagnostics.add(Diagnostic.error("duplicate-name", output.name().location(),
+                    "output '" + name + "' is already declared at line " + previous.line()));
+            return;
+        }
+        Layer layer;
+        if (output.chain().isPresent()) {
+            layer = chain(output.chain().get(), env, Optional.of(name));
+            define(output.name(), layer, env);
+        } else {
+            layer = reference(output.name(), env);
+        }
+        if (layer != null) {
+            builder.output(name, layer, output.aux(), output.location());
+        }
+    }
+
+    private void define(Ast.Identifier name, Layer layer, Env env) {
+        if (layer == null) {
+            env.failed.add(name.name());
+            return;
+        }
+        if (env.values.containsKey(name.name())) {
+            diagnostics.add(Diagnostic.error("duplicate-name", name.location(),
+                    "value '" + name.name() + "' is already defined; expected a new name"));
+            return;
+        }
+        env.values.put(name.name(), layer);
+    }
+
+    // ---------------------------------------------------------------- chains
+
+    /** Elaborates a chain and returns its output layer, or null after reporting an error. */
+    private Layer chain(Ast.Chain chain, Env env, Optional<String> valueName) {
+        boolean headIsLast = chain.steps().isEmpty();
+        Layer current = head(chain.head(), env, headIsLast ? valueName : Optional.empty());
+        for (int i = 0; i < chain.steps().size(); i++) {
+            boolean last = i == chain.steps().size() - 1;
+            if (current == null) {
+                check(chain.steps().get(i), env); // keep reporting what else is wrong in the chain
+            } else {
+                current = layer(chain.steps().get(i), current, env, last ? valueName : Optional.empty());
+            }
+        }
+        return current;
+    }
+
+    /** Reports argument errors of a step that cannot be built because an earlier step failed. */
+    private void check(Ast.LayerNode node, Env env) {
+        Ast.Body body = node.body();
+        if (body instanceof Ast.GroupBody group) {
+            group.elements().forEach(e -> check(e, env));
+        } else if (body instanceof Ast.RepeatBody repeat) {
+            try {
+                Evaluator.eval(repeat.count(), env.names());
+            } catch (Evaluator.EvalException e) {
+                diagnostics.add(Diagnostic.error(e.code, e.location, e.getMessage()));
+            }
+            Env inner = repeat.index().map(i -> env.withParameter(i.name(), new IntValue(0))).orElse(env);
+            repeat.target().forEach(e -> check(e, inner));
+        } else {
+            Ast.Call call = ((Ast.CallBody) body).call();
+            Optional<Operators.Spec> spec = Operators.lookup(call.callee().name());
+            if (modules.containsKey(call.callee().name())) {
+                return; // module arguments are checked when it can be expanded
+            }
+            if (spec.isEmpty()) {
+                diagnostics.add(Diagnostic.error("unknown-operator", call.callee().location(),
+                        "unknown operator or module '" + call.callee().name() + "'"
+                                + Suggestions.didYouMean(call.callee().name(), Suggestions.callables(modules.keySet()))));
+            } else if (spec.get().arity() == Operators.Arity.UNARY) {
+                buildOp(spec.get(), call, env);
+            }
+        }
+    }
+
+    private Layer head(Ast.Head head, Env env, Optional<String> valueName) {
+        if (head instanceof Ast.ReferenceHead ref) {
+            return reference(ref.name(), env);
+        }
+        if (head instanceof Ast.InHead in) {
+            return moduleInput(in.location(), env);
+        }
+        if (head instanceof Ast.ConditionalHead c) {
+            Boolean condition = evalCondition(c.condition(), env);
+            if (condition == null) {
+                return null;
+            }
+            return chain(condition ? c.then() : c.otherwise(), env, valueName);
+        }
+        Ast.LayerNode node = ((Ast.LayerHead) head).layer();
+        if (node.body() instanceof Ast.CallBody call) {
+            Optional<Operators.Spec> spec = Operators.lookup(call.call().callee().name());
+            if (spec.isPresent() && spec.get().arity() == Operators.Arity.MERGE) {
+                return merge(node, call.call(), spec.get(), env);
+            }
+            if (!modules.containsKey(call.call().callee().name()) && spec.isEmpty()) {
+                return reference(call.call().callee(), env); // reported as unknown there
+            }
+        }
+        diagnostics.add(Diagnostic.error("missing-input", node.location(),
+                "'" + describe(node) + "' has no input; expected a value before it, as in 'x -> " + describe(node) + "'"));
+        return null;
+    }
+
+    private static String describe(Ast.LayerNode node) {
+        Ast.Body body = node.body();
+        if (body instanceof Ast.CallBody c) {
+            return c.call().callee().name();
+        }
+        return body instanceof Ast.GroupBody ? "[...]" : "repeat";
+    }
+
+    private Layer reference(Ast.Identifier name, Env env) {
+        Layer layer = env.values.get(name.name());
+        if (layer != null) {
+            return layer;
+        }
+        if (env.failed.contains(name.name())) {
+            return null; // its definition already reported an error
+        }
+        SourceLocation declared = env.declared.get(name.name());
+        String message;
+        if (declared != null) {
+            message = "'" + name.name() + "' is used before its definition at line " + declared.line()
+                    + "; expected a value defined above";
+            diagnostics.add(Diagnostic.error("used-before-definition", name.location(), message));
+            return null;
+        }
+        if (env.params.containsKey(name.name())) {
+            message = "'" + name.name() + "' is a parameter, not a value; expected the name of a tensor";
+        } else {
+            message = "unknown value '" + name.name() + "'" + Suggestions.didYouMean(name.name(), env.visibleValues())
+                    + (env.input == null ? "" : "; the module's input is 'in'");
+        }
+        diagnostics.add(Diagnostic.error("unknown-name", name.location(), message));
+        return null;
+    }
+
+    private Layer moduleInput(SourceLocation at, Env env) {
+        if (env.input == null) {
+            diagnostics.add(Diagnostic.error("unknown-name", at,
+                    "'in' is only defined inside a module; expected the name of an input or value"));
+        }
+        return env.input;
+    }
+
+    private Layer merge(Ast.LayerNode node, Ast.Call call, Operators.Spec spec, Env env) {
+        List<Layer> inputs = new ArrayList<>();
+        boolean ok = true;
+        for (Ast.Argument arg : call.arguments()) {
+            if (arg.name().isPresent()) {
+                diagnostics.add(Diagnostic.error("argument-type", arg.location(),
+                        "'" + spec.name() + "' takes values, not named arguments; expected " + spec.signature()));
+                ok = false;
+                continue;
+            }
+            Layer in = null;
+            if (arg.value() instanceof Ast.NameExpr n) {
+                in = reference(new Ast.Identifier(n.name(), n.location()), env);
+            } else if (arg.value() instanceof Ast.InExpr i) {
+                in = moduleInput(i.location(), env);
+            } else {
+                diagnostics.add(Diagnostic.error("argument-type", arg.location(),
+                        "'" + spec.name() + "' takes the names of values; expected " + spec.signature()));
+            }
+            ok &= in != null;
+            inputs.add(in);
+        }
+        if (!ok) {
+            return null;
+        }
+        if (inputs.size() < 2) {
+            diagnostics.add(Diagnostic.error("merge-arity", call.location(),
+                    "'" + spec.name() + "' needs at least two inputs, got " + inputs.size() + "; expected "
+                            + spec.signature()));
+            return null;
+        }
+        String name = localName(node, env, false, spec.name(), Optional.empty());
+        if (name == null) {
+            return null;
+        }
+        Layer layer = add(name, spec.build().apply(new Arguments(Map.of())), inputs, env, call.location());
+        return assertShape(node, layer);
+    }
+
+    // ---------------------------------------------------------------- layers
+
+    /** One step applied to {@code input}; returns the step's output layer, or null after an error. */
+    private Layer layer(Ast.LayerNode node, Layer input, Env env, Optional<String> valueName) {
+        Ast.Body body = node.body();
+        Layer result;
+        if (body instanceof Ast.CallBody callBody) {
+            result = call(node, callBody.call(), input, env, valueName);
+        } else if (body instanceof Ast.GroupBody group) {
+            result = group(node, group, input, env, valueName);
+        } else {
+            result = repeat(node, (Ast.RepeatBody) body, input, env, valueName);
+        }
+        return result == null ? null : assertShape(node, result);
+    }
+
+    private Layer assertShape(Ast.LayerNode node, Layer layer) {
+        if (node.assertion().isEmpty()) {
+            return layer;
+        }
+        List<Long> dims = node.assertion().get().dims();
+        return builder.assertShape(layer, new Shape(dims));
+    }
+
+    private Layer call(Ast.LayerNode node, Ast.Call call, Layer input, Env env, Optional<String> valueName) {
+        String callee = call.callee().name();
+        Ast.ModuleDecl module = modules.get(callee);
+        if (module != null) {
+            if (brokenModules.contains(callee)) {
+                return null;
+            }
+            String name = localName(node, env, true, callee, valueName);
+            return name == null ? null : instantiate(module, call, input, env, name);
+        }
+        Optional<Operators.Spec> spec = Operators.lookup(callee);
+        if (spec.isEmpty()) {
+            diagnostics.add(Diagnostic.error("unknown-operator", call.callee().location(),
+                    "unknown operator or module '" + callee + "'"
+                            + Suggestions.didYouMean(callee, Suggestions.callables(modules.keySet()))));
+            return null;
+        }
+        if (spec.get().arity() == Operators.Arity.MERGE) {
+            diagnostics.add(Diagnostic.error("merge-arity", call.location(),
+                    "'" + callee + "' takes its inputs as arguments; expected it to start a chain, as in '"
+                            + callee + "(a, b) -> ...'"));
+            return null;
+        }
+        Op op = buildOp(spec.get(), call, env);
+        if (op == null) {
+            return null;
+        }
+        String name = localName(node, env, false, callee, valueName);
+        return name == null ? null : add(name, op, List.of(input), env, call.location());
+    }
+
+    private Op buildOp(Operators.Spec spec, Ast.Call call, Env env) {
+        Map<String, ArgValue> bound = Binder.bind(spec.name(), spec.signature(), spec.parameters(),
+                spec.parameters().subList(0, spec.required()), call, env, diagnostics);
+        if (bound == null) {
+            return null;
+        }
+        try {
+            return spec.build().apply(new Arguments(bound));
+        } catch (ArgumentException e) {
+            diagnostics.add(Diagnostic.error("argument-range", Binder.locate(call, spec.parameters(), e.parameter()),
+                    spec.name() + ": " + e.getMessage()));
+            return null;
+        }
+    }
+
+    private Layer instantiate(Ast.ModuleDecl module, Ast.Call call, Layer input, Env caller, String name) {
+        List<String> names = new ArrayList<>();
+        List<String> required = new ArrayList<>();
+        for (Ast.Param p : module.params()) {
+            names.add(p.name().name());
+            if (p.defaultValue().isEmpty()) {
+                required.add(p.name().name());
+            }
+        }
+        String signature = module.name().name() + "(" + String.join(", ", names) + ")";
+        Map<String, ArgValue> bound = Binder.bind(module.name().name(), signature, names, required, call, caller,
+                diagnostics);
+        if (bound == null) {
+            return null;
+        }
+        Map<String, ArgValue> params = new LinkedHashMap<>();
+        for (Ast.Param p : module.params()) {
+            ArgValue v = bound.get(p.name().name());
+            if (v == null) {
+                v = Binder.evalDefault(p, params, module, diagnostics);
+                if (v == null) {
+                    return null;
+                }
+            }
+            params.put(p.name().name(), v);
+        }
+        String path = caller.qualify(name);
+        Scope scope = new Scope(path, module.name().name(), call.location());
+        Env env = caller.module(path, scope, params, input, module, call.location());
+        Layer out = null;
+        for (Ast.Statement statement : module.body()) {
+            if (statement instanceof Ast.ValueDecl value) {
+                define(value.name(), chain(value.chain(), env, Optional.of(value.name().name())), env);
+            } else if (statement instanceof Ast.OutDecl o) {
+                out = chain(o.chain(), env, Optional.empty());
+            }
+        }
+        return out;
+    }
+
+    private Layer group(Ast.LayerNode node, Ast.GroupBody group, Layer input, Env env, Optional<String> valueName) {
+        String name = localName(node, env, true, "group", valueName);
+        if (name == null) {
+            return null;
+        }
+        String path = env.qualify(name);
+        Env inner = env.group(path, new Scope(path, "group", group.location()));
+        Layer current = input;
+        for (Ast.LayerNode element : group.elements()) {
+            current = layer(element, current, inner, Optional.empty());
+            if (current == null) {
+                return null;
+            }
+        }
+        return current;
+    }
+
+    private Layer repeat(Ast.LayerNode node, Ast.RepeatBody repeat, Layer input, Env env, Optional<String> valueName) {
+        ArgValue countValue;
+        try {
+            countValue = Evaluator.eval(repeat.count(), env.names());
+        } catch (Evaluator.EvalException e) {
+            diagnostics.add(Diagnostic.error(e.code, e.location, e.getMessage()));
+            return null;
+        }
+        if (!(countValue instanceof IntValue count) || count.value() < 0 || count.value() > MAX_REPEAT) {
+            diagnostics.add(Diagnostic.error("repeat-count", repeat.count().location(),
+                    "repeat count must be an integer from 0 to " + MAX_REPEAT + ", got " + countValue.describe()));
+            return null;
+        }
+        // Inside a group an unlabelled repeat splices its copies into the group's numbering.
+        boolean splice = env.group && node.label().isEmpty();
+        Env repeatEnv = env;
+        if (!splice) {
+            String name = localName(node, env, true, "repeat", valueName);
+            if (name == null) {
+                return null;
+            }
+            String path = env.qualify(name);
+            repeatEnv = env.child(path, new Scope(path, "repeat", repeat.location()), false);
+        }
+        Layer current = input;
+        for (int i = 0; i < count.value() && current != null; i++) {
+            Env copy = repeatEnv;
+            if (repeat.index().isPresent()) {
+                copy = copy.withParameter(repeat.index().get().name(), new IntValue(i));
+            }
+            if (splice) {
+                for (Ast.LayerNode element : repeat.target()) {
+                    current = current == null ? null : layer(element, current, copy, Optional.empty());
+                }
+            } else if (repeat.single()) {
+                Ast.LayerNode only = repeat.target().get(0);
+                current = layer(new Ast.LayerNode(Optional.of(new Ast.Identifier(Integer.toString(i),
+                        only.location())), only.body(), only.assertion(), only.location()), current, copy, Optional.empty());
+            } else {
+                String path = copy.qualify(Integer.toString(i));
+                Env copyEnv = copy.child(path, new Scope(path, "group", repeat.location()), false);
+                for (Ast.LayerNode element : repeat.target()) {
+                    current = current == null ? null : layer(element, current, copyEnv, Optional.empty());
+                }
+            }
+        }
+        return current;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** The local name of a step, or null when its label is already taken (reported). */
+    private String localName(Ast.LayerNode node, Env env, boolean composite, String kind, Optional<String> valueName) {
+        if (node.label().isPresent()) {
+            return env.names.claim(node.label().get(), diagnostics);
+        }
+        if (env.group) {
+            return env.names.claimIndex();
+        }
+        if (composite && valueName.isPresent()) {
+            return env.names.claim(new Ast.Identifier(valueName.get(), node.location()), diagnostics);
+        }
+        return env.names.auto(kind);
+    }
+
+    private Boolean evalCondition(Ast.Expr condition, Env env) {
+        try {
+            return Evaluator.bool(Evaluator.eval(condition, env.names()), condition.location(), "if");
+        } catch (Evaluator.EvalException e) {
+            diagnostics.add(Diagnostic.error(e.code, e.location, e.getMessage()));
+            return null;
+        }
+    }
+
+    private Layer add(String localName, Op op, List<Layer> inputs, Env env, SourceLocation definition) {
+        if (builder.size() >= MAX_LAYERS) {
+            throw new TooLarge();
+        }
+        SourceLocation site = env.callSite != null ? env.callSite : definition;
+        return builder.add(env.qualify(localName), op, inputs, env.scopes, site, definition, Optional.empty());
+    }
+
+    /** Where names resolve while elaborating one body (the network, or one module instance). */
+    static final class Env {
+        final String prefix;
+        final List<Scope> scopes;
+        final Map<String, ArgValue> params;
+        final Layer input;
+        final Map<String, Layer> values;
+        final Set<String> failed;
+        final Map<String, SourceLocation> declared;
+        final NameTable names;
+        final SourceLocation callSite;
+        final boolean group;
+        final String moduleName;
+
+        private Env(String prefix, List<Scope> scopes, Map<String, ArgValue> params, Layer input,
+                    Map<String, Layer> values, Set<String> failed, Map<String, SourceLocation> declared,
+                    NameTable names, SourceLocation callSite, boolean group, String moduleName) {
+            this.prefix = prefix;
+            this.scopes = scopes;
+            this.params = params;
+            this.input = input;
+            this.values = values;
+            this.failed = failed;
+            this.declared = declared;
+            this.names = names;
+            this.callSite = callSite;
+            this.group = group;
+            this.moduleName = moduleName;
+        }
+
+        static Env top(Ast.CompilationUnit root, List<Ast.Statement> statements) {
+            return new Env("", List.of(), Map.of(), null, new HashMap<>(), new HashSet<>(),
+                    Usage.declaredValues(statements), NameTable.forBody(statements), null, false, null);
+        }
+
+        Env module(String path, Scope scope, Map<String, ArgValue> moduleParams, Layer moduleInput,
+                   Ast.ModuleDecl module, SourceLocation call) {
+            return new Env(path, append(scope), Map.copyOf(moduleParams), moduleInput, new HashMap<>(), new HashSet<>(),
+                    Usage.declaredValues(module.body()), NameTable.forBody(module.body()),
+                    callSite != null ? callSite : call, false, module.name().name());
+        }
+
+        Env group(String path, Scope scope) {
+            return child(path, scope, true);
+        }
+
+        Env child(String path, Scope scope, boolean isGroup) {
+            return new Env(path, append(scope), params, input, values, failed, declared, new NameTable(Set.of()),
+                    callSite, isGroup, moduleName);
+        }
+
+        Env withParameter(String name, ArgValue value) {
+            Map<String, ArgValue> extended = new HashMap<>(params);
+            extended.put(name, value);
+            return new Env(prefix, scopes, Map.copyOf(extended), input, values, failed, declared, names, callSite,
+                    group, moduleName);
+        }
+
+        private List<Scope> append(Scope scope) {
+            List<Scope> list = new ArrayList<>(scopes.size() + 1);
+            list.addAll(scopes);
+            list.add(scope);
+            return List.copyOf(list);
+        }
+
+        String qualify(String local) {
+            return prefix.isEmpty() ? local : prefix + "." + local;
+        }
+
+        Set<String> visibleValues() {
+            return values.keySet();
+        }
+
+        Evaluator.Names names() {
+            return new Evaluator.Names() {
+                @Override
+                public ArgValue parameter(String name) {
+                    return params.get(name);
+                }
+
+                @Override
+                public String unknown(String name) {
+                    if (values.containsKey(name) || declared.containsKey(name)) {
+                        return "'" + name + "' is a value (a tensor), not a parameter; expected a number";
+                    }
+                    String where = moduleName == null ? "" : " of module '" + moduleName + "'";
+                    return "unknown name '" + name + "'" + Suggestions.didYouMean(name, params.keySet())
+                            + (params.isEmpty() ? "; expected a number, a tuple, same or valid"
+                            : "; expected a parameter" + where + ": "
+                            + String.join(", ", new java.util.TreeSet<>(params.keySet())));
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.cnnkit.compiler.parse;
+
+import io.cnnkit.compiler.Diagnostic;
+import io.cnnkit.compiler.SourceFile;
+import io.cnnkit.compiler.SourceLocation;
+import io.cnnkit.grammar.CnnBaseLexer;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.antlr.v4.runtime.BaseErrorListener;
+import org.antlr.v4.runtime.Parser;
+import org.antlr.v4.runtime.RecognitionException;
+import org.antlr.v4.runtime.Recognizer;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.Vocabulary;
+import org.antlr.v4.runtime.misc.IntervalSet;
+
+/** Rewrites ANTLR's messages as "unexpected X; expected Y" with friendly token names. */
+final class SyntaxErrorListener extends BaseErrorListener {
+    private final SourceFile file;
+    private final List<Diagnostic> diagnostics;
+    private final int maxErrors;
+
+    SyntaxErrorListener(SourceFile file, List<Diagnostic> diagnostics, int maxErrors) {
+        this.file = file;
+        this.diagnostics = diagnostics;
+        this.maxErrors = maxErrors;
+    }
+
+    @Override
+    public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line, int charPositionInLine,
+                            String msg, RecognitionException e) {
+        if (diagnostics.size() >= maxErrors) {
+            return;
+        }
+        if (!(offendingSymbol instanceof Token token) || !(recognizer instanceof Parser parser)) {
+            diagnostics.add(Diagnostic.error("syntax", new SourceLocation(file, line, charPositionInLine + 1, 1),
+                    "unexpected input"));
+            return;
+        }
+        SourceLocation location = SourceParser.location(file, token);
+        String message = describeUnexpected(token) + expectedClause(parser, e);
+        // ANTLR reports the same spot again while recovering; once is enough.
+        boolean repeat = diagnostics.stream().anyMatch(d -> d.location().line() == location.line()
+                && d.location().column() == location.column());
+        if (!repeat) {
+            diagnostics.add(Diagnostic.error("syntax", location, message));
+        }
+    }
+
+    private String describeUnexpected(Token token) {
+        return switch (token.getType()) {
+            case Token.EOF -> "unexpected end of file";
+            case CnnBaseLexer.UNKNOWN_CHAR -> "unexpected character '" + token.getText() + "'";
+            case CnnBaseLexer.UNTERMINATED_STRING -> "unterminated string";
+            case CnnBaseLexer.UNTERMINATED_COMMENT -> "unterminated comment";
+            case CnnBaseLexer.IDENT -> "unexpected name '" + token.getText() + "'";
+            case CnnBaseLexer.INT, CnnBaseLexer.FLOAT -> "unexpected number " + token.getText();
+            case CnnBaseLexer.SHAPE -> "unexpected shape " + token.getText();
+            default -> "unexpected '" + token.getText() + "'";
+        };
+    }
+
+    private static String expectedClause(Parser parser, RecognitionException e) {
+        IntervalSet expected;
+        try {
+            expected = e != null && e.getExpectedTokens() != null ? e.getExpectedTokens() : parser.getExpectedTokens();
+        } catch (RuntimeException ignored) {
+            return "";
+        }
+        if (expected == null || expected.isNil()) {
+            return "";
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (int type : expected.toList()) {
+            if (type == CnnBaseLexer.UNKNOWN_CHAR || type == CnnBaseLexer.UNTERMINATED_STRING
+                    || type == CnnBaseLexer.UNTERMINATED_COMMENT) {
+                continue;
+            }
+            names.add(tokenName(type, parser.getVocabulary()));
+        }
+        if (names.isEmpty()) {
+            return "";
+        }
+        List<String> list = new ArrayList<>(names);
+        if (list.size() > 8) {
+            return "; expected one of " + String.join(", ", list.subList(0, 8)) + ", …";
+        }
+        return list.size() == 1 ? "; expected " + list.get(0) : "; expected one of " + String.join(", ", list);
+    }
+
+    static String tokenName(int type, Vocabulary vocabulary) {
+        return switch (type) {
+            case Token.EOF -> "end of file";
+            case CnnBaseLexer.IDENT -> "a name";
+            case CnnBaseLexer.INT -> "an integer";
+            case CnnBaseLexer.FLOAT -> "a number";
+            case CnnBaseLexer.SHAPE -> "a shape such as 3x224x224";
+            case CnnBaseLexer.STRING -> "a string";
+            default -> {
+                Vocabulary v = vocabulary != null ? vocabulary : CnnBaseLexer.VOCABULARY;
+                String literal = v.getLiteralName(type);
+                yield literal != null ? literal : v.getDisplayName(type);
+            }
+        };
+    }
+}
