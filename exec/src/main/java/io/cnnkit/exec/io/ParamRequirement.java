@@ -1,6 +1,11 @@
 package io.cnnkit.exec.io;
 
+import io.cnnkit.analyzer.Analysis;
+import io.cnnkit.analyzer.LayerStats;
+import io.cnnkit.analyzer.ParamSpec;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One tensor a network needs: its full name ({@code layerName.param}, PyTorch {@code state_dict}
@@ -14,6 +19,26 @@ public record ParamRequirement(String name, int[] shape) {
     @Override
     public int[] shape() {
         return shape.clone();
+    }
+
+    /**
+     * Every parameter tensor of an analysed network, auxiliary heads included (a PyTorch
+     * {@code state_dict} holds them too), in the analyzer's layer order.
+     *
+     * @throws IllegalArgumentException if the analysis has errors (its shapes are unknown)
+     */
+    public static List<ParamRequirement> of(Analysis analysis) {
+        if (analysis.hasErrors()) {
+            throw new IllegalArgumentException("the network has errors; its parameter shapes are unknown");
+        }
+        List<ParamRequirement> out = new ArrayList<>();
+        for (LayerStats stats : analysis.layers()) {
+            for (ParamSpec p : stats.params()) {
+                int[] shape = p.shape().stream().mapToInt(Math::toIntExact).toArray();
+                out.add(new ParamRequirement(stats.layer().name() + "." + p.name(), shape));
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** The part after the last dot: {@code weight}, {@code bias}, {@code running_mean}, … */
