@@ -50,6 +50,7 @@ class OnnxBackendConformanceTest {
     private static final Set<String> PASSED = new java.util.concurrent.ConcurrentSkipListSet<>();
     private static final Set<String> FAILED = new java.util.concurrent.ConcurrentSkipListSet<>();
     private static final ForkJoinPool POOL = new ForkJoinPool(2);
+    private static final Map<String, String> OPERATOR = new ConcurrentSkipListMap<>();
     private static int multiNode;
 
     record Case(String name, Path dir, ModelProto model, NodeProto node) {
@@ -79,6 +80,7 @@ class OnnxBackendConformanceTest {
     }
 
     static void run(Case c) throws IOException {
+        OPERATOR.put(c.name(), c.node().getOpType());
         GraphProto graph = c.model().getGraph();
         List<Path> sets;
         try (Stream<Path> s = Files.list(c.dir())) {
@@ -157,6 +159,13 @@ class OnnxBackendConformanceTest {
         sb.append(String.format("ONNX backend node tests (%s) of %d operators: %d ran, %d passed, %d failed,"
                         + " %d skipped; %d multi-node graphs (function expansions, test_*_expanded) not counted%n",
                 DATA, NodeMapper.SUPPORTED.size(), ran, PASSED.size(), FAILED.size(), SKIPPED.size(), multiNode));
+        sb.append(String.format("%-20s %6s %6s %7s%n", "operator", "ran", "passed", "skipped"));
+        for (String op : new java.util.TreeSet<>(NodeMapper.SUPPORTED)) {
+            java.util.function.Predicate<String> of = name -> op.equals(OPERATOR.get(name));
+            sb.append(String.format("%-20s %6d %6d %7d%n", op,
+                    PASSED.stream().filter(of).count() + FAILED.stream().filter(of).count(),
+                    PASSED.stream().filter(of).count(), SKIPPED.keySet().stream().filter(of).count()));
+        }
         sb.append("passed: ").append(String.join(" ", PASSED)).append('\n');
         if (!FAILED.isEmpty()) {
             sb.append("FAILED: ").append(String.join(" ", FAILED)).append('\n');
