@@ -7,14 +7,16 @@ import io.cnnkit.onnx.proto.Onnx.TensorProto;
 import io.cnnkit.onnx.proto.Onnx.TensorProto.DataType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 
 /**
  * Conversion between ONNX {@code TensorProto} and cnnkit tensors. Float tensors (FLOAT, and
  * DOUBLE, FLOAT16, BFLOAT16 converted to float32) become {@link Tensor}s; integer tensors (INT64
  * shapes and pads, INT32, …) become {@code long[]}. Elements come from {@code raw_data} (fixed
  * width, little endian) or from the typed field that the specification assigns to the data type.
- * Every size is checked against the declared dims before anything is allocated; data stored in
- * external files is refused.
+ * Every size is checked against the declared dims before anything is allocated. Data in external
+ * files is read only when the caller gives the model's folder, and only from inside it
+ * ({@link ExternalData}).
  */
 public final class OnnxTensors {
     private OnnxTensors() {
@@ -55,12 +57,20 @@ public final class OnnxTensors {
 
     /** A float32 tensor with the proto's dims; FLOAT, DOUBLE, FLOAT16 and BFLOAT16 are accepted. */
     public static Tensor toTensor(TensorProto t) {
+        return toTensor(t, null);
+    }
+
+    /**
+     * As {@link #toTensor(TensorProto)}, with data stored in an external file resolved against
+     * {@code modelFolder} (the folder of the model file); null refuses external data.
+     */
+    public static Tensor toTensor(TensorProto t, Path modelFolder) {
         int[] shape = shape(t);
         int n = Tensor.checkedSize(shape);
         DataType type = dataType(t);
         float[] out = new float[n];
-        if (t.hasRawData()) {
-            ByteBuffer raw = raw(t, type, n);
+        if (t.hasRawData() || isExternal(t)) {
+            ByteBuffer raw = bytes(t, type, n, modelFolder);
             switch (type) {
                 case FLOAT -> raw.asFloatBuffer().get(out);
                 case DOUBLE -> {
@@ -109,11 +119,16 @@ public final class OnnxTensors {
 
     /** The elements of an integer tensor (INT64, INT32, INT16, INT8, UINT8, UINT16, UINT32, BOOL). */
     public static long[] toLongs(TensorProto t) {
+        return toLongs(t, null);
+    }
+
+    /** As {@link #toLongs(TensorProto)}, with external data resolved against {@code modelFolder}. */
+    public static long[] toLongs(TensorProto t, Path modelFolder) {
         int n = Tensor.checkedSize(shape(t));
         DataType type = dataType(t);
         long[] out = new long[n];
-        if (t.hasRawData()) {
-            ByteBuffer raw = raw(t, type, n);
+        if (t.hasRawData() || isExternal(t)) {
+            ByteBuffer raw = bytes(t, type, n, modelFolder);
             for (int i = 0; i < n; i++) {
                 out[i] = switch (type) {
                     case INT64, UINT64 -> raw.getLong();
@@ -176,11 +191,16 @@ public final class OnnxTensors {
                 .addDims(values.length).setRawData(ByteString.copyFrom(raw.array())).build();
     }
 
-    private static ByteBuffer raw(TensorProto t, DataType type, int n) {
-        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-            throw bad(t, "data stored in an external file is not supported here");
-        }
+    private static boolean isExternal(TensorProto t) {
+        return t.getDataLocation() == TensorProto.DataLocation.EXTERNAL;
+    }
+
+    /** The fixed-width little-endian bytes of the elements, from raw_data or an external file. */
+    private static ByteBuffer bytes(TensorProto t, DataType type, int n, Path modelFolder) {
         long expected = (long) n * elementBytes(t, type);
+        if (isExternal(t)) {
+            return ExternalData.read(t, expected, modelFolder).order(ByteOrder.LITTLE_ENDIAN);
+        }
         if (t.getRawData().size() != expected) {
             throw bad(t, type + " dims " + t.getDimsList() + " need " + expected + " bytes of raw_data, found "
                     + t.getRawData().size());
@@ -199,15 +219,12 @@ public final class OnnxTensors {
     }
 
     private static void requireCount(TensorProto t, String field, int count, int expected) {
-        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-            throw bad(t, "data stored in an external file is not supported here");
-        }
         if (count != expected) {
             throw bad(t, "dims " + t.getDimsList() + " need " + expected + " values in " + field + ", found " + count);
         }
     }
 
-    private static OnnxException bad(TensorProto t, String message) {
+    static OnnxException bad(TensorProto t, String message) {
         String name = t.getName().isEmpty() ? "unnamed tensor" : "tensor '" + t.getName() + "'";
         return new OnnxException(name + ": " + message);
     }
