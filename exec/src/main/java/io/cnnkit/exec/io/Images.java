@@ -40,7 +40,7 @@ import javax.imageio.stream.ImageInputStream;
  */
 public final class Images {
     /** Decoded images larger than this (width × height) are refused before decoding. */
-    public static final long MAX_PIXELS = 100_000_000L;
+    public static final long MAX_PIXELS = 40_000_000L;
     private static final Set<String> FORMATS = Set.of("png", "jpeg", "bmp");
     private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp");
 
