@@ -28,11 +28,15 @@ public final class AtomicFiles {
     public static void write(Path file, ChannelWriter writer) {
         Path absolute = file.toAbsolutePath();
         Path dir = absolute.getParent();
+        if (Files.isDirectory(absolute)) {
+            throw new WeightsException(file + ": cannot write: it is a folder");
+        }
         Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            // not Files.createTempFile: its owner-only permissions would carry over to the result
+            tmp = dir.resolve("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + "."
+                    + Long.toUnsignedString(System.nanoTime(), 36) + ".tmp");
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 writer.write(channel);
                 channel.force(true);
             }

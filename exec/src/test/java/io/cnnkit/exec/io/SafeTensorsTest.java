@@ -116,6 +116,9 @@ class SafeTensorsTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary file left behind");
         }
+        Path plain = Files.createFile(dir.resolve("plain"));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(p),
+                "the same permissions as any new file");
     }
 
     @Test
@@ -125,6 +128,10 @@ class SafeTensorsTest {
                 () -> SafeTensors.write(missingDir, Map.of("a", Tensor.zeros(1))));
         assertTrue(e.getMessage().contains("x.safetensors"), e.getMessage());
         assertFalse(Files.exists(missingDir));
+        Path folder = Files.createDirectory(dir.resolve("folder.safetensors"));
+        assertEquals(folder + ": cannot write: it is a folder", assertThrows(WeightsException.class,
+                () -> SafeTensors.write(folder, Map.of("a", Tensor.zeros(1)))).getMessage());
+        assertTrue(Files.isDirectory(folder));
     }
 
     @Test
