@@ -29,7 +29,6 @@ public final class CnnCli implements Runnable {
         CommandLine cli = new CommandLine(new CnnCli());
         cli.setOut(out);
         cli.setErr(err);
-        cli.setExitCodeExceptionMapper(e -> ExitCode.FAILURE);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("cnn: internal error: " + e);
             if (System.getenv("CNNKIT_DEBUG") != null) {
