@@ -115,5 +115,8 @@ class AnalyzeCommandTest {
         assertTrue(r.out().contains("854,196,224") && r.out().contains("271,351,808"), r.out());
         assertTrue(r.out().contains("-582,844,416"), r.out());
         assertTrue(r.out().contains("672x28x28") && r.out().contains("480x28x28"), r.out());
+        Run json = run("compare", naive, reduced, "--format", "json");
+        assertEquals(ExitCode.OK, json.code(), json.err());
+        assertEquals(271_351_808L, new ObjectMapper().readTree(json.out()).at("/second/totals/macs").asLong());
     }
 }

@@ -171,6 +171,21 @@ class ReportsTest {
     }
 
     @Test
+    void comparisonAsJson() throws Exception {
+        Comparison c = Comparison.of(Analyzer.analyze(Nets.inception(false), 1),
+                Analyzer.analyze(Nets.inception(true), 2));
+        JsonNode root = new ObjectMapper().readTree(c.renderJson());
+        assertEquals(1, root.get("schemaVersion").asInt());
+        assertEquals("InceptionNaive", root.at("/first/network").asText());
+        assertEquals(2, root.at("/second/batch").asInt());
+        assertEquals(2 * 271_351_808L, root.at("/second/totals/macs").asLong());
+        JsonNode inception = root.get("modules").get(1);
+        assertEquals("inception", inception.get("path").asText());
+        assertEquals(854_196_224L, inception.at("/first/macs").asLong());
+        assertEquals(List.of(480L, 28L, 28L), longs(inception.at("/second/outputShape")));
+    }
+
+    @Test
     void comparisonKeepsModulesFoundOnOneSideOnly() {
         Comparison c = Comparison.of(LENET, VGG);
         Comparison.Module conv1 = c.modules().stream().filter(m -> m.path().equals("conv1")).findFirst().orElseThrow();
