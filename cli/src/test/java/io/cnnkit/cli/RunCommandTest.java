@@ -9,8 +9,6 @@ import io.cnnkit.exec.Tensor;
 import io.cnnkit.exec.io.SafeTensors;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -29,16 +27,6 @@ class RunCommandTest {
     @TempDir
     Path dir;
     String model;
-
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = CnnCli.newCommandLine(new PrintWriter(out), new PrintWriter(err)).execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     @BeforeEach
     void writeModel() throws IOException {
@@ -63,7 +51,7 @@ class RunCommandTest {
         Path b = image("b.bmp", 20, 20);
         Path labels = Files.writeString(dir.resolve("labels.txt"), "zero\none\ntwo\nthree\nfour\n");
         Path out = dir.resolve("out.safetensors");
-        Run r = run("run", model, "--seed", "7", "--input", a.toString(), b.toString(), "--top", "3",
+        Cli r = Cli.run("run", model, "--seed", "7", "--input", a.toString(), b.toString(), "--top", "3",
                 "--labels", labels.toString(), "--output", out.toString(), "--threads", "1");
         assertEquals(ExitCode.OK, r.code(), r.err());
         assertTrue(r.out().startsWith(a + " (logits):\n"), r.out());
@@ -72,7 +60,7 @@ class RunCommandTest {
         assertArrayEquals(new int[] {2, 5}, saved.get("logits").shape());
         // The same seed gives the same outputs; another seed does not.
         Path again = dir.resolve("again.safetensors");
-        run("run", model, "--seed", "7", "--input", a.toString(), b.toString(), "--output", again.toString());
+        Cli.run("run", model, "--seed", "7", "--input", a.toString(), b.toString(), "--output", again.toString());
         assertArrayEquals(saved.get("logits").toArray(), SafeTensors.read(again).tensors().get("logits").toArray());
     }
 
@@ -84,7 +72,7 @@ class RunCommandTest {
             values[i] = (float) Math.sin(i);
         }
         SafeTensors.write(input, Map.of("image", Tensor.of(values, 3, 16, 16)));
-        Run r = run("run", model, "--input", input.toString(), "--top", "1");
+        Cli r = Cli.run("run", model, "--input", input.toString(), "--top", "1");
         assertEquals(ExitCode.OK, r.code(), r.err());
         assertTrue(r.err().contains("weights initialised from seed 0"), r.err());
     }
@@ -93,14 +81,14 @@ class RunCommandTest {
     void brokenInputsAreClearErrorsAndLeaveNoOutput() throws IOException {
         Path broken = Files.write(dir.resolve("broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
         Path out = dir.resolve("never.safetensors");
-        Run r = run("run", model, "--input", broken.toString(), "--output", out.toString());
+        Cli r = Cli.run("run", model, "--input", broken.toString(), "--output", out.toString());
         assertEquals(ExitCode.INVALID_INPUT, r.code());
         assertTrue(r.err().lines().anyMatch(l -> l.startsWith("cnn run: ")), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
         assertFalse(Files.exists(out));
 
         Path labels = Files.writeString(dir.resolve("three.txt"), "a\nb\nc\n");
-        Run mismatch = run("run", model, "--input", image("c.png", 16, 16).toString(), "--labels", labels.toString());
+        Cli mismatch = Cli.run("run", model, "--input", image("c.png", 16, 16).toString(), "--labels", labels.toString());
         assertEquals(ExitCode.INVALID_INPUT, mismatch.code());
         assertTrue(mismatch.err().contains("3 labels but the network has 5 classes"), mismatch.err());
     }
@@ -109,7 +97,7 @@ class RunCommandTest {
     void weightsThatDoNotFitAreListedInOneError() throws IOException {
         Path weights = dir.resolve("w.safetensors");
         SafeTensors.write(weights, Map.of("c1.weight", Tensor.zeros(4, 3, 5, 5), "extra", Tensor.zeros(1)));
-        Run r = run("run", model, "--weights", weights.toString(), "--input", image("d.png", 16, 16).toString());
+        Cli r = Cli.run("run", model, "--weights", weights.toString(), "--input", image("d.png", 16, 16).toString());
         assertEquals(ExitCode.INVALID_INPUT, r.code());
         for (String name : new String[] {"c1.weight", "c1.bias", "fc.weight", "fc.bias", "extra"}) {
             assertTrue(r.err().contains(name), name + " missing from: " + r.err());
