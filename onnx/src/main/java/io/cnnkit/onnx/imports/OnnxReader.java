@@ -79,7 +79,10 @@ public final class OnnxReader {
     private final Map<String, Integer> uses = new HashMap<>();
 
     private static final class MutableLayer {
+        /** The final name; null while only the PyTorch scope of a parameterless node is known. */
         String name;
+        /** For a node named by PyTorch's scopes: the module path of its innermost scope ("" at the top). */
+        String scope;
         Op op;
         final List<Integer> inputs;
         final Map<String, Tensor> params;
@@ -133,6 +136,7 @@ public final class OnnxReader {
         for (NodeProto n : graph.getNodeList()) {
             node(n);
         }
+        nameScopedLayers();
         List<ImportedNetwork.Output> outputs = new ArrayList<>();
         for (ValueInfoProto o : graph.getOutputList()) {
             Value v = values.get(o.getName());
@@ -341,10 +345,12 @@ public final class OnnxReader {
         // a zero Pad that only feeds this pool, then no counted padding, is a pool that counts its
         // padding the way PyTorch does (what the exporter writes for ceil-mode pools)
         if (src.op instanceof Op.ZeroPad z && pad.equals(new Padding.Explicit(0, 0, 0, 0)) && !countPad
-                && consumersOf(x) == 1 && !isOutput(src) && samePoolSize(layers.get(src.inputs.get(0)).shape,
+                && x == layers.size() - 1 && consumersOf(x) == 1 && !isOutput(src) && samePoolSize(layers.get(src.inputs.get(0)).shape,
                 z.pad(), kernel, stride, ceil)) {
-            layers.remove(layers.size() - 1 == x ? x : -1);
-            names.remove(src.name);
+            layers.remove(x);
+            if (src.name != null) {
+                names.remove(src.name);
+            }
             int origin = src.inputs.get(0);
             addNodeLayer(n, new Op.AvgPool(kernel, stride, z.pad(), ceil, true), List.of(origin), Map.of(), null);
             return;
@@ -702,8 +708,12 @@ public final class OnnxReader {
                 && !n.getOpType().equals("Dropout")) {
             throw new Unsupported("its second output is used (the language has one output per layer)");
         }
-        String name = uniqueName(paramPath != null ? paramPath : nodePath(n, op));
+        String scope = paramPath == null ? torchScope(n.getName()) : null;
+        String name = paramPath != null ? uniqueName(paramPath)
+                : scope != null ? null : uniqueName(DOTTED_PATH.matcher(n.getName()).matches() ? n.getName()
+                : sanitise(n.getName(), op.kind()));
         addLayer(n.getOutput(0), name, op, inputs, params, null);
+        layers.get(layers.size() - 1).scope = scope;
     }
 
     private void addLayer(String value, String name, Op op, List<Integer> inputs, Map<String, Tensor> params,
@@ -718,9 +728,53 @@ public final class OnnxReader {
                 }
             }
         }
-        names.add(name);
+        if (name != null) {
+            names.add(name);
+        }
         layers.add(new MutableLayer(name, op, inputs, params, out));
         values.put(value, new LayerValue(layers.size() - 1));
+    }
+
+    /**
+     * The module path of a PyTorch scope name ({@code /layer1/layer1.0/relu/Relu} gives
+     * {@code layer1.0.relu}, {@code /Flatten} gives {@code ""}), or null for other names.
+     */
+    private static String torchScope(String nodeName) {
+        if (!nodeName.startsWith("/")) {
+            return null;
+        }
+        String[] parts = nodeName.substring(1).split("/", -1);
+        String path = "";
+        for (int i = 0; i < parts.length - 1; i++) {
+            String p = parts[i];
+            path = path.isEmpty() || p.startsWith(path + ".") ? p : path + "." + p;
+        }
+        return path.isEmpty() || DOTTED_PATH.matcher(path).matches() ? path : null;
+    }
+
+    /**
+     * Names the parameterless layers known by their PyTorch scope: a scope that holds exactly
+     * one of them and nothing else is a module of its own ({@code relu}: an {@code nn.ReLU}); in
+     * any other scope they are functional calls, named by operator inside it
+     * ({@code layer1.0.relu}, {@code layer1.0.add}).
+     */
+    private void nameScopedLayers() {
+        Map<String, Integer> perScope = new HashMap<>();
+        for (MutableLayer l : layers) {
+            if (l.name == null) {
+                perScope.merge(l.scope, 1, Integer::sum);
+            }
+        }
+        for (MutableLayer l : layers) {
+            if (l.name != null) {
+                continue;
+            }
+            String prefix = l.scope + ".";
+            boolean container = l.scope.isEmpty() || perScope.get(l.scope) > 1 || names.contains(l.scope)
+                    || names.stream().anyMatch(n -> n.startsWith(prefix));
+            l.name = uniqueName(container ? (l.scope.isEmpty() ? "" : prefix) + l.op.kind() : l.scope);
+            names.add(l.name);
+        }
     }
 
     /**
@@ -734,30 +788,6 @@ public final class OnnxReader {
             return init.substring(0, dot);
         }
         return null;
-    }
-
-    /**
-     * The layer's path from the node's name: a dotted path as is ({@code layer1.0.relu}); a
-     * PyTorch scope name ({@code /layer1/layer1.0/relu/Relu}) becomes the module path of its
-     * innermost scope; anything else a sanitised identifier; no name the operator's name.
-     */
-    private String nodePath(NodeProto n, Op op) {
-        String name = n.getName();
-        if (DOTTED_PATH.matcher(name).matches()) {
-            return name;
-        }
-        if (name.startsWith("/")) {
-            String[] parts = name.substring(1).split("/");
-            String path = "";
-            for (int i = 0; i < parts.length - 1; i++) {
-                String p = parts[i];
-                path = path.isEmpty() || !p.startsWith(path + ".") ? (path.isEmpty() ? p : path + "." + p) : p;
-            }
-            if (!path.isEmpty() && DOTTED_PATH.matcher(path).matches()) {
-                return path;
-            }
-        }
-        return sanitise(name, op.kind());
     }
 
     static String sanitise(String raw, String fallback) {
