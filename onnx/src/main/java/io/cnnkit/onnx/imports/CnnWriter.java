@@ -56,6 +56,7 @@ final class CnnWriter {
     private final Map<String, String> moduleSources = new LinkedHashMap<>(); // module name -> declaration
     private final Set<String> moduleNames = new HashSet<>();
     private final Map<Integer, Item> leafOf = new HashMap<>();
+    private final Map<Item, String> moduleOf = new HashMap<>();
 
     private CnnWriter(ImportedNetwork net) {
         this.net = net;
@@ -416,11 +417,16 @@ final class CnnWriter {
 
     /** The module whose body is this scope's, declared on first use. */
     private String module(Item scope) {
+        String cached = moduleOf.get(scope);
+        if (cached != null) {
+            return cached;
+        }
         StringBuilder body = new StringBuilder();
         writeBody(scope, body, "  ");
         String text = body.toString();
         String known = modules.get(text);
         if (known != null) {
+            moduleOf.put(scope, known);
             return known;
         }
         String base = identifier(scope.label.matches("\\d+") && scope.parent != null ? scope.parent.label + "_block"
@@ -432,6 +438,7 @@ final class CnnWriter {
         moduleNames.add(name);
         modules.put(text, name);
         moduleSources.put(name, "module " + name + "() {\n" + text + "}\n");
+        moduleOf.put(scope, name);
         return name;
     }
 

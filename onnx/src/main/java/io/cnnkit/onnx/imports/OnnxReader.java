@@ -77,6 +77,8 @@ public final class OnnxReader {
     private final Set<String> names = new HashSet<>();
     private final List<String> problems = new ArrayList<>();
     private final Map<String, Integer> uses = new HashMap<>();
+    /** The value names of each layer's output (Identity and one-input Concat add names). */
+    private final Map<Integer, List<String>> aliases = new HashMap<>();
 
     private static final class MutableLayer {
         /** The final name; null while only the PyTorch scope of a parameterless node is known. */
@@ -237,7 +239,10 @@ public final class OnnxReader {
         } catch (Unsupported e) {
             problems.add(describe(n) + ": " + e.getMessage());
             markFailed(n);
-        } catch (OnnxException | IllegalArgumentException | ArithmeticException e) {
+        } catch (OnnxException e) {
+            // malformed data (a lying tensor, a mistyped attribute): the file is broken, not just unsupported
+            throw new OnnxException(file + ": " + describe(n) + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException | ArithmeticException e) {
             problems.add(describe(n) + ": " + e.getMessage());
             markFailed(n);
         }
@@ -269,7 +274,7 @@ public final class OnnxReader {
             case "Pad" -> pad(n, in, a);
             case "Identity" -> {
                 onlyAttributes(a);
-                values.put(n.getOutput(0), in.get(0));
+                bind(n.getOutput(0), in.get(0));
             }
             case "Constant" -> constant(n, a);
             case "Transpose" -> transpose(n, in, a);
@@ -535,7 +540,7 @@ public final class OnnxReader {
             throw new Unsupported("axis " + axis + " (the language concatenates channels, axis 1)");
         }
         if (xs.size() == 1) {
-            values.put(n.getOutput(0), new LayerValue(xs.get(0)));
+            bind(n.getOutput(0), new LayerValue(xs.get(0)));
             return;
         }
         addNodeLayer(n, new Op.Concat(), xs, Map.of(), null);
@@ -558,7 +563,7 @@ public final class OnnxReader {
             }
             dense.op = new Op.Dense(d.units(), true);
             dense.params.put("bias", Tensor.of(c.toArray(), d.units()));
-            values.put(n.getOutput(0), new LayerValue(x));
+            bind(n.getOutput(0), new LayerValue(x));
             return;
         }
         sum(n, in, a);
@@ -577,7 +582,7 @@ public final class OnnxReader {
             }
         }
         if (xs.size() == 1) {
-            values.put(n.getOutput(0), new LayerValue(xs.get(0)));
+            bind(n.getOutput(0), new LayerValue(xs.get(0)));
             return;
         }
         addNodeLayer(n, new Op.Add(), xs, Map.of(), null);
@@ -722,17 +727,24 @@ public final class OnnxReader {
         if (out == null) {
             List<int[]> in = inputs.stream().map(i -> layers.get(i).shape).toList();
             out = OutputShapes.of(op, in);
+            long elements = 1;
             for (int d : out) {
-                if (d < 1) {
-                    throw new IllegalArgumentException(op.kind() + " gives an empty output " + Arrays.toString(out));
+                if (d < 1 || d > MAX_DIM) {
+                    throw new IllegalArgumentException(op.kind() + " gives an output " + Arrays.toString(out)
+                            + " with a dimension outside 1.." + MAX_DIM);
                 }
+                elements *= d;
+            }
+            if (elements > Tensor.MAX_ELEMENTS) {
+                throw new IllegalArgumentException(op.kind() + " gives an output of " + elements + " elements");
             }
         }
         if (name != null) {
             names.add(name);
         }
         layers.add(new MutableLayer(name, op, inputs, params, out));
-        values.put(value, new LayerValue(layers.size() - 1));
+        aliases.remove(layers.size() - 1); // the index of a folded-away layer may be reused
+        bind(value, new LayerValue(layers.size() - 1));
     }
 
     /**
@@ -765,13 +777,19 @@ public final class OnnxReader {
                 perScope.merge(l.scope, 1, Integer::sum);
             }
         }
+        Set<String> containers = new HashSet<>();
+        for (String n : names) {
+            for (int dot = n.indexOf('.'); dot >= 0; dot = n.indexOf('.', dot + 1)) {
+                containers.add(n.substring(0, dot));
+            }
+        }
         for (MutableLayer l : layers) {
             if (l.name != null) {
                 continue;
             }
             String prefix = l.scope + ".";
             boolean container = l.scope.isEmpty() || perScope.get(l.scope) > 1 || names.contains(l.scope)
-                    || names.stream().anyMatch(n -> n.startsWith(prefix));
+                    || containers.contains(l.scope);
             l.name = uniqueName(container ? (l.scope.isEmpty() ? "" : prefix) + l.op.kind() : l.scope);
             names.add(l.name);
         }
@@ -810,6 +828,13 @@ public final class OnnxReader {
         }
     }
 
+    private void bind(String value, Value v) {
+        values.put(value, v);
+        if (v instanceof LayerValue lv) {
+            aliases.computeIfAbsent(lv.layer(), k -> new ArrayList<>()).add(value);
+        }
+    }
+
     private void markFailed(NodeProto n) {
         for (String out : n.getOutputList()) {
             if (!out.isEmpty()) {
@@ -818,20 +843,11 @@ public final class OnnxReader {
         }
     }
 
+    /** How many node inputs and graph outputs use the layer's value, under any of its names. */
     private int consumersOf(int layer) {
         int count = 0;
-        for (MutableLayer l : layers) {
-            for (int i : l.inputs) {
-                if (i == layer) {
-                    count++;
-                }
-            }
-        }
-        // the layer's value may also be used by nodes not yet read: count those by value name
-        for (Map.Entry<String, Value> e : values.entrySet()) {
-            if (e.getValue() instanceof LayerValue lv && lv.layer() == layer) {
-                count = Math.max(count, uses.getOrDefault(e.getKey(), 0));
-            }
+        for (String value : aliases.getOrDefault(layer, List.of())) {
+            count += uses.getOrDefault(value, 0);
         }
         return count;
     }
