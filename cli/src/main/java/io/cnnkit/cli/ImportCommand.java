@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -63,8 +64,8 @@ final class ImportCommand implements Callable<Integer> {
             return ExitCode.FAILURE;
         }
         var totals = imported.analysis().inferenceTotals();
-        err.println("wrote " + output + ": " + totals.layers() + " layers, " + totals.parameters() + " parameters, "
-                + totals.macs() + " MACs" + (imported.structured() ? "" : " (flat: the node names do not form scopes)"));
+        err.printf(Locale.ROOT, "wrote %s: %,d layers, %,d parameters, %,d MACs%s%n", output, totals.layers(),
+                totals.parameters(), totals.macs(), imported.structured() ? "" : " (flat: the node names do not form scopes)");
         if (weightsOut != null) {
             err.println("wrote " + weightsOut + ": " + imported.weights().size() + " tensors");
         } else if (!imported.weights().isEmpty()) {
