@@ -100,7 +100,7 @@ public final class DotWriter {
         lines.add(node.title());
         lines.addAll(node.details());
         a.add("label=" + quote(lines));
-        a.add("tooltip=" + quote(node.id()));
+        a.add("tooltip=" + quote(node.kind() == NodeKind.OUTPUT ? "output " + node.title() : node.id()));
         switch (node.kind()) {
             case MERGE -> {
                 a.add("shape=oval");
