@@ -30,7 +30,8 @@ public final class CnnCli implements Runnable {
         CommandLine cli = new CommandLine(new CnnCli());
         cli.setOut(out);
         cli.setErr(err);
-        cli.setExitCodeExceptionMapper(e -> ExitCode.FAILURE);
+        cli.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? ExitCode.INVALID_INPUT
+                : ExitCode.FAILURE);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("cnn: internal error: " + e);
             if (System.getenv("CNNKIT_DEBUG") != null) {

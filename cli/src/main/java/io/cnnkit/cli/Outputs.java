@@ -3,6 +3,8 @@ package io.cnnkit.cli;
 import io.cnnkit.diagram.OutputFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -25,7 +27,7 @@ final class Outputs {
         try {
             OutputFiles.write(output, bytes);
         } catch (IOException e) {
-            err.println("cnn: cannot write " + output + ": " + e.getMessage());
+            err.println("cnn: cannot write " + output + ": " + reason(e));
             err.flush();
             return ExitCode.FAILURE;
         }
@@ -33,5 +35,16 @@ final class Outputs {
         out.println("wrote " + output);
         out.flush();
         return ExitCode.OK;
+    }
+
+    /** A file system exception's message is only the path; its type says what went wrong. */
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException fs) {
+            return fs.getReason() != null ? fs.getReason() : e.getClass().getSimpleName();
+        }
+        return e.getMessage();
     }
 }

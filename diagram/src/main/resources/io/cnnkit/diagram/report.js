@@ -13,8 +13,12 @@
     return s ? s.split(' ') : [];
   }
 
+  function inTreeOrder() {
+    return sort.col === 0 && sort.dir === 1;
+  }
+
   function applyVisibility() {
-    var flat = sort.col !== 0;
+    var flat = !inTreeOrder();
     table.classList.toggle('flat', flat);
     rows.forEach(function (row) {
       var hidden = !flat && scopesOf(row).some(function (p) { return folded.has(p); });
@@ -85,19 +89,19 @@
     return numeric ? Number(cell.getAttribute('data-v') || -1) : cell.textContent.trim().toLowerCase();
   }
 
+  // '#' ascending is the schedule with modules folded as chosen; any other order is a flat list of layers.
   table.tHead.querySelectorAll('th').forEach(function (th) {
     th.addEventListener('click', function () {
       var col = Number(th.getAttribute('data-col'));
       var numeric = th.getAttribute('data-type') === 'num';
       sort = { col: col, dir: sort.col === col ? -sort.dir : (numeric && col !== 0 ? -1 : 1) };
       var ordered = rows.slice();
-      if (col !== 0 || sort.dir === -1) {
+      if (!inTreeOrder()) {
         ordered = rows.filter(function (r) { return r.classList.contains('layer'); });
         ordered.sort(function (a, b) {
           var x = cellValue(a, col, numeric), y = cellValue(b, col, numeric);
           return (x < y ? -1 : x > y ? 1 : 0) * sort.dir;
         });
-        if (col === 0) { sort.col = -1; }
       }
       ordered.forEach(function (r) { body.appendChild(r); });
       rows.forEach(function (r) { if (ordered.indexOf(r) < 0) { body.appendChild(r); } });
