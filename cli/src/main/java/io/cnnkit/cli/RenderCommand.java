@@ -61,10 +61,7 @@ final class RenderCommand implements Callable<Integer> {
             err.flush();
             return ExitCode.INVALID_INPUT;
         }
-        if (!options.valid(err, depth)) {
-            return ExitCode.INVALID_INPUT;
-        }
-        Optional<Analysis> analysis = options.analyze(file, err);
+        Optional<Analysis> analysis = options.validThenAnalyze(file, err, depth);
         if (analysis.isEmpty()) {
             return ExitCode.INVALID_INPUT;
         }

@@ -6,7 +6,6 @@ import io.cnnkit.diagram.DiagramOptions;
 import io.cnnkit.diagram.DotWriter;
 import io.cnnkit.diagram.GraphvizRenderer;
 import io.cnnkit.diagram.HtmlReport;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -37,11 +36,7 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
-        if (!options.valid(err, null)) {
-            return ExitCode.INVALID_INPUT;
-        }
-        Optional<Analysis> analysis = options.analyze(file, err);
+        Optional<Analysis> analysis = options.validThenAnalyze(file, spec.commandLine().getErr(), null);
         if (analysis.isEmpty()) {
             return ExitCode.INVALID_INPUT;
         }
