@@ -3,6 +3,7 @@ package io.cnnkit.diagram;
 import guru.nidi.graphviz.engine.Format;
 import guru.nidi.graphviz.engine.Graphviz;
 import guru.nidi.graphviz.engine.GraphvizCmdLineEngine;
+import guru.nidi.graphviz.engine.GraphvizException;
 import guru.nidi.graphviz.engine.GraphvizV8Engine;
 import com.kitfox.svg.SVGDiagram;
 import com.kitfox.svg.SVGException;
@@ -46,7 +47,15 @@ public final class GraphvizRenderer {
 
     /** The SVG document for the DOT text. */
     public static String svg(String dot) {
-        return graphviz(dot).render(Format.SVG).toString();
+        try {
+            return graphviz(dot).render(Format.SVG).toString();
+        } catch (GraphvizException e) {
+            if (String.valueOf(e.getMessage()).startsWith("None of the provided engines")) {
+                throw new IllegalStateException("no Graphviz engine could start: the bundled V8 engine (J2V8) runs"
+                        + " on Linux x86-64 only, and no system Graphviz 'dot' was found; write .dot instead", e);
+            }
+            throw new IllegalStateException("Graphviz failed: " + e.getMessage(), e);
+        }
     }
 
     /** A PNG image of the DOT text, at {@link #PNG_SCALE} pixels per point or less for huge graphs. */
@@ -114,16 +123,20 @@ public final class GraphvizRenderer {
         return Graphviz.fromString(dot).totalMemory(HEAP_BYTES);
     }
 
-    /** Where J2V8 unpacks its native library: a cache directory of the user's, not the working directory. */
+    /**
+     * Where J2V8 unpacks its native library: a private directory of this process, removed at exit.
+     * J2V8 deletes and rewrites the library file in the directory it is given, so a directory
+     * shared by two processes could hand one of them a half-written library.
+     */
     private static String extractionDirectory() {
-        String cache = System.getenv("XDG_CACHE_HOME");
-        Path dir = (cache != null && !cache.isBlank() ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache"))
-                .resolve("cnnkit");
         try {
-            Files.createDirectories(dir);
+            Path dir = Files.createTempDirectory("cnnkit-j2v8-");
+            dir.toFile().deleteOnExit();
+            // registered after the directory, so deleted before it
+            dir.resolve("libj2v8_linux_x86_64.so").toFile().deleteOnExit();
             return dir.toString();
         } catch (IOException e) {
-            return System.getProperty("java.io.tmpdir");
+            throw new UncheckedIOException("cannot create a temporary directory for the diagram engine", e);
         }
     }
 }
