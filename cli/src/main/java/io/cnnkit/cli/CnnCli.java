@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code cnn} command: one subcommand per job, all testable through {@link #newCommandLine}. */
 @Command(name = "cnn", mixinStandardHelpOptions = true, versionProvider = CnnCli.Version.class,
         description = "Compile, analyse, draw and run convolutional networks written in .cnn.",
-        subcommands = {CheckCommand.class, GraphCommand.class, AnalyzeCommand.class, CompareCommand.class,
+        subcommands = {CheckCommand.class, GraphCommand.class, AnalyzeCommand.class, CompareCommand.class, RunCommand.class,
                 RenderCommand.class, ReportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class CnnCli implements Runnable {
@@ -30,8 +30,6 @@ public final class CnnCli implements Runnable {
         CommandLine cli = new CommandLine(new CnnCli());
         cli.setOut(out);
         cli.setErr(err);
-        cli.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? ExitCode.INVALID_INPUT
-                : ExitCode.FAILURE);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("cnn: internal error: " + e);
             if (System.getenv("CNNKIT_DEBUG") != null) {

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
@@ -29,14 +27,8 @@ class RenderCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = CnnCli.newCommandLine(new PrintWriter(out), new PrintWriter(err)).execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static Cli run(String... args) {
+        return Cli.run(args);
     }
 
     private String source(String name, String text) throws IOException {
@@ -53,17 +45,17 @@ class RenderCommandTest {
     @Test
     void writesDotSvgAndPng() throws IOException {
         String lenet = source("lenet.cnn", LENET);
-        Run dot = run("render", lenet, "-o", dir.resolve("l.dot").toString(), "--no-shapes", "--rankdir", "LR");
+        Cli dot = run("render", lenet, "-o", dir.resolve("l.dot").toString(), "--no-shapes", "--rankdir", "LR");
         assertEquals(ExitCode.OK, dot.code(), dot.err());
         String text = Files.readString(dir.resolve("l.dot"));
         assertTrue(text.startsWith("digraph \"LeNet5\"") && text.contains("rankdir=LR") && !text.contains("label=\" "), text);
 
-        Run svg = run("render", lenet, "-o", dir.resolve("l.svg").toString(), "--heat", "params");
+        Cli svg = run("render", lenet, "-o", dir.resolve("l.svg").toString(), "--heat", "params");
         assertEquals(ExitCode.OK, svg.code(), svg.err());
         assertTrue(Files.readString(dir.resolve("l.svg")).contains("parameters per node"));
         assertEquals("wrote " + dir.resolve("l.svg") + System.lineSeparator(), svg.out());
 
-        Run png = run("render", lenet, "-o", dir.resolve("l.png").toString(), "--batch", "8");
+        Cli png = run("render", lenet, "-o", dir.resolve("l.png").toString(), "--batch", "8");
         assertEquals(ExitCode.OK, png.code(), png.err());
         assertTrue(ImageIO.read(dir.resolve("l.png").toFile()).getHeight() > 500);
         assertOnlyFiles("lenet.cnn", "l.dot", "l.svg", "l.png");
@@ -71,7 +63,7 @@ class RenderCommandTest {
 
     @Test
     void writesTheHtmlReport() throws IOException {
-        Run r = run("report", source("lenet.cnn", LENET), "-o", dir.resolve("r.html").toString());
+        Cli r = run("report", source("lenet.cnn", LENET), "-o", dir.resolve("r.html").toString());
         assertEquals(ExitCode.OK, r.code(), r.err());
         String html = Files.readString(dir.resolve("r.html"));
         assertTrue(html.startsWith("<!DOCTYPE html>") && html.contains("61,706") && html.contains("416,520"));
@@ -79,7 +71,7 @@ class RenderCommandTest {
 
     @Test
     void unknownExtensionIsInvalidInputAndWritesNothing() throws IOException {
-        Run r = run("render", source("lenet.cnn", LENET), "-o", dir.resolve("l.pdf").toString());
+        Cli r = run("render", source("lenet.cnn", LENET), "-o", dir.resolve("l.pdf").toString());
         assertEquals(ExitCode.INVALID_INPUT, r.code());
         assertEquals("cnn: the output file must end in .svg, .png or .dot, got " + dir.resolve("l.pdf")
                 + System.lineSeparator(), r.err());
@@ -89,12 +81,12 @@ class RenderCommandTest {
     @Test
     void shapeErrorsKeepAnExistingOutputUntouched() throws IOException {
         Path out = Files.writeString(dir.resolve("old.svg"), "old");
-        Run r = run("render", source("bad.cnn", BAD_SHAPES), "-o", out.toString());
+        Cli r = run("render", source("bad.cnn", BAD_SHAPES), "-o", out.toString());
         assertEquals(ExitCode.INVALID_INPUT, r.code());
         assertTrue(r.err().contains("bad.cnn:3:") && r.err().contains("no report written"), r.err());
         assertFalse(r.err().contains("Exception"), r.err());
         assertEquals("old", Files.readString(out));
-        Run report = run("report", dir.resolve("bad.cnn").toString(), "-o", dir.resolve("r.html").toString());
+        Cli report = run("report", dir.resolve("bad.cnn").toString(), "-o", dir.resolve("r.html").toString());
         assertEquals(ExitCode.INVALID_INPUT, report.code());
         assertOnlyFiles("bad.cnn", "old.svg");
     }
@@ -103,10 +95,10 @@ class RenderCommandTest {
     void badOptionsAndUnwritableOutput() throws IOException {
         String lenet = source("lenet.cnn", LENET);
         assertEquals(ExitCode.INVALID_INPUT, run("render", lenet, "-o", dir.resolve("a.svg").toString(), "--depth", "-1").code());
-        Run heat = run("render", lenet, "-o", dir.resolve("a.svg").toString(), "--heat", "watts");
+        Cli heat = run("render", lenet, "-o", dir.resolve("a.svg").toString(), "--heat", "watts");
         assertEquals(ExitCode.INVALID_INPUT, heat.code());
         assertTrue(heat.err().contains("macs, params, memory"), heat.err());
-        Run missing = run("render", lenet, "-o", dir.resolve("no/such/dir/a.svg").toString());
+        Cli missing = run("render", lenet, "-o", dir.resolve("no/such/dir/a.svg").toString());
         assertEquals(ExitCode.FAILURE, missing.code());
         assertEquals("cnn: cannot write " + dir.resolve("no/such/dir/a.svg") + ": directory "
                 + dir.resolve("no/such/dir") + " does not exist" + System.lineSeparator(), missing.err());
