@@ -83,7 +83,7 @@ class RenderCommandTest {
         Path out = Files.writeString(dir.resolve("old.svg"), "old");
         Cli r = run("render", source("bad.cnn", BAD_SHAPES), "-o", out.toString());
         assertEquals(ExitCode.INVALID_INPUT, r.code());
-        assertTrue(r.err().contains("bad.cnn:3:") && r.err().contains("no report written"), r.err());
+        assertTrue(r.err().contains("bad.cnn:3:") && r.err().contains("1 error in the shapes"), r.err());
         assertFalse(r.err().contains("Exception"), r.err());
         assertEquals("old", Files.readString(out));
         Cli report = run("report", dir.resolve("bad.cnn").toString(), "-o", dir.resolve("r.html").toString());
