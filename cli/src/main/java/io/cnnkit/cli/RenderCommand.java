@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "render", mixinStandardHelpOptions = true,
-        description = {"Draw the network: SVG, PNG or Graphviz DOT, chosen by the output file's extension.",
-                "Layout by Graphviz in the bundled JavaScript engine; no system Graphviz needed."},
+        description = {"Draw the network as SVG, PNG or DOT (by the output file's extension).",
+                "Layout by Graphviz in the bundled V8 JavaScript engine; no system Graphviz needed."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:written", "1:the diagram could not be drawn or written", "2:invalid input or options"})
 final class RenderCommand implements Callable<Integer> {

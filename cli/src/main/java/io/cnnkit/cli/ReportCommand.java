@@ -16,8 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Write one self-contained HTML page: the diagram, the per-layer table (sortable,",
-                "modules foldable), totals, the counting convention and the receptive-field growth."},
+        description = "Write one self-contained HTML page: diagram, layer table, totals, receptive fields.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:written", "1:the report could not be drawn or written", "2:invalid input or options"})
 final class ReportCommand implements Callable<Integer> {
