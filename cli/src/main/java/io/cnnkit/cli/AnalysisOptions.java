@@ -1,9 +1,6 @@
 package io.cnnkit.cli;
 
 import io.cnnkit.analyzer.Analysis;
-import io.cnnkit.analyzer.Analyzer;
-import io.cnnkit.compiler.Diagnostic;
-import io.cnnkit.compiler.graph.NetworkGraph;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -28,19 +25,6 @@ final class AnalysisOptions {
 
     /** The analysis, or empty after printing why there is none; warnings are printed either way. */
     Optional<Analysis> analyze(Path file, PrintWriter err) {
-        Optional<NetworkGraph> graph = Sources.graph(file, err);
-        if (graph.isEmpty()) {
-            return Optional.empty();
-        }
-        Analysis analysis = Analyzer.analyze(graph.get(), batch);
-        for (Diagnostic d : analysis.diagnostics()) {
-            err.println(d.render());
-        }
-        if (analysis.hasErrors()) {
-            long errors = analysis.diagnostics().stream().filter(Diagnostic::isError).count();
-            err.println(file + ": " + Sources.plural(errors, "error") + " in the shapes; no report written");
-        }
-        err.flush();
-        return analysis.hasErrors() ? Optional.empty() : Optional.of(analysis);
+        return Sources.analysis(file, batch, err);
     }
 }

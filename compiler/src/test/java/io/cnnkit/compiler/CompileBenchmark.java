@@ -47,12 +47,13 @@ public class CompileBenchmark {
         return s.append("\noutput o = h -> flatten -> dense(10)\n").toString();
     }
 
-    /** The same depth through a two-layer module repeated in stages of 1,000 (the repeat bound is 10,000). */
+    /** The same depth through a two-layer module, repeated in stages of at most 1,000 copies. */
     static String repeatedNetwork(int layers) {
         StringBuilder s = new StringBuilder("network Repeated\ninput x: 8x16x16\n"
                 + "module block(c) { out in -> conv(c, 3, pad=1) -> relu }\nh = x");
-        for (int stage = 0; stage < layers / 2000; stage++) {
-            s.append("\n  -> stage").append(stage).append(": repeat 1000 block(8)");
+        int blocks = layers / 2;
+        for (int stage = 0; blocks > 0; stage++, blocks -= 1000) {
+            s.append("\n  -> stage").append(stage).append(": repeat ").append(Math.min(1000, blocks)).append(" block(8)");
         }
         return s.append("\noutput o = h -> flatten -> dense(10)\n").toString();
     }

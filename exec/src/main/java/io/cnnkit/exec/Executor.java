@@ -1,0 +1,179 @@
+package io.cnnkit.exec;
+
+import io.cnnkit.compiler.graph.Layer;
+import io.cnnkit.compiler.graph.NetworkGraph;
+import io.cnnkit.compiler.graph.Output;
+import io.cnnkit.exec.kernel.Kernel;
+import io.cnnkit.exec.kernel.KernelOptions;
+import io.cnnkit.exec.kernel.Workspace;
+import io.cnnkit.exec.plan.ExecutionPlan;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ForkJoinPool;
+
+/**
+ * Runs an {@link ExecutionPlan}: owns the float arena (one per executor, sized by the analyzer's
+ * memory plan), the kernels' scratch and a persistent {@link ForkJoinPool}. Every tensor view is
+ * built once here, so a run allocates only its result tensors. Runs are serialised: one arena.
+ */
+public final class Executor implements AutoCloseable {
+
+    /** Time spent in one step over the profiled runs, and the analyzer's MACs of its layers. */
+    public record StepProfile(String name, String kind, long nanos, long macs, int runs) {
+        /** Achieved GFLOP/s (1 MAC = 2 FLOPs); 0 for steps without MACs. */
+        public double gflops() {
+            return nanos == 0 ? 0 : 2.0 * macs * runs / nanos;
+        }
+
+        public double millisPerRun() {
+            return runs == 0 ? 0 : nanos / 1e6 / runs;
+        }
+    }
+
+    private final ExecutionPlan plan;
+    private final ForkJoinPool pool;
+    private final float[] arena;
+    private final Workspace workspace;
+    private final List<ExecutionPlan.Step> steps;
+    private final Tensor[][] stepInputs;
+    private final Tensor[] stepOutputs;
+    private final Map<String, Tensor> inputViews = new LinkedHashMap<>();
+    private final Map<String, Tensor> outputViews = new LinkedHashMap<>();
+    private final long[] stepNanos;
+    private boolean profiling;
+    private int profiledRuns;
+
+    /** Threads across all cores by default: {@link #defaultThreads()}. */
+    public static int defaultThreads() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Plans {@code graph} at {@code batch} with {@code weights} keyed {@code layer.param} and runs on {@code threads}. */
+    public Executor(NetworkGraph graph, Map<String, Tensor> weights, int batch, int threads) {
+        this(ExecutionPlan.build(graph, weights, batch, KernelOptions.defaults(threads)), threads);
+    }
+
+    public Executor(ExecutionPlan plan, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        if (plan.arenaElements() > Tensor.MAX_ELEMENTS) {
+            throw new IllegalArgumentException("the activations need " + plan.arenaElements()
+                    + " floats, more than one Java array holds; use a smaller batch");
+        }
+        this.plan = plan;
+        this.pool = threads == 1 ? null : new ForkJoinPool(threads);
+        this.arena = new float[(int) plan.arenaElements()];
+        this.steps = plan.steps();
+        List<Kernel> kernels = new ArrayList<>();
+        this.stepInputs = new Tensor[steps.size()][];
+        this.stepOutputs = new Tensor[steps.size()];
+        for (int i = 0; i < steps.size(); i++) {
+            ExecutionPlan.Step step = steps.get(i);
+            kernels.add(step.kernel());
+            stepInputs[i] = step.inputs().stream().map(this::view).toArray(Tensor[]::new);
+            stepOutputs[i] = view(step.output());
+        }
+        this.workspace = Workspace.forKernels(pool, kernels);
+        for (Layer input : plan.graph().inputs()) {
+            inputViews.put(input.name(), view(input));
+        }
+        for (Output output : plan.outputs()) {
+            outputViews.put(output.name(), view(output.layer()));
+        }
+        this.stepNanos = new long[steps.size()];
+    }
+
+    private Tensor view(Layer layer) {
+        return Tensor.view(arena, (int) plan.offset(layer), plan.shape(layer));
+    }
+
+    /** Bytes of the activation arena (4 per float). */
+    public long arenaBytes() {
+        return 4L * arena.length;
+    }
+
+    public ExecutionPlan plan() {
+        return plan;
+    }
+
+    /** Input tensor shapes by input name, batch included. */
+    public Map<String, int[]> inputShapes() {
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        inputViews.forEach((name, view) -> shapes.put(name, view.shape()));
+        return shapes;
+    }
+
+    /**
+     * Runs the network on {@code inputs} (by input layer name, batch first) and returns the
+     * inference outputs by output name, as tensors of their own.
+     */
+    public synchronized Map<String, Tensor> run(Map<String, Tensor> inputs) {
+        checkInputs(inputs);
+        inputViews.forEach((name, view) -> {
+            Tensor in = inputs.get(name);
+            System.arraycopy(in.data(), in.offset(), arena, view.offset(), view.size());
+        });
+        for (int i = 0; i < steps.size(); i++) {
+            long start = profiling ? System.nanoTime() : 0;
+            steps.get(i).kernel().run(stepInputs[i], stepOutputs[i], workspace);
+            if (profiling) {
+                stepNanos[i] += System.nanoTime() - start;
+            }
+        }
+        if (profiling) {
+            profiledRuns++;
+        }
+        Map<String, Tensor> results = new LinkedHashMap<>();
+        outputViews.forEach((name, view) -> results.put(name, view.copy()));
+        return results;
+    }
+
+    private void checkInputs(Map<String, Tensor> inputs) {
+        List<String> problems = new ArrayList<>();
+        TreeSet<String> unexpected = new TreeSet<>(inputs.keySet());
+        inputViews.forEach((name, view) -> {
+            unexpected.remove(name);
+            Tensor t = inputs.get(name);
+            if (t == null) {
+                problems.add("missing input " + name + " " + Arrays.toString(view.shape()));
+            } else if (!t.sameShape(view)) {
+                problems.add("input " + name + " has shape " + Arrays.toString(t.shape()) + ", expected "
+                        + Arrays.toString(view.shape()));
+            }
+        });
+        unexpected.forEach(name -> problems.add("unexpected input " + name));
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+    }
+
+    /** Starts (and resets) or stops per-step timing; timing adds two clock reads per step. */
+    public synchronized void setProfiling(boolean on) {
+        profiling = on;
+        Arrays.fill(stepNanos, 0);
+        profiledRuns = 0;
+    }
+
+    /** Per-step time over the runs since profiling was switched on, in schedule order. */
+    public synchronized List<StepProfile> profile() {
+        List<StepProfile> result = new ArrayList<>(steps.size());
+        for (int i = 0; i < steps.size(); i++) {
+            ExecutionPlan.Step step = steps.get(i);
+            result.add(new StepProfile(step.name(), step.layers().get(0).kind(), stepNanos[i], step.macs(),
+                    profiledRuns));
+        }
+        return result;
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.shutdown();
+        }
+    }
+}

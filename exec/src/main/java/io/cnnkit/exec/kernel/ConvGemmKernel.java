@@ -1,0 +1,217 @@
+package io.cnnkit.exec.kernel;
+
+import static io.cnnkit.exec.kernel.Sgemm.MR;
+import static io.cnnkit.exec.kernel.Sgemm.NR;
+
+import io.cnnkit.exec.Tensor;
+import java.util.Arrays;
+
+/**
+ * Convolution as a GEMM per image and group: C[Cout/g x OH*OW] = A[Cout/g x K] * B[K x OH*OW] with
+ * K = Cin/g * kh * kw. A (the weights, batchnorm folded) is packed into {@value Sgemm#MR}-row panels
+ * once; B is never materialised whole: for each block of {@link #KC} K-rows and {@link #nc} output
+ * positions it is gathered from the input ("im2col by tiles") into {@value Sgemm#NR}-column panels
+ * in the slot's scratch, and a 1x1 stride-1 convolution just copies input rows. The loop order
+ * keeps one B panel in L1 while all A panels stream past it (GotoBLAS/MLAS style). The epilogue
+ * (bias, residual, activation) runs on each finished tile.
+ *
+ * <p>Work items are image x group x row block x column chunk, split over the workspace's slots.
+ */
+final class ConvGemmKernel implements Kernel {
+    /** K-rows per packed block: one B panel (KC x NR floats = 12 KiB) stays in L1. */
+    static final int KC = 128;
+    /** Upper bound of output positions per work item: the packed B block stays in L2. */
+    static final int NC_MAX = 8 * NR;
+
+    private final int[] outShape;
+    private final Window w;
+    private final int batch, cin, cout, groups, cinG, coutG, k, n;
+    private final int mPanels, nc, nChunks, mBlocks, panelsPerMBlock;
+    private final float[] packedA;
+    private final float[] bias;
+    private final boolean residual, scalar;
+    private final Epilogue epilogue;
+
+    ConvGemmKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
+                   KernelOptions options) {
+        this.outShape = outShape.clone();
+        this.w = w;
+        this.batch = inShape[0];
+        this.cin = inShape[1];
+        this.cout = outShape[1];
+        this.groups = groups;
+        this.cinG = cin / groups;
+        this.coutG = cout / groups;
+        this.k = cinG * w.kh() * w.kw();
+        this.n = w.outSize();
+        this.mPanels = (coutG + MR - 1) / MR;
+        this.packedA = pack(folded.weights());
+        this.bias = folded.bias();
+        this.residual = fusion.residual();
+        this.scalar = options.scalar();
+        this.epilogue = new Epilogue(fusion.activation(), scalar);
+        int panelsN = (n + NR - 1) / NR;
+        this.nc = Math.min(NC_MAX, panelsN * NR);
+        this.nChunks = (n + nc - 1) / nc;
+        // split the rows too when images x groups x column chunks cannot keep every thread busy
+        int items = batch * groups * nChunks;
+        int wanted = items >= options.threads() ? 1 : (options.threads() + items - 1) / items;
+        this.mBlocks = Math.min(mPanels, wanted);
+        this.panelsPerMBlock = (mPanels + mBlocks - 1) / mBlocks;
+    }
+
+    /** Row-major weights [Cout, K] into panels: packed[((g * mPanels + p) * K + kk) * MR + r]. */
+    private float[] pack(float[] weights) {
+        float[] packed = new float[groups * mPanels * k * MR];
+        for (int g = 0; g < groups; g++) {
+            for (int row = 0; row < coutG; row++) {
+                int p = row / MR, r = row % MR;
+                int src = (g * coutG + row) * k;
+                int dst = (g * mPanels + p) * k * MR + r;
+                for (int kk = 0; kk < k; kk++) {
+                    packed[dst + kk * MR] = weights[src + kk];
+                }
+            }
+        }
+        return packed;
+    }
+
+    @Override
+    public int[] outputShape() {
+        return outShape.clone();
+    }
+
+    @Override
+    public int scratchPerSlot() {
+        return KC * nc + MR * NR;
+    }
+
+    @Override
+    public long macs() {
+        return (long) batch * cout * n * k;
+    }
+
+    @Override
+    public void run(Tensor[] inputs, Tensor output, Workspace ws) {
+        Tensor x = inputs[0];
+        Tensor res = residual ? inputs[1] : null;
+        int items = batch * groups * mBlocks * nChunks;
+        Parallel.forRange(ws, items, macs() / Math.max(1, items), (slot, from, to) -> {
+            float[] scratch = ws.scratch(slot);
+            for (int item = from; item < to; item++) {
+                int chunk = item % nChunks;
+                int rest = item / nChunks;
+                int mBlock = rest % mBlocks;
+                rest /= mBlocks;
+                compute(x, res, output, rest / groups, rest % groups, mBlock, chunk, scratch);
+            }
+        });
+    }
+
+    private void compute(Tensor x, Tensor res, Tensor out, int image, int g, int mBlock, int chunk, float[] scratch) {
+        int n0 = chunk * nc, n1 = Math.min(n, n0 + nc);
+        int panels = (n1 - n0 + NR - 1) / NR;
+        int p0 = mBlock * panelsPerMBlock, p1 = Math.min(mPanels, p0 + panelsPerMBlock);
+        int xBase = x.offset() + (image * cin + g * cinG) * w.inH() * w.inW();
+        int cBase = out.offset() + (image * cout + g * coutG) * n;
+        int rBase = res == null ? 0 : res.offset() + (image * cout + g * coutG) * n;
+        float[] c = out.data();
+        int tile = KC * nc;
+        for (int k0 = 0; k0 < k; k0 += KC) {
+            int kc = Math.min(KC, k - k0);
+            packB(x.data(), xBase, k0, kc, n0, n1, scratch);
+            boolean first = k0 == 0, last = k0 + kc == k;
+            for (int q = 0; q < panels; q++) {
+                int col = n0 + q * NR;
+                int cols = Math.min(NR, n1 - col);
+                int bOff = q * kc * NR;
+                for (int p = p0; p < p1; p++) {
+                    int row = p * MR;
+                    int rows = Math.min(MR, coutG - row);
+                    int aOff = ((g * mPanels + p) * k + k0) * MR;
+                    int cAt = cBase + row * n + col;
+                    if (rows == MR && cols == NR) {
+                        Sgemm.tile(scalar, packedA, aOff, scratch, bOff, kc, c, cAt, n, !first);
+                    } else {
+                        if (!first) {
+                            for (int r = 0; r < rows; r++) {
+                                System.arraycopy(c, cAt + r * n, scratch, tile + r * NR, cols);
+                            }
+                        }
+                        Sgemm.tile(scalar, packedA, aOff, scratch, bOff, kc, scratch, tile, NR, !first);
+                        for (int r = 0; r < rows; r++) {
+                            System.arraycopy(scratch, tile + r * NR, c, cAt + r * n, cols);
+                        }
+                    }
+                    if (last) {
+                        for (int r = 0; r < rows; r++) {
+                            epilogue.apply(c, cAt + r * n, cols, bias[g * coutG + row + r],
+                                    res == null ? null : res.data(), rBase + (row + r) * n + col);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Gathers rows [k0, k0 + kc) of B for output positions [n0, n1) into NR-column panels:
+     * dst[q * kc * NR + kk * NR + j]; positions past n1 and padded input read as zero.
+     */
+    private void packB(float[] x, int xBase, int k0, int kc, int n0, int n1, float[] dst) {
+        int plane = w.inH() * w.inW();
+        int taps = w.kh() * w.kw();
+        boolean pointwise = w.isPointwise();
+        int panels = (n1 - n0 + NR - 1) / NR;
+        for (int kk = 0; kk < kc; kk++) {
+            int kIndex = k0 + kk;
+            int ci = kIndex / taps, tap = kIndex % taps;
+            int ky = tap / w.kw(), kx = tap % w.kw();
+            int src = xBase + ci * plane;
+            for (int q = 0; q < panels; q++) {
+                int d = q * kc * NR + kk * NR;
+                int p = n0 + q * NR;
+                int cols = Math.min(NR, n1 - p);
+                if (pointwise) {
+                    System.arraycopy(x, src + p, dst, d, cols);
+                } else {
+                    gatherRow(x, src, ky, kx, p, cols, dst, d);
+                }
+                if (cols < NR) {
+                    Arrays.fill(dst, d + cols, d + NR, 0f);
+                }
+            }
+        }
+    }
+
+    /** B values of tap (ky, kx) of one input channel for {@code cols} output positions from {@code p}. */
+    private void gatherRow(float[] x, int src, int ky, int kx, int p, int cols, float[] dst, int d) {
+        int oy = p / w.outW(), ox = p % w.outW();
+        int j = 0;
+        while (j < cols) {
+            int len = Math.min(cols - j, w.outW() - ox);
+            int iy = oy * w.sh() - w.padTop() + ky * w.dh();
+            if (iy < 0 || iy >= w.inH()) {
+                Arrays.fill(dst, d + j, d + j + len, 0f);
+            } else {
+                int row = src + iy * w.inW();
+                int ix0 = ox * w.sw() - w.padLeft() + kx * w.dw();
+                if (w.sw() == 1) {
+                    int lo = Math.min(len, Math.max(0, -ix0));
+                    int hi = Math.max(lo, Math.min(len, w.inW() - ix0));
+                    Arrays.fill(dst, d + j, d + j + lo, 0f);
+                    System.arraycopy(x, row + ix0 + lo, dst, d + j + lo, hi - lo);
+                    Arrays.fill(dst, d + j + hi, d + j + len, 0f);
+                } else {
+                    for (int t = 0; t < len; t++) {
+                        int ix = ix0 + t * w.sw();
+                        dst[d + j + t] = ix >= 0 && ix < w.inW() ? x[row + ix] : 0f;
+                    }
+                }
+            }
+            j += len;
+            ox = 0;
+            oy++;
+        }
+    }
+}

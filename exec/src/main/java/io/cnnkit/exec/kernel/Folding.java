@@ -1,0 +1,40 @@
+package io.cnnkit.exec.kernel;
+
+import io.cnnkit.compiler.op.Op;
+import io.cnnkit.exec.Tensor;
+import java.util.Optional;
+
+/**
+ * Weights of a conv or dense layer as rows (one per output channel) with a following batchnorm
+ * folded in: w' = w * s, b' = b * s + (beta - mean * s) with s = gamma / sqrt(var + eps),
+ * computed in double and rounded once.
+ */
+record Folding(float[] weights, float[] bias) {
+
+    static Folding of(Tensor weight, Optional<Tensor> bias, int rows, Fusion fusion) {
+        int rowLength = weight.size() / rows;
+        double[] scale = new double[rows];
+        double[] shift = new double[rows];
+        java.util.Arrays.fill(scale, 1.0);
+        if (fusion.batchNorm().isPresent()) {
+            double[][] affine = Params.batchNormAffine(fusion.batchNormParams(), fusion.batchNorm().get(), rows);
+            scale = affine[0];
+            shift = affine[1];
+        }
+        float[] w = new float[weight.size()];
+        float[] b = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < rowLength; i++) {
+                w[r * rowLength + i] = (float) (weight.get(r * rowLength + i) * scale[r]);
+            }
+            double raw = bias.isPresent() ? bias.get().get(r) : 0;
+            b[r] = (float) (raw * scale[r] + shift[r]);
+        }
+        return new Folding(w, b);
+    }
+
+    static Folding forConv(Op.Conv c, java.util.Map<String, Tensor> params, int inChannels, Fusion fusion) {
+        return of(Params.convWeight(params, c, inChannels), Params.bias(params, c, c.bias(), c.filters()),
+                c.filters(), fusion);
+    }
+}

@@ -1,0 +1,291 @@
+package io.cnnkit.exec.kernel;
+
+import io.cnnkit.compiler.op.Op;
+import io.cnnkit.exec.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Naive kernels, one per operator, written for obviousness rather than speed: the test oracle for
+ * the optimised kernels. Sums are accumulated in double. Semantics follow PyTorch (and ONNX where
+ * they agree); each method says where the two differ.
+ */
+public final class ReferenceKernels {
+    private ReferenceKernels() {
+    }
+
+    /** Runs {@code op} on {@code inputs} (batch dimension first) and returns a new tensor. */
+    public static Tensor run(Op op, List<Tensor> inputs, Map<String, Tensor> params) {
+        List<int[]> shapes = new ArrayList<>(inputs.size());
+        for (Tensor t : inputs) {
+            shapes.add(t.shape());
+        }
+        Tensor out = Tensor.zeros(OutputShapes.of(op, shapes));
+        Tensor x = inputs.get(0);
+        if (op instanceof Op.Conv c) {
+            conv(c, x, params, out);
+        } else if (op instanceof Op.MaxPool p) {
+            maxPool(p, x, out);
+        } else if (op instanceof Op.AvgPool p) {
+            avgPool(p, x, out);
+        } else if (op instanceof Op.GlobalAvgPool) {
+            globalPool(x, out, false);
+        } else if (op instanceof Op.GlobalMaxPool) {
+            globalPool(x, out, true);
+        } else if (op instanceof Op.Dense d) {
+            dense(d, x, params, out);
+        } else if (op instanceof Op.Lrn l) {
+            lrn(l, x, out);
+        } else if (op instanceof Op.BatchNorm b) {
+            batchNorm(b, x, params, out);
+        } else if (op instanceof Op.Softmax) {
+            softmax(x, out);
+        } else if (op instanceof Op.ZeroPad z) {
+            zeroPad(z, x, out);
+        } else if (op instanceof Op.Concat) {
+            concat(inputs, out);
+        } else if (op instanceof Op.Add) {
+            add(inputs, out);
+        } else if (op instanceof Op.Input || op instanceof Op.Flatten || op instanceof Op.Dropout) {
+            for (int i = 0; i < x.size(); i++) {
+                out.set(i, x.get(i));
+            }
+        } else {
+            for (int i = 0; i < x.size(); i++) {
+                out.set(i, (float) activation(op, x.get(i)));
+            }
+        }
+        return out;
+    }
+
+    static double activation(Op op, double v) {
+        if (op instanceof Op.Relu) {
+            return Math.max(v, 0);
+        } else if (op instanceof Op.Relu6) {
+            return Math.min(Math.max(v, 0), 6);
+        } else if (op instanceof Op.LeakyRelu l) {
+            return v >= 0 ? v : v * l.alpha();
+        } else if (op instanceof Op.Tanh) {
+            return Math.tanh(v);
+        } else if (op instanceof Op.Sigmoid) {
+            return 1 / (1 + Math.exp(-v));
+        }
+        throw new IllegalArgumentException("no reference kernel for " + op.kind());
+    }
+
+    static void conv(Op.Conv c, Tensor x, Map<String, Tensor> params, Tensor out) {
+        int n = x.dim(0), cin = x.dim(1), inH = x.dim(2), inW = x.dim(3);
+        Window w = OutputShapes.window(c, x.shape());
+        Tensor weight = Params.convWeight(params, c, cin);
+        Optional<Tensor> bias = Params.bias(params, c, c.bias(), c.filters());
+        int cinG = cin / c.groups(), coutG = c.filters() / c.groups();
+        for (int b = 0; b < n; b++) {
+            for (int co = 0; co < c.filters(); co++) {
+                int g = co / coutG;
+                for (int oy = 0; oy < w.outH(); oy++) {
+                    for (int ox = 0; ox < w.outW(); ox++) {
+                        double sum = bias.isPresent() ? bias.get().get(co) : 0;
+                        for (int ci = 0; ci < cinG; ci++) {
+                            for (int ky = 0; ky < w.kh(); ky++) {
+                                int iy = oy * w.sh() - w.padTop() + ky * w.dh();
+                                for (int kx = 0; kx < w.kw(); kx++) {
+                                    int ix = ox * w.sw() - w.padLeft() + kx * w.dw();
+                                    if (iy >= 0 && iy < inH && ix >= 0 && ix < inW) {
+                                        int xi = ((b * cin + g * cinG + ci) * inH + iy) * inW + ix;
+                                        int wi = ((co * cinG + ci) * w.kh() + ky) * w.kw() + kx;
+                                        sum += (double) x.get(xi) * weight.get(wi);
+                                    }
+                                }
+                            }
+                        }
+                        out.set(((b * c.filters() + co) * w.outH() + oy) * w.outW() + ox, (float) sum);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Padded positions never win; with ceil mode a window may overhang the end and is clipped. */
+    static void maxPool(Op.MaxPool p, Tensor x, Tensor out) {
+        Window w = OutputShapes.window(p, x.shape());
+        int planes = x.dim(0) * x.dim(1);
+        for (int pl = 0; pl < planes; pl++) {
+            for (int oy = 0; oy < w.outH(); oy++) {
+                for (int ox = 0; ox < w.outW(); ox++) {
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (int ky = 0; ky < w.kh(); ky++) {
+                        int iy = oy * w.sh() - w.padTop() + ky * w.dh();
+                        for (int kx = 0; kx < w.kw(); kx++) {
+                            int ix = ox * w.sw() - w.padLeft() + kx * w.dw();
+                            if (iy >= 0 && iy < w.inH() && ix >= 0 && ix < w.inW()) {
+                                float v = x.get((pl * w.inH() + iy) * w.inW() + ix);
+                                if (v > max || Float.isNaN(v)) {
+                                    max = v;
+                                }
+                            }
+                        }
+                    }
+                    out.set((pl * w.outH() + oy) * w.outW() + ox, max);
+                }
+            }
+        }
+    }
+
+    /**
+     * PyTorch's avg_pool2d: the window is first clipped to the padded input (so ceil-mode overhang
+     * beyond the end padding never counts), that size is the divisor with {@code countPad}; then it
+     * is clipped to the input, whose size is the divisor without.
+     */
+    static void avgPool(Op.AvgPool p, Tensor x, Tensor out) {
+        Window w = OutputShapes.window(p, x.shape());
+        int planes = x.dim(0) * x.dim(1);
+        for (int pl = 0; pl < planes; pl++) {
+            for (int oy = 0; oy < w.outH(); oy++) {
+                int y0 = oy * w.sh() - w.padTop();
+                int y1 = Math.min(y0 + w.kh(), w.inH() + w.padBottom());
+                for (int ox = 0; ox < w.outW(); ox++) {
+                    int x0 = ox * w.sw() - w.padLeft();
+                    int x1 = Math.min(x0 + w.kw(), w.inW() + w.padRight());
+                    int padded = (y1 - y0) * (x1 - x0);
+                    int cy0 = Math.max(y0, 0), cy1 = Math.min(y1, w.inH());
+                    int cx0 = Math.max(x0, 0), cx1 = Math.min(x1, w.inW());
+                    double sum = 0;
+                    for (int iy = cy0; iy < cy1; iy++) {
+                        for (int ix = cx0; ix < cx1; ix++) {
+                            sum += x.get((pl * w.inH() + iy) * w.inW() + ix);
+                        }
+                    }
+                    int divisor = p.countPad() ? padded : (cy1 - cy0) * (cx1 - cx0);
+                    out.set((pl * w.outH() + oy) * w.outW() + ox, divisor > 0 ? (float) (sum / divisor) : 0f);
+                }
+            }
+        }
+    }
+
+    static void globalPool(Tensor x, Tensor out, boolean max) {
+        int planes = x.dim(0) * x.dim(1), area = x.dim(2) * x.dim(3);
+        for (int pl = 0; pl < planes; pl++) {
+            double acc = max ? Double.NEGATIVE_INFINITY : 0;
+            for (int i = 0; i < area; i++) {
+                float v = x.get(pl * area + i);
+                acc = max ? Math.max(acc, v) : acc + v;
+            }
+            out.set(pl, (float) (max ? acc : acc / area));
+        }
+    }
+
+    /** y = x W^T + b with W [out, in]; a map input is read as its flattened features. */
+    static void dense(Op.Dense d, Tensor x, Map<String, Tensor> params, Tensor out) {
+        int n = x.dim(0), in = OutputShapes.features(x.shape());
+        Tensor weight = Params.require(params, d, "weight", d.units(), in);
+        Optional<Tensor> bias = Params.bias(params, d, d.bias(), d.units());
+        for (int b = 0; b < n; b++) {
+            for (int o = 0; o < d.units(); o++) {
+                double sum = bias.isPresent() ? bias.get().get(o) : 0;
+                for (int i = 0; i < in; i++) {
+                    sum += (double) x.get(b * in + i) * weight.get(o * in + i);
+                }
+                out.set(b * d.units() + o, (float) sum);
+            }
+        }
+    }
+
+    /**
+     * PyTorch LocalResponseNorm: y = x / (k + alpha/size * sum of x^2 over channels
+     * [c - size/2, c + (size-1)/2])^beta. ONNX LRN uses the same window for odd sizes; for even
+     * sizes ONNX centres it one channel later.
+     */
+    static void lrn(Op.Lrn l, Tensor x, Tensor out) {
+        int n = x.dim(0), ch = x.dim(1), area = x.dim(2) * x.dim(3);
+        for (int b = 0; b < n; b++) {
+            for (int c = 0; c < ch; c++) {
+                int lo = Math.max(0, c - l.size() / 2), hi = Math.min(ch - 1, c + (l.size() - 1) / 2);
+                for (int i = 0; i < area; i++) {
+                    double sum = 0;
+                    for (int cc = lo; cc <= hi; cc++) {
+                        double v = x.get((b * ch + cc) * area + i);
+                        sum += v * v;
+                    }
+                    double div = Math.pow(l.k() + l.alpha() / l.size() * sum, l.beta());
+                    int at = (b * ch + c) * area + i;
+                    out.set(at, (float) (x.get(at) / div));
+                }
+            }
+        }
+    }
+
+    static void batchNorm(Op.BatchNorm bn, Tensor x, Map<String, Tensor> params, Tensor out) {
+        int n = x.dim(0), ch = x.dim(1), area = OutputShapes.features(x.shape()) / ch;
+        Tensor weight = Params.require(params, bn, "weight", ch);
+        Tensor bias = Params.require(params, bn, "bias", ch);
+        Tensor mean = Params.require(params, bn, "running_mean", ch);
+        Tensor var = Params.require(params, bn, "running_var", ch);
+        for (int b = 0; b < n; b++) {
+            for (int c = 0; c < ch; c++) {
+                double sd = Math.sqrt((double) var.get(c) + bn.eps());
+                for (int i = 0; i < area; i++) {
+                    int at = (b * ch + c) * area + i;
+                    out.set(at, (float) ((x.get(at) - (double) mean.get(c)) / sd * weight.get(c) + bias.get(c)));
+                }
+            }
+        }
+    }
+
+    /** Softmax over axis 1 (channels or features), shifted by the maximum for stability. */
+    static void softmax(Tensor x, Tensor out) {
+        int n = x.dim(0), ch = x.dim(1), area = OutputShapes.features(x.shape()) / ch;
+        for (int b = 0; b < n; b++) {
+            for (int i = 0; i < area; i++) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < ch; c++) {
+                    max = Math.max(max, x.get((b * ch + c) * area + i));
+                }
+                double sum = 0;
+                for (int c = 0; c < ch; c++) {
+                    sum += Math.exp(x.get((b * ch + c) * area + i) - max);
+                }
+                for (int c = 0; c < ch; c++) {
+                    int at = (b * ch + c) * area + i;
+                    out.set(at, (float) (Math.exp(x.get(at) - max) / sum));
+                }
+            }
+        }
+    }
+
+    static void zeroPad(Op.ZeroPad z, Tensor x, Tensor out) {
+        int planes = x.dim(0) * x.dim(1), inH = x.dim(2), inW = x.dim(3), outH = out.dim(2), outW = out.dim(3);
+        for (int pl = 0; pl < planes; pl++) {
+            for (int y = 0; y < inH; y++) {
+                for (int xx = 0; xx < inW; xx++) {
+                    out.set((pl * outH + y + z.pad().top()) * outW + xx + z.pad().left(),
+                            x.get((pl * inH + y) * inW + xx));
+                }
+            }
+        }
+    }
+
+    static void concat(List<Tensor> inputs, Tensor out) {
+        int n = out.dim(0), area = OutputShapes.features(out.shape()) / out.dim(1);
+        int at = 0;
+        for (int b = 0; b < n; b++) {
+            for (Tensor t : inputs) {
+                int block = t.dim(1) * area;
+                for (int i = 0; i < block; i++) {
+                    out.set(at++, t.get(b * block + i));
+                }
+            }
+        }
+    }
+
+    static void add(List<Tensor> inputs, Tensor out) {
+        for (int i = 0; i < out.size(); i++) {
+            double sum = 0;
+            for (Tensor t : inputs) {
+                sum += t.get(i);
+            }
+            out.set(i, (float) sum);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package io.cnnkit.exec.kernel;
+
+import io.cnnkit.compiler.op.Op;
+import io.cnnkit.exec.Tensor;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Memory-bound kernels: element-wise maps, per-channel affine (batchnorm), sums, copies, concat,
+ * zero padding, LRN and softmax. Each is a small immutable kernel; element-wise ones may run in
+ * place on their input's buffer.
+ */
+final class SimpleKernels {
+    /** Elements per parallel work item of the element-wise kernels. */
+    private static final int CHUNK = 1 << 14;
+
+    private SimpleKernels() {
+    }
+
+    /** A kernel whose output may be its first input's buffer: element i is read before it is written. */
+    interface InPlace extends Kernel {
+        @Override
+        default boolean inPlace() {
+            return true;
+        }
+    }
+
+    private static int chunks(int size) {
+        return (size + CHUNK - 1) / CHUNK;
+    }
+
+    /** relu, relu6, leakyrelu, tanh, sigmoid. */
+    record Unary(Op op, int[] outputShape) implements InPlace {
+        @Override
+        public void run(Tensor[] inputs, Tensor output, Workspace ws) {
+            Tensor x = inputs[0];
+            Activation fused = Activation.of(op).orElse(null);
+            int size = output.size();
+            Parallel.forRange(ws, chunks(size), CHUNK, (slot, from, to) -> {
+                float[] in = x.data(), out = output.data();
+                for (int i = from * CHUNK, end = Math.min(size, to * CHUNK); i < end; i++) {
+                    float v = in[x.offset() + i];
+                    out[output.offset() + i] = fused != null ? fused.apply(v)
+                            : (float) ReferenceKernels.activation(op, v);
+                }
+            });
+        }
+    }
+
+    /** Batchnorm at inference: y = x * scale[c] + shift[c]. */
+    record Affine(float[] scale, float[] shift, int[] outputShape) implements InPlace {
+        @Override
+        public void run(Tensor[] inputs, Tensor output, Workspace ws) {
+            Tensor x = inputs[0];
+            int channels = outputShape[1];
+            int area = OutputShapes.features(outputShape) / channels;
+            Parallel.forRange(ws, outputShape[0] * channels, area, (slot, from, to) -> {
+                for (int plane = from; plane < to; plane++) {
+                    int c = plane % channels;
+                    int in = x.offset() + plane * area, out = output.offset() + plane * area;
+                    for (int i = 0; i < area; i++) {
+                        output.data()[out + i] = x.data()[in + i] * scale[c] + shift[c];
+                    }
+                }
+            });
+        }
+    }
+
+    /** The sum of all inputs, then an optional fused activation. */
+    record Sum(Activation activation, int[] outputShape) implements InPlace {
+        @Override
+        public void run(Tensor[] inputs, Tensor output, Workspace ws) {
+            int size = output.size();
+            Parallel.forRange(ws, chunks(size), CHUNK, (slot, from, to) -> {
+                for (int i = from * CHUNK, end = Math.min(size, to * CHUNK); i < end; i++) {
+                    float s = inputs[0].data()[inputs[0].offset() + i];
+                    for (int t = 1; t < inputs.length; t++) {
+                        s += inputs[t].data()[inputs[t].offset() + i];
+                    }
+                    output.data()[output.offset() + i] = activation.apply(s);
+                }
+            });
+        }
+    }
+
+    /** Input, flatten, dropout: the values unchanged (nothing to do when the buffers coincide). */
+    record Copy(int[] outputShape) implements InPlace {
+        @Override
+        public void run(Tensor[] inputs, Tensor output, Workspace ws) {
+            Tensor x = inputs[0];
+            if (x.data() != output.data() || x.offset() != output.offset()) {
+                System.arraycopy(x.data(), x.offset(), output.data(), output.offset(), output.size());
+            }
+        }
+    }
+
+    /** Concatenation on axis 1: per sample, the inputs' blocks one after another. */
+    record Concat(int[] outputShape) implements Kernel {
+        @Override
+        public void run(Tensor[] inputs, Tensor output, Workspace ws) {
+            int batch = outputShape[0];
+            int sample = OutputShapes.features(outputShape);
+            int at = output.offset();
+            for (int b = 0; b < batch; b++) {
+                for (Tensor t : inputs) {
+                    int block = t.size() / batch;
+                    System.arraycopy(t.data(), t.offset() + b * block, output.data(), at, block);
+                    at += block;
+                }
+            }
+            assert at == output.offset() + batch * sample;
+        }
+    }
+
+    record ZeroPad(Op.ZeroPad op, int[] outputShape) implements Kernel {
+        @Override
+        public void run(Tensor[] inputs, Tensor output, Workspace ws) {
+            Tensor x = inputs[0];
+            int planes = outputShape[0] * outputShape[1], outH = outputShape[2], outW = outputShape[3];
+            int inH = x.dim(2), inW = x.dim(3);
+            float[] o = output.data();
+            Arrays.fill(o, output.offset(), output.offset() + output.size(), 0f);
+            for (int pl = 0; pl < planes; pl++) {
+                for (int y = 0; y < inH; y++) {
+                    System.arraycopy(x.data(), x.offset() + (pl * inH + y) * inW, o,
+                            output.offset() + (pl * outH + y + op.pad().top()) * outW + op.pad().left(), inW);
+                }
+            }
+        }
+    }
+
+    /**
+     * PyTorch LocalResponseNorm over runs of {@link #CHUNK_LRN} positions of one image: per channel,
+     * the squares of the channel window are summed lane-wise; beta 0.75 (AlexNet, GoogLeNet) and
+     * 0.5 use square roots instead of pow.
+     */
+    record Lrn(Op.Lrn op, int[] outputShape, boolean scalar) implements Kernel {
+        private static final int CHUNK_LRN = 512;
+        private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+
+        @Override
+        public void run(Tensor[] inputs, Tensor output, Workspace ws) {
+            Tensor x = inputs[0];
+            int ch = outputShape[1], area = outputShape[2] * outputShape[3];
+            int chunks = (area + CHUNK_LRN - 1) / CHUNK_LRN;
+            Parallel.forRange(ws, outputShape[0] * chunks, (long) ch * CHUNK_LRN * op.size(), (slot, from, to) -> {
+                for (int item = from; item < to; item++) {
+                    int b = item / chunks, i0 = (item % chunks) * CHUNK_LRN;
+                    chunk(x.data(), x.offset() + b * ch * area, output.data(), output.offset() + b * ch * area,
+                            i0, Math.min(area, i0 + CHUNK_LRN), ch, area);
+                }
+            });
+        }
+
+        private void chunk(float[] x, int xBase, float[] y, int yBase, int i0, int i1, int ch, int area) {
+            int before = op.size() / 2, after = (op.size() - 1) / 2;
+            float alphaOverSize = (float) (op.alpha() / op.size()), k = (float) op.k(), beta = (float) op.beta();
+            for (int c = 0; c < ch; c++) {
+                int lo = Math.max(0, c - before), hi = Math.min(ch - 1, c + after);
+                int i = i0;
+                if (!scalar) {
+                    for (; i <= i1 - S.length(); i += S.length()) {
+                        FloatVector sum = FloatVector.zero(S);
+                        for (int cc = lo; cc <= hi; cc++) {
+                            FloatVector v = FloatVector.fromArray(S, x, xBase + cc * area + i);
+                            sum = v.fma(v, sum);
+                        }
+                        FloatVector base = sum.mul(alphaOverSize).add(k);
+                        FloatVector div;
+                        if (beta == 0.75f) {
+                            FloatVector root = base.sqrt();
+                            div = root.mul(root.sqrt());
+                        } else if (beta == 0.5f) {
+                            div = base.sqrt();
+                        } else {
+                            div = base.pow(beta);
+                        }
+                        FloatVector.fromArray(S, x, xBase + c * area + i).div(div).intoArray(y, yBase + c * area + i);
+                    }
+                }
+                for (; i < i1; i++) {
+                    double sum = 0;
+                    for (int cc = lo; cc <= hi; cc++) {
+                        double v = x[xBase + cc * area + i];
+                        sum += v * v;
+                    }
+                    y[yBase + c * area + i] = (float) (x[xBase + c * area + i]
+                            / Math.pow(op.k() + op.alpha() / op.size() * sum, op.beta()));
+                }
+            }
+        }
+    }
+
+    /** Softmax over axis 1, shifted by the maximum. */
+    record Softmax(int[] outputShape) implements Kernel {
+        @Override
+        public void run(Tensor[] inputs, Tensor output, Workspace ws) {
+            Tensor x = inputs[0];
+            int ch = outputShape[1], area = OutputShapes.features(outputShape) / ch;
+            for (int b = 0; b < outputShape[0]; b++) {
+                for (int i = 0; i < area; i++) {
+                    int base = b * ch * area + i;
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (int c = 0; c < ch; c++) {
+                        max = Math.max(max, x.get(base + c * area));
+                    }
+                    double sum = 0;
+                    for (int c = 0; c < ch; c++) {
+                        sum += Math.exp(x.get(base + c * area) - max);
+                    }
+                    for (int c = 0; c < ch; c++) {
+                        output.set(base + c * area, (float) (Math.exp(x.get(base + c * area) - max) / sum));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,342 @@
+package io.cnnkit.exec.plan;
+
+import io.cnnkit.analyzer.Analysis;
+import io.cnnkit.analyzer.Analyzer;
+import io.cnnkit.analyzer.LayerStats;
+import io.cnnkit.analyzer.MemoryPlan;
+import io.cnnkit.analyzer.ParamSpec;
+import io.cnnkit.compiler.Diagnostic;
+import io.cnnkit.compiler.graph.Layer;
+import io.cnnkit.compiler.graph.NetworkGraph;
+import io.cnnkit.compiler.graph.Output;
+import io.cnnkit.compiler.op.Op;
+import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.Activation;
+import io.cnnkit.exec.kernel.Fusion;
+import io.cnnkit.exec.kernel.Kernel;
+import io.cnnkit.exec.kernel.KernelOptions;
+import io.cnnkit.exec.kernel.Kernels;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * A network prepared to run at one batch size: the analyzer's schedule and memory plan, with every
+ * layer's output at {@link MemoryPlan#offset} in one float arena of {@link #arenaElements()}, and a
+ * prepared {@link Kernel} per step. Immutable; an {@link io.cnnkit.exec.Executor} owns the arena.
+ *
+ * <p>Fusion, decided from the memory plan so that the arena stays exactly the analyzer's:
+ * <ul>
+ * <li>a batchnorm working in place on a conv or dense output is folded into that layer's weights;
+ * <li>relu, relu6 or leakyrelu working in place on the output of a conv, dense or add step runs as
+ *     that step's epilogue;
+ * <li>an {@code add} of two inputs, one the sole consumer of a conv(+batchnorm) step, becomes that
+ *     conv's residual epilogue, the conv writing straight into the add's buffer, when the other
+ *     input is ready before the conv runs and no buffer live from the conv's step up to the add
+ *     overlaps the add's buffer;
+ * <li>flatten and dropout are views and cost nothing.
+ * </ul>
+ * Layers that only feed auxiliary (training) heads are not run.
+ */
+public final class ExecutionPlan {
+
+    /**
+     * One kernel run: {@code layers} are the graph layers it computes (first the producing layer,
+     * then those fused into it), reading {@code inputs} and writing the value of {@code output}.
+     */
+    public record Step(List<Layer> layers, Kernel kernel, List<Layer> inputs, Layer output, long macs) {
+        public Step {
+            layers = List.copyOf(layers);
+            inputs = List.copyOf(inputs);
+        }
+
+        /** The step's name: its layers' names joined by {@code +}. */
+        public String name() {
+            return layers.stream().map(Layer::name).collect(Collectors.joining("+"));
+        }
+    }
+
+    private final Analysis analysis;
+    private final List<Step> steps;
+
+    private ExecutionPlan(Analysis analysis, List<Step> steps) {
+        this.analysis = analysis;
+        this.steps = List.copyOf(steps);
+    }
+
+    /** Analyses {@code graph} at {@code batch} and prepares it with {@code weights} keyed {@code layer.param}. */
+    public static ExecutionPlan build(NetworkGraph graph, Map<String, Tensor> weights, int batch,
+                                      KernelOptions options) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be at least 1, got " + batch);
+        }
+        return build(Analyzer.analyze(graph, batch), weights, options);
+    }
+
+    public static ExecutionPlan build(Analysis analysis, Map<String, Tensor> weights, KernelOptions options) {
+        if (analysis.hasErrors()) {
+            throw new IllegalArgumentException("the network has errors:\n" + analysis.diagnostics().stream()
+                    .filter(Diagnostic::isError).map(Diagnostic::headline).collect(Collectors.joining("\n")));
+        }
+        checkWeights(analysis, weights);
+        return new ExecutionPlan(analysis, new Builder(analysis, weights, options).steps());
+    }
+
+    public Analysis analysis() {
+        return analysis;
+    }
+
+    public NetworkGraph graph() {
+        return analysis.graph();
+    }
+
+    public int batch() {
+        return analysis.batch();
+    }
+
+    public List<Step> steps() {
+        return steps;
+    }
+
+    public long arenaElements() {
+        return analysis.memoryPlan().arenaElements();
+    }
+
+    /** Element offset of a layer's value in the arena. */
+    public long offset(Layer layer) {
+        return analysis.memoryPlan().offset(layer);
+    }
+
+    /** A layer's output shape with the batch dimension first. */
+    public int[] shape(Layer layer) {
+        List<Long> dims = analysis.stats(layer).outputShape().dims();
+        int[] shape = new int[dims.size() + 1];
+        shape[0] = batch();
+        for (int i = 0; i < dims.size(); i++) {
+            shape[i + 1] = Math.toIntExact(dims.get(i));
+        }
+        return shape;
+    }
+
+    /** The outputs that run at inference (auxiliary heads excluded). */
+    public List<Output> outputs() {
+        return graph().outputs().stream().filter(o -> !o.aux()).toList();
+    }
+
+    /** Missing, unexpected and mis-shaped weights, all in one error. */
+    private static void checkWeights(Analysis analysis, Map<String, Tensor> weights) {
+        List<String> problems = new ArrayList<>();
+        TreeSet<String> unexpected = new TreeSet<>(weights.keySet());
+        for (LayerStats stats : analysis.layers()) {
+            for (ParamSpec spec : stats.params()) {
+                String key = stats.layer().name() + "." + spec.name();
+                unexpected.remove(key);
+                Tensor t = weights.get(key);
+                long[] want = spec.shape().stream().mapToLong(Long::longValue).toArray();
+                if (t == null) {
+                    problems.add("missing " + key + " " + Arrays.toString(want));
+                } else if (!Arrays.equals(Arrays.stream(t.shape()).asLongStream().toArray(), want)) {
+                    problems.add(key + " has shape " + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(want));
+                }
+            }
+        }
+        unexpected.forEach(key -> problems.add("unexpected " + key));
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("weights do not match the network:\n  " + String.join("\n  ", problems));
+        }
+    }
+
+    /** Decides fusion and prepares one kernel per step. */
+    private static final class Builder {
+        private final Analysis analysis;
+        private final MemoryPlan memory;
+        private final NetworkGraph graph;
+        private final Map<String, Tensor> weights;
+        private final KernelOptions options;
+        private final List<Draft> drafts = new ArrayList<>();
+        private final Draft[] owner;       // by layer id: the step computing this layer's value
+        private final int[] stepOf;        // by layer id: the schedule position of the layer
+        private final boolean[] isOutput;
+
+        /** A step being decided. */
+        private static final class Draft {
+            final List<Layer> layers = new ArrayList<>();
+            final Layer producer;
+            final List<Layer> inputs;
+            Layer output;
+            Fusion fusion = Fusion.NONE;
+            Layer batchNorm;
+            final int position;
+
+            Draft(Layer producer, List<Layer> inputs, int position) {
+                this.producer = producer;
+                this.inputs = new ArrayList<>(inputs);
+                this.output = producer;
+                this.position = position;
+                layers.add(producer);
+            }
+
+            boolean hasEpilogue() {
+                return fusion.residual() || fusion.activation().kind() != Activation.Kind.NONE;
+            }
+        }
+
+        Builder(Analysis analysis, Map<String, Tensor> weights, KernelOptions options) {
+            this.analysis = analysis;
+            this.memory = analysis.memoryPlan();
+            this.graph = analysis.graph();
+            this.weights = weights;
+            this.options = options;
+            this.owner = new Draft[graph.size()];
+            this.stepOf = new int[graph.size()];
+            this.isOutput = new boolean[graph.size()];
+            for (Output o : graph.outputs()) {
+                isOutput[o.layer().id()] = true;
+            }
+        }
+
+        List<Step> steps() {
+            List<Layer> schedule = memory.schedule();
+            for (int i = 0; i < schedule.size(); i++) {
+                stepOf[schedule.get(i).id()] = i;
+            }
+            for (Layer layer : schedule) {
+                if (!analysis.stats(layer).inference() || layer.op() instanceof Op.Input) {
+                    continue;
+                }
+                if (!fuse(layer)) {
+                    Draft d = new Draft(layer, graph.inputsOf(layer), stepOf[layer.id()]);
+                    owner[layer.id()] = d;
+                    if (!isView(layer)) {
+                        drafts.add(d);
+                    }
+                }
+            }
+            List<Step> steps = new ArrayList<>(drafts.size());
+            for (Draft d : drafts) {
+                steps.add(prepare(d));
+            }
+            return steps;
+        }
+
+        private static boolean isView(Layer layer) {
+            return layer.op() instanceof Op.Flatten || layer.op() instanceof Op.Dropout;
+        }
+
+        /** Tries to fold {@code layer} into the step producing its input. */
+        private boolean fuse(Layer layer) {
+            Op op = layer.op();
+            Optional<Layer> alias = memory.aliasOf(layer);
+            Draft d = alias.map(a -> owner[a.id()]).orElse(null);
+            if (op instanceof Op.BatchNorm bn && d != null && d.output == alias.get()
+                    && isConvOrDense(d.producer) && d.batchNorm == null && !d.hasEpilogue()) {
+                d.fusion = d.fusion.withBatchNorm(bn, paramsOf(layer));
+                d.batchNorm = layer;
+                return adopt(d, layer);
+            }
+            Optional<Activation> activation = Activation.of(op);
+            if (activation.isPresent() && d != null && d.output == alias.get()
+                    && (isConvOrDense(d.producer) || d.producer.op() instanceof Op.Add)
+                    && d.fusion.activation().kind() == Activation.Kind.NONE) {
+                d.fusion = d.fusion.withActivation(activation.get());
+                return adopt(d, layer);
+            }
+            if (op instanceof Op.Add && graph.inputsOf(layer).size() == 2) {
+                List<Layer> in = graph.inputsOf(layer);
+                for (int i = 0; i < 2; i++) {
+                    Draft conv = owner[in.get(i).id()];
+                    Layer residual = in.get(1 - i);
+                    if (conv != null && canTakeResidual(conv, in.get(i), residual, layer)) {
+                        conv.fusion = conv.fusion.withResidual();
+                        conv.inputs.add(residual);
+                        return adopt(conv, layer);
+                    }
+                }
+            }
+            return false;
+        }
+
+        private boolean adopt(Draft d, Layer layer) {
+            d.layers.add(layer);
+            d.output = layer;
+            owner[layer.id()] = d;
+            return true;
+        }
+
+        private static boolean isConvOrDense(Layer layer) {
+            return layer.op() instanceof Op.Conv || layer.op() instanceof Op.Dense;
+        }
+
+        private boolean canTakeResidual(Draft conv, Layer value, Layer residual, Layer add) {
+            if (!(conv.producer.op() instanceof Op.Conv) || conv.output != value || conv.hasEpilogue()
+                    || graph.consumersOf(value).size() != 1 || isOutput[value.id()]) {
+                return false;
+            }
+            Draft residualStep = owner[residual.id()];
+            boolean ready = residual.op() instanceof Op.Input
+                    || residualStep != null && residualStep.position < conv.position;
+            if (!ready || !Arrays.equals(shapeOf(residual), shapeOf(value))) {
+                return false;
+            }
+            // the conv will write the add's buffer early: nothing live meanwhile may share it
+            long lo = memory.offset(add), hi = lo + memory.elements(add);
+            for (Layer other : memory.schedule()) {
+                if (memory.bufferOwner(other) != other || other == memory.bufferOwner(add)) {
+                    continue;
+                }
+                boolean liveMeanwhile = memory.firstStep(other) < stepOf[add.id()]
+                        && memory.lastStep(other) >= conv.position;
+                long olo = memory.offset(other), ohi = olo + memory.elements(other);
+                if (liveMeanwhile && olo < hi && lo < ohi) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private int[] shapeOf(Layer layer) {
+            return analysis.stats(layer).outputShape().dims().stream().mapToInt(Long::intValue).toArray();
+        }
+
+        private Map<String, Tensor> paramsOf(Layer layer) {
+            Map<String, Tensor> params = new HashMap<>();
+            for (ParamSpec spec : analysis.stats(layer).params()) {
+                params.put(spec.name(), weights.get(layer.name() + "." + spec.name()));
+            }
+            return params;
+        }
+
+        private Step prepare(Draft d) {
+            List<int[]> shapes = new ArrayList<>();
+            for (Layer in : d.inputs) {
+                shapes.add(batchShape(in));
+            }
+            Kernel kernel;
+            try {
+                kernel = d.producer.op() instanceof Op.Add
+                        ? Kernels.prepareSum(shapes, d.fusion.activation())
+                        : Kernels.prepare(d.producer.op(), shapes, paramsOf(d.producer), d.fusion, options);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("layer " + d.producer.name() + ": " + e.getMessage(), e);
+            }
+            long macs = 0;
+            for (Layer l : d.layers) {
+                macs += analysis.stats(l).macs();
+            }
+            return new Step(d.layers, kernel, d.inputs, d.output, macs);
+        }
+
+        private int[] batchShape(Layer layer) {
+            int[] perSample = shapeOf(layer);
+            int[] shape = new int[perSample.length + 1];
+            shape[0] = analysis.batch();
+            System.arraycopy(perSample, 0, shape, 1, perSample.length);
+            return shape;
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.cnnkit.exec.bench;
+
+import io.cnnkit.compiler.op.Op;
+import io.cnnkit.compiler.op.Padding;
+import io.cnnkit.compiler.op.Size2;
+import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.Fusion;
+import io.cnnkit.exec.kernel.Kernel;
+import io.cnnkit.exec.kernel.KernelOptions;
+import io.cnnkit.exec.kernel.Kernels;
+import io.cnnkit.exec.kernel.OpRunner;
+import io.cnnkit.exec.kernel.Workspace;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * Convolution layers of ResNet-18 at 224x224, batch 1, one thread: the optimised kernel (vector
+ * and forced-scalar paths) against the naive reference kernel. {@link #main} prints GFLOP/s
+ * (2 FLOPs per MAC). Run: {@code java --add-modules jdk.incubator.vector -cp <test classpath>
+ * io.cnnkit.exec.bench.ConvBenchmark [regex]}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx2g"})
+public class ConvBenchmark {
+
+    /** channels-in x size - kernel s stride - channels-out (padding is kernel / 2). */
+    @Param({"3x224-7s2-64", "64x56-3s1-64", "64x56-3s2-128", "64x56-1s2-128", "128x28-3s1-128", "256x14-3s1-256",
+            "512x7-3s1-512", "256x14-1s1-256"})
+    public String layer;
+
+    private Kernel vector;
+    private Kernel scalar;
+    private Op.Conv conv;
+    private Map<String, Tensor> params;
+    private Tensor[] inputs;
+    private Tensor output;
+    private Workspace workspace;
+
+    /** The convolution a layer string describes. */
+    static Op.Conv conv(String layer) {
+        String[] parts = layer.split("-");
+        int k = Integer.parseInt(parts[1].substring(0, parts[1].indexOf('s')));
+        int s = Integer.parseInt(parts[1].substring(parts[1].indexOf('s') + 1));
+        return new Op.Conv(Integer.parseInt(parts[2]), Size2.square(k), Size2.square(s), Padding.symmetric(k / 2, k / 2),
+                Size2.square(1), 1, false);
+    }
+
+    static int[] inputShape(String layer) {
+        String[] dims = layer.split("-")[0].split("x");
+        int size = Integer.parseInt(dims[1]);
+        return new int[] {1, Integer.parseInt(dims[0]), size, size};
+    }
+
+    static Tensor random(Random rnd, int... shape) {
+        Tensor t = Tensor.zeros(shape);
+        for (int i = 0; i < t.size(); i++) {
+            t.set(i, (float) rnd.nextGaussian());
+        }
+        return t;
+    }
+
+    @Setup(Level.Trial)
+    public void setup() {
+        Random rnd = new Random(1);
+        conv = conv(layer);
+        int[] shape = inputShape(layer);
+        params = Map.of("weight", random(rnd, conv.filters(), shape[1], conv.kernel().h(), conv.kernel().w()));
+        vector = Kernels.prepare(conv, List.of(shape), params, Fusion.NONE, new KernelOptions(false, 1));
+        scalar = Kernels.prepare(conv, List.of(shape), params, Fusion.NONE, new KernelOptions(true, 1));
+        inputs = new Tensor[] {random(rnd, shape)};
+        output = Tensor.zeros(vector.outputShape());
+        workspace = new Workspace(null, Math.max(vector.scratchPerSlot(), scalar.scratchPerSlot()));
+    }
+
+    @Benchmark
+    public Tensor optimized() {
+        vector.run(inputs, output, workspace);
+        return output;
+    }
+
+    @Benchmark
+    public Tensor optimizedScalar() {
+        scalar.run(inputs, output, workspace);
+        return output;
+    }
+
+    @Benchmark
+    @Warmup(iterations = 1, time = 1)
+    @Measurement(iterations = 2, time = 1)
+    public Tensor reference() {
+        return OpRunner.runReference(conv, List.of(inputs[0]), params);
+    }
+
+    public static void main(String[] args) throws RunnerException {
+        OptionsBuilder options = new OptionsBuilder();
+        options.include(ConvBenchmark.class.getSimpleName() + (args.length > 0 ? "." + args[0] : ""));
+        System.out.printf("%n%-16s %-16s %10s %10s%n", "layer", "kernel", "ms", "GFLOP/s");
+        for (RunResult r : new Runner(options.build()).run()) {
+            String layer = r.getParams().getParam("layer");
+            Op.Conv c = conv(layer);
+            int[] in = inputShape(layer);
+            int out = Kernels.prepare(c, List.of(in), Map.of("weight", Tensor.zeros(c.filters(), in[1],
+                    c.kernel().h(), c.kernel().w())), Fusion.NONE, new KernelOptions(true, 1)).outputShape()[2];
+            double macs = (double) c.filters() * out * out * in[1] * c.kernel().h() * c.kernel().w();
+            double ms = r.getPrimaryResult().getScore();
+            String name = r.getParams().getBenchmark();
+            System.out.printf("%-16s %-16s %10.3f %10.1f%n", layer, name.substring(name.lastIndexOf('.') + 1), ms,
+                    2 * macs / (ms * 1e6));
+        }
+    }
+}

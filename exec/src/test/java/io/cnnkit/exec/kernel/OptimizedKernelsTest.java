@@ -1,0 +1,237 @@
+package io.cnnkit.exec.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cnnkit.compiler.op.Op;
+import io.cnnkit.compiler.op.Padding;
+import io.cnnkit.compiler.op.Size2;
+import io.cnnkit.exec.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ForkJoinPool;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Optimised kernels (vector and forced-scalar paths, one and two threads) against the reference
+ * kernels on seeded random shapes: odd sizes, strides, asymmetric and same pads, dilations, groups.
+ */
+class OptimizedKernelsTest {
+    private static final ForkJoinPool POOL = new ForkJoinPool(2);
+
+    @AfterAll
+    static void shutdown() {
+        POOL.shutdown();
+    }
+
+    static Tensor random(Random rnd, int... shape) {
+        Tensor t = Tensor.zeros(shape);
+        for (int i = 0; i < t.size(); i++) {
+            t.set(i, (float) rnd.nextGaussian());
+        }
+        return t;
+    }
+
+    static Tensor positive(Random rnd, int n) {
+        Tensor t = Tensor.zeros(n);
+        for (int i = 0; i < n; i++) {
+            t.set(i, 0.5f + rnd.nextFloat());
+        }
+        return t;
+    }
+
+    /** |got - want| <= 1e-4 * max(1, max |want|) everywhere (float sums against double sums). */
+    static void assertClose(Tensor want, Tensor got, String what) {
+        assertArrayEquals(want.shape(), got.shape(), what);
+        float scale = 1f;
+        for (int i = 0; i < want.size(); i++) {
+            scale = Math.max(scale, Math.abs(want.get(i)));
+        }
+        for (int i = 0; i < want.size(); i++) {
+            float diff = Math.abs(want.get(i) - got.get(i));
+            boolean same = diff <= 1e-4f * scale || want.get(i) == got.get(i);
+            assertTrue(same, what + ": element " + i + " want " + want.get(i) + " got " + got.get(i));
+        }
+    }
+
+    static Map<String, Tensor> batchNormParams(Random rnd, int channels) {
+        return Map.of("weight", random(rnd, channels), "bias", random(rnd, channels),
+                "running_mean", random(rnd, channels), "running_var", positive(rnd, channels));
+    }
+
+    static Padding randomPad(Random rnd, int kh, int kw) {
+        if (rnd.nextInt(5) == 0) {
+            return new Padding.Same();
+        }
+        return new Padding.Explicit(rnd.nextInt(kh), rnd.nextInt(kw), rnd.nextInt(kh), rnd.nextInt(kw));
+    }
+
+    /** Runs both paths on one and two threads and compares each with the reference. */
+    static void checkAllPaths(Op op, List<Tensor> inputs, Map<String, Tensor> params, String what) {
+        Tensor want = OpRunner.runReference(op, inputs, params);
+        for (boolean scalar : new boolean[] {false, true}) {
+            assertClose(want, OpRunner.runOptimized(op, inputs, params, null, new KernelOptions(scalar, 1)),
+                    what + (scalar ? " scalar" : " vector"));
+            assertClose(want, OpRunner.runOptimized(op, inputs, params, POOL, new KernelOptions(scalar, 2)),
+                    what + (scalar ? " scalar" : " vector") + " 2 threads");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void convolutionOnRandomShapes(long seed) {
+        Random rnd = new Random(seed);
+        int ran = 0;
+        for (int trial = 0; trial < 60; trial++) {
+            int groups = rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(3) : 1;
+            boolean depthwise = rnd.nextInt(5) == 0;
+            int cinG = depthwise ? 1 : 1 + rnd.nextInt(trial % 3 == 0 ? 24 : 6);
+            int coutG = 1 + rnd.nextInt(trial % 4 == 0 ? 20 : 8);
+            if (depthwise) {
+                groups = 1 + rnd.nextInt(5);
+            }
+            int kh = 1 + rnd.nextInt(4), kw = 1 + rnd.nextInt(4);
+            Size2 stride = new Size2(1 + rnd.nextInt(3), 1 + rnd.nextInt(3));
+            Size2 dilation = rnd.nextInt(4) == 0 ? new Size2(1 + rnd.nextInt(2), 1 + rnd.nextInt(3)) : Size2.square(1);
+            Op.Conv conv = new Op.Conv(coutG * groups, new Size2(kh, kw), stride, randomPad(rnd, kh, kw), dilation,
+                    groups, rnd.nextBoolean());
+            int[] shape = {1 + rnd.nextInt(2), cinG * groups, 1 + rnd.nextInt(trial % 5 == 0 ? 30 : 12),
+                    1 + rnd.nextInt(trial % 5 == 0 ? 30 : 12)};
+            try {
+                OutputShapes.of(conv, List.of(shape));
+            } catch (IllegalArgumentException tooSmall) {
+                continue;
+            }
+            Map<String, Tensor> params = new HashMap<>();
+            params.put("weight", random(rnd, conv.filters(), cinG, kh, kw));
+            if (conv.bias()) {
+                params.put("bias", random(rnd, conv.filters()));
+            }
+            checkAllPaths(conv, List.of(random(rnd, shape)), params, conv + " on " + java.util.Arrays.toString(shape));
+            ran++;
+        }
+        assertTrue(ran > 30, "too few valid random shapes: " + ran);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {4, 5})
+    void poolingOnRandomShapes(long seed) {
+        Random rnd = new Random(seed);
+        for (int trial = 0; trial < 200; trial++) {
+            int kh = 1 + rnd.nextInt(4), kw = 1 + rnd.nextInt(4);
+            Size2 kernel = new Size2(kh, kw);
+            Size2 stride = new Size2(1 + rnd.nextInt(3), 1 + rnd.nextInt(3));
+            // PyTorch allows pads up to half the kernel
+            Padding pad = rnd.nextInt(6) == 0 ? new Padding.Same()
+                    : new Padding.Explicit(rnd.nextInt(kh / 2 + 1), rnd.nextInt(kw / 2 + 1), rnd.nextInt(kh / 2 + 1),
+                            rnd.nextInt(kw / 2 + 1));
+            boolean ceil = rnd.nextBoolean();
+            Op op = switch (trial % 4) {
+                case 0 -> new Op.MaxPool(kernel, stride, pad,
+                        rnd.nextInt(3) == 0 ? new Size2(1 + rnd.nextInt(2), 1 + rnd.nextInt(2)) : Size2.square(1), ceil);
+                case 1, 2 -> new Op.AvgPool(kernel, stride, pad, ceil, rnd.nextBoolean());
+                default -> rnd.nextBoolean() ? new Op.GlobalAvgPool() : new Op.GlobalMaxPool();
+            };
+            int[] shape = {1 + rnd.nextInt(2), 1 + rnd.nextInt(5), 1 + rnd.nextInt(13), 1 + rnd.nextInt(13)};
+            try {
+                OutputShapes.of(op, List.of(shape));
+            } catch (IllegalArgumentException tooSmall) {
+                continue;
+            }
+            checkAllPaths(op, List.of(random(rnd, shape)), Map.of(), op + " on " + java.util.Arrays.toString(shape));
+        }
+    }
+
+    @Test
+    void denseAndMemoryBoundOperators() {
+        Random rnd = new Random(6);
+        for (int in : new int[] {1, 7, 8, 33, 300}) {
+            for (int units : new int[] {1, 4, 10}) {
+                Op.Dense dense = new Op.Dense(units, units != 4);
+                Map<String, Tensor> p = new HashMap<>();
+                p.put("weight", random(rnd, units, in));
+                if (dense.bias()) {
+                    p.put("bias", random(rnd, units));
+                }
+                checkAllPaths(dense, List.of(random(rnd, 1 + rnd.nextInt(3), in)), p, "dense " + in + "->" + units);
+            }
+        }
+        Tensor x = random(rnd, 2, 7, 5, 3);
+        for (Op op : List.of(new Op.Relu(), new Op.Relu6(), new Op.LeakyRelu(0.1), new Op.Tanh(), new Op.Sigmoid(),
+                new Op.Softmax(), new Op.Lrn(5, 1e-2, 0.75, 2.0), new Op.Lrn(2, 0.5, 0.6, 1.0), new Op.Flatten(),
+                new Op.Dropout(0.5), new Op.ZeroPad(new Padding.Explicit(1, 0, 2, 3)))) {
+            Tensor scaled = random(rnd, 2, 7, 5, 3);
+            for (int i = 0; i < scaled.size(); i++) {
+                scaled.set(i, scaled.get(i) * 4);
+            }
+            checkAllPaths(op, List.of(scaled), Map.of(), op.kind());
+        }
+        checkAllPaths(new Op.BatchNorm(1e-5), List.of(x), batchNormParams(rnd, 7), "batchnorm");
+        checkAllPaths(new Op.Add(), List.of(x, random(rnd, 2, 7, 5, 3), random(rnd, 2, 7, 5, 3)), Map.of(), "add");
+        checkAllPaths(new Op.Concat(), List.of(x, random(rnd, 2, 2, 5, 3)), Map.of(), "concat");
+        checkAllPaths(new Op.Softmax(), List.of(random(rnd, 3, 10)), Map.of(), "softmax on vectors");
+    }
+
+    @Test
+    void fusedBatchNormResidualAndActivationEqualTheUnfusedChain() {
+        Random rnd = new Random(7);
+        for (int trial = 0; trial < 12; trial++) {
+            boolean depthwise = trial % 3 == 2;
+            int cin = depthwise ? 5 : 3 + trial, cout = depthwise ? 5 : 7 + 2 * trial;
+            Op.Conv conv = new Op.Conv(cout, Size2.square(3), Size2.square(1 + trial % 2), Padding.symmetric(1, 1),
+                    Size2.square(1), depthwise ? cin : 1, trial % 2 == 0);
+            Tensor x = random(rnd, 1 + trial % 2, cin, 9 + trial, 6 + trial);
+            Map<String, Tensor> params = new HashMap<>();
+            params.put("weight", random(rnd, cout, depthwise ? 1 : cin, 3, 3));
+            if (conv.bias()) {
+                params.put("bias", random(rnd, cout));
+            }
+            Map<String, Tensor> bn = batchNormParams(rnd, cout);
+            Op act = List.of(new Op.Relu(), new Op.Relu6(), new Op.LeakyRelu(0.2)).get(trial % 3);
+
+            Tensor y = OpRunner.runReference(conv, List.of(x), params);
+            y = OpRunner.runReference(new Op.BatchNorm(1e-5), List.of(y), bn);
+            Tensor residual = random(rnd, y.shape());
+            y = OpRunner.runReference(new Op.Add(), List.of(y, residual), Map.of());
+            Tensor want = OpRunner.runReference(act, List.of(y), Map.of());
+
+            Fusion fusion = Fusion.NONE.withBatchNorm(new Op.BatchNorm(1e-5), bn).withResidual()
+                    .withActivation(Activation.of(act).orElseThrow());
+            for (boolean scalar : new boolean[] {false, true}) {
+                Kernel k = Kernels.prepare(conv, List.of(x.shape(), residual.shape()), params, fusion,
+                        new KernelOptions(scalar, 2));
+                Tensor got = Tensor.zeros(k.outputShape());
+                k.run(new Tensor[] {x, residual}, got, new Workspace(POOL, k.scratchPerSlot()));
+                assertClose(want, got, "fused " + conv + " " + act.kind() + (scalar ? " scalar" : ""));
+            }
+        }
+    }
+
+    @Test
+    void kernelsRunRepeatedlyOnViewsIntoALargerArray() {
+        Random rnd = new Random(8);
+        Op.Conv conv = new Op.Conv(13, Size2.square(3), Size2.square(1), Padding.symmetric(1, 1), Size2.square(1),
+                1, true);
+        Map<String, Tensor> params = Map.of("weight", random(rnd, 13, 4, 3, 3), "bias", random(rnd, 13));
+        Kernel k = Kernels.prepare(conv, List.of(new int[] {1, 4, 11, 9}), params, Fusion.NONE, new KernelOptions(false, 1));
+        float[] arena = new float[5 + 4 * 99 + 13 * 99 + 3];
+        Workspace ws = new Workspace(null, k.scratchPerSlot());
+        List<Tensor> outs = new ArrayList<>();
+        for (int run = 0; run < 3; run++) {
+            Tensor x = Tensor.view(arena, 5, 1, 4, 11, 9);
+            Tensor fresh = random(rnd, 1, 4, 11, 9);
+            System.arraycopy(fresh.data(), 0, arena, 5, fresh.size());
+            Tensor out = Tensor.view(arena, 5 + 4 * 99, 1, 13, 11, 9);
+            k.run(new Tensor[] {x}, out, ws);
+            assertClose(OpRunner.runReference(conv, List.of(fresh), params), out, "run " + run);
+            outs.add(out.copy());
+        }
+        assertTrue(arena[arena.length - 1] == 0f && arena[0] == 0f, "kernel wrote outside its view");
+    }
+}
