@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Every model of the zoo runs one image with seeded weights: the image goes through the same
  * preprocessing as {@code cnn run} (resize, centre crop, ImageNet normalisation), the inference
  * outputs (auxiliary heads excluded) come out with the analysed shape, finite and not constant.
- * That the values are right is {@link TorchvisionEquivalenceTest}'s job.
+ * That the values are right is {@link TorchEquivalenceTest}'s job.
  */
 class ZooRunsTest {
     static final long SEED = 2026;
