@@ -57,7 +57,9 @@ summary_row() {
   echo "The classic CNNs in [\`examples/\`](../examples), each written once in the \`.cnn\` language."
   echo "This page is generated from those sources by \`scripts/make_zoo_gallery.sh\`; do not edit it by hand."
   echo "The tests in \`examples/src/test/\` pin every model's parameters and MACs to the published"
-  echo "figures, and check that the torchvision variants have torchvision's \`state_dict\` names."
+  echo "figures, check that the torchvision variants have torchvision's \`state_dict\` names, run every"
+  echo "model on an image, and compare eight of them with PyTorch's output (torchvision's own models"
+  echo "for the torchvision-named files)."
   echo "Teaching pairs that isolate one design idea each are walked through in [teaching.md](teaching.md)."
   echo
   if ! $diagrams; then
