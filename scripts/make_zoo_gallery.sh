@@ -62,6 +62,15 @@ summary_row() {
   echo "for the torchvision-named files)."
   echo "Teaching pairs that isolate one design idea each are walked through in [teaching.md](teaching.md)."
   echo
+  echo "To run a torchvision-named model with torchvision's ImageNet weights:"
+  echo
+  echo '```'
+  echo "/usr/bin/python3 scripts/export_torchvision_weights.py resnet18 resnet18.safetensors --pretrained"
+  echo "./cnn run examples/resnet18.cnn --weights resnet18.safetensors --input photo.jpg --labels data/imagenet_classes.txt"
+  echo '```'
+  echo
+  echo "(\`--seed 1\` instead of \`--weights\` runs any model of the zoo with seeded random weights.)"
+  echo
   if ! $diagrams; then
     echo "*Diagrams are not included: this page was generated with \`--no-diagrams\`.*"
     echo
