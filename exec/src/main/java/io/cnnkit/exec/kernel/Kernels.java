@@ -22,15 +22,7 @@ public final class Kernels {
         }
         int[] x = inputShapes.get(0);
         if (op instanceof Op.Conv c) {
-            Window w = OutputShapes.window(c, x);
-            Folding folded = Folding.forConv(c, params, x[1], fusion);
-            if (fusion.residual()) {
-                requireResidual(inputShapes, outShape);
-            }
-            if (x[1] == c.groups()) {
-                return new DepthwiseConvKernel(x, outShape, w, folded, fusion, options);
-            }
-            return new ConvGemmKernel(x, outShape, w, c.groups(), folded, fusion, options);
+            return prepareConv(c, inputShapes, params, fusion, options, null);
         }
         if (op instanceof Op.Dense d) {
             int in = OutputShapes.features(x);
@@ -71,6 +63,49 @@ public final class Kernels {
             return new SimpleKernels.Copy(outShape);
         }
         return new SimpleKernels.Unary(op, outShape);
+    }
+
+    /** How a convolution is computed. */
+    enum ConvAlgorithm { DEPTHWISE, IM2COL_TILES, IMPLICIT_GEMM }
+
+    /**
+     * Depthwise when every output channel reads one input channel; otherwise a GEMM, implicit
+     * (no im2col) for stride 1 unless its dropped padded columns cost more than a quarter extra
+     * panels (narrow maps), else im2col by tiles (which is a plain copy for 1x1 stride 1).
+     */
+    static ConvAlgorithm choose(Window w, int inChannels, int groups) {
+        if (inChannels == groups) {
+            return ConvAlgorithm.DEPTHWISE;
+        }
+        if (w.sh() == 1 && w.sw() == 1 && !w.isPointwise()) {
+            int implicitPanels = (ImplicitConvKernel.paddedPositions(w) + Sgemm.NR - 1) / Sgemm.NR;
+            int tiledPanels = (w.outSize() + Sgemm.NR - 1) / Sgemm.NR;
+            if (4 * implicitPanels <= 5 * tiledPanels) {
+                return ConvAlgorithm.IMPLICIT_GEMM;
+            }
+        }
+        return ConvAlgorithm.IM2COL_TILES;
+    }
+
+    /** {@code forced} null: the algorithm is chosen by {@link #choose}. */
+    static Kernel prepareConv(Op.Conv c, List<int[]> inputShapes, Map<String, Tensor> params, Fusion fusion,
+                              KernelOptions options, ConvAlgorithm forced) {
+        int[] x = inputShapes.get(0);
+        int[] outShape = OutputShapes.of(c, inputShapes.subList(0, 1));
+        Window w = OutputShapes.window(c, x);
+        Folding folded = Folding.forConv(c, params, x[1], fusion);
+        if (fusion.residual()) {
+            requireResidual(inputShapes, outShape);
+        }
+        ConvAlgorithm algorithm = forced != null ? forced : choose(w, x[1], c.groups());
+        switch (algorithm) {
+            case DEPTHWISE:
+                return new DepthwiseConvKernel(x, outShape, w, folded, fusion, options);
+            case IMPLICIT_GEMM:
+                return new ImplicitConvKernel(x, outShape, w, c.groups(), folded, fusion, options);
+            default:
+                return new ConvGemmKernel(x, outShape, w, c.groups(), folded, fusion, options);
+        }
     }
 
     /** An add followed by an activation, as one kernel. */
