@@ -17,22 +17,17 @@ import java.util.Arrays;
  *
  * <p>Work items are image x group x row block x column chunk, split over the workspace's slots.
  */
-final class ConvGemmKernel implements Kernel {
+final class ConvGemmKernel extends GemmConvKernel {
     /** K-rows per packed block: one B panel (KC x NR floats = 12 KiB) stays in L1. */
     static final int KC = 128;
     /** Upper bound of output positions per work item: the packed B block stays in L2. */
     static final int NC_MAX = 8 * NR;
 
-    private final int[] outShape;
-    private final Window w;
-    private final GemmConv g;
     private final int n, nc, nChunks, rowBlocks;
 
     ConvGemmKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                    KernelOptions options) {
-        this.outShape = outShape.clone();
-        this.w = w;
-        this.g = GemmConv.of(inShape, outShape, w, groups, folded, fusion, options);
+        super(inShape, outShape, w, groups, folded, fusion, options, MR);
         this.n = w.outSize();
         this.nc = Math.min(NC_MAX, (n + NR - 1) / NR * NR);
         this.nChunks = (n + nc - 1) / nc;
@@ -40,18 +35,8 @@ final class ConvGemmKernel implements Kernel {
     }
 
     @Override
-    public int[] outputShape() {
-        return outShape.clone();
-    }
-
-    @Override
     public int scratchPerSlot() {
         return KC * nc + MR * NR;
-    }
-
-    @Override
-    public long macs() {
-        return (long) g.batch() * g.cout() * n * g.k();
     }
 
     @Override
@@ -86,14 +71,14 @@ final class ConvGemmKernel implements Kernel {
                     int aOff = ((group * g.mPanels() + p) * k + k0) * MR;
                     int cAt = cBase + row * n + col;
                     if (rows == MR && cols == NR) {
-                        Sgemm.tile(g.scalar(), g.packedA(), aOff, scratch, bOff, kc, c, cAt, n, !first);
+                        Sgemm.tile(g.scalar(), g.packedWeights(), aOff, scratch, bOff, kc, c, cAt, n, !first);
                     } else {
                         if (!first) {
                             for (int r = 0; r < rows; r++) {
                                 System.arraycopy(c, cAt + r * n, scratch, tile + r * NR, cols);
                             }
                         }
-                        Sgemm.tile(g.scalar(), g.packedA(), aOff, scratch, bOff, kc, scratch, tile, NR, !first);
+                        Sgemm.tile(g.scalar(), g.packedWeights(), aOff, scratch, bOff, kc, scratch, tile, NR, !first);
                         for (int r = 0; r < rows; r++) {
                             System.arraycopy(scratch, tile + r * NR, c, cAt + r * n, cols);
                         }

@@ -1,22 +1,26 @@
 package io.cnnkit.exec.kernel;
 
-import static io.cnnkit.exec.kernel.Sgemm.MR;
-
 /**
- * What the GEMM-based convolution kernels share: the dimensions of C[Cout/g x positions] =
- * A[Cout/g x K] * B[K x positions] per image and group, the weights packed into A panels (batchnorm
- * folded), the epilogue, and the split of work items image x group x row block x column chunk.
+ * What the GEMM-based convolution kernels share: the dimensions of the product of the weights
+ * [Cout/g x K] and the im2col matrix [K x positions] per image and group, the weights (batchnorm
+ * folded) packed into panels of {@code width} output channels ({@link Sgemm#packPanels}), the
+ * epilogue, and the split of work items image x group x row block x column chunk.
  */
 record GemmConv(int batch, int cin, int cout, int groups, int cinG, int coutG, int k, int mPanels,
-                float[] packedA, float[] bias, boolean residual, boolean scalar, Epilogue epilogue) {
+                float[] packedWeights, float[] bias, boolean residual, boolean scalar, Epilogue epilogue) {
 
+    /** {@code width}: output channels per weight panel, MR when they are C's rows, NR when its columns. */
     static GemmConv of(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
-                       KernelOptions options) {
+                       KernelOptions options, int width) {
         int cinG = inShape[1] / groups, coutG = outShape[1] / groups;
         int k = cinG * w.kh() * w.kw();
-        return new GemmConv(inShape[0], inShape[1], outShape[1], groups, cinG, coutG, k, (coutG + MR - 1) / MR,
-                Sgemm.packA(folded.weights(), groups, coutG, k), folded.bias(), fusion.residual(), options.scalar(),
-                new Epilogue(fusion.activation(), options.scalar()));
+        return new GemmConv(inShape[0], inShape[1], outShape[1], groups, cinG, coutG, k, (coutG + width - 1) / width,
+                Sgemm.packPanels(folded.weights(), groups, coutG, k, width), folded.bias(), fusion.residual(),
+                options.scalar(), new Epilogue(fusion.activation(), options.scalar()));
+    }
+
+    long macs(Window w) {
+        return (long) batch * cout * w.outSize() * k;
     }
 
     /** Row blocks per image and group: more than one only when the column chunks cannot keep the threads busy. */

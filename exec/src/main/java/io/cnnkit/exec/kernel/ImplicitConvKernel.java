@@ -17,26 +17,21 @@ import java.util.Arrays;
  * Valid outputs read only padded-input positions; dropped ones may read the next row or the
  * buffer's tail.
  */
-final class ImplicitConvKernel implements Kernel {
+final class ImplicitConvKernel extends GemmConvKernel {
     /** Panels of output positions per work item. */
     private static final int PANELS_PER_ITEM = 8;
     /** K-rows per block (measured best of 32..256 on Zen 4): the block of one B panel stays in L1. */
     static final int KC = 64;
 
-    private final int[] outShape;
-    private final Window w;
-    private final GemmConv g;
     private final int wp, planeP, panels, chunks, rowBlocks;
     private final int[] koff;
 
     ImplicitConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                        KernelOptions options) {
+        super(inShape, outShape, w, groups, folded, fusion, options, MR);
         if (w.sh() != 1 || w.sw() != 1) {
             throw new IllegalArgumentException("implicit convolution needs stride 1");
         }
-        this.outShape = outShape.clone();
-        this.w = w;
-        this.g = GemmConv.of(inShape, outShape, w, groups, folded, fusion, options);
         this.wp = paddedWidth(w);
         this.planeP = (w.inH() + w.padTop() + w.padBottom()) * wp;
         this.panels = (paddedPositions(w) + NR - 1) / NR;
@@ -62,11 +57,6 @@ final class ImplicitConvKernel implements Kernel {
     }
 
     @Override
-    public int[] outputShape() {
-        return outShape.clone();
-    }
-
-    @Override
     public int scratchPerSlot() {
         return g.mPanels() * MR * NR;
     }
@@ -75,11 +65,6 @@ final class ImplicitConvKernel implements Kernel {
     public int sharedScratch() {
         // the last panel of the last plane reads up to (kw - 1) * dw + NR past the planes
         return g.batch() * g.cin() * planeP + (w.kw() - 1) * w.dw() + NR;
-    }
-
-    @Override
-    public long macs() {
-        return (long) g.batch() * g.cout() * w.outSize() * g.k();
     }
 
     @Override
@@ -121,7 +106,7 @@ final class ImplicitConvKernel implements Kernel {
                 int kc = Math.min(KC, k - k0);
                 for (int p = p0; p < p1; p++) {
                     int aOff = ((group * g.mPanels() + p) * k + k0) * MR;
-                    Sgemm.tileOffsets(g.scalar(), g.packedA(), aOff, padded, bBase + q * NR, koff, k0, kc, tile,
+                    Sgemm.tileOffsets(g.scalar(), g.packedWeights(), aOff, padded, bBase + q * NR, koff, k0, kc, tile,
                             (p - p0) * MR * NR, NR, k0 > 0);
                 }
             }

@@ -66,25 +66,37 @@ public final class Kernels {
     }
 
     /** How a convolution is computed. */
-    enum ConvAlgorithm { DEPTHWISE, IM2COL_TILES, IMPLICIT_GEMM }
+    enum ConvAlgorithm { DEPTHWISE, IM2COL_TILES, IMPLICIT_GEMM, TRANSPOSED_GEMM }
 
     /**
-     * Depthwise when every output channel reads one input channel; otherwise a GEMM, implicit
-     * (no im2col) for stride 1 unless its dropped padded columns cost more than a quarter extra
-     * panels (narrow maps), else im2col by tiles (which is a plain copy for 1x1 stride 1).
+     * Depthwise when every output channel reads one input channel. Otherwise the GEMM whose tiles
+     * waste least, by a cost model: the useful fraction of the padded tile area, divided by the
+     * packing overhead for the layouts that gather the input per run (about 20 multiply-adds'
+     * worth per gathered value, spread over the Cout/g rows that reuse it; a plain copy for 1x1
+     * stride 1). Implicit GEMM (stride 1 only) gathers nothing but computes the padded columns.
      */
-    static ConvAlgorithm choose(Window w, int inChannels, int groups) {
+    static ConvAlgorithm choose(Window w, int inChannels, int outChannels, int groups) {
         if (inChannels == groups) {
             return ConvAlgorithm.DEPTHWISE;
         }
-        if (w.sh() == 1 && w.sw() == 1 && !w.isPointwise()) {
-            int implicitPanels = (ImplicitConvKernel.paddedPositions(w) + Sgemm.NR - 1) / Sgemm.NR;
-            int tiledPanels = (w.outSize() + Sgemm.NR - 1) / Sgemm.NR;
-            if (4 * implicitPanels <= 5 * tiledPanels) {
-                return ConvAlgorithm.IMPLICIT_GEMM;
-            }
+        int m = outChannels / groups, n = w.outSize();
+        double gather = 1 + (w.isPointwise() ? 2.0 : 20.0) / m;
+        double tiles = useful(n, Sgemm.NR) * useful(m, Sgemm.MR) / gather;
+        double transposed = useful(n, Sgemm.MR) * useful(m, Sgemm.NR) / (1 + 20.0 / m);
+        double implicit = w.sh() == 1 && w.sw() == 1 && !w.isPointwise()
+                ? (double) n / roundUp(ImplicitConvKernel.paddedPositions(w), Sgemm.NR) * useful(m, Sgemm.MR) : 0;
+        if (implicit >= tiles && implicit >= transposed) {
+            return ConvAlgorithm.IMPLICIT_GEMM;
         }
-        return ConvAlgorithm.IM2COL_TILES;
+        return transposed > tiles ? ConvAlgorithm.TRANSPOSED_GEMM : ConvAlgorithm.IM2COL_TILES;
+    }
+
+    private static double useful(int size, int tile) {
+        return (double) size / roundUp(size, tile);
+    }
+
+    private static int roundUp(int size, int tile) {
+        return (size + tile - 1) / tile * tile;
     }
 
     /** {@code forced} null: the algorithm is chosen by {@link #choose}. */
@@ -97,12 +109,14 @@ public final class Kernels {
         if (fusion.residual()) {
             requireResidual(inputShapes, outShape);
         }
-        ConvAlgorithm algorithm = forced != null ? forced : choose(w, x[1], c.groups());
+        ConvAlgorithm algorithm = forced != null ? forced : choose(w, x[1], c.filters(), c.groups());
         switch (algorithm) {
             case DEPTHWISE:
                 return new DepthwiseConvKernel(x, outShape, w, folded, fusion, options);
             case IMPLICIT_GEMM:
                 return new ImplicitConvKernel(x, outShape, w, c.groups(), folded, fusion, options);
+            case TRANSPOSED_GEMM:
+                return new TransposedConvKernel(x, outShape, w, c.groups(), folded, fusion, options);
             default:
                 return new ConvGemmKernel(x, outShape, w, c.groups(), folded, fusion, options);
         }

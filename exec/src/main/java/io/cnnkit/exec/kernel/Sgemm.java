@@ -23,18 +23,19 @@ final class Sgemm {
     }
 
     /**
-     * Row-major weights [groups * rows, k] into A panels of MR rows, zero-padded:
-     * packed[((g * panels + p) * k + kk) * MR + r] with panels = ceil(rows / MR).
+     * Row-major weights [groups * rows, k] into zero-padded panels of {@code width} rows, k-major:
+     * packed[((g * panels + p) * k + kk) * width + r] with panels = ceil(rows / width). With width
+     * MR these are A panels (weights as the rows of C); with NR, B panels (weights as its columns).
      */
-    static float[] packA(float[] weights, int groups, int rows, int k) {
-        int panels = (rows + MR - 1) / MR;
-        float[] packed = new float[groups * panels * k * MR];
+    static float[] packPanels(float[] weights, int groups, int rows, int k, int width) {
+        int panels = (rows + width - 1) / width;
+        float[] packed = new float[groups * panels * k * width];
         for (int g = 0; g < groups; g++) {
             for (int row = 0; row < rows; row++) {
                 int src = (g * rows + row) * k;
-                int dst = (g * panels + row / MR) * k * MR + row % MR;
+                int dst = (g * panels + row / width) * k * width + row % width;
                 for (int kk = 0; kk < k; kk++) {
-                    packed[dst + kk * MR] = weights[src + kk];
+                    packed[dst + kk * width] = weights[src + kk];
                 }
             }
         }

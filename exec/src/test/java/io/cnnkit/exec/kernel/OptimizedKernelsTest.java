@@ -130,7 +130,7 @@ class OptimizedKernelsTest {
             boolean applies = switch (algorithm) {
                 case DEPTHWISE -> x.dim(1) == conv.groups();
                 case IMPLICIT_GEMM -> w.sh() == 1 && w.sw() == 1;
-                case IM2COL_TILES -> true;
+                case IM2COL_TILES, TRANSPOSED_GEMM -> true;
             };
             for (boolean scalar : new boolean[] {false, true}) {
                 if (applies) {
@@ -228,9 +228,10 @@ class OptimizedKernelsTest {
 
             Fusion fusion = Fusion.NONE.withBatchNorm(new Op.BatchNorm(1e-5), bn).withResidual()
                     .withActivation(Activation.of(act).orElseThrow());
-            for (int variant = 0; variant < 4; variant++) {
+            for (int variant = 0; variant < 6; variant++) {
                 boolean scalar = variant % 2 == 1;
                 Kernels.ConvAlgorithm algorithm = depthwise ? Kernels.ConvAlgorithm.DEPTHWISE
+                        : variant >= 4 ? Kernels.ConvAlgorithm.TRANSPOSED_GEMM
                         : variant < 2 || conv.stride().h() > 1 ? Kernels.ConvAlgorithm.IM2COL_TILES
                         : Kernels.ConvAlgorithm.IMPLICIT_GEMM;
                 Kernel k = Kernels.prepareConv(conv, List.of(x.shape(), residual.shape()), params, fusion,
