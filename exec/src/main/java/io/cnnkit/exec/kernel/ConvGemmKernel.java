@@ -136,18 +136,19 @@ final class ConvGemmKernel extends GemmConvKernel {
             } else {
                 int row = src + iy * w.inW();
                 int ix0 = ox * w.sw() - w.padLeft() + kx * w.dw();
-                if (w.sw() == 1) {
-                    int lo = Math.min(len, Math.max(0, -ix0));
-                    int hi = Math.max(lo, Math.min(len, w.inW() - ix0));
-                    Arrays.fill(dst, d + j, d + j + lo, 0f);
+                int sw = w.sw();
+                // columns t in [lo, hi) read inside the row: 0 <= ix0 + t * sw < inW
+                int lo = Math.min(len, Math.max(0, -Math.floorDiv(ix0, sw)));
+                int hi = Math.max(lo, Math.min(len, Math.floorDiv(w.inW() - 1 - ix0, sw) + 1));
+                Arrays.fill(dst, d + j, d + j + lo, 0f);
+                if (sw == 1) {
                     System.arraycopy(x, row + ix0 + lo, dst, d + j + lo, hi - lo);
-                    Arrays.fill(dst, d + j + hi, d + j + len, 0f);
                 } else {
-                    for (int t = 0; t < len; t++) {
-                        int ix = ix0 + t * w.sw();
-                        dst[d + j + t] = ix >= 0 && ix < w.inW() ? x[row + ix] : 0f;
+                    for (int t = lo, at = row + ix0 + lo * sw; t < hi; t++, at += sw) {
+                        dst[d + j + t] = x[at];
                     }
                 }
+                Arrays.fill(dst, d + j + hi, d + j + len, 0f);
             }
             j += len;
             ox = 0;
