@@ -73,7 +73,7 @@ public final class Kernels {
      * waste least, by a cost model: the useful fraction of the padded tile area, divided by the
      * packing overhead for the layouts that gather the input per run (about 20 multiply-adds'
      * worth per gathered value, spread over the Cout/g rows that reuse it; a plain copy for 1x1
-     * stride 1). Implicit GEMM (stride 1 only) gathers nothing but computes the padded columns.
+     * stride 1). Implicit GEMM (not for 1x1) copies the input once but computes dropped columns.
      */
     static ConvAlgorithm choose(Window w, int inChannels, int outChannels, int groups) {
         if (inChannels == groups) {
@@ -83,7 +83,7 @@ public final class Kernels {
         double gather = 1 + (w.isPointwise() ? 2.0 : 20.0) / m;
         double tiles = useful(n, Sgemm.NR) * useful(m, Sgemm.MR) / gather;
         double transposed = useful(n, Sgemm.MR) * useful(m, Sgemm.NR) / (1 + 20.0 / m);
-        double implicit = w.sh() == 1 && w.sw() == 1 && !w.isPointwise()
+        double implicit = w.kh() * w.kw() > 1
                 ? (double) n / roundUp(ImplicitConvKernel.paddedPositions(w), Sgemm.NR) * useful(m, Sgemm.MR) : 0;
         if (implicit >= tiles && implicit >= transposed) {
             return ConvAlgorithm.IMPLICIT_GEMM;
