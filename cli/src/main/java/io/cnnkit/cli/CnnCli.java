@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code cnn} command: one subcommand per job, all testable through {@link #newCommandLine}. */
 @Command(name = "cnn", mixinStandardHelpOptions = true, versionProvider = CnnCli.Version.class,
         description = "Compile, analyse, draw and run convolutional networks written in .cnn.",
+        footer = {"", "Latency next to ONNX Runtime: cnn bench MODEL.cnn (the ./cnn launcher; see docs/performance.md)."},
         subcommands = {CheckCommand.class, GraphCommand.class, AnalyzeCommand.class, CompareCommand.class, RunCommand.class,
                 RenderCommand.class, ReportCommand.class, ExportCommand.class, ImportCommand.class,
                 CommandLine.HelpCommand.class})

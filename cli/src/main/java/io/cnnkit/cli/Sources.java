@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** Compiles a source for a command and prints its diagnostics to the error stream. */
-final class Sources {
+public final class Sources {
     private Sources() {
     }
 
@@ -35,7 +35,7 @@ final class Sources {
     }
 
     /** Compiles and analyses at {@code batch}; empty after printing why; warnings are printed either way. */
-    static Optional<Analysis> analysis(Path file, int batch, PrintWriter err) {
+    public static Optional<Analysis> analysis(Path file, int batch, PrintWriter err) {
         Optional<NetworkGraph> graph = graph(file, err);
         if (graph.isEmpty()) {
             return Optional.empty();

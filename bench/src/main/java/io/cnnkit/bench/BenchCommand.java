@@ -1,0 +1,251 @@
+package io.cnnkit.bench;
+
+import io.cnnkit.analyzer.Analysis;
+import io.cnnkit.cli.ExitCode;
+import io.cnnkit.cli.Sources;
+import io.cnnkit.compiler.op.Op;
+import io.cnnkit.exec.Executor;
+import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.io.ParamRequirement;
+import io.cnnkit.exec.io.Weights;
+import io.cnnkit.exec.io.WeightsException;
+import io.cnnkit.onnx.OnnxException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time a network in cnnkit and in ONNX Runtime on the same weights and input, alternated in one run.",
+        footer = {"", "GFLOP/s count 2 FLOPs per MAC of conv and dense layers (the analyzer's MACs); the peak is"
+                + " measured by a Vector API FMA loop on the same number of threads."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:measured, outputs agree", "1:the outputs disagree (beyond 1e-4) or the peer failed",
+                "2:invalid network, weights or options"})
+public final class BenchCommand implements Callable<Integer> {
+    /** Peak probe time per thread count. */
+    private static final long PROBE_MILLIS = 300;
+    /** Vector API kernels run interpreted (boxing every vector) until C2 compiles them; warm-up lasts this long at least. */
+    private static final double MIN_WARMUP_SECONDS = 2;
+
+    /** The runtime timed next to cnnkit. */
+    public enum Peer { ort, none }
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "the .cnn file")
+    Path model;
+
+    @Option(names = "--threads", paramLabel = "T", defaultValue = "1",
+            description = "threads for both runtimes (default: ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "batch size (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--peer", paramLabel = "ort|none", defaultValue = "ort",
+            description = "the runtime to compare with: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    Peer peer;
+
+    @Option(names = "--warmup", paramLabel = "W", defaultValue = "5",
+            description = "untimed runs per side first, continued for at least 2 s so that the JIT has compiled"
+                    + " the kernels; 0 for none (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--runs", paramLabel = "R", defaultValue = "20",
+            description = "timed runs per side (default: ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--profile", description = "also print cnnkit's time and GFLOP/s per layer and per kind of layer")
+    boolean profile;
+
+    static final class WeightSource {
+        @Option(names = "--weights", paramLabel = "W.safetensors",
+                description = "weights with PyTorch state_dict names and layouts")
+        Path weights;
+
+        @Option(names = "--seed", paramLabel = "S",
+                description = "initialise weights (He normal) and the input from this seed (default: 0)")
+        Long seed;
+    }
+
+    @ArgGroup(exclusive = true)
+    WeightSource source = new WeightSource();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            return bench(out, err);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private int bench(PrintWriter out, PrintWriter err) {
+        if (threads < 1 || batch < 1 || runs < 1 || warmup < 0) {
+            err.println("cnn bench: --threads, --batch and --runs must be at least 1 and --warmup at least 0");
+            return ExitCode.INVALID_INPUT;
+        }
+        Optional<Analysis> analysis = Sources.analysis(model, batch, err);
+        if (analysis.isEmpty()) {
+            return ExitCode.INVALID_INPUT;
+        }
+        long seed = source.seed == null ? 0 : source.seed;
+        BenchModel bench;
+        try {
+            List<ParamRequirement> required = ParamRequirement.of(analysis.get());
+            Weights weights = source.weights != null ? Weights.load(source.weights, required)
+                    : Weights.initialize(required, seed);
+            bench = BenchModel.of(analysis.get(), weights, seed + 1);
+        } catch (WeightsException | IllegalArgumentException e) {
+            err.println("cnn bench: " + e.getMessage());
+            return ExitCode.INVALID_INPUT;
+        }
+        out.printf(Locale.ROOT, "%s: batch %d, %d thread%s, %.3f GMAC per run, weights %s%n", bench.graph().name(),
+                batch, threads, threads == 1 ? "" : "s", bench.macs() / 1e9,
+                source.weights != null ? source.weights.toString() : "from seed " + seed);
+        double peak = printPeak(out);
+        try (Executor ours = new Executor(bench.graph(), bench.weights().asMap(), batch, threads);
+             OrtPeer theirs = peer == Peer.ort ? startPeer(bench, err) : null) {
+            if (peer == Peer.ort && theirs == null) {
+                return ExitCode.FAILURE;
+            }
+            boolean agree = theirs == null || checkAgreement(ours.run(bench.inputs()), theirs.outputs(), out, err);
+            Timings[] timings = alternate(ours, theirs, bench.inputs());
+            printTable(bench, timings[0], timings[1], peak, out);
+            if (profile) {
+                ours.setProfiling(true);
+                for (int i = 0; i < runs; i++) {
+                    ours.run(bench.inputs());
+                }
+                LayerProfile.print(ours, peak, out);
+            }
+            if (!agree) {
+                err.println("cnn bench: the outputs DISAGREE beyond " + Agreement.TOLERANCE + "; the timings above compare"
+                        + " different computations");
+                return ExitCode.FAILURE;
+            }
+        }
+        return ExitCode.OK;
+    }
+
+    /** Probes the FMA peak on 1..T threads and returns the figure for T threads in GFLOP/s. */
+    private double printPeak(PrintWriter out) {
+        double peak = 0;
+        StringBuilder line = new StringBuilder("peak probe (Vector API FMA, ")
+                .append(jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length()).append(" lanes):");
+        for (int t = 1; t <= threads; t++) {
+            peak = PeakProbe.gflops(t, PROBE_MILLIS);
+            line.append(String.format(Locale.ROOT, " %d thread%s %.1f GFLOP/s (%.0f%% of %.0f known);", t,
+                    t == 1 ? "" : "s", peak, 100 * peak / (t * PeakProbe.KNOWN_GFLOPS_PER_CORE),
+                    t * PeakProbe.KNOWN_GFLOPS_PER_CORE));
+        }
+        out.println(line.substring(0, line.length() - 1));
+        out.flush();
+        return peak;
+    }
+
+    private OrtPeer startPeer(BenchModel bench, PrintWriter err) {
+        try {
+            return new OrtPeer(bench.onnx(), bench.inputs(), threads);
+        } catch (OnnxException | IllegalStateException e) {
+            err.println("cnn bench: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static boolean checkAgreement(Map<String, Tensor> ours, Map<String, Tensor> theirs, PrintWriter out,
+                                          PrintWriter err) {
+        double error = Agreement.maxRelativeError(ours, theirs);
+        boolean agree = error <= Agreement.TOLERANCE;
+        out.printf(Locale.ROOT, "outputs: max relative difference cnnkit vs ONNX Runtime %.2e (limit %.0e) %s%n", error,
+                Agreement.TOLERANCE, agree ? "ok" : "FAILED");
+        if (!agree) {
+            err.println("cnn bench: WARNING: cnnkit and ONNX Runtime DISAGREE (max relative difference " + error + ")");
+            err.flush();
+        }
+        return agree;
+    }
+
+    /** Warm-up then timed runs, alternating cnnkit and the peer so that both see the same machine. */
+    private Timings[] alternate(Executor ours, OrtPeer theirs, Map<String, Tensor> inputs) {
+        long warmUntil = System.nanoTime() + (long) (MIN_WARMUP_SECONDS * 1e9);
+        for (int i = 0; i < warmup || (warmup > 0 && System.nanoTime() < warmUntil); i++) {
+            ours.run(inputs);
+            if (theirs != null) {
+                theirs.run();
+            }
+        }
+        long[] a = new long[runs];
+        long[] b = new long[runs];
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            ours.run(inputs);
+            long t1 = System.nanoTime();
+            if (theirs != null) {
+                theirs.run();
+            }
+            long t2 = System.nanoTime();
+            a[i] = t1 - t0;
+            b[i] = t2 - t1;
+        }
+        return new Timings[] {new Timings(a), theirs == null ? null : new Timings(b)};
+    }
+
+    private void printTable(BenchModel bench, Timings ours, Timings theirs, double peak, PrintWriter out) {
+        out.printf(Locale.ROOT, "%d warm-up + %d timed runs per side%s%n", warmup, runs,
+                theirs == null ? "" : ", alternated (cnnkit, ONNX Runtime, cnnkit, ...)");
+        String row = "%-18s %10s %10s %10s %12s %8s%n";
+        out.printf(Locale.ROOT, row, "", "median ms", "min ms", "p90 ms", "GFLOP/s", "% peak");
+        Map<String, Timings> sides = new LinkedHashMap<>();
+        sides.put("cnnkit", ours);
+        if (theirs != null) {
+            sides.put("ONNX Runtime", theirs);
+        }
+        sides.forEach((name, t) -> {
+            double gflops = Timings.gflops(bench.macs(), t.medianMillis());
+            out.printf(Locale.ROOT, row, name, f(t.medianMillis(), 3), f(t.minMillis(), 3), f(t.quantileMillis(0.9), 3),
+                    f(gflops, 1), f(100 * gflops / peak, 0) + "%");
+        });
+        if (theirs != null) {
+            out.printf(Locale.ROOT, row, "ratio cnnkit/ORT", f(ours.medianMillis() / theirs.medianMillis(), 2),
+                    f(ours.minMillis() / theirs.minMillis(), 2), "", "", "");
+        }
+        out.printf(Locale.ROOT, "GFLOP/s at the median; %% peak against the probe's %.1f GFLOP/s on %d thread%s.%n", peak,
+                threads, threads == 1 ? "" : "s");
+    }
+
+    static String f(double value, int decimals) {
+        return String.format(Locale.ROOT, "%." + decimals + "f", value);
+    }
+
+    /** The convolution geometry of a layer, e.g. {@code conv 3x3/1}, for grouping a profile by kind. */
+    static String kind(io.cnnkit.compiler.graph.Layer layer) {
+        if (layer.op() instanceof Op.Conv c) {
+            String shape = c.kernel().h() + "x" + c.kernel().w() + "/" + c.stride().h()
+                    + (c.stride().w() != c.stride().h() ? "x" + c.stride().w() : "");
+            return "conv " + shape + (c.groups() > 1 ? " g" + c.groups() : "");
+        }
+        return layer.kind();
+    }
+
+    static List<String> kinds(Executor executor) {
+        List<String> kinds = new ArrayList<>();
+        executor.plan().steps().forEach(s -> kinds.add(kind(s.layers().get(0))));
+        return kinds;
+    }
+}

@@ -1,0 +1,136 @@
+package io.cnnkit.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.DoubleAdder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Measures the FP32 FMA peak the Vector API reaches on this machine: every thread runs a loop of
+ * fused multiply-adds into twelve independent {@link FloatVector} accumulators, enough to hide the
+ * FMA latency on both pipes, all in one method (on JDK 17 a vector passed to a helper is boxed).
+ */
+public final class PeakProbe {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int ACCUMULATORS = 12;
+    /** Iterations between clock reads: about 5 µs of work once compiled. */
+    private static final int BLOCK = 1024;
+    /**
+     * Warm-up bounds: the loop runs interpreted (boxing every vector, at a steady but tiny rate)
+     * until C2 compiles it, so the rate must also stop rising after a minimum time.
+     */
+    private static final long MIN_WARMUP_MILLIS = 1000;
+    private static final long MAX_WARMUP_MILLIS = 5000;
+
+    /** The published single-core figure for this host (AMD Zen 4, two 256-bit FMA pipes). */
+    public static final double KNOWN_GFLOPS_PER_CORE = 116;
+
+    private PeakProbe() {
+    }
+
+    /** FLOPs done by one call of {@link #fmaBlock}. */
+    static long flopsPerBlock() {
+        return 2L * ACCUMULATORS * SPECIES.length() * BLOCK;
+    }
+
+    /** Achieved GFLOP/s with {@code threads} threads each running FMAs for about {@code millis} ms (after a warm-up). */
+    public static double gflops(int threads, long millis) {
+        if (threads < 1 || millis < 1) {
+            throw new IllegalArgumentException("threads and millis must be positive");
+        }
+        warmUp();
+        CyclicBarrier start = new CyclicBarrier(threads);
+        DoubleAdder total = new DoubleAdder();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread worker = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (Exception e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                total.add(spin(millis));
+            }, "peak-probe-" + t);
+            worker.start();
+            workers.add(worker);
+        }
+        for (Thread worker : workers) {
+            try {
+                worker.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while probing the peak", e);
+            }
+        }
+        return total.sum();
+    }
+
+    /** Runs short windows until the rate stops rising (C2 has compiled the loop), within a time bound. */
+    private static void warmUp() {
+        long start = System.nanoTime();
+        long earliest = start + MIN_WARMUP_MILLIS * 1_000_000;
+        long deadline = start + MAX_WARMUP_MILLIS * 1_000_000;
+        double best = 0;
+        int flat = 0;
+        while ((flat < 3 || System.nanoTime() < earliest) && System.nanoTime() < deadline) {
+            double rate = spin(20);
+            flat = rate > 1.02 * best ? 0 : flat + 1;
+            best = Math.max(best, rate);
+        }
+    }
+
+    /** Runs FMA blocks for {@code millis} ms on the calling thread and returns its GFLOP/s. */
+    private static double spin(long millis) {
+        long begin = System.nanoTime();
+        long deadline = begin + millis * 1_000_000;
+        long blocks = 0;
+        float sink = 0;
+        long now;
+        do {
+            sink += fmaBlock(1e-7f * (blocks & 7));
+            blocks++;
+            now = System.nanoTime();
+        } while (now < deadline);
+        if (sink == 42.4242f) { // never true in practice; keeps the result alive
+            System.out.print("");
+        }
+        return (double) blocks * flopsPerBlock() / (now - begin);
+    }
+
+    /** {@link #BLOCK} iterations of twelve independent FMAs; returns a value depending on all of them. */
+    static float fmaBlock(float seed) {
+        FloatVector a = FloatVector.broadcast(SPECIES, 0.999999f);
+        FloatVector b = FloatVector.broadcast(SPECIES, seed);
+        FloatVector c0 = FloatVector.broadcast(SPECIES, 0.0f);
+        FloatVector c1 = FloatVector.broadcast(SPECIES, 0.1f);
+        FloatVector c2 = FloatVector.broadcast(SPECIES, 0.2f);
+        FloatVector c3 = FloatVector.broadcast(SPECIES, 0.3f);
+        FloatVector c4 = FloatVector.broadcast(SPECIES, 0.4f);
+        FloatVector c5 = FloatVector.broadcast(SPECIES, 0.5f);
+        FloatVector c6 = FloatVector.broadcast(SPECIES, 0.6f);
+        FloatVector c7 = FloatVector.broadcast(SPECIES, 0.7f);
+        FloatVector c8 = FloatVector.broadcast(SPECIES, 0.8f);
+        FloatVector c9 = FloatVector.broadcast(SPECIES, 0.9f);
+        FloatVector c10 = FloatVector.broadcast(SPECIES, 1.0f);
+        FloatVector c11 = FloatVector.broadcast(SPECIES, 1.1f);
+        for (int i = 0; i < BLOCK; i++) {
+            c0 = c0.fma(a, b);
+            c1 = c1.fma(a, b);
+            c2 = c2.fma(a, b);
+            c3 = c3.fma(a, b);
+            c4 = c4.fma(a, b);
+            c5 = c5.fma(a, b);
+            c6 = c6.fma(a, b);
+            c7 = c7.fma(a, b);
+            c8 = c8.fma(a, b);
+            c9 = c9.fma(a, b);
+            c10 = c10.fma(a, b);
+            c11 = c11.fma(a, b);
+        }
+        return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11)
+                .reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+    }
+}

@@ -1,0 +1,101 @@
+package io.cnnkit.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code cnn bench} through the command line: both runtimes on LeNet-5, and usage errors. */
+class BenchCommandTest {
+    static final Path LENET = Path.of("..", "examples", "lenet5.cnn");
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result bench(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new ArrayList<>(List.of("bench"));
+        all.addAll(List.of(args));
+        int code = BenchMain.newCommandLine(new PrintWriter(out), new PrintWriter(err)).execute(all.toArray(String[]::new));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void lenetRunsOnBothSidesAndAgrees() {
+        Result r = bench(LENET.toString(), "--runs", "2", "--warmup", "1", "--seed", "3");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("LeNet5: batch 1, 1 thread"), r.out());
+        assertTrue(r.out().matches("(?s).*outputs: max relative difference cnnkit vs ONNX Runtime \\S+ \\(limit 1e-04\\) ok.*"),
+                r.out());
+        assertTrue(r.out().matches("(?s).*\ncnnkit +\\d+\\.\\d{3} +\\d+\\.\\d{3} .*"), r.out());
+        assertTrue(r.out().matches("(?s).*\nONNX Runtime +\\d+\\.\\d{3} +\\d+\\.\\d{3} .*"), r.out());
+        assertTrue(r.out().contains("ratio cnnkit/ORT"), r.out());
+        assertTrue(r.out().contains("peak probe"), r.out());
+    }
+
+    @Test
+    void withoutPeerOnlyCnnkitIsTimedAndProfiled() {
+        Result r = bench(LENET.toString(), "--runs", "2", "--warmup", "0", "--peer", "none", "--batch", "2", "--profile");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("batch 2"), r.out());
+        assertTrue(r.out().contains("\ncnnkit "), r.out());
+        assertTrue(!r.out().contains("ONNX Runtime "), r.out());
+        assertTrue(r.out().contains("conv 5x5/1"), r.out()); // the profile groups LeNet's convolutions by geometry
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--threads=0", "--batch=0", "--runs=0", "--warmup=-1", "--peer=tvm", "--threads=x",
+            "--no-such-option"})
+    void invalidOptionsExitTwo(String option) {
+        Result r = bench(LENET.toString(), option);
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(!r.err().isBlank());
+        assertTrue(!r.out().contains("peak probe"), "nothing is measured: " + r.out());
+    }
+
+    @Test
+    void seedAndWeightsTogetherExitTwo() {
+        assertEquals(2, bench(LENET.toString(), "--seed", "1", "--weights", "w.safetensors").code());
+    }
+
+    @Test
+    void missingModelExitsTwo() {
+        Result r = bench("no/such/model.cnn");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("model.cnn"), r.err());
+    }
+
+    @Test
+    void brokenModelExitsTwoWithItsDiagnostic(@TempDir Path dir) throws IOException {
+        Path model = Files.writeString(dir.resolve("broken.cnn"), "network B\ninput x: 1x8x8\noutput y = x -> conv(\n");
+        Result r = bench(model.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("broken.cnn:"), r.err());
+    }
+
+    @Test
+    void mismatchedWeightsExitTwo(@TempDir Path dir) throws IOException {
+        Path weights = Files.write(dir.resolve("w.safetensors"), new byte[] {1, 2, 3});
+        Result r = bench(LENET.toString(), "--weights", weights.toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().startsWith("cnn bench: "), r.err());
+    }
+
+    @Test
+    void helpMentionsBenchWithoutTheCliDependingOnIt() {
+        StringWriter out = new StringWriter();
+        io.cnnkit.cli.CnnCli.newCommandLine(new PrintWriter(out), new PrintWriter(new StringWriter())).execute("--help");
+        assertTrue(out.toString().contains("cnn bench MODEL.cnn"), out.toString());
+    }
+}
