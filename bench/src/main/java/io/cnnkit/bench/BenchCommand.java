@@ -118,6 +118,7 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s: batch %d, %d thread%s, %.3f GMAC per run, weights %s%n", bench.graph().name(),
                 batch, threads, threads == 1 ? "" : "s", bench.macs() / 1e9,
                 source.weights != null ? source.weights.toString() : "from seed " + seed);
+        printLoad(out);
         double peak = printPeak(out);
         try (Executor ours = new Executor(bench.graph(), bench.weights().asMap(), batch, threads);
              OrtPeer theirs = peer == Peer.ort ? startPeer(bench, err) : null) {
@@ -143,11 +144,21 @@ public final class BenchCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    /** Other work on the machine skews every figure; the load average says how much there was. */
+    private static void printLoad(PrintWriter out) {
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (load >= 0) {
+            out.printf(Locale.ROOT, "load average %.2f on %d cores%s%n", load, cores,
+                    load > 0.5 ? ": other work is running, expect noise (the alternation keeps the ratio fair)" : "");
+        }
+    }
+
     /** Probes the FMA peak on 1..T threads and returns the figure for T threads in GFLOP/s. */
     private double printPeak(PrintWriter out) {
         double peak = 0;
         StringBuilder line = new StringBuilder("peak probe (Vector API FMA, ")
-                .append(jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length()).append(" lanes):");
+                .append(PeakProbe.SPECIES.length()).append(" lanes):");
         for (int t = 1; t <= threads; t++) {
             peak = PeakProbe.gflops(t, PROBE_MILLIS);
             line.append(String.format(Locale.ROOT, " %d thread%s %.1f GFLOP/s (%.0f%% of %.0f known);", t,

@@ -9,11 +9,17 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Measures the FP32 FMA peak the Vector API reaches on this machine: every thread runs a loop of
- * fused multiply-adds into twelve independent {@link FloatVector} accumulators, enough to hide the
+ * fused multiply-adds into twelve independent 256-bit {@link FloatVector} accumulators, enough to hide the
  * FMA latency on both pipes, all in one method (on JDK 17 a vector passed to a helper is boxed).
  */
 public final class PeakProbe {
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    /**
+     * 256 bits, the species of cnnkit's kernels, on purpose: once code of a second species runs in
+     * the JVM, JDK 17's C2 sees two receiver types at the shared {@code FloatVector} call sites,
+     * stops intrinsifying them and every kernel boxes its vectors (measured: ResNet-18 50x slower).
+     * Zen 4 runs 512-bit FMAs as two 256-bit halves, so the peak is the same.
+     */
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_256;
     private static final int ACCUMULATORS = 12;
     /** Iterations between clock reads: about 5 µs of work once compiled. */
     private static final int BLOCK = 1024;

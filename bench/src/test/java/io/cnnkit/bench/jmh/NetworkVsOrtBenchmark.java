@@ -1,0 +1,86 @@
+package io.cnnkit.bench.jmh;
+
+import io.cnnkit.analyzer.Analyzer;
+import io.cnnkit.bench.BenchModel;
+import io.cnnkit.bench.OrtPeer;
+import io.cnnkit.compiler.CnnCompiler;
+import io.cnnkit.exec.Executor;
+import io.cnnkit.exec.Tensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Whole networks of the model zoo at batch 1 (He-initialised weights, seed 0), cnnkit and ONNX
+ * Runtime on the same exported model in the same JMH run. {@link #main} prints the ratios:
+ * {@code java --add-modules jdk.incubator.vector -cp <test classpath> io.cnnkit.bench.jmh.NetworkVsOrtBenchmark
+ * [JMH options, e.g. -p threads=1 -p model=resnet18]}; {@code scripts/jmh.sh bench NetworkVsOrt} gives the raw JMH table.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx6g", "-XX:+UseParallelGC"})
+public class NetworkVsOrtBenchmark {
+
+    @Param({"lenet5", "resnet18", "googlenet", "vgg16"})
+    public String model;
+
+    @Param({"1", "2"})
+    public int threads;
+
+    private Executor executor;
+    private OrtPeer peer;
+    private Map<String, Tensor> inputs;
+
+    @Setup(Level.Trial)
+    public void setup() {
+        BenchModel bench = BenchModel.ofExample(model, 1, 0);
+        inputs = bench.inputs();
+        executor = new Executor(bench.graph(), bench.weights().asMap(), 1, threads);
+        peer = new OrtPeer(bench.onnx(), inputs, threads);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        executor.close();
+        peer.close();
+    }
+
+    @Benchmark
+    public Map<String, Tensor> cnnkit() {
+        return executor.run(inputs);
+    }
+
+    @Benchmark
+    public void ort() {
+        peer.run();
+    }
+
+    static long macs(String model) {
+        Path file = Path.of("examples", model + ".cnn");
+        if (!Files.isRegularFile(file)) {
+            file = Path.of("..", "examples", model + ".cnn");
+        }
+        return Analyzer.analyze(CnnCompiler.compile(file).graphOrThrow(), 1).inferenceTotals().macs();
+    }
+
+    public static void main(String[] args) throws Exception {
+        SideBySide.run(NetworkVsOrtBenchmark.class, args, p -> macs(p.get("model")));
+    }
+}
