@@ -1,7 +1,12 @@
 package io.cnnkit.bench;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.DoubleAdder;
 import jdk.incubator.vector.FloatVector;
@@ -9,17 +14,22 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Measures the FP32 FMA peak the Vector API reaches on this machine: every thread runs a loop of
- * fused multiply-adds into twelve independent 256-bit {@link FloatVector} accumulators, enough to hide the
+ * fused multiply-adds into twelve independent {@link FloatVector} accumulators, enough to hide the
  * FMA latency on both pipes, all in one method (on JDK 17 a vector passed to a helper is boxed).
  */
 public final class PeakProbe {
+    /** The system property that selects the probe's vector width in bits (256, the default, or 512). */
+    public static final String BITS_PROPERTY = "cnnkit.peak.bits";
+
     /**
-     * 256 bits, the species of cnnkit's kernels, on purpose: once code of a second species runs in
-     * the JVM, JDK 17's C2 sees two receiver types at the shared {@code FloatVector} call sites,
-     * stops intrinsifying them and every kernel boxes its vectors (measured: ResNet-18 50x slower).
-     * Zen 4 runs 512-bit FMAs as two 256-bit halves, so the peak is the same.
+     * 256 bits unless {@link #BITS_PROPERTY} says 512. A JVM must run vectors of one width only:
+     * once code of a second species runs, JDK 17's C2 sees two receiver types at the shared
+     * {@code FloatVector} call sites, stops intrinsifying them and every kernel boxes its vectors
+     * (measured: ResNet-18 50x slower). cnnkit's kernels are 256-bit, so other widths are probed in
+     * a JVM of their own ({@link #inFreshJvm}).
      */
-    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_256;
+    static final VectorSpecies<Float> SPECIES = Integer.getInteger(BITS_PROPERTY, 256) == 512
+            ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
     private static final int ACCUMULATORS = 12;
     /** Iterations between clock reads: about 5 µs of work once compiled. */
     private static final int BLOCK = 1024;
@@ -38,10 +48,48 @@ public final class PeakProbe {
     /** Boxed (interpreted or C1) vectors reach well under 1 GFLOP/s; the compiled loop, even on a busy core, far more. */
     private static final double COMPILED_GFLOPS = 2;
 
-    /** The published single-core figure for this host (AMD Zen 4, two 256-bit FMA pipes). */
+    /**
+     * The figure the performance issue gives per core (measured with 256-bit FMAs, described as Zen 4);
+     * the host also runs 512-bit FMAs at twice that rate, see docs/performance.md.
+     */
     public static final double KNOWN_GFLOPS_PER_CORE = 116;
 
     private PeakProbe() {
+    }
+
+    /**
+     * Probes 1..{@code maxThreads} threads with {@code bits}-wide vectors in a new JVM (same java,
+     * same class path) and returns GFLOP/s per thread count, index 0 for one thread; empty if the
+     * child JVM failed.
+     */
+    public static Optional<double[]> inFreshJvm(int maxThreads, long millis, int bits) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-D" + BITS_PROPERTY + "="
+                + bits, "-cp", System.getProperty("java.class.path"), PeakProbe.class.getName(),
+                String.valueOf(maxThreads), String.valueOf(millis)).redirectError(ProcessBuilder.Redirect.DISCARD);
+        try {
+            Process child = builder.start();
+            String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (child.waitFor() != 0 || out.isEmpty()) {
+                return Optional.empty();
+            }
+            double[] rates = Arrays.stream(out.split("\\s+")).mapToDouble(Double::parseDouble).toArray();
+            return rates.length == maxThreads ? Optional.of(rates) : Optional.empty();
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** Prints GFLOP/s for 1..{@code args[0]} threads, {@code args[1]} ms each, one per line. */
+    public static void main(String[] args) {
+        int maxThreads = Integer.parseInt(args[0]);
+        long millis = Long.parseLong(args[1]);
+        for (int t = 1; t <= maxThreads; t++) {
+            System.out.println(gflops(t, millis));
+        }
     }
 
     /** FLOPs done by one call of {@link #fmaBlock}. */

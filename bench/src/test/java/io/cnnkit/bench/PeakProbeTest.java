@@ -13,6 +13,12 @@ class PeakProbeTest {
     }
 
     @Test
+    void probeRunsInAFreshJvmPerThreadCount() {
+        double[] rates = PeakProbe.inFreshJvm(2, 20, 256).orElseThrow();
+        assertTrue(rates.length == 2 && rates[0] > 0 && rates[1] > 0, java.util.Arrays.toString(rates));
+    }
+
+    @Test
     void probeRejectsNonsense() {
         assertThrows(IllegalArgumentException.class, () -> PeakProbe.gflops(0, 10));
     }
