@@ -68,9 +68,9 @@ public final class OnnxTensors {
         int[] shape = shape(t);
         int n = Tensor.checkedSize(shape);
         DataType type = dataType(t);
-        float[] out = new float[n];
         if (t.hasRawData() || isExternal(t)) {
-            ByteBuffer raw = bytes(t, type, n, modelFolder);
+            ByteBuffer raw = bytes(t, type, n, modelFolder); // checks the size before anything is allocated
+            float[] out = new float[n];
             switch (type) {
                 case FLOAT -> raw.asFloatBuffer().get(out);
                 case DOUBLE -> {
@@ -92,21 +92,20 @@ public final class OnnxTensors {
             }
             return Tensor.of(out, shape);
         }
+        requireCount(t, typedField(t, type), typedCount(t, type), n);
+        float[] out = new float[n];
         switch (type) {
             case FLOAT -> {
-                requireCount(t, "float_data", t.getFloatDataCount(), n);
                 for (int i = 0; i < n; i++) {
                     out[i] = t.getFloatData(i);
                 }
             }
             case DOUBLE -> {
-                requireCount(t, "double_data", t.getDoubleDataCount(), n);
                 for (int i = 0; i < n; i++) {
                     out[i] = (float) t.getDoubleData(i);
                 }
             }
             case FLOAT16, BFLOAT16 -> {
-                requireCount(t, "int32_data", t.getInt32DataCount(), n);
                 for (int i = 0; i < n; i++) {
                     short bits = (short) t.getInt32Data(i);
                     out[i] = type == DataType.FLOAT16 ? HalfFloats.f16ToFloat(bits) : HalfFloats.bf16ToFloat(bits);
@@ -126,9 +125,9 @@ public final class OnnxTensors {
     public static long[] toLongs(TensorProto t, Path modelFolder) {
         int n = Tensor.checkedSize(shape(t));
         DataType type = dataType(t);
-        long[] out = new long[n];
         if (t.hasRawData() || isExternal(t)) {
-            ByteBuffer raw = bytes(t, type, n, modelFolder);
+            ByteBuffer raw = bytes(t, type, n, modelFolder); // checks the size before anything is allocated
+            long[] out = new long[n];
             for (int i = 0; i < n; i++) {
                 out[i] = switch (type) {
                     case INT64, UINT64 -> raw.getLong();
@@ -143,21 +142,20 @@ public final class OnnxTensors {
             }
             return out;
         }
+        requireCount(t, typedField(t, type), typedCount(t, type), n);
+        long[] out = new long[n];
         switch (type) {
             case INT64 -> {
-                requireCount(t, "int64_data", t.getInt64DataCount(), n);
                 for (int i = 0; i < n; i++) {
                     out[i] = t.getInt64Data(i);
                 }
             }
             case UINT32, UINT64 -> {
-                requireCount(t, "uint64_data", t.getUint64DataCount(), n);
                 for (int i = 0; i < n; i++) {
                     out[i] = t.getUint64Data(i);
                 }
             }
             case INT32, INT16, INT8, UINT16, UINT8, BOOL -> {
-                requireCount(t, "int32_data", t.getInt32DataCount(), n);
                 for (int i = 0; i < n; i++) {
                     out[i] = t.getInt32Data(i);
                 }
@@ -215,6 +213,28 @@ public final class OnnxTensors {
             case FLOAT16, BFLOAT16, INT16, UINT16 -> 2;
             case INT8, UINT8, BOOL -> 1;
             default -> throw bad(t, "data_type " + type + " is not supported");
+        };
+    }
+
+    /** The typed field the specification assigns to a data type (for data not in raw_data). */
+    private static String typedField(TensorProto t, DataType type) {
+        return switch (type) {
+            case FLOAT -> "float_data";
+            case DOUBLE -> "double_data";
+            case INT64 -> "int64_data";
+            case UINT32, UINT64 -> "uint64_data";
+            case INT32, INT16, INT8, UINT16, UINT8, BOOL, FLOAT16, BFLOAT16 -> "int32_data";
+            default -> throw bad(t, "data_type " + type + " is not supported");
+        };
+    }
+
+    private static int typedCount(TensorProto t, DataType type) {
+        return switch (typedField(t, type)) {
+            case "float_data" -> t.getFloatDataCount();
+            case "double_data" -> t.getDoubleDataCount();
+            case "int64_data" -> t.getInt64DataCount();
+            case "uint64_data" -> t.getUint64DataCount();
+            default -> t.getInt32DataCount();
         };
     }
 

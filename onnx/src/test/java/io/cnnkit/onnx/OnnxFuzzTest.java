@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link OnnxException} or parse into something whose tensors convert or fail with an
  * {@link OnnxException}: no other exception, no hang.
  */
-class OnnxFuzzTest {
+public class OnnxFuzzTest {
     @TempDir
     Path dir;
 
@@ -64,7 +64,7 @@ class OnnxFuzzTest {
         }
     }
 
-    static byte[] mutate(byte[] in, Random random) {
+    public static byte[] mutate(byte[] in, Random random) {
         byte[] b = in.clone();
         int kind = random.nextInt(4);
         if (b.length == 0) {
