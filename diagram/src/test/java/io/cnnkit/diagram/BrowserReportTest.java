@@ -112,7 +112,7 @@ class BrowserReportTest {
 
     @Test
     void googLeNetWithAuxiliaryHeadsLoadsCleanly() throws IOException {
-        Analysis googlenet = Fixtures.analyze(Fixtures.example("googlenet.cnn"));
+        Analysis googlenet = Fixtures.analyze(Fixtures.resource("googlenet.cnn"));
         driver.get(write("googlenet.html", googlenet).toUri().toString());
         assertEquals(googlenet.layers().size(), driver.findElements(By.cssSelector("#layer-table tbody tr.layer")).size());
         assertEquals(googlenet.layers().stream().filter(s -> !s.inference()).count(),

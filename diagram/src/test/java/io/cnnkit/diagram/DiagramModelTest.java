@@ -20,7 +20,7 @@ class DiagramModelTest {
 
     @BeforeAll
     static void analyse() {
-        googlenet = Fixtures.analyze(Fixtures.example("googlenet.cnn"));
+        googlenet = Fixtures.analyze(Fixtures.resource("googlenet.cnn"));
         resnet152 = Fixtures.analyze(Fixtures.example("resnet152.cnn"));
     }
 
@@ -38,7 +38,7 @@ class DiagramModelTest {
         assertEquals(List.of("64x56x56"), nodes.get("maxpool_1").details());
         assertEquals("lrn 5", nodes.get("lrn_1").title());
         assertEquals("dropout 0.4", nodes.get("dropout_1").title());
-        assertEquals("conv 3x3, 128", nodes.get("inception3a.branch2.2").title());
+        assertEquals("conv 3x3, 128", nodes.get("inception3a.conv_3").title());
         assertEquals(NodeKind.MERGE, nodes.get("inception3a.concat_1").kind());
     }
 
