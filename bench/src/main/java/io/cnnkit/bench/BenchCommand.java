@@ -3,7 +3,6 @@ package io.cnnkit.bench;
 import io.cnnkit.analyzer.Analysis;
 import io.cnnkit.cli.ExitCode;
 import io.cnnkit.cli.Sources;
-import io.cnnkit.compiler.op.Op;
 import io.cnnkit.exec.Executor;
 import io.cnnkit.exec.Tensor;
 import io.cnnkit.exec.io.ParamRequirement;
@@ -12,7 +11,6 @@ import io.cnnkit.exec.io.WeightsException;
 import io.cnnkit.onnx.OnnxException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -257,21 +255,5 @@ public final class BenchCommand implements Callable<Integer> {
 
     static String f(double value, int decimals) {
         return String.format(Locale.ROOT, "%." + decimals + "f", value);
-    }
-
-    /** The convolution geometry of a layer, e.g. {@code conv 3x3/1}, for grouping a profile by kind. */
-    static String kind(io.cnnkit.compiler.graph.Layer layer) {
-        if (layer.op() instanceof Op.Conv c) {
-            String shape = c.kernel().h() + "x" + c.kernel().w() + "/" + c.stride().h()
-                    + (c.stride().w() != c.stride().h() ? "x" + c.stride().w() : "");
-            return "conv " + shape + (c.groups() > 1 ? " g" + c.groups() : "");
-        }
-        return layer.kind();
-    }
-
-    static List<String> kinds(Executor executor) {
-        List<String> kinds = new ArrayList<>();
-        executor.plan().steps().forEach(s -> kinds.add(kind(s.layers().get(0))));
-        return kinds;
     }
 }

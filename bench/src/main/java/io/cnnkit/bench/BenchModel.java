@@ -68,12 +68,14 @@ public record BenchModel(Analysis analysis, Weights weights, String inputName, T
     }
 
     /** A file of the model zoo ({@code examples/NAME.cnn}, found from the repository root or a module). */
-    public static BenchModel ofExample(String name, int batch, long seed) {
+    public static Path exampleFile(String name) {
         Path file = Path.of("examples", name + ".cnn");
-        if (!file.toFile().isFile()) {
-            file = Path.of("..", "examples", name + ".cnn");
-        }
-        Analysis analysis = Analyzer.analyze(CnnCompiler.compile(file).graphOrThrow(), batch);
+        return file.toFile().isFile() ? file : Path.of("..", "examples", name + ".cnn");
+    }
+
+    /** A network of the model zoo ({@link #exampleFile}) with He-initialised weights from {@code seed}. */
+    public static BenchModel ofExample(String name, int batch, long seed) {
+        Analysis analysis = Analyzer.analyze(CnnCompiler.compile(exampleFile(name)).graphOrThrow(), batch);
         return of(analysis, Weights.initialize(ParamRequirement.of(analysis), seed), seed + 1);
     }
 

@@ -1,7 +1,10 @@
 package io.cnnkit.bench;
 
+import io.cnnkit.compiler.graph.Layer;
+import io.cnnkit.compiler.op.Op;
 import io.cnnkit.exec.Executor;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +27,7 @@ final class LayerProfile {
 
     static void print(Executor executor, double peak, PrintWriter out) {
         List<Executor.StepProfile> steps = executor.profile();
-        List<String> kinds = BenchCommand.kinds(executor);
+        List<String> kinds = kinds(executor);
         double total = steps.stream().mapToDouble(Executor.StepProfile::millisPerRun).sum();
         int width = Math.max(5, steps.stream().mapToInt(s -> s.name().length()).max().orElse(5));
         String row = "%-" + width + "s  %-14s %9s %9s %7s %7s%n";
@@ -58,5 +61,21 @@ final class LayerProfile {
 
     private static String share(double millis, double total) {
         return BenchCommand.f(total == 0 ? 0 : 100 * millis / total, 1) + "%";
+    }
+
+    /** The convolution geometry of a layer, e.g. {@code conv 3x3/1}, for grouping a profile by kind. */
+    static String kind(Layer layer) {
+        if (layer.op() instanceof Op.Conv c) {
+            String shape = c.kernel().h() + "x" + c.kernel().w() + "/" + c.stride().h()
+                    + (c.stride().w() != c.stride().h() ? "x" + c.stride().w() : "");
+            return "conv " + shape + (c.groups() > 1 ? " g" + c.groups() : "");
+        }
+        return layer.kind();
+    }
+
+    static List<String> kinds(Executor executor) {
+        List<String> kinds = new ArrayList<>();
+        executor.plan().steps().forEach(s -> kinds.add(kind(s.layers().get(0))));
+        return kinds;
     }
 }

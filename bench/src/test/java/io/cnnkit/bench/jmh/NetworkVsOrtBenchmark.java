@@ -6,8 +6,6 @@ import io.cnnkit.bench.OrtPeer;
 import io.cnnkit.compiler.CnnCompiler;
 import io.cnnkit.exec.Executor;
 import io.cnnkit.exec.Tensor;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -73,11 +71,8 @@ public class NetworkVsOrtBenchmark {
     }
 
     static long macs(String model) {
-        Path file = Path.of("examples", model + ".cnn");
-        if (!Files.isRegularFile(file)) {
-            file = Path.of("..", "examples", model + ".cnn");
-        }
-        return Analyzer.analyze(CnnCompiler.compile(file).graphOrThrow(), 1).inferenceTotals().macs();
+        return Analyzer.analyze(CnnCompiler.compile(BenchModel.exampleFile(model)).graphOrThrow(), 1).inferenceTotals()
+                .macs();
     }
 
     public static void main(String[] args) throws Exception {
