@@ -9,21 +9,10 @@ import java.util.List;
  * FLOPs: {@code n − 1} adds per output element for {@code n} inputs. Receptive field: the largest
  * of the inputs', with a warning when they are not aligned.
  */
-final class AddRule implements OpRule<Op.Add> {
+final class AddRule extends MergeRule<Op.Add> {
 
-    @Override
-    public Class<Op.Add> opType() {
-        return Op.Add.class;
-    }
-
-    @Override
-    public int maxInputs() {
-        return Integer.MAX_VALUE;
-    }
-
-    @Override
-    public int minInputs() {
-        return 2;
+    AddRule() {
+        super(Op.Add.class);
     }
 
     @Override
@@ -40,10 +29,5 @@ final class AddRule implements OpRule<Op.Add> {
     @Override
     public long flops(Op.Add op, List<Shape> in, Shape out) {
         return Math.multiplyExact(out.elements(), in.size() - 1L);
-    }
-
-    @Override
-    public ReceptiveField receptiveField(Op.Add op, List<Shape> in, List<ReceptiveField> fields, Findings findings) {
-        return Shapes.merge("add", fields, findings);
     }
 }

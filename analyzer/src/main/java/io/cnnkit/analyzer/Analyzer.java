@@ -1,6 +1,7 @@
 package io.cnnkit.analyzer;
 
 import io.cnnkit.compiler.Diagnostic;
+import io.cnnkit.compiler.SourceLocation;
 import io.cnnkit.compiler.graph.Layer;
 import io.cnnkit.compiler.graph.NetworkGraph;
 import io.cnnkit.compiler.graph.Output;
@@ -81,7 +82,30 @@ public final class Analyzer {
                 elements[s.layer().id()] = s.activationBytes() / Analysis.BYTES_PER_ELEMENT;
             }
         }
-        MemoryPlan plan = MemoryPlan.plan(graph, elements);
+        try {
+            MemoryPlan plan = MemoryPlan.plan(graph, elements);
+            Summary summary = summarize(graph, stats, inference, used);
+            // what the reports derive from the sums must fit as well
+            plan.arenaBytes();
+            summary.inference().parameterBytes();
+            summary.training().parameterBytes();
+            summary.scopes().values().forEach(scope -> scope.totals().parameterBytes());
+            return new Analysis(graph, batch, diagnostics, stats, plan, summary.inference(), summary.training(),
+                    summary.scopes());
+        } catch (ArithmeticException e) {
+            SourceLocation site = graph.outputs().isEmpty() ? SourceLocation.NONE : graph.outputs().get(0).site();
+            diagnostics.add(Diagnostic.error("size-overflow", site, "the network's totals overflow 64-bit"
+                    + " arithmetic at batch " + batch));
+            return new Analysis(graph, batch, diagnostics, stats, MemoryPlan.plan(graph, new long[graph.size()]),
+                    Totals.ZERO, Totals.ZERO, Map.of());
+        }
+    }
+
+    private record Summary(Totals inference, Totals training, Map<String, ScopeStats> scopes) {
+    }
+
+    /** Inference and training totals and per-scope subtotals over the analysed layers. */
+    private static Summary summarize(NetworkGraph graph, LayerStats[] stats, boolean[] inference, boolean[] used) {
         Totals inferenceTotals = Totals.ZERO;
         Totals trainingTotals = Totals.ZERO;
         Map<String, ScopeStats> scopes = new LinkedHashMap<>();
@@ -104,7 +128,7 @@ public final class Analyzer {
                 scopes.put(scope.path(), new ScopeStats(scope, level + 1, sum, layer));
             }
         }
-        return new Analysis(graph, batch, diagnostics, stats, plan, inferenceTotals, trainingTotals, scopes);
+        return new Summary(inferenceTotals, trainingTotals, scopes);
     }
 
     private static <O extends Op> LayerStats analyzeLayer(OpRule<O> rule, Layer layer, List<Shape> in,

@@ -9,21 +9,10 @@ import java.util.List;
  * features). No parameters, 0 FLOPs. Receptive field: the largest of the inputs', with a warning
  * when they are not aligned.
  */
-final class ConcatRule implements OpRule<Op.Concat> {
+final class ConcatRule extends MergeRule<Op.Concat> {
 
-    @Override
-    public Class<Op.Concat> opType() {
-        return Op.Concat.class;
-    }
-
-    @Override
-    public int maxInputs() {
-        return Integer.MAX_VALUE;
-    }
-
-    @Override
-    public int minInputs() {
-        return 2;
+    ConcatRule() {
+        super(Op.Concat.class);
     }
 
     @Override
@@ -47,11 +36,5 @@ final class ConcatRule implements OpRule<Op.Concat> {
     @Override
     public long flops(Op.Concat op, List<Shape> in, Shape out) {
         return 0;
-    }
-
-    @Override
-    public ReceptiveField receptiveField(Op.Concat op, List<Shape> in, List<ReceptiveField> fields,
-                                         Findings findings) {
-        return Shapes.merge("concat", fields, findings);
     }
 }

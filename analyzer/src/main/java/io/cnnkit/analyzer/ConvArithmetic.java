@@ -36,14 +36,17 @@ public final class ConvArithmetic {
 
     /**
      * Rows (or columns) of real input, not padding, that no window reaches in floor mode:
-     * the remainder of the last stride minus the end padding it would have covered.
+     * the remainder of the last stride minus the end padding it would have covered. Windows
+     * narrower than their stride skip rows everywhere by design (a 1x1 stride-2 projection), so
+     * nothing is reported for them.
      */
     public static long droppedSize(long in, int kernel, int stride, int padBegin, int padEnd, int dilation,
                                    boolean ceil) {
-        if (ceil) {
+        long extent = effectiveKernel(kernel, dilation);
+        if (ceil || extent < stride) {
             return 0;
         }
-        long span = Math.subtractExact(Math.addExact(in, (long) padBegin + padEnd), effectiveKernel(kernel, dilation));
+        long span = Math.subtractExact(Math.addExact(in, (long) padBegin + padEnd), extent);
         if (span < 0) {
             return 0;
         }

@@ -53,8 +53,7 @@ final class ConvRule implements OpRule<Op.Conv> {
 
     @Override
     public long flops(Op.Conv op, List<Shape> in, Shape out) {
-        long flops = Math.multiplyExact(2, macs(op, in, out));
-        return op.bias() ? Math.addExact(flops, out.elements()) : flops;
+        return Shapes.macFlops(macs(op, in, out), op.bias(), out.elements());
     }
 
     @Override

@@ -40,8 +40,7 @@ final class DenseRule implements OpRule<Op.Dense> {
 
     @Override
     public long flops(Op.Dense op, List<Shape> in, Shape out) {
-        long flops = Math.multiplyExact(2, macs(op, in, out));
-        return op.bias() ? Math.addExact(flops, op.units()) : flops;
+        return Shapes.macFlops(macs(op, in, out), op.bias(), op.units());
     }
 
     @Override

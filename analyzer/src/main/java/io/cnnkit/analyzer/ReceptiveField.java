@@ -45,8 +45,13 @@ public record ReceptiveField(long sizeH, long sizeW, long strideH, long strideW,
             return global == other.global;
         }
         return strideH == other.strideH && strideW == other.strideW
-                && sizeH - 1 - 2 * offsetH == other.sizeH - 1 - 2 * other.offsetH
-                && sizeW - 1 - 2 * offsetW == other.sizeW - 1 - 2 * other.offsetW;
+                && centre(sizeH, offsetH) == centre(other.sizeH, other.offsetH)
+                && centre(sizeW, offsetW) == centre(other.sizeW, other.offsetW);
+    }
+
+    /** Twice the centre of output 0's field: {@code size - 1 - 2 * offset}; exact. */
+    private static long centre(long size, long offset) {
+        return Math.subtractExact(size - 1, Math.multiplyExact(2, offset));
     }
 
     /** Over merged branches: global if any branch is, else the largest of each quantity. */

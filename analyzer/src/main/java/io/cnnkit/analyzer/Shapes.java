@@ -17,6 +17,12 @@ final class Shapes {
         return in;
     }
 
+    /** FLOPs of a layer with {@code macs} multiply-accumulates: 2 each, plus one add per output for a bias. */
+    static long macFlops(long macs, boolean bias, long outputs) {
+        long flops = Math.multiplyExact(2, macs);
+        return bias ? Math.addExact(flops, outputs) : flops;
+    }
+
     /** The receptive field over merged inputs: the largest, with a warning when they are not aligned. */
     static ReceptiveField merge(String kind, List<ReceptiveField> fields, Findings findings) {
         for (int i = 1; i < fields.size(); i++) {

@@ -29,6 +29,9 @@ record Window(String kind, Size2 kernel, Size2 stride, Padding pad, Size2 dilati
                     + " is larger than the padded input " + paddedH + "x" + paddedW
                     + " (input " + in + ", padding " + p + ")");
         }
+        if (!kind.equals("conv")) {
+            checkPoolPadding(p, extentH, extentW);
+        }
         long h = ConvArithmetic.outputSize(in.height(), kernel.h(), stride.h(), p.top(), p.bottom(), dilation.h(), ceil);
         long w = ConvArithmetic.outputSize(in.width(), kernel.w(), stride.w(), p.left(), p.right(), dilation.w(), ceil);
         if (h <= 0 || w <= 0) {
@@ -44,6 +47,14 @@ record Window(String kind, Size2 kernel, Size2 stride, Padding pad, Size2 dilati
                     + " input (output " + h + "x" + w + "); use ceil=true or more padding to keep them");
         }
         return new long[] {h, w};
+    }
+
+    /** PyTorch pooling requires every pad to be at most half the (dilated) kernel. */
+    private void checkPoolPadding(Padding.Explicit p, long extentH, long extentW) throws InvalidLayerException {
+        if (Math.max(p.top(), p.bottom()) > extentH / 2 || Math.max(p.left(), p.right()) > extentW / 2) {
+            throw new InvalidLayerException("pad-too-large", kind + " padding " + p + " is more than half the kernel "
+                    + extentH + "x" + extentW + "; a window would see only padding");
+        }
     }
 
     private static String count(long n, String noun) {

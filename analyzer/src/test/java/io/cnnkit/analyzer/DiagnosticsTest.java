@@ -85,6 +85,15 @@ class DiagnosticsTest {
     }
 
     @Test
+    void poolingPaddingMoreThanHalfTheKernel() {
+        Op.MaxPool pool = new Op.MaxPool(Size2.square(3), Size2.square(2), Padding.symmetric(2, 1), Size2.square(1),
+                false);
+        Analysis a = chain(new long[] {16, 8, 8}, pool);
+        assertOnly(a, Severity.ERROR, "net.cnn:2:14: error: maxpool padding (2, 1) is more than half the kernel 3x3;"
+                + " a window would see only padding [pad-too-large]");
+    }
+
+    @Test
     void channelsNotDivisibleByGroups() {
         Op.Conv grouped = new Op.Conv(32, Size2.square(3), Size2.square(1), Padding.ZERO, Size2.square(1), 4, true);
         Analysis a = chain(new long[] {30, 8, 8}, grouped);
@@ -154,6 +163,19 @@ class DiagnosticsTest {
         Analysis a = chain(new long[] {1L << 39}, dense(1 << 30));
         assertOnly(a, Severity.ERROR, "net.cnn:2:14: error: dense sizes overflow 64-bit arithmetic"
                 + " (inputs [549755813888], batch 1) [size-overflow]");
+    }
+
+    @Test
+    void totalsThatOverflowLong() {
+        // each dense layer: 2^31 features x 2^30 units = 2^61 MACs, 2^62 + 2^30 FLOPs; two of them pass 2^63
+        NetworkGraph.Builder b = NetworkGraph.builder("t");
+        Layer x = b.add("x", input(1L << 31));
+        Layer d1 = b.add("d1", dense(1 << 30), x);
+        Layer d2 = b.add("d2", dense(1 << 30), x);
+        Layer sum = b.add("sum", new Op.Add(), d1, d2);
+        Analysis a = Analyzer.analyze(b.output("y", sum, false, BAD).build(), 1);
+        assertOnly(a, Severity.ERROR, "net.cnn:2:14: error: the network's totals overflow 64-bit arithmetic"
+                + " at batch 1 [size-overflow]");
     }
 
     @Test

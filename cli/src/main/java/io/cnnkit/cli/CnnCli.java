@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
 /** The {@code cnn} command: one subcommand per job, all testable through {@link #newCommandLine}. */
 @Command(name = "cnn", mixinStandardHelpOptions = true, versionProvider = CnnCli.Version.class,
         description = "Compile, analyse, draw and run convolutional networks written in .cnn.",
-        subcommands = {CheckCommand.class, GraphCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CheckCommand.class, GraphCommand.class, AnalyzeCommand.class, CompareCommand.class, RunCommand.class,
+                RenderCommand.class, ReportCommand.class, ExportCommand.class, ImportCommand.class,
+                CommandLine.HelpCommand.class})
 public final class CnnCli implements Runnable {
 
     @CommandLine.Spec
@@ -28,7 +30,6 @@ public final class CnnCli implements Runnable {
         CommandLine cli = new CommandLine(new CnnCli());
         cli.setOut(out);
         cli.setErr(err);
-        cli.setExitCodeExceptionMapper(e -> ExitCode.FAILURE);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("cnn: internal error: " + e);
             if (System.getenv("CNNKIT_DEBUG") != null) {

@@ -1,5 +1,7 @@
 package io.cnnkit.cli;
 
+import io.cnnkit.analyzer.Analysis;
+import io.cnnkit.analyzer.Analyzer;
 import io.cnnkit.compiler.CnnCompiler;
 import io.cnnkit.compiler.Compilation;
 import io.cnnkit.compiler.Diagnostic;
@@ -30,6 +32,24 @@ final class Sources {
             err.flush();
         }
         return compilation.graph();
+    }
+
+    /** Compiles and analyses at {@code batch}; empty after printing why; warnings are printed either way. */
+    static Optional<Analysis> analysis(Path file, int batch, PrintWriter err) {
+        Optional<NetworkGraph> graph = graph(file, err);
+        if (graph.isEmpty()) {
+            return Optional.empty();
+        }
+        Analysis analysis = Analyzer.analyze(graph.get(), batch);
+        for (Diagnostic d : analysis.diagnostics()) {
+            err.println(d.render());
+        }
+        if (analysis.hasErrors()) {
+            long errors = analysis.diagnostics().stream().filter(Diagnostic::isError).count();
+            err.println(file + ": " + plural(errors, "error") + " in the shapes");
+        }
+        err.flush();
+        return analysis.hasErrors() ? Optional.empty() : Optional.of(analysis);
     }
 
     static String summary(Compilation c) {

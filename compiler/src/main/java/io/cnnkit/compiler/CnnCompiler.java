@@ -37,7 +37,7 @@ public final class CnnCompiler {
 
     public static Compilation compile(Path file) {
         Diagnostics diagnostics = new Diagnostics(MAX_ERRORS);
-        Optional<SourceFile> source = read(file, null, diagnostics);
+        Optional<SourceFile> source = read(file, file.toString(), null, diagnostics);
         if (source.isEmpty()) {
             return new Compilation(Optional.empty(), diagnostics.list());
         }
@@ -63,7 +63,7 @@ public final class CnnCompiler {
         }
         Compilation compilation = result.get();
         if (compilation == null) {
-            diagnostics.add(Diagnostic.error("too-deep", new SourceLocation(source, 1, 1, 1),
+            diagnostics.add(Diagnostic.error(DiagnosticCode.TOO_DEEP, new SourceLocation(source, 1, 1, 1),
                     "the source is nested too deeply to compile; expected a flatter structure"));
             return new Compilation(Optional.empty(), diagnostics.list());
         }
@@ -87,10 +87,11 @@ public final class CnnCompiler {
         Ast.CompilationUnit root = parsed.unit().get();
         ImportLoader loader = new ImportLoader(diagnostics);
         Map<String, Ast.ModuleDecl> modules = loader.load(root, directory);
-        if (diagnostics.hasErrors()) {
-            return new Compilation(Optional.empty(), diagnostics.list());
-        }
+        boolean importsFailed = diagnostics.hasErrors();
         Set<String> broken = ModuleChecker.check(modules, diagnostics);
+        if (importsFailed) {
+            return new Compilation(Optional.empty(), diagnostics.list()); // expanding would only cascade
+        }
         String name = root.network().map(Ast.Identifier::name).orElse(stem(source.path()));
         Optional<NetworkGraph> graph = Elaborator.elaborate(root, name, modules, broken, diagnostics);
         return new Compilation(diagnostics.hasErrors() ? Optional.empty() : graph, diagnostics.list());
@@ -102,29 +103,32 @@ public final class CnnCompiler {
         return dot > 0 ? file.substring(0, dot) : file;
     }
 
-    /** Reads a source file as UTF-8 within the size bound; reports at {@code from} when given. */
-    static Optional<SourceFile> read(Path file, SourceLocation from, Diagnostics diagnostics) {
-        SourceLocation at = from != null ? from : new SourceLocation(new SourceFile(file.toString(), ""), 1, 1, 1);
+    /**
+     * Reads a source file as UTF-8 within the size bound. {@code display} is how messages name it;
+     * problems are reported at {@code from} (the import) when given.
+     */
+    static Optional<SourceFile> read(Path file, String display, SourceLocation from, Diagnostics diagnostics) {
+        SourceLocation at = from != null ? from : new SourceLocation(new SourceFile(display, ""), 1, 1, 1);
         try {
             if (!Files.isRegularFile(file)) {
-                diagnostics.add(Diagnostic.error("file-not-found", at, "cannot read '" + file + "': "
+                diagnostics.add(Diagnostic.error(DiagnosticCode.FILE_NOT_FOUND, at, "cannot read '" + display + "': "
                         + (Files.exists(file) ? "not a regular file" : "no such file")));
                 return Optional.empty();
             }
             long size = Files.size(file);
             if (size > MAX_SOURCE_BYTES) {
-                diagnostics.add(Diagnostic.error("too-large", at, "'" + file + "' is " + size
+                diagnostics.add(Diagnostic.error(DiagnosticCode.TOO_LARGE, at, "'" + display + "' is " + size
                         + " bytes; expected a source of at most " + MAX_SOURCE_BYTES + " bytes"));
                 return Optional.empty();
             }
             byte[] bytes = Files.readAllBytes(file);
             String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-            return Optional.of(new SourceFile(file.toString(), text));
+            return Optional.of(new SourceFile(display, text));
         } catch (CharacterCodingException e) {
-            diagnostics.add(Diagnostic.error("encoding", at, "'" + file + "' is not valid UTF-8 text"));
+            diagnostics.add(Diagnostic.error(DiagnosticCode.ENCODING, at, "'" + display + "' is not valid UTF-8 text"));
         } catch (IOException e) {
-            diagnostics.add(Diagnostic.error("file-not-found", at, "cannot read '" + file + "': " + e.getMessage()));
+            diagnostics.add(Diagnostic.error(DiagnosticCode.FILE_NOT_FOUND, at, "cannot read '" + display + "': " + e.getMessage()));
         }
         return Optional.empty();
     }
@@ -132,6 +136,8 @@ public final class CnnCompiler {
     /** Loads imports depth-first, once per file, reporting missing files and cycles at the import. */
     private static final class ImportLoader {
         private final Diagnostics diagnostics;
+        private Path rootDirectory;
+        private Path rootDisplay;
         private final Map<Path, Ast.CompilationUnit> loaded = new LinkedHashMap<>();
         private final List<Path> stack = new ArrayList<>();
         private final Map<String, Ast.ModuleDecl> modules = new LinkedHashMap<>();
@@ -142,10 +148,19 @@ public final class CnnCompiler {
 
         Map<String, Ast.ModuleDecl> load(Ast.CompilationUnit root, Path directory) {
             Path rootPath = directory.resolve(Path.of(root.file().path()).getFileName().toString()).normalize();
+            rootDirectory = directory;
+            rootDisplay = Path.of(root.file().path());
             stack.add(rootPath);
             loaded.put(rootPath, root);
             visit(root, directory);
             return modules;
+        }
+
+        /** An imported file named as the user would: relative to the file they compiled. */
+        private String display(Path target) {
+            Path relative = rootDirectory.relativize(target);
+            Path parent = rootDisplay.getParent();
+            return (parent == null ? relative : parent.resolve(relative)).normalize().toString();
         }
 
         private void visit(Ast.CompilationUnit unit, Path directory) {
@@ -157,14 +172,14 @@ public final class CnnCompiler {
                         cycle.add(p.getFileName().toString());
                     }
                     cycle.add(target.getFileName().toString());
-                    diagnostics.add(Diagnostic.error("import-cycle", imp.location(),
+                    diagnostics.add(Diagnostic.error(DiagnosticCode.IMPORT_CYCLE, imp.location(),
                             "import cycle: " + String.join(" -> ", cycle) + "; expected imports without cycles"));
                     continue;
                 }
                 if (loaded.containsKey(target)) {
                     continue;
                 }
-                Optional<SourceFile> source = read(target, imp.location(), diagnostics);
+                Optional<SourceFile> source = read(target, display(target), imp.location(), diagnostics);
                 if (source.isEmpty()) {
                     continue;
                 }
@@ -181,7 +196,7 @@ public final class CnnCompiler {
             for (Ast.ModuleDecl module : unit.modules()) {
                 Ast.ModuleDecl previous = modules.putIfAbsent(module.name().name(), module);
                 if (previous != null) {
-                    diagnostics.add(Diagnostic.error("duplicate-module", module.name().location(),
+                    diagnostics.add(Diagnostic.error(DiagnosticCode.DUPLICATE_MODULE, module.name().location(),
                             "module '" + module.name().name() + "' is already defined at "
                                     + previous.name().location() + "; expected a new name"));
                 }

@@ -14,6 +14,14 @@ public record Diagnostic(Severity severity, String code, SourceLocation location
         return new Diagnostic(Severity.WARNING, code, location, message);
     }
 
+    public static Diagnostic error(DiagnosticCode code, SourceLocation location, String message) {
+        return error(code.id(), location, message);
+    }
+
+    public static Diagnostic warning(DiagnosticCode code, SourceLocation location, String message) {
+        return warning(code.id(), location, message);
+    }
+
     public boolean isError() {
         return severity == Severity.ERROR;
     }

@@ -46,7 +46,7 @@ public record ReportRow(Kind kind, String path, String label, int level, String 
                 Scope scope = scopes.get(level);
                 if (seen.add(scope.path())) {
                     rows.add(new ReportRow(Kind.HEADER, scope.path(), relative(scope.path(), scopes, level), level,
-                            scope.kind(), null, 0, 0, 0, null, 0, false));
+                            scope.kind(), null, 0, 0, 0, null, 0, !s.inference()));
                 }
             }
             if (scopes.size() > depth) {

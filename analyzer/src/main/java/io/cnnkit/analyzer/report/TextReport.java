@@ -31,7 +31,7 @@ public final class TextReport {
         if (!analysis.diagnostics().isEmpty()) {
             long errors = analysis.diagnostics().stream().filter(d -> d.isError()).count();
             out.append(errors).append(" error(s), ").append(analysis.diagnostics().size() - errors)
-                    .append(" warning(s); layers marked ? could not be analysed.\n");
+                    .append(errors > 0 ? " warning(s); layers marked ? could not be analysed.\n" : " warning(s).\n");
         }
         return out.toString();
     }

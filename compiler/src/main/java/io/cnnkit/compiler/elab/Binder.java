@@ -1,6 +1,7 @@
 package io.cnnkit.compiler.elab;
 
 import io.cnnkit.compiler.Diagnostic;
+import io.cnnkit.compiler.DiagnosticCode;
 import io.cnnkit.compiler.SourceLocation;
 import io.cnnkit.compiler.ast.Ast;
 import io.cnnkit.compiler.op.ArgValue;
@@ -31,7 +32,7 @@ final class Binder {
                 sawNamed = true;
                 parameter = arg.name().get().name();
                 if (!parameters.contains(parameter)) {
-                    diagnostics.add(Diagnostic.error("unknown-argument", arg.name().get().location(),
+                    diagnostics.add(Diagnostic.error(DiagnosticCode.UNKNOWN_ARGUMENT, arg.name().get().location(),
                             "'" + callee + "' has no parameter '" + parameter + "'"
                                     + Suggestions.didYouMean(parameter, parameters) + "; expected " + signature));
                     ok = false;
@@ -39,13 +40,13 @@ final class Binder {
                 }
             } else {
                 if (sawNamed) {
-                    diagnostics.add(Diagnostic.error("argument-order", arg.location(),
+                    diagnostics.add(Diagnostic.error(DiagnosticCode.ARGUMENT_ORDER, arg.location(),
                             "positional argument after a named one; expected name=value"));
                     ok = false;
                     continue;
                 }
                 if (position >= parameters.size()) {
-                    diagnostics.add(Diagnostic.error("too-many-arguments", arg.location(),
+                    diagnostics.add(Diagnostic.error(DiagnosticCode.TOO_MANY_ARGUMENTS, arg.location(),
                             "too many arguments: '" + callee + "' takes at most " + parameters.size()
                                     + "; expected " + signature));
                     ok = false;
@@ -54,7 +55,7 @@ final class Binder {
                 parameter = parameters.get(position++);
             }
             if (given.put(parameter, arg) != null) {
-                diagnostics.add(Diagnostic.error("duplicate-argument", arg.location(),
+                diagnostics.add(Diagnostic.error(DiagnosticCode.DUPLICATE_ARGUMENT, arg.location(),
                         "argument '" + parameter + "' is given twice; expected " + signature));
                 ok = false;
                 continue;
@@ -62,13 +63,13 @@ final class Binder {
             try {
                 bound.put(parameter, Evaluator.eval(arg.value(), env.names()));
             } catch (Evaluator.EvalException e) {
-                diagnostics.add(Diagnostic.error(e.code, e.location, e.getMessage()));
+                diagnostics.add(Diagnostic.error(e.code, e.location, e.getMessage() + env.instantiation()));
                 ok = false;
             }
         }
         for (String parameter : required) {
             if (!given.containsKey(parameter)) {
-                diagnostics.add(Diagnostic.error("missing-argument", call.location(),
+                diagnostics.add(Diagnostic.error(DiagnosticCode.MISSING_ARGUMENT, call.location(),
                         "missing argument '" + parameter + "'; expected " + signature));
                 ok = false;
             }

@@ -1,6 +1,7 @@
 package io.cnnkit.compiler.elab;
 
 import io.cnnkit.compiler.Diagnostic;
+import io.cnnkit.compiler.DiagnosticCode;
 import io.cnnkit.compiler.SourceLocation;
 import io.cnnkit.compiler.ast.Ast;
 import io.cnnkit.compiler.graph.Layer;
@@ -69,7 +70,7 @@ public final class Elaborator {
         try {
             elaborator.network(root);
         } catch (TooLarge e) {
-            diagnostics.add(Diagnostic.error("too-large", new SourceLocation(root.file(), 1, 1, 1),
+            diagnostics.add(Diagnostic.error(DiagnosticCode.TOO_LARGE, new SourceLocation(root.file(), 1, 1, 1),
                     "the network expands to more than " + String.format("%,d", MAX_LAYERS)
                             + " layers; expected a smaller network (check repeat counts)"));
             return Optional.empty();
@@ -103,11 +104,11 @@ public final class Elaborator {
             SourceLocation start = root.network().map(Ast.Identifier::location)
                     .orElse(new SourceLocation(root.file(), 1, 1, 1));
             if (!anyInput) {
-                diagnostics.add(Diagnostic.error("no-input", start,
+                diagnostics.add(Diagnostic.error(DiagnosticCode.NO_INPUT, start,
                         "the network has no input; expected a declaration such as 'input image: 3x224x224'"));
             }
             if (!anyOutput) {
-                diagnostics.add(Diagnostic.error("no-output", start,
+                diagnostics.add(Diagnostic.error(DiagnosticCode.NO_OUTPUT, start,
                         "the network has no output; expected a declaration such as 'output logits = x -> dense(10)'"));
             }
         }
@@ -115,33 +116,38 @@ public final class Elaborator {
     }
 
     private void input(Ast.InputDecl input, Env env) {
+        Layer layer = inputLayer(input, env);
+        if (layer == null) {
+            env.failed.add(input.name().name());
+        } else {
+            define(input.name(), layer, env);
+        }
+    }
+
+    private Layer inputLayer(Ast.InputDecl input, Env env) {
         List<Long> dims = input.shape().dims();
         if (dims.size() != 1 && dims.size() != 3) {
-            diagnostics.add(Diagnostic.error("input-shape", input.shape().location(),
+            diagnostics.add(Diagnostic.error(DiagnosticCode.INPUT_SHAPE, input.shape().location(),
                     "input shape " + Shape.of(dims.stream().mapToLong(Long::longValue).toArray())
                             + " has " + dims.size() + " dimensions; expected CxHxW (a feature map) or F (a vector)"));
-            return;
+            return null;
         }
         for (long d : dims) {
             if (d < 1 || d > Arguments.MAX_SIZE) {
-                diagnostics.add(Diagnostic.error("input-shape", input.shape().location(),
+                diagnostics.add(Diagnostic.error(DiagnosticCode.INPUT_SHAPE, input.shape().location(),
                         "input dimension " + d + " is out of range; expected 1 to " + Arguments.MAX_SIZE));
-                return;
+                return null;
             }
         }
         String name = env.names.claim(input.name(), diagnostics);
-        if (name == null) {
-            return;
-        }
-        Layer layer = add(name, new Op.Input(new Shape(dims)), List.of(), env, input.name().location());
-        define(input.name(), layer, env);
+        return name == null ? null : add(name, new Op.Input(new Shape(dims)), List.of(), env, input.name().location());
     }
 
     private void output(Ast.OutputDecl output, Env env, Map<String, SourceLocation> outputNames) {
         String name = output.name().name();
         SourceLocation previous = outputNames.putIfAbsent(name, output.name().location());
         if (previous != null) {
-            diagnostics.add(Diagnostic.error("duplicate-name", output.name().location(),
+            diagnostics.add(Diagnostic.error(DiagnosticCode.DUPLICATE_NAME, output.name().location(),
                     "output '" + name + "' is already declared at line " + previous.line()));
             return;
         }
@@ -163,7 +169,7 @@ public final class Elaborator {
             return;
         }
         if (env.values.containsKey(name.name())) {
-            diagnostics.add(Diagnostic.error("duplicate-name", name.location(),
+            diagnostics.add(Diagnostic.error(DiagnosticCode.DUPLICATE_NAME, name.location(),
                     "value '" + name.name() + "' is already defined; expected a new name"));
             return;
         }
@@ -193,11 +199,7 @@ public final class Elaborator {
         if (body instanceof Ast.GroupBody group) {
             group.elements().forEach(e -> check(e, env));
         } else if (body instanceof Ast.RepeatBody repeat) {
-            try {
-                Evaluator.eval(repeat.count(), env.names());
-            } catch (Evaluator.EvalException e) {
-                diagnostics.add(Diagnostic.error(e.code, e.location, e.getMessage()));
-            }
+            repeatCount(repeat, env);
             Env inner = repeat.index().map(i -> env.withParameter(i.name(), new IntValue(0))).orElse(env);
             repeat.target().forEach(e -> check(e, inner));
         } else {
@@ -207,7 +209,7 @@ public final class Elaborator {
                 return; // module arguments are checked when it can be expanded
             }
             if (spec.isEmpty()) {
-                diagnostics.add(Diagnostic.error("unknown-operator", call.callee().location(),
+                diagnostics.add(Diagnostic.error(DiagnosticCode.UNKNOWN_OPERATOR, call.callee().location(),
                         "unknown operator or module '" + call.callee().name() + "'"
                                 + Suggestions.didYouMean(call.callee().name(), Suggestions.callables(modules.keySet()))));
             } else if (spec.get().arity() == Operators.Arity.UNARY) {
@@ -240,7 +242,7 @@ public final class Elaborator {
                 return reference(call.call().callee(), env); // reported as unknown there
             }
         }
-        diagnostics.add(Diagnostic.error("missing-input", node.location(),
+        diagnostics.add(Diagnostic.error(DiagnosticCode.MISSING_INPUT, node.location(),
                 "'" + describe(node) + "' has no input; expected a value before it, as in 'x -> " + describe(node) + "'"));
         return null;
     }
@@ -266,22 +268,23 @@ public final class Elaborator {
         if (declared != null) {
             message = "'" + name.name() + "' is used before its definition at line " + declared.line()
                     + "; expected a value defined above";
-            diagnostics.add(Diagnostic.error("used-before-definition", name.location(), message));
+            diagnostics.add(Diagnostic.error(DiagnosticCode.USED_BEFORE_DEFINITION, name.location(), message));
             return null;
         }
         if (env.params.containsKey(name.name())) {
             message = "'" + name.name() + "' is a parameter, not a value; expected the name of a tensor";
         } else {
             message = "unknown value '" + name.name() + "'" + Suggestions.didYouMean(name.name(), env.visibleValues())
-                    + (env.input == null ? "" : "; the module's input is 'in'");
+                    + (env.input == null ? "; expected an input or a value defined above"
+                    : "; expected 'in' or a value defined above");
         }
-        diagnostics.add(Diagnostic.error("unknown-name", name.location(), message));
+        diagnostics.add(Diagnostic.error(DiagnosticCode.UNKNOWN_NAME, name.location(), message));
         return null;
     }
 
     private Layer moduleInput(SourceLocation at, Env env) {
         if (env.input == null) {
-            diagnostics.add(Diagnostic.error("unknown-name", at,
+            diagnostics.add(Diagnostic.error(DiagnosticCode.UNKNOWN_NAME, at,
                     "'in' is only defined inside a module; expected the name of an input or value"));
         }
         return env.input;
@@ -292,7 +295,7 @@ public final class Elaborator {
         boolean ok = true;
         for (Ast.Argument arg : call.arguments()) {
             if (arg.name().isPresent()) {
-                diagnostics.add(Diagnostic.error("argument-type", arg.location(),
+                diagnostics.add(Diagnostic.error(DiagnosticCode.ARGUMENT_TYPE, arg.location(),
                         "'" + spec.name() + "' takes values, not named arguments; expected " + spec.signature()));
                 ok = false;
                 continue;
@@ -303,7 +306,7 @@ public final class Elaborator {
             } else if (arg.value() instanceof Ast.InExpr i) {
                 in = moduleInput(i.location(), env);
             } else {
-                diagnostics.add(Diagnostic.error("argument-type", arg.location(),
+                diagnostics.add(Diagnostic.error(DiagnosticCode.ARGUMENT_TYPE, arg.location(),
                         "'" + spec.name() + "' takes the names of values; expected " + spec.signature()));
             }
             ok &= in != null;
@@ -313,7 +316,7 @@ public final class Elaborator {
             return null;
         }
         if (inputs.size() < 2) {
-            diagnostics.add(Diagnostic.error("merge-arity", call.location(),
+            diagnostics.add(Diagnostic.error(DiagnosticCode.MERGE_ARITY, call.location(),
                     "'" + spec.name() + "' needs at least two inputs, got " + inputs.size() + "; expected "
                             + spec.signature()));
             return null;
@@ -362,13 +365,13 @@ public final class Elaborator {
         }
         Optional<Operators.Spec> spec = Operators.lookup(callee);
         if (spec.isEmpty()) {
-            diagnostics.add(Diagnostic.error("unknown-operator", call.callee().location(),
+            diagnostics.add(Diagnostic.error(DiagnosticCode.UNKNOWN_OPERATOR, call.callee().location(),
                     "unknown operator or module '" + callee + "'"
                             + Suggestions.didYouMean(callee, Suggestions.callables(modules.keySet()))));
             return null;
         }
         if (spec.get().arity() == Operators.Arity.MERGE) {
-            diagnostics.add(Diagnostic.error("merge-arity", call.location(),
+            diagnostics.add(Diagnostic.error(DiagnosticCode.MERGE_ARITY, call.location(),
                     "'" + callee + "' takes its inputs as arguments; expected it to start a chain, as in '"
                             + callee + "(a, b) -> ...'"));
             return null;
@@ -390,8 +393,9 @@ public final class Elaborator {
         try {
             return spec.build().apply(new Arguments(bound));
         } catch (ArgumentException e) {
-            diagnostics.add(Diagnostic.error("argument-range", Binder.locate(call, spec.parameters(), e.parameter()),
-                    spec.name() + ": " + e.getMessage()));
+            DiagnosticCode code = e.wrongType() ? DiagnosticCode.ARGUMENT_TYPE : DiagnosticCode.ARGUMENT_RANGE;
+            diagnostics.add(Diagnostic.error(code, Binder.locate(call, spec.parameters(), e.parameter()),
+                    spec.name() + ": " + e.getMessage() + env.instantiation()));
             return null;
         }
     }
@@ -454,16 +458,8 @@ public final class Elaborator {
     }
 
     private Layer repeat(Ast.LayerNode node, Ast.RepeatBody repeat, Layer input, Env env, Optional<String> valueName) {
-        ArgValue countValue;
-        try {
-            countValue = Evaluator.eval(repeat.count(), env.names());
-        } catch (Evaluator.EvalException e) {
-            diagnostics.add(Diagnostic.error(e.code, e.location, e.getMessage()));
-            return null;
-        }
-        if (!(countValue instanceof IntValue count) || count.value() < 0 || count.value() > MAX_REPEAT) {
-            diagnostics.add(Diagnostic.error("repeat-count", repeat.count().location(),
-                    "repeat count must be an integer from 0 to " + MAX_REPEAT + ", got " + countValue.describe()));
+        int count = repeatCount(repeat, env);
+        if (count < 0) {
             return null;
         }
         // Inside a group an unlabelled repeat splices its copies into the group's numbering.
@@ -478,7 +474,7 @@ public final class Elaborator {
             repeatEnv = env.child(path, new Scope(path, "repeat", repeat.location()), false);
         }
         Layer current = input;
-        for (int i = 0; i < count.value() && current != null; i++) {
+        for (int i = 0; i < count && current != null; i++) {
             Env copy = repeatEnv;
             if (repeat.index().isPresent()) {
                 copy = copy.withParameter(repeat.index().get().name(), new IntValue(i));
@@ -504,6 +500,24 @@ public final class Elaborator {
 
     // ---------------------------------------------------------------- helpers
 
+    /** The evaluated repeat count, or -1 after reporting why it is not usable. */
+    private int repeatCount(Ast.RepeatBody repeat, Env env) {
+        ArgValue value;
+        try {
+            value = Evaluator.eval(repeat.count(), env.names());
+        } catch (Evaluator.EvalException e) {
+            diagnostics.add(Diagnostic.error(e.code, e.location, e.getMessage() + env.instantiation()));
+            return -1;
+        }
+        if (!(value instanceof IntValue count) || count.value() < 0 || count.value() > MAX_REPEAT) {
+            diagnostics.add(Diagnostic.error(DiagnosticCode.REPEAT_COUNT, repeat.count().location(),
+                    "repeat count must be an integer from 0 to " + MAX_REPEAT + ", got " + value.describe()
+                            + env.instantiation()));
+            return -1;
+        }
+        return (int) count.value();
+    }
+
     /** The local name of a step, or null when its label is already taken (reported). */
     private String localName(Ast.LayerNode node, Env env, boolean composite, String kind, Optional<String> valueName) {
         if (node.label().isPresent()) {
@@ -522,7 +536,7 @@ public final class Elaborator {
         try {
             return Evaluator.bool(Evaluator.eval(condition, env.names()), condition.location(), "if");
         } catch (Evaluator.EvalException e) {
-            diagnostics.add(Diagnostic.error(e.code, e.location, e.getMessage()));
+            diagnostics.add(Diagnostic.error(e.code, e.location, e.getMessage() + env.instantiation()));
             return null;
         }
     }
@@ -600,6 +614,12 @@ public final class Elaborator {
             return List.copyOf(list);
         }
 
+        /** " (in module 'm' called at file:line:col)" inside a module instance, else "". */
+        String instantiation() {
+            return scopes.stream().filter(Scope::isModule).reduce((a, b) -> b)
+                    .map(s -> " (in module '" + s.kind() + "' called at " + s.site() + ")").orElse("");
+        }
+
         String qualify(String local) {
             return prefix.isEmpty() ? local : prefix + "." + local;
         }
@@ -621,7 +641,9 @@ public final class Elaborator {
                         return "'" + name + "' is a value (a tensor), not a parameter; expected a number";
                     }
                     String where = moduleName == null ? "" : " of module '" + moduleName + "'";
-                    return "unknown name '" + name + "'" + Suggestions.didYouMean(name, params.keySet())
+                    Set<String> candidates = new HashSet<>(params.keySet());
+                    candidates.addAll(Evaluator.SYMBOLS);
+                    return "unknown name '" + name + "'" + Suggestions.didYouMean(name, candidates)
                             + (params.isEmpty() ? "; expected a number, a tuple, same or valid"
                             : "; expected a parameter" + where + ": "
                             + String.join(", ", new java.util.TreeSet<>(params.keySet())));

@@ -1,5 +1,7 @@
 package io.cnnkit.compiler.elab;
 
+import io.cnnkit.compiler.DiagnosticCode;
+
 import io.cnnkit.compiler.SourceLocation;
 import io.cnnkit.compiler.ast.Ast;
 import io.cnnkit.compiler.op.ArgValue;
@@ -25,9 +27,9 @@ final class Evaluator {
     static final class EvalException extends RuntimeException {
         private static final long serialVersionUID = 1L;
         final transient SourceLocation location;
-        final String code;
+        final DiagnosticCode code;
 
-        EvalException(String code, SourceLocation location, String message) {
+        EvalException(DiagnosticCode code, SourceLocation location, String message) {
             super(message, null, false, false);
             this.code = code;
             this.location = location;
@@ -73,10 +75,10 @@ final class Evaluator {
             if (SYMBOLS.contains(n.name())) {
                 return new SymbolValue(n.name());
             }
-            throw new EvalException("unknown-name", n.location(), names.unknown(n.name()));
+            throw new EvalException(DiagnosticCode.UNKNOWN_NAME, n.location(), names.unknown(n.name()));
         }
         if (expr instanceof Ast.InExpr in) {
-            throw new EvalException("argument-type", in.location(),
+            throw new EvalException(DiagnosticCode.ARGUMENT_TYPE, in.location(),
                     "'in' is the module's input tensor; expected a number here");
         }
         if (expr instanceof Ast.UnaryExpr u) {
@@ -138,7 +140,7 @@ final class Evaluator {
             long x = li.value();
             long y = ri.value();
             if ((op.equals("/") || op.equals("%")) && y == 0) {
-                throw new EvalException("division-by-zero", b.location(), "division by zero");
+                throw new EvalException(DiagnosticCode.DIVISION_BY_ZERO, b.location(), "division by zero");
             }
             return new IntValue(exact(() -> switch (op) {
                 case "+" -> Math.addExact(x, y);
@@ -158,7 +160,7 @@ final class Evaluator {
             default -> x % y;
         };
         if (!Double.isFinite(result)) {
-            throw new EvalException(y == 0 ? "division-by-zero" : "overflow", b.location(),
+            throw new EvalException(y == 0 ? DiagnosticCode.DIVISION_BY_ZERO : DiagnosticCode.OVERFLOW, b.location(),
                     y == 0 ? "division by zero" : "arithmetic result is not a finite number");
         }
         return new FloatValue(result);
@@ -179,7 +181,7 @@ final class Evaluator {
         try {
             return op.apply();
         } catch (ArithmeticException e) {
-            throw new EvalException("overflow", at, "integer overflow: the result does not fit in 64 bits");
+            throw new EvalException(DiagnosticCode.OVERFLOW, at, "integer overflow: the result does not fit in 64 bits");
         }
     }
 
@@ -192,6 +194,6 @@ final class Evaluator {
     }
 
     private static EvalException typeError(SourceLocation at, String what, ArgValue got) {
-        return new EvalException("argument-type", at, what + ", got " + got.describe());
+        return new EvalException(DiagnosticCode.ARGUMENT_TYPE, at, what + ", got " + got.describe());
     }
 }

@@ -1,6 +1,7 @@
 package io.cnnkit.compiler.elab;
 
 import io.cnnkit.compiler.Diagnostic;
+import io.cnnkit.compiler.DiagnosticCode;
 import io.cnnkit.compiler.ast.Ast;
 import io.cnnkit.compiler.op.Operators;
 import java.util.ArrayDeque;
@@ -28,7 +29,7 @@ public final class ModuleChecker {
         for (Ast.ModuleDecl module : modules.values()) {
             String name = module.name().name();
             if (Operators.lookup(name).isPresent()) {
-                diagnostics.add(Diagnostic.error("duplicate-module", module.name().location(),
+                diagnostics.add(Diagnostic.error(DiagnosticCode.DUPLICATE_MODULE, module.name().location(),
                         "module '" + name + "' has the name of a built-in operator; expected another name"));
                 broken.add(name);
             }
@@ -36,14 +37,14 @@ public final class ModuleChecker {
             boolean defaults = false;
             for (Ast.Param p : module.params()) {
                 if (!params.add(p.name().name())) {
-                    diagnostics.add(Diagnostic.error("duplicate-name", p.name().location(),
+                    diagnostics.add(Diagnostic.error(DiagnosticCode.DUPLICATE_NAME, p.name().location(),
                             "parameter '" + p.name().name() + "' is declared twice in module '" + name + "'"));
                     broken.add(name);
                 }
                 if (p.defaultValue().isPresent()) {
                     defaults = true;
                 } else if (defaults) {
-                    diagnostics.add(Diagnostic.error("argument-order", p.name().location(),
+                    diagnostics.add(Diagnostic.error(DiagnosticCode.ARGUMENT_ORDER, p.name().location(),
                             "parameter '" + p.name().name() + "' without a default follows one with a default;"
                                     + " expected a default value"));
                     broken.add(name);
@@ -51,7 +52,7 @@ public final class ModuleChecker {
             }
             long outs = module.body().stream().filter(s -> s instanceof Ast.OutDecl).count();
             if (outs != 1) {
-                diagnostics.add(Diagnostic.error("module-out", module.name().location(), outs == 0
+                diagnostics.add(Diagnostic.error(DiagnosticCode.MODULE_OUT, module.name().location(), outs == 0
                         ? "module '" + name + "' has no 'out'; expected one 'out chain' statement"
                         : "module '" + name + "' has " + outs + " 'out' statements; expected exactly one"));
                 broken.add(name);
@@ -62,7 +63,7 @@ public final class ModuleChecker {
                 if (modules.containsKey(callee)) {
                     moduleCalls.add(call);
                 } else if (Operators.lookup(callee).isEmpty()) {
-                    diagnostics.add(Diagnostic.error("unknown-operator", call.callee().location(),
+                    diagnostics.add(Diagnostic.error(DiagnosticCode.UNKNOWN_OPERATOR, call.callee().location(),
                             "unknown operator or module '" + callee + "'"
                                     + Suggestions.didYouMean(callee, Suggestions.callables(modules.keySet()))));
                     broken.add(name);
@@ -96,7 +97,7 @@ public final class ModuleChecker {
             });
             for (Ast.NameExpr n : unknown) {
                 ok = false;
-                diagnostics.add(Diagnostic.error("unknown-name", n.location(), "unknown name '" + n.name() + "'"
+                diagnostics.add(Diagnostic.error(DiagnosticCode.UNKNOWN_NAME, n.location(), "unknown name '" + n.name() + "'"
                         + Suggestions.didYouMean(n.name(), params) + "; expected a parameter of module '"
                         + module.name().name() + "'" + (params.isEmpty() ? " (it has none)" : ": "
                         + String.join(", ", params))));
@@ -139,7 +140,7 @@ public final class ModuleChecker {
                     }
                     cycle = cycle.subList(cycle.indexOf(callee), cycle.size());
                     recursive.addAll(cycle);
-                    diagnostics.add(Diagnostic.error("module-recursion", call.callee().location(),
+                    diagnostics.add(Diagnostic.error(DiagnosticCode.MODULE_RECURSION, call.callee().location(),
                             "module '" + callee + "' calls itself through " + String.join(" -> ", cycle) + " -> "
                                     + callee + "; expected modules without recursion"));
                 }

@@ -1,6 +1,7 @@
 package io.cnnkit.compiler.elab;
 
 import io.cnnkit.compiler.Diagnostic;
+import io.cnnkit.compiler.DiagnosticCode;
 import io.cnnkit.compiler.ast.Ast;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,7 +31,7 @@ final class NameTable {
         if (previous != null || used.contains(name.name())) {
             String where = previous != null && previous.location().line() > 0
                     ? " at " + previous.location().path() + ":" + previous.location().line() : "";
-            diagnostics.add(Diagnostic.error("duplicate-name", name.location(),
+            diagnostics.add(Diagnostic.error(DiagnosticCode.DUPLICATE_NAME, name.location(),
                     "layer name '" + name.name() + "' is already used" + where + "; expected a unique name"));
             return null;
         }

@@ -1,6 +1,7 @@
 package io.cnnkit.compiler.elab;
 
 import io.cnnkit.compiler.Diagnostic;
+import io.cnnkit.compiler.DiagnosticCode;
 import io.cnnkit.compiler.SourceLocation;
 import io.cnnkit.compiler.ast.Ast;
 import io.cnnkit.compiler.op.Operators;
@@ -53,7 +54,7 @@ final class Usage {
             }
             if (name != null && !read.contains(name.name())) {
                 String where = moduleName.isEmpty() ? "" : " in module '" + moduleName + "'";
-                diagnostics.add(Diagnostic.warning("unused-value", name.location(),
+                diagnostics.add(Diagnostic.warning(DiagnosticCode.UNUSED_VALUE, name.location(),
                         what + " '" + name.name() + "'" + where + " is never used"));
             }
         }

@@ -4,10 +4,17 @@ package io.cnnkit.compiler.op;
 public final class ArgumentException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final String parameter;
+    private final boolean wrongType;
 
-    public ArgumentException(String parameter, String message) {
+    /** {@code wrongType}: the value is of the wrong kind, rather than out of range. */
+    public ArgumentException(String parameter, String message, boolean wrongType) {
         super(message);
         this.parameter = parameter;
+        this.wrongType = wrongType;
+    }
+
+    public boolean wrongType() {
+        return wrongType;
     }
 
     public String parameter() {

@@ -48,7 +48,7 @@ public final class Arguments {
             return Size2.square(size(name, v, 1));
         }
         throw new ArgumentException(name, "'" + name + "' must be an integer or a pair such as (3, 5) or 3x5, not "
-                + v.describe());
+                + v.describe(), true);
     }
 
     public Size2 size2(String name) {
@@ -82,7 +82,7 @@ public final class Arguments {
                     size(name, e.get(2), 0), size(name, e.get(3), 0));
         }
         throw new ArgumentException(name, "'" + name + "' must be an integer, (h, w), (top, left, bottom, right)"
-                + (allowSame ? ", same or valid" : " or valid") + ", not " + v.describe());
+                + (allowSame ? ", same or valid" : " or valid") + ", not " + v.describe(), true);
     }
 
     public Padding.Explicit explicitPadding(String name) {
@@ -96,7 +96,7 @@ public final class Arguments {
         if (value(name) instanceof BoolValue b) {
             return b.value();
         }
-        throw new ArgumentException(name, "'" + name + "' must be true or false, not " + value(name).describe());
+        throw new ArgumentException(name, "'" + name + "' must be true or false, not " + value(name).describe(), true);
     }
 
     /** A number in [min, max] (max exclusive when {@code maxExclusive}). */
@@ -111,11 +111,11 @@ public final class Arguments {
         } else if (v instanceof FloatValue f) {
             d = f.value();
         } else {
-            throw new ArgumentException(name, "'" + name + "' must be a number, not " + v.describe());
+            throw new ArgumentException(name, "'" + name + "' must be a number, not " + v.describe(), true);
         }
         if (!(d >= min) || d > max || (maxExclusive && d == max)) {
             throw new ArgumentException(name, "'" + name + "' must be in [" + fmt(min) + ", " + fmt(max)
-                    + (maxExclusive ? ")" : "]") + ", got " + fmt(d));
+                    + (maxExclusive ? ")" : "]") + ", got " + fmt(d), false);
         }
         return d;
     }
@@ -130,18 +130,18 @@ public final class Arguments {
     private ArgValue value(String name) {
         ArgValue v = values.get(name);
         if (v == null) {
-            throw new ArgumentException(name, "missing argument '" + name + "'");
+            throw new ArgumentException(name, "missing argument '" + name + "'", false);
         }
         return v;
     }
 
     private static int size(String name, ArgValue v, long min) {
         if (!(v instanceof IntValue i)) {
-            throw new ArgumentException(name, "'" + name + "' must be an integer, not " + v.describe());
+            throw new ArgumentException(name, "'" + name + "' must be an integer, not " + v.describe(), true);
         }
         if (i.value() < min || i.value() > MAX_SIZE) {
             throw new ArgumentException(name, "'" + name + "' must be in [" + min + ", " + MAX_SIZE + "], got "
-                    + i.value());
+                    + i.value(), false);
         }
         return (int) i.value();
     }

@@ -1,6 +1,7 @@
 package io.cnnkit.compiler.parse;
 
 import io.cnnkit.compiler.Diagnostic;
+import io.cnnkit.compiler.DiagnosticCode;
 import io.cnnkit.compiler.SourceFile;
 import io.cnnkit.compiler.SourceLocation;
 import io.cnnkit.compiler.ast.Ast;
@@ -176,7 +177,7 @@ final class AstBuilder {
         if (ctx instanceof FloatLiteralContext f) {
             double value = Double.parseDouble(f.getText());
             if (Double.isInfinite(value)) {
-                diagnostics.add(Diagnostic.error("number-range", at, "number " + f.getText() + " is too large"));
+                diagnostics.add(Diagnostic.error(DiagnosticCode.NUMBER_RANGE, at, "number " + f.getText() + " is too large"));
             }
             return new Ast.FloatLiteral(value, at);
         }
@@ -200,15 +201,14 @@ final class AstBuilder {
     }
 
     private Expr binary(Token op, ExprContext left, ExprContext right, SourceLocation at) {
-        // Point binary errors (division by zero, overflow) at the operator itself.
-        return new Ast.BinaryExpr(op.getText(), expr(left), expr(right), location(op));
+        return new Ast.BinaryExpr(op.getText(), expr(left), expr(right), at);
     }
 
     private long parseLong(String text, Token token) {
         try {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
-            diagnostics.add(Diagnostic.error("number-range", location(token),
+            diagnostics.add(Diagnostic.error(DiagnosticCode.NUMBER_RANGE, location(token),
                     "integer " + text + " is too large; expected at most " + Long.MAX_VALUE));
             return 0;
         }

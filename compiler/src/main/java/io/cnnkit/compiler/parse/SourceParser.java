@@ -1,6 +1,7 @@
 package io.cnnkit.compiler.parse;
 
 import io.cnnkit.compiler.Diagnostic;
+import io.cnnkit.compiler.DiagnosticCode;
 import io.cnnkit.compiler.SourceFile;
 import io.cnnkit.compiler.SourceLocation;
 import io.cnnkit.compiler.ast.Ast;
@@ -54,7 +55,7 @@ public final class SourceParser {
             switch (token.getType()) {
                 case CnnBaseLexer.LPAREN, CnnBaseLexer.LBRACKET, CnnBaseLexer.LBRACE -> {
                     if (++depth > MAX_NESTING) {
-                        return Optional.of(Diagnostic.error("too-deep", location(file, token),
+                        return Optional.of(Diagnostic.error(DiagnosticCode.TOO_DEEP, location(file, token),
                                 "brackets nested more than " + MAX_NESTING + " levels deep; expected a flatter structure"));
                     }
                 }

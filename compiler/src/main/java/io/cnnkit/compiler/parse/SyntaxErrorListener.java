@@ -1,6 +1,7 @@
 package io.cnnkit.compiler.parse;
 
 import io.cnnkit.compiler.Diagnostic;
+import io.cnnkit.compiler.DiagnosticCode;
 import io.cnnkit.compiler.SourceFile;
 import io.cnnkit.compiler.SourceLocation;
 import io.cnnkit.grammar.CnnBaseLexer;
@@ -35,7 +36,7 @@ final class SyntaxErrorListener extends BaseErrorListener {
             return;
         }
         if (!(offendingSymbol instanceof Token token) || !(recognizer instanceof Parser parser)) {
-            diagnostics.add(Diagnostic.error("syntax", new SourceLocation(file, line, charPositionInLine + 1, 1),
+            diagnostics.add(Diagnostic.error(DiagnosticCode.SYNTAX, new SourceLocation(file, line, charPositionInLine + 1, 1),
                     "unexpected input"));
             return;
         }
@@ -45,7 +46,7 @@ final class SyntaxErrorListener extends BaseErrorListener {
         boolean repeat = diagnostics.stream().anyMatch(d -> d.location().line() == location.line()
                 && d.location().column() == location.column());
         if (!repeat) {
-            diagnostics.add(Diagnostic.error("syntax", location, message));
+            diagnostics.add(Diagnostic.error(DiagnosticCode.SYNTAX, location, message));
         }
     }
 
@@ -63,9 +64,13 @@ final class SyntaxErrorListener extends BaseErrorListener {
     }
 
     private static String expectedClause(Parser parser, RecognitionException e) {
-        IntervalSet expected;
+        IntervalSet expected = new IntervalSet();
         try {
-            expected = e != null && e.getExpectedTokens() != null ? e.getExpectedTokens() : parser.getExpectedTokens();
+            // Either set alone can miss alternatives after a failed prediction; together they do not.
+            expected.addAll(parser.getExpectedTokens());
+            if (e != null && e.getExpectedTokens() != null) {
+                expected.addAll(e.getExpectedTokens());
+            }
         } catch (RuntimeException ignored) {
             return "";
         }

@@ -1,0 +1,85 @@
+package io.cnnkit.compiler;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+
+/**
+ * Mutates the example networks (characters deleted, inserted, replaced; spans duplicated or
+ * swapped) and compiles them: only diagnostics may come out, never an exception or a hang.
+ */
+class FuzzTest {
+    private static final List<String> SEEDS = seeds();
+    private static final String ALPHABET = "()[]{}->:=,.x0123456789 \n\"/*+-!&|<>abcinoutrepeatifelse";
+
+    private static List<String> seeds() {
+        try (Stream<Path> files = Files.list(Path.of("../examples"))) {
+            return files.filter(p -> p.toString().endsWith(".cnn")).sorted().map(p -> {
+                try {
+                    return Files.readString(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Property(tries = 400, seed = "20261122")
+    void mutatedSourcesOnlyProduceDiagnostics(@ForAll("mutants") String source) {
+        Compilation c = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> CnnCompiler.compileString("fuzz.cnn", source));
+        assertNotNull(c);
+        c.diagnostics().forEach(d -> d.render());
+        c.graph().ifPresent(g -> g.toDot());
+    }
+
+    @Provide
+    Arbitrary<String> mutants() {
+        Arbitrary<String> seed = Arbitraries.of(SEEDS);
+        Arbitrary<List<Tuple.Tuple3<Integer, Integer, Character>>> edits = Combinators.combine(
+                Arbitraries.integers().between(0, 5), Arbitraries.integers().between(0, Integer.MAX_VALUE),
+                Arbitraries.of(ALPHABET.chars().mapToObj(c -> (char) c).toList()))
+                .as(Tuple::of).list().ofMinSize(1).ofMaxSize(12);
+        return Combinators.combine(seed, edits).as(FuzzTest::mutate);
+    }
+
+    private static String mutate(String seed, List<Tuple.Tuple3<Integer, Integer, Character>> edits) {
+        StringBuilder text = new StringBuilder(seed);
+        for (Tuple.Tuple3<Integer, Integer, Character> edit : edits) {
+            int at = text.length() == 0 ? 0 : edit.get2() % text.length();
+            int end = Math.min(text.length(), at + 1 + edit.get2() % 40);
+            switch (edit.get1()) {
+                case 0 -> text.deleteCharAt(Math.min(at, Math.max(0, text.length() - 1)));
+                case 1 -> text.insert(at, edit.get3());
+                case 2 -> text.setCharAt(Math.min(at, Math.max(0, text.length() - 1)), edit.get3());
+                case 3 -> text.insert(at, text.substring(at, end));
+                case 4 -> text.delete(at, end);
+                default -> {
+                    String span = text.substring(at, end);
+                    text.delete(at, end);
+                    text.insert(text.length() == 0 ? 0 : (at * 7) % text.length(), span);
+                }
+            }
+            if (text.length() == 0) {
+                text.append(edit.get3());
+            }
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,292 @@
+package io.cnnkit.exec.io;
+
+import io.cnnkit.exec.Tensor;
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.IntConsumer;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Images (PNG, JPEG, BMP, decoded by {@code javax.imageio}) as network inputs, following
+ * {@link ImagePreprocessing}.
+ *
+ * <p>Resizing is bilinear with antialiasing: a separable triangle filter whose support grows
+ * with the downscaling factor, the algorithm of PIL's {@code BILINEAR} (which torchvision's
+ * {@code Resize} uses on PIL images) and of torchvision's tensor path with
+ * {@code antialias=True}. It differs from torchvision on PIL images only in arithmetic: PIL
+ * rounds to 8 bits after each of its two passes and uses fixed-point weights, while this runs in
+ * float, so results differ by up to about 1/255 before normalisation; against the float tensor
+ * path they agree to float rounding. (Plain bilinear without antialiasing, as OpenCV's
+ * {@code INTER_LINEAR} or torchvision with {@code antialias=False}, differs much more when
+ * downscaling.)
+ *
+ * <p>Grey and grey+alpha images are read from their samples directly (not through
+ * {@code getRGB}, which would apply a gamma conversion to linear grey); alpha is dropped, as
+ * PIL's {@code convert("RGB")} does. Truncated or corrupt files, which the JDK decoders sometimes
+ * only report as warnings, end in an {@link InputException}.
+ */
+public final class Images {
+    /** Decoded images larger than this (width × height) are refused before decoding. */
+    public static final long MAX_PIXELS = 40_000_000L;
+    private static final Set<String> FORMATS = Set.of("png", "jpeg", "bmp");
+    private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp");
+
+    private Images() {
+    }
+
+    /** One image as a {@code [1, C, H, W]} tensor. */
+    public static Tensor load(Path file, ImagePreprocessing p) {
+        return loadBatch(List.of(file), p, done -> { });
+    }
+
+    /**
+     * Several images as one {@code [N, C, H, W]} batch, in the given order; {@code progress} is
+     * told the number of images done after each one.
+     */
+    public static Tensor loadBatch(List<Path> files, ImagePreprocessing p, IntConsumer progress) {
+        if (files.isEmpty()) {
+            throw new InputException("no images given");
+        }
+        int per = p.channels() * p.height() * p.width();
+        Tensor batch = Tensor.zeros(files.size(), p.channels(), p.height(), p.width());
+        for (int i = 0; i < files.size(); i++) {
+            float[] one = preprocess(decode(files.get(i)), p);
+            System.arraycopy(one, 0, batch.data(), batch.offset() + i * per, per);
+            progress.accept(i + 1);
+        }
+        return batch;
+    }
+
+    /** The image files (by extension: png, jpg, jpeg, bmp) directly in {@code folder}, sorted by name. */
+    public static List<Path> listFolder(Path folder) {
+        try (Stream<Path> entries = Files.list(folder)) {
+            List<Path> images = entries.filter(Files::isRegularFile).filter(Images::hasImageExtension).sorted().toList();
+            if (images.isEmpty()) {
+                throw new InputException(folder + ": no PNG, JPEG or BMP files in this folder");
+            }
+            return images;
+        } catch (NoSuchFileException e) {
+            throw new InputException(folder + ": no such folder", e);
+        } catch (IOException e) {
+            throw new InputException(folder + ": cannot list: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean hasImageExtension(Path p) {
+        String name = p.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
+
+    /** Planes of one decoded image with values in [0, 1]: one (grey) or three (RGB). */
+    record Decoded(int width, int height, float[][] planes) {
+    }
+
+    static Decoded decode(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new InputException(file + ": no such file");
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) {
+                throw new InputException(file + ": cannot open");
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new InputException(file + ": not a PNG, JPEG or BMP image");
+            }
+            ImageReader reader = readers.next();
+            try {
+                String format = reader.getFormatName().toLowerCase(Locale.ROOT);
+                if (!FORMATS.contains(format)) {
+                    throw new InputException(file + ": " + format + " images are not supported (use PNG, JPEG or BMP)");
+                }
+                reader.setInput(in, true, true);
+                long w = reader.getWidth(0);
+                long h = reader.getHeight(0);
+                if (w <= 0 || h <= 0 || w * h > MAX_PIXELS) {
+                    throw new InputException(file + ": image of " + w + "x" + h + " pixels is empty or larger than "
+                            + MAX_PIXELS + " pixels");
+                }
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                BufferedImage image = reader.read(0);
+                if (!warnings.isEmpty()) {
+                    throw new InputException(file + ": corrupt or truncated image (" + warnings.get(0) + ")");
+                }
+                if (format.equals("png") && !endsWithIend(file)) {
+                    // the JDK decoder accepts a file cut after the pixel data
+                    throw new InputException(file + ": truncated PNG (no IEND chunk at the end)");
+                }
+                return planes(image);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException e) {
+            throw new InputException(file + ": cannot decode the image (" + e.getMessage() + ")", e);
+        } catch (InputException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // the JDK decoders throw assorted unchecked exceptions on malformed data
+            throw new InputException(file + ": corrupt image (" + e + ")", e);
+        }
+    }
+
+    /** A PNG's last chunk must be IEND: length 0, type "IEND", CRC AE 42 60 82. */
+    private static boolean endsWithIend(Path file) throws IOException {
+        byte[] iend = {0, 0, 0, 0, 'I', 'E', 'N', 'D', (byte) 0xAE, 0x42, 0x60, (byte) 0x82};
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            if (ch.size() < iend.length) {
+                return false;
+            }
+            java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate(iend.length);
+            while (tail.hasRemaining() && ch.read(tail, ch.size() - iend.length + tail.position()) > 0) {
+                // read the last 12 bytes
+            }
+            return java.util.Arrays.equals(tail.array(), iend);
+        }
+    }
+
+    private static Decoded planes(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        boolean palette = image.getColorModel() instanceof IndexColorModel;
+        if (palette || image.getColorModel().getNumColorComponents() != 1) {
+            return rgbPlanes(image, w, h);
+        }
+        Raster raster = image.getRaster();
+        float max = (1L << raster.getSampleModel().getSampleSize(0)) - 1;
+        float[] grey = new float[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                grey[y * w + x] = raster.getSample(x, y, 0) / max;
+            }
+        }
+        return new Decoded(w, h, new float[][] {grey});
+    }
+
+    private static Decoded rgbPlanes(BufferedImage image, int w, int h) {
+        float[][] rgb = new float[3][w * h];
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            image.getRGB(0, y, w, 1, row, 0, w);
+            for (int x = 0; x < w; x++) {
+                int argb = row[x];
+                rgb[0][y * w + x] = ((argb >> 16) & 0xff) / 255f;
+                rgb[1][y * w + x] = ((argb >> 8) & 0xff) / 255f;
+                rgb[2][y * w + x] = (argb & 0xff) / 255f;
+            }
+        }
+        return new Decoded(w, h, rgb);
+    }
+
+    /** Channel conversion, resize, centre crop and normalisation; the result is C×H×W. */
+    static float[] preprocess(Decoded image, ImagePreprocessing p) {
+        float[][] planes = convertChannels(image.planes(), p.channels());
+        int inW = image.width();
+        int inH = image.height();
+        int outW;
+        int outH;
+        if (inW <= inH) { // torchvision Resize(int): the shorter side becomes the size, the other is truncated
+            outW = p.resizeShorter();
+            outH = (int) ((long) p.resizeShorter() * inH / inW);
+        } else {
+            outH = p.resizeShorter();
+            outW = (int) ((long) p.resizeShorter() * inW / inH);
+        }
+        int top = (int) Math.rint((outH - p.height()) / 2.0);  // CenterCrop: Python's round(), half to even
+        int left = (int) Math.rint((outW - p.width()) / 2.0);
+        Filter horizontal = Filter.of(inW, outW);
+        Filter vertical = Filter.of(inH, outH);
+        float[] out = new float[p.channels() * p.height() * p.width()];
+        float[] mean = p.mean();
+        float[] std = p.std();
+        float[] rows = new float[inH * p.width()];
+        for (int c = 0; c < planes.length; c++) {
+            float[] src = planes[c];
+            // horizontal pass, only for the columns of the crop
+            for (int y = 0; y < inH; y++) {
+                for (int x = 0; x < p.width(); x++) {
+                    rows[y * p.width() + x] = horizontal.apply(src, y * inW, 1, left + x);
+                }
+            }
+            // vertical pass, only for the rows of the crop
+            for (int y = 0; y < p.height(); y++) {
+                for (int x = 0; x < p.width(); x++) {
+                    float v = vertical.apply(rows, x, p.width(), top + y);
+                    out[(c * p.height() + y) * p.width() + x] = (v - mean[c]) / std[c];
+                }
+            }
+        }
+        return out;
+    }
+
+    private static float[][] convertChannels(float[][] planes, int channels) {
+        if (planes.length == channels) {
+            return planes;
+        }
+        if (channels == 3) {
+            return new float[][] {planes[0], planes[0], planes[0]};
+        }
+        float[] luma = new float[planes[0].length];
+        for (int i = 0; i < luma.length; i++) {
+            luma[i] = 0.299f * planes[0][i] + 0.587f * planes[1][i] + 0.114f * planes[2][i];
+        }
+        return new float[][] {luma};
+    }
+
+    /**
+     * One axis of the antialiased bilinear resampling: for each output position, the first
+     * input index and the normalised triangle-filter weights.
+     */
+    private record Filter(int[] first, float[][] weights) {
+        static Filter of(int in, int out) {
+            double scale = (double) in / out;
+            double filterScale = Math.max(scale, 1.0);
+            double support = filterScale; // the triangle's radius is 1, stretched when downscaling
+            int[] first = new int[out];
+            float[][] weights = new float[out][];
+            for (int i = 0; i < out; i++) {
+                double centre = (i + 0.5) * scale;
+                int lo = Math.max(0, (int) (centre - support + 0.5));
+                int hi = Math.min(in, (int) (centre + support + 0.5));
+                double[] w = new double[Math.max(0, hi - lo)];
+                double sum = 0;
+                for (int j = 0; j < w.length; j++) {
+                    w[j] = Math.max(0, 1 - Math.abs((lo + j + 0.5 - centre) / filterScale));
+                    sum += w[j];
+                }
+                weights[i] = new float[w.length];
+                for (int j = 0; j < w.length; j++) {
+                    weights[i][j] = (float) (sum == 0 ? 0 : w[j] / sum);
+                }
+                first[i] = lo;
+            }
+            return new Filter(first, weights);
+        }
+
+        /** The filtered value at output position {@code i} of the line at {@code base} with {@code step}. */
+        float apply(float[] line, int base, int step, int i) {
+            float[] w = weights[i];
+            int at = base + first[i] * step;
+            double acc = 0;
+            for (float wj : w) {
+                acc += wj * line[at];
+                at += step;
+            }
+            return (float) acc;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.cnnkit.exec.io;
+
+import io.cnnkit.analyzer.Analysis;
+import io.cnnkit.analyzer.LayerStats;
+import io.cnnkit.analyzer.ParamSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One tensor a network needs: its full name ({@code layerName.param}, PyTorch {@code state_dict}
+ * style) and shape.
+ */
+public record ParamRequirement(String name, int[] shape) {
+    public ParamRequirement {
+        shape = shape.clone();
+    }
+
+    @Override
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /**
+     * Every parameter tensor of an analysed network, auxiliary heads included (a PyTorch
+     * {@code state_dict} holds them too), in the analyzer's layer order.
+     *
+     * @throws IllegalArgumentException if the analysis has errors (its shapes are unknown)
+     */
+    public static List<ParamRequirement> of(Analysis analysis) {
+        if (analysis.hasErrors()) {
+            throw new IllegalArgumentException("the network has errors; its parameter shapes are unknown");
+        }
+        List<ParamRequirement> out = new ArrayList<>();
+        for (LayerStats stats : analysis.layers()) {
+            for (ParamSpec p : stats.params()) {
+                int[] shape = p.shape().stream().mapToInt(Math::toIntExact).toArray();
+                out.add(new ParamRequirement(stats.layer().name() + "." + p.name(), shape));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The part after the last dot: {@code weight}, {@code bias}, {@code running_mean}, … */
+    public String param() {
+        return name.substring(name.lastIndexOf('.') + 1);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ParamRequirement r && r.name.equals(name) && Arrays.equals(r.shape, shape);
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode() * 31 + Arrays.hashCode(shape);
+    }
+
+    @Override
+    public String toString() {
+        return name + Arrays.toString(shape);
+    }
+}

@@ -1,0 +1,398 @@
+package io.cnnkit.onnx;
+
+import io.cnnkit.analyzer.Analysis;
+import io.cnnkit.analyzer.ConvArithmetic;
+import io.cnnkit.analyzer.LayerStats;
+import io.cnnkit.analyzer.ParamSpec;
+import io.cnnkit.compiler.graph.Layer;
+import io.cnnkit.compiler.graph.NetworkGraph;
+import io.cnnkit.compiler.graph.Output;
+import io.cnnkit.compiler.graph.Shape;
+import io.cnnkit.compiler.op.Op;
+import io.cnnkit.compiler.op.Padding;
+import io.cnnkit.compiler.op.Size2;
+import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.io.AtomicFiles;
+import io.cnnkit.onnx.proto.Onnx.AttributeProto;
+import io.cnnkit.onnx.proto.Onnx.GraphProto;
+import io.cnnkit.onnx.proto.Onnx.ModelProto;
+import io.cnnkit.onnx.proto.Onnx.NodeProto;
+import io.cnnkit.onnx.proto.Onnx.OperatorSetIdProto;
+import io.cnnkit.onnx.proto.Onnx.TensorProto;
+import io.cnnkit.onnx.proto.Onnx.TensorShapeProto;
+import io.cnnkit.onnx.proto.Onnx.TypeProto;
+import io.cnnkit.onnx.proto.Onnx.ValueInfoProto;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes an analysed network with its weights as an ONNX model. Every layer becomes one node
+ * named like the layer (a few need a helper node, named {@code layer::role}); the value a layer
+ * produces carries the layer's name, or the output's name for a layer that is an output.
+ * Weights keep their PyTorch {@code state_dict} names as initializers; constants that ONNX takes
+ * as inputs (Clip bounds, Pad pads, Dropout ratio) are initializers named {@code layer::role}.
+ * Every value has its shape in {@code value_info}.
+ */
+public final class OnnxExporter {
+    /** Written into {@code producer_name}. */
+    public static final String PRODUCER = "cnnkit";
+
+    private final NetworkGraph graph;
+    private final Analysis analysis;
+    private final Map<String, Tensor> weights;
+    private final ExportOptions opts;
+    private final GraphProto.Builder out = GraphProto.newBuilder();
+    private final Map<Integer, String> values = new HashMap<>();
+    private final Set<String> usedValues = new HashSet<>();
+
+    private OnnxExporter(NetworkGraph graph, Analysis analysis, Map<String, Tensor> weights, ExportOptions opts) {
+        this.graph = graph;
+        this.analysis = analysis;
+        this.weights = weights;
+        this.opts = opts;
+    }
+
+    /**
+     * The ONNX model of {@code graph}.
+     *
+     * @param analysis an analysis of {@code graph} without errors (any batch)
+     * @param weights  every parameter of the exported layers by full name ({@code conv1.weight})
+     * @throws OnnxException if the analysis has errors or weights are missing or mis-shaped
+     */
+    public static ModelProto export(NetworkGraph graph, Analysis analysis, Map<String, Tensor> weights,
+                                    ExportOptions opts) {
+        if (analysis.hasErrors() || analysis.graph() != graph) {
+            throw new OnnxException("the network must be analysed without errors before it is exported");
+        }
+        return new OnnxExporter(graph, analysis, weights, opts).build();
+    }
+
+    /** Writes {@code model} to {@code file} atomically: a complete file or none. */
+    public static void write(ModelProto model, Path file) {
+        byte[] bytes = model.toByteArray();
+        AtomicFiles.write(file, channel -> {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        });
+    }
+
+    /** The IR version that goes with an opset (the ONNX versioning table). */
+    static long irVersion(int opset) {
+        if (opset >= 21) {
+            return 10;
+        }
+        if (opset >= 19) {
+            return 9;
+        }
+        return opset >= 15 ? 8 : 7;
+    }
+
+    private ModelProto build() {
+        List<Layer> exported = graph.layers().stream()
+                .filter(l -> opts.auxOutputs() || analysis.stats(l).inference()).toList();
+        List<Output> outputs = graph.outputs().stream().filter(o -> opts.auxOutputs() || !o.aux()).toList();
+        checkWeights(exported);
+        nameValues(exported, outputs);
+        for (Layer layer : exported) {
+            if (layer.op() instanceof Op.Input) {
+                out.addInput(valueInfo(values.get(layer.id()), shape(layer)));
+            } else {
+                emit(layer);
+                out.addValueInfo(valueInfo(values.get(layer.id()), shape(layer)));
+            }
+        }
+        Set<Integer> aliased = new HashSet<>();
+        for (Output o : outputs) {
+            String value = values.get(o.layer().id());
+            if (!value.equals(o.name()) || !aliased.add(o.layer().id()) || o.layer().op() instanceof Op.Input) {
+                out.addNode(node("Identity", o.name(), List.of(value), o.name()));
+                value = o.name();
+            }
+            out.addOutput(valueInfo(value, shape(o.layer())));
+        }
+        // an output value is described by graph.output; value_info holds the intermediate values only
+        Set<String> outputNames = new HashSet<>();
+        out.getOutputList().forEach(v -> outputNames.add(v.getName()));
+        List<ValueInfoProto> intermediate = out.getValueInfoList().stream()
+                .filter(v -> !outputNames.contains(v.getName())).toList();
+        out.clearValueInfo().addAllValueInfo(intermediate);
+        out.setName(graph.name());
+        return ModelProto.newBuilder()
+                .setIrVersion(irVersion(opts.opset()))
+                .setProducerName(PRODUCER)
+                .setProducerVersion("0.1.0")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opts.opset()))
+                .setGraph(out)
+                .build();
+    }
+
+    private void checkWeights(List<Layer> layers) {
+        List<String> problems = new ArrayList<>();
+        for (Layer layer : layers) {
+            for (ParamSpec p : analysis.stats(layer).params()) {
+                String name = layer.name() + "." + p.name();
+                Tensor t = weights.get(name);
+                int[] want = p.shape().stream().mapToInt(Math::toIntExact).toArray();
+                if (t == null) {
+                    problems.add("missing " + name + " " + Arrays.toString(want));
+                } else if (!Arrays.equals(t.shape(), want)) {
+                    problems.add(name + " has shape " + Arrays.toString(t.shape()) + ", expected "
+                            + Arrays.toString(want));
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new OnnxException("cannot export the weights: " + String.join("; ", problems));
+        }
+    }
+
+    /** A layer's value is named like the layer, except that an output's layer takes the output's name. */
+    private void nameValues(List<Layer> layers, List<Output> outputs) {
+        Set<String> layerNames = new HashSet<>();
+        layers.forEach(l -> layerNames.add(l.name()));
+        Map<Integer, String> renamed = new HashMap<>();
+        for (Output o : outputs) {
+            boolean free = !layerNames.contains(o.name()) || o.layer().name().equals(o.name());
+            if (free && !renamed.containsKey(o.layer().id()) && !(o.layer().op() instanceof Op.Input)) {
+                renamed.put(o.layer().id(), o.name());
+            }
+        }
+        for (Layer l : layers) {
+            String name = renamed.getOrDefault(l.id(), l.name());
+            values.put(l.id(), name);
+            usedValues.add(name);
+        }
+    }
+
+    // ---- one node (or a few) per operator ----
+
+    private void emit(Layer layer) {
+        String name = layer.name();
+        String y = values.get(layer.id());
+        List<String> xs = graph.inputsOf(layer).stream().map(l -> values.get(l.id())).toList();
+        String x = xs.get(0);
+        Op op = layer.op();
+        if (op instanceof Op.Conv c) {
+            List<String> in = new ArrayList<>(List.of(x, weight(layer, "weight")));
+            if (c.bias()) {
+                in.add(weight(layer, "bias"));
+            }
+            Padding.Explicit pad = resolve(layer, c.pad(), c.kernel(), c.stride(), c.dilation());
+            out.addNode(node("Conv", name, in, y)
+                    .addAttribute(ints("kernel_shape", c.kernel().h(), c.kernel().w()))
+                    .addAttribute(ints("strides", c.stride().h(), c.stride().w()))
+                    .addAttribute(pads(pad))
+                    .addAttribute(ints("dilations", c.dilation().h(), c.dilation().w()))
+                    .addAttribute(integer("group", c.groups())));
+        } else if (op instanceof Op.MaxPool p) {
+            Padding.Explicit pad = resolve(layer, p.pad(), p.kernel(), p.stride(), p.dilation());
+            NodeProto.Builder n = node("MaxPool", name, List.of(x), y)
+                    .addAttribute(ints("kernel_shape", p.kernel().h(), p.kernel().w()))
+                    .addAttribute(ints("strides", p.stride().h(), p.stride().w()))
+                    .addAttribute(pads(pad))
+                    .addAttribute(integer("ceil_mode", p.ceil() ? 1 : 0));
+            if (!p.dilation().equals(new Size2(1, 1))) {
+                n.addAttribute(ints("dilations", p.dilation().h(), p.dilation().w()));
+            }
+            out.addNode(n);
+        } else if (op instanceof Op.AvgPool p) {
+            averagePool(layer, p, x, y);
+        } else if (op instanceof Op.GlobalAvgPool g) {
+            out.addNode(node("GlobalAveragePool", name, List.of(x), y));
+        } else if (op instanceof Op.GlobalMaxPool g) {
+            out.addNode(node("GlobalMaxPool", name, List.of(x), y));
+        } else if (op instanceof Op.Dense d) {
+            List<String> in = new ArrayList<>(List.of(x, weight(layer, "weight")));
+            if (d.bias()) {
+                in.add(weight(layer, "bias"));
+            } else if (opts.opset() < 11) {
+                in.add(constant(name + "::zero_bias", OnnxTensors.fromTensor(name + "::zero_bias",
+                        Tensor.zeros(d.units()))));
+            }
+            out.addNode(node("Gemm", name, in, y).addAttribute(integer("transB", 1)));
+        } else if (op instanceof Op.Flatten f) {
+            out.addNode(node("Flatten", name, List.of(x), y).addAttribute(integer("axis", 1)));
+        } else if (op instanceof Op.Relu r) {
+            out.addNode(node("Relu", name, List.of(x), y));
+        } else if (op instanceof Op.Relu6 r) {
+            if (opts.opset() >= 11) {
+                String min = constant(name + "::min", scalar(name + "::min", 0f));
+                String max = constant(name + "::max", scalar(name + "::max", 6f));
+                out.addNode(node("Clip", name, List.of(x, min, max), y));
+            } else {
+                out.addNode(node("Clip", name, List.of(x), y)
+                        .addAttribute(real("min", 0f)).addAttribute(real("max", 6f)));
+            }
+        } else if (op instanceof Op.LeakyRelu r) {
+            out.addNode(node("LeakyRelu", name, List.of(x), y)
+                .addAttribute(real("alpha", (float) r.alpha())));
+        } else if (op instanceof Op.Tanh t) {
+            out.addNode(node("Tanh", name, List.of(x), y));
+        } else if (op instanceof Op.Sigmoid s) {
+            out.addNode(node("Sigmoid", name, List.of(x), y));
+        } else if (op instanceof Op.Softmax s) {
+            softmax(layer, x, y);
+        } else if (op instanceof Op.Lrn l) {
+            out.addNode(node("LRN", name, List.of(x), y)
+                .addAttribute(integer("size", l.size()))
+                .addAttribute(real("alpha", (float) l.alpha()))
+                .addAttribute(real("beta", (float) l.beta()))
+                .addAttribute(real("bias", (float) l.k())));
+        } else if (op instanceof Op.BatchNorm b) {
+            out.addNode(node("BatchNormalization", name, List.of(x, weight(layer, "weight"),
+                weight(layer, "bias"), weight(layer, "running_mean"), weight(layer, "running_var")), y)
+                .addAttribute(real("epsilon", (float) b.eps())));
+        } else if (op instanceof Op.Dropout d) {
+            if (opts.opset() >= 12) {
+                String ratio = constant(name + "::ratio", scalar(name + "::ratio", (float) d.p()));
+                out.addNode(node("Dropout", name, List.of(x, ratio), y));
+            } else {
+                out.addNode(node("Dropout", name, List.of(x), y).addAttribute(real("ratio", (float) d.p())));
+            }
+        } else if (op instanceof Op.ZeroPad z) {
+            zeroPad(name, x, y, z.pad());
+        } else if (op instanceof Op.Concat c) {
+            out.addNode(node("Concat", name, xs, y).addAttribute(integer("axis", 1)));
+        } else if (op instanceof Op.Add a) {
+            out.addNode(node(xs.size() == 2 ? "Add" : "Sum", name, xs, y));
+        } else {
+            throw new IllegalStateException("inputs are graph inputs, not nodes");
+        }
+    }
+
+    /**
+     * Average pooling. With ceil mode and padding counted, PyTorch divides a window that runs past
+     * the padded input by the part of it inside the padded input, where ONNX runtimes divide by the
+     * whole window (ONNX Runtime up to 1.20 does); padding the input with zeros first and pooling
+     * without counted padding states PyTorch's computation in plain ONNX terms.
+     */
+    private void averagePool(Layer layer, Op.AvgPool p, String x, String y) {
+        String name = layer.name();
+        Padding.Explicit pad = resolve(layer, p.pad(), p.kernel(), p.stride(), new Size2(1, 1));
+        boolean padFirst = p.ceil() && p.countPad();
+        String in = x;
+        if (padFirst && !pad.equals(new Padding.Explicit(0, 0, 0, 0))) {
+            in = name + "::pad";
+            zeroPad(in, x, in, pad);
+        }
+        Padding.Explicit poolPad = padFirst ? new Padding.Explicit(0, 0, 0, 0) : pad;
+        out.addNode(node("AveragePool", name, List.of(in), y)
+                .addAttribute(ints("kernel_shape", p.kernel().h(), p.kernel().w()))
+                .addAttribute(ints("strides", p.stride().h(), p.stride().w()))
+                .addAttribute(pads(poolPad))
+                .addAttribute(integer("ceil_mode", p.ceil() ? 1 : 0))
+                .addAttribute(integer("count_include_pad", p.countPad() && !padFirst ? 1 : 0)));
+    }
+
+    private void zeroPad(String name, String x, String y, Padding.Explicit p) {
+        long[] all = {0, 0, p.top(), p.left(), 0, 0, p.bottom(), p.right()};
+        if (opts.opset() >= 11) {
+            String pads = constant(name + "::pads", OnnxTensors.int64(name + "::pads", all));
+            out.addNode(node("Pad", name, List.of(x, pads), y).addAttribute(string("mode", "constant")));
+        } else {
+            out.addNode(node("Pad", name, List.of(x), y).addAttribute(string("mode", "constant"))
+                    .addAttribute(ints("pads", all)));
+        }
+    }
+
+    /**
+     * Softmax over the channel axis. From opset 13 that is {@code axis = 1} on any rank; before, a
+     * softmax coerces its input to 2-D at the axis, so a feature map is transposed to put the
+     * channels last and back.
+     */
+    private void softmax(Layer layer, String x, String y) {
+        String name = layer.name();
+        if (opts.opset() >= 13 || shape(layer).size() <= 2) {
+            out.addNode(node("Softmax", name, List.of(x), y).addAttribute(integer("axis", 1)));
+            return;
+        }
+        String channelsLast = name + "::channels_last";
+        String normalised = name + "::softmax";
+        out.addNode(node("Transpose", channelsLast, List.of(x), channelsLast).addAttribute(ints("perm", 0, 2, 3, 1)));
+        out.addNode(node("Softmax", normalised, List.of(channelsLast), normalised).addAttribute(integer("axis", 3)));
+        out.addNode(node("Transpose", name, List.of(normalised), y).addAttribute(ints("perm", 0, 3, 1, 2)));
+    }
+
+    private Padding.Explicit resolve(Layer layer, Padding pad, Size2 kernel, Size2 stride, Size2 dilation) {
+        Shape in = analysis.stats(layer).inputShapes().get(0);
+        return ConvArithmetic.resolve(pad, in.height(), in.width(), kernel, stride, dilation);
+    }
+
+    // ---- protobuf helpers ----
+
+    private String weight(Layer layer, String param) {
+        String name = layer.name() + "." + param;
+        if (usedValues.add(name)) {
+            out.addInitializer(OnnxTensors.fromTensor(name, weights.get(name)));
+        }
+        return name;
+    }
+
+    private String constant(String name, TensorProto value) {
+        if (usedValues.add(name)) {
+            out.addInitializer(value);
+        }
+        return name;
+    }
+
+    private static TensorProto scalar(String name, float v) {
+        return OnnxTensors.fromTensor(name, Tensor.of(new float[] {v}));
+    }
+
+    /** The value's dims, batch first (fixed or the symbolic {@code N}). */
+    private List<Long> shape(Layer layer) {
+        LayerStats stats = analysis.stats(layer);
+        List<Long> dims = new ArrayList<>();
+        dims.add(opts.batch().isPresent() ? (long) opts.batch().getAsInt() : -1L);
+        dims.addAll(stats.outputShape().dims());
+        return dims;
+    }
+
+    private static ValueInfoProto valueInfo(String name, List<Long> dims) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (long d : dims) {
+            shape.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam(ExportOptions.BATCH_PARAM)
+                    : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
+                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
+    }
+
+    private static NodeProto.Builder node(String opType, String name, List<String> inputs, String output) {
+        return NodeProto.newBuilder().setOpType(opType).setName(name).addAllInput(inputs).addOutput(output);
+    }
+
+    private static AttributeProto pads(Padding.Explicit p) {
+        return ints("pads", p.top(), p.left(), p.bottom(), p.right());
+    }
+
+    private static AttributeProto ints(String name, long... values) {
+        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+        for (long v : values) {
+            a.addInts(v);
+        }
+        return a.build();
+    }
+
+    private static AttributeProto integer(String name, long value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+    }
+
+    private static AttributeProto real(String name, float value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value).build();
+    }
+
+    private static AttributeProto string(String name, String value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
+                .setS(com.google.protobuf.ByteString.copyFromUtf8(value)).build();
+    }
+}

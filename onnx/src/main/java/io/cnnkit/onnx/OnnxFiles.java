@@ -1,0 +1,72 @@
+package io.cnnkit.onnx;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
+import io.cnnkit.onnx.proto.Onnx.ModelProto;
+import io.cnnkit.onnx.proto.Onnx.TensorProto;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Reads ONNX protobuf files (models and the serialised {@code TensorProto}s of the ONNX test
+ * data) with bounded cost: the file size is checked before reading, and protobuf parsing is
+ * limited to that size and to a nesting depth, so a lying length or a deeply nested file ends in
+ * an {@link OnnxException} instead of a large allocation or a stack overflow.
+ */
+public final class OnnxFiles {
+    /** The largest file read; protobuf itself cannot address more than 2 GiB. */
+    public static final long MAX_FILE_BYTES = 2_000_000_000L;
+    /** Nesting depth limit (graphs inside attributes inside nodes …). */
+    public static final int MAX_NESTING = 64;
+
+    private OnnxFiles() {
+    }
+
+    public static ModelProto readModel(Path file) {
+        ModelProto model = parse(file, ModelProto.parser(), "ONNX model");
+        if (!model.hasGraph()) {
+            throw new OnnxException(file + ": not an ONNX model: it has no graph");
+        }
+        return model;
+    }
+
+    public static TensorProto readTensor(Path file) {
+        return parse(file, TensorProto.parser(), "ONNX tensor");
+    }
+
+    /** The version of the standard operator set ("" or "ai.onnx") the model imports. */
+    public static long opsetVersion(ModelProto model) {
+        return model.getOpsetImportList().stream()
+                .filter(o -> o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"))
+                .mapToLong(o -> o.getVersion()).max()
+                .orElse(1);
+    }
+
+    private static <T> T parse(Path file, Parser<T> parser, String what) {
+        try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw new OnnxException(file + ": " + size + " bytes is more than the " + MAX_FILE_BYTES
+                        + " an ONNX protobuf file can hold");
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                CodedInputStream coded = CodedInputStream.newInstance(in);
+                coded.setSizeLimit((int) Math.max(size, 1));
+                coded.setRecursionLimit(MAX_NESTING);
+                T message = parser.parseFrom(coded);
+                coded.checkLastTagWas(0);
+                return message;
+            }
+        } catch (InvalidProtocolBufferException ex) {
+            throw new OnnxException(file + ": not a valid " + what + " (" + ex.getMessage() + ")", ex);
+        } catch (NoSuchFileException ex) {
+            throw new OnnxException(file + ": no such file", ex);
+        } catch (IOException ex) {
+            throw new OnnxException(file + ": cannot read: " + ex.getMessage(), ex);
+        }
+    }
+}

@@ -1,0 +1,564 @@
+package io.cnnkit.onnx.imports;
+
+import io.cnnkit.compiler.op.Op;
+import io.cnnkit.compiler.op.Padding;
+import io.cnnkit.compiler.op.Size2;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes an {@link ImportedNetwork} as {@code .cnn} source. In structured mode the dotted layer
+ * names become scopes: a scope with one entry and one exit becomes a module instance (modules
+ * with the same body are written once), a scope numbered {@code 0, 1, …} whose elements form a
+ * chain becomes a group like {@code nn.Sequential}, and identical consecutive module instances
+ * become {@code repeat}. Scopes that are not single-entry, single-exit are dissolved into their
+ * parent with {@code _}-joined labels. Flat mode labels every layer with its whole name joined by
+ * {@code _}. {@link Written#names} maps each imported layer name to its name in the source.
+ */
+final class CnnWriter {
+    private static final Set<String> KEYWORDS = Set.of("network", "import", "input", "output", "aux", "module",
+            "out", "repeat", "as", "if", "then", "else", "true", "false", "in", "same", "valid");
+
+    record Written(String source, Map<String, String> names) {
+    }
+
+    /** A scope of the name tree, or a leaf layer. */
+    private static final class Item {
+        String label;
+        final int layer; // leaf: layer index; scope: -1
+        final List<Item> children = new ArrayList<>();
+        Item parent;
+        // for a scope that is written as a composite
+        int entry = -1;
+        int exit = -1;
+
+        Item(String label, int layer) {
+            this.label = label;
+            this.layer = layer;
+        }
+
+        boolean leaf() {
+            return layer >= 0;
+        }
+    }
+
+    private final ImportedNetwork net;
+    private final Map<String, Integer> index = new HashMap<>();
+    private final List<List<Integer>> consumers = new ArrayList<>();
+    private final Set<Integer> outputLayers = new HashSet<>();
+    private final Map<String, String> modules = new LinkedHashMap<>(); // body text -> module name
+    private final Map<String, String> moduleSources = new LinkedHashMap<>(); // module name -> declaration
+    private final Set<String> moduleNames = new HashSet<>();
+    private final Map<Integer, Item> leafOf = new HashMap<>();
+    private final Map<Item, String> moduleOf = new HashMap<>();
+
+    private CnnWriter(ImportedNetwork net) {
+        this.net = net;
+        for (int i = 0; i < net.layers().size(); i++) {
+            index.put(net.layers().get(i).name(), i);
+            consumers.add(new ArrayList<>());
+        }
+        for (int i = 0; i < net.layers().size(); i++) {
+            for (String in : net.layers().get(i).inputs()) {
+                consumers.get(index.get(in)).add(i);
+            }
+        }
+        net.outputs().forEach(o -> outputLayers.add(index.get(o.layer())));
+    }
+
+    static Written write(ImportedNetwork net, boolean structured) {
+        return new CnnWriter(net).write(structured);
+    }
+
+    private Written write(boolean structured) {
+        Item root = new Item("", -1);
+        for (int i = 0; i < net.layers().size(); i++) {
+            ImportedNetwork.Layer l = net.layers().get(i);
+            String[] parts = structured && !(l.op() instanceof Op.Input) ? l.name().split("\\.")
+                    : new String[] {l.name().replace('.', '_')};
+            Item scope = root;
+            for (int p = 0; p < parts.length - 1; p++) {
+                scope = child(scope, parts[p]);
+            }
+            Item leaf = new Item(parts[parts.length - 1], i);
+            leaf.parent = scope;
+            scope.children.add(leaf);
+            leafOf.put(i, leaf);
+        }
+        settle(root);
+        StringBuilder body = new StringBuilder();
+        writeBody(root, body, "");
+        StringBuilder out = new StringBuilder();
+        out.append("// imported from ONNX by cnnkit\n");
+        out.append("network ").append(identifier(net.name().isEmpty() ? "Imported" : net.name(), "Imported"))
+                .append("\n\n");
+        moduleSources.values().forEach(m -> out.append(m).append('\n'));
+        out.append(body);
+        Map<String, String> names = new LinkedHashMap<>();
+        for (int i = 0; i < net.layers().size(); i++) {
+            names.put(net.layers().get(i).name(), pathOf(leafOf.get(i)));
+        }
+        return new Written(out.toString(), names);
+    }
+
+    private static Item child(Item scope, String label) {
+        for (Item c : scope.children) {
+            if (!c.leaf() && c.label.equals(label)) {
+                return c;
+            }
+        }
+        Item c = new Item(label, -1);
+        c.parent = scope;
+        scope.children.add(c);
+        return c;
+    }
+
+    private static String pathOf(Item item) {
+        List<String> parts = new ArrayList<>();
+        for (Item i = item; i != null && i.parent != null; i = i.parent) {
+            parts.add(0, i.label);
+        }
+        return String.join(".", parts);
+    }
+
+    // ---- deciding the scopes ----
+
+    /** Children first: every scope either gets its entry and exit or is dissolved into its parent. */
+    private void settle(Item scope) {
+        for (Item c : List.copyOf(scope.children)) {
+            if (!c.leaf()) {
+                settle(c);
+            }
+        }
+        if (scope.parent == null) {
+            labelsUnique(scope);
+            return;
+        }
+        if (!singleEntryExit(scope)) {
+            dissolve(scope);
+        } else {
+            labelsUnique(scope);
+        }
+    }
+
+    /** A scope whose layers are fed by one outside layer and feed the rest through one layer (its last). */
+    private boolean singleEntryExit(Item scope) {
+        Set<Integer> members = new HashSet<>();
+        collect(scope, members);
+        int entry = -1;
+        int exit = -1;
+        int last = members.stream().max(Integer::compare).orElse(-1);
+        for (int m : members) {
+            for (String in : net.layers().get(m).inputs()) {
+                int i = index.get(in);
+                if (!members.contains(i)) {
+                    if (entry >= 0 && entry != i) {
+                        return false;
+                    }
+                    entry = i;
+                }
+            }
+            boolean usedOutside = outputLayers.contains(m) || consumers.get(m).stream().anyMatch(c -> !members.contains(c));
+            if (usedOutside) {
+                if (exit >= 0) {
+                    return false;
+                }
+                exit = m;
+            }
+        }
+        if (entry < 0 || exit != last) {
+            return false;
+        }
+        // a numbered scope must be a chain of its elements (a group); others need identifier labels
+        if (numbered(scope) && !chainOfElements(scope, entry)) {
+            return false;
+        }
+        if (!numbered(scope) && scope.children.stream().anyMatch(c -> !isIdentifier(c.label))) {
+            return false;
+        }
+        scope.entry = entry;
+        scope.exit = exit;
+        return true;
+    }
+
+    private boolean numbered(Item scope) {
+        for (int i = 0; i < scope.children.size(); i++) {
+            if (!scope.children.get(i).label.equals(Integer.toString(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Element k takes element k-1's exit (the scope's entry for k = 0) as its only input. */
+    private boolean chainOfElements(Item scope, int entry) {
+        int previous = entry;
+        List<Item> kids = scope.children;
+        for (int k = 0; k < kids.size(); k++) {
+            Item c = kids.get(k);
+            int in = c.leaf() ? singleInput(c.layer) : c.entry;
+            int out = c.leaf() ? c.layer : c.exit;
+            if (in != previous) {
+                return false;
+            }
+            if (k + 1 < kids.size()) {
+                // the element's exit feeds the next element only
+                Set<Integer> next = new HashSet<>();
+                collect(kids.get(k + 1), next);
+                if (outputLayers.contains(out) || !next.containsAll(consumers.get(out))) {
+                    return false;
+                }
+            }
+            previous = out;
+        }
+        return true;
+    }
+
+    private int singleInput(int layer) {
+        List<String> in = net.layers().get(layer).inputs();
+        return in.size() == 1 ? index.get(in.get(0)) : -2;
+    }
+
+    private void collect(Item scope, Set<Integer> members) {
+        if (scope.leaf()) {
+            members.add(scope.layer);
+            return;
+        }
+        scope.children.forEach(c -> collect(c, members));
+    }
+
+    /** Moves a scope's children into its parent, their labels prefixed with the scope's. */
+    private void dissolve(Item scope) {
+        Item parent = scope.parent;
+        int at = parent.children.indexOf(scope);
+        parent.children.remove(at);
+        for (Item c : scope.children) {
+            c.label = scope.label + "_" + c.label;
+            c.parent = parent;
+        }
+        parent.children.addAll(at, scope.children);
+    }
+
+    /** Labels that are not identifiers (a number outside a group) or collide get a fixed-up name. */
+    private void labelsUnique(Item scope) {
+        Set<String> used = new HashSet<>();
+        boolean group = scope.parent != null && numbered(scope);
+        for (Item c : scope.children) {
+            if (!group) {
+                c.label = identifier(c.label, c.leaf() ? net.layers().get(c.layer).op().kind() : "block");
+            }
+            String base = c.label;
+            for (int k = 1; !used.add(c.label); k++) {
+                c.label = base + "_" + k;
+            }
+        }
+    }
+
+    // ---- writing ----
+
+    /** The statements of a scope (root or module body): chains of its items in layer order. */
+    private void writeBody(Item scope, StringBuilder out, String indent) {
+        boolean root = scope.parent == null;
+        List<Item> items = new ArrayList<>(scope.children);
+        items.sort((a, b) -> Integer.compare(last(a), last(b)));
+        Map<Integer, Item> itemOfLayer = new HashMap<>();
+        for (Item it : items) {
+            Set<Integer> members = new HashSet<>();
+            collect(it, members);
+            members.forEach(m -> itemOfLayer.put(m, it));
+        }
+        Set<String> taken = new HashSet<>();
+        items.forEach(i -> taken.add(i.label));
+        Set<String> labels = Set.copyOf(taken);
+        if (root) {
+            net.outputs().forEach(o -> taken.add(outputName(o, labels)));
+        }
+        Map<Item, String> valueOf = new HashMap<>();
+        int[] counter = {0};
+        StringBuilder chain = null;
+        Item chainEnd = null;
+        List<String> statements = new ArrayList<>();
+        for (Item it : items) {
+            if (!it.leaf() || !(net.layers().get(it.layer).op() instanceof Op.Input)) {
+                List<Integer> inputs = inputsOf(it);
+                boolean continues = chain != null && inputs.size() == 1 && itemOfLayer.get(inputs.get(0)) == chainEnd
+                        && usesOf(chainEnd, itemOfLayer) == 1;
+                if (!continues) {
+                    if (chain != null) {
+                        statements.add(chain.toString());
+                    }
+                    chain = new StringBuilder();
+                    String name = fresh(taken, counter);
+                    valueOf.put(it, name);
+                    chain.append(name).append(" = ");
+                    if (!isMerge(it)) {
+                        chain.append(source(inputs.get(0), scope, itemOfLayer, valueOf)).append(" -> ");
+                    }
+                } else {
+                    valueOf.put(it, valueOf.get(chainEnd));
+                    chain.append("\n").append(indent).append("    -> ");
+                }
+                chain.append(step(it, scope, itemOfLayer, valueOf));
+                chainEnd = it;
+            } else {
+                ImportedNetwork.Layer l = net.layers().get(it.layer);
+                statements.add("input " + it.label + ": " + shape(l.shape()));
+                valueOf.put(it, it.label);
+            }
+        }
+        if (chain != null) {
+            statements.add(chain.toString());
+        }
+        // a value that is renamed by a later chain continuing it is still referred to by its first name
+        for (String s : statements) {
+            out.append(indent).append(s).append('\n');
+        }
+        if (root) {
+            for (ImportedNetwork.Output o : net.outputs()) {
+                Item it = itemOfLayer.get(index.get(o.layer()));
+                out.append("output ").append(outputName(o, labels)).append(" = ").append(valueOf.get(it)).append('\n');
+            }
+        } else {
+            out.append(indent).append("out ").append(valueOf.get(itemOfLayer.get(scope.exit))).append('\n');
+        }
+    }
+
+    /** The output's name as an identifier, moved aside when a layer of the network has it as a label. */
+    private String outputName(ImportedNetwork.Output o, Set<String> labels) {
+        String name = identifier(o.name(), "output");
+        return labels.contains(name) && !net.outputs().stream().anyMatch(x -> x != o && x.name().equals(name + "_out"))
+                ? name + "_out" : name;
+    }
+
+    private int last(Item it) {
+        Set<Integer> m = new HashSet<>();
+        collect(it, m);
+        return m.stream().max(Integer::compare).orElse(-1);
+    }
+
+    /** The layers outside the item that feed it. */
+    private List<Integer> inputsOf(Item it) {
+        if (it.leaf()) {
+            return net.layers().get(it.layer).inputs().stream().map(index::get).toList();
+        }
+        return List.of(it.entry);
+    }
+
+    /** How many items, outputs or module exits use the item's result. */
+    private int usesOf(Item it, Map<Integer, Item> itemOfLayer) {
+        int exit = it.leaf() ? it.layer : it.exit;
+        Set<Item> users = new HashSet<>();
+        for (int c : consumers.get(exit)) {
+            users.add(itemOfLayer.get(c));
+        }
+        int n = users.size() + (outputLayers.contains(exit) ? 1 : 0);
+        Item scope = it.parent;
+        if (scope != null && scope.parent != null && scope.exit == exit) {
+            n++;
+        }
+        return n;
+    }
+
+    private boolean isMerge(Item it) {
+        return it.leaf() && (net.layers().get(it.layer).op() instanceof Op.Concat
+                || net.layers().get(it.layer).op() instanceof Op.Add);
+    }
+
+    private String source(int layer, Item scope, Map<Integer, Item> itemOfLayer, Map<Item, String> valueOf) {
+        if (scope.parent != null && layer == scope.entry) {
+            return "in";
+        }
+        return valueOf.get(itemOfLayer.get(layer));
+    }
+
+    private String step(Item it, Item scope, Map<Integer, Item> itemOfLayer, Map<Item, String> valueOf) {
+        if (it.leaf()) {
+            ImportedNetwork.Layer l = net.layers().get(it.layer);
+            List<String> args = l.inputs().stream()
+                    .map(in -> source(index.get(in), scope, itemOfLayer, valueOf)).toList();
+            return it.label + ": " + call(l.op(), args);
+        }
+        return it.label + ": " + composite(it);
+    }
+
+    /** A module call, a repeat of one, or a group for a scope. */
+    private String composite(Item scope) {
+        if (numbered(scope)) {
+            List<String> elements = new ArrayList<>();
+            List<Item> kids = scope.children;
+            for (int i = 0; i < kids.size(); ) {
+                Item c = kids.get(i);
+                if (c.leaf()) {
+                    elements.add(call(net.layers().get(c.layer).op(), List.of()));
+                    i++;
+                    continue;
+                }
+                String m = module(c);
+                int j = i + 1;
+                while (j < kids.size() && !kids.get(j).leaf() && module(kids.get(j)).equals(m)) {
+                    j++;
+                }
+                elements.add(j - i > 1 ? "repeat " + (j - i) + " " + m : m);
+                i = j;
+            }
+            if (elements.size() == 1 && elements.get(0).startsWith("repeat ")) {
+                return elements.get(0);
+            }
+            return "[" + String.join(" -> ", elements) + "]";
+        }
+        return module(scope);
+    }
+
+    /** The module whose body is this scope's, declared on first use. */
+    private String module(Item scope) {
+        String cached = moduleOf.get(scope);
+        if (cached != null) {
+            return cached;
+        }
+        StringBuilder body = new StringBuilder();
+        writeBody(scope, body, "  ");
+        String text = body.toString();
+        String known = modules.get(text);
+        if (known != null) {
+            moduleOf.put(scope, known);
+            return known;
+        }
+        String base = identifier(scope.label.matches("\\d+") && scope.parent != null ? scope.parent.label + "_block"
+                : scope.label, "block");
+        String name = base;
+        for (int k = 2; moduleNames.contains(name) || io.cnnkit.compiler.op.Operators.lookup(name).isPresent(); k++) {
+            name = base + "_" + k;
+        }
+        moduleNames.add(name);
+        modules.put(text, name);
+        moduleSources.put(name, "module " + name + "() {\n" + text + "}\n");
+        moduleOf.put(scope, name);
+        return name;
+    }
+
+    private String fresh(Set<String> taken, int[] counter) {
+        String name;
+        do {
+            name = "x" + (++counter[0]);
+        } while (taken.contains(name));
+        taken.add(name);
+        return name;
+    }
+
+    // ---- operators ----
+
+    static String call(Op op, List<String> inputs) {
+        List<String> args = new ArrayList<>();
+        if (op instanceof Op.Conv c) {
+            args.add(Integer.toString(c.filters()));
+            args.add(size(c.kernel()));
+            named(args, "stride", c.stride(), new Size2(1, 1));
+            pad(args, c.pad());
+            named(args, "dilation", c.dilation(), new Size2(1, 1));
+            if (c.groups() != 1) {
+                args.add("groups=" + c.groups());
+            }
+            if (!c.bias()) {
+                args.add("bias=false");
+            }
+        } else if (op instanceof Op.MaxPool p) {
+            args.add(size(p.kernel()));
+            named(args, "stride", p.stride(), p.kernel());
+            pad(args, p.pad());
+            named(args, "dilation", p.dilation(), new Size2(1, 1));
+            if (p.ceil()) {
+                args.add("ceil=true");
+            }
+        } else if (op instanceof Op.AvgPool p) {
+            args.add(size(p.kernel()));
+            named(args, "stride", p.stride(), p.kernel());
+            pad(args, p.pad());
+            if (p.ceil()) {
+                args.add("ceil=true");
+            }
+            if (!p.countPad()) {
+                args.add("count_pad=false");
+            }
+        } else if (op instanceof Op.Dense d) {
+            args.add(Integer.toString(d.units()));
+            if (!d.bias()) {
+                args.add("bias=false");
+            }
+        } else if (op instanceof Op.LeakyRelu r) {
+            args.add(real(r.alpha()));
+        } else if (op instanceof Op.Lrn l) {
+            args.add("size=" + l.size());
+            args.add("alpha=" + real(l.alpha()));
+            args.add("beta=" + real(l.beta()));
+            args.add("k=" + real(l.k()));
+        } else if (op instanceof Op.BatchNorm b) {
+            if ((float) b.eps() != 1e-5f) {
+                args.add("eps=" + real(b.eps()));
+            }
+        } else if (op instanceof Op.Dropout d) {
+            args.add(real(d.p()));
+        } else if (op instanceof Op.ZeroPad z) {
+            args.add(padding(z.pad()));
+        } else if (op instanceof Op.Concat || op instanceof Op.Add) {
+            args.addAll(inputs);
+        }
+        return args.isEmpty() ? op.kind() : op.kind() + "(" + String.join(", ", args) + ")";
+    }
+
+    private static void named(List<String> args, String name, Size2 value, Size2 defaultValue) {
+        if (!value.equals(defaultValue)) {
+            args.add(name + "=" + size(value));
+        }
+    }
+
+    private static void pad(List<String> args, Padding pad) {
+        if (pad instanceof Padding.Same) {
+            args.add("pad=same");
+        } else if (!pad.equals(new Padding.Explicit(0, 0, 0, 0))) {
+            args.add("pad=" + padding((Padding.Explicit) pad));
+        }
+    }
+
+    private static String padding(Padding.Explicit p) {
+        if (p.top() == p.bottom() && p.left() == p.right()) {
+            return p.top() == p.left() ? Integer.toString(p.top()) : "(" + p.top() + ", " + p.left() + ")";
+        }
+        return "(" + p.top() + ", " + p.left() + ", " + p.bottom() + ", " + p.right() + ")";
+    }
+
+    private static String size(Size2 s) {
+        return s.h() == s.w() ? Integer.toString(s.h()) : "(" + s.h() + ", " + s.w() + ")";
+    }
+
+    /** The shortest decimal that reads back as the same float32 (ONNX attributes are float32). */
+    static String real(double v) {
+        String s = new BigDecimal(Float.toString((float) v)).toPlainString();
+        return s.contains(".") ? s : s + ".0";
+    }
+
+    private static String shape(int[] withBatch) {
+        List<String> dims = new ArrayList<>();
+        for (int i = 1; i < withBatch.length; i++) {
+            dims.add(Integer.toString(withBatch[i]));
+        }
+        return String.join("x", dims);
+    }
+
+    static boolean isIdentifier(String s) {
+        return s.matches("[A-Za-z_][A-Za-z0-9_]*") && !KEYWORDS.contains(s);
+    }
+
+    static String identifier(String raw, String fallback) {
+        if (isIdentifier(raw)) {
+            return raw;
+        }
+        String s = OnnxReader.sanitise(raw, fallback);
+        return KEYWORDS.contains(s) ? s + "_" : s;
+    }
+}

@@ -1,0 +1,1000 @@
+package io.cnnkit.onnx.imports;
+
+import io.cnnkit.analyzer.ConvArithmetic;
+import io.cnnkit.compiler.op.Op;
+import io.cnnkit.compiler.op.Padding;
+import io.cnnkit.compiler.op.Size2;
+import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.OutputShapes;
+import io.cnnkit.onnx.OnnxAttributes;
+import io.cnnkit.onnx.OnnxException;
+import io.cnnkit.onnx.OnnxFiles;
+import io.cnnkit.onnx.OnnxTensors;
+import io.cnnkit.onnx.proto.Onnx.AttributeProto;
+import io.cnnkit.onnx.proto.Onnx.GraphProto;
+import io.cnnkit.onnx.proto.Onnx.ModelProto;
+import io.cnnkit.onnx.proto.Onnx.NodeProto;
+import io.cnnkit.onnx.proto.Onnx.TensorProto;
+import io.cnnkit.onnx.proto.Onnx.TensorShapeProto;
+import io.cnnkit.onnx.proto.Onnx.ValueInfoProto;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads an ONNX model into an {@link ImportedNetwork}: one place per ONNX operator, mapping it
+ * onto the language's operators with ONNX semantics. What does not fit is collected per node and
+ * reported together ({@link UnsupportedModelException}); malformed files end in an
+ * {@link OnnxException}. Tensor sizes are checked against their dims before anything is
+ * allocated (by {@link OnnxTensors}), and shapes are bounded like the language's.
+ */
+public final class OnnxReader {
+    /** The language bounds sizes by 2^24. */
+    static final long MAX_DIM = 1 << 24;
+    private static final Pattern DOTTED_PATH = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z0-9_]+)*");
+    private static final Set<String> PARAMS = Set.of("weight", "bias", "running_mean", "running_var");
+
+    /** A value of the ONNX graph: a layer's output, a constant, or a channels-last view (Transpose). */
+    private sealed interface Value permits LayerValue, ConstantValue, ChannelsLast, Failed {
+    }
+
+    private record LayerValue(int layer) implements Value {
+    }
+
+    private record ConstantValue(TensorProto tensor) implements Value {
+    }
+
+    /** A map transposed to N×H×W×C, optionally softmax-normalised over C: half of a channel softmax. */
+    private record ChannelsLast(int layer, boolean softmax) implements Value {
+    }
+
+    /** The output of a node that could not be imported: its consumers are not reported again. */
+    private record Failed() implements Value {
+    }
+
+    /** A node the language cannot express; the message says why. */
+    private static final class Unsupported extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Unsupported(String message) {
+            super(message);
+        }
+    }
+
+    private final Path file;
+    private final Path folder;
+    private final GraphProto graph;
+    private final long opset;
+    private final Map<String, Value> values = new HashMap<>();
+    private final List<MutableLayer> layers = new ArrayList<>();
+    private final Set<String> names = new HashSet<>();
+    private final List<String> problems = new ArrayList<>();
+    private final Map<String, Integer> uses = new HashMap<>();
+    /** The value names of each layer's output (Identity and one-input Concat add names). */
+    private final Map<Integer, List<String>> aliases = new HashMap<>();
+
+    private static final class MutableLayer {
+        /** The final name; null while only the PyTorch scope of a parameterless node is known. */
+        String name;
+        /** For a node named by PyTorch's scopes: the module path of its innermost scope ("" at the top). */
+        String scope;
+        Op op;
+        final List<Integer> inputs;
+        final Map<String, Tensor> params;
+        final int[] shape;
+
+        MutableLayer(String name, Op op, List<Integer> inputs, Map<String, Tensor> params, int[] shape) {
+            this.name = name;
+            this.op = op;
+            this.inputs = new ArrayList<>(inputs);
+            this.params = new LinkedHashMap<>(params);
+            this.shape = shape;
+        }
+    }
+
+    private OnnxReader(Path file, ModelProto model) {
+        this.file = file;
+        this.folder = file.toAbsolutePath().getParent();
+        this.graph = model.getGraph();
+        this.opset = OnnxFiles.opsetVersion(model);
+    }
+
+    /** Reads {@code file}; throws {@link OnnxException} or {@link UnsupportedModelException}. */
+    public static ImportedNetwork read(Path file) {
+        ModelProto model = OnnxFiles.readModel(file);
+        for (var o : model.getOpsetImportList()) {
+            if (!o.getDomain().isEmpty() && !o.getDomain().equals("ai.onnx")) {
+                throw new UnsupportedModelException(file.toString(), List.of("operator set domain '"
+                        + o.getDomain() + "' is not the standard one"));
+            }
+        }
+        return new OnnxReader(file, model).read();
+    }
+
+    private ImportedNetwork read() {
+        for (NodeProto n : graph.getNodeList()) {
+            for (String in : n.getInputList()) {
+                uses.merge(in, 1, Integer::sum);
+            }
+        }
+        for (ValueInfoProto o : graph.getOutputList()) {
+            uses.merge(o.getName(), 1, Integer::sum);
+        }
+        for (TensorProto t : graph.getInitializerList()) {
+            values.put(t.getName(), new ConstantValue(t));
+        }
+        for (ValueInfoProto in : graph.getInputList()) {
+            if (!values.containsKey(in.getName())) {
+                input(in);
+            }
+        }
+        for (NodeProto n : graph.getNodeList()) {
+            node(n);
+        }
+        nameScopedLayers();
+        List<ImportedNetwork.Output> outputs = new ArrayList<>();
+        for (ValueInfoProto o : graph.getOutputList()) {
+            Value v = values.get(o.getName());
+            if (v instanceof LayerValue lv) {
+                outputs.add(new ImportedNetwork.Output(o.getName(), layers.get(lv.layer()).name));
+            } else if (v == null) {
+                problems.add("graph output '" + o.getName() + "' is produced by no node");
+            } else if (!(v instanceof Failed)) {
+                problems.add("graph output '" + o.getName() + "' is not a network layer (a constant or a half-done"
+                        + " transpose)");
+            }
+        }
+        if (outputs.isEmpty() && problems.isEmpty()) {
+            problems.add("the graph has no outputs");
+        }
+        if (!problems.isEmpty()) {
+            throw new UnsupportedModelException(file.toString(), problems);
+        }
+        List<ImportedNetwork.Layer> out = new ArrayList<>();
+        for (MutableLayer l : layers) {
+            out.add(new ImportedNetwork.Layer(l.name, l.op, l.inputs.stream().map(i -> layers.get(i).name).toList(),
+                    l.params, l.shape));
+        }
+        return new ImportedNetwork(graph.getName(), out, outputs);
+    }
+
+    // ---- graph inputs ----
+
+    private void input(ValueInfoProto in) {
+        String where = "graph input '" + in.getName() + "'";
+        if (!in.getType().hasTensorType() || in.getType().getTensorType().getElemType() != TensorProto.DataType.FLOAT_VALUE) {
+            problems.add(where + ": not a float32 tensor");
+            values.put(in.getName(), new Failed());
+            return;
+        }
+        List<TensorShapeProto.Dimension> dims = in.getType().getTensorType().getShape().getDimList();
+        if (dims.size() != 4 && dims.size() != 2) {
+            problems.add(where + ": rank " + dims.size() + " (the language takes N×C×H×W maps or N×F vectors)");
+            values.put(in.getName(), new Failed());
+            return;
+        }
+        int[] shape = new int[dims.size()];
+        shape[0] = 1;
+        for (int i = 1; i < dims.size(); i++) {
+            TensorShapeProto.Dimension d = dims.get(i);
+            if (!d.hasDimValue() || d.getDimValue() < 1 || d.getDimValue() > MAX_DIM) {
+                problems.add(where + ": dimension " + i + " is " + (d.hasDimValue() ? d.getDimValue() : "'"
+                        + d.getDimParam() + "'") + "; the language needs fixed sizes from 1 to " + MAX_DIM);
+                values.put(in.getName(), new Failed());
+                return;
+            }
+            shape[i] = (int) d.getDimValue();
+        }
+        long elements = 1;
+        for (int d : shape) {
+            elements *= d;
+        }
+        if (elements > Tensor.MAX_ELEMENTS) {
+            problems.add(where + ": " + elements + " elements per sample is too large");
+            values.put(in.getName(), new Failed());
+            return;
+        }
+        long[] perSample = Arrays.stream(shape).skip(1).asLongStream().toArray();
+        addLayer(in.getName(), uniqueName(sanitise(in.getName(), "input")),
+                new Op.Input(io.cnnkit.compiler.graph.Shape.of(perSample)), List.of(), Map.of(), shape);
+    }
+
+    // ---- nodes ----
+
+    private void node(NodeProto n) {
+        List<Value> in = new ArrayList<>();
+        for (String name : n.getInputList()) {
+            if (name.isEmpty()) {
+                in.add(null);
+                continue;
+            }
+            Value v = values.get(name);
+            if (v == null) {
+                problems.add(describe(n) + ": input '" + name + "' is not defined before the node (the graph is"
+                        + " not in topological order or refers to a missing value)");
+                markFailed(n);
+                return;
+            }
+            in.add(v);
+        }
+        if (in.stream().anyMatch(v -> v instanceof Failed)) {
+            markFailed(n);
+            return;
+        }
+        try {
+            if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
+                throw new Unsupported("operator domain '" + n.getDomain() + "'");
+            }
+            if (n.getOutputCount() < 1) {
+                throw new Unsupported("no output");
+            }
+            map(n, in, new OnnxAttributes(n));
+        } catch (Unsupported e) {
+            problems.add(describe(n) + ": " + e.getMessage());
+            markFailed(n);
+        } catch (OnnxException e) {
+            // malformed data (a lying tensor, a mistyped attribute): the file is broken, not just unsupported
+            throw new OnnxException(file + ": " + describe(n) + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            problems.add(describe(n) + ": " + e.getMessage());
+            markFailed(n);
+        }
+    }
+
+    private void map(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        switch (n.getOpType()) {
+            case "Conv" -> conv(n, in, a);
+            case "MaxPool" -> maxPool(n, in, a);
+            case "AveragePool" -> averagePool(n, in, a);
+            case "GlobalAveragePool" -> simple(n, in, a, new Op.GlobalAvgPool());
+            case "GlobalMaxPool" -> simple(n, in, a, new Op.GlobalMaxPool());
+            case "Gemm" -> gemm(n, in, a);
+            case "MatMul" -> matMul(n, in, a);
+            case "Relu" -> simple(n, in, a, new Op.Relu());
+            case "LeakyRelu" -> simple(n, in, a, new Op.LeakyRelu(a.getFloat("alpha", 0.01f)), "alpha");
+            case "Tanh" -> simple(n, in, a, new Op.Tanh());
+            case "Sigmoid" -> simple(n, in, a, new Op.Sigmoid());
+            case "Clip" -> clip(n, in, a);
+            case "Softmax" -> softmax(n, in, a);
+            case "LRN" -> lrn(n, in, a);
+            case "BatchNormalization" -> batchNorm(n, in, a);
+            case "Concat" -> concat(n, in, a);
+            case "Add" -> add(n, in, a);
+            case "Sum" -> sum(n, in, a);
+            case "Flatten" -> flatten(n, in, a);
+            case "Reshape" -> reshape(n, in, a);
+            case "Dropout" -> dropout(n, in, a);
+            case "Pad" -> pad(n, in, a);
+            case "Identity" -> {
+                onlyAttributes(a);
+                bind(n.getOutput(0), in.get(0));
+            }
+            case "Constant" -> constant(n, a);
+            case "Transpose" -> transpose(n, in, a);
+            default -> throw new Unsupported("operator " + n.getOpType() + " is not in the language");
+        }
+    }
+
+    private void conv(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a, "kernel_shape", "strides", "pads", "dilations", "group", "auto_pad");
+        int x = mapInput(n, in, 0);
+        Tensor w = floats(n, in, 1, "weight");
+        if (w.rank() != 4) {
+            throw new Unsupported("weight of rank " + w.rank() + " (2-D convolutions only)");
+        }
+        Size2 kernel = new Size2(w.dim(2), w.dim(3));
+        long[] ks = a.getInts("kernel_shape", null);
+        if (ks != null && (ks.length != 2 || ks[0] != kernel.h() || ks[1] != kernel.w())) {
+            throw new Unsupported("kernel_shape " + Arrays.toString(ks) + " disagrees with the weight " + Arrays.toString(w.shape()));
+        }
+        Size2 stride = pair(a, "strides");
+        Size2 dilation = pair(a, "dilations");
+        long group = a.getInt("group", 1);
+        if (group < 1 || group > MAX_DIM) {
+            throw new Unsupported("group " + group);
+        }
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        params.put("weight", w);
+        boolean bias = present(in, 2);
+        if (bias) {
+            Tensor b = floats(n, in, 2, "bias");
+            if (b.rank() != 1 || b.dim(0) != w.dim(0)) {
+                throw new Unsupported("bias of shape " + Arrays.toString(b.shape()) + " for " + w.dim(0) + " filters");
+            }
+            params.put("bias", b);
+        }
+        int channels = layers.get(x).shape[1];
+        if (channels != w.dim(1) * group) {
+            throw new Unsupported("weight " + Arrays.toString(w.shape()) + " with group " + group + " does not fit "
+                    + channels + " input channels");
+        }
+        Padding pad = padding(a, layers.get(x).shape, kernel, stride, dilation);
+        Op op = new Op.Conv(w.dim(0), kernel, stride, pad, dilation, (int) group, bias);
+        addNodeLayer(n, op, List.of(x), params, paramName(n, in, 1));
+    }
+
+    private void maxPool(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a, "kernel_shape", "strides", "pads", "dilations", "ceil_mode", "auto_pad", "storage_order");
+        if (a.getInt("storage_order", 0) != 0) {
+            throw new Unsupported("storage_order = 1 (only the indices output depends on it, and it is not supported)");
+        }
+        int x = mapInput(n, in, 0);
+        Size2 kernel = kernel(a);
+        Size2 stride = pair(a, "strides");
+        Size2 dilation = pair(a, "dilations");
+        Padding pad = padding(a, layers.get(x).shape, kernel, stride, dilation);
+        addNodeLayer(n, new Op.MaxPool(kernel, stride, pad, dilation, a.getInt("ceil_mode", 0) != 0), List.of(x),
+                Map.of(), null);
+    }
+
+    private void averagePool(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a, "kernel_shape", "strides", "pads", "dilations", "ceil_mode", "auto_pad", "count_include_pad");
+        int x = mapInput(n, in, 0);
+        Size2 kernel = kernel(a);
+        Size2 stride = pair(a, "strides");
+        if (!pair(a, "dilations").equals(new Size2(1, 1))) {
+            throw new Unsupported("dilations " + Arrays.toString(a.getInts("dilations", null))
+                    + " (average pooling is not dilated in the language)");
+        }
+        Padding pad = padding(a, layers.get(x).shape, kernel, stride, new Size2(1, 1));
+        boolean ceil = a.getInt("ceil_mode", 0) != 0;
+        boolean countPad = a.getInt("count_include_pad", 0) != 0;
+        MutableLayer src = layers.get(x);
+        // a zero Pad that only feeds this pool, then no counted padding, is a pool that counts its
+        // padding the way PyTorch does (what the exporter writes for ceil-mode pools)
+        if (src.op instanceof Op.ZeroPad z && pad.equals(new Padding.Explicit(0, 0, 0, 0)) && !countPad
+                && x == layers.size() - 1 && consumersOf(x) == 1 && !isOutput(src) && samePoolSize(layers.get(src.inputs.get(0)).shape,
+                z.pad(), kernel, stride, ceil)) {
+            layers.remove(x);
+            if (src.name != null) {
+                names.remove(src.name);
+            }
+            int origin = src.inputs.get(0);
+            addNodeLayer(n, new Op.AvgPool(kernel, stride, z.pad(), ceil, true), List.of(origin), Map.of(), null);
+            return;
+        }
+        addNodeLayer(n, new Op.AvgPool(kernel, stride, pad, ceil, countPad), List.of(x), Map.of(), null);
+    }
+
+    private static boolean samePoolSize(int[] in, Padding.Explicit p, Size2 k, Size2 s, boolean ceil) {
+        return ConvArithmetic.outputSize(in[2], k.h(), s.h(), p.top(), p.bottom(), 1, ceil)
+                == ConvArithmetic.outputSize(in[2] + p.top() + p.bottom(), k.h(), s.h(), 0, 0, 1, ceil)
+                && ConvArithmetic.outputSize(in[3], k.w(), s.w(), p.left(), p.right(), 1, ceil)
+                == ConvArithmetic.outputSize(in[3] + p.left() + p.right(), k.w(), s.w(), 0, 0, 1, ceil);
+    }
+
+    private void gemm(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a, "alpha", "beta", "transA", "transB");
+        if (a.getInt("transA", 0) != 0) {
+            throw new Unsupported("transA = 1 (a transposed activation)");
+        }
+        int x = mapInput(n, in, 0);
+        requireRank(layers.get(x), 2, "Gemm");
+        Tensor b = floats(n, in, 1, "B");
+        if (b.rank() != 2) {
+            throw new Unsupported("B of rank " + b.rank());
+        }
+        boolean transB = a.getInt("transB", 0) != 0;
+        Tensor weight = transB ? b : transpose2(b);
+        scale(weight, a.getFloat("alpha", 1f));
+        int units = weight.dim(0);
+        if (weight.dim(1) != layers.get(x).shape[1]) {
+            throw new Unsupported("B " + Arrays.toString(b.shape()) + " does not fit " + layers.get(x).shape[1] + " features");
+        }
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        params.put("weight", weight);
+        if (present(in, 2)) {
+            Tensor c = floats(n, in, 2, "C");
+            boolean vector = c.size() == units && (c.rank() == 1 || c.rank() == 2 && c.dim(0) == 1);
+            if (!vector) {
+                throw new Unsupported("C of shape " + Arrays.toString(c.shape()) + " is not a bias over " + units + " outputs");
+            }
+            Tensor bias = Tensor.of(c.toArray(), units);
+            scale(bias, a.getFloat("beta", 1f));
+            params.put("bias", bias);
+        }
+        addNodeLayer(n, new Op.Dense(units, params.containsKey("bias")), List.of(x), params, paramName(n, in, 1));
+    }
+
+    /** MatMul by a constant [in, out] matrix: a dense layer without bias (a following Add adds it). */
+    private void matMul(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a);
+        int x = mapInput(n, in, 0);
+        requireRank(layers.get(x), 2, "MatMul");
+        Tensor b = floats(n, in, 1, "B");
+        if (b.rank() != 2 || b.dim(0) != layers.get(x).shape[1]) {
+            throw new Unsupported("B " + Arrays.toString(b.shape()) + " does not fit " + layers.get(x).shape[1] + " features");
+        }
+        addNodeLayer(n, new Op.Dense(b.dim(1), false), List.of(x), Map.of("weight", transpose2(b)),
+                paramName(n, in, 1));
+    }
+
+    private void clip(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        float min;
+        float max;
+        if (opset >= 11) {
+            onlyAttributes(a);
+            min = present(in, 1) ? scalar(n, in, 1) : Float.NEGATIVE_INFINITY;
+            max = present(in, 2) ? scalar(n, in, 2) : Float.POSITIVE_INFINITY;
+        } else {
+            onlyAttributes(a, "min", "max");
+            min = a.getFloat("min", -Float.MAX_VALUE);
+            max = a.getFloat("max", Float.MAX_VALUE);
+        }
+        boolean noMax = max == Float.POSITIVE_INFINITY || max == Float.MAX_VALUE;
+        Op op;
+        if (min == 0 && max == 6) {
+            op = new Op.Relu6();
+        } else if (min == 0 && noMax) {
+            op = new Op.Relu();
+        } else {
+            throw new Unsupported("clip to [" + min + ", " + max + "] (the language has relu [0, inf) and relu6 [0, 6])");
+        }
+        int x = mapInput(n, in, 0);
+        addNodeLayer(n, op, List.of(x), Map.of(), null);
+    }
+
+    private void softmax(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a, "axis");
+        Value v = in.get(0);
+        if (v instanceof ChannelsLast cl && !cl.softmax()) {
+            long axis = a.getInt("axis", opset >= 13 ? -1 : 1);
+            if (axis == 3 || axis == -1) {
+                values.put(n.getOutput(0), new ChannelsLast(cl.layer(), true));
+                pendingSoftmaxNames.put(n.getOutput(0), n);
+                return;
+            }
+            throw new Unsupported("softmax over axis " + axis + " of a transposed map");
+        }
+        int x = mapInput(n, in, 0);
+        int rank = layers.get(x).shape.length;
+        long axis = a.getInt("axis", opset >= 13 ? -1 : 1);
+        long normalised = axis < 0 ? axis + rank : axis;
+        boolean overChannels = normalised == 1 && (opset >= 13 || rank == 2);
+        if (!overChannels) {
+            throw new Unsupported("softmax over axis " + axis + " of a rank-" + rank + " input at opset " + opset
+                    + " (the language's softmax is over the channels)");
+        }
+        addNodeLayer(n, new Op.Softmax(), List.of(x), Map.of(), null);
+    }
+
+    private final Map<String, NodeProto> pendingSoftmaxNames = new HashMap<>();
+
+    /** Transpose is accepted only as the two halves of a channel softmax on a map (opset below 13). */
+    private void transpose(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a, "perm");
+        long[] perm = a.getInts("perm", null);
+        Value v = in.get(0);
+        if (v instanceof LayerValue lv && Arrays.equals(perm, new long[] {0, 2, 3, 1})
+                && layers.get(lv.layer()).shape.length == 4) {
+            values.put(n.getOutput(0), new ChannelsLast(lv.layer(), false));
+            return;
+        }
+        if (v instanceof ChannelsLast cl && cl.softmax() && Arrays.equals(perm, new long[] {0, 3, 1, 2})) {
+            NodeProto softmaxNode = pendingSoftmaxNames.getOrDefault(n.getInput(0), n);
+            addNodeLayer(nameSource(n, softmaxNode), new Op.Softmax(), List.of(cl.layer()), Map.of(), null);
+            return;
+        }
+        throw new Unsupported("transpose " + Arrays.toString(perm) + " (only the channels-last pair around a softmax"
+                + " is understood)");
+    }
+
+    /** The node whose name names the layer: the outer transpose, unless only the softmax has one. */
+    private static NodeProto nameSource(NodeProto outer, NodeProto softmax) {
+        return outer.getName().isEmpty() ? softmax.toBuilder().setOutput(0, outer.getOutput(0)).build() : outer;
+    }
+
+    private void lrn(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a, "size", "alpha", "beta", "bias");
+        long size = a.getInt("size", 0);
+        if (size < 1 || size % 2 == 0 || size > MAX_DIM) {
+            throw new Unsupported("size " + size + " (an odd size is needed: ONNX and PyTorch centre an even window"
+                    + " differently)");
+        }
+        int x = mapInput(n, in, 0);
+        addNodeLayer(n, new Op.Lrn((int) size, a.getFloat("alpha", 1e-4f), a.getFloat("beta", 0.75f),
+                a.getFloat("bias", 1f)), List.of(x), Map.of(), null);
+    }
+
+    private void batchNorm(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a, "epsilon", "momentum", "training_mode", "spatial");
+        if (a.getInt("training_mode", 0) != 0) {
+            throw new Unsupported("training_mode = 1 (batch statistics)");
+        }
+        if (a.getInt("spatial", 1) != 1) {
+            throw new Unsupported("spatial = 0 (per-activation statistics)");
+        }
+        if (n.getOutputList().stream().skip(1).anyMatch(s -> !s.isEmpty())) {
+            throw new Unsupported("running-statistics outputs (training)");
+        }
+        int x = mapInput(n, in, 0);
+        int channels = layers.get(x).shape[1];
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        String[] names = {"weight", "bias", "running_mean", "running_var"};
+        for (int i = 0; i < 4; i++) {
+            Tensor t = floats(n, in, i + 1, names[i]);
+            if (t.rank() != 1 || t.dim(0) != channels) {
+                throw new Unsupported(names[i] + " of shape " + Arrays.toString(t.shape()) + " for " + channels + " channels");
+            }
+            params.put(names[i], t);
+        }
+        addNodeLayer(n, new Op.BatchNorm(a.getFloat("epsilon", 1e-5f)), List.of(x), params, paramName(n, in, 1));
+    }
+
+    private void concat(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a, "axis");
+        List<Integer> xs = new ArrayList<>();
+        for (int i = 0; i < in.size(); i++) {
+            xs.add(mapInput(n, in, i));
+        }
+        int rank = layers.get(xs.get(0)).shape.length;
+        long axis = a.getInt("axis", 1);
+        if ((axis < 0 ? axis + rank : axis) != 1) {
+            throw new Unsupported("axis " + axis + " (the language concatenates channels, axis 1)");
+        }
+        if (xs.size() == 1) {
+            bind(n.getOutput(0), new LayerValue(xs.get(0)));
+            return;
+        }
+        addNodeLayer(n, new Op.Concat(), xs, Map.of(), null);
+    }
+
+    /** Add of two layers, or a dense layer's bias (MatMul then Add of a constant). */
+    private void add(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a);
+        if (in.size() != 2) {
+            throw new Unsupported(in.size() + " inputs");
+        }
+        int constant = in.get(0) instanceof ConstantValue ? 0 : in.get(1) instanceof ConstantValue ? 1 : -1;
+        if (constant >= 0) {
+            int x = mapInput(n, in, 1 - constant);
+            MutableLayer dense = layers.get(x);
+            Tensor c = floats(n, in, constant, "bias");
+            if (!(dense.op instanceof Op.Dense d) || d.bias() || consumersOf(x) != 1 || isOutput(dense)
+                    || x != layers.size() - 1 || c.size() != d.units() || c.rank() > 2) {
+                throw new Unsupported("adding a constant other than a dense layer's bias");
+            }
+            dense.op = new Op.Dense(d.units(), true);
+            dense.params.put("bias", Tensor.of(c.toArray(), d.units()));
+            bind(n.getOutput(0), new LayerValue(x));
+            return;
+        }
+        sum(n, in, a);
+    }
+
+    private void sum(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a);
+        List<Integer> xs = new ArrayList<>();
+        for (int i = 0; i < in.size(); i++) {
+            xs.add(mapInput(n, in, i));
+        }
+        for (int x : xs) {
+            if (!Arrays.equals(layers.get(x).shape, layers.get(xs.get(0)).shape)) {
+                throw new Unsupported("inputs of shapes " + Arrays.toString(layers.get(xs.get(0)).shape) + " and "
+                        + Arrays.toString(layers.get(x).shape) + " (add takes one shape, no broadcasting)");
+            }
+        }
+        if (xs.size() == 1) {
+            bind(n.getOutput(0), new LayerValue(xs.get(0)));
+            return;
+        }
+        addNodeLayer(n, new Op.Add(), xs, Map.of(), null);
+    }
+
+    private void flatten(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a, "axis");
+        int x = mapInput(n, in, 0);
+        if (a.getInt("axis", 1) != 1) {
+            throw new Unsupported("axis " + a.getInt("axis", 1) + " (the language flattens all but the batch axis)");
+        }
+        addNodeLayer(n, new Op.Flatten(), List.of(x), Map.of(), null);
+    }
+
+    /** Reshape to [N, features] (the batch kept by 0, given, or inferred by -1) is a flatten. */
+    private void reshape(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a, "allowzero");
+        int x = mapInput(n, in, 0);
+        if (!(in.get(1) instanceof ConstantValue c)) {
+            throw new Unsupported("a shape computed at run time (only constant shapes are understood)");
+        }
+        long[] target = OnnxTensors.toLongs(c.tensor(), folder);
+        int[] s = layers.get(x).shape;
+        long features = 1;
+        for (int i = 1; i < s.length; i++) {
+            features *= s[i];
+        }
+        boolean batchKept = target.length == 2 && (target[0] == 0 || target[0] == -1 || target[0] == 1);
+        boolean featuresFlat = target.length == 2 && (target[1] == -1 || target[1] == features);
+        if (!batchKept || !featuresFlat || (target[0] == -1 && target[1] == -1)) {
+            throw new Unsupported("reshape to " + Arrays.toString(target) + " (only [N, features] is a flatten)");
+        }
+        addNodeLayer(n, new Op.Flatten(), List.of(x), Map.of(), null);
+    }
+
+    private void dropout(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a, "ratio", "seed", "is_test");
+        if (n.getOutputList().stream().skip(1).anyMatch(s -> !s.isEmpty() && uses.containsKey(s))) {
+            throw new Unsupported("the mask output is used");
+        }
+        double ratio = a.getFloat("ratio", 0.5f);
+        if (present(in, 1)) {
+            ratio = scalar(n, in, 1);
+        }
+        if (present(in, 2)) {
+            if (!(in.get(2) instanceof ConstantValue c) || OnnxTensors.toLongs(c.tensor(), folder)[0] != 0) {
+                throw new Unsupported("training_mode is not a constant false");
+            }
+        }
+        if (!(ratio >= 0 && ratio < 1)) {
+            throw new Unsupported("ratio " + ratio + " outside [0, 1)");
+        }
+        int x = mapInput(n, in, 0);
+        addNodeLayer(n, new Op.Dropout(ratio), List.of(x), Map.of(), null);
+    }
+
+    private void pad(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a, "mode", "pads", "value");
+        String mode = a.getString("mode", "constant");
+        if (!mode.equals("constant")) {
+            throw new Unsupported("mode '" + mode + "' (the language pads with zeros)");
+        }
+        int x = mapInput(n, in, 0);
+        long[] pads;
+        double value;
+        if (opset >= 11) {
+            if (!(in.get(1) instanceof ConstantValue c)) {
+                throw new Unsupported("pads computed at run time");
+            }
+            pads = OnnxTensors.toLongs(c.tensor(), folder);
+            value = present(in, 2) ? scalar(n, in, 2) : 0;
+            if (present(in, 3)) {
+                throw new Unsupported("the axes input");
+            }
+        } else {
+            pads = a.getInts("pads", new long[0]);
+            value = a.getFloat("value", 0f);
+        }
+        if (value != 0) {
+            throw new Unsupported("constant value " + value + " (the language pads with zeros)");
+        }
+        if (layers.get(x).shape.length != 4 || pads.length != 8 || pads[0] != 0 || pads[1] != 0 || pads[4] != 0
+                || pads[5] != 0) {
+            throw new Unsupported("pads " + Arrays.toString(pads) + " (the language pads the height and width of maps)");
+        }
+        for (long p : pads) {
+            if (p < 0 || p > MAX_DIM) {
+                throw new Unsupported("pads " + Arrays.toString(pads) + " (negative pads crop)");
+            }
+        }
+        addNodeLayer(n, new Op.ZeroPad(new Padding.Explicit((int) pads[2], (int) pads[3], (int) pads[6], (int) pads[7])),
+                List.of(x), Map.of(), null);
+    }
+
+    private void constant(NodeProto n, OnnxAttributes a) throws Unsupported {
+        if (n.getAttributeCount() != 1) {
+            throw new Unsupported("a Constant needs exactly one value attribute");
+        }
+        AttributeProto attr = n.getAttribute(0);
+        TensorProto t = switch (attr.getName()) {
+            case "value" -> attr.getT();
+            case "value_float" -> OnnxTensors.fromTensor("", Tensor.of(new float[] {attr.getF()}));
+            case "value_floats" -> {
+                float[] f = new float[attr.getFloatsCount()];
+                for (int i = 0; i < f.length; i++) {
+                    f[i] = attr.getFloats(i);
+                }
+                yield OnnxTensors.fromTensor("", Tensor.of(f, f.length));
+            }
+            case "value_int" -> OnnxTensors.int64("", attr.getI()).toBuilder().clearDims().build();
+            case "value_ints" -> OnnxTensors.int64("", attr.getIntsList().stream().mapToLong(Long::longValue).toArray());
+            default -> throw new Unsupported("constant attribute '" + attr.getName() + "'");
+        };
+        values.put(n.getOutput(0), new ConstantValue(t.toBuilder().setName(n.getOutput(0)).build()));
+    }
+
+    private void simple(NodeProto n, List<Value> in, OnnxAttributes a, Op op, String... allowed) throws Unsupported {
+        onlyAttributes(a, allowed);
+        int x = mapInput(n, in, 0);
+        addNodeLayer(n, op, List.of(x), Map.of(), null);
+    }
+
+    // ---- layers and names ----
+
+    private void addNodeLayer(NodeProto n, Op op, List<Integer> inputs, Map<String, Tensor> params, String paramPath)
+            throws Unsupported {
+        if (n.getOutputList().stream().skip(1).anyMatch(s -> !s.isEmpty() && uses.containsKey(s))
+                && !n.getOpType().equals("Dropout")) {
+            throw new Unsupported("its second output is used (the language has one output per layer)");
+        }
+        String scope = paramPath == null ? torchScope(n.getName()) : null;
+        String name = paramPath != null ? uniqueName(paramPath)
+                : scope != null ? null : uniqueName(DOTTED_PATH.matcher(n.getName()).matches() ? n.getName()
+                : sanitise(n.getName(), op.kind()));
+        addLayer(n.getOutput(0), name, op, inputs, params, null);
+        layers.get(layers.size() - 1).scope = scope;
+    }
+
+    private void addLayer(String value, String name, Op op, List<Integer> inputs, Map<String, Tensor> params,
+                          int[] shape) {
+        int[] out = shape;
+        if (out == null) {
+            List<int[]> in = inputs.stream().map(i -> layers.get(i).shape).toList();
+            out = OutputShapes.of(op, in);
+            long elements = 1;
+            for (int d : out) {
+                if (d < 1 || d > MAX_DIM) {
+                    throw new IllegalArgumentException(op.kind() + " gives an output " + Arrays.toString(out)
+                            + " with a dimension outside 1.." + MAX_DIM);
+                }
+                elements *= d;
+            }
+            if (elements > Tensor.MAX_ELEMENTS) {
+                throw new IllegalArgumentException(op.kind() + " gives an output of " + elements + " elements");
+            }
+        }
+        if (name != null) {
+            names.add(name);
+        }
+        layers.add(new MutableLayer(name, op, inputs, params, out));
+        aliases.remove(layers.size() - 1); // the index of a folded-away layer may be reused
+        bind(value, new LayerValue(layers.size() - 1));
+    }
+
+    /**
+     * The module path of a PyTorch scope name ({@code /layer1/layer1.0/relu/Relu} gives
+     * {@code layer1.0.relu}, {@code /Flatten} gives {@code ""}), or null for other names.
+     */
+    private static String torchScope(String nodeName) {
+        if (!nodeName.startsWith("/")) {
+            return null;
+        }
+        String[] parts = nodeName.substring(1).split("/", -1);
+        String path = "";
+        for (int i = 0; i < parts.length - 1; i++) {
+            String p = parts[i];
+            path = path.isEmpty() || p.startsWith(path + ".") ? p : path + "." + p;
+        }
+        return path.isEmpty() || DOTTED_PATH.matcher(path).matches() ? path : null;
+    }
+
+    /**
+     * Names the parameterless layers known by their PyTorch scope: a scope that holds exactly
+     * one of them and nothing else is a module of its own ({@code relu}: an {@code nn.ReLU}); in
+     * any other scope they are functional calls, named by operator inside it
+     * ({@code layer1.0.relu}, {@code layer1.0.add}).
+     */
+    private void nameScopedLayers() {
+        Map<String, Integer> perScope = new HashMap<>();
+        for (MutableLayer l : layers) {
+            if (l.name == null) {
+                perScope.merge(l.scope, 1, Integer::sum);
+            }
+        }
+        Set<String> containers = new HashSet<>();
+        for (String n : names) {
+            for (int dot = n.indexOf('.'); dot >= 0; dot = n.indexOf('.', dot + 1)) {
+                containers.add(n.substring(0, dot));
+            }
+        }
+        for (MutableLayer l : layers) {
+            if (l.name != null) {
+                continue;
+            }
+            String prefix = l.scope + ".";
+            boolean container = l.scope.isEmpty() || perScope.get(l.scope) > 1 || names.contains(l.scope)
+                    || containers.contains(l.scope);
+            l.name = uniqueName(container ? (l.scope.isEmpty() ? "" : prefix) + l.op.kind() : l.scope);
+            names.add(l.name);
+        }
+    }
+
+    /**
+     * The layer's PyTorch module path from a weight's initializer name ({@code layer1.0.conv1.weight}),
+     * when it is one.
+     */
+    private String paramName(NodeProto n, List<Value> in, int index) {
+        String init = n.getInput(index);
+        int dot = init.lastIndexOf('.');
+        if (dot > 0 && PARAMS.contains(init.substring(dot + 1)) && DOTTED_PATH.matcher(init.substring(0, dot)).matches()) {
+            return init.substring(0, dot);
+        }
+        return null;
+    }
+
+    static String sanitise(String raw, String fallback) {
+        String s = raw.replaceAll("[^A-Za-z0-9_]+", "_").replaceAll("^_+|_+$", "");
+        if (s.isEmpty()) {
+            return fallback;
+        }
+        return Character.isDigit(s.charAt(0)) ? fallback + "_" + s : s;
+    }
+
+    private String uniqueName(String base) {
+        if (!names.contains(base)) {
+            return base;
+        }
+        for (int k = 1; ; k++) {
+            String candidate = base + "_" + k;
+            if (!names.contains(candidate)) {
+                return candidate;
+            }
+        }
+    }
+
+    private void bind(String value, Value v) {
+        values.put(value, v);
+        if (v instanceof LayerValue lv) {
+            aliases.computeIfAbsent(lv.layer(), k -> new ArrayList<>()).add(value);
+        }
+    }
+
+    private void markFailed(NodeProto n) {
+        for (String out : n.getOutputList()) {
+            if (!out.isEmpty()) {
+                values.put(out, new Failed());
+            }
+        }
+    }
+
+    /** How many node inputs and graph outputs use the layer's value, under any of its names. */
+    private int consumersOf(int layer) {
+        int count = 0;
+        for (String value : aliases.getOrDefault(layer, List.of())) {
+            count += uses.getOrDefault(value, 0);
+        }
+        return count;
+    }
+
+    private boolean isOutput(MutableLayer layer) {
+        int index = layers.indexOf(layer);
+        for (ValueInfoProto o : graph.getOutputList()) {
+            if (values.get(o.getName()) instanceof LayerValue lv && lv.layer() == index) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- inputs and attributes ----
+
+    private int mapInput(NodeProto n, List<Value> in, int i) throws Unsupported {
+        if (i >= in.size() || in.get(i) == null) {
+            throw new Unsupported("input " + i + " is missing");
+        }
+        Value v = in.get(i);
+        if (v instanceof LayerValue lv) {
+            return lv.layer();
+        }
+        throw new Unsupported("input '" + n.getInput(i) + "' is " + (v instanceof ConstantValue ? "a constant"
+                : "a transposed map") + " where a layer's output is needed");
+    }
+
+    private Tensor floats(NodeProto n, List<Value> in, int i, String role) throws Unsupported {
+        if (i >= in.size() || in.get(i) == null) {
+            throw new Unsupported(role + " (input " + i + ") is missing");
+        }
+        if (!(in.get(i) instanceof ConstantValue c)) {
+            throw new Unsupported(role + " '" + n.getInput(i) + "' is computed at run time (weights must be constants)");
+        }
+        if (!OnnxTensors.isFloating(c.tensor())) {
+            throw new Unsupported(role + " '" + n.getInput(i) + "' is not a floating-point tensor");
+        }
+        return OnnxTensors.toTensor(c.tensor(), folder);
+    }
+
+    private float scalar(NodeProto n, List<Value> in, int i) throws Unsupported {
+        Tensor t = floats(n, in, i, "input " + i);
+        if (t.size() != 1) {
+            throw new Unsupported("input " + i + " is not a scalar");
+        }
+        return t.get(0);
+    }
+
+    private static boolean present(List<Value> in, int i) {
+        return i < in.size() && in.get(i) != null;
+    }
+
+    private static void onlyAttributes(OnnxAttributes a, String... allowed) throws Unsupported {
+        Set<String> known = Set.of(allowed);
+        List<String> unknown = a.names().stream().filter(s -> !known.contains(s)).toList();
+        if (!unknown.isEmpty()) {
+            throw new Unsupported("attribute" + (unknown.size() == 1 ? " " : "s ") + String.join(", ", unknown)
+                    + " not supported");
+        }
+    }
+
+    private static Size2 kernel(OnnxAttributes a) throws Unsupported {
+        long[] k = a.getInts("kernel_shape", null);
+        if (k == null || k.length != 2) {
+            throw new Unsupported("kernel_shape " + Arrays.toString(k) + " is not 2-D");
+        }
+        return size2("kernel_shape", k);
+    }
+
+    private static Size2 pair(OnnxAttributes a, String name) throws Unsupported {
+        long[] v = a.getInts(name, new long[] {1, 1});
+        if (v.length != 2) {
+            throw new Unsupported(name + " " + Arrays.toString(v) + " are not 2-D");
+        }
+        return size2(name, v);
+    }
+
+    private static Size2 size2(String name, long[] v) throws Unsupported {
+        for (long x : v) {
+            if (x < 1 || x > MAX_DIM) {
+                throw new Unsupported(name + " " + Arrays.toString(v) + " outside 1.." + MAX_DIM);
+            }
+        }
+        return new Size2((int) v[0], (int) v[1]);
+    }
+
+    /** Explicit pads; SAME_UPPER and SAME_LOWER resolved for the input's size. */
+    private static Padding padding(OnnxAttributes a, int[] in, Size2 kernel, Size2 stride, Size2 dilation)
+            throws Unsupported {
+        if (in.length != 4) {
+            throw new Unsupported("input of rank " + in.length + " (2-D maps only)");
+        }
+        String autoPad = a.getString("auto_pad", "NOTSET");
+        switch (autoPad) {
+            case "NOTSET" -> {
+                long[] p = a.getInts("pads", new long[4]);
+                if (p.length != 4) {
+                    throw new Unsupported("pads " + Arrays.toString(p) + " are not 2-D");
+                }
+                for (long x : p) {
+                    if (x < 0 || x > MAX_DIM) {
+                        throw new Unsupported("pads " + Arrays.toString(p) + " outside 0.." + MAX_DIM);
+                    }
+                }
+                return new Padding.Explicit((int) p[0], (int) p[1], (int) p[2], (int) p[3]);
+            }
+            case "VALID" -> {
+                return new Padding.Explicit(0, 0, 0, 0);
+            }
+            case "SAME_UPPER", "SAME_LOWER" -> {
+                Padding.Explicit upper = ConvArithmetic.resolve(new Padding.Same(), in[2], in[3], kernel, stride, dilation);
+                return autoPad.equals("SAME_UPPER") ? upper
+                        : new Padding.Explicit(upper.bottom(), upper.right(), upper.top(), upper.left());
+            }
+            default -> throw new Unsupported("auto_pad '" + autoPad + "'");
+        }
+    }
+
+    private static void requireRank(MutableLayer x, int rank, String op) throws Unsupported {
+        if (x.shape.length != rank) {
+            throw new Unsupported(op + " on a rank-" + x.shape.length + " input (flatten first)");
+        }
+    }
+
+    private static Tensor transpose2(Tensor b) {
+        int rows = b.dim(0);
+        int cols = b.dim(1);
+        Tensor t = Tensor.zeros(cols, rows);
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t.set(c * rows + r, b.get(r * cols + c));
+            }
+        }
+        return t;
+    }
+
+    private static void scale(Tensor t, float factor) {
+        if (factor != 1f) {
+            for (int i = 0; i < t.size(); i++) {
+                t.set(i, t.get(i) * factor);
+            }
+        }
+    }
+
+    private static String describe(NodeProto n) {
+        return n.getOpType() + " node '" + (n.getName().isEmpty() ? n.getOutputCount() > 0 ? n.getOutput(0) : "?"
+                : n.getName()) + "'";
+    }
+}

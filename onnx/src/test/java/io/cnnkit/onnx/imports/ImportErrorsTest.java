@@ -1,0 +1,142 @@
+package io.cnnkit.onnx.imports;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.cnnkit.exec.Tensor;
+import io.cnnkit.onnx.OnnxException;
+import io.cnnkit.onnx.OnnxTensors;
+import io.cnnkit.onnx.proto.Onnx.AttributeProto;
+import io.cnnkit.onnx.proto.Onnx.GraphProto;
+import io.cnnkit.onnx.proto.Onnx.ModelProto;
+import io.cnnkit.onnx.proto.Onnx.NodeProto;
+import io.cnnkit.onnx.proto.Onnx.OperatorSetIdProto;
+import io.cnnkit.onnx.proto.Onnx.StringStringEntryProto;
+import io.cnnkit.onnx.proto.Onnx.TensorProto;
+import io.cnnkit.onnx.proto.Onnx.TensorShapeProto;
+import io.cnnkit.onnx.proto.Onnx.TypeProto;
+import io.cnnkit.onnx.proto.Onnx.ValueInfoProto;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Unsupported operators and attributes, and malformed or hostile files, end in one clear error. */
+class ImportErrorsTest {
+    @TempDir
+    Path dir;
+
+    static ValueInfoProto value(String name, long... dims) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (long d : dims) {
+            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
+                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
+    }
+
+    static NodeProto node(String op, String name, List<String> in, String out, AttributeProto... attrs) {
+        return NodeProto.newBuilder().setOpType(op).setName(name).addAllInput(in).addOutput(out)
+                .addAllAttribute(Arrays.asList(attrs)).build();
+    }
+
+    static AttributeProto ints(String name, long... v) {
+        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+        Arrays.stream(v).forEach(a::addInts);
+        return a.build();
+    }
+
+    static AttributeProto string(String name, String v) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
+                .setS(ByteString.copyFromUtf8(v)).build();
+    }
+
+    static Path save(Path dir, GraphProto.Builder graph) throws IOException {
+        ModelProto m = ModelProto.newBuilder().setIrVersion(7).setGraph(graph)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).build();
+        Path file = dir.resolve("m.onnx");
+        Files.write(file, m.toByteArray());
+        return file;
+    }
+
+    static GraphProto.Builder convNet() {
+        return GraphProto.newBuilder().setName("g").addInput(value("x", 1, 3, 8, 8))
+                .addInitializer(OnnxTensors.fromTensor("w", Tensor.zeros(4, 3, 3, 3)))
+                .addNode(node("Conv", "conv1", List.of("x", "w"), "c", ints("kernel_shape", 3, 3)));
+    }
+
+    @Test
+    void everyUnsupportedNodeIsListedWithItsNameInOneError() throws IOException {
+        GraphProto.Builder g = convNet()
+                .addNode(node("Resize", "up", List.of("c"), "r"))
+                .addNode(node("Relu", "act", List.of("r"), "a"))            // fed by a failed node: not reported
+                .addNode(node("MaxPool", "pool", List.of("c"), "p", ints("kernel_shape", 2, 2),
+                        string("auto_pad", "SAME_LOWER"), ints("pads", 0, 0, 0, 0),
+                        AttributeProto.newBuilder().setName("frobnicate").setType(AttributeProto.AttributeType.INT)
+                                .setI(1).build()))
+                .addNode(node("LRN", "norm", List.of("c"), "n", AttributeProto.newBuilder().setName("size")
+                        .setType(AttributeProto.AttributeType.INT).setI(4).build()))
+                .addNode(node("Concat", "cat", List.of("a", "p", "n"), "y"))
+                .addOutput(value("y"));
+        UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
+                () -> OnnxImporter.importModel(save(dir, g), "m.cnn"));
+        assertEquals(List.of(
+                "Resize node 'up': operator Resize is not in the language",
+                "MaxPool node 'pool': attribute frobnicate not supported",
+                "LRN node 'norm': size 4 (an odd size is needed: ONNX and PyTorch centre an even window differently)"),
+                e.problems());
+        assertTrue(e.getMessage().startsWith(dir.resolve("m.onnx") + ": cannot import 3 nodes into .cnn:\n  Resize"),
+                e.getMessage());
+    }
+
+    @Test
+    void truncatedFilesAreMalformed() throws IOException {
+        byte[] bytes = Files.readAllBytes(save(dir, convNet().addOutput(value("c"))));
+        Path cut = dir.resolve("cut.onnx");
+        Files.write(cut, Arrays.copyOf(bytes, bytes.length - 7));
+        OnnxException e = assertThrows(OnnxException.class, () -> OnnxImporter.importModel(cut, "m.cnn"));
+        assertTrue(e.getMessage().contains("not a valid ONNX model"), e.getMessage());
+    }
+
+    @Test
+    void aTensorLyingAboutItsSizeIsRefusedBeforeAllocating() throws IOException {
+        // 2e9 floats (8 GB) claimed, 16 bytes present
+        TensorProto liar = TensorProto.newBuilder().setName("w").setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addDims(100_000_000).addDims(20).addDims(1).addDims(1)
+                .setRawData(ByteString.copyFrom(new byte[16])).build();
+        GraphProto.Builder g = GraphProto.newBuilder().setName("g").addInput(value("x", 1, 20, 8, 8))
+                .addInitializer(liar).addNode(node("Conv", "conv1", List.of("x", "w"), "c")).addOutput(value("c"));
+        OnnxException e = assertThrows(OnnxException.class, () -> OnnxImporter.importModel(save(dir, g), "m.cnn"));
+        assertTrue(e.getMessage().contains("need 8000000000 bytes of raw_data, found 16"), e.getMessage());
+        assertTrue(e.getMessage().contains("Conv node 'conv1'"), e.getMessage());
+    }
+
+    @Test
+    void externalDataOutsideTheModelsFolderIsRefused() throws IOException {
+        Files.write(dir.resolve("secret.bin"), new byte[4 * 4 * 3 * 3 * 3]);
+        Path inner = Files.createDirectory(dir.resolve("model"));
+        TensorProto outside = OnnxTensors.fromTensor("w", Tensor.zeros(4, 3, 3, 3)).toBuilder().clearRawData()
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue("../secret.bin"))
+                .build();
+        GraphProto.Builder g = GraphProto.newBuilder().setName("g").addInput(value("x", 1, 3, 8, 8))
+                .addInitializer(outside).addNode(node("Conv", "conv1", List.of("x", "w"), "c")).addOutput(value("c"));
+        OnnxException e = assertThrows(OnnxException.class, () -> OnnxImporter.importModel(save(inner, g), "m.cnn"));
+        assertTrue(e.getMessage().contains("outside the model's folder"), e.getMessage());
+    }
+
+    @Test
+    void giganticInputDimsAreRefused() throws IOException {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("g").addInput(value("x", 1, 3, 1L << 40, 8))
+                .addNode(node("Relu", "r", List.of("x"), "y")).addOutput(value("y"));
+        UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
+                () -> OnnxImporter.importModel(save(dir, g), "m.cnn"));
+        assertEquals(List.of("graph input 'x': dimension 2 is 1099511627776; the language needs fixed sizes from 1 to 16777216"),
+                e.problems());
+    }
+}
