@@ -2,10 +2,10 @@
 # Installs the Debian packages the test suite needs, if they are missing:
 #   libonnx-testdata  ONNX backend conformance data (node tests)
 #   python3-torch, python3-torchvision  reference outputs for the PyTorch-equality fixtures
-#   chromium  the HTML report's browser test
+#   chromium, chromium-driver  the HTML report's browser test (Selenium drives the system chromedriver)
 # Maven downloads the Java dependencies itself.
 set -euo pipefail
-packages=(libonnx-testdata python3-torch python3-torchvision python3-onnx chromium)
+packages=(libonnx-testdata python3-torch python3-torchvision python3-onnx chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

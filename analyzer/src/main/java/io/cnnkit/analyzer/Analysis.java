@@ -3,6 +3,8 @@ package io.cnnkit.analyzer;
 import io.cnnkit.compiler.Diagnostic;
 import io.cnnkit.compiler.graph.Layer;
 import io.cnnkit.compiler.graph.NetworkGraph;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +37,7 @@ public final class Analysis {
         this.memoryPlan = memoryPlan;
         this.inferenceTotals = inferenceTotals;
         this.trainingTotals = trainingTotals;
-        this.scopes = scopes;
+        this.scopes = Collections.unmodifiableMap(new LinkedHashMap<>(scopes));
     }
 
     public NetworkGraph graph() {

@@ -28,9 +28,9 @@ final class ElementwiseRule<O extends Op> implements OpRule<O> {
      */
     static final ElementwiseRule<Op.Softmax> SOFTMAX = new ElementwiseRule<>(Op.Softmax.class, op -> 3);
     /**
-     * {@code lrn} of window {@code n}: {@code 2n + 3} ({@code n} squares, {@code n − 1} adds, then
-     * {@code k + α/n·sum} (multiply, add), {@code pow} and a divide: {@code 2n + 3}); windows cut by the
-     * channel edges are counted full.
+     * {@code lrn} of window {@code n}: {@code 2n + 3} ({@code n} squares and {@code n − 1} adds for the
+     * window sum, a multiply and an add for {@code k + α/n·sum}, {@code pow}, a divide); windows cut
+     * by the channel edges are counted as full.
      */
     static final ElementwiseRule<Op.Lrn> LRN = new ElementwiseRule<>(Op.Lrn.class, op -> 2L * op.size() + 3);
     /** {@code dropout}: 0 (identity at inference). */

@@ -30,11 +30,21 @@ public record LayerStats(Layer layer, List<Shape> inputShapes, Shape outputShape
 
     /** Trainable parameter elements (PyTorch {@code parameters()}). */
     public long parameters() {
-        return params.stream().filter(ParamSpec::trainable).mapToLong(ParamSpec::elements).reduce(0, Math::addExact);
+        return elements(true);
     }
 
     /** Non-trainable buffer elements (batchnorm running statistics). */
     public long buffers() {
-        return params.stream().filter(p -> !p.trainable()).mapToLong(ParamSpec::elements).reduce(0, Math::addExact);
+        return elements(false);
+    }
+
+    private long elements(boolean trainable) {
+        long n = 0;
+        for (ParamSpec p : params) {
+            if (p.trainable() == trainable) {
+                n = Math.addExact(n, p.elements());
+            }
+        }
+        return n;
     }
 }

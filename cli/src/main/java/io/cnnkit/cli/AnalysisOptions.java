@@ -23,6 +23,11 @@ final class AnalysisOptions {
         return problem == null;
     }
 
+    /** {@link #valid} then {@link #analyze}: the analysis, or empty after saying why there is none. */
+    Optional<Analysis> validThenAnalyze(Path file, PrintWriter err, Integer depth) {
+        return valid(err, depth) ? analyze(file, err) : Optional.empty();
+    }
+
     /** The analysis, or empty after printing why there is none; warnings are printed either way. */
     Optional<Analysis> analyze(Path file, PrintWriter err) {
         return Sources.analysis(file, batch, err);

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "cnn", mixinStandardHelpOptions = true, versionProvider = CnnCli.Version.class,
         description = "Compile, analyse, draw and run convolutional networks written in .cnn.",
         subcommands = {CheckCommand.class, GraphCommand.class, AnalyzeCommand.class, CompareCommand.class, RunCommand.class,
-                ExportCommand.class, ImportCommand.class,
+                RenderCommand.class, ReportCommand.class, ExportCommand.class, ImportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class CnnCli implements Runnable {
 

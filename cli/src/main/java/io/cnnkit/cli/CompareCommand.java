@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "compare", mixinStandardHelpOptions = true,
@@ -21,6 +22,11 @@ final class CompareCommand implements Callable<Integer> {
 
     @Parameters(index = "1", paramLabel = "B", description = "the second .cnn file")
     Path second;
+
+    enum Format { table, json }
+
+    @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE})")
+    Format format;
 
     @CommandLine.Mixin
     AnalysisOptions options;
@@ -40,7 +46,8 @@ final class CompareCommand implements Callable<Integer> {
             return ExitCode.INVALID_INPUT;
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.print(Comparison.of(a.get(), b.get()).renderText());
+        Comparison comparison = Comparison.of(a.get(), b.get());
+        out.print(format == Format.json ? comparison.renderJson() : comparison.renderText());
         out.flush();
         return ExitCode.OK;
     }

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -36,23 +34,13 @@ class AnalyzeCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = CnnCli.newCommandLine(new PrintWriter(out), new PrintWriter(err)).execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     private String file(String name, String text) throws IOException {
         return Files.writeString(dir.resolve(name), text).toString();
     }
 
     @Test
     void tableWithTotals() throws IOException {
-        Run r = run("analyze", file("lenet.cnn", LENET));
+        Cli r = Cli.run("analyze", file("lenet.cnn", LENET));
         assertEquals(ExitCode.OK, r.code(), r.err());
         assertTrue(r.out().contains("1 MAC = 1 multiply + 1 accumulate = 2 FLOPs"), r.out());
         assertTrue(r.out().contains("61,706") && r.out().contains("416,520"), r.out());
@@ -60,7 +48,7 @@ class AnalyzeCommandTest {
 
     @Test
     void jsonWithBatch() throws IOException {
-        Run r = run("analyze", file("lenet.cnn", LENET), "--format", "json", "--batch", "4");
+        Cli r = Cli.run("analyze", file("lenet.cnn", LENET), "--format", "json", "--batch", "4");
         assertEquals(ExitCode.OK, r.code(), r.err());
         JsonNode root = new ObjectMapper().readTree(r.out());
         assertEquals(1, root.get("schemaVersion").asInt());
@@ -71,18 +59,18 @@ class AnalyzeCommandTest {
     @Test
     void csvAndMarkdownWithDepth() throws IOException {
         String path = file("naive.cnn", INCEPTION.formatted("Naive", "", "", ""));
-        Run csv = run("analyze", path, "--format", "csv", "--depth", "0");
+        Cli csv = Cli.run("analyze", path, "--format", "csv", "--depth", "0");
         assertEquals(ExitCode.OK, csv.code(), csv.err());
         assertEquals(3, csv.out().lines().count(), csv.out());
         assertTrue(csv.out().lines().anyMatch(l -> l.startsWith("scope,inception,m,0,672x28x28,1089952,854196224,")),
                 csv.out());
-        Run md = run("analyze", path, "--format", "markdown", "--depth", "0");
+        Cli md = Cli.run("analyze", path, "--format", "markdown", "--depth", "0");
         assertTrue(md.out().contains("| inception | m (collapsed) | 672x28x28 | 1,089,952 | 854,196,224 |"), md.out());
     }
 
     @Test
     void shapeErrorsWriteNoReport() throws IOException {
-        Run r = run("analyze", file("bad.cnn", """
+        Cli r = Cli.run("analyze", file("bad.cnn", """
                 network Bad
                 input image: 3x8x8
                 output y = image -> fc: dense(10)
@@ -96,11 +84,11 @@ class AnalyzeCommandTest {
 
     @Test
     void badOptions() throws IOException {
-        Run r = run("analyze", file("lenet.cnn", LENET), "--batch", "0");
+        Cli r = Cli.run("analyze", file("lenet.cnn", LENET), "--batch", "0");
         assertEquals(ExitCode.INVALID_INPUT, r.code());
         assertTrue(r.err().contains("--batch must be at least 1, got 0"), r.err());
         assertEquals("", r.out());
-        Run missing = run("analyze", dir.resolve("missing.cnn").toString());
+        Cli missing = Cli.run("analyze", dir.resolve("missing.cnn").toString());
         assertEquals(ExitCode.INVALID_INPUT, missing.code());
         assertEquals("", missing.out());
     }
@@ -110,10 +98,13 @@ class AnalyzeCommandTest {
         String naive = file("naive.cnn", INCEPTION.formatted("Naive", "", "", ""));
         String reduced = file("reduced.cnn", INCEPTION.formatted("Reduced", "conv(64, 1) ->", "conv(64, 1) ->",
                 "-> conv(64, 1)"));
-        Run r = run("compare", naive, reduced);
+        Cli r = Cli.run("compare", naive, reduced);
         assertEquals(ExitCode.OK, r.code(), r.err());
         assertTrue(r.out().contains("854,196,224") && r.out().contains("271,351,808"), r.out());
         assertTrue(r.out().contains("-582,844,416"), r.out());
         assertTrue(r.out().contains("672x28x28") && r.out().contains("480x28x28"), r.out());
+        Cli json = Cli.run("compare", naive, reduced, "--format", "json");
+        assertEquals(ExitCode.OK, json.code(), json.err());
+        assertEquals(271_351_808L, new ObjectMapper().readTree(json.out()).at("/second/totals/macs").asLong());
     }
 }

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,16 +16,6 @@ class CheckAndGraphCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = CnnCli.newCommandLine(new PrintWriter(out), new PrintWriter(err)).execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     private String file(String name, String text) throws IOException {
         return Files.writeString(dir.resolve(name), text).toString();
     }
@@ -35,7 +23,7 @@ class CheckAndGraphCommandTest {
     @Test
     void checkReportsSuccessPerFile() throws IOException {
         String ok = file("ok.cnn", "network A\ninput x: 3x8x8\noutput y = x -> conv(4, 3) -> relu\n");
-        Run run = run("check", ok);
+        Cli run = Cli.run("check", ok);
         assertEquals(ExitCode.OK, run.code());
         assertEquals(ok + ": ok, 3 layers, 1 output (0 errors, 0 warnings)\n", run.out());
         assertEquals("", run.err());
@@ -44,7 +32,7 @@ class CheckAndGraphCommandTest {
     @Test
     void checkPrintsLocatedErrorsWithCaretsAndExitsTwo() throws IOException {
         String bad = file("bad.cnn", "network A\ninput x: 3x8x8\noutput y = x -> conv(4, 3, strid=2)\n");
-        Run run = run("check", bad);
+        Cli run = Cli.run("check", bad);
         assertEquals(ExitCode.INVALID_INPUT, run.code());
         assertEquals(bad + ":3:28: error: 'conv' has no parameter 'strid' (did you mean 'stride'?); expected conv(filters,"
                 + " kernel, stride, pad, dilation, groups, bias) [unknown-argument]\n"
@@ -55,10 +43,10 @@ class CheckAndGraphCommandTest {
 
     @Test
     void missingFilesAndUnknownOptionsAreUsageErrorsWithoutStackTraces() {
-        Run missing = run("check", dir.resolve("nope.cnn").toString());
+        Cli missing = Cli.run("check", dir.resolve("nope.cnn").toString());
         assertEquals(ExitCode.INVALID_INPUT, missing.code());
         assertTrue(missing.err().contains("no such file [file-not-found]"), missing.err());
-        Run unknown = run("graph", "--frmat", "dot", "x.cnn");
+        Cli unknown = Cli.run("graph", "--frmat", "dot", "x.cnn");
         assertEquals(ExitCode.INVALID_INPUT, unknown.code());
         assertFalse(unknown.err().contains("\tat "), unknown.err());
     }
@@ -67,12 +55,12 @@ class CheckAndGraphCommandTest {
     void graphPrintsDotAndJson() throws IOException {
         String src = file("m.cnn", "network M\ninput x: 3x8x8\na = x -> c1: conv(4, 1)\nb = x -> c2: conv(4, 1)\n"
                 + "output y = add(a, b)\n");
-        Run dot = run("graph", src);
+        Cli dot = Cli.run("graph", src);
         assertEquals(ExitCode.OK, dot.code());
         assertTrue(dot.out().startsWith("strict digraph \"M\" {") || dot.out().startsWith("digraph \"M\" {"), dot.out());
         assertTrue(dot.out().contains("n1 -> n3 [ label=\"0\" ];"), dot.out());
         assertTrue(dot.out().contains("n2 -> n3 [ label=\"1\" ];"), dot.out());
-        Run json = run("graph", src, "--format", "json");
+        Cli json = Cli.run("graph", src, "--format", "json");
         JsonNode root = new ObjectMapper().readTree(json.out());
         assertEquals("M", root.get("network").asText());
         assertEquals(4, root.get("layers").size());
@@ -84,8 +72,8 @@ class CheckAndGraphCommandTest {
 
     @Test
     void versionAndHelp() {
-        assertTrue(run("--version").out().startsWith("cnnkit "));
-        Run help = run("check", "--help");
+        assertTrue(Cli.run("--version").out().startsWith("cnnkit "));
+        Cli help = Cli.run("check", "--help");
         assertEquals(0, help.code());
         assertTrue(help.out().contains("Usage: cnn check"), help.out());
     }

@@ -1,5 +1,7 @@
 package io.cnnkit.analyzer.report;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cnnkit.analyzer.Analysis;
 import io.cnnkit.analyzer.LayerStats;
 import io.cnnkit.analyzer.ScopeStats;
@@ -108,6 +110,41 @@ public final class Comparison {
                     m.second() == null ? "-" : Units.shape(m.secondOutput()));
         }
         return out.append(per.renderText()).toString();
+    }
+
+    /** The comparison as JSON (schema in docs/report-schema.md, "Comparison"). */
+    public String renderJson() {
+        ObjectNode root = JsonReport.newObject();
+        root.put("schemaVersion", JsonReport.SCHEMA_VERSION);
+        side(root.putObject("first"), first);
+        side(root.putObject("second"), second);
+        ArrayNode list = root.putArray("modules");
+        for (Module m : modules) {
+            ObjectNode node = list.addObject().put("path", m.path()).put("type", m.type());
+            moduleSide(node, "first", m.first(), m.firstOutput());
+            moduleSide(node, "second", m.second(), m.secondOutput());
+        }
+        return JsonReport.write(root);
+    }
+
+    private static void side(ObjectNode node, Analysis analysis) {
+        node.put("network", analysis.graph().name()).put("batch", analysis.batch());
+        JsonReport.totals(node.putObject("totals"), analysis.inferenceTotals());
+        node.put("peakActivationBytes", analysis.peakActivationBytes());
+    }
+
+    private static void moduleSide(ObjectNode node, String side, Totals totals, Shape output) {
+        if (totals == null) {
+            node.putNull(side);
+            return;
+        }
+        ObjectNode sideNode = node.putObject(side);
+        JsonReport.totals(sideNode, totals);
+        if (output == null) {
+            sideNode.putNull("outputShape");
+        } else {
+            JsonReport.dims(sideNode.putArray("outputShape"), output.dims());
+        }
     }
 
     private static void totalsRow(Table table, String name, long a, long b, boolean bytes) {

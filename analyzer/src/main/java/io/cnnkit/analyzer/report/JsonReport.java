@@ -30,8 +30,17 @@ public final class JsonReport {
     }
 
     public static String render(Analysis analysis) {
+        return write(toTree(analysis));
+    }
+
+    static ObjectNode newObject() {
+        return MAPPER.createObjectNode();
+    }
+
+    /** Indented JSON text with a final newline. */
+    static String write(ObjectNode tree) {
         try {
-            return MAPPER.writeValueAsString(toTree(analysis)) + "\n";
+            return MAPPER.writeValueAsString(tree) + "\n";
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
@@ -123,13 +132,13 @@ public final class JsonReport {
         }
     }
 
-    private static void totals(ObjectNode node, Totals t) {
+    static void totals(ObjectNode node, Totals t) {
         node.put("layers", t.layers()).put("parameters", t.parameters()).put("buffers", t.buffers())
                 .put("parameterBytes", t.parameterBytes()).put("macs", t.macs()).put("flops", t.flops())
                 .put("activationBytes", t.activationBytes());
     }
 
-    private static void dims(ArrayNode array, List<Long> dims) {
+    static void dims(ArrayNode array, List<Long> dims) {
         dims.forEach(array::add);
     }
 }

@@ -21,8 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Time to analyse a whole network (shapes, counts, receptive fields, scopes, memory plan).
- * Run: {@code mvn -pl analyzer -am test-compile}, then
- * {@code java -cp analyzer/target/test-classes:analyzer/target/classes:<deps> org.openjdk.jmh.Main AnalyzerBenchmark}.
+ * Run: {@code scripts/jmh.sh analyzer AnalyzerBenchmark -f 1 -wi 3 -i 5}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -169,4 +169,33 @@ class ReportsTest {
         String text = c.renderText();
         assertTrue(text.contains("-582,844,416"), text);
     }
+
+    @Test
+    void comparisonAsJson() throws Exception {
+        Comparison c = Comparison.of(Analyzer.analyze(Nets.inception(false), 1),
+                Analyzer.analyze(Nets.inception(true), 2));
+        JsonNode root = new ObjectMapper().readTree(c.renderJson());
+        assertEquals(1, root.get("schemaVersion").asInt());
+        assertEquals("InceptionNaive", root.at("/first/network").asText());
+        assertEquals(2, root.at("/second/batch").asInt());
+        assertEquals(2 * 271_351_808L, root.at("/second/totals/macs").asLong());
+        JsonNode inception = root.get("modules").get(1);
+        assertEquals("inception", inception.get("path").asText());
+        assertEquals(854_196_224L, inception.at("/first/macs").asLong());
+        assertEquals(List.of(480L, 28L, 28L), longs(inception.at("/second/outputShape")));
+    }
+
+    @Test
+    void comparisonKeepsModulesFoundOnOneSideOnly() {
+        Comparison c = Comparison.of(LENET, VGG);
+        Comparison.Module conv1 = c.modules().stream().filter(m -> m.path().equals("conv1")).findFirst().orElseThrow();
+        assertEquals(156, conv1.first().parameters());
+        assertEquals(null, conv1.second());
+        Comparison.Module fc6 = c.modules().stream().filter(m -> m.path().equals("fc6")).findFirst().orElseThrow();
+        assertEquals(null, fc6.first());
+        assertEquals(102_764_544L, fc6.second().parameters());
+        String row = c.renderText().lines().filter(l -> l.startsWith("fc6 ")).findFirst().orElseThrow();
+        assertEquals(List.of("fc6", "dense", "-", "102,764,544", "+102,764,544", "-", "102,760,448", "+102,760,448",
+                "-", "4096"), List.of(row.trim().split("\\s+")));
+    }
 }

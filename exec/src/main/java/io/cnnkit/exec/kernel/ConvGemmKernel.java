@@ -17,68 +17,21 @@ import java.util.Arrays;
  *
  * <p>Work items are image x group x row block x column chunk, split over the workspace's slots.
  */
-final class ConvGemmKernel implements Kernel {
+final class ConvGemmKernel extends GemmConvKernel {
     /** K-rows per packed block: one B panel (KC x NR floats = 12 KiB) stays in L1. */
     static final int KC = 128;
     /** Upper bound of output positions per work item: the packed B block stays in L2. */
     static final int NC_MAX = 8 * NR;
 
-    private final int[] outShape;
-    private final Window w;
-    private final int batch, cin, cout, groups, cinG, coutG, k, n;
-    private final int mPanels, nc, nChunks, mBlocks, panelsPerMBlock;
-    private final float[] packedA;
-    private final float[] bias;
-    private final boolean residual, scalar;
-    private final Epilogue epilogue;
+    private final int n, nc, nChunks, rowBlocks;
 
     ConvGemmKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                    KernelOptions options) {
-        this.outShape = outShape.clone();
-        this.w = w;
-        this.batch = inShape[0];
-        this.cin = inShape[1];
-        this.cout = outShape[1];
-        this.groups = groups;
-        this.cinG = cin / groups;
-        this.coutG = cout / groups;
-        this.k = cinG * w.kh() * w.kw();
+        super(inShape, outShape, w, groups, folded, fusion, options, MR);
         this.n = w.outSize();
-        this.mPanels = (coutG + MR - 1) / MR;
-        this.packedA = pack(folded.weights());
-        this.bias = folded.bias();
-        this.residual = fusion.residual();
-        this.scalar = options.scalar();
-        this.epilogue = new Epilogue(fusion.activation(), scalar);
-        int panelsN = (n + NR - 1) / NR;
-        this.nc = Math.min(NC_MAX, panelsN * NR);
+        this.nc = Math.min(NC_MAX, (n + NR - 1) / NR * NR);
         this.nChunks = (n + nc - 1) / nc;
-        // split the rows too when images x groups x column chunks cannot keep every thread busy
-        int items = batch * groups * nChunks;
-        int wanted = items >= options.threads() ? 1 : (options.threads() + items - 1) / items;
-        this.mBlocks = Math.min(mPanels, wanted);
-        this.panelsPerMBlock = (mPanels + mBlocks - 1) / mBlocks;
-    }
-
-    /** Row-major weights [Cout, K] into panels: packed[((g * mPanels + p) * K + kk) * MR + r]. */
-    private float[] pack(float[] weights) {
-        float[] packed = new float[groups * mPanels * k * MR];
-        for (int g = 0; g < groups; g++) {
-            for (int row = 0; row < coutG; row++) {
-                int p = row / MR, r = row % MR;
-                int src = (g * coutG + row) * k;
-                int dst = (g * mPanels + p) * k * MR + r;
-                for (int kk = 0; kk < k; kk++) {
-                    packed[dst + kk * MR] = weights[src + kk];
-                }
-            }
-        }
-        return packed;
-    }
-
-    @Override
-    public int[] outputShape() {
-        return outShape.clone();
+        this.rowBlocks = g.rowBlocks(nChunks, options.threads());
     }
 
     @Override
@@ -87,34 +40,21 @@ final class ConvGemmKernel implements Kernel {
     }
 
     @Override
-    public long macs() {
-        return (long) batch * cout * n * k;
-    }
-
-    @Override
     public void run(Tensor[] inputs, Tensor output, Workspace ws) {
         Tensor x = inputs[0];
-        Tensor res = residual ? inputs[1] : null;
-        int items = batch * groups * mBlocks * nChunks;
-        Parallel.forRange(ws, items, macs() / Math.max(1, items), (slot, from, to) -> {
-            float[] scratch = ws.scratch(slot);
-            for (int item = from; item < to; item++) {
-                int chunk = item % nChunks;
-                int rest = item / nChunks;
-                int mBlock = rest % mBlocks;
-                rest /= mBlocks;
-                compute(x, res, output, rest / groups, rest % groups, mBlock, chunk, scratch);
-            }
-        });
+        Tensor res = g.residual() ? inputs[1] : null;
+        g.forEachItem(ws, rowBlocks, nChunks, macs(), (image, group, p0, p1, chunk, scratch) ->
+                compute(x, res, output, image, group, p0, p1, chunk, scratch));
     }
 
-    private void compute(Tensor x, Tensor res, Tensor out, int image, int g, int mBlock, int chunk, float[] scratch) {
+    private void compute(Tensor x, Tensor res, Tensor out, int image, int group, int p0, int p1, int chunk,
+                         float[] scratch) {
         int n0 = chunk * nc, n1 = Math.min(n, n0 + nc);
         int panels = (n1 - n0 + NR - 1) / NR;
-        int p0 = mBlock * panelsPerMBlock, p1 = Math.min(mPanels, p0 + panelsPerMBlock);
-        int xBase = x.offset() + (image * cin + g * cinG) * w.inH() * w.inW();
-        int cBase = out.offset() + (image * cout + g * coutG) * n;
-        int rBase = res == null ? 0 : res.offset() + (image * cout + g * coutG) * n;
+        int k = g.k(), coutG = g.coutG();
+        int xBase = x.offset() + g.planeBase(image, group, g.cin(), g.cinG(), w.inH() * w.inW());
+        int cBase = out.offset() + g.planeBase(image, group, g.cout(), coutG, n);
+        int rBase = res == null ? 0 : res.offset() + g.planeBase(image, group, g.cout(), coutG, n);
         float[] c = out.data();
         int tile = KC * nc;
         for (int k0 = 0; k0 < k; k0 += KC) {
@@ -128,24 +68,24 @@ final class ConvGemmKernel implements Kernel {
                 for (int p = p0; p < p1; p++) {
                     int row = p * MR;
                     int rows = Math.min(MR, coutG - row);
-                    int aOff = ((g * mPanels + p) * k + k0) * MR;
+                    int aOff = ((group * g.mPanels() + p) * k + k0) * MR;
                     int cAt = cBase + row * n + col;
                     if (rows == MR && cols == NR) {
-                        Sgemm.tile(scalar, packedA, aOff, scratch, bOff, kc, c, cAt, n, !first);
+                        Sgemm.tile(g.scalar(), g.packedWeights(), aOff, scratch, bOff, kc, c, cAt, n, !first);
                     } else {
                         if (!first) {
                             for (int r = 0; r < rows; r++) {
                                 System.arraycopy(c, cAt + r * n, scratch, tile + r * NR, cols);
                             }
                         }
-                        Sgemm.tile(scalar, packedA, aOff, scratch, bOff, kc, scratch, tile, NR, !first);
+                        Sgemm.tile(g.scalar(), g.packedWeights(), aOff, scratch, bOff, kc, scratch, tile, NR, !first);
                         for (int r = 0; r < rows; r++) {
                             System.arraycopy(scratch, tile + r * NR, c, cAt + r * n, cols);
                         }
                     }
                     if (last) {
                         for (int r = 0; r < rows; r++) {
-                            epilogue.apply(c, cAt + r * n, cols, bias[g * coutG + row + r],
+                            g.epilogue().apply(c, cAt + r * n, cols, g.bias()[group * coutG + row + r],
                                     res == null ? null : res.data(), rBase + (row + r) * n + col);
                         }
                     }
@@ -196,18 +136,19 @@ final class ConvGemmKernel implements Kernel {
             } else {
                 int row = src + iy * w.inW();
                 int ix0 = ox * w.sw() - w.padLeft() + kx * w.dw();
-                if (w.sw() == 1) {
-                    int lo = Math.min(len, Math.max(0, -ix0));
-                    int hi = Math.max(lo, Math.min(len, w.inW() - ix0));
-                    Arrays.fill(dst, d + j, d + j + lo, 0f);
+                int sw = w.sw();
+                // columns t in [lo, hi) read inside the row: 0 <= ix0 + t * sw < inW
+                int lo = Math.min(len, Math.max(0, -Math.floorDiv(ix0, sw)));
+                int hi = Math.max(lo, Math.min(len, Math.floorDiv(w.inW() - 1 - ix0, sw) + 1));
+                Arrays.fill(dst, d + j, d + j + lo, 0f);
+                if (sw == 1) {
                     System.arraycopy(x, row + ix0 + lo, dst, d + j + lo, hi - lo);
-                    Arrays.fill(dst, d + j + hi, d + j + len, 0f);
                 } else {
-                    for (int t = 0; t < len; t++) {
-                        int ix = ix0 + t * w.sw();
-                        dst[d + j + t] = ix >= 0 && ix < w.inW() ? x[row + ix] : 0f;
+                    for (int t = lo, at = row + ix0 + lo * sw; t < hi; t++, at += sw) {
+                        dst[d + j + t] = x[at];
                     }
                 }
+                Arrays.fill(dst, d + j + hi, d + j + len, 0f);
             }
             j += len;
             ox = 0;

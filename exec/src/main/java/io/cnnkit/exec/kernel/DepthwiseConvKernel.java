@@ -75,10 +75,8 @@ final class DepthwiseConvKernel implements Kernel {
                 int irow = src + iy * w.inW();
                 for (int kx = 0; kx < w.kw(); kx++) {
                     float wv = weights[(co * w.kh() + ky) * w.kw() + kx];
-                    int shift = kx * w.dw() - w.padLeft();   // ix = ox * sw + shift
-                    int lo = Math.max(0, ceilDiv(-shift, w.sw()));
-                    int hi = Math.min(w.outW(), Math.floorDiv(w.inW() - 1 - shift, w.sw()) + 1);
-                    int ox = lo;
+                    int shift = w.colShift(kx), hi = w.endCol(kx);
+                    int ox = w.firstCol(kx);
                     if (w.sw() == 1 && !scalar) {
                         FloatVector wvv = FloatVector.broadcast(S, wv);
                         for (; ox <= hi - S.length(); ox += S.length()) {
@@ -94,9 +92,5 @@ final class DepthwiseConvKernel implements Kernel {
         }
         epilogue.apply(o, dst, w.outSize(), bias[co], res == null ? null : res.data(),
                 res == null ? 0 : res.offset() + plane * w.outSize());
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return -Math.floorDiv(-a, b);
     }
 }

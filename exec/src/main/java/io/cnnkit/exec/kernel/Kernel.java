@@ -17,6 +17,11 @@ public interface Kernel {
         return 0;
     }
 
+    /** Floats of scratch shared by all slots of one run (for example a padded copy of the input). */
+    default int sharedScratch() {
+        return 0;
+    }
+
     /** True when the output may be the first input's own buffer (element-wise kernels). */
     default boolean inPlace() {
         return false;

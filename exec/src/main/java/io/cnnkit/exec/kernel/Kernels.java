@@ -22,15 +22,7 @@ public final class Kernels {
         }
         int[] x = inputShapes.get(0);
         if (op instanceof Op.Conv c) {
-            Window w = OutputShapes.window(c, x);
-            Folding folded = Folding.forConv(c, params, x[1], fusion);
-            if (fusion.residual()) {
-                requireResidual(inputShapes, outShape);
-            }
-            if (x[1] == c.groups()) {
-                return new DepthwiseConvKernel(x, outShape, w, folded, fusion, options);
-            }
-            return new ConvGemmKernel(x, outShape, w, c.groups(), folded, fusion, options);
+            return prepareConv(c, inputShapes, params, fusion, options, null);
         }
         if (op instanceof Op.Dense d) {
             int in = OutputShapes.features(x);
@@ -71,6 +63,63 @@ public final class Kernels {
             return new SimpleKernels.Copy(outShape);
         }
         return new SimpleKernels.Unary(op, outShape);
+    }
+
+    /** How a convolution is computed. */
+    enum ConvAlgorithm { DEPTHWISE, IM2COL_TILES, IMPLICIT_GEMM, TRANSPOSED_GEMM }
+
+    /**
+     * Depthwise when every output channel reads one input channel. Otherwise the GEMM whose tiles
+     * waste least, by a cost model: the useful fraction of the padded tile area, divided by the
+     * packing overhead for the layouts that gather the input per run (about 20 multiply-adds'
+     * worth per gathered value, spread over the Cout/g rows that reuse it; a plain copy for 1x1
+     * stride 1). Implicit GEMM (not for 1x1) copies the input once but computes dropped columns.
+     */
+    static ConvAlgorithm choose(Window w, int inChannels, int outChannels, int groups) {
+        if (inChannels == groups) {
+            return ConvAlgorithm.DEPTHWISE;
+        }
+        int m = outChannels / groups, n = w.outSize();
+        double gather = 1 + (w.isPointwise() ? 2.0 : 20.0) / m;
+        double tiles = useful(n, Sgemm.NR) * useful(m, Sgemm.MR) / gather;
+        double transposed = useful(n, Sgemm.MR) * useful(m, Sgemm.NR) / (1 + 20.0 / m);
+        double implicit = w.kh() * w.kw() > 1
+                ? (double) n / roundUp(ImplicitConvKernel.paddedPositions(w), Sgemm.NR) * useful(m, Sgemm.MR) : 0;
+        if (implicit >= tiles && implicit >= transposed) {
+            return ConvAlgorithm.IMPLICIT_GEMM;
+        }
+        return transposed > tiles ? ConvAlgorithm.TRANSPOSED_GEMM : ConvAlgorithm.IM2COL_TILES;
+    }
+
+    private static double useful(int size, int tile) {
+        return (double) size / roundUp(size, tile);
+    }
+
+    private static int roundUp(int size, int tile) {
+        return (size + tile - 1) / tile * tile;
+    }
+
+    /** {@code forced} null: the algorithm is chosen by {@link #choose}. */
+    static Kernel prepareConv(Op.Conv c, List<int[]> inputShapes, Map<String, Tensor> params, Fusion fusion,
+                              KernelOptions options, ConvAlgorithm forced) {
+        int[] x = inputShapes.get(0);
+        int[] outShape = OutputShapes.of(c, inputShapes.subList(0, 1));
+        Window w = OutputShapes.window(c, x);
+        Folding folded = Folding.forConv(c, params, x[1], fusion);
+        if (fusion.residual()) {
+            requireResidual(inputShapes, outShape);
+        }
+        ConvAlgorithm algorithm = forced != null ? forced : choose(w, x[1], c.filters(), c.groups());
+        switch (algorithm) {
+            case DEPTHWISE:
+                return new DepthwiseConvKernel(x, outShape, w, folded, fusion, options);
+            case IMPLICIT_GEMM:
+                return new ImplicitConvKernel(x, outShape, w, c.groups(), folded, fusion, options);
+            case TRANSPOSED_GEMM:
+                return new TransposedConvKernel(x, outShape, w, c.groups(), folded, fusion, options);
+            default:
+                return new ConvGemmKernel(x, outShape, w, c.groups(), folded, fusion, options);
+        }
     }
 
     /** An add followed by an activation, as one kernel. */

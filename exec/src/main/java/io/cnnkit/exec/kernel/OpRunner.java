@@ -39,7 +39,7 @@ public final class OpRunner {
         }
         Kernel kernel = Kernels.prepare(op, shapes, params, Fusion.NONE, options);
         Tensor out = Tensor.zeros(kernel.outputShape());
-        kernel.run(inputs.toArray(new Tensor[0]), out, new Workspace(pool, kernel.scratchPerSlot()));
+        kernel.run(inputs.toArray(new Tensor[0]), out, Workspace.forKernel(pool, kernel));
         return out;
     }
 }

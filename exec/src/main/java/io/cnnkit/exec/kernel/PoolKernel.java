@@ -98,10 +98,8 @@ final class PoolKernel implements Kernel {
             for (int ky = firstTap(y0, w.dh()), ky1 = endTap(y0, w.dh(), w.kh(), w.inH()); ky < ky1; ky++) {
                 int irow = src + (y0 + ky * w.dh()) * w.inW();
                 for (int kx = 0; kx < w.kw(); kx++) {
-                    int shift = kx * w.dw() - w.padLeft();   // ix = ox * sw + shift
-                    int lo = Math.max(0, -Math.floorDiv(shift, w.sw()));
-                    int hi = Math.min(w.outW(), Math.floorDiv(w.inW() - 1 - shift, w.sw()) + 1);
-                    int ox = lo;
+                    int shift = w.colShift(kx), hi = w.endCol(kx);
+                    int ox = w.firstCol(kx);
                     if (w.sw() == 1 && !scalar) {
                         for (; ox <= hi - S.length(); ox += S.length()) {
                             FloatVector acc = FloatVector.fromArray(S, y, orow + ox);

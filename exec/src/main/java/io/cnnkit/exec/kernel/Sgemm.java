@@ -4,13 +4,15 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The SGEMM micro-kernel: one {@value #MR}x{@value #NR} tile C (+)= A * B over {@code kc} steps,
- * from an A panel packed as {@code kc} groups of {@value #MR} values (one per row) and a B panel
- * packed as {@code kc} rows of {@value #NR} values. The vector kernel keeps all 24 accumulators in
- * registers (8 rows x 3 vectors of 8 floats; AVX-512 has 32 registers) and is written out
- * in one method on purpose: on JDK 17 a FloatVector passed to or returned from a helper is boxed.
- * (Tile chosen by measurement on Zen 4: 8x3 beat 6x4, 9x3, 12x2, 14x2 and 5x5; 512-bit species
- * are ~25x slower on JDK 17 here.)
+ * The SGEMM micro-kernels: one {@value #MR}x{@value #NR} tile C (+)= A * B over {@code kc} steps,
+ * from an A panel packed as {@code kc} groups of {@value #MR} values (one per row). B row k is
+ * either row k of a packed panel ({@code bo + k * NR}) or, for implicit convolution, NR contiguous
+ * values at {@code bo + koff[ko + k]} of a padded input. The vector kernels keep all 24
+ * accumulators in registers (8 rows x 3 vectors of 8 floats; AVX-512 has 32 registers) and are
+ * written out in one method each on purpose: on JDK 17 a FloatVector passed to or returned from a
+ * helper is boxed. (Tile chosen by measurement on Zen 4: 8x3 beat 6x4, 9x3, 12x2, 14x2 and 5x5;
+ * 512-bit species are ~25x slower on JDK 17 here. The two vector kernels differ only in how B
+ * rows are addressed; merged into one with a null check, the implicit path lost ~20%.)
  */
 final class Sgemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
@@ -20,41 +22,71 @@ final class Sgemm {
     private Sgemm() {
     }
 
+    /**
+     * Row-major weights [groups * rows, k] into zero-padded panels of {@code width} rows, k-major:
+     * packed[((g * panels + p) * k + kk) * width + r] with panels = ceil(rows / width). With width
+     * MR these are A panels (weights as the rows of C); with NR, B panels (weights as its columns).
+     */
+    static float[] packPanels(float[] weights, int groups, int rows, int k, int width) {
+        int panels = (rows + width - 1) / width;
+        float[] packed = new float[groups * panels * k * width];
+        for (int g = 0; g < groups; g++) {
+            for (int row = 0; row < rows; row++) {
+                int src = (g * rows + row) * k;
+                int dst = (g * panels + row / width) * k * width + row % width;
+                for (int kk = 0; kk < k; kk++) {
+                    packed[dst + kk * width] = weights[src + kk];
+                }
+            }
+        }
+        return packed;
+    }
+
     static void tile(boolean scalar, float[] a, int ao, float[] b, int bo, int kc, float[] c, int co, int ldc,
                      boolean accumulate) {
         if (scalar) {
-            tileScalar(a, ao, b, bo, kc, c, co, ldc, accumulate);
+            tileScalar(a, ao, b, bo, null, 0, kc, c, co, ldc, accumulate);
         } else {
             tileVector(a, ao, b, bo, kc, c, co, ldc, accumulate);
         }
     }
 
+    static void tileOffsets(boolean scalar, float[] a, int ao, float[] b, int bo, int[] koff, int ko, int kc,
+                            float[] c, int co, int ldc, boolean accumulate) {
+        if (scalar) {
+            tileScalar(a, ao, b, bo, koff, ko, kc, c, co, ldc, accumulate);
+        } else {
+            tileVectorOffsets(a, ao, b, bo, koff, ko, kc, c, co, ldc, accumulate);
+        }
+    }
+
+    /** B from a packed panel. */
     static void tileVector(float[] a, int ao, float[] b, int bo, int kc, float[] c, int co, int ldc,
                            boolean accumulate) {
-        FloatVector c0_0 = accumulate ? FloatVector.fromArray(S, c, co + 0) : FloatVector.zero(S);
-        FloatVector c0_1 = accumulate ? FloatVector.fromArray(S, c, co + 8) : FloatVector.zero(S);
-        FloatVector c0_2 = accumulate ? FloatVector.fromArray(S, c, co + 16) : FloatVector.zero(S);
-        FloatVector c1_0 = accumulate ? FloatVector.fromArray(S, c, co + 1 * ldc + 0) : FloatVector.zero(S);
-        FloatVector c1_1 = accumulate ? FloatVector.fromArray(S, c, co + 1 * ldc + 8) : FloatVector.zero(S);
-        FloatVector c1_2 = accumulate ? FloatVector.fromArray(S, c, co + 1 * ldc + 16) : FloatVector.zero(S);
-        FloatVector c2_0 = accumulate ? FloatVector.fromArray(S, c, co + 2 * ldc + 0) : FloatVector.zero(S);
-        FloatVector c2_1 = accumulate ? FloatVector.fromArray(S, c, co + 2 * ldc + 8) : FloatVector.zero(S);
-        FloatVector c2_2 = accumulate ? FloatVector.fromArray(S, c, co + 2 * ldc + 16) : FloatVector.zero(S);
-        FloatVector c3_0 = accumulate ? FloatVector.fromArray(S, c, co + 3 * ldc + 0) : FloatVector.zero(S);
-        FloatVector c3_1 = accumulate ? FloatVector.fromArray(S, c, co + 3 * ldc + 8) : FloatVector.zero(S);
-        FloatVector c3_2 = accumulate ? FloatVector.fromArray(S, c, co + 3 * ldc + 16) : FloatVector.zero(S);
-        FloatVector c4_0 = accumulate ? FloatVector.fromArray(S, c, co + 4 * ldc + 0) : FloatVector.zero(S);
-        FloatVector c4_1 = accumulate ? FloatVector.fromArray(S, c, co + 4 * ldc + 8) : FloatVector.zero(S);
-        FloatVector c4_2 = accumulate ? FloatVector.fromArray(S, c, co + 4 * ldc + 16) : FloatVector.zero(S);
-        FloatVector c5_0 = accumulate ? FloatVector.fromArray(S, c, co + 5 * ldc + 0) : FloatVector.zero(S);
-        FloatVector c5_1 = accumulate ? FloatVector.fromArray(S, c, co + 5 * ldc + 8) : FloatVector.zero(S);
-        FloatVector c5_2 = accumulate ? FloatVector.fromArray(S, c, co + 5 * ldc + 16) : FloatVector.zero(S);
-        FloatVector c6_0 = accumulate ? FloatVector.fromArray(S, c, co + 6 * ldc + 0) : FloatVector.zero(S);
-        FloatVector c6_1 = accumulate ? FloatVector.fromArray(S, c, co + 6 * ldc + 8) : FloatVector.zero(S);
-        FloatVector c6_2 = accumulate ? FloatVector.fromArray(S, c, co + 6 * ldc + 16) : FloatVector.zero(S);
-        FloatVector c7_0 = accumulate ? FloatVector.fromArray(S, c, co + 7 * ldc + 0) : FloatVector.zero(S);
-        FloatVector c7_1 = accumulate ? FloatVector.fromArray(S, c, co + 7 * ldc + 8) : FloatVector.zero(S);
-        FloatVector c7_2 = accumulate ? FloatVector.fromArray(S, c, co + 7 * ldc + 16) : FloatVector.zero(S);
+        FloatVector c00 = accumulate ? FloatVector.fromArray(S, c, co + 0) : FloatVector.zero(S);
+        FloatVector c01 = accumulate ? FloatVector.fromArray(S, c, co + 8) : FloatVector.zero(S);
+        FloatVector c02 = accumulate ? FloatVector.fromArray(S, c, co + 16) : FloatVector.zero(S);
+        FloatVector c10 = accumulate ? FloatVector.fromArray(S, c, co + 1 * ldc + 0) : FloatVector.zero(S);
+        FloatVector c11 = accumulate ? FloatVector.fromArray(S, c, co + 1 * ldc + 8) : FloatVector.zero(S);
+        FloatVector c12 = accumulate ? FloatVector.fromArray(S, c, co + 1 * ldc + 16) : FloatVector.zero(S);
+        FloatVector c20 = accumulate ? FloatVector.fromArray(S, c, co + 2 * ldc + 0) : FloatVector.zero(S);
+        FloatVector c21 = accumulate ? FloatVector.fromArray(S, c, co + 2 * ldc + 8) : FloatVector.zero(S);
+        FloatVector c22 = accumulate ? FloatVector.fromArray(S, c, co + 2 * ldc + 16) : FloatVector.zero(S);
+        FloatVector c30 = accumulate ? FloatVector.fromArray(S, c, co + 3 * ldc + 0) : FloatVector.zero(S);
+        FloatVector c31 = accumulate ? FloatVector.fromArray(S, c, co + 3 * ldc + 8) : FloatVector.zero(S);
+        FloatVector c32 = accumulate ? FloatVector.fromArray(S, c, co + 3 * ldc + 16) : FloatVector.zero(S);
+        FloatVector c40 = accumulate ? FloatVector.fromArray(S, c, co + 4 * ldc + 0) : FloatVector.zero(S);
+        FloatVector c41 = accumulate ? FloatVector.fromArray(S, c, co + 4 * ldc + 8) : FloatVector.zero(S);
+        FloatVector c42 = accumulate ? FloatVector.fromArray(S, c, co + 4 * ldc + 16) : FloatVector.zero(S);
+        FloatVector c50 = accumulate ? FloatVector.fromArray(S, c, co + 5 * ldc + 0) : FloatVector.zero(S);
+        FloatVector c51 = accumulate ? FloatVector.fromArray(S, c, co + 5 * ldc + 8) : FloatVector.zero(S);
+        FloatVector c52 = accumulate ? FloatVector.fromArray(S, c, co + 5 * ldc + 16) : FloatVector.zero(S);
+        FloatVector c60 = accumulate ? FloatVector.fromArray(S, c, co + 6 * ldc + 0) : FloatVector.zero(S);
+        FloatVector c61 = accumulate ? FloatVector.fromArray(S, c, co + 6 * ldc + 8) : FloatVector.zero(S);
+        FloatVector c62 = accumulate ? FloatVector.fromArray(S, c, co + 6 * ldc + 16) : FloatVector.zero(S);
+        FloatVector c70 = accumulate ? FloatVector.fromArray(S, c, co + 7 * ldc + 0) : FloatVector.zero(S);
+        FloatVector c71 = accumulate ? FloatVector.fromArray(S, c, co + 7 * ldc + 8) : FloatVector.zero(S);
+        FloatVector c72 = accumulate ? FloatVector.fromArray(S, c, co + 7 * ldc + 16) : FloatVector.zero(S);
         for (int k = 0; k < kc; k++) {
             int bk = bo + k * NR;
             int ak = ao + k * MR;
@@ -62,67 +94,159 @@ final class Sgemm {
             FloatVector b1 = FloatVector.fromArray(S, b, bk + 8);
             FloatVector b2 = FloatVector.fromArray(S, b, bk + 16);
             FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
-            c0_0 = a0.fma(b0, c0_0);
-            c0_1 = a0.fma(b1, c0_1);
-            c0_2 = a0.fma(b2, c0_2);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            c02 = a0.fma(b2, c02);
             FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
-            c1_0 = a1.fma(b0, c1_0);
-            c1_1 = a1.fma(b1, c1_1);
-            c1_2 = a1.fma(b2, c1_2);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            c12 = a1.fma(b2, c12);
             FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
-            c2_0 = a2.fma(b0, c2_0);
-            c2_1 = a2.fma(b1, c2_1);
-            c2_2 = a2.fma(b2, c2_2);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            c22 = a2.fma(b2, c22);
             FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
-            c3_0 = a3.fma(b0, c3_0);
-            c3_1 = a3.fma(b1, c3_1);
-            c3_2 = a3.fma(b2, c3_2);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            c32 = a3.fma(b2, c32);
             FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
-            c4_0 = a4.fma(b0, c4_0);
-            c4_1 = a4.fma(b1, c4_1);
-            c4_2 = a4.fma(b2, c4_2);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            c42 = a4.fma(b2, c42);
             FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
-            c5_0 = a5.fma(b0, c5_0);
-            c5_1 = a5.fma(b1, c5_1);
-            c5_2 = a5.fma(b2, c5_2);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            c52 = a5.fma(b2, c52);
             FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
-            c6_0 = a6.fma(b0, c6_0);
-            c6_1 = a6.fma(b1, c6_1);
-            c6_2 = a6.fma(b2, c6_2);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            c62 = a6.fma(b2, c62);
             FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
-            c7_0 = a7.fma(b0, c7_0);
-            c7_1 = a7.fma(b1, c7_1);
-            c7_2 = a7.fma(b2, c7_2);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+            c72 = a7.fma(b2, c72);
         }
-        c0_0.intoArray(c, co + 0);
-        c0_1.intoArray(c, co + 8);
-        c0_2.intoArray(c, co + 16);
-        c1_0.intoArray(c, co + 1 * ldc + 0);
-        c1_1.intoArray(c, co + 1 * ldc + 8);
-        c1_2.intoArray(c, co + 1 * ldc + 16);
-        c2_0.intoArray(c, co + 2 * ldc + 0);
-        c2_1.intoArray(c, co + 2 * ldc + 8);
-        c2_2.intoArray(c, co + 2 * ldc + 16);
-        c3_0.intoArray(c, co + 3 * ldc + 0);
-        c3_1.intoArray(c, co + 3 * ldc + 8);
-        c3_2.intoArray(c, co + 3 * ldc + 16);
-        c4_0.intoArray(c, co + 4 * ldc + 0);
-        c4_1.intoArray(c, co + 4 * ldc + 8);
-        c4_2.intoArray(c, co + 4 * ldc + 16);
-        c5_0.intoArray(c, co + 5 * ldc + 0);
-        c5_1.intoArray(c, co + 5 * ldc + 8);
-        c5_2.intoArray(c, co + 5 * ldc + 16);
-        c6_0.intoArray(c, co + 6 * ldc + 0);
-        c6_1.intoArray(c, co + 6 * ldc + 8);
-        c6_2.intoArray(c, co + 6 * ldc + 16);
-        c7_0.intoArray(c, co + 7 * ldc + 0);
-        c7_1.intoArray(c, co + 7 * ldc + 8);
-        c7_2.intoArray(c, co + 7 * ldc + 16);
+        c00.intoArray(c, co + 0);
+        c01.intoArray(c, co + 8);
+        c02.intoArray(c, co + 16);
+        c10.intoArray(c, co + 1 * ldc + 0);
+        c11.intoArray(c, co + 1 * ldc + 8);
+        c12.intoArray(c, co + 1 * ldc + 16);
+        c20.intoArray(c, co + 2 * ldc + 0);
+        c21.intoArray(c, co + 2 * ldc + 8);
+        c22.intoArray(c, co + 2 * ldc + 16);
+        c30.intoArray(c, co + 3 * ldc + 0);
+        c31.intoArray(c, co + 3 * ldc + 8);
+        c32.intoArray(c, co + 3 * ldc + 16);
+        c40.intoArray(c, co + 4 * ldc + 0);
+        c41.intoArray(c, co + 4 * ldc + 8);
+        c42.intoArray(c, co + 4 * ldc + 16);
+        c50.intoArray(c, co + 5 * ldc + 0);
+        c51.intoArray(c, co + 5 * ldc + 8);
+        c52.intoArray(c, co + 5 * ldc + 16);
+        c60.intoArray(c, co + 6 * ldc + 0);
+        c61.intoArray(c, co + 6 * ldc + 8);
+        c62.intoArray(c, co + 6 * ldc + 16);
+        c70.intoArray(c, co + 7 * ldc + 0);
+        c71.intoArray(c, co + 7 * ldc + 8);
+        c72.intoArray(c, co + 7 * ldc + 16);
     }
 
-    /** The same tile in plain Java: the reference for the vector kernel and the forced-scalar path. */
-    static void tileScalar(float[] a, int ao, float[] b, int bo, int kc, float[] c, int co, int ldc,
+    /** B row k at {@code bo + koff[ko + k]}. */
+    static void tileVectorOffsets(float[] a, int ao, float[] b, int bo, int[] koff, int ko, int kc, float[] c, int co, int ldc,
                            boolean accumulate) {
+        FloatVector c00 = accumulate ? FloatVector.fromArray(S, c, co + 0) : FloatVector.zero(S);
+        FloatVector c01 = accumulate ? FloatVector.fromArray(S, c, co + 8) : FloatVector.zero(S);
+        FloatVector c02 = accumulate ? FloatVector.fromArray(S, c, co + 16) : FloatVector.zero(S);
+        FloatVector c10 = accumulate ? FloatVector.fromArray(S, c, co + 1 * ldc + 0) : FloatVector.zero(S);
+        FloatVector c11 = accumulate ? FloatVector.fromArray(S, c, co + 1 * ldc + 8) : FloatVector.zero(S);
+        FloatVector c12 = accumulate ? FloatVector.fromArray(S, c, co + 1 * ldc + 16) : FloatVector.zero(S);
+        FloatVector c20 = accumulate ? FloatVector.fromArray(S, c, co + 2 * ldc + 0) : FloatVector.zero(S);
+        FloatVector c21 = accumulate ? FloatVector.fromArray(S, c, co + 2 * ldc + 8) : FloatVector.zero(S);
+        FloatVector c22 = accumulate ? FloatVector.fromArray(S, c, co + 2 * ldc + 16) : FloatVector.zero(S);
+        FloatVector c30 = accumulate ? FloatVector.fromArray(S, c, co + 3 * ldc + 0) : FloatVector.zero(S);
+        FloatVector c31 = accumulate ? FloatVector.fromArray(S, c, co + 3 * ldc + 8) : FloatVector.zero(S);
+        FloatVector c32 = accumulate ? FloatVector.fromArray(S, c, co + 3 * ldc + 16) : FloatVector.zero(S);
+        FloatVector c40 = accumulate ? FloatVector.fromArray(S, c, co + 4 * ldc + 0) : FloatVector.zero(S);
+        FloatVector c41 = accumulate ? FloatVector.fromArray(S, c, co + 4 * ldc + 8) : FloatVector.zero(S);
+        FloatVector c42 = accumulate ? FloatVector.fromArray(S, c, co + 4 * ldc + 16) : FloatVector.zero(S);
+        FloatVector c50 = accumulate ? FloatVector.fromArray(S, c, co + 5 * ldc + 0) : FloatVector.zero(S);
+        FloatVector c51 = accumulate ? FloatVector.fromArray(S, c, co + 5 * ldc + 8) : FloatVector.zero(S);
+        FloatVector c52 = accumulate ? FloatVector.fromArray(S, c, co + 5 * ldc + 16) : FloatVector.zero(S);
+        FloatVector c60 = accumulate ? FloatVector.fromArray(S, c, co + 6 * ldc + 0) : FloatVector.zero(S);
+        FloatVector c61 = accumulate ? FloatVector.fromArray(S, c, co + 6 * ldc + 8) : FloatVector.zero(S);
+        FloatVector c62 = accumulate ? FloatVector.fromArray(S, c, co + 6 * ldc + 16) : FloatVector.zero(S);
+        FloatVector c70 = accumulate ? FloatVector.fromArray(S, c, co + 7 * ldc + 0) : FloatVector.zero(S);
+        FloatVector c71 = accumulate ? FloatVector.fromArray(S, c, co + 7 * ldc + 8) : FloatVector.zero(S);
+        FloatVector c72 = accumulate ? FloatVector.fromArray(S, c, co + 7 * ldc + 16) : FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int bk = bo + koff[ko + k];
+            int ak = ao + k * MR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk + 0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 8);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 16);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            c02 = a0.fma(b2, c02);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            c12 = a1.fma(b2, c12);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            c22 = a2.fma(b2, c22);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            c32 = a3.fma(b2, c32);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            c42 = a4.fma(b2, c42);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            c52 = a5.fma(b2, c52);
+            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            c62 = a6.fma(b2, c62);
+            FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+            c72 = a7.fma(b2, c72);
+        }
+        c00.intoArray(c, co + 0);
+        c01.intoArray(c, co + 8);
+        c02.intoArray(c, co + 16);
+        c10.intoArray(c, co + 1 * ldc + 0);
+        c11.intoArray(c, co + 1 * ldc + 8);
+        c12.intoArray(c, co + 1 * ldc + 16);
+        c20.intoArray(c, co + 2 * ldc + 0);
+        c21.intoArray(c, co + 2 * ldc + 8);
+        c22.intoArray(c, co + 2 * ldc + 16);
+        c30.intoArray(c, co + 3 * ldc + 0);
+        c31.intoArray(c, co + 3 * ldc + 8);
+        c32.intoArray(c, co + 3 * ldc + 16);
+        c40.intoArray(c, co + 4 * ldc + 0);
+        c41.intoArray(c, co + 4 * ldc + 8);
+        c42.intoArray(c, co + 4 * ldc + 16);
+        c50.intoArray(c, co + 5 * ldc + 0);
+        c51.intoArray(c, co + 5 * ldc + 8);
+        c52.intoArray(c, co + 5 * ldc + 16);
+        c60.intoArray(c, co + 6 * ldc + 0);
+        c61.intoArray(c, co + 6 * ldc + 8);
+        c62.intoArray(c, co + 6 * ldc + 16);
+        c70.intoArray(c, co + 7 * ldc + 0);
+        c71.intoArray(c, co + 7 * ldc + 8);
+        c72.intoArray(c, co + 7 * ldc + 16);
+    }
+
+    /** Both tiles in plain Java (koff null: packed B): the forced-scalar path. */
+    static void tileScalar(float[] a, int ao, float[] b, int bo, int[] koff, int ko, int kc, float[] c, int co,
+                           int ldc, boolean accumulate) {
         for (int r = 0; r < MR; r++) {
             int row = co + r * ldc;
             if (!accumulate) {
@@ -130,7 +254,7 @@ final class Sgemm {
             }
             for (int k = 0; k < kc; k++) {
                 float av = a[ao + k * MR + r];
-                int bk = bo + k * NR;
+                int bk = koff == null ? bo + k * NR : bo + koff[ko + k];
                 for (int j = 0; j < NR; j++) {
                     c[row + j] += av * b[bk + j];
                 }

@@ -23,6 +23,21 @@ record Window(int inH, int inW, int kh, int kw, int sh, int sw, int dh, int dw,
                 p.top(), p.left(), p.bottom(), p.right(), Math.toIntExact(outH), Math.toIntExact(outW));
     }
 
+    /** Input column offset of tap {@code kx}: output column ox reads input column ox * sw + shift. */
+    int colShift(int kx) {
+        return kx * dw - padLeft;
+    }
+
+    /** The first output column whose tap {@code kx} reads inside the input. */
+    int firstCol(int kx) {
+        return Math.max(0, -Math.floorDiv(colShift(kx), sw));
+    }
+
+    /** One past the last output column whose tap {@code kx} reads inside the input. */
+    int endCol(int kx) {
+        return Math.min(outW, Math.floorDiv(inW - 1 - colShift(kx), sw) + 1);
+    }
+
     int outSize() {
         return outH * outW;
     }

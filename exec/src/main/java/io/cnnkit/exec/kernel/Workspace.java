@@ -9,21 +9,30 @@ import java.util.concurrent.ForkJoinPool;
 public final class Workspace {
     private final ForkJoinPool pool;
     private final float[][] scratch;
+    private final float[] shared;
 
     /** {@code pool} may be null: everything runs on the calling thread. */
-    public Workspace(ForkJoinPool pool, int scratchPerSlot) {
+    public Workspace(ForkJoinPool pool, int scratchPerSlot, int sharedScratch) {
         this.pool = pool;
         int slots = pool == null ? 1 : Math.max(1, pool.getParallelism());
         this.scratch = new float[slots][scratchPerSlot];
+        this.shared = new float[sharedScratch];
+    }
+
+    /** A workspace large enough for {@code kernel}. */
+    public static Workspace forKernel(ForkJoinPool pool, Kernel kernel) {
+        return new Workspace(pool, kernel.scratchPerSlot(), kernel.sharedScratch());
     }
 
     /** A workspace large enough for every kernel given. */
     public static Workspace forKernels(ForkJoinPool pool, Iterable<? extends Kernel> kernels) {
-        int max = 0;
+        int perSlot = 0;
+        int shared = 0;
         for (Kernel k : kernels) {
-            max = Math.max(max, k.scratchPerSlot());
+            perSlot = Math.max(perSlot, k.scratchPerSlot());
+            shared = Math.max(shared, k.sharedScratch());
         }
-        return new Workspace(pool, max);
+        return new Workspace(pool, perSlot, shared);
     }
 
     public ForkJoinPool pool() {
@@ -36,5 +45,9 @@ public final class Workspace {
 
     float[] scratch(int slot) {
         return scratch[slot];
+    }
+
+    float[] shared() {
+        return shared;
     }
 }

@@ -91,7 +91,7 @@ public class ConvBenchmark {
         scalar = Kernels.prepare(conv, List.of(shape), params, Fusion.NONE, new KernelOptions(true, 1));
         inputs = new Tensor[] {random(rnd, shape)};
         output = Tensor.zeros(vector.outputShape());
-        workspace = new Workspace(null, Math.max(vector.scratchPerSlot(), scalar.scratchPerSlot()));
+        workspace = Workspace.forKernels(null, List.of(vector, scalar));
     }
 
     @Benchmark

@@ -113,10 +113,30 @@ class OptimizedKernelsTest {
             if (conv.bias()) {
                 params.put("bias", random(rnd, conv.filters()));
             }
-            checkAllPaths(conv, List.of(random(rnd, shape)), params, conv + " on " + java.util.Arrays.toString(shape));
+            Tensor x = random(rnd, shape);
+            String what = conv + " on " + java.util.Arrays.toString(shape);
+            checkAllPaths(conv, List.of(x), params, what);
+            checkEveryAlgorithm(conv, x, params, what);
             ran++;
         }
         assertTrue(ran > 30, "too few valid random shapes: " + ran);
+    }
+
+    /** Every convolution algorithm that applies to the shape (the GEMMs always), not only the one chosen. */
+    static void checkEveryAlgorithm(Op.Conv conv, Tensor x, Map<String, Tensor> params, String what) {
+        Tensor want = OpRunner.runReference(conv, List.of(x), params);
+        for (Kernels.ConvAlgorithm algorithm : Kernels.ConvAlgorithm.values()) {
+            boolean applies = algorithm != Kernels.ConvAlgorithm.DEPTHWISE || x.dim(1) == conv.groups();
+            for (boolean scalar : new boolean[] {false, true}) {
+                if (applies) {
+                    Kernel k = Kernels.prepareConv(conv, List.of(x.shape()), params, Fusion.NONE,
+                            new KernelOptions(scalar, 2), algorithm);
+                    Tensor got = Tensor.zeros(k.outputShape());
+                    k.run(new Tensor[] {x}, got, Workspace.forKernel(POOL, k));
+                    assertClose(want, got, what + " " + algorithm + (scalar ? " scalar" : " vector"));
+                }
+            }
+        }
     }
 
     @ParameterizedTest
@@ -203,12 +223,17 @@ class OptimizedKernelsTest {
 
             Fusion fusion = Fusion.NONE.withBatchNorm(new Op.BatchNorm(1e-5), bn).withResidual()
                     .withActivation(Activation.of(act).orElseThrow());
-            for (boolean scalar : new boolean[] {false, true}) {
-                Kernel k = Kernels.prepare(conv, List.of(x.shape(), residual.shape()), params, fusion,
-                        new KernelOptions(scalar, 2));
+            for (int variant = 0; variant < 6; variant++) {
+                boolean scalar = variant % 2 == 1;
+                Kernels.ConvAlgorithm algorithm = depthwise ? Kernels.ConvAlgorithm.DEPTHWISE
+                        : variant >= 4 ? Kernels.ConvAlgorithm.TRANSPOSED_GEMM
+                        : variant < 2 ? Kernels.ConvAlgorithm.IM2COL_TILES
+                        : Kernels.ConvAlgorithm.IMPLICIT_GEMM;
+                Kernel k = Kernels.prepareConv(conv, List.of(x.shape(), residual.shape()), params, fusion,
+                        new KernelOptions(scalar, 2), algorithm);
                 Tensor got = Tensor.zeros(k.outputShape());
-                k.run(new Tensor[] {x, residual}, got, new Workspace(POOL, k.scratchPerSlot()));
-                assertClose(want, got, "fused " + conv + " " + act.kind() + (scalar ? " scalar" : ""));
+                k.run(new Tensor[] {x, residual}, got, Workspace.forKernel(POOL, k));
+                assertClose(want, got, "fused " + conv + " " + act.kind() + " " + algorithm + (scalar ? " scalar" : ""));
             }
         }
     }
@@ -221,7 +246,7 @@ class OptimizedKernelsTest {
         Map<String, Tensor> params = Map.of("weight", random(rnd, 13, 4, 3, 3), "bias", random(rnd, 13));
         Kernel k = Kernels.prepare(conv, List.of(new int[] {1, 4, 11, 9}), params, Fusion.NONE, new KernelOptions(false, 1));
         float[] arena = new float[5 + 4 * 99 + 13 * 99 + 3];
-        Workspace ws = new Workspace(null, k.scratchPerSlot());
+        Workspace ws = Workspace.forKernel(null, k);
         List<Tensor> outs = new ArrayList<>();
         for (int run = 0; run < 3; run++) {
             Tensor x = Tensor.view(arena, 5, 1, 4, 11, 9);

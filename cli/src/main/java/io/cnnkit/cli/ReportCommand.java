@@ -1,0 +1,46 @@
+package io.cnnkit.cli;
+
+import io.cnnkit.analyzer.Analysis;
+import io.cnnkit.diagram.DiagramModel;
+import io.cnnkit.diagram.DiagramOptions;
+import io.cnnkit.diagram.DotWriter;
+import io.cnnkit.diagram.GraphvizRenderer;
+import io.cnnkit.diagram.HtmlReport;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Write one self-contained HTML page: diagram, layer table, totals, receptive fields.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:written", "1:the report could not be drawn or written", "2:invalid input or options"})
+final class ReportCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "FILE", description = "the .cnn file")
+    Path file;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.html", description = "the page to write")
+    Path output;
+
+    @CommandLine.Mixin
+    AnalysisOptions options;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Optional<Analysis> analysis = options.validThenAnalyze(file, spec.commandLine().getErr(), null);
+        if (analysis.isEmpty()) {
+            return ExitCode.INVALID_INPUT;
+        }
+        String dot = DotWriter.write(DiagramModel.of(analysis.get(), DiagramOptions.DEFAULT), DiagramOptions.DEFAULT);
+        return Outputs.write(output, spec, () ->
+                HtmlReport.render(analysis.get(), GraphvizRenderer.svg(dot)).getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,149 @@
+package io.cnnkit.diagram;
+
+import io.cnnkit.analyzer.Analysis;
+import io.cnnkit.analyzer.LayerStats;
+import io.cnnkit.analyzer.ScopeStats;
+import io.cnnkit.analyzer.Totals;
+import io.cnnkit.analyzer.report.Units;
+import io.cnnkit.compiler.graph.Layer;
+import io.cnnkit.compiler.graph.Output;
+import io.cnnkit.compiler.graph.Scope;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What a diagram shows, independent of Graphviz: nodes (layers, collapsed scopes, outputs), the
+ * clusters of expanded scopes that hold them, and the edges between visible nodes labelled with
+ * the tensor shapes they carry.
+ *
+ * @param title the network's name
+ */
+public record DiagramModel(String title, List<Cluster> clusters, List<Node> nodes, List<Edge> edges) {
+
+    /** An expanded module instance, repetition or group. {@code parent} is the enclosing cluster. */
+    public record Cluster(String path, String label, Optional<String> parent, boolean aux) {
+    }
+
+    /**
+     * A node. {@code id} is the layer name, the scope path of a collapsed scope, or
+     * {@code out:NAME} for a network output; {@code cluster} is the innermost expanded scope.
+     */
+    public record Node(String id, NodeKind kind, String title, List<String> details, Optional<String> cluster,
+                       boolean aux, Cost cost) {
+        public Node {
+            details = List.copyOf(details);
+        }
+    }
+
+    /** What a node costs, for the heat map: MACs, trainable parameters, activation bytes. */
+    public record Cost(long macs, long params, long memory) {
+        public static final Cost NONE = new Cost(0, 0, 0);
+
+        public long of(DiagramOptions.Heat heat) {
+            return switch (heat) {
+                case MACS -> macs;
+                case PARAMS -> params;
+                case MEMORY -> memory;
+            };
+        }
+    }
+
+    /** A data flow between two visible nodes; {@code label} is the tensor shape, or empty. */
+    public record Edge(String from, String to, String label, boolean aux) {
+    }
+
+    public DiagramModel {
+        clusters = List.copyOf(clusters);
+        nodes = List.copyOf(nodes);
+        edges = List.copyOf(edges);
+    }
+
+    /** The diagram of an analysed network. */
+    public static DiagramModel of(Analysis analysis, DiagramOptions options) {
+        Map<String, Cluster> clusters = new LinkedHashMap<>();
+        Map<String, Node> nodes = new LinkedHashMap<>();
+        Map<Integer, String> visible = new LinkedHashMap<>();
+        for (LayerStats s : analysis.layers()) {
+            Layer layer = s.layer();
+            List<Scope> scopes = layer.scopes();
+            int expanded = Math.min(options.depth(), scopes.size());
+            for (int level = 0; level < expanded; level++) {
+                Scope scope = scopes.get(level);
+                Optional<String> parent = level == 0 ? Optional.empty() : Optional.of(scopes.get(level - 1).path());
+                clusters.putIfAbsent(scope.path(), new Cluster(scope.path(), scope.path() + "  (" + scope.kind() + ")",
+                        parent, !s.inference()));
+            }
+            Optional<String> cluster = expanded == 0 ? Optional.empty() : Optional.of(scopes.get(expanded - 1).path());
+            if (scopes.size() > options.depth()) {
+                Scope scope = scopes.get(options.depth());
+                nodes.computeIfAbsent(scope.path(), path -> collapsed(analysis, scope, cluster));
+                visible.put(layer.id(), scope.path());
+            } else {
+                nodes.put(layer.name(), layerNode(s, cluster));
+                visible.put(layer.id(), layer.name());
+            }
+        }
+        Map<String, Edge> edges = new LinkedHashMap<>();
+        for (LayerStats s : analysis.layers()) {
+            String to = visible.get(s.layer().id());
+            for (Layer input : analysis.graph().inputsOf(s.layer())) {
+                String from = visible.get(input.id());
+                if (!from.equals(to)) {
+                    edges.putIfAbsent(from + "\n" + to, new Edge(from, to,
+                            shapeLabel(analysis.stats(input), options), !s.inference()));
+                }
+            }
+        }
+        for (Output output : analysis.graph().outputs()) {
+            String id = "out:" + output.name();
+            nodes.put(id, new Node(id, NodeKind.OUTPUT, output.name() + (output.aux() ? " (auxiliary)" : ""),
+                    List.of(), Optional.empty(), output.aux(), Cost.NONE));
+            String from = visible.get(output.layer().id());
+            edges.put(from + "\n" + id, new Edge(from, id, shapeLabel(analysis.stats(output.layer()), options),
+                    output.aux()));
+        }
+        return new DiagramModel(analysis.graph().name(), new ArrayList<>(clusters.values()),
+                new ArrayList<>(nodes.values()), new ArrayList<>(edges.values()));
+    }
+
+    private static String shapeLabel(LayerStats source, DiagramOptions options) {
+        return options.shapes() ? Units.shape(source.outputShape()) : "";
+    }
+
+    private static Node layerNode(LayerStats s, Optional<String> cluster) {
+        Layer layer = s.layer();
+        String summary = OpSummary.of(layer.op());
+        String title = isGeneratedName(layer) ? summary : layer.simpleName() + ": " + summary;
+        return new Node(layer.name(), NodeKind.of(layer.op()), title, List.of(Units.shape(s.outputShape())), cluster,
+                !s.inference(), new Cost(s.macs(), s.parameters(), s.activationBytes()));
+    }
+
+    private static Node collapsed(Analysis analysis, Scope scope, Optional<String> cluster) {
+        Optional<ScopeStats> sub = analysis.scope(scope.path());
+        Totals totals = sub.map(ScopeStats::totals).orElse(Totals.ZERO);
+        LayerStats last = sub.map(st -> analysis.stats(st.last())).orElse(null);
+        String shape = last == null ? "?" : Units.shape(last.outputShape());
+        return new Node(scope.path(), NodeKind.MODULE, scope.path(),
+                List.of(scope.kind() + " \u2192 " + shape,
+                        Units.decimal(totals.parameters()) + " params, " + Units.decimal(totals.macs()) + " MACs"),
+                cluster, last != null && !last.inference(),
+                new Cost(totals.macs(), totals.parameters(), totals.activationBytes()));
+    }
+
+    private static final Pattern DIGITS = Pattern.compile("\\d+");
+
+    /**
+     * Names the compiler made up ({@code relu_2}, a group's {@code 0}), or that repeat the operator
+     * ({@code maxpool}), say nothing the summary does not.
+     */
+    private static boolean isGeneratedName(Layer layer) {
+        String simple = layer.simpleName();
+        String prefix = layer.kind() + "_";
+        return simple.equals(layer.kind()) || DIGITS.matcher(simple).matches()
+                || simple.startsWith(prefix) && DIGITS.matcher(simple.substring(prefix.length())).matches();
+    }
+}

@@ -1,0 +1,199 @@
+package io.cnnkit.diagram;
+
+import io.cnnkit.diagram.DiagramModel.Cluster;
+import io.cnnkit.diagram.DiagramModel.Edge;
+import io.cnnkit.diagram.DiagramModel.Node;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Writes a {@link DiagramModel} as Graphviz DOT, deterministically, so that the text can be
+ * compared exactly and rendered by any Graphviz. Every node and cluster carries an {@code id}
+ * ({@code n-LAYER}, {@code c-SCOPE}) that Graphviz copies into the SVG, so that the HTML report
+ * can link nodes to table rows.
+ */
+public final class DotWriter {
+
+    private static final String FONT = "Helvetica";
+    private static final String INK = "#343a40";
+    private static final String AUX_FILL = "#f1f3f5";
+    private static final String AUX_INK = "#868e96";
+
+    private final DiagramModel model;
+    private final DiagramOptions options;
+    private final Optional<HeatScale> heat;
+    private final StringBuilder out = new StringBuilder();
+
+    private DotWriter(DiagramModel model, DiagramOptions options) {
+        this.model = model;
+        this.options = options;
+        this.heat = options.heat().map(h -> new HeatScale(model.nodes().stream()
+                .filter(n -> n.kind() != NodeKind.OUTPUT).map(n -> n.cost().of(h)).toList()));
+    }
+
+    public static String write(DiagramModel model, DiagramOptions options) {
+        return new DotWriter(model, options).write();
+    }
+
+    private String write() {
+        out.append("digraph ").append(quote(model.title())).append(" {\n");
+        out.append("  graph [rankdir=").append(options.rankDir()).append(", fontname=").append(quote(FONT))
+                .append(", fontsize=12, nodesep=0.25, ranksep=0.3, labelloc=t, label=").append(graphLabel());
+        out.append("];\n");
+        out.append("  node [shape=box, style=\"rounded,filled\", fontname=").append(quote(FONT))
+                .append(", fontsize=10, color=").append(quote(INK)).append(", margin=\"0.14,0.05\", height=0.3];\n");
+        out.append("  edge [fontname=").append(quote(FONT)).append(", fontsize=8, color=").append(quote(INK))
+                .append(", fontcolor=\"#495057\", arrowsize=0.6];\n");
+        Map<Optional<String>, List<Node>> byCluster = new LinkedHashMap<>();
+        for (Node node : model.nodes()) {
+            byCluster.computeIfAbsent(node.cluster(), c -> new ArrayList<>()).add(node);
+        }
+        Map<Optional<String>, List<Cluster>> children = new LinkedHashMap<>();
+        for (Cluster cluster : model.clusters()) {
+            children.computeIfAbsent(cluster.parent(), p -> new ArrayList<>()).add(cluster);
+        }
+        writeContents(Optional.empty(), byCluster, children, 1);
+        for (Edge edge : model.edges()) {
+            out.append("  ").append(quote(edge.from())).append(" -> ").append(quote(edge.to()));
+            List<String> attributes = new ArrayList<>();
+            if (!edge.label().isEmpty()) {
+                attributes.add("label=" + quote(" " + edge.label()));
+            }
+            if (edge.aux()) {
+                attributes.add("style=dashed");
+                attributes.add("color=" + quote(AUX_INK));
+            }
+            if (!attributes.isEmpty()) {
+                out.append(" [").append(String.join(", ", attributes)).append(']');
+            }
+            out.append(";\n");
+        }
+        return out.append("}\n").toString();
+    }
+
+    private void writeContents(Optional<String> cluster, Map<Optional<String>, List<Node>> byCluster,
+                               Map<Optional<String>, List<Cluster>> children, int level) {
+        String indent = "  ".repeat(level);
+        for (Cluster child : children.getOrDefault(cluster, List.of())) {
+            out.append(indent).append("subgraph ").append(quote("cluster_" + child.path())).append(" {\n");
+            out.append(indent).append("  graph [id=").append(quote("c-" + child.path())).append(", label=")
+                    .append(quote(child.label())).append(", labeljust=l, fontsize=10, style=")
+                    .append(quote(child.aux() ? "rounded,filled,dashed" : "rounded,filled")).append(", fillcolor=")
+                    .append(quote(level % 2 == 1 ? "#f8f9fa" : "#e9eef4")).append(", color=")
+                    .append(quote(child.aux() ? AUX_INK : "#adb5bd")).append("];\n");
+            writeContents(Optional.of(child.path()), byCluster, children, level + 1);
+            out.append(indent).append("}\n");
+        }
+        for (Node node : byCluster.getOrDefault(cluster, List.of())) {
+            out.append(indent).append(quote(node.id())).append(" [").append(String.join(", ", attributes(node)))
+                    .append("];\n");
+        }
+    }
+
+    private List<String> attributes(Node node) {
+        List<String> a = new ArrayList<>();
+        a.add("id=" + quote("n-" + node.id()));
+        List<String> lines = new ArrayList<>();
+        lines.add(node.title());
+        lines.addAll(node.details());
+        a.add("label=" + quote(lines));
+        a.add("tooltip=" + quote(node.kind() == NodeKind.OUTPUT ? "output " + node.title() : node.id()));
+        switch (node.kind()) {
+            case MERGE -> {
+                a.add("shape=oval");
+                a.add("penwidth=1.6");
+            }
+            case MODULE -> a.add("shape=box3d");
+            case OUTPUT -> a.add("shape=oval");
+            default -> { }
+        }
+        List<String> style = new ArrayList<>(List.of(node.kind() == NodeKind.OUTPUT ? "bold"
+                : node.kind() == NodeKind.MERGE || node.kind() == NodeKind.MODULE ? "filled" : "rounded,filled"));
+        if (node.aux()) {
+            style.add("dashed");
+        }
+        if (!style.equals(List.of("rounded,filled"))) {
+            a.add("style=" + quote(String.join(",", style)));
+        }
+        if (node.kind() != NodeKind.OUTPUT) {
+            a.add("fillcolor=" + quote(fill(node)));
+        }
+        if (heat.isPresent() && node.kind() != NodeKind.OUTPUT
+                && heat.get().dark(node.cost().of(options.heat().orElseThrow()))) {
+            a.add("fontcolor=\"#ffffff\"");
+        }
+        if (node.aux()) {
+            a.add("color=" + quote(AUX_INK));
+            if (heat.isEmpty()) {
+                a.add("fontcolor=" + quote("#495057"));
+            }
+        }
+        return a;
+    }
+
+    private String fill(Node node) {
+        if (heat.isPresent()) {
+            return heat.get().fill(node.cost().of(options.heat().orElseThrow()));
+        }
+        return node.aux() ? AUX_FILL : fill(node.kind());
+    }
+
+    /** The fill colour of a kind of node, without a heat map. */
+    static String fill(NodeKind kind) {
+        return switch (kind) {
+            case INPUT -> "#d3f9d8";
+            case CONV -> "#d0ebff";
+            case POOL -> "#ffe8cc";
+            case DENSE -> "#ffdeeb";
+            case NORM -> "#e5dbff";
+            case ACTIVATION -> "#fff9db";
+            case MERGE -> "#ffc9c9";
+            case RESHAPE, OTHER -> "#e9ecef";
+            case MODULE -> "#c5f6fa";
+            case OUTPUT -> "#ffffff";
+        };
+    }
+
+    /** The network's name, or with a heat map an HTML table: the cost's name over the colour scale. */
+    private String graphLabel() {
+        if (heat.isEmpty()) {
+            return quote(model.title());
+        }
+        DiagramOptions.Heat h = options.heat().orElseThrow();
+        List<String> bounds = heat.get().lowerBounds();
+        StringBuilder label = new StringBuilder("<<table border=\"0\" cellborder=\"1\" cellspacing=\"0\" cellpadding=\"4\">");
+        label.append("<tr><td colspan=\"").append(Math.max(1, bounds.size())).append("\" border=\"0\"><b>")
+                .append(html(model.title())).append("</b>:&#160;").append(html(h.title()))
+                .append(bounds.isEmpty() ? " (all zero)" : " per node, logarithmic colour scale, from").append("</td></tr>");
+        if (!bounds.isEmpty()) {
+            label.append("<tr>");
+            for (int b = 0; b < bounds.size(); b++) {
+                label.append("<td bgcolor=\"").append(HeatScale.COLOURS.get(b)).append('"')
+                        .append(HeatScale.isDark(b) ? "><font color=\"#ffffff\">" : ">").append(html(bounds.get(b)))
+                        .append(HeatScale.isDark(b) ? "</font>" : "").append("</td>");
+            }
+            label.append("</tr>");
+        }
+        return label.append("</table>>").toString();
+    }
+
+    private static String html(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** A DOT string of several lines, each centred. */
+    private static String quote(List<String> lines) {
+        return '"' + String.join("\\n", lines.stream().map(DotWriter::escape).toList()) + '"';
+    }
+
+    static String quote(String text) {
+        return '"' + escape(text) + '"';
+    }
+
+    private static String escape(String text) {
+        return text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+}

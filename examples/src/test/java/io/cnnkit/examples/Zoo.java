@@ -1,0 +1,40 @@
+package io.cnnkit.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.cnnkit.analyzer.Analysis;
+import io.cnnkit.analyzer.Analyzer;
+import io.cnnkit.analyzer.LayerStats;
+import io.cnnkit.compiler.CnnCompiler;
+import io.cnnkit.compiler.Compilation;
+import io.cnnkit.compiler.Diagnostic;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Compiling and analysing the zoo's files, failing on any error or warning. */
+final class Zoo {
+    /** The examples module's directory: Maven runs the tests there. */
+    static final Path DIR = Path.of(".");
+
+    private Zoo() {
+    }
+
+    /** Analysis at batch 1 of a file under {@code examples/}, which must be free of diagnostics. */
+    static Analysis analyze(String file) {
+        Compilation c = CnnCompiler.compile(DIR.resolve(file));
+        assertEquals("", rendered(c.diagnostics()), file + " compiles clean");
+        Analysis a = Analyzer.analyze(c.graph().orElseThrow(), 1);
+        assertEquals("", rendered(a.diagnostics()), file + " analyses clean");
+        return a;
+    }
+
+    /** The stats of a named layer; fails if there is none. */
+    static LayerStats layer(Analysis a, String name) {
+        return a.stats(name).orElseThrow(() -> new AssertionError("no layer " + name));
+    }
+
+    private static String rendered(List<Diagnostic> diagnostics) {
+        return diagnostics.stream().map(Diagnostic::render).collect(Collectors.joining("\n"));
+    }
+}
