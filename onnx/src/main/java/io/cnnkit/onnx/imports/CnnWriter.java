@@ -561,7 +561,7 @@ final class CnnWriter {
     /**
      * Names a module after what its instances have in common: their labels without numbers (and a letter suffix after a number), cut to
      * the longest common prefix ({@code inception3a}, {@code inception4b} give {@code inception});
-     * the first label when nothing useful is shared.
+     * the label itself when all instances have one, the first label when nothing useful is shared.
      */
     private void nameModule(Template t) {
         List<String> stems = t.suggestions.stream().map(x -> x.replaceAll("[0-9]+[A-Za-z]*", "").replaceAll("__+", "_")).toList();
@@ -574,7 +574,8 @@ final class CnnWriter {
             common = common.substring(0, k);
         }
         common = common.replaceAll("_+$", "");
-        String base = isIdentifier(common) && common.length() >= 2 ? common : t.suggestions.get(0);
+        boolean oneName = t.suggestions.stream().distinct().count() == 1;
+        String base = !oneName && isIdentifier(common) && common.length() >= 2 ? common : t.suggestions.get(0);
         String name = base;
         for (int k = 2; moduleNames.contains(name) || io.cnnkit.compiler.op.Operators.lookup(name).isPresent(); k++) {
             name = base + "_" + k;
