@@ -20,7 +20,7 @@ class DiagramModelTest {
 
     @BeforeAll
     static void analyse() {
-        googlenet = Fixtures.analyze(Fixtures.example("googlenet.cnn"));
+        googlenet = Fixtures.analyze(Fixtures.resource("googlenet.cnn"));
         resnet152 = Fixtures.analyze(Fixtures.resource("resnet152.cnn"));
     }
 

@@ -28,7 +28,7 @@ class HtmlReportTest {
 
     @Test
     void oneRowAndOneNodePerLayerWithMatchingIds() {
-        Analysis analysis = Fixtures.analyze(Fixtures.example("googlenet.cnn"));
+        Analysis analysis = Fixtures.analyze(Fixtures.resource("googlenet.cnn"));
         String html = report(analysis);
         assertEquals(analysis.layers().size(), count(html, "<tr class=\"layer[ \"]"));
         for (LayerStats s : analysis.layers()) {

@@ -69,7 +69,7 @@ class RenderTest {
     @Test
     void modelZooRendersAndTimesAreReported() throws Exception {
         GraphvizRenderer.svg("digraph { a -> b }"); // engine start-up, timed apart
-        time("GoogLeNet, every layer", Fixtures.example("googlenet.cnn"), DiagramOptions.DEFAULT);
+        time("GoogLeNet, every layer", Fixtures.resource("googlenet.cnn"), DiagramOptions.DEFAULT);
         time("ResNet-18, every layer", Fixtures.example("resnet18.cnn"), DiagramOptions.DEFAULT);
         time("ResNet-152, depth 1", Fixtures.resource("resnet152.cnn"), DiagramOptions.DEFAULT.withDepth(1));
         time("ResNet-152, every layer", Fixtures.resource("resnet152.cnn"), DiagramOptions.DEFAULT);
