@@ -79,6 +79,8 @@ public final class OnnxReader {
     private final Map<String, Integer> uses = new HashMap<>();
     /** The value names of each layer's output (Identity and one-input Concat add names). */
     private final Map<Integer, List<String>> aliases = new HashMap<>();
+    /** The Softmax node of each half-done channels-last softmax, by its output (for the layer's name). */
+    private final Map<String, NodeProto> pendingSoftmaxNames = new HashMap<>();
 
     private static final class MutableLayer {
         /** The final name; null while only the PyTorch scope of a parameterless node is known. */
@@ -480,8 +482,6 @@ public final class OnnxReader {
         }
         addNodeLayer(n, new Op.Softmax(), List.of(x), Map.of(), null);
     }
-
-    private final Map<String, NodeProto> pendingSoftmaxNames = new HashMap<>();
 
     /** Transpose is accepted only as the two halves of a channel softmax on a map (opset below 13). */
     private void transpose(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
