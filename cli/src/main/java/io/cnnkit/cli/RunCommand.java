@@ -82,6 +82,14 @@ final class RunCommand implements Callable<Integer> {
             description = "resize the shorter image side to S before the centre crop (default: H * 256 / 224)")
     Integer resize;
 
+    @Option(names = "--mean", split = ",", paramLabel = "M",
+            description = "per-channel mean for normalising images (default: ImageNet's 0.485,0.456,0.406)")
+    float[] mean;
+
+    @Option(names = "--std", split = ",", paramLabel = "S",
+            description = "per-channel standard deviation (default: ImageNet's 0.229,0.224,0.225)")
+    float[] std;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -109,7 +117,7 @@ final class RunCommand implements Callable<Integer> {
                 SafeTensors.write(output, results);
                 err.println("wrote " + results.keySet() + " to " + output);
             }
-        } catch (InputException | WeightsException e) {
+        } catch (InputException | WeightsException | IllegalArgumentException e) {
             err.println("cnn run: " + e.getMessage());
             err.flush();
             return ExitCode.INVALID_INPUT;
@@ -187,6 +195,10 @@ final class RunCommand implements Callable<Integer> {
         ImagePreprocessing preprocessing = ImagePreprocessing.forInput(perSample[0], perSample[1], perSample[2]);
         if (resize != null) {
             preprocessing = preprocessing.withResizeShorter(resize);
+        }
+        if (mean != null || std != null) {
+            preprocessing = preprocessing.withNormalization(mean != null ? mean : preprocessing.mean(),
+                    std != null ? std : preprocessing.std());
         }
         List<Tensor> chunks = new ArrayList<>();
         boolean showProgress = files.size() > CHUNK && System.console() != null;

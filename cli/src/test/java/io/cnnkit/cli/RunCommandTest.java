@@ -94,6 +94,21 @@ class RunCommandTest {
     }
 
     @Test
+    void normalisationAndResizeAreOptionsCheckedLikeInput() throws IOException {
+        String img = image("e.png", 20, 24).toString();
+        Cli plain = Cli.run("run", model, "--input", img, "--top", "5");
+        Cli half = Cli.run("run", model, "--input", img, "--top", "5", "--mean", "0.5,0.5,0.5", "--std", "0.5,0.5,0.5");
+        assertEquals(ExitCode.OK, half.code(), half.err());
+        assertFalse(plain.out().equals(half.out()), "other statistics, other scores");
+        Cli wrong = Cli.run("run", model, "--input", img, "--mean", "0.5,0.5");
+        assertEquals(ExitCode.INVALID_INPUT, wrong.code());
+        assertTrue(wrong.err().contains("mean and std need 3 values"), wrong.err());
+        Cli small = Cli.run("run", model, "--input", img, "--resize", "8");
+        assertEquals(ExitCode.INVALID_INPUT, small.code());
+        assertTrue(small.err().contains("leaves too little for a 16x16 crop"), small.err());
+    }
+
+    @Test
     void weightsThatDoNotFitAreListedInOneError() throws IOException {
         Path weights = dir.resolve("w.safetensors");
         SafeTensors.write(weights, Map.of("c1.weight", Tensor.zeros(4, 3, 5, 5), "extra", Tensor.zeros(1)));

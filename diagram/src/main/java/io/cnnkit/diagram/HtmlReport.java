@@ -7,12 +7,14 @@ import io.cnnkit.analyzer.Totals;
 import io.cnnkit.analyzer.report.ReportRow;
 import io.cnnkit.analyzer.report.Units;
 import io.cnnkit.compiler.Diagnostic;
+import io.cnnkit.compiler.graph.Scope;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -125,21 +127,28 @@ public final class HtmlReport {
                     .append(COLUMNS[c]).append("\">").append(COLUMNS[c]).append("</th>");
         }
         out.append("</tr></thead>\n<tbody>\n");
-        List<String> enclosing = new ArrayList<>();
+        // the scopes enclosing each scope, outermost first, from the layers' own scope lists
+        Map<String, List<String>> ancestors = new HashMap<>();
+        for (LayerStats s : analysis.layers()) {
+            List<Scope> scopes = s.layer().scopes();
+            for (int level = 0; level < scopes.size(); level++) {
+                ancestors.putIfAbsent(scopes.get(level).path(), paths(scopes.subList(0, level)));
+            }
+        }
         int index = 0;
         for (ReportRow row : ReportRow.of(analysis, Integer.MAX_VALUE)) {
-            while (enclosing.size() > row.level()) {
-                enclosing.remove(enclosing.size() - 1);
-            }
-            String scopes = String.join(" ", enclosing);
             if (row.kind() == ReportRow.Kind.HEADER) {
-                scopeRow(analysis, row, scopes, out);
-                enclosing.add(row.path());
+                scopeRow(analysis, row, String.join(" ", ancestors.get(row.path())), out);
             } else {
-                layerRow(analysis.stats(row.path()).orElseThrow(), row, scopes, index++, out);
+                LayerStats s = analysis.stats(row.path()).orElseThrow();
+                layerRow(s, row, String.join(" ", paths(s.layer().scopes())), index++, out);
             }
         }
         out.append("</tbody></table>\n</section>\n");
+    }
+
+    private static List<String> paths(List<Scope> scopes) {
+        return scopes.stream().map(Scope::path).toList();
     }
 
     private static void scopeRow(Analysis analysis, ReportRow row, String scopes, StringBuilder out) {

@@ -22,6 +22,9 @@ public final class OutputFiles {
         if (dir == null || !Files.isDirectory(dir)) {
             throw new IOException("directory " + dir + " does not exist");
         }
+        if (Files.isDirectory(absolute)) {
+            throw new IOException(absolute + " is a directory");
+        }
         Path temp = Files.createTempFile(dir, "." + absolute.getFileName(), ".part");
         try {
             Files.write(temp, content);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cnnkit.analyzer.Analysis;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -38,6 +40,7 @@ class BrowserReportTest {
     private static final Path OUT = Path.of("target", "browser");
 
     private static Analysis analysis;
+    private static Path page;
     private static ChromeDriverService service;
     private static WebDriver driver;
 
@@ -47,8 +50,7 @@ class BrowserReportTest {
                 "the browser test needs Debian's chromium and chromium-driver: run scripts/install-test-deps.sh");
         analysis = Fixtures.analyze(Fixtures.example("resnet18.cnn"));
         Files.createDirectories(OUT);
-        Path page = OUT.resolve("resnet18.html").toAbsolutePath();
-        OutputFiles.write(page, HtmlReportTest.report(analysis).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        page = write("resnet18.html", analysis);
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -60,7 +62,23 @@ class BrowserReportTest {
         options.setCapability("goog:loggingPrefs", logs);
         service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
+    }
+
+    private static Path write(String name, Analysis analysis) throws IOException {
+        Path file = OUT.resolve(name).toAbsolutePath();
+        OutputFiles.write(file, HtmlReportTest.report(analysis).getBytes(StandardCharsets.UTF_8));
+        return file;
+    }
+
+    /** Each test starts from a freshly loaded page. */
+    @BeforeEach
+    void load() {
         driver.get(page.toUri().toString());
+    }
+
+    private static List<LogEntry> consoleProblems() {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).toList();
     }
 
     @AfterAll
@@ -88,8 +106,22 @@ class BrowserReportTest {
         assertEquals(analysis.layers().size(), driver.findElements(By.cssSelector("#layer-table tbody tr.layer")).size());
         assertEquals(1, driver.findElements(By.cssSelector("svg.rf-chart")).size());
         screenshot("report.png");
-        List<LogEntry> problems = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).toList();
+        List<LogEntry> problems = consoleProblems();
+        assertTrue(problems.isEmpty(), problems.toString());
+    }
+
+    @Test
+    void googLeNetWithAuxiliaryHeadsLoadsCleanly() throws IOException {
+        Analysis googlenet = Fixtures.analyze(Fixtures.resource("googlenet.cnn"));
+        driver.get(write("googlenet.html", googlenet).toUri().toString());
+        assertEquals(googlenet.layers().size(), driver.findElements(By.cssSelector("#layer-table tbody tr.layer")).size());
+        assertEquals(googlenet.layers().stream().filter(s -> !s.inference()).count(),
+                driver.findElements(By.cssSelector("#layer-table tbody tr.layer.aux")).size());
+        driver.findElement(By.id("n-aux1.fc2")).click();
+        WebElement row = driver.findElement(By.id("r-aux1.fc2"));
+        new WebDriverWait(driver, Duration.ofSeconds(5)).until(d -> hasClass(row, "selected"));
+        screenshot("googlenet-aux-selected.png");
+        List<LogEntry> problems = consoleProblems();
         assertTrue(problems.isEmpty(), problems.toString());
     }
 

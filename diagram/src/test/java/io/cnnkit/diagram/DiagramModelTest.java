@@ -21,7 +21,7 @@ class DiagramModelTest {
     @BeforeAll
     static void analyse() {
         googlenet = Fixtures.analyze(Fixtures.resource("googlenet.cnn"));
-        resnet152 = Fixtures.analyze(Fixtures.resource("resnet152.cnn"));
+        resnet152 = Fixtures.analyze(Fixtures.example("resnet152.cnn"));
     }
 
     private static Map<String, Node> nodes(DiagramModel model) {

@@ -34,4 +34,12 @@ class OutputFilesTest {
         assertEquals("directory " + dir.resolve("missing") + " does not exist", e.getMessage());
         assertEquals(false, Files.exists(target.getParent()));
     }
+
+    @Test
+    void aDirectoryIsNotReplaced() throws IOException {
+        Path target = Files.createDirectory(dir.resolve("out.svg"));
+        IOException e = assertThrows(IOException.class, () -> OutputFiles.write(target, new byte[1]));
+        assertEquals(target.toAbsolutePath() + " is a directory", e.getMessage());
+        assertEquals(true, Files.isDirectory(target));
+    }
 }

@@ -71,8 +71,8 @@ class RenderTest {
         GraphvizRenderer.svg("digraph { a -> b }"); // engine start-up, timed apart
         time("GoogLeNet, every layer", Fixtures.resource("googlenet.cnn"), DiagramOptions.DEFAULT);
         time("ResNet-18, every layer", Fixtures.example("resnet18.cnn"), DiagramOptions.DEFAULT);
-        time("ResNet-152, depth 1", Fixtures.resource("resnet152.cnn"), DiagramOptions.DEFAULT.withDepth(1));
-        time("ResNet-152, every layer", Fixtures.resource("resnet152.cnn"), DiagramOptions.DEFAULT);
+        time("ResNet-152, depth 1", Fixtures.example("resnet152.cnn"), DiagramOptions.DEFAULT.withDepth(1));
+        time("ResNet-152, every layer", Fixtures.example("resnet152.cnn"), DiagramOptions.DEFAULT);
     }
 
     private static void time(String what, Path source, DiagramOptions options) throws Exception {

@@ -1,12 +1,18 @@
 package io.cnnkit.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cnnkit.analyzer.Analysis;
 import io.cnnkit.analyzer.ReceptiveField;
+import io.cnnkit.analyzer.report.Comparison;
 import io.cnnkit.compiler.graph.NetworkGraph;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The teaching pairs of {@code docs/teaching.md}, each number worked out by hand from the
@@ -63,6 +69,17 @@ class TeachingPairsTest {
     void globalAveragePoolingShrinksTheHead49Times() {
         assertEquals(512L * 7 * 7 * 1000 + 1000, teaching("head_dense.cnn").inferenceTotals().parameters());
         assertEquals(512L * 1000 + 1000, teaching("head_gap.cnn").inferenceTotals().parameters());
+    }
+
+    /** docs/teaching.md pastes the real {@code cnn compare} output of each pair, tables after the banner. */
+    @ParameterizedTest(name = "docs/teaching.md shows cnn compare {0} {1}")
+    @CsvSource({"inception_naive, inception_bottleneck", "three_conv3x3, conv7x7", "conv5x5, conv5x5_reduced",
+            "head_dense, head_gap"})
+    void walkthroughShowsTheCurrentComparison(String a, String b) throws IOException {
+        String text = Comparison.of(teaching(a + ".cnn"), teaching(b + ".cnn")).renderText();
+        String tables = text.substring(text.indexOf("\n=") + 1).stripTrailing();
+        String page = Files.readString(Zoo.DIR.resolve("../docs/teaching.md"));
+        assertTrue(page.contains(tables), "docs/teaching.md shows an outdated comparison of " + a + " and " + b);
     }
 
     /** The field of stride-1 convolutions padded to keep the size: centred, offset (size - 1) / 2. */

@@ -17,7 +17,17 @@ final class Zoo {
     /** The examples module's directory: Maven runs the tests there. */
     static final Path DIR = Path.of(".");
 
+    /** The models of the zoo (the teaching pairs and the block library aside). */
+    static final List<String> MODELS = List.of("lenet5.cnn", "alexnet.cnn", "alexnet_torchvision.cnn", "vgg16.cnn",
+            "vgg19.cnn", "googlenet.cnn", "googlenet_torchvision.cnn", "resnet18.cnn", "resnet34.cnn", "resnet50.cnn",
+            "resnet101.cnn", "resnet152.cnn");
+
     private Zoo() {
+    }
+
+    /** {@link #MODELS}, for {@code @MethodSource("io.cnnkit.examples.Zoo#models")}. */
+    static List<String> models() {
+        return MODELS;
     }
 
     /** Analysis at batch 1 of a file under {@code examples/}, which must be free of diagnostics. */

@@ -25,7 +25,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every model of the zoo runs one image with seeded weights: the image goes through the same
@@ -55,9 +55,7 @@ class ZooRunsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"lenet5.cnn", "alexnet.cnn", "alexnet_torchvision.cnn", "vgg16.cnn", "vgg19.cnn",
-            "googlenet.cnn", "googlenet_torchvision.cnn", "resnet18.cnn", "resnet34.cnn", "resnet50.cnn",
-            "resnet101.cnn", "resnet152.cnn"})
+    @MethodSource("io.cnnkit.examples.Zoo#models")
     void runsOneImage(String file) {
         Analysis analysis = Zoo.analyze(file);
         NetworkGraph graph = analysis.graph();
