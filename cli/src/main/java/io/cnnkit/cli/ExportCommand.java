@@ -1,7 +1,6 @@
 package io.cnnkit.cli;
 
 import io.cnnkit.analyzer.Analysis;
-import io.cnnkit.exec.io.ParamRequirement;
 import io.cnnkit.exec.io.Weights;
 import io.cnnkit.exec.io.WeightsException;
 import io.cnnkit.onnx.ExportOptions;
@@ -10,7 +9,6 @@ import io.cnnkit.onnx.OnnxExporter;
 import io.cnnkit.onnx.proto.Onnx.ModelProto;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
@@ -28,15 +26,6 @@ import picocli.CommandLine.Parameters;
 final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "the .cnn file")
     Path model;
-
-    static final class WeightSource {
-        @Option(names = "--weights", paramLabel = "W.safetensors",
-                description = "weights with PyTorch state_dict names and layouts")
-        Path weights;
-
-        @Option(names = "--seed", paramLabel = "S", description = "initialise weights (He normal) from this seed")
-        Long seed;
-    }
 
     @ArgGroup(exclusive = true)
     WeightSource source = new WeightSource();
@@ -72,7 +61,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         ModelProto onnx;
         try {
-            Weights weights = weights(analysis.get(), err);
+            Weights weights = source.load(analysis.get(), err, "give --weights for trained ones");
             onnx = OnnxExporter.export(analysis.get().graph(), analysis.get(), weights.asMap(), options.get());
         } catch (WeightsException | OnnxException e) {
             return fail(err, e.getMessage(), ExitCode.INVALID_INPUT);
@@ -104,18 +93,6 @@ final class ExportCommand implements Callable<Integer> {
             fail(err, e.getMessage(), 0);
             return Optional.empty();
         }
-    }
-
-    private Weights weights(Analysis analysis, PrintWriter err) {
-        List<ParamRequirement> required = ParamRequirement.of(analysis);
-        if (source.weights != null) {
-            return Weights.load(source.weights, required);
-        }
-        long seed = source.seed == null ? 0 : source.seed;
-        if (!required.isEmpty()) {
-            err.println("note: weights initialised from seed " + seed + " (He normal); give --weights for trained ones");
-        }
-        return Weights.initialize(required, seed);
     }
 
     private static int fail(PrintWriter err, String message, int code) {

@@ -10,7 +10,6 @@ import io.cnnkit.exec.io.ImagePreprocessing;
 import io.cnnkit.exec.io.Images;
 import io.cnnkit.exec.io.InputException;
 import io.cnnkit.exec.io.Labels;
-import io.cnnkit.exec.io.ParamRequirement;
 import io.cnnkit.exec.io.SafeTensors;
 import io.cnnkit.exec.io.TensorInputs;
 import io.cnnkit.exec.io.Weights;
@@ -46,15 +45,6 @@ final class RunCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "the .cnn file")
     Path model;
-
-    static final class WeightSource {
-        @Option(names = "--weights", paramLabel = "W.safetensors",
-                description = "weights with PyTorch state_dict names and layouts")
-        Path weights;
-
-        @Option(names = "--seed", paramLabel = "S", description = "initialise weights (He normal) from this seed")
-        Long seed;
-    }
 
     @ArgGroup(exclusive = true)
     WeightSource source = new WeightSource();
@@ -109,7 +99,7 @@ final class RunCommand implements Callable<Integer> {
         }
         NetworkGraph graph = analysis.get().graph();
         try {
-            Weights weights = weights(analysis.get(), err);
+            Weights weights = source.load(analysis.get(), err, "predictions are not meaningful without --weights");
             List<String> classNames = labels == null ? List.of() : Labels.read(labels);
             Map<String, Tensor> results = run(graph, weights, workers, err, out);
             printTop(graph, results, classNames, out);
@@ -129,19 +119,6 @@ final class RunCommand implements Callable<Integer> {
         out.flush();
         err.flush();
         return ExitCode.OK;
-    }
-
-    private Weights weights(Analysis analysis, PrintWriter err) {
-        List<ParamRequirement> required = ParamRequirement.of(analysis);
-        if (source.weights != null) {
-            return Weights.load(source.weights, required);
-        }
-        long seed = source.seed == null ? 0 : source.seed;
-        if (!required.isEmpty()) {
-            err.println("note: weights initialised from seed " + seed + " (He normal); predictions are not meaningful"
-                    + " without --weights");
-        }
-        return Weights.initialize(required, seed);
     }
 
     /** Runs every input chunk and returns each output with the whole batch, in input order. */

@@ -39,6 +39,10 @@ import java.util.Set;
  * Weights keep their PyTorch {@code state_dict} names as initializers; constants that ONNX takes
  * as inputs (Clip bounds, Pad pads, Dropout ratio) are initializers named {@code layer::role}.
  * Every value has its shape in {@code value_info}.
+ *
+ * <p>An {@code avgpool} in ceil mode that counts padding is written as a zero Pad and a pool
+ * (see {@code docs/onnx.md}); ONNX Runtime 1.20's graph optimiser mis-fuses that pair, so run
+ * such models there with optimisations off. Every other model runs with any optimisation level.
  */
 public final class OnnxExporter {
     /** Written into {@code producer_name}. */

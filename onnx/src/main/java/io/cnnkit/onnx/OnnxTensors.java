@@ -68,6 +68,9 @@ public final class OnnxTensors {
         int[] shape = shape(t);
         int n = Tensor.checkedSize(shape);
         DataType type = dataType(t);
+        if (!isFloating(t)) {
+            throw bad(t, "data_type " + type + " is not a floating-point type");
+        }
         if (t.hasRawData() || isExternal(t)) {
             ByteBuffer raw = bytes(t, type, n, modelFolder); // checks the size before anything is allocated
             float[] out = new float[n];
@@ -125,6 +128,10 @@ public final class OnnxTensors {
     public static long[] toLongs(TensorProto t, Path modelFolder) {
         int n = Tensor.checkedSize(shape(t));
         DataType type = dataType(t);
+        switch (type) {
+            case INT64, UINT64, INT32, UINT32, INT16, UINT16, INT8, UINT8, BOOL -> { }
+            default -> throw bad(t, "data_type " + type + " is not an integer type");
+        }
         if (t.hasRawData() || isExternal(t)) {
             ByteBuffer raw = bytes(t, type, n, modelFolder); // checks the size before anything is allocated
             long[] out = new long[n];

@@ -82,7 +82,7 @@ class OnnxTensorsTest {
         assertError(base.clone().addDims(1L << 40).build(), "dimension 1099511627776");
         assertError(base.clone().addDims(1 << 20).addDims(1 << 20).build(), "more than");
         assertError(base.clone().setDataType(99).build(), "unknown data_type 99");
-        assertError(base.clone().setDataType(DataType.STRING_VALUE).build(), "data_type STRING is not supported");
+        assertError(base.clone().setDataType(DataType.STRING_VALUE).build(), "data_type STRING is not a floating-point type");
         assertError(base.clone().addDims(1).setDataLocation(TensorProto.DataLocation.EXTERNAL).build(),
                 "external file");
     }

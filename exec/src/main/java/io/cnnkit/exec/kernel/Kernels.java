@@ -45,7 +45,7 @@ public final class Kernels {
             return new SimpleKernels.Affine(toFloat(affine[0]), toFloat(affine[1]), outShape);
         }
         if (op instanceof Op.Add) {
-            return new SimpleKernels.Sum(Activation.NONE, outShape);
+            return new SimpleKernels.Sum(Activation.NONE, outShape, options.scalar());
         }
         if (op instanceof Op.Concat) {
             return new SimpleKernels.Concat(outShape);
@@ -123,8 +123,8 @@ public final class Kernels {
     }
 
     /** An add followed by an activation, as one kernel. */
-    public static Kernel prepareSum(List<int[]> inputShapes, Activation activation) {
-        return new SimpleKernels.Sum(activation, OutputShapes.of(new Op.Add(), inputShapes));
+    public static Kernel prepareSum(List<int[]> inputShapes, Activation activation, KernelOptions options) {
+        return new SimpleKernels.Sum(activation, OutputShapes.of(new Op.Add(), inputShapes), options.scalar());
     }
 
     private static void requireResidual(List<int[]> inputShapes, int[] outShape) {

@@ -7,11 +7,12 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Max and average pooling, one input plane per work item. Windowed pools go tap by tap: each tap
- * (ky, kx) combines a shifted input row into the output row over the columns whose input lies
- * inside the image, so the inner loop has no bounds tests (and is a vector max/add with stride 1).
- * Average divisors follow PyTorch's avg_pool2d (see {@link ReferenceKernels#avgPool}) and are
- * separable, rows times columns, so they are computed once at preparation. Global pools reduce
+ * Max and average pooling, one input plane per work item, separably: for each output row the
+ * valid kernel rows are first reduced column-wise into a scratch row (contiguous vector max/add),
+ * then each kernel column combines a shifted (strided) run of that row into the output row over
+ * the columns whose input lies inside the image, so no inner loop tests bounds. Tap column ranges
+ * are precomputed. Average divisors follow PyTorch's avg_pool2d (see
+ * {@link ReferenceKernels#avgPool}) and are separable, rows times columns. Global pools reduce
  * each contiguous plane.
  */
 final class PoolKernel implements Kernel {
@@ -24,6 +25,7 @@ final class PoolKernel implements Kernel {
     private final Mode mode;
     private final boolean global, scalar;
     private final int[] rowDivisor, colDivisor;
+    private final int[] tapShift, tapFirst, tapEnd;   // by kernel column: input = ox * sw + shift, ox in [first, end)
 
     PoolKernel(int[] outShape, Window w, Mode mode, boolean global, KernelOptions options) {
         this.outShape = outShape.clone();
@@ -38,6 +40,14 @@ final class PoolKernel implements Kernel {
         }
         for (int ox = 0; ox < w.outW(); ox++) {
             colDivisor[ox] = divisor(ox * w.sw() - w.padLeft(), w.kw(), w.dw(), w.inW(), w.padRight());
+        }
+        this.tapShift = new int[w.kw()];
+        this.tapFirst = new int[w.kw()];
+        this.tapEnd = new int[w.kw()];
+        for (int kx = 0; kx < w.kw(); kx++) {
+            tapShift[kx] = w.colShift(kx);
+            tapFirst[kx] = w.firstCol(kx);
+            tapEnd[kx] = w.endCol(kx);
         }
     }
 
@@ -55,17 +65,23 @@ final class PoolKernel implements Kernel {
     }
 
     @Override
+    public int scratchPerSlot() {
+        return global ? 0 : w.inW();
+    }
+
+    @Override
     public void run(Tensor[] inputs, Tensor output, Workspace ws) {
         Tensor x = inputs[0];
         int planes = outShape[0] * outShape[1];
         int inPlane = w.inH() * w.inW();
         Parallel.forRange(ws, planes, (long) w.outSize() * w.kh() * w.kw(), (slot, from, to) -> {
+            float[] rowScratch = ws.scratch(slot);
             for (int plane = from; plane < to; plane++) {
                 int src = x.offset() + plane * inPlane, dst = output.offset() + plane * w.outSize();
                 if (global) {
                     output.data()[dst] = reduce(x.data(), src, inPlane);
                 } else {
-                    plane(x.data(), src, output.data(), dst);
+                    plane(x.data(), src, output.data(), dst, rowScratch);
                 }
             }
         });
@@ -89,26 +105,30 @@ final class PoolKernel implements Kernel {
         return max ? acc : acc / len;
     }
 
-    private void plane(float[] x, int src, float[] y, int dst) {
+    private void plane(float[] x, int src, float[] y, int dst, float[] row) {
         boolean max = mode == Mode.MAX;
+        float identity = max ? Float.NEGATIVE_INFINITY : 0f;
+        int inW = w.inW(), sw = w.sw();
         for (int oy = 0; oy < w.outH(); oy++) {
-            int orow = dst + oy * w.outW();
-            Arrays.fill(y, orow, orow + w.outW(), max ? Float.NEGATIVE_INFINITY : 0f);
             int y0 = oy * w.sh() - w.padTop();
-            for (int ky = firstTap(y0, w.dh()), ky1 = endTap(y0, w.dh(), w.kh(), w.inH()); ky < ky1; ky++) {
-                int irow = src + (y0 + ky * w.dh()) * w.inW();
-                for (int kx = 0; kx < w.kw(); kx++) {
-                    int shift = w.colShift(kx), hi = w.endCol(kx);
-                    int ox = w.firstCol(kx);
-                    if (w.sw() == 1 && !scalar) {
-                        for (; ox <= hi - S.length(); ox += S.length()) {
-                            FloatVector acc = FloatVector.fromArray(S, y, orow + ox);
-                            FloatVector in = FloatVector.fromArray(S, x, irow + ox + shift);
-                            (max ? acc.max(in) : acc.add(in)).intoArray(y, orow + ox);
-                        }
-                    }
-                    for (; ox < hi; ox++) {
-                        float in = x[irow + ox * w.sw() + shift];
+            int ky0 = firstTap(y0, w.dh()), ky1 = endTap(y0, w.dh(), w.kh(), w.inH());
+            if (ky0 < ky1) {
+                System.arraycopy(x, src + (y0 + ky0 * w.dh()) * inW, row, 0, inW);
+            } else {
+                Arrays.fill(row, 0, inW, identity);
+            }
+            for (int ky = ky0 + 1; ky < ky1; ky++) {
+                combine(max, x, src + (y0 + ky * w.dh()) * inW, row, 0, inW);
+            }
+            int orow = dst + oy * w.outW();
+            Arrays.fill(y, orow, orow + w.outW(), identity);
+            for (int kx = 0; kx < w.kw(); kx++) {
+                int shift = tapShift[kx], end = tapEnd[kx];
+                if (sw == 1) {
+                    combine(max, row, tapFirst[kx] + shift, y, orow + tapFirst[kx], end - tapFirst[kx]);
+                } else {
+                    for (int ox = tapFirst[kx]; ox < end; ox++) {
+                        float in = row[ox * sw + shift];
                         y[orow + ox] = max ? Math.max(y[orow + ox], in) : y[orow + ox] + in;
                     }
                 }
@@ -119,6 +139,21 @@ final class PoolKernel implements Kernel {
                     y[orow + ox] = divisor > 0 ? y[orow + ox] / divisor : 0f;
                 }
             }
+        }
+    }
+
+    /** acc[at, at + len) = max or sum of itself and in[from, from + len). */
+    private void combine(boolean max, float[] in, int from, float[] acc, int at, int len) {
+        int i = 0;
+        if (!scalar) {
+            for (; i <= len - S.length(); i += S.length()) {
+                FloatVector a = FloatVector.fromArray(S, acc, at + i);
+                FloatVector v = FloatVector.fromArray(S, in, from + i);
+                (max ? a.max(v) : a.add(v)).intoArray(acc, at + i);
+            }
+        }
+        for (; i < len; i++) {
+            acc[at + i] = max ? Math.max(acc[at + i], in[from + i]) : acc[at + i] + in[from + i];
         }
     }
 

@@ -67,18 +67,40 @@ final class SimpleKernels {
         }
     }
 
-    /** The sum of all inputs, then an optional fused activation. */
-    record Sum(Activation activation, int[] outputShape) implements InPlace {
+    /** The sum of all inputs, then an optional fused activation; vectorised through {@link Epilogue}. */
+    static final class Sum implements InPlace {
+        private final int[] outputShape;
+        private final Epilogue add;
+        private final Epilogue addThenActivate;
+
+        Sum(Activation activation, int[] outputShape, boolean scalar) {
+            this.outputShape = outputShape.clone();
+            this.add = new Epilogue(Activation.NONE, scalar);
+            this.addThenActivate = new Epilogue(activation, scalar);
+        }
+
+        @Override
+        public int[] outputShape() {
+            return outputShape.clone();
+        }
+
         @Override
         public void run(Tensor[] inputs, Tensor output, Workspace ws) {
             int size = output.size();
+            Tensor first = inputs[0];
+            boolean inPlace = first.data() == output.data() && first.offset() == output.offset();
             Parallel.forRange(ws, chunks(size), CHUNK, (slot, from, to) -> {
-                for (int i = from * CHUNK, end = Math.min(size, to * CHUNK); i < end; i++) {
-                    float s = inputs[0].data()[inputs[0].offset() + i];
-                    for (int t = 1; t < inputs.length; t++) {
-                        s += inputs[t].data()[inputs[t].offset() + i];
-                    }
-                    output.data()[output.offset() + i] = activation.apply(s);
+                int i0 = from * CHUNK, len = Math.min(size, to * CHUNK) - i0;
+                int o = output.offset() + i0;
+                if (!inPlace) {
+                    System.arraycopy(first.data(), first.offset() + i0, output.data(), o, len);
+                }
+                for (int t = 1; t < inputs.length; t++) {
+                    Epilogue e = t == inputs.length - 1 ? addThenActivate : add;
+                    e.apply(output.data(), o, len, 0f, inputs[t].data(), inputs[t].offset() + i0);
+                }
+                if (inputs.length == 1) {
+                    addThenActivate.apply(output.data(), o, len, 0f, null, 0);
                 }
             });
         }

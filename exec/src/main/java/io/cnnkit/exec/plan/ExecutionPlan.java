@@ -319,7 +319,7 @@ public final class ExecutionPlan {
             Kernel kernel;
             try {
                 kernel = d.producer.op() instanceof Op.Add
-                        ? Kernels.prepareSum(shapes, d.fusion.activation())
+                        ? Kernels.prepareSum(shapes, d.fusion.activation(), options)
                         : Kernels.prepare(d.producer.op(), shapes, paramsOf(d.producer), d.fusion, options);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("layer " + d.producer.name() + ": " + e.getMessage(), e);

@@ -33,12 +33,14 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * Convolution layers of ResNet-18 at 224x224, batch 1, one thread: the optimised kernel (vector
- * and forced-scalar paths) against the naive reference kernel. {@link #main} prints GFLOP/s
- * (2 FLOPs per MAC). Run: {@code java --add-modules jdk.incubator.vector -cp <test classpath>
- * io.cnnkit.exec.bench.ConvBenchmark [regex]}.
+ * and forced-scalar paths) against the naive reference kernel. {@link #main} prints the median
+ * and the minimum time per call with GFLOP/s (2 FLOPs per MAC); on a shared machine the minimum
+ * shows what the kernel does when it has the core. Raw JMH: {@code scripts/jmh.sh exec ConvBenchmark};
+ * the table: {@code java --add-modules jdk.incubator.vector -cp <test classpath>
+ * io.cnnkit.exec.bench.ConvBenchmark [method]}.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
@@ -116,7 +118,8 @@ public class ConvBenchmark {
     public static void main(String[] args) throws RunnerException {
         OptionsBuilder options = new OptionsBuilder();
         options.include(ConvBenchmark.class.getSimpleName() + (args.length > 0 ? "." + args[0] : ""));
-        System.out.printf("%n%-16s %-16s %10s %10s%n", "layer", "kernel", "ms", "GFLOP/s");
+        System.out.printf("%n%-16s %-16s %10s %10s %10s %10s%n", "layer", "kernel", "median ms", "GFLOP/s",
+                "min ms", "GFLOP/s");
         for (RunResult r : new Runner(options.build()).run()) {
             String layer = r.getParams().getParam("layer");
             Op.Conv c = conv(layer);
@@ -124,10 +127,11 @@ public class ConvBenchmark {
             int out = Kernels.prepare(c, List.of(in), Map.of("weight", Tensor.zeros(c.filters(), in[1],
                     c.kernel().h(), c.kernel().w())), Fusion.NONE, new KernelOptions(true, 1)).outputShape()[2];
             double macs = (double) c.filters() * out * out * in[1] * c.kernel().h() * c.kernel().w();
-            double ms = r.getPrimaryResult().getScore();
+            double median = r.getPrimaryResult().getStatistics().getPercentile(50);
+            double min = r.getPrimaryResult().getStatistics().getMin();
             String name = r.getParams().getBenchmark();
-            System.out.printf("%-16s %-16s %10.3f %10.1f%n", layer, name.substring(name.lastIndexOf('.') + 1), ms,
-                    2 * macs / (ms * 1e6));
+            System.out.printf("%-16s %-16s %10.3f %10.1f %10.3f %10.1f%n", layer, name.substring(name.lastIndexOf('.') + 1),
+                    median, 2 * macs / (median * 1e6), min, 2 * macs / (min * 1e6));
         }
     }
 }

@@ -239,6 +239,23 @@ class OptimizedKernelsTest {
     }
 
     @Test
+    void theSystemPropertyForcesTheScalarPath() {
+        String before = System.getProperty(KernelOptions.SCALAR_PROPERTY);
+        try {
+            System.setProperty(KernelOptions.SCALAR_PROPERTY, "true");
+            assertTrue(KernelOptions.defaults(1).scalar());
+            System.setProperty(KernelOptions.SCALAR_PROPERTY, "false");
+            assertTrue(!KernelOptions.defaults(1).scalar());
+        } finally {
+            if (before == null) {
+                System.clearProperty(KernelOptions.SCALAR_PROPERTY);
+            } else {
+                System.setProperty(KernelOptions.SCALAR_PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
     void kernelsRunRepeatedlyOnViewsIntoALargerArray() {
         Random rnd = new Random(8);
         Op.Conv conv = new Op.Conv(13, Size2.square(3), Size2.square(1), Padding.symmetric(1, 1), Size2.square(1),

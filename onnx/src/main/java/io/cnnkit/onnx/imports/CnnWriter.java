@@ -52,11 +52,9 @@ final class CnnWriter {
     private final Map<String, Integer> index = new HashMap<>();
     private final List<List<Integer>> consumers = new ArrayList<>();
     private final Set<Integer> outputLayers = new HashSet<>();
-    private final Map<String, String> modules = new LinkedHashMap<>(); // body text -> module name
-    private final Map<String, String> moduleSources = new LinkedHashMap<>(); // module name -> declaration
     private final Set<String> moduleNames = new HashSet<>();
     private final Map<Integer, Item> leafOf = new HashMap<>();
-    private final Map<Item, String> moduleOf = new HashMap<>();
+
 
     private CnnWriter(ImportedNetwork net) {
         this.net = net;
@@ -93,13 +91,16 @@ final class CnnWriter {
         }
         settle(root);
         StringBuilder body = new StringBuilder();
-        writeBody(root, body, "");
+        writeBody(root, body, "", null);
+        templatesById.forEach(this::nameModule);
         StringBuilder out = new StringBuilder();
         out.append("// imported from ONNX by cnnkit\n");
         out.append("network ").append(identifier(net.name().isEmpty() ? "Imported" : net.name(), "Imported"))
                 .append("\n\n");
-        moduleSources.values().forEach(m -> out.append(m).append('\n'));
-        out.append(body);
+        for (Template t : templates.values()) {
+            out.append(t.declaration()).append('\n');
+        }
+        out.append(resolveCalls(body.toString()));
         Map<String, String> names = new LinkedHashMap<>();
         for (int i = 0; i < net.layers().size(); i++) {
             names.put(net.layers().get(i).name(), pathOf(leafOf.get(i)));
@@ -263,7 +264,7 @@ final class CnnWriter {
     // ---- writing ----
 
     /** The statements of a scope (root or module body): chains of its items in layer order. */
-    private void writeBody(Item scope, StringBuilder out, String indent) {
+    private void writeBody(Item scope, StringBuilder out, String indent, Lits lits) {
         boolean root = scope.parent == null;
         List<Item> items = new ArrayList<>(scope.children);
         items.sort((a, b) -> Integer.compare(last(a), last(b)));
@@ -304,7 +305,7 @@ final class CnnWriter {
                     valueOf.put(it, valueOf.get(chainEnd));
                     chain.append("\n").append(indent).append("    -> ");
                 }
-                chain.append(step(it, scope, itemOfLayer, valueOf));
+                chain.append(step(it, scope, itemOfLayer, valueOf, lits));
                 chainEnd = it;
             } else {
                 ImportedNetwork.Layer l = net.layers().get(it.layer);
@@ -377,69 +378,245 @@ final class CnnWriter {
         return valueOf.get(itemOfLayer.get(layer));
     }
 
-    private String step(Item it, Item scope, Map<Integer, Item> itemOfLayer, Map<Item, String> valueOf) {
+    private String step(Item it, Item scope, Map<Integer, Item> itemOfLayer, Map<Item, String> valueOf, Lits lits) {
         if (it.leaf()) {
             ImportedNetwork.Layer l = net.layers().get(it.layer);
             List<String> args = l.inputs().stream()
                     .map(in -> source(index.get(in), scope, itemOfLayer, valueOf)).toList();
-            return it.label + ": " + call(l.op(), args);
+            return it.label + ": " + call(l.op(), args, lits);
         }
-        return it.label + ": " + composite(it);
+        return it.label + ": " + composite(it, lits);
     }
 
     /** A module call, a repeat of one, or a group for a scope. */
-    private String composite(Item scope) {
-        if (numbered(scope)) {
-            List<String> elements = new ArrayList<>();
-            List<Item> kids = scope.children;
-            for (int i = 0; i < kids.size(); ) {
-                Item c = kids.get(i);
-                if (c.leaf()) {
-                    elements.add(call(net.layers().get(c.layer).op(), List.of()));
-                    i++;
-                    continue;
-                }
-                String m = module(c);
-                int j = i + 1;
-                while (j < kids.size() && !kids.get(j).leaf() && module(kids.get(j)).equals(m)) {
-                    j++;
-                }
-                elements.add(j - i > 1 ? "repeat " + (j - i) + " " + m : m);
-                i = j;
-            }
-            if (elements.size() == 1 && elements.get(0).startsWith("repeat ")) {
-                return elements.get(0);
-            }
-            return "[" + String.join(" -> ", elements) + "]";
+    private String composite(Item scope, Lits lits) {
+        if (!numbered(scope)) {
+            Instance m = instance(scope);
+            return m.template().call(m.values(), lits);
         }
-        return module(scope);
+        List<String> elements = new ArrayList<>();
+        List<Item> kids = scope.children;
+        for (int i = 0; i < kids.size(); ) {
+            Item c = kids.get(i);
+            if (c.leaf()) {
+                elements.add(call(net.layers().get(c.layer).op(), List.of(), lits));
+                i++;
+                continue;
+            }
+            Instance m = instance(c);
+            int j = i + 1;
+            while (j < kids.size() && !kids.get(j).leaf() && instance(kids.get(j)).equals(m)) {
+                j++;
+            }
+            String call = m.template().call(m.values(), lits);
+            elements.add(j - i > 1 ? "repeat " + (j - i) + " " + call : call);
+            i = j;
+        }
+        if (elements.size() == 1 && elements.get(0).startsWith("repeat ")) {
+            return elements.get(0);
+        }
+        return "[" + String.join(" -> ", elements) + "]";
     }
 
-    /** The module whose body is this scope's, declared on first use. */
-    private String module(Item scope) {
-        String cached = moduleOf.get(scope);
-        if (cached != null) {
-            return cached;
+    // ---- modules ----
+
+    /**
+     * The numbers a module body may take as parameters (conv filters, dense units), in order of
+     * appearance; a body is rendered with a placeholder for each, so bodies that differ only in
+     * widths share a template. Null outside modules: the numbers are written as they are.
+     */
+    private static final class Lits {
+        final List<Integer> values = new ArrayList<>();
+
+        String token(int v) {
+            values.add(v);
+            return "" + PLACEHOLDER_OPEN + (values.size() - 1) + PLACEHOLDER_CLOSE;
         }
-        StringBuilder body = new StringBuilder();
-        writeBody(scope, body, "  ");
-        String text = body.toString();
-        String known = modules.get(text);
+    }
+
+    private static final char PLACEHOLDER_OPEN = '\u0001';
+    private static final char PLACEHOLDER_CLOSE = '\u0002';
+    private static final char CALL_OPEN = '\u0003';
+    private static final char CALL_CLOSE = '\u0004';
+
+    private static String literal(Lits lits, int v) {
+        return lits == null ? Integer.toString(v) : lits.token(v);
+    }
+
+    /** One scope written as a module: its template and the numbers it fills in. */
+    private record Instance(Template template, List<Integer> values) {
+    }
+
+    /**
+     * A module body with placeholders and every set of numbers it is instantiated with. Its
+     * parameters are the placeholders that vary between instances; placeholders equal in every
+     * instance share one parameter, and those constant over all instances are written inline.
+     */
+    private final class Template {
+        final int id;
+        final String body;
+        final List<List<Integer>> instances = new ArrayList<>();
+        /** The names the instances suggest (their labels), from which the module's name is made. */
+        final List<String> suggestions = new ArrayList<>();
+        String name;
+
+        Template(int id, String body) {
+            this.id = id;
+            this.body = body;
+        }
+
+        /** For each placeholder: the index of its parameter, or -1 when it is the same everywhere. */
+        int[] parameterOf() {
+            int n = instances.get(0).size();
+            int[] param = new int[n];
+            List<Integer> firstOfParam = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                final int at = i;
+                if (instances.stream().allMatch(v -> v.get(at).equals(instances.get(0).get(at)))) {
+                    param[i] = -1;
+                    continue;
+                }
+                param[i] = -2;
+                for (int p = 0; p < firstOfParam.size(); p++) {
+                    int first = firstOfParam.get(p);
+                    if (instances.stream().allMatch(v -> v.get(at).equals(v.get(first)))) {
+                        param[i] = p;
+                        break;
+                    }
+                }
+                if (param[i] == -2) {
+                    param[i] = firstOfParam.size();
+                    firstOfParam.add(i);
+                }
+            }
+            return param;
+        }
+
+        /** A call: a token resolved once every instance is known ({@link #resolveCalls}). */
+        String call(List<Integer> values, Lits lits) {
+            StringBuilder b = new StringBuilder().append(CALL_OPEN).append(id).append('(');
+            for (int i = 0; i < values.size(); i++) {
+                b.append(i == 0 ? "" : ",").append(literal(lits, values.get(i)));
+            }
+            return b.append(')').append(CALL_CLOSE).toString();
+        }
+
+        String declaration() {
+            int[] param = parameterOf();
+            List<String> names = new ArrayList<>();
+            for (int p : param) {
+                if (p >= names.size()) {
+                    names.add("c" + (p + 1));
+                }
+            }
+            String[] fill = new String[param.length];
+            for (int i = 0; i < param.length; i++) {
+                fill[i] = param[i] < 0 ? Integer.toString(instances.get(0).get(i)) : names.get(param[i]);
+            }
+            return "module " + name + "(" + String.join(", ", names) + ") {\n"
+                    + resolveCalls(fillPlaceholders(body, fill)) + "}\n";
+        }
+
+        /** The call with the arguments of its parameters, taken from the call token's arguments. */
+        String resolve(List<String> args) {
+            int[] param = parameterOf();
+            List<String> shown = new ArrayList<>();
+            for (int i = 0; i < param.length; i++) {
+                if (param[i] == shown.size()) {
+                    shown.add(args.get(i));
+                }
+            }
+            return shown.isEmpty() ? name : name + "(" + String.join(", ", shown) + ")";
+        }
+    }
+
+    private final Map<String, Template> templates = new LinkedHashMap<>();
+    private final List<Template> templatesById = new ArrayList<>();
+    private final Map<Item, Instance> instanceOf = new HashMap<>();
+
+    /** The scope as a module instance; the module is created on first use of its template. */
+    private Instance instance(Item scope) {
+        Instance known = instanceOf.get(scope);
         if (known != null) {
-            moduleOf.put(scope, known);
             return known;
         }
-        String base = identifier(scope.label.matches("\\d+") && scope.parent != null ? scope.parent.label + "_block"
-                : scope.label, "block");
+        StringBuilder body = new StringBuilder();
+        Lits lits = new Lits();
+        writeBody(scope, body, "  ", lits);
+        String text = body.toString();
+        Template t = templates.get(text);
+        if (t == null) {
+            t = new Template(templatesById.size(), text);
+            templates.put(text, t);
+            templatesById.add(t);
+        }
+        t.suggestions.add(identifier(scope.label.matches("\\d+") && scope.parent != null
+                ? scope.parent.label + "_block" : scope.label, "block"));
+        t.instances.add(List.copyOf(lits.values));
+        Instance instance = new Instance(t, List.copyOf(lits.values));
+        instanceOf.put(scope, instance);
+        return instance;
+    }
+
+    /**
+     * Names a module after what its instances have in common: their labels without numbers (and a letter suffix after a number), cut to
+     * the longest common prefix ({@code inception3a}, {@code inception4b} give {@code inception});
+     * the label itself when all instances have one, the first label when nothing useful is shared.
+     */
+    private void nameModule(Template t) {
+        List<String> stems = t.suggestions.stream().map(x -> x.replaceAll("[0-9]+[A-Za-z]*", "").replaceAll("__+", "_")).toList();
+        String common = stems.get(0);
+        for (String stem : stems) {
+            int k = 0;
+            while (k < common.length() && k < stem.length() && common.charAt(k) == stem.charAt(k)) {
+                k++;
+            }
+            common = common.substring(0, k);
+        }
+        common = common.replaceAll("_+$", "");
+        boolean oneName = t.suggestions.stream().distinct().count() == 1;
+        String base = !oneName && isIdentifier(common) && common.length() >= 2 ? common : t.suggestions.get(0);
         String name = base;
         for (int k = 2; moduleNames.contains(name) || io.cnnkit.compiler.op.Operators.lookup(name).isPresent(); k++) {
             name = base + "_" + k;
         }
         moduleNames.add(name);
-        modules.put(text, name);
-        moduleSources.put(name, "module " + name + "() {\n" + text + "}\n");
-        moduleOf.put(scope, name);
-        return name;
+        t.name = name;
+    }
+
+    private static String fillPlaceholders(String text, String[] fill) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == PLACEHOLDER_OPEN) {
+                int end = text.indexOf(PLACEHOLDER_CLOSE, i);
+                out.append(fill[Integer.parseInt(text.substring(i + 1, end))]);
+                i = end;
+            } else {
+                out.append(ch);
+            }
+        }
+        return out.toString();
+    }
+
+    /** Replaces every call token by the module's name and the arguments of its parameters. */
+    private String resolveCalls(String text) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == CALL_OPEN) {
+                int end = text.indexOf(CALL_CLOSE, i);
+                String token = text.substring(i + 1, end);
+                int paren = token.indexOf('(');
+                Template t = templatesById.get(Integer.parseInt(token.substring(0, paren)));
+                String inner = token.substring(paren + 1, token.length() - 1);
+                out.append(t.resolve(inner.isEmpty() ? List.of() : List.of(inner.split(",", -1))));
+                i = end;
+            } else {
+                out.append(ch);
+            }
+        }
+        return out.toString();
     }
 
     private String fresh(Set<String> taken, int[] counter) {
@@ -453,10 +630,10 @@ final class CnnWriter {
 
     // ---- operators ----
 
-    static String call(Op op, List<String> inputs) {
+    static String call(Op op, List<String> inputs, Lits lits) {
         List<String> args = new ArrayList<>();
         if (op instanceof Op.Conv c) {
-            args.add(Integer.toString(c.filters()));
+            args.add(literal(lits, c.filters()));
             args.add(size(c.kernel()));
             named(args, "stride", c.stride(), new Size2(1, 1));
             pad(args, c.pad());
@@ -486,7 +663,7 @@ final class CnnWriter {
                 args.add("count_pad=false");
             }
         } else if (op instanceof Op.Dense d) {
-            args.add(Integer.toString(d.units()));
+            args.add(literal(lits, d.units()));
             if (!d.bias()) {
                 args.add("bias=false");
             }
@@ -538,7 +715,7 @@ final class CnnWriter {
 
     /** The shortest decimal that reads back as the same float32 (ONNX attributes are float32). */
     static String real(double v) {
-        String s = new BigDecimal(Float.toString((float) v)).toPlainString();
+        String s = new BigDecimal(Float.toString((float) v)).stripTrailingZeros().toPlainString();
         return s.contains(".") ? s : s + ".0";
     }
 

@@ -50,29 +50,51 @@ public final class OnnxImporter {
     public static Imported importModel(Path file, String sourceName) {
         ImportedNetwork net = OnnxReader.read(file);
         List<String> failures = new ArrayList<>();
+        List<String> limits = new ArrayList<>();
         for (boolean structured : new boolean[] {true, false}) {
             CnnWriter.Written written = CnnWriter.write(net, structured);
-            Optional<Imported> result = check(net, written, sourceName, structured, failures);
+            limits.clear();
+            Optional<Imported> result = check(net, written, sourceName, structured, failures, limits);
             if (result.isPresent()) {
                 return result.get();
             }
+        }
+        if (!limits.isEmpty()) {
+            // the flat source says exactly what the model says: what the language refuses is a limit of the language
+            throw new UnsupportedModelException(file.toString(), limits);
         }
         throw new OnnxException(file + ": the generated .cnn does not reproduce the model (an importer bug): "
                 + String.join("; ", failures));
     }
 
+    /** Each error as the generated line it is about and the message: "x1 = x -> pool: avgpool(…): …". */
+    private static List<String> describe(List<Diagnostic> diagnostics, String source) {
+        List<String> lines = source.lines().toList();
+        List<String> out = new ArrayList<>();
+        for (Diagnostic d : diagnostics) {
+            if (d.isError()) {
+                int line = d.location().line();
+                String code = line >= 1 && line <= lines.size() ? lines.get(line - 1).strip() + ": " : "";
+                out.add(code + d.message() + " [" + d.code() + "]");
+            }
+        }
+        return out;
+    }
+
     private static Optional<Imported> check(ImportedNetwork net, CnnWriter.Written written, String sourceName,
-                                            boolean structured, List<String> failures) {
+                                            boolean structured, List<String> failures, List<String> limits) {
         Compilation c = CnnCompiler.compileString(sourceName, written.source());
         if (c.hasErrors() || c.graph().isEmpty()) {
             failures.add(c.diagnostics().stream().filter(Diagnostic::isError).limit(3).map(Diagnostic::render).toList()
                     .toString());
+            limits.addAll(describe(c.diagnostics(), written.source()));
             return Optional.empty();
         }
         Analysis analysis = Analyzer.analyze(c.graph().get(), 1);
         if (analysis.hasErrors()) {
             failures.add(analysis.diagnostics().stream().filter(Diagnostic::isError).limit(3).map(Diagnostic::render)
                     .toList().toString());
+            limits.addAll(describe(analysis.diagnostics(), written.source()));
             return Optional.empty();
         }
         Map<String, Tensor> weights = new LinkedHashMap<>();

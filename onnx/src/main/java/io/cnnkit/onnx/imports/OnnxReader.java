@@ -79,6 +79,8 @@ public final class OnnxReader {
     private final Map<String, Integer> uses = new HashMap<>();
     /** The value names of each layer's output (Identity and one-input Concat add names). */
     private final Map<Integer, List<String>> aliases = new HashMap<>();
+    /** The Softmax node of each half-done channels-last softmax, by its output (for the layer's name). */
+    private final Map<String, NodeProto> pendingSoftmaxNames = new HashMap<>();
 
     private static final class MutableLayer {
         /** The final name; null while only the PyTorch scope of a parameterless node is known. */
@@ -390,7 +392,7 @@ public final class OnnxReader {
         }
         Map<String, Tensor> params = new LinkedHashMap<>();
         params.put("weight", weight);
-        if (present(in, 2)) {
+        if (present(in, 2) && !isExportedZeroBias(n.getInput(2), floats(n, in, 2, "C"))) {
             Tensor c = floats(n, in, 2, "C");
             boolean vector = c.size() == units && (c.rank() == 1 || c.rank() == 2 && c.dim(0) == 1);
             if (!vector) {
@@ -401,6 +403,22 @@ public final class OnnxReader {
             params.put("bias", bias);
         }
         addNodeLayer(n, new Op.Dense(units, params.containsKey("bias")), List.of(x), params, paramName(n, in, 1));
+    }
+
+    /**
+     * The zero {@code C} that cnnkit's exporter gives a dense layer without bias below opset 11
+     * (where Gemm needs one): it stands for no bias.
+     */
+    private static boolean isExportedZeroBias(String name, Tensor c) {
+        if (!name.endsWith("::zero_bias")) {
+            return false;
+        }
+        for (int i = 0; i < c.size(); i++) {
+            if (c.get(i) != 0f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** MatMul by a constant [in, out] matrix: a dense layer without bias (a following Add adds it). */
@@ -464,8 +482,6 @@ public final class OnnxReader {
         }
         addNodeLayer(n, new Op.Softmax(), List.of(x), Map.of(), null);
     }
-
-    private final Map<String, NodeProto> pendingSoftmaxNames = new HashMap<>();
 
     /** Transpose is accepted only as the two halves of a channel softmax on a map (opset below 13). */
     private void transpose(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {

@@ -95,6 +95,20 @@ class ImportErrorsTest {
     }
 
     @Test
+    void whatTheLanguageRefusesIsReportedAsUnsupported() throws IOException {
+        // ONNX allows more padding than half the window; PyTorch and the language do not
+        GraphProto.Builder g = GraphProto.newBuilder().setName("g").addInput(value("x", 1, 1, 5, 5))
+                .addNode(node("AveragePool", "pool", List.of("x"), "y", ints("kernel_shape", 3, 3),
+                        ints("pads", 2, 2, 2, 2)))
+                .addOutput(value("y"));
+        UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
+                () -> OnnxImporter.importModel(save(dir, g), "m.cnn"));
+        assertEquals(1, e.problems().size(), e.getMessage());
+        assertTrue(e.problems().get(0).startsWith("x1 = x -> pool: avgpool(3, stride=1, pad=2, count_pad=false): "
+                + "avgpool padding 2 is more than half the kernel"), e.getMessage());
+    }
+
+    @Test
     void truncatedFilesAreMalformed() throws IOException {
         byte[] bytes = Files.readAllBytes(save(dir, convNet().addOutput(value("c"))));
         Path cut = dir.resolve("cut.onnx");

@@ -38,7 +38,7 @@ class ImportFuzzTest {
         Random random = new Random(20261122);
         Path mutated = dir.resolve("m.onnx");
         int imported = 0;
-        int rounds = 600;
+        int rounds = 3000;
         for (int round = 0; round < rounds; round++) {
             byte[] bytes = OnnxFuzzTest.mutate(sources.get(round % sources.size()), random);
             Files.write(mutated, bytes);

@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,23 +33,28 @@ class RoundTripTest {
     @TempDir
     Path dir;
 
-    static Stream<Path> models() {
-        return TestModels.all().stream();
+    static Stream<Arguments> models() {
+        return Stream.concat(TestModels.all().stream().map(p -> Arguments.of(p, ExportOptions.DEFAULT_OPSET)),
+                IntStream.rangeClosed(ExportOptions.MIN_OPSET, ExportOptions.MAX_OPSET)
+                        .filter(v -> v != ExportOptions.DEFAULT_OPSET)
+                        .mapToObj(v -> Arguments.of(TestModels.OWN.resolve("allops.cnn"), v)));
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0} at opset {1}")
     @MethodSource("models")
-    void exportThenImportKeepsTheAnalysis(Path file) {
+    void exportThenImportKeepsTheAnalysis(Path file, int opset) {
         NetworkGraph graph = TestModels.compile(file);
         Analysis original = TestModels.analyse(graph, 1);
         Map<String, Tensor> weights = TestModels.weights(original, 3);
         Path onnx = dir.resolve("model.onnx");
-        OnnxExporter.write(OnnxExporter.export(graph, original, weights, ExportOptions.defaults()), onnx);
+        OnnxExporter.write(OnnxExporter.export(graph, original, weights, ExportOptions.defaults().withOpset(opset)), onnx);
 
         OnnxImporter.Imported imported = OnnxImporter.importModel(onnx, dir.resolve("model.cnn").toString());
         Analysis back = imported.analysis();
-        System.out.println("---- " + file + (imported.structured() ? " (structured)" : " (flat)") + "\n"
-                + imported.source());
+        if (opset == ExportOptions.DEFAULT_OPSET) {
+            System.out.println("---- " + file + (imported.structured() ? " (structured)" : " (flat)") + "\n"
+                    + imported.source());
+        }
 
         Totals a = original.inferenceTotals();
         Totals b = back.inferenceTotals();

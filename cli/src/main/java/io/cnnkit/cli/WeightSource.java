@@ -1,0 +1,32 @@
+package io.cnnkit.cli;
+
+import io.cnnkit.analyzer.Analysis;
+import io.cnnkit.exec.io.ParamRequirement;
+import io.cnnkit.exec.io.Weights;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** {@code --weights W.safetensors | --seed S}: an exclusive option group for commands that need weights. */
+final class WeightSource {
+    @Option(names = "--weights", paramLabel = "W.safetensors",
+            description = "weights with PyTorch state_dict names and layouts")
+    Path weights;
+
+    @Option(names = "--seed", paramLabel = "S", description = "initialise weights (He normal) from this seed")
+    Long seed;
+
+    /** The loaded or seeded weights of the analysed network; a note on stderr when they are seeded. */
+    Weights load(Analysis analysis, PrintWriter err, String seededNote) {
+        List<ParamRequirement> required = ParamRequirement.of(analysis);
+        if (weights != null) {
+            return Weights.load(weights, required);
+        }
+        long s = seed == null ? 0 : seed;
+        if (!required.isEmpty()) {
+            err.println("note: weights initialised from seed " + s + " (He normal); " + seededNote);
+        }
+        return Weights.initialize(required, s);
+    }
+}

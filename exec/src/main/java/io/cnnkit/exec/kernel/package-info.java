@@ -1,0 +1,20 @@
+/**
+ * Kernels: one naive reference kernel per operator ({@link io.cnnkit.exec.kernel.ReferenceKernels},
+ * the test oracle) and optimised kernels with a prepare/run split ({@link io.cnnkit.exec.kernel.Kernels#prepare}
+ * returns a {@link io.cnnkit.exec.kernel.Kernel}: weights packed, batchnorm folded, algorithm chosen,
+ * scratch sized; {@code run} allocates no buffers).
+ *
+ * <p>Convolution runs on one register-blocked SGEMM micro-kernel ({@code Sgemm}, 8x24 tile of
+ * {@code FloatVector} fma) behind four algorithms chosen per layer by a cost model
+ * ({@code Kernels.choose}): implicit GEMM on a padded, phase-split copy of the input (no im2col);
+ * im2col by tiles (packed B panels gathered per block, a plain copy for 1x1); the transposed GEMM
+ * for small maps with many channels; and a direct depthwise kernel. Every algorithm has a scalar
+ * twin selected by {@link io.cnnkit.exec.kernel.KernelOptions#scalar()} (system property
+ * {@code cnnkit.scalar=true}) and is tested against the reference on random shapes. A new
+ * algorithm is a new {@code Kernel} class plus a case in {@code Kernels.choose}.
+ *
+ * <p>Work is split by {@code Parallel} into one contiguous range per {@link io.cnnkit.exec.kernel.Workspace}
+ * slot (each slot owns its scratch), on the caller's thread below a size threshold.
+ * {@link io.cnnkit.exec.kernel.OpRunner} runs a single operator either way (conformance tests).
+ */
+package io.cnnkit.exec.kernel;
