@@ -231,7 +231,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private void printTable(BenchModel bench, Timings ours, Timings theirs, double peak, PrintWriter out) {
-        out.printf(Locale.ROOT, "%d warm-up + %d timed runs per side%s%n", warmup, runs,
+        out.printf(Locale.ROOT, "warm-up: %d runs per side%s; %d timed runs per side%s%n", warmup,
+                warmup > 0 ? " and at least " + (int) MIN_WARMUP_SECONDS + " s" : "", runs,
                 theirs == null ? "" : ", alternated (cnnkit, ONNX Runtime, cnnkit, ...)");
         String row = "%-18s %10s %10s %10s %12s %8s%n";
         out.printf(Locale.ROOT, row, "", "median ms", "min ms", "p90 ms", "GFLOP/s", "% peak");
