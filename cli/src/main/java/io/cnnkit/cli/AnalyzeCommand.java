@@ -40,11 +40,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
-        if (!options.valid(err, depth)) {
-            return ExitCode.INVALID_INPUT;
-        }
-        Optional<Analysis> analysis = options.analyze(file, err);
+        Optional<Analysis> analysis = options.validThenAnalyze(file, spec.commandLine().getErr(), depth);
         if (analysis.isEmpty()) {
             return ExitCode.INVALID_INPUT;
         }
