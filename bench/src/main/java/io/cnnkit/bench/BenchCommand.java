@@ -3,16 +3,14 @@ package io.cnnkit.bench;
 import io.cnnkit.analyzer.Analysis;
 import io.cnnkit.cli.ExitCode;
 import io.cnnkit.cli.Sources;
+import io.cnnkit.cli.WeightSource;
 import io.cnnkit.exec.Executor;
 import io.cnnkit.exec.Tensor;
-import io.cnnkit.exec.io.ParamRequirement;
-import io.cnnkit.exec.io.Weights;
 import io.cnnkit.exec.io.WeightsException;
 import io.cnnkit.onnx.OnnxException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -65,16 +63,6 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "also print cnnkit's time and GFLOP/s per layer and per kind of layer")
     boolean profile;
 
-    static final class WeightSource {
-        @Option(names = "--weights", paramLabel = "W.safetensors",
-                description = "weights with PyTorch state_dict names and layouts")
-        Path weights;
-
-        @Option(names = "--seed", paramLabel = "S",
-                description = "initialise weights (He normal) and the input from this seed (default: 0)")
-        Long seed;
-    }
-
     @ArgGroup(exclusive = true)
     WeightSource source = new WeightSource();
 
@@ -102,20 +90,17 @@ public final class BenchCommand implements Callable<Integer> {
         if (analysis.isEmpty()) {
             return ExitCode.INVALID_INPUT;
         }
-        long seed = source.seed == null ? 0 : source.seed;
         BenchModel bench;
         try {
-            List<ParamRequirement> required = ParamRequirement.of(analysis.get());
-            Weights weights = source.weights != null ? Weights.load(source.weights, required)
-                    : Weights.initialize(required, seed);
-            bench = BenchModel.of(analysis.get(), weights, seed + 1);
+            // The input is drawn from the seed too, so both runtimes see the same data on every run.
+            bench = BenchModel.of(analysis.get(), source.load(analysis.get(), err, null), source.seed() + 1);
         } catch (WeightsException | IllegalArgumentException e) {
             err.println("cnn bench: " + e.getMessage());
             return ExitCode.INVALID_INPUT;
         }
         out.printf(Locale.ROOT, "%s: batch %d, %d thread%s, %.3f GMAC per run, weights %s%n", bench.graph().name(),
                 batch, threads, threads == 1 ? "" : "s", bench.macs() / 1e9,
-                source.weights != null ? source.weights.toString() : "from seed " + seed);
+                source.describe());
         printLoad(out);
         double peak = printPeak(out);
         try (Executor ours = new Executor(bench.graph(), bench.weights().asMap(), batch, threads);

@@ -9,7 +9,7 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /** {@code --weights W.safetensors | --seed S}: an exclusive option group for commands that need weights. */
-final class WeightSource {
+public final class WeightSource {
     @Option(names = "--weights", paramLabel = "W.safetensors",
             description = "weights with PyTorch state_dict names and layouts")
     Path weights;
@@ -17,16 +17,25 @@ final class WeightSource {
     @Option(names = "--seed", paramLabel = "S", description = "initialise weights (He normal) from this seed")
     Long seed;
 
+    /** The seed given, or 0. */
+    public long seed() {
+        return seed == null ? 0 : seed;
+    }
+
+    /** How the weights are obtained, for headers: the file, or "from seed S". */
+    public String describe() {
+        return weights != null ? weights.toString() : "from seed " + seed();
+    }
+
     /** The loaded or seeded weights of the analysed network; a note on stderr when they are seeded. */
-    Weights load(Analysis analysis, PrintWriter err, String seededNote) {
+    public Weights load(Analysis analysis, PrintWriter err, String seededNote) {
         List<ParamRequirement> required = ParamRequirement.of(analysis);
         if (weights != null) {
             return Weights.load(weights, required);
         }
-        long s = seed == null ? 0 : seed;
-        if (!required.isEmpty()) {
-            err.println("note: weights initialised from seed " + s + " (He normal); " + seededNote);
+        if (!required.isEmpty() && seededNote != null) {
+            err.println("note: weights initialised from seed " + seed() + " (He normal); " + seededNote);
         }
-        return Weights.initialize(required, s);
+        return Weights.initialize(required, seed());
     }
 }

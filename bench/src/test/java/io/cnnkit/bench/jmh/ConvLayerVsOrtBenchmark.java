@@ -1,23 +1,15 @@
 package io.cnnkit.bench.jmh;
 
 import io.cnnkit.bench.BenchModel;
-import io.cnnkit.bench.OrtPeer;
-import io.cnnkit.exec.Executor;
-import io.cnnkit.exec.Tensor;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -32,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx2g", "-XX:+UseParallelGC"})
-public class ConvLayerVsOrtBenchmark {
+public class ConvLayerVsOrtBenchmark extends PairedBenchmark {
 
     /** channels-in x size - kernel s stride - channels-out (padding is kernel / 2), as in ResNet-18. */
     @Param({"3x224-7s2-64", "64x56-3s1-64", "128x28-3s1-128", "256x14-3s1-256", "512x7-3s1-512", "64x56-3s2-128",
@@ -42,9 +34,6 @@ public class ConvLayerVsOrtBenchmark {
     @Param({"1"})
     public int threads;
 
-    private Executor executor;
-    private OrtPeer peer;
-    private Map<String, Tensor> inputs;
 
     /** A one-layer network with the convolution that {@code layer} describes. */
     static String source(String layer) {
@@ -60,28 +49,14 @@ public class ConvLayerVsOrtBenchmark {
         return BenchModel.ofSource(layer + ".cnn", source(layer), 1, 0);
     }
 
-    @Setup(Level.Trial)
-    public void setup() {
-        BenchModel bench = model(layer);
-        inputs = bench.inputs();
-        executor = new Executor(bench.graph(), bench.weights().asMap(), 1, threads);
-        peer = new OrtPeer(bench.onnx(), inputs, threads);
+    @Override
+    BenchModel model() {
+        return model(layer);
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        executor.close();
-        peer.close();
-    }
-
-    @Benchmark
-    public Map<String, Tensor> cnnkit() {
-        return executor.run(inputs);
-    }
-
-    @Benchmark
-    public void ort() {
-        peer.run();
+    @Override
+    int threads() {
+        return threads;
     }
 
     public static void main(String[] args) throws Exception {

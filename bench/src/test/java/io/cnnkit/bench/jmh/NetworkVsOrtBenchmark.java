@@ -2,24 +2,16 @@ package io.cnnkit.bench.jmh;
 
 import io.cnnkit.analyzer.Analyzer;
 import io.cnnkit.bench.BenchModel;
-import io.cnnkit.bench.OrtPeer;
 import io.cnnkit.compiler.CnnCompiler;
-import io.cnnkit.exec.Executor;
-import io.cnnkit.exec.Tensor;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -34,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx6g", "-XX:+UseParallelGC"})
-public class NetworkVsOrtBenchmark {
+public class NetworkVsOrtBenchmark extends PairedBenchmark {
 
     @Param({"lenet5", "resnet18", "googlenet", "vgg16"})
     public String model;
@@ -42,32 +34,15 @@ public class NetworkVsOrtBenchmark {
     @Param({"1", "2"})
     public int threads;
 
-    private Executor executor;
-    private OrtPeer peer;
-    private Map<String, Tensor> inputs;
 
-    @Setup(Level.Trial)
-    public void setup() {
-        BenchModel bench = BenchModel.ofExample(model, 1, 0);
-        inputs = bench.inputs();
-        executor = new Executor(bench.graph(), bench.weights().asMap(), 1, threads);
-        peer = new OrtPeer(bench.onnx(), inputs, threads);
+    @Override
+    BenchModel model() {
+        return BenchModel.ofExample(model, 1, 0);
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        executor.close();
-        peer.close();
-    }
-
-    @Benchmark
-    public Map<String, Tensor> cnnkit() {
-        return executor.run(inputs);
-    }
-
-    @Benchmark
-    public void ort() {
-        peer.run();
+    @Override
+    int threads() {
+        return threads;
     }
 
     static long macs(String model) {
