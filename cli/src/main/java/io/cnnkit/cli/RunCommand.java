@@ -83,6 +83,9 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The image files behind the inputs (folders expanded), in batch order; empty for a tensor input. */
+    private List<Path> imageFiles = List.of();
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -169,6 +172,7 @@ final class RunCommand implements Callable<Integer> {
                 files.add(path);
             }
         }
+        imageFiles = List.copyOf(files);
         ImagePreprocessing preprocessing = ImagePreprocessing.forInput(perSample[0], perSample[1], perSample[2]);
         if (resize != null) {
             preprocessing = preprocessing.withResizeShorter(resize);
@@ -221,7 +225,6 @@ final class RunCommand implements Callable<Integer> {
 
     /** Top-K of every vector output: softmax probabilities (the network's own, if it ends in softmax). */
     private void printTop(NetworkGraph graph, Map<String, Tensor> results, List<String> classNames, PrintWriter out) {
-        List<Path> names = describedInputs();
         for (Map.Entry<String, Tensor> result : results.entrySet()) {
             Tensor scores = result.getValue();
             if (scores.rank() != 2) {
@@ -233,28 +236,12 @@ final class RunCommand implements Callable<Integer> {
             Tensor shown = probabilities ? scores : OpRunner.runReference(new Op.Softmax(), List.of(scores), Map.of());
             List<List<Labels.Prediction>> top = Labels.topK(shown, this.top, classNames);
             for (int n = 0; n < top.size(); n++) {
-                String who = n < names.size() ? names.get(n).toString() : "#" + n;
+                String who = n < imageFiles.size() ? imageFiles.get(n).toString() : "#" + n;
                 out.println(who + " (" + result.getKey() + "):");
                 for (Labels.Prediction p : top.get(n)) {
                     out.printf(Locale.ROOT, "  %6.2f%%  %4d  %s%n", 100 * p.score(), p.index(), p.label().orElse(""));
                 }
             }
         }
-    }
-
-    private List<Path> describedInputs() {
-        List<Path> files = new ArrayList<>();
-        for (Path path : inputs) {
-            if (Files.isDirectory(path)) {
-                try {
-                    files.addAll(Images.listFolder(path));
-                } catch (InputException e) {
-                    return List.of();
-                }
-            } else {
-                files.add(path);
-            }
-        }
-        return files;
     }
 }
