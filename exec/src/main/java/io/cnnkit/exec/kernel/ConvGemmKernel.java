@@ -8,9 +8,9 @@ import java.util.Arrays;
 
 /**
  * Convolution as a GEMM per image and group: C[Cout/g x OH*OW] = A[Cout/g x K] * B[K x OH*OW] with
- * K = Cin/g * kh * kw. A (the weights, batchnorm folded) is packed into {@value Sgemm#MR}-row panels
+ * K = Cin/g * kh * kw. A (the weights, batchnorm folded) is packed into {@link Sgemm#MR}-row panels
  * once; B is never materialised whole: for each block of {@link #KC} K-rows and {@link #nc} output
- * positions it is gathered from the input ("im2col by tiles") into {@value Sgemm#NR}-column panels
+ * positions it is gathered from the input ("im2col by tiles") into {@link Sgemm#NR}-column panels
  * in the slot's scratch, and a 1x1 stride-1 convolution just copies input rows. The loop order
  * keeps one B panel in L1 while all A panels stream past it (GotoBLAS/MLAS style). The epilogue
  * (bias, residual, activation) runs on each finished tile.
@@ -18,7 +18,7 @@ import java.util.Arrays;
  * <p>Work items are image x group x row block x column chunk, split over the workspace's slots.
  */
 final class ConvGemmKernel extends GemmConvKernel {
-    /** K-rows per packed block: one B panel (KC x NR floats = 12 KiB) stays in L1. */
+    /** K-rows per packed block: one B panel (KC x NR floats = 12 or 16 KiB) stays in L1. */
     static final int KC = 128;
     /** Upper bound of output positions per work item: the packed B block stays in L2. */
     static final int NC_MAX = 8 * NR;

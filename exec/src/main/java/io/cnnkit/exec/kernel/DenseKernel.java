@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * time share each load of the input vector. Rows of outputs are split over the slots.
  */
 final class DenseKernel implements Kernel {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Float> S = Simd.S;
     private static final int ROWS = 4;
 
     private final int batch, in, units;

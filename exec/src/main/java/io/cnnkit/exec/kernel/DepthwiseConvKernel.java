@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * inside the image, so padding costs nothing; with stride 1 that inner loop is a vector fma.
  */
 final class DepthwiseConvKernel implements Kernel {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Float> S = Simd.S;
 
     private final int[] outShape;
     private final Window w;

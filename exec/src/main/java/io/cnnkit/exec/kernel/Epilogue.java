@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * are still in cache: y = act(y + bias + residual).
  */
 final class Epilogue {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Float> S = Simd.S;
 
     private final Activation activation;
     private final boolean scalar;

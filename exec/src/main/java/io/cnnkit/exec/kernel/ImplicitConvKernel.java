@@ -12,7 +12,7 @@ import java.util.Arrays;
  * xq[a][b][i][j] = xpad[i * sh + a][j * sw + b], each Hq x Wq = ceil(Hp / sh) x ceil(Wp / sw) (for
  * stride 1 this is just the padded input). Output positions are numbered in phase coordinates,
  * p = oy * Wq + ox, so that B[(ci, ky, kx)][p] = xq[ci][ky*dh % sh][kx*dw % sw][p + (ky*dh / sh) * Wq
- * + kx*dw / sw]: every B row of a {@value Sgemm#NR}-column panel is a contiguous run of the
+ * + kx*dw / sw]: every B row of a {@link Sgemm#NR}-column panel is a contiguous run of the
  * buffer at a per-row offset ({@link #koff}), which the micro-kernel reads in place. The columns
  * ox >= outW of each row are computed and dropped (the price: Wq - outW of every Wq columns), and
  * only valid columns are stored, through the epilogue. Valid outputs read only positions of their

@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * each contiguous plane.
  */
 final class PoolKernel implements Kernel {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Float> S = Simd.S;
 
     enum Mode { MAX, AVG_COUNT_PAD, AVG }
 

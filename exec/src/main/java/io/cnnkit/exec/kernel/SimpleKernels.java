@@ -159,7 +159,7 @@ final class SimpleKernels {
      */
     record Lrn(Op.Lrn op, int[] outputShape, boolean scalar) implements Kernel {
         private static final int CHUNK_LRN = 512;
-        private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+        private static final VectorSpecies<Float> S = Simd.S;
 
         @Override
         public void run(Tensor[] inputs, Tensor output, Workspace ws) {

@@ -8,14 +8,14 @@ import io.cnnkit.exec.Tensor;
 /**
  * Convolution as the transposed GEMM C^T[positions x Cout/g] = B^T[positions x K] * A^T[K x Cout/g],
  * for small maps with many channels (7x7 and 14x14 with 256-512 channels): positions fill the
- * {@value Sgemm#MR}-row side and channels the {@value Sgemm#NR}-column side, so 49 positions
- * waste 7 of 56 instead of 23 of 72. The weights are packed once into NR-channel panels; each run
+ * {@link Sgemm#MR}-row side and channels the {@link Sgemm#NR}-column side, so 49 positions
+ * waste 7 of 56 instead of 23 of 72 (with the 8x24 tile). The weights are packed once into NR-channel panels; each run
  * packs the im2col rows of all positions into MR-position panels (shared scratch, cheap next to
  * the multiply when channels are many), then every work item (a run of channel panels) accumulates
  * all position tiles K block by K block and stores them transposed through the epilogue.
  */
 final class TransposedConvKernel extends GemmConvKernel {
-    /** K-rows per block: one weight panel block (KC x NR floats, 12 KiB) stays in L1. */
+    /** K-rows per block: one weight panel block (KC x NR floats, 12 or 16 KiB) stays in L1. */
     static final int KC = 128;
 
     private final int n, posPanels, chanPanels;
