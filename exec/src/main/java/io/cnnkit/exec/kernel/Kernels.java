@@ -66,11 +66,23 @@ public final class Kernels {
     }
 
     /** How a convolution is computed. */
-    enum ConvAlgorithm { DEPTHWISE, IM2COL_TILES, IMPLICIT_GEMM, TRANSPOSED_GEMM }
+    enum ConvAlgorithm {
+        DEPTHWISE, IM2COL_TILES, IMPLICIT_GEMM, TRANSPOSED_GEMM, WINOGRAD, WINOGRAD_F4;
+
+        /** Whether this algorithm computes a convolution of this window, channels and groups. */
+        boolean applies(Window w, int inChannels, int groups) {
+            return switch (this) {
+                case DEPTHWISE -> inChannels == groups;
+                case WINOGRAD, WINOGRAD_F4 -> groups == 1 && WinogradConvKernel.applies(w);
+                default -> true;
+            };
+        }
+    }
 
     /**
-     * Depthwise when every output channel reads one input channel. Otherwise the GEMM whose tiles
-     * waste least, by a cost model: the useful fraction of the padded tile area, divided by the
+     * Depthwise when every output channel reads one input channel; Winograd for the 3x3 stride-1
+     * layers where it was measured faster ({@link WinogradConvKernel#preferredTile}). Otherwise the
+     * GEMM whose tiles waste least, by a cost model: the useful fraction of the padded tile area, divided by the
      * packing overhead for the layouts that gather the input per run (about 20 multiply-adds'
      * worth per gathered value, spread over the Cout/g rows that reuse it; a plain copy for 1x1
      * stride 1). Implicit GEMM (not for 1x1) copies the input once but computes dropped columns.
@@ -78,6 +90,10 @@ public final class Kernels {
     static ConvAlgorithm choose(Window w, int inChannels, int outChannels, int groups) {
         if (inChannels == groups) {
             return ConvAlgorithm.DEPTHWISE;
+        }
+        int tile = WinogradConvKernel.preferredTile(w, inChannels, outChannels, groups);
+        if (tile != 0) {
+            return tile == Winograd.F4 ? ConvAlgorithm.WINOGRAD_F4 : ConvAlgorithm.WINOGRAD;
         }
         int m = outChannels / groups, n = w.outSize();
         double gather = 1 + (w.isPointwise() ? 2.0 : 20.0) / m;
@@ -117,6 +133,13 @@ public final class Kernels {
                 return new ImplicitConvKernel(x, outShape, w, c.groups(), folded, fusion, options);
             case TRANSPOSED_GEMM:
                 return new TransposedConvKernel(x, outShape, w, c.groups(), folded, fusion, options);
+            case WINOGRAD:
+            case WINOGRAD_F4:
+                if (!algorithm.applies(w, x[1], c.groups())) {
+                    throw new IllegalArgumentException(algorithm + " does not apply to " + c);
+                }
+                return new WinogradConvKernel(x, outShape, w,
+                        algorithm == ConvAlgorithm.WINOGRAD ? Winograd.F2 : Winograd.F4, folded, fusion, options);
             default:
                 return new ConvGemmKernel(x, outShape, w, c.groups(), folded, fusion, options);
         }

@@ -126,7 +126,7 @@ class OptimizedKernelsTest {
     static void checkEveryAlgorithm(Op.Conv conv, Tensor x, Map<String, Tensor> params, String what) {
         Tensor want = OpRunner.runReference(conv, List.of(x), params);
         for (Kernels.ConvAlgorithm algorithm : Kernels.ConvAlgorithm.values()) {
-            boolean applies = algorithm != Kernels.ConvAlgorithm.DEPTHWISE || x.dim(1) == conv.groups();
+            boolean applies = algorithm.applies(OutputShapes.window(conv, x.shape()), x.dim(1), conv.groups());
             for (boolean scalar : new boolean[] {false, true}) {
                 if (applies) {
                     Kernel k = Kernels.prepareConv(conv, List.of(x.shape()), params, Fusion.NONE,
@@ -223,17 +223,19 @@ class OptimizedKernelsTest {
 
             Fusion fusion = Fusion.NONE.withBatchNorm(new Op.BatchNorm(1e-5), bn).withResidual()
                     .withActivation(Activation.of(act).orElseThrow());
-            for (int variant = 0; variant < 6; variant++) {
-                boolean scalar = variant % 2 == 1;
-                Kernels.ConvAlgorithm algorithm = depthwise ? Kernels.ConvAlgorithm.DEPTHWISE
-                        : variant >= 4 ? Kernels.ConvAlgorithm.TRANSPOSED_GEMM
-                        : variant < 2 ? Kernels.ConvAlgorithm.IM2COL_TILES
-                        : Kernels.ConvAlgorithm.IMPLICIT_GEMM;
-                Kernel k = Kernels.prepareConv(conv, List.of(x.shape(), residual.shape()), params, fusion,
-                        new KernelOptions(scalar, 2), algorithm);
-                Tensor got = Tensor.zeros(k.outputShape());
-                k.run(new Tensor[] {x, residual}, got, Workspace.forKernel(POOL, k));
-                assertClose(want, got, "fused " + conv + " " + act.kind() + " " + algorithm + (scalar ? " scalar" : ""));
+            Window window = OutputShapes.window(conv, x.shape());
+            for (Kernels.ConvAlgorithm algorithm : Kernels.ConvAlgorithm.values()) {
+                for (boolean scalar : new boolean[] {false, true}) {
+                    if (!algorithm.applies(window, cin, conv.groups())) {
+                        continue;
+                    }
+                    Kernel k = Kernels.prepareConv(conv, List.of(x.shape(), residual.shape()), params, fusion,
+                            new KernelOptions(scalar, 2), algorithm);
+                    Tensor got = Tensor.zeros(k.outputShape());
+                    k.run(new Tensor[] {x, residual}, got, Workspace.forKernel(POOL, k));
+                    assertClose(want, got,
+                            "fused " + conv + " " + act.kind() + " " + algorithm + (scalar ? " scalar" : ""));
+                }
             }
         }
     }

@@ -1,0 +1,325 @@
+package io.cnnkit.exec.kernel;
+
+import static io.cnnkit.exec.kernel.Sgemm.MR;
+import static io.cnnkit.exec.kernel.Sgemm.NR;
+
+import io.cnnkit.exec.Tensor;
+import java.util.Arrays;
+
+/**
+ * 3x3 stride-1 convolution (dilation 1, one group, any padding) by Winograd's F(m x m, 3 x 3)
+ * ({@link Winograd}): per image, the output is cut into m x m tiles, each computed from an alpha x
+ * alpha input tile (alpha = m + 2) with alpha^2 independent GEMMs
+ * M[xi] = U[xi] (Cout x Cin) * V[xi] (Cin x tiles) in place of one GEMM with K = 9 Cin.
+ *
+ * <p>Prepare: the filters (batchnorm folded) are transformed, U = G g G^T, and packed per transform
+ * point xi into {@link Sgemm#MR}-row panels. Run:
+ * <ol>
+ * <li>The input is copied once (shared scratch) into m x m phase planes with zero padding:
+ *     plane (a, b) holds xpad[a + m i][b + m j] at i * wt + j, wt = tilesW + 1. Tiles are numbered
+ *     t = ty * wt + tx, so the value d[y][x] of tile t is at t + (y / m) * wt + x / m of plane
+ *     (y % m, x % m): every row of a tile's input is a contiguous run over t, and the transforms
+ *     run over {@link Sgemm#NR} tiles at once with vector lanes on tiles. The tiles tx = tilesW
+ *     (one per tile row) are computed and dropped.</li>
+ * <li>Work items are (image, block of tile panels, range of output-channel panels), split over the
+ *     workspace's slots. An item transforms its block, V = B^T d B, straight into packed NR-column
+ *     B panels (alpha^2 x block panels x Cin x NR in the slot's scratch, sized to stay in L2), then
+ *     per output-channel panel runs the alpha^2 x block tiles with {@link Sgemm#tile} into a
+ *     scratch M, transforms it back, Y = A^T M A, into m x m phase rows, scatters those into the
+ *     cropped output and applies the epilogue (bias, residual, activation) on the block's rows.</li>
+ * </ol>
+ */
+final class WinogradConvKernel implements Kernel {
+    /**
+     * Floats of transformed input per block (1.5 MiB): with the M tiles and the streaming U panels it
+     * stays in the 2 MiB L2. Fewer, larger blocks stream U fewer times.
+     */
+    private static final int BLOCK_FLOATS = 3 << 17;
+
+    private final int[] outShape;
+    private final Window w;
+    private final int m, alpha, batch, cin, cout, mPanels;
+    private final int tilesW, tilesH, wt, planeT, tiles, panels, blockPanels, blocks, channelBlocks;
+    private final float[] packedU, bias;
+    private final boolean residual, scalar;
+    private final Epilogue epilogue;
+    /** Input transform: offsets of d[y][0..alpha) per row y; of tmp rows for the second pass. */
+    private final int[][] inRows;
+    private final int[] inCols;
+    /** Output transform: offsets of M[0..alpha)[k] per column k; of tmp rows for the second pass. */
+    private final int[][] outCols;
+    private final int[] outRows;
+
+    /** True when the kernel computes this window: 3x3, stride 1, dilation 1 (one group is the caller's check). */
+    static boolean applies(Window w) {
+        return w.kh() == 3 && w.kw() == 3 && w.sh() == 1 && w.sw() == 1 && w.dh() == 1 && w.dw() == 1;
+    }
+
+    /**
+     * The output tile that runs this layer fastest, or 0 where the direct GEMMs win (measured on
+     * ResNet-18's and VGG-16's layers, see docs/performance.md). Each transformed filter value is
+     * used once per tile, so small maps make the alpha^2 x Cout x Cin weights a memory stream:
+     * F(4,3) (2.25 times F(2,3)'s weights) pays from 24x24 outputs, F(2,3) from 10x10; below 16
+     * channels the transforms cost more than the multiplies they save.
+     */
+    static int preferredTile(Window w, int inChannels, int outChannels, int groups) {
+        int size = Math.min(w.outH(), w.outW());
+        if (groups != 1 || !applies(w) || inChannels < 16 || outChannels < 16 || size < 10) {
+            return 0;
+        }
+        return size >= 24 ? Winograd.F4 : Winograd.F2;
+    }
+
+    /** {@code m}: {@link Winograd#F2} or {@link Winograd#F4}. */
+    WinogradConvKernel(int[] inShape, int[] outShape, Window w, int m, Folding folded, Fusion fusion,
+                       KernelOptions options) {
+        if (!applies(w)) {
+            throw new IllegalArgumentException("Winograd convolution needs a 3x3 kernel, stride 1 and dilation 1");
+        }
+        if (NR % Simd.S.length() != 0) {
+            throw new IllegalStateException("the tile panel width must be a multiple of the vector length");
+        }
+        this.outShape = outShape.clone();
+        this.w = w;
+        this.m = m;
+        this.alpha = Winograd.alpha(m);
+        this.batch = inShape[0];
+        this.cin = inShape[1];
+        this.cout = outShape[1];
+        this.mPanels = (cout + MR - 1) / MR;
+        this.packedU = Sgemm.packPanels(Winograd.transformFilters(folded.weights(), cout, cin, m), alpha * alpha, cout,
+                cin, MR);
+        this.bias = folded.bias();
+        this.residual = fusion.residual();
+        this.scalar = options.scalar();
+        this.epilogue = new Epilogue(fusion.activation(), options.scalar());
+
+        this.tilesH = (w.outH() + m - 1) / m;
+        this.tilesW = (w.outW() + m - 1) / m;
+        this.wt = tilesW + 1;
+        this.planeT = (tilesH + 1) * wt;
+        this.tiles = tilesH * wt;
+        this.panels = (tiles + NR - 1) / NR;
+        int fit = Math.max(1, BLOCK_FLOATS / (alpha * alpha * cin * NR));
+        int blocksWanted = (panels + fit - 1) / fit;
+        this.blockPanels = (panels + blocksWanted - 1) / blocksWanted;
+        this.blocks = (panels + blockPanels - 1) / blockPanels;
+        this.channelBlocks = channelBlocks(batch * blocks, mPanels, options.threads());
+
+        this.inRows = new int[alpha][alpha];
+        this.inCols = new int[alpha];
+        this.outCols = new int[alpha][alpha];
+        this.outRows = new int[alpha];
+        for (int y = 0; y < alpha; y++) {
+            for (int x = 0; x < alpha; x++) {
+                inRows[y][x] = ((y % m) * m + x % m) * planeT + (y / m) * wt + x / m;
+                outCols[x][y] = (y * alpha + x) * blockPanels * MR * NR;
+            }
+            inCols[y] = y * alpha * NR;
+            outRows[y] = y * NR;
+        }
+    }
+
+    /** Output-channel ranges per (image, block): more than one only to give every thread work. */
+    private static int channelBlocks(int items, int mPanels, int threads) {
+        if (items % threads == 0) {
+            return 1;
+        }
+        int wanted = items >= 4 * threads ? 1 : (threads + items - 1) / items;
+        return Math.max(1, Math.min(mPanels, Math.max(wanted, threads / gcd(items, threads))));
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+
+    @Override
+    public int[] outputShape() {
+        return outShape.clone();
+    }
+
+    @Override
+    public long macs() {
+        return (long) batch * cout * w.outSize() * cin * 9;
+    }
+
+    private int vSize() {
+        return alpha * alpha * blockPanels * cin * NR;
+    }
+
+    private int mSize() {
+        return alpha * alpha * blockPanels * MR * NR;
+    }
+
+    @Override
+    public int scratchPerSlot() {
+        // V, M, the first pass of a transform (alpha^2 rows of NR), the output tile's m^2 phase rows
+        return vSize() + mSize() + alpha * alpha * NR + m * m * NR;
+    }
+
+    @Override
+    public int sharedScratch() {
+        // the last panel of the last plane reads up to NR + wt + 1 floats past the planes
+        return batch * cin * m * m * planeT + NR + wt + 2;
+    }
+
+    @Override
+    public void run(Tensor[] inputs, Tensor output, Workspace ws) {
+        Tensor x = inputs[0];
+        Tensor res = residual ? inputs[1] : null;
+        float[] planes = ws.shared();
+        Parallel.forRange(ws, batch * cin, (long) m * m * planeT, (slot, from, to) -> {
+            for (int channel = from; channel < to; channel++) {
+                split(x.data(), x.offset() + channel * w.inH() * w.inW(), planes, channel * m * m * planeT);
+            }
+        });
+        int panelsPerBlock = (mPanels + channelBlocks - 1) / channelBlocks;
+        int items = batch * blocks * channelBlocks;
+        Parallel.forRange(ws, items, macs() / items, (slot, from, to) -> {
+            float[] scratch = ws.scratch(slot);
+            int transformed = -1;
+            for (int item = from; item < to; item++) {
+                int imageBlock = item / channelBlocks;
+                int p0 = (item % channelBlocks) * panelsPerBlock, p1 = Math.min(mPanels, p0 + panelsPerBlock);
+                int image = imageBlock / blocks, q0 = (imageBlock % blocks) * blockPanels;
+                int qn = Math.min(panels, q0 + blockPanels) - q0;
+                if (imageBlock != transformed) {
+                    transformInput(planes, image, q0, qn, scratch);
+                    transformed = imageBlock;
+                }
+                for (int p = p0; p < p1; p++) {
+                    multiply(p, qn, scratch);
+                    transformOutput(p, image, q0, qn, scratch, output, res);
+                }
+            }
+        });
+    }
+
+    /** One input channel into its m x m zero-padded phase planes at {@code at}. */
+    private void split(float[] x, int src, float[] dst, int at) {
+        for (int y = 0; y < m * (tilesH + 1); y++) {
+            int iy = y - w.padTop();
+            for (int b = 0; b < m; b++) {
+                int row = at + ((y % m) * m + b) * planeT + (y / m) * wt;
+                if (iy < 0 || iy >= w.inH()) {
+                    Arrays.fill(dst, row, row + wt, 0f);
+                    continue;
+                }
+                // plane columns j in [lo, hi) read input columns j * m + first inside the row
+                int first = b - w.padLeft();
+                int lo = Math.min(wt, Math.max(0, Math.floorDiv(-first + m - 1, m)));
+                int hi = Math.max(lo, Math.min(wt, Math.floorDiv(w.inW() - 1 - first, m) + 1));
+                for (int j = 0; j < lo; j++) {
+                    dst[row + j] = 0f;
+                }
+                for (int j = lo, in = src + iy * w.inW() + lo * m + first; j < hi; j++, in += m) {
+                    dst[row + j] = x[in];
+                }
+                for (int j = hi; j < wt; j++) {
+                    dst[row + j] = 0f;
+                }
+            }
+        }
+    }
+
+    /** V = B^T d B for tile panels [q0, q0 + qn) of {@code image}: v[((xi * blockPanels + q) * cin + ci) * NR + j]. */
+    private void transformInput(float[] planes, int image, int q0, int qn, float[] scratch) {
+        int tmp = vSize() + mSize();
+        int vStride = alpha * blockPanels * cin * NR;
+        for (int q = 0; q < qn; q++) {
+            int t0 = (q0 + q) * NR;
+            for (int ci = 0; ci < cin; ci++) {
+                int base = (image * cin + ci) * m * m * planeT + t0;
+                for (int y = 0; y < alpha; y++) {
+                    Winograd.input(m, scalar, planes, base, inRows[y], scratch, tmp + y * alpha * NR, NR, NR);
+                }
+                for (int k = 0; k < alpha; k++) {
+                    Winograd.input(m, scalar, scratch, tmp + k * NR, inCols, scratch,
+                            ((k * blockPanels + q) * cin + ci) * NR, vStride, NR);
+                }
+            }
+        }
+    }
+
+    /** M[xi] = U[xi] V[xi] for output-channel panel p: m[vSize + ((xi * blockPanels + q) * MR + r) * NR + j]. */
+    private void multiply(int p, int qn, float[] scratch) {
+        int mBase = vSize();
+        for (int xi = 0; xi < alpha * alpha; xi++) {
+            int a = (xi * mPanels + p) * cin * MR;
+            for (int q = 0; q < qn; q++) {
+                int at = xi * blockPanels + q;
+                Sgemm.tile(scalar, packedU, a, scratch, at * cin * NR, cin, scratch, mBase + at * MR * NR, NR, false);
+            }
+        }
+    }
+
+    /** Y = A^T M A for the channels of panel p, scattered into the output, then the epilogue on the block's rows. */
+    private void transformOutput(int p, int image, int q0, int qn, float[] scratch, Tensor out, Tensor res) {
+        int mBase = vSize(), tmp = mBase + mSize(), phase = tmp + alpha * alpha * NR;
+        int rows = Math.min(MR, cout - p * MR);
+        int outW = w.outW(), outH = w.outH();
+        float[] o = out.data();
+        int t0 = q0 * NR, t1 = Math.min(tiles, (q0 + qn) * NR);
+        for (int r = 0; r < rows; r++) {
+            int co = p * MR + r;
+            int plane = (image * cout + co) * w.outSize();
+            for (int q = 0; q < qn; q++) {
+                int tile = mBase + (q * MR + r) * NR;
+                for (int k = 0; k < alpha; k++) {
+                    Winograd.output(m, scalar, scratch, tile, outCols[k], scratch, tmp + k * NR, alpha * NR, NR);
+                }
+                for (int i = 0; i < m; i++) {
+                    Winograd.output(m, scalar, scratch, tmp + i * alpha * NR, outRows, scratch, phase + i * m * NR, NR,
+                            NR);
+                }
+                scatter(scratch, phase, (q0 + q) * NR, o, out.offset() + plane);
+            }
+            // the block's outputs of this channel: runs of rows, merged where they are contiguous
+            int runAt = plane, runLength = 0;
+            for (int ty = t0 / wt; ty <= (t1 - 1) / wt; ty++) {
+                int x0 = Math.max(0, t0 - ty * wt) * m, x1 = Math.min(outW, Math.min(tilesW, t1 - ty * wt) * m);
+                for (int y = ty * m; y < Math.min(outH, ty * m + m) && x0 < x1; y++) {
+                    int at = plane + y * outW + x0;
+                    if (at != runAt + runLength) {
+                        applyEpilogue(o, out.offset(), runAt, runLength, co, res);
+                        runAt = at;
+                        runLength = 0;
+                    }
+                    runLength += x1 - x0;
+                }
+            }
+            applyEpilogue(o, out.offset(), runAt, runLength, co, res);
+        }
+    }
+
+    private void applyEpilogue(float[] o, int offset, int at, int length, int co, Tensor res) {
+        if (length > 0) {
+            epilogue.apply(o, offset + at, length, bias[co], res == null ? null : res.data(),
+                    res == null ? 0 : res.offset() + at);
+        }
+    }
+
+    /**
+     * The m x m outputs of the NR tiles from {@code t0} (phase rows at {@code phase}) into one output
+     * channel, a run of tiles of one tile row at a time; the last tile of a row may be cropped.
+     */
+    private void scatter(float[] scratch, int phase, int t0, float[] o, int plane) {
+        int outW = w.outW(), outH = w.outH();
+        int end = Math.min(NR, tiles - t0);
+        for (int j = 0; j < end; ) {
+            int ty = (t0 + j) / wt, tx = t0 + j - ty * wt;
+            int run = Math.min(end - j, tilesW - tx);
+            for (int i = 0; i < m && ty * m + i < outH && run > 0; i++) {
+                int row = plane + (ty * m + i) * outW + tx * m;
+                for (int jj = 0; jj < m; jj++) {
+                    // tiles u < run whose column tx * m + u * m + jj is inside the map
+                    int cols = Math.min(run, Math.floorDiv(outW - 1 - tx * m - jj, m) + 1);
+                    for (int u = 0, from = phase + (i * m + jj) * NR + j; u < cols; u++) {
+                        o[row + u * m + jj] = scratch[from + u];
+                    }
+                }
+            }
+            j += Math.max(run, 0) + (tx + run == tilesW ? 1 : 0);
+        }
+    }
+}
