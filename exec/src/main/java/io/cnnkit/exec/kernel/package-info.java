@@ -5,10 +5,12 @@
  * scratch sized; {@code run} allocates no buffers).
  *
  * <p>Convolution runs on one register-blocked SGEMM micro-kernel ({@code Sgemm}, 8x24 tile of
- * {@code FloatVector} fma) behind four algorithms chosen per layer by a cost model
- * ({@code Kernels.choose}): implicit GEMM on a padded, phase-split copy of the input (no im2col);
+ * {@code FloatVector} fma) behind five algorithms chosen per layer ({@code Kernels.choose}):
+ * implicit GEMM on a padded, phase-split copy of the input (no im2col);
  * im2col by tiles (packed B panels gathered per block, a plain copy for 1x1); the transposed GEMM
- * for small maps with many channels; and a direct depthwise kernel. Every algorithm has a scalar
+ * for small maps with many channels; a direct depthwise kernel; and Winograd F(2x2,3x3) or
+ * F(4x4,3x3) for 3x3 stride-1 layers ({@code WinogradConvKernel}, transforms in {@code Winograd};
+ * 2.25x or 4x fewer multiplies, error bound and measurements in docs/performance.md). Every algorithm has a scalar
  * twin selected by {@link io.cnnkit.exec.kernel.KernelOptions#scalar()} (system property
  * {@code cnnkit.scalar=true}) and is tested against the reference on random shapes. A new
  * algorithm is a new {@code Kernel} class plus a case in {@code Kernels.choose}.
