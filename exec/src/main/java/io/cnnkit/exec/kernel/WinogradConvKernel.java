@@ -23,10 +23,13 @@ import java.util.Arrays;
  *     (one per tile row) are computed and dropped.</li>
  * <li>Work items are (image, block of tile panels, range of output-channel panels), split over the
  *     workspace's slots. An item transforms its block, V = B^T d B, straight into packed NR-column
- *     B panels (alpha^2 x block panels x Cin x NR in the slot's scratch, sized to stay in L2), then
- *     per output-channel panel runs the alpha^2 x block tiles with {@link Sgemm#tile} into a
+ *     B panels (alpha^2 x block panels x Cin x NR in the slot's scratch), then per chunk of
+ *     output-channel panels runs the alpha^2 x block x chunk tiles with {@link Sgemm#tile} into a
  *     scratch M, transforms it back, Y = A^T M A, into m x m phase rows, scatters those into the
- *     cropped output and applies the epilogue (bias, residual, activation) on the block's rows.</li>
+ *     cropped output and applies the epilogue (bias, residual, activation) on the block's rows.
+ *     Blocks and chunks come from the cheaper of two orders: V blocked to stay in L2 with chunks
+ *     of one panel, or, for weight-heavy layers (512 channels on small maps), the whole image as
+ *     one block with U read once.</li>
  * </ol>
  */
 final class WinogradConvKernel implements Kernel {
@@ -35,11 +38,13 @@ final class WinogradConvKernel implements Kernel {
      * stays in the 2 MiB L2. Fewer, larger blocks stream U fewer times.
      */
     private static final int BLOCK_FLOATS = 3 << 17;
+    /** Floats of GEMM output per chunk of output-channel panels (512 KiB) in the weight-heavy order. */
+    private static final int CHUNK_FLOATS = 1 << 17;
 
     private final int[] outShape;
     private final Window w;
     private final int m, alpha, batch, cin, cout, mPanels;
-    private final int tilesW, tilesH, wt, planeT, tiles, panels, blockPanels, blocks, channelBlocks;
+    private final int tilesW, tilesH, wt, planeT, tiles, panels, blockPanels, blocks, channelBlocks, chunk;
     private final float[] packedU, bias;
     private final boolean residual, scalar;
     private final Epilogue epilogue;
@@ -100,11 +105,22 @@ final class WinogradConvKernel implements Kernel {
         this.planeT = (tilesH + 1) * wt;
         this.tiles = tilesH * wt;
         this.panels = (tiles + NR - 1) / NR;
-        int fit = Math.max(1, BLOCK_FLOATS / (alpha * alpha * cin * NR));
+        // Two loop orders, chosen by the floats they stream from beyond L2. Blocked: V of a block of
+        // tile panels stays in L2 while each output-channel panel runs on its own; U is read once per
+        // block. Weight-heavy: the whole image is one block and the GEMMs run transform point by
+        // transform point over chunks of output-channel panels (V[xi] is reused from L2 across the
+        // chunk); U is read once, V once per chunk.
+        int fitL2 = Math.max(1, BLOCK_FLOATS / (alpha * alpha * cin * NR));
+        int chunkPanels = Math.max(1, CHUNK_FLOATS / (alpha * alpha * panels * MR * NR));
+        long weights = (long) alpha * alpha * cout * cin, image = (long) alpha * alpha * panels * NR * cin;
+        long blocked = weights * ((panels + fitL2 - 1) / fitL2);
+        boolean weightHeavy = weights + image * ((mPanels + chunkPanels - 1) / chunkPanels) < blocked;
+        int fit = weightHeavy ? panels : fitL2;
         int blocksWanted = (panels + fit - 1) / fit;
         this.blockPanels = (panels + blocksWanted - 1) / blocksWanted;
         this.blocks = (panels + blockPanels - 1) / blockPanels;
         this.channelBlocks = channelBlocks(batch * blocks, mPanels, options.threads());
+        this.chunk = weightHeavy ? chunkPanels : 1;
 
         this.inRows = new int[alpha][alpha];
         this.inCols = new int[alpha];
@@ -113,7 +129,7 @@ final class WinogradConvKernel implements Kernel {
         for (int y = 0; y < alpha; y++) {
             for (int x = 0; x < alpha; x++) {
                 inRows[y][x] = ((y % m) * m + x % m) * planeT + (y / m) * wt + x / m;
-                outCols[x][y] = (y * alpha + x) * blockPanels * MR * NR;
+                outCols[x][y] = (y * alpha + x) * chunk * blockPanels * MR * NR;
             }
             inCols[y] = y * alpha * NR;
             outRows[y] = y * NR;
@@ -148,7 +164,7 @@ final class WinogradConvKernel implements Kernel {
     }
 
     private int mSize() {
-        return alpha * alpha * blockPanels * MR * NR;
+        return alpha * alpha * chunk * blockPanels * MR * NR;
     }
 
     @Override
@@ -187,9 +203,12 @@ final class WinogradConvKernel implements Kernel {
                     transformInput(planes, image, q0, qn, scratch);
                     transformed = imageBlock;
                 }
-                for (int p = p0; p < p1; p++) {
-                    multiply(p, qn, scratch);
-                    transformOutput(p, image, q0, qn, scratch, output, res);
+                for (int c0 = p0; c0 < p1; c0 += chunk) {
+                    int c1 = Math.min(p1, c0 + chunk);
+                    multiply(c0, c1, qn, scratch);
+                    for (int p = c0; p < c1; p++) {
+                        transformOutput(p, p - c0, image, q0, qn, scratch, output, res);
+                    }
                 }
             }
         });
@@ -241,21 +260,29 @@ final class WinogradConvKernel implements Kernel {
         }
     }
 
-    /** M[xi] = U[xi] V[xi] for output-channel panel p: m[vSize + ((xi * blockPanels + q) * MR + r) * NR + j]. */
-    private void multiply(int p, int qn, float[] scratch) {
+    /**
+     * M[xi] = U[xi] V[xi] for output-channel panels [c0, c1), transform point by transform point:
+     * m[vSize + (((xi * chunk + p - c0) * blockPanels + q) * MR + r) * NR + j].
+     */
+    private void multiply(int c0, int c1, int qn, float[] scratch) {
         int mBase = vSize();
         for (int xi = 0; xi < alpha * alpha; xi++) {
-            int a = (xi * mPanels + p) * cin * MR;
-            for (int q = 0; q < qn; q++) {
-                int at = xi * blockPanels + q;
-                Sgemm.tile(scalar, packedU, a, scratch, at * cin * NR, cin, scratch, mBase + at * MR * NR, NR, false);
+            for (int p = c0; p < c1; p++) {
+                int a = (xi * mPanels + p) * cin * MR;
+                int c = mBase + (xi * chunk + p - c0) * blockPanels * MR * NR;
+                for (int q = 0; q < qn; q++) {
+                    Sgemm.tile(scalar, packedU, a, scratch, (xi * blockPanels + q) * cin * NR, cin, scratch,
+                            c + q * MR * NR, NR, false);
+                }
             }
         }
     }
 
     /** Y = A^T M A for the channels of panel p, scattered into the output, then the epilogue on the block's rows. */
-    private void transformOutput(int p, int image, int q0, int qn, float[] scratch, Tensor out, Tensor res) {
-        int mBase = vSize(), tmp = mBase + mSize(), phase = tmp + alpha * alpha * NR;
+    private void transformOutput(int p, int inChunk, int image, int q0, int qn, float[] scratch, Tensor out,
+                                 Tensor res) {
+        int mBase = vSize() + inChunk * blockPanels * MR * NR;
+        int tmp = vSize() + mSize(), phase = tmp + alpha * alpha * NR;
         int rows = Math.min(MR, cout - p * MR);
         int outW = w.outW(), outH = w.outH();
         float[] o = out.data();
