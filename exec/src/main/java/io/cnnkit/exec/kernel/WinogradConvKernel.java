@@ -136,13 +136,12 @@ final class WinogradConvKernel implements Kernel {
         }
     }
 
-    /** Output-channel ranges per (image, block): more than one only to give every thread work. */
+    /**
+     * Output-channel ranges per (image, block): one, unless the items do not divide evenly between
+     * the threads; then the fewest that make them divide (each range transforms its block's input).
+     */
     private static int channelBlocks(int items, int mPanels, int threads) {
-        if (items % threads == 0) {
-            return 1;
-        }
-        int wanted = items >= 4 * threads ? 1 : (threads + items - 1) / items;
-        return Math.max(1, Math.min(mPanels, Math.max(wanted, threads / gcd(items, threads))));
+        return Math.max(1, Math.min(mPanels, threads / gcd(items, threads)));
     }
 
     private static int gcd(int a, int b) {
