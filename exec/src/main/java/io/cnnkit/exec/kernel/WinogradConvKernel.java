@@ -75,9 +75,18 @@ final class WinogradConvKernel implements Kernel {
         return size >= 24 ? Winograd.F4 : Winograd.F2;
     }
 
-    /** {@code m}: {@link Winograd#F2} or {@link Winograd#F4}. */
+    /** The two loop orders (see the constructor); tests force each. */
+    enum Order { BLOCKED, WEIGHT_HEAVY }
+
+    /** {@code m}: {@link Winograd#F2} or {@link Winograd#F4}; the loop order streaming fewer floats. */
     WinogradConvKernel(int[] inShape, int[] outShape, Window w, int m, Folding folded, Fusion fusion,
                        KernelOptions options) {
+        this(inShape, outShape, w, m, folded, fusion, options, null);
+    }
+
+    /** {@code order} null: chosen by the floats each order streams from beyond L2. */
+    WinogradConvKernel(int[] inShape, int[] outShape, Window w, int m, Folding folded, Fusion fusion,
+                       KernelOptions options, Order order) {
         if (!applies(w)) {
             throw new IllegalArgumentException("Winograd convolution needs a 3x3 kernel, stride 1 and dilation 1");
         }
@@ -114,7 +123,8 @@ final class WinogradConvKernel implements Kernel {
         int chunkPanels = Math.max(1, CHUNK_FLOATS / (alpha * alpha * panels * MR * NR));
         long weights = (long) alpha * alpha * cout * cin, image = (long) alpha * alpha * panels * NR * cin;
         long blocked = weights * ((panels + fitL2 - 1) / fitL2);
-        boolean weightHeavy = weights + image * ((mPanels + chunkPanels - 1) / chunkPanels) < blocked;
+        boolean weightHeavy = order != null ? order == Order.WEIGHT_HEAVY
+                : weights + image * ((mPanels + chunkPanels - 1) / chunkPanels) < blocked;
         int fit = weightHeavy ? panels : fitL2;
         int blocksWanted = (panels + fit - 1) / fit;
         this.blockPanels = (panels + blocksWanted - 1) / blocksWanted;

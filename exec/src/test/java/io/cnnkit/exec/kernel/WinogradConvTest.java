@@ -151,6 +151,52 @@ class WinogradConvTest {
         assertTrue(ran > 20, "too few valid random shapes: " + ran);
     }
 
+    /**
+     * Both loop orders, forced (the rule takes the weight-heavy one only with hundreds of channels):
+     * random shapes, and one with more output channels than a chunk holds (several chunks).
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {4, 5})
+    void bothLoopOrdersEqualTheReference(long seed) {
+        Random rnd = new Random(seed);
+        List<Case> cases = new java.util.ArrayList<>();
+        for (int trial = 0; trial < 12; trial++) {
+            Case c = randomCase(rnd, trial);
+            if (c != null) {
+                cases.add(c);
+            }
+        }
+        Op.Conv wide = new Op.Conv(200, Size2.square(3), Size2.square(1), Padding.symmetric(1, 1), Size2.square(1), 1,
+                true);
+        Map<String, Tensor> params = Map.of("weight", random(rnd, 200, 24, 3, 3), "bias", random(rnd, 200));
+        Tensor x = random(rnd, 1, 24, 7, 7);
+        cases.add(new Case(wide, Fusion.NONE, new Tensor[] {x}, params, OpRunner.runReference(wide, List.of(x), params),
+                "200 channels on 7x7"));
+        for (Case c : cases) {
+            int[] shape = c.inputs()[0].shape();
+            Window w = OutputShapes.window(c.conv(), shape);
+            int[] outShape = OutputShapes.of(c.conv(), List.of(shape));
+            Folding folded = Folding.forConv(c.conv(), c.params(), shape[1], c.fusion());
+            for (int m : new int[] {Winograd.F2, Winograd.F4}) {
+                for (WinogradConvKernel.Order order : WinogradConvKernel.Order.values()) {
+                    for (boolean scalar : new boolean[] {false, true}) {
+                        for (ForkJoinPool pool : new ForkJoinPool[] {null, POOL}) {
+                            KernelOptions options =
+                                    new KernelOptions(scalar, pool == null ? 1 : pool.getParallelism());
+                            Kernel k = new WinogradConvKernel(shape, outShape, w, m, folded, c.fusion(), options,
+                                    order);
+                            Tensor got = Tensor.zeros(k.outputShape());
+                            k.run(c.inputs(), got, Workspace.forKernel(pool, k));
+                            double error = relativeError(c.want(), got);
+                            assertTrue(error <= (m == Winograd.F2 ? F2_BOUND : F4_BOUND), c.what() + " F(" + m
+                                    + ",3) " + order + (scalar ? " scalar" : "") + ": relative error " + error);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** ResNet-18-like layers: many channels, maps of 7 to 28, fused batchnorm, residual and relu. */
     @Test
     void staysWithinTheBoundOnWideLayers() {
