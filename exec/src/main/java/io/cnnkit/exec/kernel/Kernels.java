@@ -10,6 +10,11 @@ public final class Kernels {
     private Kernels() {
     }
 
+    /** The width of the kernels' vectors in this JVM: 512 or 256 ({@code -Dcnnkit.simd}). */
+    public static int vectorBits() {
+        return Simd.S.vectorBitSize();
+    }
+
     /**
      * Prepares {@code op} for inputs of {@code inputShapes} (batch included) with its parameters
      * (PyTorch names and layouts). {@code fusion} is only allowed for conv and dense.
