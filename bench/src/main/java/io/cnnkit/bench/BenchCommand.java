@@ -158,6 +158,9 @@ public final class BenchCommand implements Callable<Integer> {
             line.append(" GFLOP/s;");
             peak = Math.max(peak, rates.get()[threads - 1]);
         }
+        if (peak == 0) {
+            line.append(" no width could be probed (% peak shown as -);");
+        }
         out.println(line.append(String.format(Locale.ROOT, " the issue's figure %.0f per core",
                 PeakProbe.KNOWN_GFLOPS_PER_CORE)));
         out.flush();
@@ -225,7 +228,7 @@ public final class BenchCommand implements Callable<Integer> {
         sides.forEach((name, t) -> {
             double gflops = Timings.gflops(bench.macs(), t.medianMillis());
             out.printf(Locale.ROOT, row, name, f(t.medianMillis(), 3), f(t.minMillis(), 3), f(t.quantileMillis(0.9), 3),
-                    f(gflops, 1), f(100 * gflops / peak, 0) + "%");
+                    f(gflops, 1), percentOfPeak(gflops, peak));
         });
         if (theirs != null) {
             out.printf(Locale.ROOT, row, "ratio cnnkit/ORT", f(ours.medianMillis() / theirs.medianMillis(), 2),
@@ -234,6 +237,11 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "GFLOP/s at the median; %% peak against the probe's best, %.1f GFLOP/s on %d thread%s"
                 + " (cnnkit's kernels use %d-bit vectors).%n", peak, threads, threads == 1 ? "" : "s",
                 Kernels.vectorBits());
+    }
+
+    /** "-" when the peak could not be probed. */
+    static String percentOfPeak(double gflops, double peak) {
+        return peak > 0 ? f(100 * gflops / peak, 0) + "%" : "-";
     }
 
     static String f(double value, int decimals) {
