@@ -18,7 +18,10 @@ import java.util.Arrays;
  * <p>Work items are image x group x row block x column chunk, split over the workspace's slots.
  */
 final class ConvGemmKernel extends GemmConvKernel {
-    /** Most K-rows per packed block (K is split into equal blocks): one B panel (KC x NR floats = 12 or 16 KiB) stays in L1. */
+    /**
+     * Most K-rows per packed block (K is split into equal blocks): one B panel (KC x NR floats =
+     * 12 or 16 KiB) stays in L1.
+     */
     static final int KC = 128;
     /** Upper bound of output positions per work item: the packed B block stays in L2. */
     static final int NC_MAX = 8 * NR;

@@ -25,8 +25,11 @@ final class ImplicitConvKernel extends GemmConvKernel {
     /** Panels of output positions per work item. */
     private static final int PANELS_PER_ITEM = 8;
     private static final VectorSpecies<Float> S = Simd.S;
-    /** Most K-rows per block: the packed B panel (KC x NR floats, 16 KiB at 512 bits) stays in L1. */
-    static final int KC = Integer.getInteger("cnnkit.kc", 128);
+    /**
+     * Most K-rows per block: the packed B panel (KC x NR floats, 16 KiB at 512 bits) stays in L1
+     * (64, 128 and 192 measured within 5% of each other).
+     */
+    static final int KC = 128;
 
     private final int wq, planeQ, channelSize, panels, chunks, rowBlocks, kc;
     private final int[] koff;

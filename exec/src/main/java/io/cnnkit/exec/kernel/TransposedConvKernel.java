@@ -15,7 +15,10 @@ import io.cnnkit.exec.Tensor;
  * all position tiles K block by K block and stores them transposed through the epilogue.
  */
 final class TransposedConvKernel extends GemmConvKernel {
-    /** Most K-rows per block (K is split into equal blocks): one weight panel block (KC x NR floats, 12 or 16 KiB) stays in L1. */
+    /**
+     * Most K-rows per block (K is split into equal blocks): one weight panel block (KC x NR floats,
+     * 12 or 16 KiB) stays in L1.
+     */
     static final int KC = 128;
 
     private final int n, posPanels, chanPanels, kBlock;

@@ -4,9 +4,12 @@
  * returns a {@link io.cnnkit.exec.kernel.Kernel}: weights packed, batchnorm folded, algorithm chosen,
  * scratch sized; {@code run} allocates no buffers).
  *
- * <p>Convolution runs on one register-blocked SGEMM micro-kernel ({@code Sgemm}, 8x24 tile of
- * {@code FloatVector} fma) behind four algorithms chosen per layer by a cost model
- * ({@code Kernels.choose}): implicit GEMM on a padded, phase-split copy of the input (no im2col);
+ * <p>Every vector kernel uses the one species of {@code Simd} (512 bits where the machine prefers
+ * them, else 256; a JVM must never run two widths). Convolution runs on one register-blocked SGEMM
+ * micro-kernel ({@code Sgemm}: a 12x32 tile at 512 bits, 8x24 at 256, on packed A and B panels)
+ * behind four algorithms chosen per layer by a cost model
+ * ({@code Kernels.choose}): implicit GEMM on a padded, phase-split copy of the input (no im2col;
+ * B panels are copied from it K block by K block);
  * im2col by tiles (packed B panels gathered per block, a plain copy for 1x1); the transposed GEMM
  * for small maps with many channels; and a direct depthwise kernel. Every algorithm has a scalar
  * twin selected by {@link io.cnnkit.exec.kernel.KernelOptions#scalar()} (system property
