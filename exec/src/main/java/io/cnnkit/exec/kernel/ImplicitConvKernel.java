@@ -71,14 +71,14 @@ final class ImplicitConvKernel extends GemmConvKernel {
         return w.outH() * phaseWidth(w);
     }
 
-    /** The slot's scratch: the tiles of every row panel, then one packed B panel of KC rows. */
+    /** The slot's scratch: the tiles of every row and column panel of an item, then its packed B panels of one K block. */
     @Override
     public int scratchPerSlot() {
-        return tilesSize() + kc * NR;
+        return tilesSize() + PANELS_PER_ITEM * kc * NR;
     }
 
     private int tilesSize() {
-        return g.mPanels() * MR * NR;
+        return g.mPanels() * PANELS_PER_ITEM * MR * NR;
     }
 
     /**
@@ -154,29 +154,38 @@ final class ImplicitConvKernel extends GemmConvKernel {
     }
 
     private void compute(float[] padded, Tensor res, Tensor out, int image, int group, int p0, int p1, int chunk,
-                         float[] tile) {
+                         float[] scratch) {
         int q0 = chunk * PANELS_PER_ITEM, q1 = Math.min(panels, q0 + PANELS_PER_ITEM);
         int k = g.k();
         int bBase = g.planeBase(image, group, g.cin(), g.cinG(), channelSize);
         int cBase = out.offset() + g.planeBase(image, group, g.cout(), g.coutG(), w.outSize());
         int rBase = res == null ? 0 : res.offset() + g.planeBase(image, group, g.cout(), g.coutG(), w.outSize());
-        int panelAt = tilesSize();
-        for (int q = q0; q < q1; q++) {
-            // all row panels of this column panel accumulate in the slot's tiles, K block by K block
-            for (int k0 = 0; k0 < k; k0 += kc) {
-                int rows = Math.min(kc, k - k0);
-                packColumns(padded, bBase + q * NR, k0, rows, tile, panelAt);
-                for (int p = p0; p < p1; p++) {
-                    int aOff = ((group * g.mPanels() + p) * k + k0) * MR;
-                    Sgemm.tile(g.scalar(), g.packedWeights(), aOff, tile, panelAt, rows, tile, (p - p0) * MR * NR, NR,
-                            k0 > 0);
-                }
+        int panelsAt = tilesSize();
+        // K block by K block: the block's B panels of the chunk are packed once, then each weight
+        // block (p) is read once for all of them while every tile accumulates in the scratch
+        for (int k0 = 0; k0 < k; k0 += kc) {
+            int rows = Math.min(kc, k - k0);
+            for (int q = q0; q < q1; q++) {
+                packColumns(padded, bBase + q * NR, k0, rows, scratch, panelsAt + (q - q0) * kc * NR);
             }
             for (int p = p0; p < p1; p++) {
-                store(tile, (p - p0) * MR * NR, p * MR, Math.min(MR, g.coutG() - p * MR), q * NR, out.data(), cBase,
-                        res, rBase, group);
+                int aOff = ((group * g.mPanels() + p) * k + k0) * MR;
+                for (int q = q0; q < q1; q++) {
+                    Sgemm.tile(g.scalar(), g.packedWeights(), aOff, scratch, panelsAt + (q - q0) * kc * NR, rows,
+                            scratch, tileAt(p - p0, q - q0), NR, k0 > 0);
+                }
             }
         }
+        for (int q = q0; q < q1; q++) {
+            for (int p = p0; p < p1; p++) {
+                store(scratch, tileAt(p - p0, q - q0), p * MR, Math.min(MR, g.coutG() - p * MR), q * NR, out.data(),
+                        cBase, res, rBase, group);
+            }
+        }
+    }
+
+    private static int tileAt(int p, int q) {
+        return (p * PANELS_PER_ITEM + q) * MR * NR;
     }
 
     /** Valid columns of a finished tile to the output, through the epilogue. */
