@@ -7,6 +7,7 @@ import io.cnnkit.cli.WeightSource;
 import io.cnnkit.exec.Executor;
 import io.cnnkit.exec.Tensor;
 import io.cnnkit.exec.io.WeightsException;
+import io.cnnkit.exec.kernel.Kernels;
 import io.cnnkit.onnx.OnnxException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -138,20 +139,15 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Probes the FMA peak on 1..T threads with 256-bit vectors (cnnkit's kernels) and 512-bit ones,
-     * each in a JVM of its own, and returns the higher figure for T threads in GFLOP/s.
+     * Probes the FMA peak on 1..T threads with 256-bit and 512-bit vectors, each in a JVM of its own
+     * (this JVM runs cnnkit's kernels, which must be the only vector width it sees), and returns the
+     * higher figure for T threads in GFLOP/s.
      */
     private double printPeak(PrintWriter out) {
         double peak = 0;
         StringBuilder line = new StringBuilder("peak probe (FMA loop, fresh JVM, best 1 ms window):");
         for (int bits : new int[] {256, 512}) {
             Optional<double[]> rates = PeakProbe.inFreshJvm(threads, PROBE_MILLIS, bits);
-            if (rates.isEmpty() && bits == 256) {
-                rates = Optional.of(new double[threads]);
-                for (int t = 1; t <= threads; t++) {
-                    rates.get()[t - 1] = PeakProbe.gflops(t, PROBE_MILLIS);
-                }
-            }
             if (rates.isEmpty()) {
                 continue;
             }
@@ -161,6 +157,9 @@ public final class BenchCommand implements Callable<Integer> {
             }
             line.append(" GFLOP/s;");
             peak = Math.max(peak, rates.get()[threads - 1]);
+        }
+        if (peak == 0) {
+            line.append(" no width could be probed (% peak shown as -);");
         }
         out.println(line.append(String.format(Locale.ROOT, " the issue's figure %.0f per core",
                 PeakProbe.KNOWN_GFLOPS_PER_CORE)));
@@ -229,14 +228,20 @@ public final class BenchCommand implements Callable<Integer> {
         sides.forEach((name, t) -> {
             double gflops = Timings.gflops(bench.macs(), t.medianMillis());
             out.printf(Locale.ROOT, row, name, f(t.medianMillis(), 3), f(t.minMillis(), 3), f(t.quantileMillis(0.9), 3),
-                    f(gflops, 1), f(100 * gflops / peak, 0) + "%");
+                    f(gflops, 1), percentOfPeak(gflops, peak));
         });
         if (theirs != null) {
             out.printf(Locale.ROOT, row, "ratio cnnkit/ORT", f(ours.medianMillis() / theirs.medianMillis(), 2),
                     f(ours.minMillis() / theirs.minMillis(), 2), "", "", "");
         }
         out.printf(Locale.ROOT, "GFLOP/s at the median; %% peak against the probe's best, %.1f GFLOP/s on %d thread%s"
-                + " (cnnkit's kernels use 256-bit vectors).%n", peak, threads, threads == 1 ? "" : "s");
+                + " (cnnkit's kernels use %d-bit vectors).%n", peak, threads, threads == 1 ? "" : "s",
+                Kernels.vectorBits());
+    }
+
+    /** "-" when the peak could not be probed. */
+    static String percentOfPeak(double gflops, double peak) {
+        return peak > 0 ? f(100 * gflops / peak, 0) + "%" : "-";
     }
 
     static String f(double value, int decimals) {

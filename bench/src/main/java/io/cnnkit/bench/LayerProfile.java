@@ -56,7 +56,7 @@ final class LayerProfile {
     }
 
     private static String percent(long macs, double millis, double peak) {
-        return macs == 0 ? "" : BenchCommand.f(100 * Timings.gflops(macs, millis) / peak, 0) + "%";
+        return macs == 0 ? "" : BenchCommand.percentOfPeak(Timings.gflops(macs, millis), peak);
     }
 
     private static String share(double millis, double total) {

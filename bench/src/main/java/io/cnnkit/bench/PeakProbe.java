@@ -1,5 +1,6 @@
 package io.cnnkit.bench;
 
+import io.cnnkit.exec.kernel.Kernels;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,17 +19,18 @@ import jdk.incubator.vector.VectorSpecies;
  * FMA latency on both pipes, all in one method (on JDK 17 a vector passed to a helper is boxed).
  */
 public final class PeakProbe {
-    /** The system property that selects the probe's vector width in bits (256, the default, or 512). */
+    /** The system property that selects the probe's vector width in bits (256 or 512). */
     public static final String BITS_PROPERTY = "cnnkit.peak.bits";
 
     /**
-     * 256 bits unless {@link #BITS_PROPERTY} says 512. A JVM must run vectors of one width only:
+     * The kernels' width ({@link Kernels#vectorBits}) unless {@link #BITS_PROPERTY} says 256 or 512.
+     * A JVM must run vectors of one width only:
      * once code of a second species runs, JDK 17's C2 sees two receiver types at the shared
      * {@code FloatVector} call sites, stops intrinsifying them and every kernel boxes its vectors
-     * (measured: ResNet-18 50x slower). cnnkit's kernels are 256-bit, so other widths are probed in
-     * a JVM of their own ({@link #inFreshJvm}).
+     * (measured: ResNet-18 50x slower). A JVM running cnnkit's kernels therefore probes every width
+     * in a JVM of its own ({@link #inFreshJvm}).
      */
-    static final VectorSpecies<Float> SPECIES = Integer.getInteger(BITS_PROPERTY, 256) == 512
+    static final VectorSpecies<Float> SPECIES = Integer.getInteger(BITS_PROPERTY, Kernels.vectorBits()) == 512
             ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
     private static final int ACCUMULATORS = 12;
     /** Iterations between clock reads: about 5 µs of work once compiled. */

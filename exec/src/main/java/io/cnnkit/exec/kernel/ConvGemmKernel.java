@@ -18,12 +18,15 @@ import java.util.Arrays;
  * <p>Work items are image x group x row block x column chunk, split over the workspace's slots.
  */
 final class ConvGemmKernel extends GemmConvKernel {
-    /** K-rows per packed block: one B panel (KC x NR floats = 12 or 16 KiB) stays in L1. */
+    /**
+     * Most K-rows per packed block (K is split into equal blocks): one B panel (KC x NR floats =
+     * 12 or 16 KiB) stays in L1.
+     */
     static final int KC = 128;
     /** Upper bound of output positions per work item: the packed B block stays in L2. */
     static final int NC_MAX = 8 * NR;
 
-    private final int n, nc, nChunks, rowBlocks;
+    private final int n, nc, nChunks, rowBlocks, kc;
 
     ConvGemmKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                    KernelOptions options) {
@@ -32,11 +35,12 @@ final class ConvGemmKernel extends GemmConvKernel {
         this.nc = Math.min(NC_MAX, (n + NR - 1) / NR * NR);
         this.nChunks = (n + nc - 1) / nc;
         this.rowBlocks = g.rowBlocks(nChunks, options.threads());
+        this.kc = Sgemm.kBlock(g.k(), KC);
     }
 
     @Override
     public int scratchPerSlot() {
-        return KC * nc + MR * NR;
+        return kc * nc + MR * NR;
     }
 
     @Override
@@ -56,9 +60,9 @@ final class ConvGemmKernel extends GemmConvKernel {
         int cBase = out.offset() + g.planeBase(image, group, g.cout(), coutG, n);
         int rBase = res == null ? 0 : res.offset() + g.planeBase(image, group, g.cout(), coutG, n);
         float[] c = out.data();
-        int tile = KC * nc;
-        for (int k0 = 0; k0 < k; k0 += KC) {
-            int kc = Math.min(KC, k - k0);
+        int tile = this.kc * nc;
+        for (int k0 = 0; k0 < k; k0 += this.kc) {
+            int kc = Math.min(this.kc, k - k0);
             packB(x.data(), xBase, k0, kc, n0, n1, scratch);
             boolean first = k0 == 0, last = k0 + kc == k;
             for (int q = 0; q < panels; q++) {

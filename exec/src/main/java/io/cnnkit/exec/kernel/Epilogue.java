@@ -19,15 +19,20 @@ final class Epilogue {
         this.scalar = scalar;
     }
 
-    /** {@code res} is null without a residual. */
+    /** In place on c[at, at + len); {@code res} is null without a residual. */
     void apply(float[] c, int at, int len, float bias, float[] res, int resAt) {
+        apply(c, at, c, at, len, bias, res, resAt);
+    }
+
+    /** c[at + i] = act(src[srcAt + i] + bias + res[resAt + i]): a tile's row stored through the epilogue. */
+    void apply(float[] src, int srcAt, float[] c, int at, int len, float bias, float[] res, int resAt) {
         int i = 0;
         if (!scalar) {
             FloatVector zero = FloatVector.zero(S);
             FloatVector six = FloatVector.broadcast(S, 6f);
             FloatVector bv = FloatVector.broadcast(S, bias);
             for (; i <= len - S.length(); i += S.length()) {
-                FloatVector v = FloatVector.fromArray(S, c, at + i).add(bv);
+                FloatVector v = FloatVector.fromArray(S, src, srcAt + i).add(bv);
                 if (res != null) {
                     v = v.add(FloatVector.fromArray(S, res, resAt + i));
                 }
@@ -41,7 +46,7 @@ final class Epilogue {
             }
         }
         for (; i < len; i++) {
-            float v = c[at + i] + bias;
+            float v = src[srcAt + i] + bias;
             if (res != null) {
                 v += res[resAt + i];
             }

@@ -10,6 +10,11 @@ public final class Kernels {
     private Kernels() {
     }
 
+    /** The width of the kernels' vectors in this JVM: 512 or 256 ({@code -Dcnnkit.simd}). */
+    public static int vectorBits() {
+        return Simd.S.vectorBitSize();
+    }
+
     /**
      * Prepares {@code op} for inputs of {@code inputShapes} (batch included) with its parameters
      * (PyTorch names and layouts). {@code fusion} is only allowed for conv and dense.
@@ -65,6 +70,9 @@ public final class Kernels {
         return new SimpleKernels.Unary(op, outShape);
     }
 
+    /** Preparation cost per B value and vector lane, in multiply-adds (see {@link #choose}). */
+    private static final double COPY_COST = 0.25, PACK_COST = 0.5, GATHER_COST = 5;
+
     /** How a convolution is computed. */
     enum ConvAlgorithm {
         DEPTHWISE, IM2COL_TILES, IMPLICIT_GEMM, TRANSPOSED_GEMM, WINOGRAD, WINOGRAD_F4;
@@ -82,10 +90,15 @@ public final class Kernels {
     /**
      * Depthwise when every output channel reads one input channel; Winograd for the 3x3 stride-1
      * layers where it was measured faster ({@link WinogradConvKernel#preferredTile}). Otherwise the
-     * GEMM whose tiles waste least, by a cost model: the useful fraction of the padded tile area, divided by the
-     * packing overhead for the layouts that gather the input per run (about 20 multiply-adds'
-     * worth per gathered value, spread over the Cout/g rows that reuse it; a plain copy for 1x1
-     * stride 1). Implicit GEMM (not for 1x1) copies the input once but computes dropped columns.
+     * GEMM that wastes least by a cost model: the useful fraction of the tile slots it computes,
+     * divided by 1 + (cost of preparing one B value) / (output channels reusing it), the cost counted in
+     * multiply-adds of the vector tile, which scale with its lanes: a plain row copy for 1x1 stride
+     * 1 ({@link #COPY_COST}), a vector copy per K block for the implicit GEMM ({@link #PACK_COST};
+     * it also computes the dropped columns of its phase rows, and is not used for 1x1), a scalar
+     * gather of im2col values for the other tilings ({@link #GATHER_COST}). The constants were fitted
+     * to ConvBenchmark's timings of every algorithm on ResNet-18's and GoogLeNet's layer shapes at
+     * 256 and 512 bits (docs/performance.md): at 512 bits the implicit GEMM wins every layer with a
+     * kernel larger than 1x1, at 256 bits the transposed GEMM wins 7x7 maps.
      */
     static ConvAlgorithm choose(Window w, int inChannels, int outChannels, int groups) {
         if (inChannels == groups) {
@@ -96,11 +109,14 @@ public final class Kernels {
             return tile == Winograd.F4 ? ConvAlgorithm.WINOGRAD_F4 : ConvAlgorithm.WINOGRAD;
         }
         int m = outChannels / groups, n = w.outSize();
-        double gather = 1 + (w.isPointwise() ? 2.0 : 20.0) / m;
-        double tiles = useful(n, Sgemm.NR) * useful(m, Sgemm.MR) / gather;
-        double transposed = useful(n, Sgemm.MR) * useful(m, Sgemm.NR) / (1 + 20.0 / m);
+        int lanes = Simd.S.length();
+        double tiles = useful(n, Sgemm.NR) * useful(m, Sgemm.MR)
+                / (1 + (w.isPointwise() ? COPY_COST : GATHER_COST) * lanes / m);
+        double transposed = useful(n, Sgemm.MR) * useful(m, Sgemm.NR) / (1 + GATHER_COST * lanes / m);
         double implicit = w.kh() * w.kw() > 1
-                ? (double) n / roundUp(ImplicitConvKernel.paddedPositions(w), Sgemm.NR) * useful(m, Sgemm.MR) : 0;
+                ? (double) n / roundUp(ImplicitConvKernel.paddedPositions(w), Sgemm.NR) * useful(m, Sgemm.MR)
+                        / (1 + PACK_COST * lanes / m)
+                : 0;
         if (implicit >= tiles && implicit >= transposed) {
             return ConvAlgorithm.IMPLICIT_GEMM;
         }

@@ -5,16 +5,16 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The SGEMM micro-kernels: one MR x NR tile C (+)= A * B over {@code kc} steps, from an A panel
- * packed as {@code kc} groups of MR values (one per row). B row k is either row k of a packed
- * panel ({@code bo + k * NR}) or, for implicit convolution, NR contiguous values at
- * {@code bo + koff[ko + k]} of a padded input. The tile follows the one species of {@link Simd}:
+ * packed as {@code kc} groups of MR values (one per row) and a B panel packed as {@code kc} rows
+ * of NR values. The tile follows the one species of {@link Simd}:
  * 12x32 (12 rows x 2 vectors of 16 floats) with 512-bit vectors, 8x24 (8 rows x 3 vectors of 8)
  * with 256-bit ones; either keeps its 24 accumulators in registers (AVX-512 has 32). Each kernel
  * is written out in one method on purpose: on JDK 17 a FloatVector passed to or returned from a
  * helper is boxed. (Measured on the AVX-512 Xeon host: a stand-alone 12x32 512-bit tile reaches
  * 178 GFLOP/s per core against 114 for 8x24 at 256 bits, the peaks being ~208 and ~110; on Zen 4
- * 8x3 at 256 bits beat 6x4, 9x3, 12x2, 14x2 and 5x5. The packed and implicit kernels differ only
- * in how B rows are addressed; merged into one with a null check, the implicit path lost ~20%.)
+ * 8x3 at 256 bits beat 6x4, 9x3, 12x2, 14x2 and 5x5. B used to be read in place from the padded
+ * input at per-row offsets for implicit convolution; at 512 bits that made whole runs 30% slower
+ * in some JVMs and not others, and packing it costs less than 2%.)
  */
 final class Sgemm {
     private static final VectorSpecies<Float> S = Simd.S;
@@ -45,21 +45,21 @@ final class Sgemm {
         return packed;
     }
 
+    /**
+     * The K-block size for {@code k} rows and blocks of at most {@code max}: k split into equal
+     * blocks, so that no short last block pays the tile's load and store for a few steps.
+     */
+    static int kBlock(int k, int max) {
+        int blocks = (k + max - 1) / max;
+        return (k + blocks - 1) / blocks;
+    }
+
     static void tile(boolean scalar, float[] a, int ao, float[] b, int bo, int kc, float[] c, int co, int ldc,
                      boolean accumulate) {
         if (scalar) {
-            tileScalar(a, ao, b, bo, null, 0, kc, c, co, ldc, accumulate);
+            tileScalar(a, ao, b, bo, kc, c, co, ldc, accumulate);
         } else {
             tileVector(a, ao, b, bo, kc, c, co, ldc, accumulate);
-        }
-    }
-
-    static void tileOffsets(boolean scalar, float[] a, int ao, float[] b, int bo, int[] koff, int ko, int kc,
-                            float[] c, int co, int ldc, boolean accumulate) {
-        if (scalar) {
-            tileScalar(a, ao, b, bo, koff, ko, kc, c, co, ldc, accumulate);
-        } else {
-            tileVectorOffsets(a, ao, b, bo, koff, ko, kc, c, co, ldc, accumulate);
         }
     }
 
@@ -70,16 +70,6 @@ final class Sgemm {
             tile12x32(a, ao, b, bo, kc, c, co, ldc, accumulate);
         } else {
             tile8x24(a, ao, b, bo, kc, c, co, ldc, accumulate);
-        }
-    }
-
-    /** B row k at {@code bo + koff[ko + k]}. */
-    private static void tileVectorOffsets(float[] a, int ao, float[] b, int bo, int[] koff, int ko, int kc,
-                                          float[] c, int co, int ldc, boolean accumulate) {
-        if (WIDE) {
-            tile12x32Offsets(a, ao, b, bo, koff, ko, kc, c, co, ldc, accumulate);
-        } else {
-            tile8x24Offsets(a, ao, b, bo, koff, ko, kc, c, co, ldc, accumulate);
         }
     }
 
@@ -112,98 +102,6 @@ final class Sgemm {
         FloatVector c72 = accumulate ? FloatVector.fromArray(S, c, co + 7 * ldc + 16) : FloatVector.zero(S);
         for (int k = 0; k < kc; k++) {
             int bk = bo + k * NR;
-            int ak = ao + k * MR;
-            FloatVector b0 = FloatVector.fromArray(S, b, bk);
-            FloatVector b1 = FloatVector.fromArray(S, b, bk + 8);
-            FloatVector b2 = FloatVector.fromArray(S, b, bk + 16);
-            FloatVector a0 = FloatVector.broadcast(S, a[ak]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            c02 = a0.fma(b2, c02);
-            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            c12 = a1.fma(b2, c12);
-            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            c22 = a2.fma(b2, c22);
-            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            c32 = a3.fma(b2, c32);
-            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
-            c42 = a4.fma(b2, c42);
-            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
-            c52 = a5.fma(b2, c52);
-            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
-            c60 = a6.fma(b0, c60);
-            c61 = a6.fma(b1, c61);
-            c62 = a6.fma(b2, c62);
-            FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
-            c70 = a7.fma(b0, c70);
-            c71 = a7.fma(b1, c71);
-            c72 = a7.fma(b2, c72);
-        }
-        c00.intoArray(c, co);
-        c01.intoArray(c, co + 8);
-        c02.intoArray(c, co + 16);
-        c10.intoArray(c, co + 1 * ldc);
-        c11.intoArray(c, co + 1 * ldc + 8);
-        c12.intoArray(c, co + 1 * ldc + 16);
-        c20.intoArray(c, co + 2 * ldc);
-        c21.intoArray(c, co + 2 * ldc + 8);
-        c22.intoArray(c, co + 2 * ldc + 16);
-        c30.intoArray(c, co + 3 * ldc);
-        c31.intoArray(c, co + 3 * ldc + 8);
-        c32.intoArray(c, co + 3 * ldc + 16);
-        c40.intoArray(c, co + 4 * ldc);
-        c41.intoArray(c, co + 4 * ldc + 8);
-        c42.intoArray(c, co + 4 * ldc + 16);
-        c50.intoArray(c, co + 5 * ldc);
-        c51.intoArray(c, co + 5 * ldc + 8);
-        c52.intoArray(c, co + 5 * ldc + 16);
-        c60.intoArray(c, co + 6 * ldc);
-        c61.intoArray(c, co + 6 * ldc + 8);
-        c62.intoArray(c, co + 6 * ldc + 16);
-        c70.intoArray(c, co + 7 * ldc);
-        c71.intoArray(c, co + 7 * ldc + 8);
-        c72.intoArray(c, co + 7 * ldc + 16);
-    }
-
-    /** 8x24, B row k at {@code bo + koff[ko + k]}. */
-    private static void tile8x24Offsets(float[] a, int ao, float[] b, int bo, int[] koff, int ko, int kc, float[] c, int co, int ldc,
-                           boolean accumulate) {
-        FloatVector c00 = accumulate ? FloatVector.fromArray(S, c, co) : FloatVector.zero(S);
-        FloatVector c01 = accumulate ? FloatVector.fromArray(S, c, co + 8) : FloatVector.zero(S);
-        FloatVector c02 = accumulate ? FloatVector.fromArray(S, c, co + 16) : FloatVector.zero(S);
-        FloatVector c10 = accumulate ? FloatVector.fromArray(S, c, co + 1 * ldc) : FloatVector.zero(S);
-        FloatVector c11 = accumulate ? FloatVector.fromArray(S, c, co + 1 * ldc + 8) : FloatVector.zero(S);
-        FloatVector c12 = accumulate ? FloatVector.fromArray(S, c, co + 1 * ldc + 16) : FloatVector.zero(S);
-        FloatVector c20 = accumulate ? FloatVector.fromArray(S, c, co + 2 * ldc) : FloatVector.zero(S);
-        FloatVector c21 = accumulate ? FloatVector.fromArray(S, c, co + 2 * ldc + 8) : FloatVector.zero(S);
-        FloatVector c22 = accumulate ? FloatVector.fromArray(S, c, co + 2 * ldc + 16) : FloatVector.zero(S);
-        FloatVector c30 = accumulate ? FloatVector.fromArray(S, c, co + 3 * ldc) : FloatVector.zero(S);
-        FloatVector c31 = accumulate ? FloatVector.fromArray(S, c, co + 3 * ldc + 8) : FloatVector.zero(S);
-        FloatVector c32 = accumulate ? FloatVector.fromArray(S, c, co + 3 * ldc + 16) : FloatVector.zero(S);
-        FloatVector c40 = accumulate ? FloatVector.fromArray(S, c, co + 4 * ldc) : FloatVector.zero(S);
-        FloatVector c41 = accumulate ? FloatVector.fromArray(S, c, co + 4 * ldc + 8) : FloatVector.zero(S);
-        FloatVector c42 = accumulate ? FloatVector.fromArray(S, c, co + 4 * ldc + 16) : FloatVector.zero(S);
-        FloatVector c50 = accumulate ? FloatVector.fromArray(S, c, co + 5 * ldc) : FloatVector.zero(S);
-        FloatVector c51 = accumulate ? FloatVector.fromArray(S, c, co + 5 * ldc + 8) : FloatVector.zero(S);
-        FloatVector c52 = accumulate ? FloatVector.fromArray(S, c, co + 5 * ldc + 16) : FloatVector.zero(S);
-        FloatVector c60 = accumulate ? FloatVector.fromArray(S, c, co + 6 * ldc) : FloatVector.zero(S);
-        FloatVector c61 = accumulate ? FloatVector.fromArray(S, c, co + 6 * ldc + 8) : FloatVector.zero(S);
-        FloatVector c62 = accumulate ? FloatVector.fromArray(S, c, co + 6 * ldc + 16) : FloatVector.zero(S);
-        FloatVector c70 = accumulate ? FloatVector.fromArray(S, c, co + 7 * ldc) : FloatVector.zero(S);
-        FloatVector c71 = accumulate ? FloatVector.fromArray(S, c, co + 7 * ldc + 8) : FloatVector.zero(S);
-        FloatVector c72 = accumulate ? FloatVector.fromArray(S, c, co + 7 * ldc + 16) : FloatVector.zero(S);
-        for (int k = 0; k < kc; k++) {
-            int bk = bo + koff[ko + k];
             int ak = ao + k * MR;
             FloatVector b0 = FloatVector.fromArray(S, b, bk);
             FloatVector b1 = FloatVector.fromArray(S, b, bk + 8);
@@ -362,104 +260,8 @@ final class Sgemm {
         cb1.intoArray(c, co + 11 * ldc + 16);
     }
 
-    /** 12x32, B row k at {@code bo + koff[ko + k]}. */
-    private static void tile12x32Offsets(float[] a, int ao, float[] b, int bo, int[] koff, int ko, int kc, float[] c, int co, int ldc,
-                           boolean accumulate) {
-        FloatVector c00 = accumulate ? FloatVector.fromArray(S, c, co) : FloatVector.zero(S);
-        FloatVector c01 = accumulate ? FloatVector.fromArray(S, c, co + 16) : FloatVector.zero(S);
-        FloatVector c10 = accumulate ? FloatVector.fromArray(S, c, co + 1 * ldc) : FloatVector.zero(S);
-        FloatVector c11 = accumulate ? FloatVector.fromArray(S, c, co + 1 * ldc + 16) : FloatVector.zero(S);
-        FloatVector c20 = accumulate ? FloatVector.fromArray(S, c, co + 2 * ldc) : FloatVector.zero(S);
-        FloatVector c21 = accumulate ? FloatVector.fromArray(S, c, co + 2 * ldc + 16) : FloatVector.zero(S);
-        FloatVector c30 = accumulate ? FloatVector.fromArray(S, c, co + 3 * ldc) : FloatVector.zero(S);
-        FloatVector c31 = accumulate ? FloatVector.fromArray(S, c, co + 3 * ldc + 16) : FloatVector.zero(S);
-        FloatVector c40 = accumulate ? FloatVector.fromArray(S, c, co + 4 * ldc) : FloatVector.zero(S);
-        FloatVector c41 = accumulate ? FloatVector.fromArray(S, c, co + 4 * ldc + 16) : FloatVector.zero(S);
-        FloatVector c50 = accumulate ? FloatVector.fromArray(S, c, co + 5 * ldc) : FloatVector.zero(S);
-        FloatVector c51 = accumulate ? FloatVector.fromArray(S, c, co + 5 * ldc + 16) : FloatVector.zero(S);
-        FloatVector c60 = accumulate ? FloatVector.fromArray(S, c, co + 6 * ldc) : FloatVector.zero(S);
-        FloatVector c61 = accumulate ? FloatVector.fromArray(S, c, co + 6 * ldc + 16) : FloatVector.zero(S);
-        FloatVector c70 = accumulate ? FloatVector.fromArray(S, c, co + 7 * ldc) : FloatVector.zero(S);
-        FloatVector c71 = accumulate ? FloatVector.fromArray(S, c, co + 7 * ldc + 16) : FloatVector.zero(S);
-        FloatVector c80 = accumulate ? FloatVector.fromArray(S, c, co + 8 * ldc) : FloatVector.zero(S);
-        FloatVector c81 = accumulate ? FloatVector.fromArray(S, c, co + 8 * ldc + 16) : FloatVector.zero(S);
-        FloatVector c90 = accumulate ? FloatVector.fromArray(S, c, co + 9 * ldc) : FloatVector.zero(S);
-        FloatVector c91 = accumulate ? FloatVector.fromArray(S, c, co + 9 * ldc + 16) : FloatVector.zero(S);
-        FloatVector ca0 = accumulate ? FloatVector.fromArray(S, c, co + 10 * ldc) : FloatVector.zero(S);
-        FloatVector ca1 = accumulate ? FloatVector.fromArray(S, c, co + 10 * ldc + 16) : FloatVector.zero(S);
-        FloatVector cb0 = accumulate ? FloatVector.fromArray(S, c, co + 11 * ldc) : FloatVector.zero(S);
-        FloatVector cb1 = accumulate ? FloatVector.fromArray(S, c, co + 11 * ldc + 16) : FloatVector.zero(S);
-        for (int k = 0; k < kc; k++) {
-            int bk = bo + koff[ko + k];
-            int ak = ao + k * MR;
-            FloatVector b0 = FloatVector.fromArray(S, b, bk);
-            FloatVector b1 = FloatVector.fromArray(S, b, bk + 16);
-            FloatVector a0 = FloatVector.broadcast(S, a[ak]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
-            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
-            c60 = a6.fma(b0, c60);
-            c61 = a6.fma(b1, c61);
-            FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
-            c70 = a7.fma(b0, c70);
-            c71 = a7.fma(b1, c71);
-            FloatVector a8 = FloatVector.broadcast(S, a[ak + 8]);
-            c80 = a8.fma(b0, c80);
-            c81 = a8.fma(b1, c81);
-            FloatVector a9 = FloatVector.broadcast(S, a[ak + 9]);
-            c90 = a9.fma(b0, c90);
-            c91 = a9.fma(b1, c91);
-            FloatVector aa = FloatVector.broadcast(S, a[ak + 10]);
-            ca0 = aa.fma(b0, ca0);
-            ca1 = aa.fma(b1, ca1);
-            FloatVector ab = FloatVector.broadcast(S, a[ak + 11]);
-            cb0 = ab.fma(b0, cb0);
-            cb1 = ab.fma(b1, cb1);
-        }
-        c00.intoArray(c, co);
-        c01.intoArray(c, co + 16);
-        c10.intoArray(c, co + 1 * ldc);
-        c11.intoArray(c, co + 1 * ldc + 16);
-        c20.intoArray(c, co + 2 * ldc);
-        c21.intoArray(c, co + 2 * ldc + 16);
-        c30.intoArray(c, co + 3 * ldc);
-        c31.intoArray(c, co + 3 * ldc + 16);
-        c40.intoArray(c, co + 4 * ldc);
-        c41.intoArray(c, co + 4 * ldc + 16);
-        c50.intoArray(c, co + 5 * ldc);
-        c51.intoArray(c, co + 5 * ldc + 16);
-        c60.intoArray(c, co + 6 * ldc);
-        c61.intoArray(c, co + 6 * ldc + 16);
-        c70.intoArray(c, co + 7 * ldc);
-        c71.intoArray(c, co + 7 * ldc + 16);
-        c80.intoArray(c, co + 8 * ldc);
-        c81.intoArray(c, co + 8 * ldc + 16);
-        c90.intoArray(c, co + 9 * ldc);
-        c91.intoArray(c, co + 9 * ldc + 16);
-        ca0.intoArray(c, co + 10 * ldc);
-        ca1.intoArray(c, co + 10 * ldc + 16);
-        cb0.intoArray(c, co + 11 * ldc);
-        cb1.intoArray(c, co + 11 * ldc + 16);
-    }
-
-
-    /** Both tiles in plain Java (koff null: packed B): the forced-scalar path. */
-    static void tileScalar(float[] a, int ao, float[] b, int bo, int[] koff, int ko, int kc, float[] c, int co,
+    /** The tile in plain Java: the forced-scalar path. */
+    static void tileScalar(float[] a, int ao, float[] b, int bo, int kc, float[] c, int co,
                            int ldc, boolean accumulate) {
         for (int r = 0; r < MR; r++) {
             int row = co + r * ldc;
@@ -468,7 +270,7 @@ final class Sgemm {
             }
             for (int k = 0; k < kc; k++) {
                 float av = a[ao + k * MR + r];
-                int bk = koff == null ? bo + k * NR : bo + koff[ko + k];
+                int bk = bo + k * NR;
                 for (int j = 0; j < NR; j++) {
                     c[row + j] += av * b[bk + j];
                 }

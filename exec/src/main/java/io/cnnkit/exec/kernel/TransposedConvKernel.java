@@ -15,10 +15,13 @@ import io.cnnkit.exec.Tensor;
  * all position tiles K block by K block and stores them transposed through the epilogue.
  */
 final class TransposedConvKernel extends GemmConvKernel {
-    /** K-rows per block: one weight panel block (KC x NR floats, 12 or 16 KiB) stays in L1. */
+    /**
+     * Most K-rows per block (K is split into equal blocks): one weight panel block (KC x NR floats,
+     * 12 or 16 KiB) stays in L1.
+     */
     static final int KC = 128;
 
-    private final int n, posPanels, chanPanels;
+    private final int n, posPanels, chanPanels, kBlock;
 
     TransposedConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                          KernelOptions options) {
@@ -26,6 +29,7 @@ final class TransposedConvKernel extends GemmConvKernel {
         this.n = w.outSize();
         this.posPanels = (n + MR - 1) / MR;
         this.chanPanels = g.mPanels();
+        this.kBlock = Sgemm.kBlock(g.k(), KC);
     }
 
     @Override
@@ -106,8 +110,8 @@ final class TransposedConvKernel extends GemmConvKernel {
         int k = g.k(), coutG = g.coutG(), cout = g.cout();
         int aBase = imageGroup * posPanels * k * MR;
         int tilesPerPanel = posPanels * MR * NR;
-        for (int k0 = 0; k0 < k; k0 += KC) {
-            int kc = Math.min(KC, k - k0);
+        for (int k0 = 0; k0 < k; k0 += kBlock) {
+            int kc = Math.min(kBlock, k - k0);
             for (int q = q0; q < q1; q++) {
                 int bAt = ((group * chanPanels + q) * k + k0) * NR;
                 for (int pp = 0; pp < posPanels; pp++) {
