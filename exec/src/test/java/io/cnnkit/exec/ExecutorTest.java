@@ -247,6 +247,22 @@ class ExecutorTest {
     }
 
     @Test
+    void independentSmallStepsRunSideBySideOnTwoThreads() {
+        NetworkGraph graph = compile(INCEPTION);
+        try (Executor one = new Executor(graph, weights(graph, 1), 1, 1);
+             Executor two = new Executor(graph, weights(graph, 1), 1, 2)) {
+            assertTrue(one.schedule().stream().allMatch(g -> g.size() == 1), one.schedule().toString());
+            List<List<String>> pairs = two.schedule().stream().filter(g -> g.size() == 2).toList();
+            // the first branches of an Inception module read the same input and nothing of each other
+            assertTrue(pairs.contains(List.of("inception3a.conv_1+inception3a.relu_1", "inception3a.conv_2+inception3a.relu_2")),
+                    two.schedule().toString());
+            List<String> order = two.schedule().stream().flatMap(List::stream).sorted().toList();
+            assertEquals(one.schedule().stream().flatMap(List::stream).sorted().toList(), order, "every step once");
+        }
+        checkNetwork(INCEPTION, 1);   // both sides against the reference (threads 2 included)
+    }
+
+    @Test
     void profilingReportsTimeAndTheAnalyzersMacs() {
         NetworkGraph graph = compile(LENET);
         try (Executor executor = new Executor(graph, weights(graph, 1), 1, 1)) {
