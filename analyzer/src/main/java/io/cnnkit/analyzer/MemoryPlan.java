@@ -21,8 +21,11 @@ import java.util.Optional;
  * are views). {@code relu}, {@code relu6}, {@code leakyrelu}, {@code tanh}, {@code sigmoid} and
  * {@code batchnorm} work in place when their single input has no other consumer and is not a
  * network input or output; when that input is itself a view, the same must hold for every layer
- * sharing the buffer up the chain, since the in-place write changes all of them. A buffer belongs
- * to the first layer of its chain (its root).
+ * sharing the buffer up the chain, since the in-place write changes all of them. An {@code add}
+ * works in place on one of its inputs under the same condition: on the one computed last of those
+ * that meet it and share no buffer with another input. (The executor then fuses a convolution,
+ * its batchnorm and the add into one kernel writing that buffer, reading the other input.) A
+ * buffer belongs to the first layer of its chain (its root).
  *
  * <p><b>Lifetimes.</b> A buffer is live from the step of its root through the last step that
  * reads any layer sharing it; a buffer holding a network output stays live to the end.
@@ -78,7 +81,7 @@ public final class MemoryPlan {
         int[] alias = new int[n];
         int[] root = new int[n];
         for (Layer layer : schedule) {
-            int from = aliasTarget(graph, layer, alias, isOutput);
+            int from = aliasTarget(graph, layer, alias, root, step, isOutput);
             alias[layer.id()] = from;
             root[layer.id()] = from < 0 ? layer.id() : root[from];
         }
@@ -104,27 +107,45 @@ public final class MemoryPlan {
         return new MemoryPlan(schedule, alias, root, elements, offsets, start, end, arena);
     }
 
-    private static int aliasTarget(NetworkGraph graph, Layer layer, int[] alias, boolean[] isOutput) {
+    private static int aliasTarget(NetworkGraph graph, Layer layer, int[] alias, int[] root, int[] step,
+                                   boolean[] isOutput) {
         List<Layer> in = graph.inputsOf(layer);
+        Op op = layer.op();
+        if (op instanceof Op.Add) {
+            int target = -1;
+            for (int i = 0; i < in.size(); i++) {
+                Layer candidate = in.get(i);
+                boolean shared = false;
+                for (int j = 0; j < in.size(); j++) {
+                    shared |= j != i && root[in.get(j).id()] == root[candidate.id()];
+                }
+                if (!shared && writable(graph, candidate, alias, isOutput)
+                        && (target < 0 || step[candidate.id()] > step[target])) {
+                    target = candidate.id();
+                }
+            }
+            return target;
+        }
         if (in.size() != 1) {
             return -1;
         }
-        Op op = layer.op();
         if (op instanceof Op.Flatten || op instanceof Op.Dropout) {
             return in.get(0).id();
         }
         boolean inPlace = op instanceof Op.Relu || op instanceof Op.Relu6 || op instanceof Op.LeakyRelu
                 || op instanceof Op.Tanh || op instanceof Op.Sigmoid || op instanceof Op.BatchNorm;
-        if (!inPlace) {
-            return -1;
-        }
-        for (int id = in.get(0).id(); id >= 0; id = alias[id]) {
+        return inPlace && writable(graph, in.get(0), alias, isOutput) ? in.get(0).id() : -1;
+    }
+
+    /** True when no layer sharing {@code value}'s buffer has another consumer or is a network input or output. */
+    private static boolean writable(NetworkGraph graph, Layer value, int[] alias, boolean[] isOutput) {
+        for (int id = value.id(); id >= 0; id = alias[id]) {
             Layer sharer = graph.layer(id);
             if (graph.consumersOf(sharer).size() != 1 || isOutput[id] || sharer.op() instanceof Op.Input) {
-                return -1;
+                return false;
             }
         }
-        return in.get(0).id();
+        return true;
     }
 
     /** Greedy-by-size placement; returns the arena size in elements. */

@@ -104,8 +104,29 @@ class MemoryPlanTest {
         assertEquals(Optional.of(drop), plan.aliasOf(tanh));
         assertEquals(d, plan.bufferOwner(tanh));
         assertEquals(plan.offset(d), plan.offset(tanh));
+        assertEquals(Optional.of(tanh), plan.aliasOf(out), "an add in place on its writable input");
         assertEquals(Optional.empty(), plan.aliasOf(afterOutput));
         assertEquals(plan.schedule().size() - 1, plan.lastStep(out), "outputs live to the end");
+        assertSound(a);
+    }
+
+    @Test
+    void anAddWorksInPlaceOnItsInputComputedLast() {
+        NetworkGraph.Builder b = NetworkGraph.builder("t");
+        Layer x = b.add("image", input(4, 5, 5));
+        Layer c1 = b.add("c1", conv(4, 1), x);
+        Layer c2 = b.add("c2", conv(4, 3, 1, 1), x);
+        Layer bn = b.add("bn", new Op.BatchNorm(1e-5), c2);
+        Layer sum = b.add("sum", new Op.Add(), bn, c1);           // both writable: bn is computed last
+        Layer r = b.add("r", RELU, sum);
+        Layer twice = b.add("twice", new Op.Add(), r, r);         // one buffer on both sides: not in place
+        Layer onInput = b.add("onInput", new Op.Add(), twice, x); // twice is an output, x an input
+        Analysis a = Analyzer.analyze(b.output("y", onInput).output("t", twice).build(), 1);
+        MemoryPlan plan = a.memoryPlan();
+        assertEquals(Optional.of(bn), plan.aliasOf(sum));
+        assertEquals(c2, plan.bufferOwner(r));
+        assertEquals(Optional.empty(), plan.aliasOf(twice));
+        assertEquals(Optional.empty(), plan.aliasOf(onInput));
         assertSound(a);
     }
 

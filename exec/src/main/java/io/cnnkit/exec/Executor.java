@@ -14,11 +14,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 
 /**
  * Runs an {@link ExecutionPlan}: owns the float arena (one per executor, sized by the analyzer's
  * memory plan), the kernels' scratch and a persistent {@link ForkJoinPool}. Every tensor view is
  * built once here, so a run allocates only its result tensors. Runs are serialised: one arena.
+ *
+ * <p>Steps run in the plan's order, each split over the threads by its kernel, except that on two
+ * or more threads a small step may run side by side with a later small step of similar size that
+ * does not depend on it (an Inception module's 1x1 branches, for example), each on one thread:
+ * splitting such steps costs more than it saves. The later step is brought forward only when the
+ * buffer it writes is not read or written by any step it overtakes (nor by its partner), and it reads
+ * nothing those steps write, so the analyzer's memory plan stays valid.
  */
 public final class Executor implements AutoCloseable {
 
@@ -44,6 +52,10 @@ public final class Executor implements AutoCloseable {
     private final Map<String, Tensor> inputViews = new LinkedHashMap<>();
     private final Map<String, Tensor> outputViews = new LinkedHashMap<>();
     private final long[] stepNanos;
+    /** Each entry one step index, or two for steps run side by side. */
+    private final int[][] groups;
+    /** Single-threaded workspaces of the two sides of a pair. */
+    private final Workspace[] sides;
     private boolean profiling;
     private int profiledRuns;
 
@@ -79,6 +91,15 @@ public final class Executor implements AutoCloseable {
             stepOutputs[i] = view(step.output());
         }
         this.workspace = Workspace.forKernels(pool, kernels);
+        this.groups = threads == 1 ? serial(steps.size()) : pairs(steps, stepInputs, stepOutputs);
+        List<Kernel> paired = new ArrayList<>();
+        for (int[] group : groups) {
+            if (group.length == 2) {
+                paired.add(kernels.get(group[0]));
+                paired.add(kernels.get(group[1]));
+            }
+        }
+        this.sides = new Workspace[] {Workspace.forKernels(null, paired), Workspace.forKernels(null, paired)};
         for (Layer input : plan.graph().inputs()) {
             inputViews.put(input.name(), view(input));
         }
@@ -90,6 +111,15 @@ public final class Executor implements AutoCloseable {
 
     private Tensor view(Layer layer) {
         return Tensor.view(arena, (int) plan.offset(layer), plan.shape(layer));
+    }
+
+    /** The steps by name in the order they run, two in one entry when they run side by side. */
+    public List<List<String>> schedule() {
+        List<List<String>> names = new ArrayList<>();
+        for (int[] group : groups) {
+            names.add(Arrays.stream(group).mapToObj(i -> steps.get(i).name()).toList());
+        }
+        return names;
     }
 
     /** Bytes of the activation arena (4 per float). */
@@ -118,11 +148,13 @@ public final class Executor implements AutoCloseable {
             Tensor in = inputs.get(name);
             System.arraycopy(in.data(), in.offset(), arena, view.offset(), view.size());
         });
-        for (int i = 0; i < steps.size(); i++) {
-            long start = profiling ? System.nanoTime() : 0;
-            steps.get(i).kernel().run(stepInputs[i], stepOutputs[i], workspace);
-            if (profiling) {
-                stepNanos[i] += System.nanoTime() - start;
+        for (int[] group : groups) {
+            if (group.length == 1) {
+                runStep(group[0], workspace);
+            } else {
+                ForkJoinTask<?> other = pool.submit(() -> runStep(group[1], sides[1]));
+                runStep(group[0], sides[0]);
+                other.join();
             }
         }
         if (profiling) {
@@ -131,6 +163,96 @@ public final class Executor implements AutoCloseable {
         Map<String, Tensor> results = new LinkedHashMap<>();
         outputViews.forEach((name, view) -> results.put(name, view.copy()));
         return results;
+    }
+
+    private void runStep(int i, Workspace ws) {
+        long start = profiling ? System.nanoTime() : 0;
+        steps.get(i).kernel().run(stepInputs[i], stepOutputs[i], ws);
+        if (profiling) {
+            stepNanos[i] += System.nanoTime() - start;
+        }
+    }
+
+    /** Work (see {@link #work}) below which a step is paired rather than split. */
+    static final long PAIR_WORK = 32L << 20;
+    /** How far ahead a partner is looked for. */
+    private static final int PAIR_WINDOW = 8;
+
+    private static int[][] serial(int steps) {
+        int[][] groups = new int[steps][];
+        for (int i = 0; i < steps; i++) {
+            groups[i] = new int[] {i};
+        }
+        return groups;
+    }
+
+    /** The schedule in groups: each small step with the first later small step that may run beside it, if any. */
+    static int[][] pairs(List<ExecutionPlan.Step> steps, Tensor[][] inputs, Tensor[] outputs) {
+        int n = steps.size();
+        boolean[] placed = new boolean[n];
+        List<int[]> groups = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (placed[i]) {
+                continue;
+            }
+            placed[i] = true;
+            int partner = -1;
+            for (int j = i + 1; j < Math.min(n, i + PAIR_WINDOW) && partner < 0 && small(steps.get(i), outputs[i]); j++) {
+                if (!placed[j] && small(steps.get(j), outputs[j]) && balanced(steps, outputs, i, j)
+                        && mayOvertake(j, i, placed, inputs, outputs)) {
+                    partner = j;
+                }
+            }
+            if (partner >= 0) {
+                placed[partner] = true;
+                groups.add(new int[] {i, partner});
+            } else {
+                groups.add(new int[] {i});
+            }
+        }
+        return groups.toArray(int[][]::new);
+    }
+
+    /** Multiply-adds, or for memory-bound steps 32 per value written (about what a pool or copy costs per value). */
+    private static long work(ExecutionPlan.Step step, Tensor output) {
+        return step.macs() > 0 ? step.macs() : 32L * output.size();
+    }
+
+    private static boolean small(ExecutionPlan.Step step, Tensor output) {
+        return work(step, output) < PAIR_WORK;
+    }
+
+    /** Side by side the pair takes as long as its larger step: worth it when the smaller is at least a quarter. */
+    private static boolean balanced(List<ExecutionPlan.Step> steps, Tensor[] outputs, int i, int j) {
+        long a = work(steps.get(i), outputs[i]), b = work(steps.get(j), outputs[j]);
+        return 4 * Math.min(a, b) >= Math.max(a, b);
+    }
+
+    /** Step j may run now, beside step {@code from}, ahead of the steps in between not yet placed. */
+    private static boolean mayOvertake(int j, int from, boolean[] placed, Tensor[][] inputs, Tensor[] outputs) {
+        for (int k = from; k < j; k++) {
+            if (k != from && placed[k]) {
+                continue;   // already run
+            }
+            if (overlaps(outputs[j], outputs[k])) {
+                return false;
+            }
+            for (Tensor in : inputs[k]) {
+                if (overlaps(outputs[j], in)) {
+                    return false;
+                }
+            }
+            for (Tensor in : inputs[j]) {
+                if (overlaps(in, outputs[k])) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean overlaps(Tensor a, Tensor b) {
+        return a.offset() < b.offset() + b.size() && b.offset() < a.offset() + a.size();
     }
 
     private void checkInputs(Map<String, Tensor> inputs) {

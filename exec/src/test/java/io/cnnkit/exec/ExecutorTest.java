@@ -180,7 +180,7 @@ class ExecutorTest {
 
     @Test
     void arenaAtBatchOneIsTheAnalyzersPeakActivationMemory() {
-        for (String text : List.of(LENET, RESNET, INCEPTION, MIXED, RESIDUAL)) {
+        for (String text : List.of(LENET, RESNET, INCEPTION, MIXED, RESIDUAL, SUMS)) {
             NetworkGraph graph = compile(text);
             try (Executor executor = new Executor(graph, weights(graph, 1), 1, 1)) {
                 assertEquals(Analyzer.analyze(graph, 1).memoryPlan().arenaBytes(), executor.arenaBytes(), graph.name());
@@ -203,9 +203,37 @@ class ExecutorTest {
         ExecutionPlan plan = ExecutionPlan.build(graph, weights(graph, 1), 1, KernelOptions.defaults(1));
         List<String> steps = plan.steps().stream().map(ExecutionPlan.Step::name).toList();
         assertTrue(steps.contains("conv1+bn1+relu_1"), steps.toString());
-        assertTrue(steps.contains("layer2.0.downsample.0+layer2.0.downsample.1"), steps.toString());
-        assertTrue(steps.contains("layer1.0.add_1+layer1.0.relu_2"), steps.toString());
-        assertFalse(steps.stream().anyMatch(s -> s.startsWith("layer1.0.bn") || s.startsWith("flatten")), steps.toString());
+        // every residual add is the epilogue of the conv computed last: conv2 for identity shortcuts,
+        // the downsample (scheduled after conv2) for projections
+        assertTrue(steps.contains("layer1.0.conv2+layer1.0.bn2+layer1.0.add_1+layer1.0.relu_2"), steps.toString());
+        assertTrue(steps.contains("layer2.0.downsample.0+layer2.0.downsample.1+layer2.0.add_1+layer2.0.relu_2"),
+                steps.toString());
+        assertFalse(steps.stream().anyMatch(s -> s.startsWith("layer1.0.bn") || s.startsWith("flatten")
+                || s.contains(".add_1+") && !s.contains("conv") && !s.contains("downsample")), steps.toString());
+    }
+
+    /** Adds that stay steps of their own, working in place on their second or third input. */
+    static final String SUMS = """
+            network Sums
+            input image: 3x9x11
+            a = image -> conv(6, 3, pad=1)
+            b = image -> conv(6, 1) -> relu
+            s = add(a, b) -> tanh
+            c = s -> conv(6, 1) -> relu
+            d = s -> conv(6, 3, pad=1) -> relu
+            output sum3 = add(c, s, d)
+            """;
+
+    @Test
+    void addsInPlaceOnAnyInputEqualTheReferenceKernels() {
+        NetworkGraph graph = compile(SUMS);
+        Analysis analysis = Analyzer.analyze(graph, 1);
+        Layer first = graph.layers().stream().filter(l -> l.name().equals("add_1")).findFirst().orElseThrow();
+        assertEquals("relu_1", analysis.memoryPlan().aliasOf(first).orElseThrow().name());
+        ExecutionPlan plan = ExecutionPlan.build(graph, weights(graph, 1), 1, KernelOptions.defaults(1));
+        List<String> steps = plan.steps().stream().map(ExecutionPlan.Step::name).toList();
+        assertTrue(steps.contains("add_1") && steps.contains("add_2"), steps.toString());
+        checkNetwork(SUMS, 2);
     }
 
     @Test
@@ -216,6 +244,22 @@ class ExecutorTest {
         assertEquals(2, steps.size(), steps.toString());
         assertTrue(steps.get(1).matches("conv_2\\+batchnorm_1\\+add_1\\+relu_2"), steps.toString());
         checkNetwork(RESIDUAL, 2);
+    }
+
+    @Test
+    void independentSmallStepsRunSideBySideOnTwoThreads() {
+        NetworkGraph graph = compile(INCEPTION);
+        try (Executor one = new Executor(graph, weights(graph, 1), 1, 1);
+             Executor two = new Executor(graph, weights(graph, 1), 1, 2)) {
+            assertTrue(one.schedule().stream().allMatch(g -> g.size() == 1), one.schedule().toString());
+            List<List<String>> pairs = two.schedule().stream().filter(g -> g.size() == 2).toList();
+            // the first branches of an Inception module read the same input and nothing of each other
+            assertTrue(pairs.contains(List.of("inception3a.conv_1+inception3a.relu_1", "inception3a.conv_2+inception3a.relu_2")),
+                    two.schedule().toString());
+            List<String> order = two.schedule().stream().flatMap(List::stream).sorted().toList();
+            assertEquals(one.schedule().stream().flatMap(List::stream).sorted().toList(), order, "every step once");
+        }
+        checkNetwork(INCEPTION, 1);   // both sides against the reference (threads 2 included)
     }
 
     @Test

@@ -2,16 +2,41 @@ package io.cnnkit.exec.kernel;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Splits a kernel's independent work items into one contiguous range per slot of the workspace
- * (each slot owns a scratch array). Work below {@link #MIN_PARALLEL_WORK} multiply-adds (or element
+ * Splits a kernel's independent work items into contiguous ranges, each run with the scratch of
+ * one slot of the workspace. Work below {@link #MIN_PARALLEL_WORK} multiply-adds (or element
  * operations) runs on the calling thread: forking costs more than it saves there.
+ *
+ * <p>Called from outside the pool (the executor's thread), the caller works too, as slot 0, and
+ * the other slots are served by helper tasks of a {@link Team}: the range is cut into a few chunks
+ * per slot that every participant takes as it comes, so a slot whose core is busy with other work
+ * takes fewer of them, and an idle helper waits for the next job for {@link #SPIN_NANOS} (spinning,
+ * then yielding) before it gives its pool thread back, so the steps of a network run, one after
+ * another, do not pay a thread wake-up each. Called from inside a pool, the range is split evenly over fork-join tasks.
  */
 final class Parallel {
     static final long MIN_PARALLEL_WORK = 1L << 16;
+    /** Chunks per slot and job. */
+    private static final int CHUNKS_PER_SLOT = 4;
+    /** How long an idle helper waits for the next job, spinning, before it returns its thread to the pool. */
+    private static final long SPIN_NANOS = 200_000;
+    /** Waits longer than this yield the core (it may be shared with other work) instead of spinning on it. */
+    private static final long YIELD_AFTER_NANOS = 20_000;
+
+    /** Busy waiting: a CPU pause for the first microseconds, then yielding to any other runnable thread. */
+    private static void pause(long since) {
+        if (System.nanoTime() - since < YIELD_AFTER_NANOS) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
+        }
+    }
 
     @FunctionalInterface
     interface RangeBody {
@@ -29,6 +54,10 @@ final class Parallel {
             }
             return;
         }
+        if (!ForkJoinTask.inForkJoinPool()) {
+            ws.team().run(new Job(body, items, Math.min(items, parts * CHUNKS_PER_SLOT)), parts);
+            return;
+        }
         List<RecursiveAction> tasks = new ArrayList<>(parts);
         for (int p = 0; p < parts; p++) {
             int slot = p;
@@ -40,15 +69,98 @@ final class Parallel {
                 }
             });
         }
-        if (ForkJoinTask.inForkJoinPool()) {
-            ForkJoinTask.invokeAll(tasks);
-        } else {
-            ws.pool().invoke(new RecursiveAction() {
-                @Override
-                protected void compute() {
-                    ForkJoinTask.invokeAll(tasks);
+        ForkJoinTask.invokeAll(tasks);
+    }
+
+    /** One range cut into chunks that the participants claim in turn. */
+    private static final class Job {
+        final RangeBody body;
+        final int items, chunks;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger finished = new AtomicInteger();
+        volatile Throwable failure;
+
+        Job(RangeBody body, int items, int chunks) {
+            this.body = body;
+            this.items = items;
+            this.chunks = chunks;
+        }
+
+        void work(int slot) {
+            for (int c; (c = next.getAndIncrement()) < chunks; ) {
+                try {
+                    body.run(slot, (int) ((long) items * c / chunks), (int) ((long) items * (c + 1) / chunks));
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    finished.incrementAndGet();
                 }
-            });
+            }
+        }
+    }
+
+    /**
+     * The helpers of one workspace: at most one helper task per slot 1..n-1 (it owns that slot's
+     * scratch while {@code helping[slot]} is set), each running every published job until it has
+     * been idle for {@link #SPIN_NANOS}.
+     */
+    static final class Team {
+        private final ForkJoinPool pool;
+        private final AtomicBoolean[] helping;
+        private volatile Job current;
+
+        Team(ForkJoinPool pool, int slots) {
+            this.pool = pool;
+            this.helping = new AtomicBoolean[slots];
+            for (int s = 0; s < slots; s++) {
+                helping[s] = new AtomicBoolean(s == 0);   // slot 0 is the caller's
+            }
+        }
+
+        /** Runs {@code job} on the calling thread and helpers for slots 1..parts-1; returns when all of it is done. */
+        void run(Job job, int parts) {
+            current = job;
+            for (int slot = 1; slot < parts; slot++) {
+                if (helping[slot].compareAndSet(false, true)) {
+                    int s = slot;
+                    pool.execute(() -> help(s));
+                }
+            }
+            job.work(0);
+            long since = System.nanoTime();
+            while (job.finished.get() < job.chunks) {
+                pause(since);
+            }
+            current = null;
+            Throwable failure = job.failure;
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
+        }
+
+        private void help(int slot) {
+            Job last = null;
+            long idleSince = System.nanoTime();
+            while (true) {
+                Job job = current;
+                if (job != null && job != last) {
+                    last = job;
+                    job.work(slot);
+                    idleSince = System.nanoTime();
+                } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                    pause(idleSince);
+                } else {
+                    // give the slot up, unless a job came meanwhile and nobody else took the slot for it
+                    helping[slot].set(false);
+                    Job again = current;
+                    if (again == null || again == last || !helping[slot].compareAndSet(false, true)) {
+                        return;
+                    }
+                }
+            }
         }
     }
 }

@@ -7,48 +7,67 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Max and average pooling, one input plane per work item, separably: for each output row the
- * valid kernel rows are first reduced column-wise into a scratch row (contiguous vector max/add),
- * then each kernel column combines a shifted (strided) run of that row into the output row over
- * the columns whose input lies inside the image, so no inner loop tests bounds. Tap column ranges
- * are precomputed. Average divisors follow PyTorch's avg_pool2d (see
- * {@link ReferenceKernels#avgPool}) and are separable, rows times columns. Global pools reduce
- * each contiguous plane.
+ * Max and average pooling, one input plane per work item, separably and without bounds tests in
+ * the inner loops. Output rows are taken in blocks whose scratch stays in L1:
+ * <ol>
+ * <li><b>pad</b>: the input rows the block reads are copied into rows of {@link #wp} columns laid
+ *     out like the padded input (left pad, the input, right pad and any ceil-mode overhang), pads
+ *     and rows outside the input holding the identity (-inf for max, 0 for sums);
+ * <li><b>down the kernel height</b>: each output row is the element-wise reduction of its kernel's
+ *     padded rows (for stride 1 the whole block at once, flattened: one long vector loop);
+ * <li><b>across the kernel width</b>: every column of the block, flattened, is reduced with the
+ *     next {@code kw - 1} taps at its dilation (contiguous shifted vectors; a row's windows never
+ *     reach into the next row because {@code wp} covers every tap);
+ * <li><b>stride and divisor</b>: output column ox is column {@code ox * sw} of that result (a row
+ *     copy for stride 1, a strided copy otherwise), divided for averages by PyTorch's avg_pool2d
+ *     divisor (see {@link ReferenceKernels#avgPool}), which is separable, rows times columns.
+ * </ol>
+ * Maxima use Math.max semantics (NaN wins, as in PyTorch). The scalar path does the same
+ * operations in the same order, so both paths give identical results. Global pools, and windows
+ * covering the whole plane, reduce each contiguous plane.
  */
 final class PoolKernel implements Kernel {
     private static final VectorSpecies<Float> S = Simd.S;
+    /** Floats of each of the two row blocks in scratch (16 KiB each: both stay in L1). */
+    private static final int BLOCK_FLOATS = 4096;
 
     enum Mode { MAX, AVG_COUNT_PAD, AVG }
 
     private final int[] outShape;
     private final Window w;
     private final Mode mode;
-    private final boolean global, scalar;
-    private final int[] rowDivisor, colDivisor;
-    private final int[] tapShift, tapFirst, tapEnd;   // by kernel column: input = ox * sw + shift, ox in [first, end)
+    private final boolean whole, scalar;
+    /** Columns of a padded row: every column a window reads, pads and ceil-mode overhang included. */
+    private final int wp;
+    private final int blockRows, slack;
+    private final int[] rowDivisor;
+    private final float[] colDivisor;
+    /** Some average window covers no input at all (PyTorch then outputs 0). */
+    private final boolean emptyWindow;
 
     PoolKernel(int[] outShape, Window w, Mode mode, boolean global, KernelOptions options) {
         this.outShape = outShape.clone();
         this.w = w;
         this.mode = mode;
-        this.global = global;
+        this.whole = global || w.outH() == 1 && w.outW() == 1 && w.kh() == w.inH() && w.kw() == w.inW()
+                && w.dh() == 1 && w.dw() == 1
+                && w.padTop() == 0 && w.padLeft() == 0 && w.padBottom() == 0 && w.padRight() == 0;
         this.scalar = options.scalar();
+        this.wp = Math.max(w.padLeft() + w.inW() + w.padRight(), (w.outW() - 1) * w.sw() + (w.kw() - 1) * w.dw() + 1);
+        this.blockRows = Math.max(1, Math.min(w.outH(), BLOCK_FLOATS / wp));
+        this.slack = (w.kw() - 1) * w.dw();
         this.rowDivisor = new int[w.outH()];
-        this.colDivisor = new int[w.outW()];
+        this.colDivisor = new float[w.outW()];
+        boolean empty = false;
         for (int oy = 0; oy < w.outH(); oy++) {
             rowDivisor[oy] = divisor(oy * w.sh() - w.padTop(), w.kh(), w.dh(), w.inH(), w.padBottom());
+            empty |= rowDivisor[oy] == 0;
         }
         for (int ox = 0; ox < w.outW(); ox++) {
             colDivisor[ox] = divisor(ox * w.sw() - w.padLeft(), w.kw(), w.dw(), w.inW(), w.padRight());
+            empty |= colDivisor[ox] == 0;
         }
-        this.tapShift = new int[w.kw()];
-        this.tapFirst = new int[w.kw()];
-        this.tapEnd = new int[w.kw()];
-        for (int kx = 0; kx < w.kw(); kx++) {
-            tapShift[kx] = w.colShift(kx);
-            tapFirst[kx] = w.firstCol(kx);
-            tapEnd[kx] = w.endCol(kx);
-        }
+        this.emptyWindow = empty;
     }
 
     /** Window positions counted along one axis: clipped to the padded input, or to the input alone. */
@@ -66,7 +85,9 @@ final class PoolKernel implements Kernel {
 
     @Override
     public int scratchPerSlot() {
-        return global ? 0 : w.inW();
+        // the padded input rows of a block (later the reduced rows), then the rows reduced down the kernel
+        int paddedRows = (blockRows - 1) * w.sh() + (w.kh() - 1) * w.dh() + 1;
+        return whole ? 0 : paddedRows * wp + blockRows * wp + slack;
     }
 
     @Override
@@ -74,14 +95,15 @@ final class PoolKernel implements Kernel {
         Tensor x = inputs[0];
         int planes = outShape[0] * outShape[1];
         int inPlane = w.inH() * w.inW();
-        Parallel.forRange(ws, planes, (long) w.outSize() * w.kh() * w.kw(), (slot, from, to) -> {
-            float[] rowScratch = ws.scratch(slot);
+        long work = whole ? inPlane : (long) w.outH() * wp * (w.kh() + w.kw());
+        Parallel.forRange(ws, planes, work, (slot, from, to) -> {
+            float[] scratch = ws.scratch(slot);
             for (int plane = from; plane < to; plane++) {
                 int src = x.offset() + plane * inPlane, dst = output.offset() + plane * w.outSize();
-                if (global) {
+                if (whole) {
                     output.data()[dst] = reduce(x.data(), src, inPlane);
                 } else {
-                    plane(x.data(), src, output.data(), dst, rowScratch);
+                    plane(x.data(), src, output.data(), dst, scratch);
                 }
             }
         });
@@ -105,55 +127,107 @@ final class PoolKernel implements Kernel {
         return max ? acc : acc / len;
     }
 
-    private void plane(float[] x, int src, float[] y, int dst, float[] row) {
+    private void plane(float[] x, int src, float[] y, int dst, float[] scratch) {
         boolean max = mode == Mode.MAX;
         float identity = max ? Float.NEGATIVE_INFINITY : 0f;
-        int inW = w.inW(), sw = w.sw();
-        for (int oy = 0; oy < w.outH(); oy++) {
-            int y0 = oy * w.sh() - w.padTop();
-            int ky0 = firstTap(y0, w.dh()), ky1 = endTap(y0, w.dh(), w.kh(), w.inH());
-            if (ky0 < ky1) {
-                System.arraycopy(x, src + (y0 + ky0 * w.dh()) * inW, row, 0, inW);
+        int sh = w.sh(), tapRows = (w.kh() - 1) * w.dh();
+        int vAt = (blockRows - 1) * sh * wp + (tapRows + 1) * wp;   // after the largest padded block
+        for (int oy0 = 0; oy0 < w.outH(); oy0 += blockRows) {
+            int rows = Math.min(blockRows, w.outH() - oy0);
+            int paddedRows = (rows - 1) * sh + tapRows + 1;
+            pad(identity, x, src, oy0 * sh - w.padTop(), paddedRows, scratch);
+            if (sh == 1) {
+                reduceTaps(max, scratch, 0, rows * wp, w.kh(), w.dh() * wp, scratch, vAt);
             } else {
-                Arrays.fill(row, 0, inW, identity);
-            }
-            for (int ky = ky0 + 1; ky < ky1; ky++) {
-                combine(max, x, src + (y0 + ky * w.dh()) * inW, row, 0, inW);
-            }
-            int orow = dst + oy * w.outW();
-            Arrays.fill(y, orow, orow + w.outW(), identity);
-            for (int kx = 0; kx < w.kw(); kx++) {
-                int shift = tapShift[kx], end = tapEnd[kx];
-                if (sw == 1) {
-                    combine(max, row, tapFirst[kx] + shift, y, orow + tapFirst[kx], end - tapFirst[kx]);
-                } else {
-                    for (int ox = tapFirst[kx]; ox < end; ox++) {
-                        float in = row[ox * sw + shift];
-                        y[orow + ox] = max ? Math.max(y[orow + ox], in) : y[orow + ox] + in;
-                    }
+                for (int r = 0; r < rows; r++) {
+                    reduceTaps(max, scratch, r * sh * wp, wp, w.kh(), w.dh() * wp, scratch, vAt + r * wp);
                 }
             }
-            if (!max) {
-                for (int ox = 0; ox < w.outW(); ox++) {
-                    int divisor = rowDivisor[oy] * colDivisor[ox];
-                    y[orow + ox] = divisor > 0 ? y[orow + ox] / divisor : 0f;
-                }
+            Arrays.fill(scratch, vAt + rows * wp, vAt + rows * wp + slack, identity);
+            // across into the start of the scratch: the padded rows are no longer needed
+            reduceTaps(max, scratch, vAt, rows * wp, w.kw(), w.dw(), scratch, 0);
+            for (int r = 0; r < rows; r++) {
+                store(scratch, r * wp, oy0 + r, y, dst + (oy0 + r) * w.outW());
             }
         }
     }
 
-    /** acc[at, at + len) = max or sum of itself and in[from, from + len). */
-    private void combine(boolean max, float[] in, int from, float[] acc, int at, int len) {
-        int i = 0;
-        if (!scalar) {
-            for (; i <= len - S.length(); i += S.length()) {
-                FloatVector a = FloatVector.fromArray(S, acc, at + i);
-                FloatVector v = FloatVector.fromArray(S, in, from + i);
-                (max ? a.max(v) : a.add(v)).intoArray(acc, at + i);
+    /** Input rows [iy0, iy0 + rows) as padded rows of wp columns at the start of {@code p}, identity outside. */
+    private void pad(float identity, float[] x, int src, int iy0, int rows, float[] p) {
+        int inW = w.inW(), left = w.padLeft();
+        for (int r = 0; r < rows; r++) {
+            int iy = iy0 + r, at = r * wp;
+            if (iy < 0 || iy >= w.inH()) {
+                Arrays.fill(p, at, at + wp, identity);
+                continue;
+            }
+            for (int j = 0; j < left; j++) {
+                p[at + j] = identity;
+            }
+            System.arraycopy(x, src + iy * inW, p, at + left, inW);
+            for (int j = at + left + inW; j < at + wp; j++) {
+                p[j] = identity;
             }
         }
-        for (; i < len; i++) {
-            acc[at + i] = max ? Math.max(acc[at + i], in[from + i]) : acc[at + i] + in[from + i];
+    }
+
+    /**
+     * dst[at + i] = src[from + i] reduced with src[from + i + t * step] for taps t in [1, taps),
+     * i in [0, n): down the kernel (step = rows apart) or across it (step = dilation).
+     */
+    private void reduceTaps(boolean max, float[] src, int from, int n, int taps, int step, float[] dst, int at) {
+        int i = 0;
+        if (!scalar && taps == 3) {   // the zoo's 3x3 windows, unrolled
+            for (; i <= n - S.length(); i += S.length()) {
+                FloatVector a = FloatVector.fromArray(S, src, from + i);
+                FloatVector b = FloatVector.fromArray(S, src, from + i + step);
+                FloatVector c = FloatVector.fromArray(S, src, from + i + 2 * step);
+                (max ? a.max(b).max(c) : a.add(b).add(c)).intoArray(dst, at + i);
+            }
+        } else if (!scalar) {
+            for (; i <= n - S.length(); i += S.length()) {
+                FloatVector acc = FloatVector.fromArray(S, src, from + i);
+                for (int t = 1; t < taps; t++) {
+                    FloatVector in = FloatVector.fromArray(S, src, from + i + t * step);
+                    acc = max ? acc.max(in) : acc.add(in);
+                }
+                acc.intoArray(dst, at + i);
+            }
+        }
+        for (; i < n; i++) {
+            float acc = src[from + i];
+            for (int t = 1; t < taps; t++) {
+                float in = src[from + i + t * step];
+                acc = max ? Math.max(acc, in) : acc + in;
+            }
+            dst[at + i] = acc;
+        }
+    }
+
+    /** Output row {@code oy} from the reduced padded row at {@code at}: every sw-th column, divided for averages. */
+    private void store(float[] h, int at, int oy, float[] y, int to) {
+        int outW = w.outW(), sw = w.sw();
+        if (mode == Mode.MAX) {
+            if (sw == 1) {
+                System.arraycopy(h, at, y, to, outW);
+            } else {
+                for (int ox = 0; ox < outW; ox++) {
+                    y[to + ox] = h[at + ox * sw];
+                }
+            }
+            return;
+        }
+        float rows = rowDivisor[oy];
+        int ox = 0;
+        if (!scalar && !emptyWindow && sw == 1) {
+            for (; ox <= outW - S.length(); ox += S.length()) {
+                FloatVector d = FloatVector.fromArray(S, colDivisor, ox).mul(rows);
+                FloatVector.fromArray(S, h, at + ox).div(d).intoArray(y, to + ox);
+            }
+        }
+        for (; ox < outW; ox++) {
+            float d = rows * colDivisor[ox];
+            y[to + ox] = d > 0 ? h[at + ox * sw] / d : 0f;
         }
     }
 

@@ -84,20 +84,31 @@ final class SimpleKernels {
             return outputShape.clone();
         }
 
+        /** The output may be any input's buffer (the memory plan's in-place add): that input is the starting sum. */
         @Override
         public void run(Tensor[] inputs, Tensor output, Workspace ws) {
             int size = output.size();
-            Tensor first = inputs[0];
+            int start = 0;
+            for (int t = 0; t < inputs.length; t++) {
+                if (inputs[t].data() == output.data() && inputs[t].offset() == output.offset()) {
+                    start = t;
+                }
+            }
+            Tensor first = inputs[start];
             boolean inPlace = first.data() == output.data() && first.offset() == output.offset();
+            int last = start == inputs.length - 1 ? inputs.length - 2 : inputs.length - 1;
+            int startIndex = start;
             Parallel.forRange(ws, chunks(size), CHUNK, (slot, from, to) -> {
                 int i0 = from * CHUNK, len = Math.min(size, to * CHUNK) - i0;
                 int o = output.offset() + i0;
                 if (!inPlace) {
                     System.arraycopy(first.data(), first.offset() + i0, output.data(), o, len);
                 }
-                for (int t = 1; t < inputs.length; t++) {
-                    Epilogue e = t == inputs.length - 1 ? addThenActivate : add;
-                    e.apply(output.data(), o, len, 0f, inputs[t].data(), inputs[t].offset() + i0);
+                for (int t = 0; t < inputs.length; t++) {
+                    if (t != startIndex) {
+                        Epilogue e = t == last ? addThenActivate : add;
+                        e.apply(output.data(), o, len, 0f, inputs[t].data(), inputs[t].offset() + i0);
+                    }
                 }
                 if (inputs.length == 1) {
                     addThenActivate.apply(output.data(), o, len, 0f, null, 0);

@@ -10,6 +10,7 @@ public final class Workspace {
     private final ForkJoinPool pool;
     private final float[][] scratch;
     private final float[] shared;
+    private final Parallel.Team team;
 
     /** {@code pool} may be null: everything runs on the calling thread. */
     public Workspace(ForkJoinPool pool, int scratchPerSlot, int sharedScratch) {
@@ -17,6 +18,7 @@ public final class Workspace {
         int slots = pool == null ? 1 : Math.max(1, pool.getParallelism());
         this.scratch = new float[slots][scratchPerSlot];
         this.shared = new float[sharedScratch];
+        this.team = pool == null ? null : new Parallel.Team(pool, slots);
     }
 
     /** A workspace large enough for {@code kernel}. */
@@ -45,6 +47,10 @@ public final class Workspace {
 
     float[] scratch(int slot) {
         return scratch[slot];
+    }
+
+    Parallel.Team team() {
+        return team;
     }
 
     float[] shared() {

@@ -35,10 +35,10 @@ import java.util.stream.Collectors;
  * <li>a batchnorm working in place on a conv or dense output is folded into that layer's weights;
  * <li>relu, relu6 or leakyrelu working in place on the output of a conv, dense or add step runs as
  *     that step's epilogue;
- * <li>an {@code add} of two inputs, one the sole consumer of a conv(+batchnorm) step, becomes that
- *     conv's residual epilogue, the conv writing straight into the add's buffer, when the other
- *     input is ready before the conv runs and no buffer live from the conv's step up to the add
- *     overlaps the add's buffer;
+ * <li>an {@code add} of two inputs working in place on the output of a conv(+batchnorm) step
+ *     becomes that conv's residual epilogue when the other input is ready before the conv runs:
+ *     the conv writes its own buffer, which is the add's, reading the other input from its own
+ *     buffer (never the same one, so every conv algorithm may write its output in any order);
  * <li>flatten and dropout are views and cost nothing.
  * </ul>
  * Layers that only feed auxiliary (training) heads are not run.
@@ -161,7 +161,6 @@ public final class ExecutionPlan {
         private final List<Draft> drafts = new ArrayList<>();
         private final Draft[] owner;       // by layer id: the step computing this layer's value
         private final int[] stepOf;        // by layer id: the schedule position of the layer
-        private final boolean[] isOutput;
 
         /** A step being decided. */
         private static final class Draft {
@@ -194,10 +193,6 @@ public final class ExecutionPlan {
             this.options = options;
             this.owner = new Draft[graph.size()];
             this.stepOf = new int[graph.size()];
-            this.isOutput = new boolean[graph.size()];
-            for (Output o : graph.outputs()) {
-                isOutput[o.layer().id()] = true;
-            }
         }
 
         List<Step> steps() {
@@ -246,16 +241,13 @@ public final class ExecutionPlan {
                 d.fusion = d.fusion.withActivation(activation.get());
                 return adopt(d, layer);
             }
-            if (op instanceof Op.Add && graph.inputsOf(layer).size() == 2) {
+            if (op instanceof Op.Add && d != null && d.output == alias.get() && graph.inputsOf(layer).size() == 2) {
                 List<Layer> in = graph.inputsOf(layer);
-                for (int i = 0; i < 2; i++) {
-                    Draft conv = owner[in.get(i).id()];
-                    Layer residual = in.get(1 - i);
-                    if (conv != null && canTakeResidual(conv, in.get(i), residual, layer)) {
-                        conv.fusion = conv.fusion.withResidual();
-                        conv.inputs.add(residual);
-                        return adopt(conv, layer);
-                    }
+                Layer residual = in.get(in.get(0) == alias.get() ? 1 : 0);
+                if (canTakeResidual(d, residual)) {
+                    d.fusion = d.fusion.withResidual();
+                    d.inputs.add(residual);
+                    return adopt(d, layer);
                 }
             }
             return false;
@@ -272,31 +264,14 @@ public final class ExecutionPlan {
             return layer.op() instanceof Op.Conv || layer.op() instanceof Op.Dense;
         }
 
-        private boolean canTakeResidual(Draft conv, Layer value, Layer residual, Layer add) {
-            if (!(conv.producer.op() instanceof Op.Conv) || conv.output != value || conv.hasEpilogue()
-                    || graph.consumersOf(value).size() != 1 || isOutput[value.id()]) {
+        /** A conv step (batchnorm folded, no epilogue yet) can add {@code residual}, ready before it runs. */
+        private boolean canTakeResidual(Draft conv, Layer residual) {
+            if (!(conv.producer.op() instanceof Op.Conv) || conv.hasEpilogue()
+                    || memory.bufferOwner(residual) == memory.bufferOwner(conv.output)) {
                 return false;
             }
             Draft residualStep = owner[residual.id()];
-            boolean ready = residual.op() instanceof Op.Input
-                    || residualStep != null && residualStep.position < conv.position;
-            if (!ready || !Arrays.equals(shapeOf(residual), shapeOf(value))) {
-                return false;
-            }
-            // the conv will write the add's buffer early: nothing live meanwhile may share it
-            long lo = memory.offset(add), hi = lo + memory.elements(add);
-            for (Layer other : memory.schedule()) {
-                if (memory.bufferOwner(other) != other || other == memory.bufferOwner(add)) {
-                    continue;
-                }
-                boolean liveMeanwhile = memory.firstStep(other) < stepOf[add.id()]
-                        && memory.lastStep(other) >= conv.position;
-                long olo = memory.offset(other), ohi = olo + memory.elements(other);
-                if (liveMeanwhile && olo < hi && lo < ohi) {
-                    return false;
-                }
-            }
-            return true;
+            return residual.op() instanceof Op.Input || residualStep != null && residualStep.position < conv.position;
         }
 
         private int[] shapeOf(Layer layer) {

@@ -158,13 +158,69 @@ class OptimizedKernelsTest {
                 case 1, 2 -> new Op.AvgPool(kernel, stride, pad, ceil, rnd.nextBoolean());
                 default -> rnd.nextBoolean() ? new Op.GlobalAvgPool() : new Op.GlobalMaxPool();
             };
-            int[] shape = {1 + rnd.nextInt(2), 1 + rnd.nextInt(5), 1 + rnd.nextInt(13), 1 + rnd.nextInt(13)};
+            // widths beyond 2 x 16 lanes so that the vector loops run, not only their scalar tails
+            int size = trial % 3 == 0 ? 45 : 13;
+            int[] shape = {1 + rnd.nextInt(2), 1 + rnd.nextInt(5), 1 + rnd.nextInt(size), 1 + rnd.nextInt(size)};
             try {
                 OutputShapes.of(op, List.of(shape));
             } catch (IllegalArgumentException tooSmall) {
                 continue;
             }
-            checkAllPaths(op, List.of(random(rnd, shape)), Map.of(), op + " on " + java.util.Arrays.toString(shape));
+            checkPool(op, random(rnd, shape));
+        }
+    }
+
+    /** The pools of the model zoo, on inputs of their real widths (fewer channels). */
+    @Test
+    void thePoolsOfTheZoo() {
+        Random rnd = new Random(9);
+        Size2 k3 = Size2.square(3), s1 = Size2.square(1), s2 = Size2.square(2), d1 = Size2.square(1);
+        Padding none = Padding.symmetric(0, 0), one = Padding.symmetric(1, 1);
+        checkPool(new Op.MaxPool(k3, s2, one, d1, false), random(rnd, 1, 3, 112, 112));   // ResNet
+        checkPool(new Op.MaxPool(k3, s2, none, d1, true), random(rnd, 1, 3, 112, 112));   // GoogLeNet stem
+        checkPool(new Op.MaxPool(k3, s2, none, d1, true), random(rnd, 1, 5, 14, 14));     // GoogLeNet, ceil overhang
+        checkPool(new Op.MaxPool(k3, s1, one, d1, false), random(rnd, 2, 9, 7, 7));       // Inception branch 4
+        checkPool(new Op.MaxPool(k3, s1, one, d1, false), random(rnd, 1, 4, 28, 28));
+        checkPool(new Op.MaxPool(k3, s2, none, d1, false), random(rnd, 1, 3, 55, 55));    // AlexNet
+        checkPool(new Op.AvgPool(Size2.square(5), Size2.square(3), none, false, true), random(rnd, 1, 4, 14, 14));
+        checkPool(new Op.AvgPool(Size2.square(7), s1, none, false, true), random(rnd, 1, 6, 7, 7));
+        checkPool(new Op.AvgPool(k3, s2, one, true, false), random(rnd, 1, 3, 33, 40));
+        checkPool(new Op.GlobalAvgPool(), random(rnd, 2, 5, 7, 7));
+    }
+
+    /** As PyTorch's max_pool2d, a NaN wins every window it is in, on both paths. */
+    @Test
+    void maxPoolPropagatesNaN() {
+        Tensor x = random(new Random(10), 1, 1, 5, 40);
+        x.set(2 * 40 + 20, Float.NaN);
+        Op pool = new Op.MaxPool(Size2.square(3), Size2.square(1), Padding.symmetric(1, 1), Size2.square(1), false);
+        for (boolean scalar : new boolean[] {false, true}) {
+            Tensor y = OpRunner.runOptimized(pool, List.of(x), Map.of(), null, new KernelOptions(scalar, 1));
+            for (int oy = 0; oy < 5; oy++) {
+                for (int ox = 0; ox < 40; ox++) {
+                    boolean covers = Math.abs(oy - 2) <= 1 && Math.abs(ox - 20) <= 1;
+                    assertTrue(Float.isNaN(y.get(oy * 40 + ox)) == covers, "output " + oy + "," + ox + " scalar " + scalar);
+                }
+            }
+        }
+    }
+
+    /**
+     * Both paths against the reference, and the vector path bit for bit equal to the scalar one
+     * (except sums over a whole plane, which the vector path adds lane by lane).
+     */
+    static void checkPool(Op op, Tensor x) {
+        String what = op + " on " + java.util.Arrays.toString(x.shape());
+        checkAllPaths(op, List.of(x), Map.of(), what);
+        Tensor vector = OpRunner.runOptimized(op, List.of(x), Map.of(), POOL, new KernelOptions(false, 2));
+        Tensor scalar = OpRunner.runOptimized(op, List.of(x), Map.of(), null, new KernelOptions(true, 1));
+        boolean planeSums = op instanceof Op.GlobalAvgPool || op instanceof Op.AvgPool && vector.dim(2) * vector.dim(3) == 1;
+        if (planeSums) {
+            return;
+        }
+        for (int i = 0; i < vector.size(); i++) {
+            assertTrue(Float.compare(vector.get(i), scalar.get(i)) == 0,
+                    what + ": element " + i + " vector " + vector.get(i) + " scalar " + scalar.get(i));
         }
     }
 
