@@ -9,7 +9,7 @@ import java.util.Arrays;
 /**
  * Convolution as a GEMM per image and group: C[Cout/g x OH*OW] = A[Cout/g x K] * B[K x OH*OW] with
  * K = Cin/g * kh * kw. A (the weights, batchnorm folded) is packed into {@link Sgemm#MR}-row panels
- * once; B is never materialised whole: for each block of {@link #KC} K-rows and {@link #nc} output
+ * once; B is never materialised whole: for each block of {@link GemmConv#KC} K-rows and {@link #nc} output
  * positions it is gathered from the input ("im2col by tiles") into {@link Sgemm#NR}-column panels
  * in the slot's scratch, and a 1x1 stride-1 convolution just copies input rows. The loop order
  * keeps one B panel in L1 while all A panels stream past it (GotoBLAS/MLAS style). The epilogue
@@ -18,15 +18,10 @@ import java.util.Arrays;
  * <p>Work items are image x group x row block x column chunk, split over the workspace's slots.
  */
 final class ConvGemmKernel extends GemmConvKernel {
-    /**
-     * Most K-rows per packed block (K is split into equal blocks): one B panel (KC x NR floats =
-     * 12 or 16 KiB) stays in L1.
-     */
-    static final int KC = 128;
     /** Upper bound of output positions per work item: the packed B block stays in L2. */
     static final int NC_MAX = 8 * NR;
 
-    private final int n, nc, nChunks, rowBlocks, kc;
+    private final int n, nc, nChunks, rowBlocks;
 
     ConvGemmKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                    KernelOptions options) {
@@ -35,12 +30,11 @@ final class ConvGemmKernel extends GemmConvKernel {
         this.nc = Math.min(NC_MAX, (n + NR - 1) / NR * NR);
         this.nChunks = (n + nc - 1) / nc;
         this.rowBlocks = g.rowBlocks(nChunks, options.threads());
-        this.kc = Sgemm.kBlock(g.k(), KC);
     }
 
     @Override
     public int scratchPerSlot() {
-        return kc * nc + MR * NR;
+        return g.kc() * nc + MR * NR;
     }
 
     @Override
@@ -60,9 +54,9 @@ final class ConvGemmKernel extends GemmConvKernel {
         int cBase = out.offset() + g.planeBase(image, group, g.cout(), coutG, n);
         int rBase = res == null ? 0 : res.offset() + g.planeBase(image, group, g.cout(), coutG, n);
         float[] c = out.data();
-        int tile = this.kc * nc;
-        for (int k0 = 0; k0 < k; k0 += this.kc) {
-            int kc = Math.min(this.kc, k - k0);
+        int tile = g.kc() * nc;
+        for (int k0 = 0; k0 < k; k0 += g.kc()) {
+            int kc = Math.min(g.kc(), k - k0);
             packB(x.data(), xBase, k0, kc, n0, n1, scratch);
             boolean first = k0 == 0, last = k0 + kc == k;
             for (int q = 0; q < panels; q++) {
@@ -72,7 +66,7 @@ final class ConvGemmKernel extends GemmConvKernel {
                 for (int p = p0; p < p1; p++) {
                     int row = p * MR;
                     int rows = Math.min(MR, coutG - row);
-                    int aOff = ((group * g.mPanels() + p) * k + k0) * MR;
+                    int aOff = g.weightsAt(group, p, k0);
                     int cAt = cBase + row * n + col;
                     if (rows == MR && cols == NR) {
                         Sgemm.tile(g.scalar(), g.packedWeights(), aOff, scratch, bOff, kc, c, cAt, n, !first);

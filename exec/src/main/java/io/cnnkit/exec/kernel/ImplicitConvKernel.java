@@ -25,13 +25,8 @@ final class ImplicitConvKernel extends GemmConvKernel {
     /** Panels of output positions per work item. */
     private static final int PANELS_PER_ITEM = 8;
     private static final VectorSpecies<Float> S = Simd.S;
-    /**
-     * Most K-rows per block: the packed B panel (KC x NR floats, 16 KiB at 512 bits) stays in L1
-     * (64, 128 and 192 measured within 5% of each other).
-     */
-    static final int KC = 128;
 
-    private final int wq, planeQ, channelSize, panels, chunks, rowBlocks, kc;
+    private final int wq, planeQ, channelSize, panels, chunks, rowBlocks;
     private final int[] koff;
 
     ImplicitConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
@@ -52,7 +47,6 @@ final class ImplicitConvKernel extends GemmConvKernel {
                 }
             }
         }
-        this.kc = Sgemm.kBlock(g.k(), KC);
         this.chunks = (panels + PANELS_PER_ITEM - 1) / PANELS_PER_ITEM;
         this.rowBlocks = g.rowBlocks(chunks, options.threads());
     }
@@ -74,7 +68,7 @@ final class ImplicitConvKernel extends GemmConvKernel {
     /** The slot's scratch: the tiles of every row and column panel of an item, then its packed B panels of one K block. */
     @Override
     public int scratchPerSlot() {
-        return tilesSize() + PANELS_PER_ITEM * kc * NR;
+        return tilesSize() + PANELS_PER_ITEM * g.kc() * NR;
     }
 
     private int tilesSize() {
@@ -163,13 +157,14 @@ final class ImplicitConvKernel extends GemmConvKernel {
         int panelsAt = tilesSize();
         // K block by K block: the block's B panels of the chunk are packed once, then each weight
         // block (p) is read once for all of them while every tile accumulates in the scratch
+        int kc = g.kc();
         for (int k0 = 0; k0 < k; k0 += kc) {
             int rows = Math.min(kc, k - k0);
             for (int q = q0; q < q1; q++) {
                 packColumns(padded, bBase + q * NR, k0, rows, scratch, panelsAt + (q - q0) * kc * NR);
             }
             for (int p = p0; p < p1; p++) {
-                int aOff = ((group * g.mPanels() + p) * k + k0) * MR;
+                int aOff = g.weightsAt(group, p, k0);
                 for (int q = q0; q < q1; q++) {
                     Sgemm.tile(g.scalar(), g.packedWeights(), aOff, scratch, panelsAt + (q - q0) * kc * NR, rows,
                             scratch, tileAt(p - p0, q - q0), NR, k0 > 0);

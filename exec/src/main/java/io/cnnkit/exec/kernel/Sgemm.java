@@ -26,23 +26,37 @@ final class Sgemm {
     }
 
     /**
-     * Row-major weights [groups * rows, k] into zero-padded panels of {@code width} rows, k-major:
-     * packed[((g * panels + p) * k + kk) * width + r] with panels = ceil(rows / width). With width
-     * MR these are A panels (weights as the rows of C); with NR, B panels (weights as its columns).
+     * Row-major weights [groups * rows, k] into zero-padded panels of {@code width} rows, k-major,
+     * in K blocks of {@code kc}: per group, block after block, the block's rows of every panel,
+     * panel after panel (see {@link #panelAt}), so that a loop over the panels of one K block reads
+     * one sequential stream. panels = ceil(rows / width). With width MR these are A panels (weights
+     * as the rows of C); with NR, B panels (weights as its columns). kc = k gives whole panels.
      */
-    static float[] packPanels(float[] weights, int groups, int rows, int k, int width) {
+    static float[] packPanels(float[] weights, int groups, int rows, int k, int width, int kc) {
         int panels = (rows + width - 1) / width;
         float[] packed = new float[groups * panels * k * width];
         for (int g = 0; g < groups; g++) {
             for (int row = 0; row < rows; row++) {
                 int src = (g * rows + row) * k;
-                int dst = (g * panels + row / width) * k * width + row % width;
-                for (int kk = 0; kk < k; kk++) {
-                    packed[dst + kk * width] = weights[src + kk];
+                for (int k0 = 0; k0 < k; k0 += kc) {
+                    int dst = panelAt(g, row / width, k0, k, kc, panels, width) + row % width;
+                    for (int kk = 0; kk < Math.min(kc, k - k0); kk++) {
+                        packed[dst + kk * width] = weights[src + k0 + kk];
+                    }
                 }
             }
         }
         return packed;
+    }
+
+    /** {@link #packPanels} in whole panels: packed[((g * panels + p) * k + kk) * width + r]. */
+    static float[] packPanels(float[] weights, int groups, int rows, int k, int width) {
+        return packPanels(weights, groups, rows, k, width, k);
+    }
+
+    /** Where rows [k0, k0 + kc) of panel p of group g start in {@link #packPanels}' layout. */
+    static int panelAt(int g, int p, int k0, int k, int kc, int panels, int width) {
+        return (g * panels * k + k0 * panels + p * Math.min(kc, k - k0)) * width;
     }
 
     /**

@@ -15,13 +15,8 @@ import io.cnnkit.exec.Tensor;
  * all position tiles K block by K block and stores them transposed through the epilogue.
  */
 final class TransposedConvKernel extends GemmConvKernel {
-    /**
-     * Most K-rows per block (K is split into equal blocks): one weight panel block (KC x NR floats,
-     * 12 or 16 KiB) stays in L1.
-     */
-    static final int KC = 128;
 
-    private final int n, posPanels, chanPanels, kBlock;
+    private final int n, posPanels, chanPanels;
 
     TransposedConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                          KernelOptions options) {
@@ -29,7 +24,6 @@ final class TransposedConvKernel extends GemmConvKernel {
         this.n = w.outSize();
         this.posPanels = (n + MR - 1) / MR;
         this.chanPanels = g.mPanels();
-        this.kBlock = Sgemm.kBlock(g.k(), KC);
     }
 
     @Override
@@ -110,10 +104,10 @@ final class TransposedConvKernel extends GemmConvKernel {
         int k = g.k(), coutG = g.coutG(), cout = g.cout();
         int aBase = imageGroup * posPanels * k * MR;
         int tilesPerPanel = posPanels * MR * NR;
-        for (int k0 = 0; k0 < k; k0 += kBlock) {
-            int kc = Math.min(kBlock, k - k0);
+        for (int k0 = 0; k0 < k; k0 += g.kc()) {
+            int kc = Math.min(g.kc(), k - k0);
             for (int q = q0; q < q1; q++) {
-                int bAt = ((group * chanPanels + q) * k + k0) * NR;
+                int bAt = g.weightsAt(group, q, k0);
                 for (int pp = 0; pp < posPanels; pp++) {
                     Sgemm.tile(g.scalar(), packed, aBase + (pp * k + k0) * MR, g.packedWeights(), bAt, kc, tiles,
                             (q - q0) * tilesPerPanel + pp * MR * NR, NR, k0 > 0);
