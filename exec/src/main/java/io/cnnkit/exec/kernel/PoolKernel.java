@@ -28,7 +28,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class PoolKernel implements Kernel {
     private static final VectorSpecies<Float> S = Simd.S;
-    /** Floats of each of the two row blocks in scratch (16 KiB each: both stay in L1). */
+    /** Floats of a block of reduced rows (16 KiB; the padded input rows it reads take about stride times as many). */
     private static final int BLOCK_FLOATS = 4096;
 
     enum Mode { MAX, AVG_COUNT_PAD, AVG }

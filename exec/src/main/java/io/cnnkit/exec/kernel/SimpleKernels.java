@@ -128,21 +128,24 @@ final class SimpleKernels {
         }
     }
 
-    /** Concatenation on axis 1: per sample, the inputs' blocks one after another. */
+    /** Concatenation on axis 1: per sample, the inputs' blocks one after another, one block per work item. */
     record Concat(int[] outputShape) implements Kernel {
         @Override
         public void run(Tensor[] inputs, Tensor output, Workspace ws) {
             int batch = outputShape[0];
             int sample = OutputShapes.features(outputShape);
-            int at = output.offset();
-            for (int b = 0; b < batch; b++) {
-                for (Tensor t : inputs) {
+            Parallel.forRange(ws, batch * inputs.length, sample / inputs.length, (slot, from, to) -> {
+                for (int item = from; item < to; item++) {
+                    int b = item / inputs.length, in = item % inputs.length;
+                    int at = output.offset() + b * sample;
+                    for (int t = 0; t < in; t++) {
+                        at += inputs[t].size() / batch;
+                    }
+                    Tensor t = inputs[in];
                     int block = t.size() / batch;
                     System.arraycopy(t.data(), t.offset() + b * block, output.data(), at, block);
-                    at += block;
                 }
-            }
-            assert at == output.offset() + batch * sample;
+            });
         }
     }
 

@@ -251,6 +251,8 @@ class OptimizedKernelsTest {
         checkAllPaths(new Op.BatchNorm(1e-5), List.of(x), batchNormParams(rnd, 7), "batchnorm");
         checkAllPaths(new Op.Add(), List.of(x, random(rnd, 2, 7, 5, 3), random(rnd, 2, 7, 5, 3)), Map.of(), "add");
         checkAllPaths(new Op.Concat(), List.of(x, random(rnd, 2, 2, 5, 3)), Map.of(), "concat");
+        checkAllPaths(new Op.Concat(), List.of(random(rnd, 2, 40, 30, 30), random(rnd, 2, 24, 30, 30),
+                random(rnd, 2, 3, 30, 30)), Map.of(), "concat split over threads");
         checkAllPaths(new Op.Softmax(), List.of(random(rnd, 3, 10)), Map.of(), "softmax on vectors");
     }
 
