@@ -36,10 +36,14 @@ record GemmConv(int batch, int cin, int cout, int groups, int cinG, int coutG, i
         return (long) batch * cout * w.outSize() * k;
     }
 
-    /** Row blocks per image and group: more than one only when the column chunks cannot keep the threads busy. */
+    /**
+     * Row blocks per image and group: more than one only when the column chunks are too few to keep
+     * the threads evenly busy (at least four items per thread: five items on two threads would
+     * split 3:2).
+     */
     int rowBlocks(int chunks, int threads) {
         int items = batch * groups * chunks;
-        int wanted = items >= threads ? 1 : (threads + items - 1) / items;
+        int wanted = threads == 1 || items >= 4 * threads ? 1 : (4 * threads + items - 1) / items;
         return Math.min(mPanels, wanted);
     }
 

@@ -71,7 +71,7 @@ public final class Kernels {
     }
 
     /** Preparation cost per B value and vector lane, in multiply-adds (see {@link #choose}). */
-    private static final double COPY_COST = 0.25, PACK_COST = 0.5, GATHER_COST = 5;
+    private static final double COPY_COST = 0.25, STRIDED_COPY_COST = 1, PACK_COST = 0.5, GATHER_COST = 5;
 
     /** How a convolution is computed. */
     enum ConvAlgorithm {
@@ -91,14 +91,15 @@ public final class Kernels {
      * Depthwise when every output channel reads one input channel; Winograd for the 3x3 stride-1
      * layers where it was measured faster ({@link WinogradConvKernel#preferredTile}). Otherwise the
      * GEMM that wastes least by a cost model: the useful fraction of the tile slots it computes,
-     * divided by 1 + (cost of preparing one B value) / (output channels reusing it), the cost counted in
-     * multiply-adds of the vector tile, which scale with its lanes: a plain row copy for 1x1 stride
-     * 1 ({@link #COPY_COST}), a vector copy per K block for the implicit GEMM ({@link #PACK_COST};
-     * it also computes the dropped columns of its phase rows, and is not used for 1x1), a scalar
-     * gather of im2col values for the other tilings ({@link #GATHER_COST}). The constants were fitted
-     * to ConvBenchmark's timings of every algorithm on ResNet-18's and GoogLeNet's layer shapes at
-     * 256 and 512 bits (docs/performance.md): at 512 bits the implicit GEMM wins every layer with a
-     * kernel larger than 1x1, at 256 bits the transposed GEMM wins 7x7 maps.
+     * divided by 1 + (cost of preparing one B value) / (output channels reusing it), the cost
+     * counted in multiply-adds of the vector tile, which scale with its lanes: a plain row copy for
+     * 1x1 stride 1 ({@link #COPY_COST}), a strided copy for other 1x1 ({@link #STRIDED_COPY_COST}),
+     * a vector copy per K block for the implicit GEMM ({@link #PACK_COST}; it also computes the
+     * dropped columns of its phase rows, and is not used for 1x1), a scalar gather of im2col values
+     * for the other tilings ({@link #GATHER_COST}). The constants were fitted to ConvBenchmark's
+     * timings of every algorithm on ResNet-18's and GoogLeNet's layer shapes at 256 and 512 bits
+     * (docs/performance.md): at 512 bits the implicit GEMM wins every layer with a kernel larger
+     * than 1x1 and im2col tiles every 1x1, at 256 bits the transposed GEMM wins 7x7 maps.
      */
     static ConvAlgorithm choose(Window w, int inChannels, int outChannels, int groups) {
         if (inChannels == groups) {
@@ -110,8 +111,8 @@ public final class Kernels {
         }
         int m = outChannels / groups, n = w.outSize();
         int lanes = Simd.S.length();
-        double tiles = useful(n, Sgemm.NR) * useful(m, Sgemm.MR)
-                / (1 + (w.isPointwise() ? COPY_COST : GATHER_COST) * lanes / m);
+        double prepare = w.isPointwise() ? COPY_COST : w.kh() * w.kw() == 1 ? STRIDED_COPY_COST : GATHER_COST;
+        double tiles = useful(n, Sgemm.NR) * useful(m, Sgemm.MR) / (1 + prepare * lanes / m);
         double transposed = useful(n, Sgemm.MR) * useful(m, Sgemm.NR) / (1 + GATHER_COST * lanes / m);
         double implicit = w.kh() * w.kw() > 1
                 ? (double) n / roundUp(ImplicitConvKernel.paddedPositions(w), Sgemm.NR) * useful(m, Sgemm.MR)
