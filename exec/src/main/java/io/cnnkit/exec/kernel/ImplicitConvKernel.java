@@ -27,6 +27,12 @@ final class ImplicitConvKernel extends GemmConvKernel {
     private static final VectorSpecies<Float> S = Simd.S;
 
     private final int wq, planeQ, channelSize, panels, chunks, rowBlocks;
+    /**
+     * Loop order: true when the weights of a K block outweigh the item's B panels (many output
+     * channels on a small map, e.g. 512 on 7x7, whose weights come from memory every run): then
+     * each weight block is read once per item; otherwise each B panel is packed once into L1.
+     */
+    private final boolean streamWeights;
     private final int[] koff;
 
     ImplicitConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
@@ -49,6 +55,7 @@ final class ImplicitConvKernel extends GemmConvKernel {
         }
         this.chunks = (panels + PANELS_PER_ITEM - 1) / PANELS_PER_ITEM;
         this.rowBlocks = g.rowBlocks(chunks, options.threads());
+        this.streamWeights = g.mPanels() * MR > PANELS_PER_ITEM * NR;
     }
 
     private static int ceilDiv(int a, int b) {
@@ -155,19 +162,33 @@ final class ImplicitConvKernel extends GemmConvKernel {
         int cBase = out.offset() + g.planeBase(image, group, g.cout(), g.coutG(), w.outSize());
         int rBase = res == null ? 0 : res.offset() + g.planeBase(image, group, g.cout(), g.coutG(), w.outSize());
         int panelsAt = tilesSize();
-        // K block by K block: the block's B panels of the chunk are packed once, then each weight
-        // block (p) is read once for all of them while every tile accumulates in the scratch
         int kc = g.kc();
-        for (int k0 = 0; k0 < k; k0 += kc) {
-            int rows = Math.min(kc, k - k0);
-            for (int q = q0; q < q1; q++) {
-                packColumns(padded, bBase + q * NR, k0, rows, scratch, panelsAt + (q - q0) * kc * NR);
-            }
-            for (int p = p0; p < p1; p++) {
-                int aOff = g.weightsAt(group, p, k0);
+        if (streamWeights) {
+            // K block by K block: the block's B panels of the item are packed once, then each
+            // weight block (p) is read once for all of them, every tile accumulating in the scratch
+            for (int k0 = 0; k0 < k; k0 += kc) {
+                int rows = Math.min(kc, k - k0);
                 for (int q = q0; q < q1; q++) {
-                    Sgemm.tile(g.scalar(), g.packedWeights(), aOff, scratch, panelsAt + (q - q0) * kc * NR, rows,
-                            scratch, tileAt(p - p0, q - q0), NR, k0 > 0);
+                    packColumns(padded, bBase + q * NR, k0, rows, scratch, panelsAt + (q - q0) * kc * NR);
+                }
+                for (int p = p0; p < p1; p++) {
+                    int aOff = g.weightsAt(group, p, k0);
+                    for (int q = q0; q < q1; q++) {
+                        Sgemm.tile(g.scalar(), g.packedWeights(), aOff, scratch, panelsAt + (q - q0) * kc * NR, rows,
+                                scratch, tileAt(p - p0, q - q0), NR, k0 > 0);
+                    }
+                }
+            }
+        } else {
+            // column panel by column panel: one packed B block stays in L1 while the weights pass it
+            for (int q = q0; q < q1; q++) {
+                for (int k0 = 0; k0 < k; k0 += kc) {
+                    int rows = Math.min(kc, k - k0);
+                    packColumns(padded, bBase + q * NR, k0, rows, scratch, panelsAt);
+                    for (int p = p0; p < p1; p++) {
+                        Sgemm.tile(g.scalar(), g.packedWeights(), g.weightsAt(group, p, k0), scratch, panelsAt, rows,
+                                scratch, tileAt(p - p0, q - q0), NR, k0 > 0);
+                    }
                 }
             }
         }

@@ -123,6 +123,26 @@ class OptimizedKernelsTest {
     }
 
     /** Every convolution algorithm that applies to the shape (the GEMMs always), not only the one chosen. */
+    /**
+     * Layers with more output channels than an item's column panels (the implicit GEMM then reads
+     * each weight block once for all of them) and with few, on maps of one and of several items.
+     */
+    @Test
+    void wideAndNarrowLayersOnSmallAndLargeMaps() {
+        Random rnd = new Random(11);
+        for (int cout : new int[] {300, 20}) {
+            for (int size : new int[] {5, 20}) {
+                for (int stride : new int[] {1, 2}) {
+                    Op.Conv conv = new Op.Conv(cout, Size2.square(3), Size2.square(stride), Padding.symmetric(1, 1),
+                            Size2.square(1), 1, true);
+                    Tensor x = random(rnd, 2, 19, size, size + 1);
+                    Map<String, Tensor> params = Map.of("weight", random(rnd, cout, 19, 3, 3), "bias", random(rnd, cout));
+                    checkEveryAlgorithm(conv, x, params, cout + " filters on " + size + "x" + (size + 1) + " stride " + stride);
+                }
+            }
+        }
+    }
+
     static void checkEveryAlgorithm(Op.Conv conv, Tensor x, Map<String, Tensor> params, String what) {
         Tensor want = OpRunner.runReference(conv, List.of(x), params);
         for (Kernels.ConvAlgorithm algorithm : Kernels.ConvAlgorithm.values()) {
