@@ -27,9 +27,11 @@ final class ConvGemmKernel extends GemmConvKernel {
                    KernelOptions options) {
         super(inShape, outShape, w, groups, folded, fusion, options, MR);
         this.n = w.outSize();
-        this.nc = Math.min(NC_MAX, (n + NR - 1) / NR * NR);
+        // equal chunks of whole panels (784 positions: 7, 7, 7 and 4 panels rather than 8, 8, 8 and 1)
+        int panels = (n + NR - 1) / NR, chunks = (panels + NC_MAX / NR - 1) / (NC_MAX / NR);
+        this.nc = (panels + chunks - 1) / chunks * NR;
         this.nChunks = (n + nc - 1) / nc;
-        this.rowBlocks = g.rowBlocks(nChunks, options.threads());
+        this.rowBlocks = g.rowBlocks(nChunks, options.threads(), 1);
     }
 
     @Override

@@ -37,13 +37,13 @@ record GemmConv(int batch, int cin, int cout, int groups, int cinG, int coutG, i
     }
 
     /**
-     * Row blocks per image and group: more than one only when the column chunks are too few to keep
-     * the threads evenly busy (at least four items per thread: five items on two threads would
-     * split 3:2).
+     * Row blocks per image and group: more than one only when there are fewer than
+     * {@code itemsPerThread} column chunks per thread (five chunks on two threads split 3:2). Each
+     * row block packs its B panels again, so kernels whose packing is dear ask for fewer items.
      */
-    int rowBlocks(int chunks, int threads) {
-        int items = batch * groups * chunks;
-        int wanted = threads == 1 || items >= 4 * threads ? 1 : (4 * threads + items - 1) / items;
+    int rowBlocks(int chunks, int threads, int itemsPerThread) {
+        int items = batch * groups * chunks, enough = itemsPerThread * threads;
+        int wanted = threads == 1 || items >= enough ? 1 : (enough + items - 1) / items;
         return Math.min(mPanels, wanted);
     }
 

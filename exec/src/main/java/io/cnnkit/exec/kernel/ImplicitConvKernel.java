@@ -54,7 +54,7 @@ final class ImplicitConvKernel extends GemmConvKernel {
             }
         }
         this.chunks = (panels + PANELS_PER_ITEM - 1) / PANELS_PER_ITEM;
-        this.rowBlocks = g.rowBlocks(chunks, options.threads());
+        this.rowBlocks = g.rowBlocks(chunks, options.threads(), 4);
         this.streamWeights = g.mPanels() * MR > PANELS_PER_ITEM * NR;
     }
 
