@@ -23,7 +23,7 @@ public record Activation(Kind kind, float alpha) {
 
     float apply(float v) {
         switch (kind) {
-            case RELU: return v > 0 ? v : 0f;
+            case RELU: return Math.max(v, 0f);
             case RELU6: return Math.min(Math.max(v, 0f), 6f);
             case LEAKY_RELU: return v >= 0 ? v : v * alpha;
             default: return v;

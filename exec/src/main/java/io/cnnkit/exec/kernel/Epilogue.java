@@ -11,12 +11,23 @@ import jdk.incubator.vector.VectorSpecies;
 final class Epilogue {
     private static final VectorSpecies<Float> S = Simd.S;
 
-    private final Activation activation;
     private final boolean scalar;
+    /**
+     * The activation as loop-invariant flags rather than a switch per element: relu clamps below
+     * at 0, relu6 also above at 6 (as Math.max, a NaN stays NaN, as in PyTorch), leaky relu scales
+     * values below 0 by alpha. (A switch per element made the scalar row ends of the stem's
+     * epilogue cost 0.85 ms of 3.5.)
+     */
+    private final boolean clampLow, clampHigh, leaky;
+    private final float alpha;
 
     Epilogue(Activation activation, boolean scalar) {
-        this.activation = activation;
+        Activation.Kind kind = activation.kind();
         this.scalar = scalar;
+        this.clampLow = kind == Activation.Kind.RELU || kind == Activation.Kind.RELU6;
+        this.clampHigh = kind == Activation.Kind.RELU6;
+        this.leaky = kind == Activation.Kind.LEAKY_RELU;
+        this.alpha = activation.alpha();
     }
 
     /** In place on c[at, at + len); {@code res} is null without a residual. */
@@ -28,19 +39,21 @@ final class Epilogue {
     void apply(float[] src, int srcAt, float[] c, int at, int len, float bias, float[] res, int resAt) {
         int i = 0;
         if (!scalar) {
-            FloatVector zero = FloatVector.zero(S);
-            FloatVector six = FloatVector.broadcast(S, 6f);
+            FloatVector zero = FloatVector.zero(S), six = FloatVector.broadcast(S, 6f);
             FloatVector bv = FloatVector.broadcast(S, bias);
             for (; i <= len - S.length(); i += S.length()) {
                 FloatVector v = FloatVector.fromArray(S, src, srcAt + i).add(bv);
                 if (res != null) {
                     v = v.add(FloatVector.fromArray(S, res, resAt + i));
                 }
-                switch (activation.kind()) {
-                    case RELU -> v = v.max(zero);
-                    case RELU6 -> v = v.max(zero).min(six);
-                    case LEAKY_RELU -> v = v.blend(v.mul(activation.alpha()), v.compare(VectorOperators.LT, 0f));
-                    default -> { }
+                if (clampLow) {
+                    v = v.max(zero);
+                }
+                if (clampHigh) {
+                    v = v.min(six);
+                }
+                if (leaky) {
+                    v = v.blend(v.mul(alpha), v.compare(VectorOperators.LT, 0f));
                 }
                 v.intoArray(c, at + i);
             }
@@ -50,7 +63,13 @@ final class Epilogue {
             if (res != null) {
                 v += res[resAt + i];
             }
-            c[at + i] = activation.apply(v);
+            if (clampLow) {
+                v = Math.max(v, 0f);
+            }
+            if (clampHigh) {
+                v = Math.min(v, 6f);
+            }
+            c[at + i] = leaky && v < 0 ? v * alpha : v;
         }
     }
 }
