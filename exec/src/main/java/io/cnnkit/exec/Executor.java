@@ -197,7 +197,8 @@ public final class Executor implements AutoCloseable {
             }
             placed[i] = true;
             int partner = -1;
-            for (int j = i + 1; j < Math.min(n, i + PAIR_WINDOW) && partner < 0 && small(steps.get(i), outputs[i]); j++) {
+            int end = small(steps.get(i), outputs[i]) ? Math.min(n, i + PAIR_WINDOW) : i + 1;
+            for (int j = i + 1; j < end && partner < 0; j++) {
                 if (!placed[j] && small(steps.get(j), outputs[j]) && balanced(steps, outputs, i, j)
                         && mayOvertake(j, i, placed, inputs, outputs)) {
                     partner = j;

@@ -88,16 +88,16 @@ final class SimpleKernels {
         @Override
         public void run(Tensor[] inputs, Tensor output, Workspace ws) {
             int size = output.size();
-            int start = 0;
+            int own = -1;
             for (int t = 0; t < inputs.length; t++) {
-                if (inputs[t].data() == output.data() && inputs[t].offset() == output.offset()) {
-                    start = t;
+                if (sameBuffer(inputs[t], output)) {
+                    own = t;
                 }
             }
+            int start = Math.max(own, 0);
+            boolean inPlace = own >= 0;
             Tensor first = inputs[start];
-            boolean inPlace = first.data() == output.data() && first.offset() == output.offset();
             int last = start == inputs.length - 1 ? inputs.length - 2 : inputs.length - 1;
-            int startIndex = start;
             Parallel.forRange(ws, chunks(size), CHUNK, (slot, from, to) -> {
                 int i0 = from * CHUNK, len = Math.min(size, to * CHUNK) - i0;
                 int o = output.offset() + i0;
@@ -105,7 +105,7 @@ final class SimpleKernels {
                     System.arraycopy(first.data(), first.offset() + i0, output.data(), o, len);
                 }
                 for (int t = 0; t < inputs.length; t++) {
-                    if (t != startIndex) {
+                    if (t != start) {
                         Epilogue e = t == last ? addThenActivate : add;
                         e.apply(output.data(), o, len, 0f, inputs[t].data(), inputs[t].offset() + i0);
                     }
@@ -122,7 +122,7 @@ final class SimpleKernels {
         @Override
         public void run(Tensor[] inputs, Tensor output, Workspace ws) {
             Tensor x = inputs[0];
-            if (x.data() != output.data() || x.offset() != output.offset()) {
+            if (!sameBuffer(x, output)) {
                 System.arraycopy(x.data(), x.offset(), output.data(), output.offset(), output.size());
             }
         }
@@ -251,5 +251,10 @@ final class SimpleKernels {
                 }
             }
         }
+    }
+
+    /** True when the two tensors are the same view of the same array (an in-place step). */
+    private static boolean sameBuffer(Tensor a, Tensor b) {
+        return a.data() == b.data() && a.offset() == b.offset();
     }
 }

@@ -5,11 +5,9 @@ import io.cnnkit.compiler.op.Padding;
 import io.cnnkit.compiler.op.Size2;
 import io.cnnkit.exec.Tensor;
 import io.cnnkit.exec.kernel.Fusion;
-import io.cnnkit.exec.kernel.Kernel;
 import io.cnnkit.exec.kernel.KernelOptions;
 import io.cnnkit.exec.kernel.Kernels;
 import io.cnnkit.exec.kernel.OpRunner;
-import io.cnnkit.exec.kernel.Workspace;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -22,9 +20,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -39,26 +35,20 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * the table: {@code java --add-modules jdk.incubator.vector -cp <test classpath>
  * io.cnnkit.exec.bench.ConvBenchmark [method]}.
  */
-@State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx2g"})
-public class ConvBenchmark {
+public class ConvBenchmark extends KernelBenchmark {
 
     /** channels-in x size - kernel s stride - channels-out (padding is kernel / 2). */
     @Param({"3x224-7s2-64", "64x56-3s1-64", "64x56-3s2-128", "64x56-1s2-128", "128x28-3s1-128", "256x14-3s1-256",
             "512x7-3s1-512", "256x14-1s1-256"})
     public String layer;
 
-    private Kernel vector;
-    private Kernel scalar;
     private Op.Conv conv;
     private Map<String, Tensor> params;
-    private Tensor[] inputs;
-    private Tensor output;
-    private Workspace workspace;
 
     /** The convolution a layer string describes. */
     static Op.Conv conv(String layer) {
@@ -75,37 +65,13 @@ public class ConvBenchmark {
         return new int[] {1, Integer.parseInt(dims[0]), size, size};
     }
 
-    static Tensor random(Random rnd, int... shape) {
-        Tensor t = Tensor.zeros(shape);
-        for (int i = 0; i < t.size(); i++) {
-            t.set(i, (float) rnd.nextGaussian());
-        }
-        return t;
-    }
-
     @Setup(Level.Trial)
     public void setup() {
         Random rnd = new Random(1);
         conv = conv(layer);
         int[] shape = inputShape(layer);
         params = Map.of("weight", random(rnd, conv.filters(), shape[1], conv.kernel().h(), conv.kernel().w()));
-        vector = Kernels.prepare(conv, List.of(shape), params, Fusion.NONE, new KernelOptions(false, 1));
-        scalar = Kernels.prepare(conv, List.of(shape), params, Fusion.NONE, new KernelOptions(true, 1));
-        inputs = new Tensor[] {random(rnd, shape)};
-        output = Tensor.zeros(vector.outputShape());
-        workspace = Workspace.forKernels(null, List.of(vector, scalar));
-    }
-
-    @Benchmark
-    public Tensor optimized() {
-        vector.run(inputs, output, workspace);
-        return output;
-    }
-
-    @Benchmark
-    public Tensor optimizedScalar() {
-        scalar.run(inputs, output, workspace);
-        return output;
+        prepare(conv, shape, params, rnd);
     }
 
     @Benchmark

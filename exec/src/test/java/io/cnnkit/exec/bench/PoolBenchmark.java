@@ -3,17 +3,9 @@ package io.cnnkit.exec.bench;
 import io.cnnkit.compiler.op.Op;
 import io.cnnkit.compiler.op.Padding;
 import io.cnnkit.compiler.op.Size2;
-import io.cnnkit.exec.Tensor;
-import io.cnnkit.exec.kernel.Fusion;
-import io.cnnkit.exec.kernel.Kernel;
-import io.cnnkit.exec.kernel.KernelOptions;
-import io.cnnkit.exec.kernel.Kernels;
-import io.cnnkit.exec.kernel.Workspace;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
@@ -21,9 +13,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -31,23 +21,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code scripts/jmh.sh exec PoolBenchmark -f 1}. Minimum times show the kernel with the core to
  * itself; the 64x112x112 inputs (3.2 MB) do not fit L2, so those runs include reading memory.
  */
-@State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx2g"})
-public class PoolBenchmark {
+public class PoolBenchmark extends KernelBenchmark {
 
     /** channels x size - kernel s stride p pad, and "c" for ceil mode. */
     @Param({"64x112-3s2p1", "64x112-3s2c", "192x28-3s1p1", "480x28-3s2c", "832x7-3s1p1"})
     public String pool;
-
-    private Kernel vector;
-    private Kernel scalar;
-    private Tensor[] inputs;
-    private Tensor output;
-    private Workspace workspace;
 
     static Op.MaxPool maxPool(String pool) {
         String window = pool.split("-")[1];
@@ -62,24 +45,6 @@ public class PoolBenchmark {
     public void setup() {
         String[] dims = pool.split("-")[0].split("x");
         int size = Integer.parseInt(dims[1]);
-        int[] shape = {1, Integer.parseInt(dims[0]), size, size};
-        Op.MaxPool op = maxPool(pool);
-        vector = Kernels.prepare(op, List.of(shape), Map.of(), Fusion.NONE, new KernelOptions(false, 1));
-        scalar = Kernels.prepare(op, List.of(shape), Map.of(), Fusion.NONE, new KernelOptions(true, 1));
-        inputs = new Tensor[] {ConvBenchmark.random(new Random(1), shape)};
-        output = Tensor.zeros(vector.outputShape());
-        workspace = Workspace.forKernels(null, List.of(vector, scalar));
-    }
-
-    @Benchmark
-    public Tensor optimized() {
-        vector.run(inputs, output, workspace);
-        return output;
-    }
-
-    @Benchmark
-    public Tensor optimizedScalar() {
-        scalar.run(inputs, output, workspace);
-        return output;
+        prepare(maxPool(pool), new int[] {1, Integer.parseInt(dims[0]), size, size}, Map.of(), new Random(1));
     }
 }
