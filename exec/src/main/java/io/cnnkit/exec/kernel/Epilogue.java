@@ -60,16 +60,63 @@ final class Epilogue {
         }
         for (; i < len; i++) {
             float v = src[srcAt + i] + bias;
-            if (res != null) {
-                v += res[resAt + i];
-            }
-            if (clampLow) {
-                v = Math.max(v, 0f);
-            }
-            if (clampHigh) {
-                v = Math.min(v, 6f);
-            }
-            c[at + i] = leaky && v < 0 ? v * alpha : v;
+            c[at + i] = activate(res == null ? v : v + res[resAt + i]);
         }
+    }
+
+    /**
+     * A tile of {@code rows} positions x {@code channels} (row-major, rows {@code ldt} apart) to
+     * the channel-major output, c[at + j * ldc + r] = act(tile[r][j] + bias[biasAt + j] +
+     * res[resAt + j * ldc + r]). Without a residual, bias and activation are applied in place on
+     * the tile's vectors first (channels a multiple of the vector length), so that the transposing
+     * copy is a plain one; the tile is overwritten.
+     */
+    void applyTransposed(float[] tile, int tileAt, int ldt, int rows, int channels, float[] bias, int biasAt,
+                         float[] c, int at, int ldc, float[] res, int resAt) {
+        if (!scalar && res == null && channels % S.length() == 0) {
+            FloatVector zero = FloatVector.zero(S), six = FloatVector.broadcast(S, 6f);
+            for (int j = 0; j < channels; j += S.length()) {
+                FloatVector bv = FloatVector.fromArray(S, bias, biasAt + j);
+                for (int r = 0; r < rows; r++) {
+                    int t = tileAt + r * ldt + j;
+                    FloatVector v = FloatVector.fromArray(S, tile, t).add(bv);
+                    if (clampLow) {
+                        v = v.max(zero);
+                    }
+                    if (clampHigh) {
+                        v = v.min(six);
+                    }
+                    if (leaky) {
+                        v = v.blend(v.mul(alpha), v.compare(VectorOperators.LT, 0f));
+                    }
+                    v.intoArray(tile, t);
+                }
+            }
+            for (int j = 0; j < channels; j++) {
+                int o = at + j * ldc;
+                for (int r = 0; r < rows; r++) {
+                    c[o + r] = tile[tileAt + r * ldt + j];
+                }
+            }
+            return;
+        }
+        for (int j = 0; j < channels; j++) {
+            int o = at + j * ldc;
+            float b = bias[biasAt + j];
+            for (int r = 0; r < rows; r++) {
+                float v = tile[tileAt + r * ldt + j] + b;
+                c[o + r] = activate(res == null ? v : v + res[resAt + j * ldc + r]);
+            }
+        }
+    }
+
+    private float activate(float v) {
+        if (clampLow) {
+            v = Math.max(v, 0f);
+        }
+        if (clampHigh) {
+            v = Math.min(v, 6f);
+        }
+        return leaky && v < 0 ? v * alpha : v;
     }
 }

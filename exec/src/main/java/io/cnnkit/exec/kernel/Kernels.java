@@ -72,10 +72,15 @@ public final class Kernels {
 
     /** Preparation cost per B value and vector lane, in multiply-adds (see {@link #choose}). */
     private static final double COPY_COST = 0.25, STRIDED_COPY_COST = 1, PACK_COST = 0.5, GATHER_COST = 5;
+    /**
+     * The direct convolution's transposed store per output and lane, in multiply-adds; and its
+     * 7x32 tile's rate relative to the GEMM's 12x32 (140 against 150 GFLOP/s alone in L1).
+     */
+    private static final double STORE_COST = 5, DIRECT_TILE_RATE = 0.93;
 
     /** How a convolution is computed. */
     enum ConvAlgorithm {
-        DEPTHWISE, IM2COL_TILES, IMPLICIT_GEMM, TRANSPOSED_GEMM, WINOGRAD, WINOGRAD_F4;
+        DEPTHWISE, IM2COL_TILES, IMPLICIT_GEMM, TRANSPOSED_GEMM, DIRECT, WINOGRAD, WINOGRAD_F4;
 
         /** Whether this algorithm computes a convolution of this window, channels and groups. */
         boolean applies(Window w, int inChannels, int groups) {
@@ -90,16 +95,19 @@ public final class Kernels {
     /**
      * Depthwise when every output channel reads one input channel; Winograd for the 3x3 stride-1
      * layers where it was measured faster ({@link WinogradConvKernel#preferredTile}). Otherwise the
-     * GEMM that wastes least by a cost model: the useful fraction of the tile slots it computes,
-     * divided by 1 + (cost of preparing one B value) / (output channels reusing it), the cost
-     * counted in multiply-adds of the vector tile, which scale with its lanes: a plain row copy for
-     * 1x1 stride 1 ({@link #COPY_COST}), a strided copy for other 1x1 ({@link #STRIDED_COPY_COST}),
+     * algorithm that wastes least by a cost model: the useful fraction of the tile slots it
+     * computes, divided by 1 + (cost of preparing one B value) / (output channels reusing it), the
+     * cost counted in multiply-adds of the vector tile, which scale with its lanes: a plain row copy
+     * for 1x1 stride 1 ({@link #COPY_COST}), a strided copy for other 1x1 ({@link #STRIDED_COPY_COST}),
      * a vector copy per K block for the implicit GEMM ({@link #PACK_COST}; it also computes the
      * dropped columns of its phase rows, and is not used for 1x1), a scalar gather of im2col values
-     * for the other tilings ({@link #GATHER_COST}). The constants were fitted to ConvBenchmark's
-     * timings of every algorithm on ResNet-18's and GoogLeNet's layer shapes at 256 and 512 bits
-     * (docs/performance.md): at 512 bits the implicit GEMM wins every layer with a kernel larger
-     * than 1x1 and im2col tiles every 1x1, at 256 bits the transposed GEMM wins 7x7 maps.
+     * for the other tilings ({@link #GATHER_COST}). The direct convolution (512-bit kernels, kernels
+     * larger than 1x1) prepares nothing but pays a transposed store per output, spread over K
+     * ({@link #STORE_COST}), and its narrower tile's rate. The constants were fitted to
+     * ConvBenchmark's timings of every algorithm on ResNet-18's and GoogLeNet's layer shapes at 256
+     * and 512 bits (docs/performance.md): at 512 bits the direct convolution wins small maps (7x7,
+     * 5x5 kernels on 14x14 and 28x28), the implicit GEMM the stem and 64x56-3s2, im2col tiles every
+     * 1x1; at 256 bits the transposed GEMM wins 7x7 maps.
      */
     static ConvAlgorithm choose(Window w, int inChannels, int outChannels, int groups) {
         if (inChannels == groups) {
@@ -109,16 +117,23 @@ public final class Kernels {
         if (tile != 0) {
             return tile == Winograd.F4 ? ConvAlgorithm.WINOGRAD_F4 : ConvAlgorithm.WINOGRAD;
         }
-        int m = outChannels / groups, n = w.outSize();
+        int m = outChannels / groups, n = w.outSize(), k = inChannels / groups * w.kh() * w.kw();
         int lanes = Simd.S.length();
-        double prepare = w.isPointwise() ? COPY_COST : w.kh() * w.kw() == 1 ? STRIDED_COPY_COST : GATHER_COST;
+        boolean pointwise = w.kh() * w.kw() == 1;
+        double prepare = w.isPointwise() ? COPY_COST : pointwise ? STRIDED_COPY_COST : GATHER_COST;
         double tiles = useful(n, Sgemm.NR) * useful(m, Sgemm.MR) / (1 + prepare * lanes / m);
         double transposed = useful(n, Sgemm.MR) * useful(m, Sgemm.NR) / (1 + GATHER_COST * lanes / m);
-        double implicit = w.kh() * w.kw() > 1
-                ? (double) n / roundUp(ImplicitConvKernel.paddedPositions(w), Sgemm.NR) * useful(m, Sgemm.MR)
-                        / (1 + PACK_COST * lanes / m)
-                : 0;
-        if (implicit >= tiles && implicit >= transposed) {
+        double implicit = pointwise ? 0
+                : (double) n / roundUp(ImplicitConvKernel.paddedPositions(w), Sgemm.NR) * useful(m, Sgemm.MR)
+                        / (1 + PACK_COST * lanes / m);
+        double direct = pointwise || lanes != 16 ? 0
+                : DIRECT_TILE_RATE * useful(w.outW(), DirectConvKernel.ROWS) * useful(m, DirectConvKernel.WIDTH)
+                        / (1 + STORE_COST * lanes / k);
+        double best = Math.max(Math.max(tiles, transposed), Math.max(implicit, direct));
+        if (direct == best) {
+            return ConvAlgorithm.DIRECT;
+        }
+        if (implicit == best) {
             return ConvAlgorithm.IMPLICIT_GEMM;
         }
         return transposed > tiles ? ConvAlgorithm.TRANSPOSED_GEMM : ConvAlgorithm.IM2COL_TILES;
@@ -148,6 +163,8 @@ public final class Kernels {
                 return new DepthwiseConvKernel(x, outShape, w, folded, fusion, options);
             case IMPLICIT_GEMM:
                 return new ImplicitConvKernel(x, outShape, w, c.groups(), folded, fusion, options);
+            case DIRECT:
+                return new DirectConvKernel(x, outShape, w, c.groups(), folded, fusion, options);
             case TRANSPOSED_GEMM:
                 return new TransposedConvKernel(x, outShape, w, c.groups(), folded, fusion, options);
             case WINOGRAD:

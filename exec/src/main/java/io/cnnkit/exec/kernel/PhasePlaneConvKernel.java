@@ -1,0 +1,46 @@
+package io.cnnkit.exec.kernel;
+
+import io.cnnkit.exec.Tensor;
+
+/**
+ * A GEMM-based convolution that reads its input from zero-padded phase planes
+ * ({@link PhasePlanes}, built once per run in the shared scratch) and splits its work into items
+ * of image x group x block of weight panels x chunk of output positions ({@link GemmConv#forEachItem}).
+ */
+abstract class PhasePlaneConvKernel extends GemmConvKernel {
+    protected final PhasePlanes planes;
+    private final int chunks, rowBlocks;
+
+    /**
+     * {@code chunks}: chunks of output positions per image and group; weight panels are split into
+     * blocks when there are fewer than four chunks per thread.
+     */
+    PhasePlaneConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
+                         KernelOptions options, int width, int chunks) {
+        super(inShape, outShape, w, groups, folded, fusion, options, width);
+        this.planes = new PhasePlanes(w, g.cinG());
+        this.chunks = chunks;
+        this.rowBlocks = g.rowBlocks(chunks, options.threads(), 4);
+    }
+
+    @Override
+    public final int sharedScratch() {
+        return planes.bufferSize(g.batch() * g.cin());
+    }
+
+    @Override
+    public final void run(Tensor[] inputs, Tensor output, Workspace ws) {
+        float[] padded = ws.shared();
+        planes.fill(ws, inputs[0], g.batch() * g.cin(), padded);
+        Tensor res = g.residual() ? inputs[1] : null;
+        g.forEachItem(ws, rowBlocks, chunks, macs(), (image, group, p0, p1, chunk, scratch) ->
+                compute(padded, res, output, image, group, p0, p1, chunk, scratch));
+    }
+
+    /**
+     * Weight panels [p0, p1) of one image and group for position chunk {@code chunk}, reading the
+     * planes {@code padded}; {@code res} is null without a fused residual.
+     */
+    abstract void compute(float[] padded, Tensor res, Tensor out, int image, int group, int p0, int p1, int chunk,
+                          float[] scratch);
+}

@@ -1,0 +1,109 @@
+package io.cnnkit.exec.kernel;
+
+import io.cnnkit.exec.Tensor;
+import java.util.Arrays;
+
+/**
+ * The input of a convolution copied once into a zero-padded buffer and split for stride (sh, sw)
+ * into sh x sw phase planes xq[a][b][i][j] = xpad[i * sh + a][j * sw + b], each Hq x Wq =
+ * ceil(Hp / sh) x ceil(Wp / sw) (for stride 1 just the padded input). Output positions are
+ * numbered in phase coordinates, p = oy * Wq + ox, so that the input that K row (ci, ky, kx) of the
+ * im2col matrix holds for position p is {@code xq[p + offset(kk)]}: one offset per K row, and
+ * consecutive output columns of a row read consecutive floats. Positions ox >= outW of a phase row
+ * may be computed and dropped; they read the next row, plane or {@link #TAIL} floats past the
+ * planes, never outside the buffer.
+ */
+final class PhasePlanes {
+    /** Floats past the planes that dropped positions may read, besides one phase row. */
+    static final int TAIL = 64;
+
+    private final Window w;
+    private final int wq, planeQ, channelSize;
+    private final int[] offsets;
+
+    PhasePlanes(Window w, int cinG) {
+        this.w = w;
+        this.wq = width(w);
+        this.planeQ = ceilDiv(w.inH() + w.padTop() + w.padBottom(), w.sh()) * wq;
+        this.channelSize = w.sh() * w.sw() * planeQ;
+        this.offsets = new int[cinG * w.kh() * w.kw()];
+        for (int ci = 0, kk = 0; ci < cinG; ci++) {
+            for (int ky = 0; ky < w.kh(); ky++) {
+                int dy = ky * w.dh();
+                for (int kx = 0; kx < w.kw(); kx++) {
+                    int dx = kx * w.dw();
+                    int phase = (dy % w.sh()) * w.sw() + dx % w.sw();
+                    offsets[kk++] = ci * channelSize + phase * planeQ + (dy / w.sh()) * wq + dx / w.sw();
+                }
+            }
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    /** Wq: columns of a phase plane. */
+    static int width(Window w) {
+        return ceilDiv(w.inW() + w.padLeft() + w.padRight(), w.sw());
+    }
+
+    int width() {
+        return wq;
+    }
+
+    /** Floats per input channel (all its phase planes). */
+    int channelSize() {
+        return channelSize;
+    }
+
+    /** Offset of K row kk (ci, ky, kx) from an output position, per {@link #offsets()}. */
+    int[] offsets() {
+        return offsets;
+    }
+
+    /** Floats of the buffer for {@code channels} input channels, with the tail dropped positions read. */
+    int bufferSize(int channels) {
+        return channels * channelSize + wq + TAIL;
+    }
+
+    /** Every channel of every image of {@code x} into {@code dst}, channel after channel. */
+    void fill(Workspace ws, Tensor x, int channels, float[] dst) {
+        Parallel.forRange(ws, channels, channelSize, (slot, from, to) -> {
+            for (int plane = from; plane < to; plane++) {
+                pad(x.data(), x.offset() + plane * w.inH() * w.inW(), dst, plane * channelSize);
+            }
+        });
+    }
+
+    /** One input channel into its zero-padded phase planes at {@code at}. */
+    private void pad(float[] x, int src, float[] dst, int at) {
+        int sh = w.sh(), sw = w.sw(), hq = planeQ / wq;
+        for (int a = 0; a < sh; a++) {
+            for (int b = 0; b < sw; b++) {
+                // phase columns j in [lo, hi) read input columns j * sw + b - padLeft inside the row
+                int first = b - w.padLeft();
+                int lo = Math.min(wq, Math.max(0, ceilDiv(-first, sw)));
+                int hi = Math.max(lo, Math.min(wq, ceilDiv(w.inW() - first, sw)));
+                for (int i = 0; i < hq; i++) {
+                    int row = at + (a * sw + b) * planeQ + i * wq;
+                    int iy = i * sh + a - w.padTop();
+                    if (iy < 0 || iy >= w.inH()) {
+                        Arrays.fill(dst, row, row + wq, 0f);
+                        continue;
+                    }
+                    int in = src + iy * w.inW() + first;
+                    Arrays.fill(dst, row, row + lo, 0f);
+                    if (sw == 1) {
+                        System.arraycopy(x, in + lo, dst, row + lo, hi - lo);
+                    } else {
+                        for (int j = lo; j < hi; j++) {
+                            dst[row + j] = x[in + j * sw];
+                        }
+                    }
+                    Arrays.fill(dst, row + hi, row + wq, 0f);
+                }
+            }
+        }
+    }
+}
