@@ -35,16 +35,24 @@ final class Epilogue {
         apply(c, at, c, at, len, bias, res, resAt);
     }
 
-    /** c[at + i] = act(src[srcAt + i] + bias + res[resAt + i]): a tile's row stored through the epilogue. */
+    /**
+     * c[at + i] = act(src[srcAt + i] + bias + res[resAt + i]): a tile's row stored through the
+     * epilogue. Unless it works in place (on src or on the residual), a row that does not end on a
+     * whole vector ends with a vector overlapping the previous one, which stores the same values
+     * again, instead of a scalar loop (runs cut at the output's row ends are mostly such rows).
+     */
     void apply(float[] src, int srcAt, float[] c, int at, int len, float bias, float[] res, int resAt) {
         int i = 0;
-        if (!scalar) {
+        if (!scalar && len >= S.length()) {
+            boolean inPlace = (src == c && srcAt == at) || (res == c && resAt == at);
+            int end = inPlace ? len - len % S.length() : len;
             FloatVector zero = FloatVector.zero(S), six = FloatVector.broadcast(S, 6f);
             FloatVector bv = FloatVector.broadcast(S, bias);
-            for (; i <= len - S.length(); i += S.length()) {
-                FloatVector v = FloatVector.fromArray(S, src, srcAt + i).add(bv);
+            for (; i < end; i += S.length()) {
+                int j = Math.min(i, len - S.length());
+                FloatVector v = FloatVector.fromArray(S, src, srcAt + j).add(bv);
                 if (res != null) {
-                    v = v.add(FloatVector.fromArray(S, res, resAt + i));
+                    v = v.add(FloatVector.fromArray(S, res, resAt + j));
                 }
                 if (clampLow) {
                     v = v.max(zero);
@@ -55,8 +63,9 @@ final class Epilogue {
                 if (leaky) {
                     v = v.blend(v.mul(alpha), v.compare(VectorOperators.LT, 0f));
                 }
-                v.intoArray(c, at + i);
+                v.intoArray(c, at + j);
             }
+            i = end;
         }
         for (; i < len; i++) {
             float v = src[srcAt + i] + bias;

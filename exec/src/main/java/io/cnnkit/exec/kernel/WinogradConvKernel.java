@@ -54,6 +54,8 @@ final class WinogradConvKernel implements Kernel {
     /** Output transform: offsets of M[0..alpha)[k] per column k; of tmp rows for the second pass. */
     private final int[][] outCols;
     private final int[] outRows;
+    /** Split: the columns of phase b that read inside an input row, [colStart[b], colEnd[b]). */
+    private final int[] colStart, colEnd;
 
     /** True when the kernel computes this window: 3x3, stride 1, dilation 1 (one group is the caller's check). */
     static boolean applies(Window w) {
@@ -132,6 +134,13 @@ final class WinogradConvKernel implements Kernel {
         this.channelBlocks = channelBlocks(batch * blocks, mPanels, options.threads());
         this.chunk = weightHeavy ? chunkPanels : 1;
 
+        this.colStart = new int[m];
+        this.colEnd = new int[m];
+        for (int b = 0; b < m; b++) {
+            int first = b - w.padLeft();
+            colStart[b] = Math.min(wt, Math.max(0, Math.floorDiv(-first + m - 1, m)));
+            colEnd[b] = Math.max(colStart[b], Math.min(wt, Math.floorDiv(w.inW() - 1 - first, m) + 1));
+        }
         this.inRows = new int[alpha][alpha];
         this.inCols = new int[alpha];
         this.outCols = new int[alpha][alpha];
@@ -223,29 +232,29 @@ final class WinogradConvKernel implements Kernel {
         });
     }
 
-    /** One input channel into its m x m zero-padded phase planes at {@code at}. */
+    /**
+     * One input channel into its m x m zero-padded phase planes at {@code at}: input row iy goes to
+     * phase rows b = 0..m-1 of plane row y = iy + padTop, each column j of phase b reading input
+     * column j * m + b - padLeft, in [colStart[b], colEnd[b]) inside the row.
+     */
     private void split(float[] x, int src, float[] dst, int at) {
         for (int y = 0; y < m * (tilesH + 1); y++) {
             int iy = y - w.padTop();
+            int rowAt = at + (y % m) * m * planeT + (y / m) * wt;
+            if (iy < 0 || iy >= w.inH()) {
+                for (int b = 0; b < m; b++) {
+                    Arrays.fill(dst, rowAt + b * planeT, rowAt + b * planeT + wt, 0f);
+                }
+                continue;
+            }
+            int in = src + iy * w.inW() - w.padLeft();
             for (int b = 0; b < m; b++) {
-                int row = at + ((y % m) * m + b) * planeT + (y / m) * wt;
-                if (iy < 0 || iy >= w.inH()) {
-                    Arrays.fill(dst, row, row + wt, 0f);
-                    continue;
+                int row = rowAt + b * planeT, lo = colStart[b], hi = colEnd[b];
+                Arrays.fill(dst, row, row + lo, 0f);
+                for (int j = lo; j < hi; j++) {
+                    dst[row + j] = x[in + j * m + b];
                 }
-                // plane columns j in [lo, hi) read input columns j * m + first inside the row
-                int first = b - w.padLeft();
-                int lo = Math.min(wt, Math.max(0, Math.floorDiv(-first + m - 1, m)));
-                int hi = Math.max(lo, Math.min(wt, Math.floorDiv(w.inW() - 1 - first, m) + 1));
-                for (int j = 0; j < lo; j++) {
-                    dst[row + j] = 0f;
-                }
-                for (int j = lo, in = src + iy * w.inW() + lo * m + first; j < hi; j++, in += m) {
-                    dst[row + j] = x[in];
-                }
-                for (int j = hi; j < wt; j++) {
-                    dst[row + j] = 0f;
-                }
+                Arrays.fill(dst, row + hi, row + wt, 0f);
             }
         }
     }
