@@ -235,8 +235,9 @@ public final class BenchCommand implements Callable<Integer> {
                     f(ours.minMillis() / theirs.minMillis(), 2), "", "", "");
         }
         out.printf(Locale.ROOT, "GFLOP/s at the median; %% peak against the probe's best, %.1f GFLOP/s on %d thread%s"
-                + " (cnnkit's kernels use %d-bit vectors).%n", peak, threads, threads == 1 ? "" : "s",
-                Kernels.vectorBits());
+                + " (cnnkit's kernels use %d-bit vectors, %s).%n", peak, threads, threads == 1 ? "" : "s",
+                Kernels.vectorBits(), Kernels.alignedArrays() ? "aligned to cache lines"
+                        : "not aligned to cache lines: run with -XX:ObjectAlignmentInBytes=64");
     }
 
     /** "-" when the peak could not be probed. */

@@ -62,7 +62,7 @@ final class DirectConvKernel extends PhasePlaneConvKernel {
                 int wAt = g.weightsAt(group, q, k0);
                 for (int t = t0; t < t1; t++) {
                     int at = xBase + (t / tilesPerRow) * planes.width() + (t % tilesPerRow) * ROWS;
-                    int acc = ((q - q0) * TILES_PER_ITEM + t - t0) * TILE;
+                    int acc = accumulatorsAt(q - q0, t - t0);
                     if (g.scalar()) {
                         tileScalar(padded, at, offsets, k0, steps, g.packedWeights(), wAt, scratch, acc, k0 > 0);
                     } else {
@@ -73,9 +73,14 @@ final class DirectConvKernel extends PhasePlaneConvKernel {
         }
         for (int q = q0; q < q1; q++) {
             for (int t = t0; t < t1; t++) {
-                store(scratch, ((q - q0) * TILES_PER_ITEM + t - t0) * TILE, q, t, image, group, res, out);
+                store(scratch, accumulatorsAt(q - q0, t - t0), q, t, image, group, res, out);
             }
         }
+    }
+
+    /** Where the accumulators of channel panel q0 + dq and tile t0 + dt of an item start in the scratch. */
+    private static int accumulatorsAt(int dq, int dt) {
+        return Align.FLOATS + (dq * TILES_PER_ITEM + dt) * TILE;
     }
 
     /** The finished tile at {@code acc} ([ROWS][WIDTH]) to the output; columns past the row's end are dropped. */

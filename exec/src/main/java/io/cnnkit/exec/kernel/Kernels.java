@@ -16,6 +16,16 @@ public final class Kernels {
     }
 
     /**
+     * Whether the kernels' workspace and packed weights start on cache lines in this JVM: only when
+     * it aligns objects to 64 bytes ({@code -XX:ObjectAlignmentInBytes=64}, as the cnn launcher
+     * does); otherwise alignment is left to chance, and a JVM may run the Winograd layers up to
+     * 15% slower than another.
+     */
+    public static boolean alignedArrays() {
+        return Align.FLOATS > 0;
+    }
+
+    /**
      * Prepares {@code op} for inputs of {@code inputShapes} (batch included) with its parameters
      * (PyTorch names and layouts). {@code fusion} is only allowed for conv and dense.
      */
@@ -121,11 +131,11 @@ public final class Kernels {
         int lanes = Simd.S.length();
         boolean pointwise = w.kh() * w.kw() == 1;
         double prepare = w.isPointwise() ? COPY_COST : pointwise ? STRIDED_COPY_COST : GATHER_COST;
-        double tiles = useful(n, Sgemm.NR) * useful(m, Sgemm.MR) / (1 + prepare * lanes / m);
-        double transposed = useful(n, Sgemm.MR) * useful(m, Sgemm.NR) / (1 + GATHER_COST * lanes / m);
+        double tiles = ConvGemmKernel.shape(w, m).useful(m, n) / (1 + prepare * lanes / m);
+        double transposed = Sgemm.ROWS.useful(n, m) / (1 + GATHER_COST * lanes / m);
+        int padded = ImplicitConvKernel.paddedPositions(w);
         double implicit = pointwise ? 0
-                : (double) n / roundUp(ImplicitConvKernel.paddedPositions(w), Sgemm.NR) * useful(m, Sgemm.MR)
-                        / (1 + PACK_COST * lanes / m);
+                : ImplicitConvKernel.shape(w, m).useful(m, padded) * n / padded / (1 + PACK_COST * lanes / m);
         double direct = pointwise || lanes != 16 ? 0
                 : DIRECT_TILE_RATE * useful(w.outW(), DirectConvKernel.ROWS) * useful(m, DirectConvKernel.WIDTH)
                         / (1 + STORE_COST * lanes / k);

@@ -1,8 +1,5 @@
 package io.cnnkit.exec.kernel;
 
-import static io.cnnkit.exec.kernel.Sgemm.MR;
-import static io.cnnkit.exec.kernel.Sgemm.NR;
-
 import io.cnnkit.exec.Tensor;
 import java.util.Arrays;
 
@@ -13,16 +10,16 @@ import java.util.Arrays;
  * M[xi] = U[xi] (Cout x Cin) * V[xi] (Cin x tiles) in place of one GEMM with K = 9 Cin.
  *
  * <p>Prepare: the filters (batchnorm folded) are transformed, U = G g G^T, and packed per transform
- * point xi into {@link Sgemm#MR}-row panels. Run:
+ * point xi into mr-row panels of the layer's tile shape ({@link Sgemm#best}: 8x48 or 12x32 at 512 bits). Run:
  * <ol>
  * <li>The input is copied once (shared scratch) into m x m phase planes with zero padding:
  *     plane (a, b) holds xpad[a + m i][b + m j] at i * wt + j, wt = tilesW + 1. Tiles are numbered
  *     t = ty * wt + tx, so the value d[y][x] of tile t is at t + (y / m) * wt + x / m of plane
  *     (y % m, x % m): every row of a tile's input is a contiguous run over t, and the transforms
- *     run over {@link Sgemm#NR} tiles at once with vector lanes on tiles. The tiles tx = tilesW
+ *     run over nr tiles at once with vector lanes on tiles. The tiles tx = tilesW
  *     (one per tile row) are computed and dropped.</li>
  * <li>Work items are (image, block of tile panels, range of output-channel panels), split over the
- *     workspace's slots. An item transforms its block, V = B^T d B, straight into packed NR-column
+ *     workspace's slots. An item transforms its block, V = B^T d B, straight into packed nr-column
  *     B panels (alpha^2 x block panels x Cin x NR in the slot's scratch), then per chunk of
  *     output-channel panels runs the alpha^2 x block x chunk tiles with {@link Sgemm#tile} into a
  *     scratch M, transforms it back, Y = A^T M A, into m x m phase rows, scatters those into the
@@ -43,6 +40,8 @@ final class WinogradConvKernel implements Kernel {
 
     private final int[] outShape;
     private final Window w;
+    private final Sgemm.Shape shape;
+    private final int mr, nr;
     private final int m, alpha, batch, cin, cout, mPanels;
     private final int tilesW, tilesH, wt, planeT, tiles, panels, blockPanels, blocks, channelBlocks, chunk;
     private final float[] packedU, bias;
@@ -92,9 +91,6 @@ final class WinogradConvKernel implements Kernel {
         if (!applies(w)) {
             throw new IllegalArgumentException("Winograd convolution needs a 3x3 kernel, stride 1 and dilation 1");
         }
-        if (NR % Simd.S.length() != 0) {
-            throw new IllegalStateException("the tile panel width must be a multiple of the vector length");
-        }
         this.outShape = outShape.clone();
         this.w = w;
         this.m = m;
@@ -102,28 +98,34 @@ final class WinogradConvKernel implements Kernel {
         this.batch = inShape[0];
         this.cin = inShape[1];
         this.cout = outShape[1];
-        this.mPanels = (cout + MR - 1) / MR;
+        this.tilesH = (w.outH() + m - 1) / m;
+        this.tilesW = (w.outW() + m - 1) / m;
+        this.wt = tilesW + 1;
+        this.tiles = tilesH * wt;
+        this.shape = Sgemm.best(cout, tiles);
+        this.mr = shape.mr();
+        this.nr = shape.nr();
+        if (nr % Simd.S.length() != 0) {
+            throw new IllegalStateException("the tile panel width must be a multiple of the vector length");
+        }
+        this.mPanels = (cout + mr - 1) / mr;
         this.packedU = Sgemm.packPanels(Winograd.transformFilters(folded.weights(), cout, cin, m), alpha * alpha, cout,
-                cin, MR);
+                cin, mr);
         this.bias = folded.bias();
         this.residual = fusion.residual();
         this.scalar = options.scalar();
         this.epilogue = new Epilogue(fusion.activation(), options.scalar());
 
-        this.tilesH = (w.outH() + m - 1) / m;
-        this.tilesW = (w.outW() + m - 1) / m;
-        this.wt = tilesW + 1;
         this.planeT = (tilesH + 1) * wt;
-        this.tiles = tilesH * wt;
-        this.panels = (tiles + NR - 1) / NR;
+        this.panels = (tiles + nr - 1) / nr;
         // Two loop orders, chosen by the floats they stream from beyond L2. Blocked: V of a block of
         // tile panels stays in L2 while each output-channel panel runs on its own; U is read once per
         // block. Weight-heavy: the whole image is one block and the GEMMs run transform point by
         // transform point over chunks of output-channel panels (V[xi] is reused from L2 across the
         // chunk); U is read once, V once per chunk.
-        int fitL2 = Math.max(1, BLOCK_FLOATS / (alpha * alpha * cin * NR));
-        int chunkPanels = Math.max(1, CHUNK_FLOATS / (alpha * alpha * panels * MR * NR));
-        long weights = (long) alpha * alpha * cout * cin, image = (long) alpha * alpha * panels * NR * cin;
+        int fitL2 = Math.max(1, BLOCK_FLOATS / (alpha * alpha * cin * nr));
+        int chunkPanels = Math.max(1, CHUNK_FLOATS / (alpha * alpha * panels * mr * nr));
+        long weights = (long) alpha * alpha * cout * cin, image = (long) alpha * alpha * panels * nr * cin;
         long blocked = weights * ((panels + fitL2 - 1) / fitL2);
         boolean weightHeavy = order != null ? order == Order.WEIGHT_HEAVY
                 : weights + image * ((mPanels + chunkPanels - 1) / chunkPanels) < blocked;
@@ -148,10 +150,10 @@ final class WinogradConvKernel implements Kernel {
         for (int y = 0; y < alpha; y++) {
             for (int x = 0; x < alpha; x++) {
                 inRows[y][x] = ((y % m) * m + x % m) * planeT + (y / m) * wt + x / m;
-                outCols[x][y] = (y * alpha + x) * chunk * blockPanels * MR * NR;
+                outCols[x][y] = (y * alpha + x) * chunk * blockPanels * mr * nr;
             }
-            inCols[y] = y * alpha * NR;
-            outRows[y] = y * NR;
+            inCols[y] = y * alpha * nr;
+            outRows[y] = y * nr;
         }
     }
 
@@ -178,23 +180,23 @@ final class WinogradConvKernel implements Kernel {
     }
 
     private int vSize() {
-        return alpha * alpha * blockPanels * cin * NR;
+        return alpha * alpha * blockPanels * cin * nr;
     }
 
     private int mSize() {
-        return alpha * alpha * chunk * blockPanels * MR * NR;
+        return alpha * alpha * chunk * blockPanels * mr * nr;
     }
 
     @Override
     public int scratchPerSlot() {
-        // V, M, the first pass of a transform (alpha^2 rows of NR), the output tile's m^2 phase rows
-        return vSize() + mSize() + alpha * alpha * NR + m * m * NR;
+        // V, M, the first pass of a transform (alpha^2 rows of nr), the output tile's m^2 phase rows
+        return vSize() + mSize() + alpha * alpha * nr + m * m * nr;
     }
 
     @Override
     public int sharedScratch() {
-        // the last panel of the last plane reads up to NR + wt + 1 floats past the planes
-        return batch * cin * m * m * planeT + NR + wt + 2;
+        // the last panel of the last plane reads up to nr + wt + 1 floats past the planes
+        return batch * cin * m * m * planeT + nr + wt + 2;
     }
 
     @Override
@@ -259,20 +261,20 @@ final class WinogradConvKernel implements Kernel {
         }
     }
 
-    /** V = B^T d B for tile panels [q0, q0 + qn) of {@code image}: v[((xi * blockPanels + q) * cin + ci) * NR + j]. */
+    /** V = B^T d B for tile panels [q0, q0 + qn) of {@code image}: v[((xi * blockPanels + q) * cin + ci) * nr + j]. */
     private void transformInput(float[] planes, int image, int q0, int qn, float[] scratch) {
-        int tmp = vSize() + mSize();
-        int vStride = alpha * blockPanels * cin * NR;
+        int tmp = Align.FLOATS + vSize() + mSize();
+        int vStride = alpha * blockPanels * cin * nr;
         for (int q = 0; q < qn; q++) {
-            int t0 = (q0 + q) * NR;
+            int t0 = (q0 + q) * nr;
             for (int ci = 0; ci < cin; ci++) {
                 int base = (image * cin + ci) * m * m * planeT + t0;
                 for (int y = 0; y < alpha; y++) {
-                    Winograd.input(m, scalar, planes, base, inRows[y], scratch, tmp + y * alpha * NR, NR, NR);
+                    Winograd.input(m, scalar, planes, base, inRows[y], scratch, tmp + y * alpha * nr, nr, nr);
                 }
                 for (int k = 0; k < alpha; k++) {
-                    Winograd.input(m, scalar, scratch, tmp + k * NR, inCols, scratch,
-                            ((k * blockPanels + q) * cin + ci) * NR, vStride, NR);
+                    Winograd.input(m, scalar, scratch, tmp + k * nr, inCols, scratch,
+                            Align.FLOATS + ((k * blockPanels + q) * cin + ci) * nr, vStride, nr);
                 }
             }
         }
@@ -280,17 +282,17 @@ final class WinogradConvKernel implements Kernel {
 
     /**
      * M[xi] = U[xi] V[xi] for output-channel panels [c0, c1), transform point by transform point:
-     * m[vSize + (((xi * chunk + p - c0) * blockPanels + q) * MR + r) * NR + j].
+     * m[vSize + (((xi * chunk + p - c0) * blockPanels + q) * mr + r) * nr + j].
      */
     private void multiply(int c0, int c1, int qn, float[] scratch) {
-        int mBase = vSize();
+        int mBase = Align.FLOATS + vSize();
         for (int xi = 0; xi < alpha * alpha; xi++) {
             for (int p = c0; p < c1; p++) {
-                int a = (xi * mPanels + p) * cin * MR;
-                int c = mBase + (xi * chunk + p - c0) * blockPanels * MR * NR;
+                int a = Align.FLOATS + (xi * mPanels + p) * cin * mr;
+                int c = mBase + (xi * chunk + p - c0) * blockPanels * mr * nr;
                 for (int q = 0; q < qn; q++) {
-                    Sgemm.tile(scalar, packedU, a, scratch, (xi * blockPanels + q) * cin * NR, cin, scratch,
-                            c + q * MR * NR, NR, false);
+                    Sgemm.tile(scalar, shape, packedU, a, scratch, Align.FLOATS + (xi * blockPanels + q) * cin * nr, cin, scratch,
+                            c + q * mr * nr, nr, false);
                 }
             }
         }
@@ -299,25 +301,25 @@ final class WinogradConvKernel implements Kernel {
     /** Y = A^T M A for the channels of panel p, scattered into the output, then the epilogue on the block's rows. */
     private void transformOutput(int p, int inChunk, int image, int q0, int qn, float[] scratch, Tensor out,
                                  Tensor res) {
-        int mBase = vSize() + inChunk * blockPanels * MR * NR;
-        int tmp = vSize() + mSize(), phase = tmp + alpha * alpha * NR;
-        int rows = Math.min(MR, cout - p * MR);
+        int mBase = Align.FLOATS + vSize() + inChunk * blockPanels * mr * nr;
+        int tmp = Align.FLOATS + vSize() + mSize(), phase = tmp + alpha * alpha * nr;
+        int rows = Math.min(mr, cout - p * mr);
         int outW = w.outW(), outH = w.outH();
         float[] o = out.data();
-        int t0 = q0 * NR, t1 = Math.min(tiles, (q0 + qn) * NR);
+        int t0 = q0 * nr, t1 = Math.min(tiles, (q0 + qn) * nr);
         for (int r = 0; r < rows; r++) {
-            int co = p * MR + r;
+            int co = p * mr + r;
             int plane = (image * cout + co) * w.outSize();
             for (int q = 0; q < qn; q++) {
-                int tile = mBase + (q * MR + r) * NR;
+                int tile = mBase + (q * mr + r) * nr;
                 for (int k = 0; k < alpha; k++) {
-                    Winograd.output(m, scalar, scratch, tile, outCols[k], scratch, tmp + k * NR, alpha * NR, NR);
+                    Winograd.output(m, scalar, scratch, tile, outCols[k], scratch, tmp + k * nr, alpha * nr, nr);
                 }
                 for (int i = 0; i < m; i++) {
-                    Winograd.output(m, scalar, scratch, tmp + i * alpha * NR, outRows, scratch, phase + i * m * NR, NR,
-                            NR);
+                    Winograd.output(m, scalar, scratch, tmp + i * alpha * nr, outRows, scratch, phase + i * m * nr, nr,
+                            nr);
                 }
-                scatter(scratch, phase, (q0 + q) * NR, o, out.offset() + plane);
+                scatter(scratch, phase, (q0 + q) * nr, o, out.offset() + plane);
             }
             // the block's outputs of this channel: runs of rows, merged where they are contiguous
             int runAt = plane, runLength = 0;
@@ -345,12 +347,12 @@ final class WinogradConvKernel implements Kernel {
     }
 
     /**
-     * The m x m outputs of the NR tiles from {@code t0} (phase rows at {@code phase}) into one output
+     * The m x m outputs of the nr tiles from {@code t0} (phase rows at {@code phase}) into one output
      * channel, a run of tiles of one tile row at a time; the last tile of a row may be cropped.
      */
     private void scatter(float[] scratch, int phase, int t0, float[] o, int plane) {
         int outW = w.outW(), outH = w.outH();
-        int end = Math.min(NR, tiles - t0);
+        int end = Math.min(nr, tiles - t0);
         for (int j = 0; j < end; ) {
             int ty = (t0 + j) / wt, tx = t0 + j - ty * wt;
             int run = Math.min(end - j, tilesW - tx);
@@ -359,7 +361,7 @@ final class WinogradConvKernel implements Kernel {
                 for (int jj = 0; jj < m; jj++) {
                     // tiles u < run whose column tx * m + u * m + jj is inside the map
                     int cols = Math.min(run, Math.floorDiv(outW - 1 - tx * m - jj, m) + 1);
-                    for (int u = 0, from = phase + (i * m + jj) * NR + j; u < cols; u++) {
+                    for (int u = 0, from = phase + (i * m + jj) * nr + j; u < cols; u++) {
                         o[row + u * m + jj] = scratch[from + u];
                     }
                 }

@@ -16,8 +16,11 @@ public final class Workspace {
     public Workspace(ForkJoinPool pool, int scratchPerSlot, int sharedScratch) {
         this.pool = pool;
         int slots = pool == null ? 1 : Math.max(1, pool.getParallelism());
-        this.scratch = new float[slots][scratchPerSlot];
-        this.shared = new float[sharedScratch];
+        this.scratch = new float[slots][];
+        for (int s = 0; s < slots; s++) {
+            scratch[s] = Align.floats(scratchPerSlot);
+        }
+        this.shared = Align.floats(sharedScratch);
         this.team = pool == null ? null : new Parallel.Team(pool, slots);
     }
 
@@ -45,6 +48,7 @@ public final class Workspace {
         return scratch.length;
     }
 
+    /** The slot's scratch: kernels use it from index {@link Align#FLOATS} on. */
     float[] scratch(int slot) {
         return scratch[slot];
     }
@@ -53,6 +57,7 @@ public final class Workspace {
         return team;
     }
 
+    /** The shared scratch: kernels use it from index {@link Align#FLOATS} on. */
     float[] shared() {
         return shared;
     }
