@@ -5,6 +5,7 @@ import io.cnnkit.compiler.graph.NetworkGraph;
 import io.cnnkit.compiler.graph.Output;
 import io.cnnkit.exec.kernel.Kernel;
 import io.cnnkit.exec.kernel.KernelOptions;
+import io.cnnkit.exec.kernel.Kernels;
 import io.cnnkit.exec.kernel.Workspace;
 import io.cnnkit.exec.plan.ExecutionPlan;
 import java.util.ArrayList;
@@ -73,13 +74,13 @@ public final class Executor implements AutoCloseable {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
-        if (plan.arenaElements() > Tensor.MAX_ELEMENTS) {
+        if (plan.arenaElements() > Tensor.MAX_ELEMENTS - Kernels.ALIGNED_START) {
             throw new IllegalArgumentException("the activations need " + plan.arenaElements()
                     + " floats, more than one Java array holds; use a smaller batch");
         }
         this.plan = plan;
         this.pool = threads == 1 ? null : new ForkJoinPool(threads);
-        this.arena = new float[(int) plan.arenaElements()];
+        this.arena = Kernels.alignedFloats(plan.arenaElements());
         this.steps = plan.steps();
         List<Kernel> kernels = new ArrayList<>();
         this.stepInputs = new Tensor[steps.size()][];
@@ -110,7 +111,7 @@ public final class Executor implements AutoCloseable {
     }
 
     private Tensor view(Layer layer) {
-        return Tensor.view(arena, (int) plan.offset(layer), plan.shape(layer));
+        return Tensor.view(arena, Kernels.ALIGNED_START + (int) plan.offset(layer), plan.shape(layer));
     }
 
     /** The steps by name in the order they run, two in one entry when they run side by side. */
@@ -124,7 +125,7 @@ public final class Executor implements AutoCloseable {
 
     /** Bytes of the activation arena (4 per float). */
     public long arenaBytes() {
-        return 4L * arena.length;
+        return 4L * plan.arenaElements();
     }
 
     public ExecutionPlan plan() {

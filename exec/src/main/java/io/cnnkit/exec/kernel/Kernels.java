@@ -25,6 +25,14 @@ public final class Kernels {
         return Align.FLOATS > 0;
     }
 
+    /** The index of the first 64-byte aligned element of a float array from {@link #alignedFloats} (0 unaligned). */
+    public static final int ALIGNED_START = Align.FLOATS;
+
+    /** A float array holding {@code n} floats from {@link #ALIGNED_START} on. */
+    public static float[] alignedFloats(long n) {
+        return Align.floats(Math.toIntExact(n));
+    }
+
     /**
      * Prepares {@code op} for inputs of {@code inputShapes} (batch included) with its parameters
      * (PyTorch names and layouts). {@code fusion} is only allowed for conv and dense.
