@@ -20,12 +20,27 @@ final class PhasePlanes {
     private final Window w;
     private final int wq, planeQ, channelSize;
     private final int[] offsets;
+    /** Per column phase b, the phase columns that read inside an input row; and the columns where all do. */
+    private final int[] colStart, colEnd;
+    private final int allFrom, allTo;
 
     PhasePlanes(Window w, int cinG) {
         this.w = w;
         this.wq = width(w);
         this.planeQ = ceilDiv(w.inH() + w.padTop() + w.padBottom(), w.sh()) * wq;
         this.channelSize = w.sh() * w.sw() * planeQ;
+        this.colStart = new int[w.sw()];
+        this.colEnd = new int[w.sw()];
+        int from = 0, to = wq;
+        for (int b = 0; b < w.sw(); b++) {
+            int first = b - w.padLeft();
+            colStart[b] = Math.min(wq, Math.max(0, ceilDiv(-first, w.sw())));
+            colEnd[b] = Math.max(colStart[b], Math.min(wq, ceilDiv(w.inW() - first, w.sw())));
+            from = Math.max(from, colStart[b]);
+            to = Math.min(to, colEnd[b]);
+        }
+        this.allFrom = from;
+        this.allTo = Math.max(from, to);
         this.offsets = new int[cinG * w.kh() * w.kw()];
         for (int ci = 0, kk = 0; ci < cinG; ci++) {
             for (int ky = 0; ky < w.kh(); ky++) {
@@ -76,32 +91,54 @@ final class PhasePlanes {
         });
     }
 
-    /** One input channel into its zero-padded phase planes at {@code at}. */
+    /**
+     * One input channel into its zero-padded phase planes at {@code at}. Phase column j of column
+     * phase b reads input column j * sw + b - padLeft, inside the row for j in [colStart[b],
+     * colEnd[b]); the columns where every phase reads inside the row are copied in one pass over
+     * the input row, the edges phase by phase.
+     */
     private void pad(float[] x, int src, float[] dst, int at) {
         int sh = w.sh(), sw = w.sw(), hq = planeQ / wq;
         for (int a = 0; a < sh; a++) {
-            for (int b = 0; b < sw; b++) {
-                // phase columns j in [lo, hi) read input columns j * sw + b - padLeft inside the row
-                int first = b - w.padLeft();
-                int lo = Math.min(wq, Math.max(0, ceilDiv(-first, sw)));
-                int hi = Math.max(lo, Math.min(wq, ceilDiv(w.inW() - first, sw)));
-                for (int i = 0; i < hq; i++) {
-                    int row = at + (a * sw + b) * planeQ + i * wq;
-                    int iy = i * sh + a - w.padTop();
-                    if (iy < 0 || iy >= w.inH()) {
-                        Arrays.fill(dst, row, row + wq, 0f);
-                        continue;
+            for (int i = 0; i < hq; i++) {
+                int rowA = at + a * sw * planeQ + i * wq;   // phase (a, b) is b planes further
+                int iy = i * sh + a - w.padTop();
+                if (iy < 0 || iy >= w.inH()) {
+                    for (int b = 0; b < sw; b++) {
+                        Arrays.fill(dst, rowA + b * planeQ, rowA + b * planeQ + wq, 0f);
                     }
-                    int in = src + iy * w.inW() + first;
-                    Arrays.fill(dst, row, row + lo, 0f);
-                    if (sw == 1) {
-                        System.arraycopy(x, in + lo, dst, row + lo, hi - lo);
-                    } else {
-                        for (int j = lo; j < hi; j++) {
-                            dst[row + j] = x[in + j * sw];
+                    continue;
+                }
+                int in = src + iy * w.inW() - w.padLeft();
+                for (int b = 0; b < sw; b++) {
+                    int row = rowA + b * planeQ;
+                    Arrays.fill(dst, row, row + colStart[b], 0f);
+                    Arrays.fill(dst, row + colEnd[b], row + wq, 0f);
+                }
+                if (sw == 1) {
+                    System.arraycopy(x, in + colStart[0], dst, rowA + colStart[0], colEnd[0] - colStart[0]);
+                    continue;
+                }
+                for (int b = 0; b < sw; b++) {
+                    int row = rowA + b * planeQ;
+                    for (int j = colStart[b]; j < Math.min(colEnd[b], allFrom); j++) {
+                        dst[row + j] = x[in + j * sw + b];
+                    }
+                    for (int j = Math.max(colStart[b], allTo); j < colEnd[b]; j++) {
+                        dst[row + j] = x[in + j * sw + b];
+                    }
+                }
+                if (sw == 2) {
+                    for (int j = allFrom; j < allTo; j++) {
+                        dst[rowA + j] = x[in + 2 * j];
+                        dst[rowA + planeQ + j] = x[in + 2 * j + 1];
+                    }
+                } else {
+                    for (int j = allFrom; j < allTo; j++) {
+                        for (int b = 0; b < sw; b++) {
+                            dst[rowA + b * planeQ + j] = x[in + j * sw + b];
                         }
                     }
-                    Arrays.fill(dst, row + hi, row + wq, 0f);
                 }
             }
         }
