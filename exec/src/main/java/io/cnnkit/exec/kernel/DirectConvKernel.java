@@ -25,6 +25,8 @@ final class DirectConvKernel extends PhasePlaneConvKernel {
     /** Output channels per tile: two vectors. */
     static final int WIDTH = 2 * L;
     private static final int TILE = ROWS * WIDTH;
+    /** The tile as positions x channels, for the waste of a layer's output row and channels. */
+    static final Sgemm.Shape SHAPE = new Sgemm.Shape(ROWS, WIDTH);
     /** Tiles per work item: their accumulators for every channel panel stay in L2. */
     private static final int TILES_PER_ITEM = 8;
 

@@ -145,7 +145,7 @@ public final class Kernels {
         double implicit = pointwise ? 0
                 : ImplicitConvKernel.shape(w, m).useful(m, padded) * n / padded / (1 + PACK_COST * lanes / m);
         double direct = pointwise || lanes != 16 ? 0
-                : DIRECT_TILE_RATE * useful(w.outW(), DirectConvKernel.ROWS) * useful(m, DirectConvKernel.WIDTH)
+                : DIRECT_TILE_RATE * DirectConvKernel.SHAPE.useful(w.outW(), m)
                         / (1 + STORE_COST * lanes / k);
         double best = Math.max(Math.max(tiles, transposed), Math.max(implicit, direct));
         if (direct == best) {
@@ -155,14 +155,6 @@ public final class Kernels {
             return ConvAlgorithm.IMPLICIT_GEMM;
         }
         return transposed > tiles ? ConvAlgorithm.TRANSPOSED_GEMM : ConvAlgorithm.IM2COL_TILES;
-    }
-
-    private static double useful(int size, int tile) {
-        return (double) size / roundUp(size, tile);
-    }
-
-    private static int roundUp(int size, int tile) {
-        return (size + tile - 1) / tile * tile;
     }
 
     /** {@code forced} null: the algorithm is chosen by {@link #choose}. */

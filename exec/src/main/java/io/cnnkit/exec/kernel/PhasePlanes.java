@@ -11,31 +11,44 @@ import java.util.Arrays;
  * im2col matrix holds for position p is {@code xq[p + offset(kk)]}: one offset per K row, and
  * consecutive output columns of a row read consecutive floats. Positions ox >= outW of a phase row
  * may be computed and dropped; they read the next row, plane or {@link #TAIL} floats past the
- * planes, never outside the buffer.
+ * planes, never outside the buffer. Winograd's convolution uses the same split with m x m phases
+ * of its own size ({@link #tiles}), reading them at offsets of its own.
  */
 final class PhasePlanes {
     /** Floats past the planes that dropped positions may read, besides one phase row. */
     static final int TAIL = 64;
 
     private final Window w;
-    private final int wq, planeQ, channelSize;
+    private final int sh, sw, wq, planeQ, channelSize;
     private final int[] offsets;
     /** Per column phase b, the phase columns that read inside an input row; and the columns where all do. */
     private final int[] colStart, colEnd;
     private final int allFrom, allTo;
 
+    /** The planes of a convolution with window {@code w}, split by its stride, with the offsets of its K rows. */
     PhasePlanes(Window w, int cinG) {
+        this(w, w.sh(), w.sw(), ceilDiv(w.inH() + w.padTop() + w.padBottom(), w.sh()), width(w), cinG);
+    }
+
+    /** m x m phase planes of {@code rows} x {@code cols} each of the input of {@code w} (no K-row offsets). */
+    static PhasePlanes tiles(Window w, int m, int rows, int cols) {
+        return new PhasePlanes(w, m, m, rows, cols, 0);
+    }
+
+    private PhasePlanes(Window w, int sh, int sw, int rows, int cols, int cinG) {
         this.w = w;
-        this.wq = width(w);
-        this.planeQ = ceilDiv(w.inH() + w.padTop() + w.padBottom(), w.sh()) * wq;
-        this.channelSize = w.sh() * w.sw() * planeQ;
-        this.colStart = new int[w.sw()];
-        this.colEnd = new int[w.sw()];
+        this.sh = sh;
+        this.sw = sw;
+        this.wq = cols;
+        this.planeQ = rows * cols;
+        this.channelSize = sh * sw * planeQ;
+        this.colStart = new int[sw];
+        this.colEnd = new int[sw];
         int from = 0, to = wq;
-        for (int b = 0; b < w.sw(); b++) {
+        for (int b = 0; b < sw; b++) {
             int first = b - w.padLeft();
-            colStart[b] = Math.min(wq, Math.max(0, ceilDiv(-first, w.sw())));
-            colEnd[b] = Math.max(colStart[b], Math.min(wq, ceilDiv(w.inW() - first, w.sw())));
+            colStart[b] = Math.min(wq, Math.max(0, ceilDiv(-first, sw)));
+            colEnd[b] = Math.max(colStart[b], Math.min(wq, ceilDiv(w.inW() - first, sw)));
             from = Math.max(from, colStart[b]);
             to = Math.min(to, colEnd[b]);
         }
@@ -47,8 +60,8 @@ final class PhasePlanes {
                 int dy = ky * w.dh();
                 for (int kx = 0; kx < w.kw(); kx++) {
                     int dx = kx * w.dw();
-                    int phase = (dy % w.sh()) * w.sw() + dx % w.sw();
-                    offsets[kk++] = ci * channelSize + phase * planeQ + (dy / w.sh()) * wq + dx / w.sw();
+                    int phase = (dy % sh) * sw + dx % sw;
+                    offsets[kk++] = ci * channelSize + phase * planeQ + (dy / sh) * wq + dx / sw;
                 }
             }
         }
@@ -94,11 +107,11 @@ final class PhasePlanes {
     /**
      * One input channel into its zero-padded phase planes at {@code at}. Phase column j of column
      * phase b reads input column j * sw + b - padLeft, inside the row for j in [colStart[b],
-     * colEnd[b]); the columns where every phase reads inside the row are copied in one pass over
-     * the input row, the edges phase by phase.
+     * colEnd[b]). For stride 2 the columns where both phases read inside the row are copied in one
+     * pass over the input row, the edges phase by phase; other strides go phase by phase.
      */
     private void pad(float[] x, int src, float[] dst, int at) {
-        int sh = w.sh(), sw = w.sw(), hq = planeQ / wq;
+        int hq = planeQ / wq;
         for (int a = 0; a < sh; a++) {
             for (int i = 0; i < hq; i++) {
                 int rowA = at + a * sw * planeQ + i * wq;   // phase (a, b) is b planes further
@@ -119,26 +132,29 @@ final class PhasePlanes {
                     System.arraycopy(x, in + colStart[0], dst, rowA + colStart[0], colEnd[0] - colStart[0]);
                     continue;
                 }
-                for (int b = 0; b < sw; b++) {
-                    int row = rowA + b * planeQ;
-                    for (int j = colStart[b]; j < Math.min(colEnd[b], allFrom); j++) {
-                        dst[row + j] = x[in + j * sw + b];
-                    }
-                    for (int j = Math.max(colStart[b], allTo); j < colEnd[b]; j++) {
-                        dst[row + j] = x[in + j * sw + b];
-                    }
-                }
-                if (sw == 2) {
-                    for (int j = allFrom; j < allTo; j++) {
-                        dst[rowA + j] = x[in + 2 * j];
-                        dst[rowA + planeQ + j] = x[in + 2 * j + 1];
-                    }
-                } else {
-                    for (int j = allFrom; j < allTo; j++) {
-                        for (int b = 0; b < sw; b++) {
-                            dst[rowA + b * planeQ + j] = x[in + j * sw + b];
+                if (sw != 2) {
+                    // phase by phase: one strided pass over the row each (measured faster than one
+                    // pass writing sw planes at once for Winograd's 4 phases)
+                    for (int b = 0; b < sw; b++) {
+                        int row = rowA + b * planeQ;
+                        for (int j = colStart[b]; j < colEnd[b]; j++) {
+                            dst[row + j] = x[in + j * sw + b];
                         }
                     }
+                    continue;
+                }
+                for (int b = 0; b < 2; b++) {
+                    int row = rowA + b * planeQ;
+                    for (int j = colStart[b]; j < Math.min(colEnd[b], allFrom); j++) {
+                        dst[row + j] = x[in + j * 2 + b];
+                    }
+                    for (int j = Math.max(colStart[b], allTo); j < colEnd[b]; j++) {
+                        dst[row + j] = x[in + j * 2 + b];
+                    }
+                }
+                for (int j = allFrom; j < allTo; j++) {
+                    dst[rowA + j] = x[in + 2 * j];
+                    dst[rowA + planeQ + j] = x[in + 2 * j + 1];
                 }
             }
         }

@@ -1,7 +1,6 @@
 package io.cnnkit.exec.kernel;
 
 import io.cnnkit.exec.Tensor;
-import java.util.Arrays;
 
 /**
  * 3x3 stride-1 convolution (dilation 1, one group, any padding) by Winograd's F(m x m, 3 x 3)
@@ -12,7 +11,8 @@ import java.util.Arrays;
  * <p>Prepare: the filters (batchnorm folded) are transformed, U = G g G^T, and packed per transform
  * point xi into mr-row panels of the layer's tile shape ({@link Sgemm#best}: 8x48 or 12x32 at 512 bits). Run:
  * <ol>
- * <li>The input is copied once (shared scratch) into m x m phase planes with zero padding:
+ * <li>The input is copied once (shared scratch) into m x m phase planes with zero padding
+ *     ({@link PhasePlanes#tiles}):
  *     plane (a, b) holds xpad[a + m i][b + m j] at i * wt + j, wt = tilesW + 1. Tiles are numbered
  *     t = ty * wt + tx, so the value d[y][x] of tile t is at t + (y / m) * wt + x / m of plane
  *     (y % m, x % m): every row of a tile's input is a contiguous run over t, and the transforms
@@ -53,8 +53,8 @@ final class WinogradConvKernel implements Kernel {
     /** Output transform: offsets of M[0..alpha)[k] per column k; of tmp rows for the second pass. */
     private final int[][] outCols;
     private final int[] outRows;
-    /** Split: the columns of phase b that read inside an input row, [colStart[b], colEnd[b]). */
-    private final int[] colStart, colEnd;
+    /** The input split into m x m phase planes of (tilesH + 1) x wt. */
+    private final PhasePlanes planes;
 
     /** True when the kernel computes this window: 3x3, stride 1, dilation 1 (one group is the caller's check). */
     static boolean applies(Window w) {
@@ -136,13 +136,7 @@ final class WinogradConvKernel implements Kernel {
         this.channelBlocks = channelBlocks(batch * blocks, mPanels, options.threads());
         this.chunk = weightHeavy ? chunkPanels : 1;
 
-        this.colStart = new int[m];
-        this.colEnd = new int[m];
-        for (int b = 0; b < m; b++) {
-            int first = b - w.padLeft();
-            colStart[b] = Math.min(wt, Math.max(0, Math.floorDiv(-first + m - 1, m)));
-            colEnd[b] = Math.max(colStart[b], Math.min(wt, Math.floorDiv(w.inW() - 1 - first, m) + 1));
-        }
+        this.planes = PhasePlanes.tiles(w, m, tilesH + 1, wt);
         this.inRows = new int[alpha][alpha];
         this.inCols = new int[alpha];
         this.outCols = new int[alpha][alpha];
@@ -196,19 +190,15 @@ final class WinogradConvKernel implements Kernel {
     @Override
     public int sharedScratch() {
         // the last panel of the last plane reads up to nr + wt + 1 floats past the planes
-        return batch * cin * m * m * planeT + nr + wt + 2;
+        return planes.bufferSize(batch * cin);
     }
 
     @Override
     public void run(Tensor[] inputs, Tensor output, Workspace ws) {
         Tensor x = inputs[0];
         Tensor res = residual ? inputs[1] : null;
-        float[] planes = ws.shared();
-        Parallel.forRange(ws, batch * cin, (long) m * m * planeT, (slot, from, to) -> {
-            for (int channel = from; channel < to; channel++) {
-                split(x.data(), x.offset() + channel * w.inH() * w.inW(), planes, channel * m * m * planeT);
-            }
-        });
+        float[] shared = ws.shared();
+        planes.fill(ws, x, batch * cin, shared);
         int panelsPerBlock = (mPanels + channelBlocks - 1) / channelBlocks;
         int items = batch * blocks * channelBlocks;
         Parallel.forRange(ws, items, macs() / items, (slot, from, to) -> {
@@ -220,7 +210,7 @@ final class WinogradConvKernel implements Kernel {
                 int image = imageBlock / blocks, q0 = (imageBlock % blocks) * blockPanels;
                 int qn = Math.min(panels, q0 + blockPanels) - q0;
                 if (imageBlock != transformed) {
-                    transformInput(planes, image, q0, qn, scratch);
+                    transformInput(shared, image, q0, qn, scratch);
                     transformed = imageBlock;
                 }
                 for (int c0 = p0; c0 < p1; c0 += chunk) {
@@ -232,33 +222,6 @@ final class WinogradConvKernel implements Kernel {
                 }
             }
         });
-    }
-
-    /**
-     * One input channel into its m x m zero-padded phase planes at {@code at}: input row iy goes to
-     * phase rows b = 0..m-1 of plane row y = iy + padTop, each column j of phase b reading input
-     * column j * m + b - padLeft, in [colStart[b], colEnd[b]) inside the row.
-     */
-    private void split(float[] x, int src, float[] dst, int at) {
-        for (int y = 0; y < m * (tilesH + 1); y++) {
-            int iy = y - w.padTop();
-            int rowAt = at + (y % m) * m * planeT + (y / m) * wt;
-            if (iy < 0 || iy >= w.inH()) {
-                for (int b = 0; b < m; b++) {
-                    Arrays.fill(dst, rowAt + b * planeT, rowAt + b * planeT + wt, 0f);
-                }
-                continue;
-            }
-            int in = src + iy * w.inW() - w.padLeft();
-            for (int b = 0; b < m; b++) {
-                int row = rowAt + b * planeT, lo = colStart[b], hi = colEnd[b];
-                Arrays.fill(dst, row, row + lo, 0f);
-                for (int j = lo; j < hi; j++) {
-                    dst[row + j] = x[in + j * m + b];
-                }
-                Arrays.fill(dst, row + hi, row + wt, 0f);
-            }
-        }
     }
 
     /** V = B^T d B for tile panels [q0, q0 + qn) of {@code image}: v[((xi * blockPanels + q) * cin + ci) * nr + j]. */
