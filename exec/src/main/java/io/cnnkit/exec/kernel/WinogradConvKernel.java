@@ -18,10 +18,11 @@ import io.cnnkit.exec.Tensor;
  *     (y % m, x % m): every row of a tile's input is a contiguous run over t, and the transforms
  *     run over nr tiles at once with vector lanes on tiles. The tiles tx = tilesW
  *     (one per tile row) are computed and dropped.</li>
- * <li>Work items are (image, block of tile panels, range of output-channel panels), split over the
- *     workspace's slots. An item transforms its block, V = B^T d B, straight into packed nr-column
- *     B panels (alpha^2 x block panels x Cin x NR in the slot's scratch), then per chunk of
- *     output-channel panels runs the alpha^2 x block x chunk tiles with {@link Sgemm#tile} into a
+ * <li>The work is cut into units (image, output-channel panel, tile panel), ordered block by block
+ *     of tile panels, and split into one contiguous range per thread balanced by a cost model
+ *     ({@link #balancedParts}). A range transforms each block it meets, V = B^T d B, straight into
+ *     packed nr-column B panels (alpha^2 x block panels x Cin x NR in the slot's scratch), then per
+ *     chunk of output-channel panels runs the alpha^2 x block x chunk tiles with {@link Sgemm#tile} into a
  *     scratch M, transforms it back, Y = A^T M A, into m x m phase rows, scatters those into the
  *     cropped output and applies the epilogue (bias, residual, activation) on the block's rows.
  *     Blocks and chunks come from the cheaper of two orders: V blocked to stay in L2 with chunks
@@ -43,7 +44,9 @@ final class WinogradConvKernel implements Kernel {
     private final Sgemm.Shape shape;
     private final int mr, nr;
     private final int m, alpha, batch, cin, cout, mPanels;
-    private final int tilesW, tilesH, wt, planeT, tiles, panels, blockPanels, blocks, channelBlocks, chunk;
+    private final int tilesW, tilesH, wt, planeT, tiles, panels, blockPanels, blocks, chunk;
+    /** The work split into one contiguous range of units per thread: part s runs units [parts[s], parts[s + 1]). */
+    private final int[] parts;
     private final float[] packedU, bias;
     private final boolean residual, scalar;
     private final Epilogue epilogue;
@@ -133,8 +136,8 @@ final class WinogradConvKernel implements Kernel {
         int blocksWanted = (panels + fit - 1) / fit;
         this.blockPanels = (panels + blocksWanted - 1) / blocksWanted;
         this.blocks = (panels + blockPanels - 1) / blockPanels;
-        this.channelBlocks = channelBlocks(batch * blocks, mPanels, options.threads());
         this.chunk = weightHeavy ? chunkPanels : 1;
+        this.parts = balancedParts(options.threads());
 
         this.planes = PhasePlanes.tiles(w, m, tilesH + 1, wt);
         this.inRows = new int[alpha][alpha];
@@ -151,16 +154,90 @@ final class WinogradConvKernel implements Kernel {
         }
     }
 
-    /**
-     * Output-channel ranges per (image, block): one, unless the items do not divide evenly between
-     * the threads; then the fewest that make them divide (each range transforms its block's input).
-     */
-    private static int channelBlocks(int items, int mPanels, int threads) {
-        return Math.max(1, Math.min(mPanels, threads / gcd(items, threads)));
+    /** Units of one image: output-channel panel x tile panel, block after block (see {@link #run}). */
+    private int unitsPerImage() {
+        return mPanels * panels;
     }
 
-    private static int gcd(int a, int b) {
-        return b == 0 ? a : gcd(b, a % b);
+    /**
+     * Per-unit and per-transformed-panel costs, in multiply-adds of the tile per product element:
+     * the output transform, scatter and epilogue cost about 37 per M value and the input transform
+     * about 24 per V value (JFR shares on 64x56-3s1-64: tiles 41%, output 24%, input 15%).
+     */
+    private static final long OUTPUT_COST = 37, INPUT_COST = 24;
+
+    /** Work of units [from, to): their GEMMs and output transforms, and the input panels they transform. */
+    private long cost(int from, int to) {
+        long units = to - from, transformed = 0;
+        for (int u = from; u < to; ) {
+            Segment s = segment(u, to);
+            transformed += s.transformTo() - s.transformFrom();
+            u = s.end();
+        }
+        return units * mr * (cin + OUTPUT_COST) + transformed * cin * INPUT_COST;
+    }
+
+    /**
+     * {@code threads} contiguous ranges of units with the least work in the largest (each range
+     * transforms the input of every block it touches): blocks of unequal size or a block shared by
+     * two threads are balanced by moving output-channel panels (64x56 on two threads: 5 tile
+     * panels in blocks of 3 and 2, which split whole blocks gave 3:2).
+     */
+    private int[] balancedParts(int threads) {
+        int units = batch * unitsPerImage();
+        int count = Math.max(1, Math.min(threads, units));
+        long lo = 1, hi = cost(0, units);
+        while (lo < hi) {   // the least bound on a range's work that `count` greedy ranges meet
+            long bound = (lo + hi) >>> 1;
+            if (greedyRanges(bound, units, count) != null) {
+                hi = bound;
+            } else {
+                lo = bound + 1;
+            }
+        }
+        return greedyRanges(lo, units, count);
+    }
+
+    /** Up to {@code count} ranges, each as long as its work stays within {@code bound}; null if they do not cover all units. */
+    private int[] greedyRanges(long bound, int units, int count) {
+        int[] bounds = new int[count + 1];
+        for (int r = 0; r < count; r++) {
+            int from = bounds[r], lo = from, hi = units;
+            while (lo < hi) {   // the last end whose range stays within the bound
+                int end = (lo + hi + 1) >>> 1;
+                if (cost(from, end) <= bound) {
+                    lo = end;
+                } else {
+                    hi = end - 1;
+                }
+            }
+            bounds[r + 1] = lo;
+        }
+        return bounds[count] == units ? bounds : null;
+    }
+
+    /**
+     * The units from {@code from} to the end of its block or {@code to}: output-channel panels
+     * [pFirst, pLast] of one block of one image, tile panels [qa, qb) of the first and last of
+     * them, and the block's tile panels to transform (all, unless only one channel panel is met).
+     */
+    private record Segment(int image, int q0, int qn, int pFirst, int pLast, int qaFirst, int qbLast, int end) {
+        int transformFrom() {
+            return pFirst == pLast ? qaFirst : 0;
+        }
+
+        int transformTo() {
+            return pFirst == pLast ? qbLast : qn;
+        }
+    }
+
+    private Segment segment(int from, int to) {
+        int image = from / unitsPerImage(), block = from % unitsPerImage() / (mPanels * blockPanels);
+        int q0 = block * blockPanels, qn = Math.min(panels, q0 + blockPanels) - q0;
+        int start = image * unitsPerImage() + mPanels * q0;
+        int end = Math.min(to, start + mPanels * qn);
+        int first = from - start, last = end - 1 - start;
+        return new Segment(image, q0, qn, first / qn, last / qn, first % qn, last % qn + 1, end);
     }
 
     @Override
@@ -199,36 +276,38 @@ final class WinogradConvKernel implements Kernel {
         Tensor res = residual ? inputs[1] : null;
         float[] shared = ws.shared();
         planes.fill(ws, x, batch * cin, shared);
-        int panelsPerBlock = (mPanels + channelBlocks - 1) / channelBlocks;
-        int items = batch * blocks * channelBlocks;
-        Parallel.forRange(ws, items, macs() / items, (slot, from, to) -> {
+        Parallel.forRange(ws, parts.length - 1, macs() / (parts.length - 1), (slot, from, to) -> {
             float[] scratch = ws.scratch(slot);
-            int transformed = -1;
-            for (int item = from; item < to; item++) {
-                int imageBlock = item / channelBlocks;
-                int p0 = (item % channelBlocks) * panelsPerBlock, p1 = Math.min(mPanels, p0 + panelsPerBlock);
-                int image = imageBlock / blocks, q0 = (imageBlock % blocks) * blockPanels;
-                int qn = Math.min(panels, q0 + blockPanels) - q0;
-                if (imageBlock != transformed) {
-                    transformInput(shared, image, q0, qn, scratch);
-                    transformed = imageBlock;
-                }
-                for (int c0 = p0; c0 < p1; c0 += chunk) {
-                    int c1 = Math.min(p1, c0 + chunk);
-                    multiply(c0, c1, qn, scratch);
-                    for (int p = c0; p < c1; p++) {
-                        transformOutput(p, p - c0, image, q0, qn, scratch, output, res);
+            for (int u = parts[from]; u < parts[to]; ) {
+                Segment s = segment(u, parts[to]);
+                transformInput(shared, s.image(), s.q0(), s.transformFrom(), s.transformTo(), scratch);
+                for (int p = s.pFirst(); p <= s.pLast(); ) {
+                    int qa = p == s.pFirst() ? s.qaFirst() : 0, qb = p == s.pLast() ? s.qbLast() : s.qn();
+                    // a chunk of channel panels shares one tile-panel range: whole panels only
+                    int end = p + 1;
+                    while (qa == 0 && qb == s.qn() && end - p < chunk
+                            && (end < s.pLast() || end == s.pLast() && s.qbLast() == s.qn())) {
+                        end++;
                     }
+                    multiply(p, end, qa, qb, scratch);
+                    for (int c = p; c < end; c++) {
+                        transformOutput(c, c - p, s.image(), s.q0(), qa, qb, scratch, output, res);
+                    }
+                    p = end;
                 }
+                u = s.end();
             }
         });
     }
 
-    /** V = B^T d B for tile panels [q0, q0 + qn) of {@code image}: v[((xi * blockPanels + q) * cin + ci) * nr + j]. */
-    private void transformInput(float[] planes, int image, int q0, int qn, float[] scratch) {
+    /**
+     * V = B^T d B for tile panels [q0 + qa, q0 + qb) of {@code image}, the block starting at panel
+     * q0: v[((xi * blockPanels + q) * cin + ci) * nr + j], q counted from q0.
+     */
+    private void transformInput(float[] planes, int image, int q0, int qa, int qb, float[] scratch) {
         int tmp = Align.FLOATS + vSize() + mSize();
         int vStride = alpha * blockPanels * cin * nr;
-        for (int q = 0; q < qn; q++) {
+        for (int q = qa; q < qb; q++) {
             int t0 = (q0 + q) * nr;
             for (int ci = 0; ci < cin; ci++) {
                 int base = (image * cin + ci) * m * m * planeT + t0;
@@ -244,16 +323,16 @@ final class WinogradConvKernel implements Kernel {
     }
 
     /**
-     * M[xi] = U[xi] V[xi] for output-channel panels [c0, c1), transform point by transform point:
-     * m[vSize + (((xi * chunk + p - c0) * blockPanels + q) * mr + r) * nr + j].
+     * M[xi] = U[xi] V[xi] for output-channel panels [c0, c1) and the block's tile panels [qa, qb),
+     * transform point by transform point: m[vSize + (((xi * chunk + p - c0) * blockPanels + q) * mr + r) * nr + j].
      */
-    private void multiply(int c0, int c1, int qn, float[] scratch) {
+    private void multiply(int c0, int c1, int qa, int qb, float[] scratch) {
         int mBase = Align.FLOATS + vSize();
         for (int xi = 0; xi < alpha * alpha; xi++) {
             for (int p = c0; p < c1; p++) {
                 int a = Align.FLOATS + (xi * mPanels + p) * cin * mr;
                 int c = mBase + (xi * chunk + p - c0) * blockPanels * mr * nr;
-                for (int q = 0; q < qn; q++) {
+                for (int q = qa; q < qb; q++) {
                     Sgemm.tile(scalar, shape, packedU, a, scratch, Align.FLOATS + (xi * blockPanels + q) * cin * nr, cin, scratch,
                             c + q * mr * nr, nr, false);
                 }
@@ -261,19 +340,22 @@ final class WinogradConvKernel implements Kernel {
         }
     }
 
-    /** Y = A^T M A for the channels of panel p, scattered into the output, then the epilogue on the block's rows. */
-    private void transformOutput(int p, int inChunk, int image, int q0, int qn, float[] scratch, Tensor out,
+    /**
+     * Y = A^T M A for the channels of panel p and tile panels [q0 + qa, q0 + qb), scattered into the
+     * output, then the epilogue on their rows.
+     */
+    private void transformOutput(int p, int inChunk, int image, int q0, int qa, int qb, float[] scratch, Tensor out,
                                  Tensor res) {
         int mBase = Align.FLOATS + vSize() + inChunk * blockPanels * mr * nr;
         int tmp = Align.FLOATS + vSize() + mSize(), phase = tmp + alpha * alpha * nr;
         int rows = Math.min(mr, cout - p * mr);
         int outW = w.outW(), outH = w.outH();
         float[] o = out.data();
-        int t0 = q0 * nr, t1 = Math.min(tiles, (q0 + qn) * nr);
+        int t0 = (q0 + qa) * nr, t1 = Math.min(tiles, (q0 + qb) * nr);
         for (int r = 0; r < rows; r++) {
             int co = p * mr + r;
             int plane = (image * cout + co) * w.outSize();
-            for (int q = 0; q < qn; q++) {
+            for (int q = qa; q < qb; q++) {
                 int tile = mBase + (q * mr + r) * nr;
                 for (int k = 0; k < alpha; k++) {
                     Winograd.output(m, scalar, scratch, tile, outCols[k], scratch, tmp + k * nr, alpha * nr, nr);

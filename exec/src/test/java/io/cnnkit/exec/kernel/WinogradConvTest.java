@@ -38,6 +38,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class WinogradConvTest {
     private static final ForkJoinPool POOL = new ForkJoinPool(2);
+    /** Three threads: the work splits into three ranges, which cut blocks and channel panels elsewhere. */
+    private static final ForkJoinPool THREE = new ForkJoinPool(3);
     private static final double F2_BOUND = 1e-5, F4_BOUND = 1e-4;
 
     @AfterAll
@@ -180,7 +182,7 @@ class WinogradConvTest {
             for (int m : new int[] {Winograd.F2, Winograd.F4}) {
                 for (WinogradConvKernel.Order order : WinogradConvKernel.Order.values()) {
                     for (boolean scalar : new boolean[] {false, true}) {
-                        for (ForkJoinPool pool : new ForkJoinPool[] {null, POOL}) {
+                        for (ForkJoinPool pool : new ForkJoinPool[] {null, POOL, THREE}) {
                             KernelOptions options =
                                     new KernelOptions(scalar, pool == null ? 1 : pool.getParallelism());
                             Kernel k = new WinogradConvKernel(shape, outShape, w, m, folded, c.fusion(), options,
