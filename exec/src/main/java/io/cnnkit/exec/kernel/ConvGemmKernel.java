@@ -6,20 +6,22 @@ import java.util.Arrays;
 /**
  * Convolution as a GEMM per image and group: C[Cout/g x OH*OW] = A[Cout/g x K] * B[K x OH*OW] with
  * K = Cin/g * kh * kw. A (the weights, batchnorm folded) is packed into mr-row panels
- * once (the layer's tile shape, {@link Sgemm#best}); B is never materialised whole: for each block of {@link GemmConv#KC} K-rows and {@link #nc} output
+ * once (the layer's tile shape, {@link Sgemm#best}); B is never materialised whole: for each block of {@link GemmConv#KC} K-rows and chunk of output
  * positions it is gathered from the input ("im2col by tiles") into nr-column panels
  * in the slot's scratch, and a 1x1 stride-1 convolution just copies input rows. The loop order
  * keeps one B panel in L1 while all A panels stream past it (GotoBLAS/MLAS style). The epilogue
  * (bias, residual, activation) runs on each finished tile.
  *
- * <p>Work items are image x group x row block x column chunk, split over the workspace's slots.
+ * <p>The work is split into one range of weight panels x position chunks per thread ({@link GemmConv#parts}).
  */
 final class ConvGemmKernel extends GemmConvKernel {
     /** Upper bound of column panels per work item: the packed B block stays in L2. */
     private static final int PANELS_MAX = 8;
 
     private final Sgemm.Shape shape;
-    private final int mr, nr, n, nc, nChunks, rowBlocks;
+    private final int mr, nr, n;
+    private final GemmConv.Chunks chunks;
+    private final int[] parts;
 
     ConvGemmKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                    KernelOptions options) {
@@ -29,10 +31,10 @@ final class ConvGemmKernel extends GemmConvKernel {
         this.nr = shape.nr();
         this.n = w.outSize();
         // equal chunks of whole panels (784 positions: 7, 7, 7 and 4 panels rather than 8, 8, 8 and 1)
-        int panels = (n + nr - 1) / nr, chunks = (panels + PANELS_MAX - 1) / PANELS_MAX;
-        this.nc = (panels + chunks - 1) / chunks * nr;
-        this.nChunks = (n + nc - 1) / nc;
-        this.rowBlocks = g.rowBlocks(nChunks, options.threads(), 1);
+        this.chunks = GemmConv.Chunks.of(n, nr, PANELS_MAX);
+        double prepare = w.isPointwise() ? Kernels.COPY_COST
+                : w.kh() * w.kw() == 1 ? Kernels.STRIDED_COPY_COST : Kernels.GATHER_COST;
+        this.parts = g.parts(chunks, prepare * Simd.S.length(), options.threads());
     }
 
     /** The tile shape for {@code coutG} output channels per group on this window. */
@@ -42,27 +44,27 @@ final class ConvGemmKernel extends GemmConvKernel {
 
     @Override
     public int scratchPerSlot() {
-        return g.kc() * nc + mr * nr;
+        return g.kc() * chunks.size() + mr * nr;
     }
 
     @Override
     public void run(Tensor[] inputs, Tensor output, Workspace ws) {
         Tensor x = inputs[0];
         Tensor res = g.residual() ? inputs[1] : null;
-        g.forEachItem(ws, rowBlocks, nChunks, macs(), (image, group, p0, p1, chunk, scratch) ->
+        g.forEachItem(ws, parts, chunks.count(), macs(), (image, group, p0, p1, chunk, scratch) ->
                 compute(x, res, output, image, group, p0, p1, chunk, scratch));
     }
 
     private void compute(Tensor x, Tensor res, Tensor out, int image, int group, int p0, int p1, int chunk,
                          float[] scratch) {
-        int n0 = chunk * nc, n1 = Math.min(n, n0 + nc);
+        int n0 = chunks.start(chunk), n1 = chunks.end(chunk);
         int panels = (n1 - n0 + nr - 1) / nr;
         int k = g.k(), coutG = g.coutG();
         int xBase = x.offset() + g.planeBase(image, group, g.cin(), g.cinG(), w.inH() * w.inW());
         int cBase = out.offset() + g.planeBase(image, group, g.cout(), coutG, n);
         int rBase = res == null ? 0 : res.offset() + g.planeBase(image, group, g.cout(), coutG, n);
         float[] c = out.data();
-        int tile = Align.FLOATS + g.kc() * nc;
+        int tile = Align.FLOATS + g.kc() * chunks.size();
         for (int k0 = 0; k0 < k; k0 += g.kc()) {
             int kc = Math.min(g.kc(), k - k0);
             packB(x.data(), xBase, k0, kc, n0, n1, scratch);

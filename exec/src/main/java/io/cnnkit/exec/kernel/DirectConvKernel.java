@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * (every map of the zoo's networks) is cut into tiles without waste, where the implicit GEMM's
  * 32-column panels compute 64 positions for a 7x7 map's 49. The price: the tile is stored
  * transposed (channel by channel) through the epilogue, which only small K (the 3-channel stem)
- * feels. Work items are runs of {@link #TILES_PER_ITEM} tiles times a block of channel panels;
- * within one, each K block of a channel panel's weights is read once for all the item's tiles,
+ * feels. Work items are chunks of at most {@link #TILES_PER_ITEM} tiles times a run of channel
+ * panels; within one, each K block of a channel panel's weights is read once for all the item's tiles,
  * whose accumulators wait in the slot's scratch.
  */
 final class DirectConvKernel extends PhasePlaneConvKernel {
@@ -27,17 +27,16 @@ final class DirectConvKernel extends PhasePlaneConvKernel {
     private static final int TILE = ROWS * WIDTH;
     /** The tile as positions x channels, for the waste of a layer's output row and channels. */
     static final Sgemm.Shape SHAPE = new Sgemm.Shape(ROWS, WIDTH);
-    /** Tiles per work item: their accumulators for every channel panel stay in L2. */
+    /** Most tiles per chunk: their accumulators for every channel panel stay in L2. */
     private static final int TILES_PER_ITEM = 8;
 
-    private final int tilesPerRow, tiles;
+    private final int tilesPerRow;
 
     DirectConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                      KernelOptions options) {
         super(inShape, outShape, w, groups, folded, fusion, options, WIDTH,
-                (w.outH() * tilesPerRow(w) + TILES_PER_ITEM - 1) / TILES_PER_ITEM);
+                GemmConv.Chunks.of(w.outH() * tilesPerRow(w) * ROWS, ROWS, TILES_PER_ITEM), 0);
         this.tilesPerRow = tilesPerRow(w);
-        this.tiles = w.outH() * tilesPerRow;
     }
 
     /** Accumulators of every tile and channel panel of an item. */
@@ -54,7 +53,7 @@ final class DirectConvKernel extends PhasePlaneConvKernel {
     @Override
     void compute(float[] padded, Tensor res, Tensor out, int image, int group, int q0, int q1, int chunk,
                  float[] scratch) {
-        int t0 = chunk * TILES_PER_ITEM, t1 = Math.min(tiles, t0 + TILES_PER_ITEM);
+        int t0 = chunks.start(chunk) / ROWS, t1 = chunks.end(chunk) / ROWS;
         int xBase = g.planeBase(image, group, g.cin(), g.cinG(), planes.channelSize());
         int[] offsets = planes.offsets();
         int k = g.k(), kc = g.kc();

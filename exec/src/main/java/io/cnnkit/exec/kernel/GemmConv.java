@@ -4,8 +4,8 @@ package io.cnnkit.exec.kernel;
  * What the GEMM-based convolution kernels share: the dimensions of the product of the weights
  * [Cout/g x K] and the im2col matrix [K x positions] per image and group, the weights (batchnorm
  * folded) packed into panels of {@code width} output channels in K blocks of {@code kc}
- * ({@link Sgemm#packPanels}), the epilogue, and the split of work items image x group x row block x
- * column chunk.
+ * ({@link Sgemm#packPanels}), the epilogue, and the split of the work into balanced ranges of
+ * weight panels x chunks of output positions ({@link #parts}).
  */
 record GemmConv(int batch, int cin, int cout, int groups, int cinG, int coutG, int k, int kc, int width, int mPanels,
                 float[] packedWeights, float[] bias, boolean residual, boolean scalar, Epilogue epilogue) {
@@ -37,33 +37,71 @@ record GemmConv(int batch, int cin, int cout, int groups, int cinG, int coutG, i
     }
 
     /**
-     * Row blocks per image and group: more than one only when there are fewer than
-     * {@code itemsPerThread} column chunks per thread (five chunks on two threads split 3:2). Each
-     * row block packs its B panels again, so kernels whose packing is dear ask for fewer items.
+     * The work split into {@code threads} contiguous ranges of units, a unit being one weight panel
+     * of one chunk of output positions of one image and group, in the order image, group, chunk,
+     * panel. A range's work: its panels' multiply-adds, plus {@code prepare} multiply-adds per B
+     * value of each chunk it meets (a range packs or gathers its chunks' B once for all its panels).
+     * Ranges are balanced by that work: fewer chunks than threads, or chunks that do not divide,
+     * split a chunk's panels between two threads (64x56-3s2-128: 17 panels of positions, in chunks
+     * 6, 6 and 5 on two threads).
      */
-    int rowBlocks(int chunks, int threads, int itemsPerThread) {
-        int items = batch * groups * chunks, enough = itemsPerThread * threads;
-        int wanted = threads == 1 || items >= enough ? 1 : (enough + items - 1) / items;
-        return Math.min(mPanels, wanted);
+    int[] parts(Chunks chunks, double prepare, int threads) {
+        return Parallel.balancedRanges(batch * groups * chunks.count() * mPanels, threads, (from, to) -> {
+            double work = 0;
+            for (int u = from; u < to; ) {
+                int segment = u / mPanels, end = Math.min(to, (segment + 1) * mPanels);
+                double columns = chunks.length(segment % chunks.count());
+                work += columns * k * ((double) (end - u) * width + prepare);
+                u = end;
+            }
+            return work;
+        });
+    }
+
+    /** Output positions cut into {@code count} chunks of {@code size} (the last may be shorter), {@code positions} in all. */
+    record Chunks(int count, int size, int positions) {
+        /**
+         * Chunks of whole runs of {@code unit} positions (a tile panel), at most {@code maxUnits} per
+         * chunk and as equal as whole runs allow: 17 panels in chunks of at most 8 are 6, 6 and 5.
+         */
+        static Chunks of(int positions, int unit, int maxUnits) {
+            int units = ceilDiv(positions, unit), count = ceilDiv(units, maxUnits);
+            int size = ceilDiv(units, count) * unit;
+            return new Chunks(ceilDiv(positions, size), size, positions);
+        }
+
+        int start(int chunk) {
+            return chunk * size;
+        }
+
+        int end(int chunk) {
+            return Math.min(positions, start(chunk) + size);
+        }
+
+        int length(int chunk) {
+            return end(chunk) - start(chunk);
+        }
+
+        private static int ceilDiv(int a, int b) {
+            return (a + b - 1) / b;
+        }
     }
 
     @FunctionalInterface
     interface Item {
-        /** Row panels [p0, p1) of one group of one image, for column chunk {@code chunk}. */
+        /** Weight panels [p0, p1) of one group of one image, for chunk {@code chunk} of output positions. */
         void run(int image, int group, int p0, int p1, int chunk, float[] scratch);
     }
 
-    void forEachItem(Workspace ws, int rowBlocks, int chunks, long macs, Item body) {
-        int items = batch * groups * rowBlocks * chunks;
-        int panelsPerBlock = (mPanels + rowBlocks - 1) / rowBlocks;
-        Parallel.forRange(ws, items, macs / Math.max(1, items), (slot, from, to) -> {
+    /** Runs the units of {@code parts} ({@link #parts}), each range as runs of panels of one chunk. */
+    void forEachItem(Workspace ws, int[] parts, int chunks, long macs, Item body) {
+        Parallel.forRanges(ws, parts, macs, (slot, from, to) -> {
             float[] scratch = ws.scratch(slot);
-            for (int item = from; item < to; item++) {
-                int chunk = item % chunks;
-                int rest = item / chunks;
-                int p0 = (rest % rowBlocks) * panelsPerBlock;
-                rest /= rowBlocks;
-                body.run(rest / groups, rest % groups, p0, Math.min(mPanels, p0 + panelsPerBlock), chunk, scratch);
+            for (int u = from; u < to; ) {
+                int segment = u / mPanels, end = Math.min(to, (segment + 1) * mPanels);
+                int chunk = segment % chunks, rest = segment / chunks;
+                body.run(rest / groups, rest % groups, u % mPanels, u % mPanels + end - u, chunk, scratch);
+                u = end;
             }
         });
     }

@@ -11,7 +11,7 @@ import io.cnnkit.exec.Tensor;
  * stored, through the epilogue.
  */
 final class ImplicitConvKernel extends PhasePlaneConvKernel {
-    /** Panels of output positions per work item. */
+    /** Most panels of output positions per chunk. */
     private static final int PANELS_PER_ITEM = 8;
 
     private final Sgemm.Shape shape;
@@ -27,7 +27,8 @@ final class ImplicitConvKernel extends PhasePlaneConvKernel {
     ImplicitConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                        KernelOptions options) {
         super(inShape, outShape, w, groups, folded, fusion, options, shape(w, outShape[1] / groups).mr(),
-                ceilDiv(ceilDiv(paddedPositions(w), shape(w, outShape[1] / groups).nr()), PANELS_PER_ITEM));
+                GemmConv.Chunks.of(paddedPositions(w), shape(w, outShape[1] / groups).nr(), PANELS_PER_ITEM),
+                Kernels.PACK_COST * Simd.S.length());
         this.shape = shape(w, g.coutG());
         this.mr = shape.mr();
         this.nr = shape.nr();
@@ -76,7 +77,7 @@ final class ImplicitConvKernel extends PhasePlaneConvKernel {
     @Override
     void compute(float[] padded, Tensor res, Tensor out, int image, int group, int p0, int p1, int chunk,
                  float[] scratch) {
-        int q0 = chunk * PANELS_PER_ITEM, q1 = Math.min(panels, q0 + PANELS_PER_ITEM);
+        int q0 = chunks.start(chunk) / nr, q1 = Math.min(panels, q0 + chunks.size() / nr);
         int k = g.k();
         int bBase = g.planeBase(image, group, g.cin(), g.cinG(), planes.channelSize());
         int cBase = out.offset() + g.planeBase(image, group, g.cout(), g.coutG(), w.outSize());

@@ -89,7 +89,7 @@ public final class Kernels {
     }
 
     /** Preparation cost per B value and vector lane, in multiply-adds (see {@link #choose}). */
-    private static final double COPY_COST = 0.25, STRIDED_COPY_COST = 1, PACK_COST = 0.5, GATHER_COST = 5;
+    static final double COPY_COST = 0.25, STRIDED_COPY_COST = 1, PACK_COST = 0.5, GATHER_COST = 5;
     /**
      * The direct convolution's transposed store per output and lane, in multiply-adds; and its
      * 7x32 tile's rate relative to the GEMM's 12x32 (140 against 150 GFLOP/s alone in L1).

@@ -43,7 +43,60 @@ final class Parallel {
         void run(int slot, int from, int to);
     }
 
+    /** The work of units [from, to) when one thread runs them in a row (setup shared inside the range counted once). */
+    @FunctionalInterface
+    interface RangeCost {
+        double of(int from, int to);
+    }
+
     private Parallel() {
+    }
+
+    /**
+     * Splits units [0, units) into at most {@code parts} contiguous ranges whose largest work by
+     * {@code cost} is least, for work whose setup (packing, a transform) is shared by the units of
+     * one range: returns the bounds, range r being [bounds[r], bounds[r + 1]). {@code cost} must
+     * not decrease as a range grows.
+     */
+    static int[] balancedRanges(int units, int parts, RangeCost cost) {
+        int count = Math.max(1, Math.min(parts, units));
+        double lo = 0, hi = cost.of(0, units);
+        int[] best = greedyRanges(hi, units, count, cost);
+        for (int step = 0; step < 40 && hi - lo > 1e-6 * hi; step++) {   // bisect the bound on a range's work
+            double bound = (lo + hi) / 2;
+            int[] ranges = greedyRanges(bound, units, count, cost);
+            if (ranges != null) {
+                hi = bound;
+                best = ranges;
+            } else {
+                lo = bound;
+            }
+        }
+        return best;
+    }
+
+    /** {@code count} ranges, each as long as its work stays within {@code bound}; null when they leave units over. */
+    private static int[] greedyRanges(double bound, int units, int count, RangeCost cost) {
+        int[] bounds = new int[count + 1];
+        for (int r = 0; r < count; r++) {
+            int from = bounds[r], lo = from, hi = units;
+            while (lo < hi) {   // the furthest end whose range stays within the bound
+                int end = (lo + hi + 1) >>> 1;
+                if (cost.of(from, end) <= bound) {
+                    lo = end;
+                } else {
+                    hi = end - 1;
+                }
+            }
+            bounds[r + 1] = lo;
+        }
+        return bounds[count] == units ? bounds : null;
+    }
+
+    /** Runs the ranges of {@link #balancedRanges} ({@code bounds}), one per slot as far as there are slots. */
+    static void forRanges(Workspace ws, int[] bounds, long work, RangeBody body) {
+        int ranges = bounds.length - 1;
+        forRange(ws, ranges, work / ranges, (slot, from, to) -> body.run(slot, bounds[from], bounds[to]));
     }
 
     static void forRange(Workspace ws, int items, long workPerItem, RangeBody body) {

@@ -4,23 +4,25 @@ import io.cnnkit.exec.Tensor;
 
 /**
  * A GEMM-based convolution that reads its input from zero-padded phase planes
- * ({@link PhasePlanes}, built once per run in the shared scratch) and splits its work into items
- * of image x group x block of weight panels x chunk of output positions ({@link GemmConv#forEachItem}).
+ * ({@link PhasePlanes}, built once per run in the shared scratch) and splits its work into ranges
+ * of weight panels x chunks of output positions, one per thread ({@link GemmConv#parts}).
  */
 abstract class PhasePlaneConvKernel extends GemmConvKernel {
     protected final PhasePlanes planes;
-    private final int chunks, rowBlocks;
+    protected final GemmConv.Chunks chunks;
+    private final int[] parts;
 
     /**
-     * {@code chunks}: chunks of output positions per image and group; weight panels are split into
-     * blocks when there are fewer than four chunks per thread.
+     * {@code chunks}: of the output positions per image and group (in the subclass's numbering);
+     * {@code prepare}: multiply-adds per B value that each range of work pays for a chunk it meets
+     * ({@link GemmConv#parts}).
      */
     PhasePlaneConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
-                         KernelOptions options, int width, int chunks) {
+                         KernelOptions options, int width, GemmConv.Chunks chunks, double prepare) {
         super(inShape, outShape, w, groups, folded, fusion, options, width);
         this.planes = new PhasePlanes(w, g.cinG());
         this.chunks = chunks;
-        this.rowBlocks = g.rowBlocks(chunks, options.threads(), 4);
+        this.parts = g.parts(chunks, prepare, options.threads());
     }
 
     @Override
@@ -33,7 +35,7 @@ abstract class PhasePlaneConvKernel extends GemmConvKernel {
         float[] padded = ws.shared();
         planes.fill(ws, inputs[0], g.batch() * g.cin(), padded);
         Tensor res = g.residual() ? inputs[1] : null;
-        g.forEachItem(ws, rowBlocks, chunks, macs(), (image, group, p0, p1, chunk, scratch) ->
+        g.forEachItem(ws, parts, chunks.count(), macs(), (image, group, p0, p1, chunk, scratch) ->
                 compute(padded, res, output, image, group, p0, p1, chunk, scratch));
     }
 

@@ -167,53 +167,24 @@ final class WinogradConvKernel implements Kernel {
     private static final long OUTPUT_COST = 37, INPUT_COST = 24;
 
     /** Work of units [from, to): their GEMMs and output transforms, and the input panels they transform. */
-    private long cost(int from, int to) {
+    private double cost(int from, int to) {
         long units = to - from, transformed = 0;
         for (int u = from; u < to; ) {
             Segment s = segment(u, to);
             transformed += s.transformTo() - s.transformFrom();
             u = s.end();
         }
-        return units * mr * (cin + OUTPUT_COST) + transformed * cin * INPUT_COST;
+        return (double) units * mr * (cin + OUTPUT_COST) + (double) transformed * cin * INPUT_COST;
     }
 
     /**
      * {@code threads} contiguous ranges of units with the least work in the largest (each range
-     * transforms the input of every block it touches): blocks of unequal size or a block shared by
+     * transforms the input of every block it meets): blocks of unequal size or a block shared by
      * two threads are balanced by moving output-channel panels (64x56 on two threads: 5 tile
-     * panels in blocks of 3 and 2, which split whole blocks gave 3:2).
+     * panels in blocks of 3 and 2, which split as whole blocks ran 3:2).
      */
     private int[] balancedParts(int threads) {
-        int units = batch * unitsPerImage();
-        int count = Math.max(1, Math.min(threads, units));
-        long lo = 1, hi = cost(0, units);
-        while (lo < hi) {   // the least bound on a range's work that `count` greedy ranges meet
-            long bound = (lo + hi) >>> 1;
-            if (greedyRanges(bound, units, count) != null) {
-                hi = bound;
-            } else {
-                lo = bound + 1;
-            }
-        }
-        return greedyRanges(lo, units, count);
-    }
-
-    /** Up to {@code count} ranges, each as long as its work stays within {@code bound}; null if they do not cover all units. */
-    private int[] greedyRanges(long bound, int units, int count) {
-        int[] bounds = new int[count + 1];
-        for (int r = 0; r < count; r++) {
-            int from = bounds[r], lo = from, hi = units;
-            while (lo < hi) {   // the last end whose range stays within the bound
-                int end = (lo + hi + 1) >>> 1;
-                if (cost(from, end) <= bound) {
-                    lo = end;
-                } else {
-                    hi = end - 1;
-                }
-            }
-            bounds[r + 1] = lo;
-        }
-        return bounds[count] == units ? bounds : null;
+        return Parallel.balancedRanges(batch * unitsPerImage(), threads, this::cost);
     }
 
     /**
@@ -276,10 +247,10 @@ final class WinogradConvKernel implements Kernel {
         Tensor res = residual ? inputs[1] : null;
         float[] shared = ws.shared();
         planes.fill(ws, x, batch * cin, shared);
-        Parallel.forRange(ws, parts.length - 1, macs() / (parts.length - 1), (slot, from, to) -> {
+        Parallel.forRanges(ws, parts, macs(), (slot, from, to) -> {
             float[] scratch = ws.scratch(slot);
-            for (int u = parts[from]; u < parts[to]; ) {
-                Segment s = segment(u, parts[to]);
+            for (int u = from; u < to; ) {
+                Segment s = segment(u, to);
                 transformInput(shared, s.image(), s.q0(), s.transformFrom(), s.transformTo(), scratch);
                 for (int p = s.pFirst(); p <= s.pLast(); ) {
                     int qa = p == s.pFirst() ? s.qaFirst() : 0, qb = p == s.pLast() ? s.qbLast() : s.qn();

@@ -64,4 +64,44 @@ class ParallelTest {
             assertEquals(1, runs.get(i));
         }
     }
+
+    /**
+     * Balanced ranges: contiguous, covering every unit, and as good as the best split found by
+     * trying every pair of cut points, for units in blocks whose setup each range that meets the
+     * block pays once.
+     */
+    @Test
+    void balancedRangesCoverEveryUnitAndMatchTheBestSplit() {
+        java.util.Random rnd = new java.util.Random(3);
+        for (int trial = 0; trial < 200; trial++) {
+            int block = 1 + rnd.nextInt(8), units = 1 + rnd.nextInt(40);
+            double setup = rnd.nextInt(20);
+            Parallel.RangeCost cost = (from, to) -> {
+                if (from >= to) {
+                    return 0;
+                }
+                int blocks = (to - 1) / block - from / block + 1;
+                return (to - from) * 4.0 + blocks * setup;
+            };
+            for (int parts = 1; parts <= 3; parts++) {
+                int[] bounds = Parallel.balancedRanges(units, parts, cost);
+                assertEquals(0, bounds[0]);
+                assertEquals(units, bounds[bounds.length - 1]);
+                double worst = 0;
+                for (int r = 0; r + 1 < bounds.length; r++) {
+                    assertTrue(bounds[r] <= bounds[r + 1], java.util.Arrays.toString(bounds));
+                    worst = Math.max(worst, cost.of(bounds[r], bounds[r + 1]));
+                }
+                double best = Double.MAX_VALUE;
+                for (int a = 0; a <= units; a++) {
+                    for (int b = parts < 3 ? units : a; b <= units; b++) {
+                        double split = parts == 1 ? cost.of(0, units)
+                                : Math.max(cost.of(0, a), Math.max(cost.of(a, b), cost.of(b, units)));
+                        best = Math.min(best, split);
+                    }
+                }
+                assertEquals(best, worst, 1e-6 * best, "units " + units + " block " + block + " parts " + parts);
+            }
+        }
+    }
 }
