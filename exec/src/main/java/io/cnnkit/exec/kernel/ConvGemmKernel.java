@@ -2,6 +2,7 @@ package io.cnnkit.exec.kernel;
 
 import io.cnnkit.exec.Tensor;
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
 
 /**
  * Convolution as a GEMM per image and group: C[Cout/g x OH*OW] = A[Cout/g x K] * B[K x OH*OW] with
@@ -22,6 +23,12 @@ final class ConvGemmKernel extends GemmConvKernel {
     private final int mr, nr, n;
     private final GemmConv.Chunks chunks;
     private final int[] parts;
+    /**
+     * A strided 1x1 window without padding (ResNet's downsampling): the offset in an input plane
+     * of each output position's input, so that packing B is one vector gather per 16 positions
+     * instead of a strided copy per output row; null for other windows.
+     */
+    private final int[] pointSources;
 
     ConvGemmKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                    KernelOptions options) {
@@ -35,6 +42,19 @@ final class ConvGemmKernel extends GemmConvKernel {
         double prepare = w.isPointwise() ? Kernels.COPY_COST
                 : w.kh() * w.kw() == 1 ? Kernels.STRIDED_COPY_COST : Kernels.GATHER_COST;
         this.parts = g.parts(chunks, prepare * Simd.S.length(), options.threads());
+        boolean unpadded = w.padTop() == 0 && w.padLeft() == 0 && w.padBottom() == 0 && w.padRight() == 0;
+        this.pointSources = w.kh() * w.kw() == 1 && !w.isPointwise() && unpadded ? pointSources(w) : null;
+    }
+
+    /** Input offsets within a plane of the output positions of a 1x1 window without padding. */
+    private static int[] pointSources(Window w) {
+        int[] sources = new int[w.outSize()];
+        for (int oy = 0, p = 0; oy < w.outH(); oy++) {
+            for (int ox = 0; ox < w.outW(); ox++, p++) {
+                sources[p] = oy * w.sh() * w.inW() + ox * w.sw();
+            }
+        }
+        return sources;
     }
 
     /** The tile shape for {@code coutG} output channels per group on this window. */
@@ -122,6 +142,8 @@ final class ConvGemmKernel extends GemmConvKernel {
                 int cols = Math.min(nr, n1 - p);
                 if (pointwise) {
                     System.arraycopy(x, src + p, dst, d, cols);
+                } else if (pointSources != null) {
+                    gatherPoints(x, src, p, cols, dst, d);
                 } else {
                     gatherRow(x, src, ky, kx, p, cols, dst, d);
                 }
@@ -129,6 +151,19 @@ final class ConvGemmKernel extends GemmConvKernel {
                     Arrays.fill(dst, d + cols, d + nr, 0f);
                 }
             }
+        }
+    }
+
+    /** B values of a strided 1x1 window for {@code cols} output positions from {@code p}, from the plane at {@code src}. */
+    private void gatherPoints(float[] x, int src, int p, int cols, float[] dst, int d) {
+        int j = 0;
+        if (!g.scalar()) {
+            for (int lanes = Simd.S.length(); j + lanes <= cols; j += lanes) {
+                FloatVector.fromArray(Simd.S, x, src, pointSources, p + j).intoArray(dst, d + j);
+            }
+        }
+        for (; j < cols; j++) {
+            dst[d + j] = x[src + pointSources[p + j]];
         }
     }
 

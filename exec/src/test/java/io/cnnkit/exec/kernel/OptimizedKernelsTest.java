@@ -122,7 +122,6 @@ class OptimizedKernelsTest {
         assertTrue(ran > 30, "too few valid random shapes: " + ran);
     }
 
-    /** Every convolution algorithm that applies to the shape (the GEMMs always), not only the one chosen. */
     /**
      * Layers with more output channels than an item's column panels (the implicit GEMM then reads
      * each weight block once for all of them) and with few, on maps of one and of several items.
@@ -143,6 +142,27 @@ class OptimizedKernelsTest {
         }
     }
 
+    /**
+     * Strided 1x1 layers (ResNet's downsampling): without padding the im2col tiles gather B with
+     * vector gathers from a table of input offsets, with padding row by row.
+     */
+    @Test
+    void stridedPointwiseLayers() {
+        Random rnd = new Random(12);
+        for (int stride : new int[] {2, 3}) {
+            for (int pad : new int[] {0, 1}) {
+                for (int size : new int[] {20, 33}) {
+                    Op.Conv conv = new Op.Conv(40, Size2.square(1), Size2.square(stride), Padding.symmetric(pad, pad),
+                            Size2.square(1), 1, true);
+                    Tensor x = random(rnd, 2, 19, size, size + 1);
+                    Map<String, Tensor> params = Map.of("weight", random(rnd, 40, 19, 1, 1), "bias", random(rnd, 40));
+                    checkEveryAlgorithm(conv, x, params, "1x1 stride " + stride + " pad " + pad + " on " + size);
+                }
+            }
+        }
+    }
+
+    /** Every convolution algorithm that applies to the shape (the GEMMs always), not only the one chosen. */
     static void checkEveryAlgorithm(Op.Conv conv, Tensor x, Map<String, Tensor> params, String what) {
         Tensor want = OpRunner.runReference(conv, List.of(x), params);
         for (Kernels.ConvAlgorithm algorithm : Kernels.ConvAlgorithm.values()) {
