@@ -39,9 +39,7 @@ final class ConvGemmKernel extends GemmConvKernel {
         this.n = w.outSize();
         // equal chunks of whole panels (784 positions: 7, 7, 7 and 4 panels rather than 8, 8, 8 and 1)
         this.chunks = GemmConv.Chunks.of(n, nr, PANELS_MAX);
-        double prepare = w.isPointwise() ? Kernels.COPY_COST
-                : w.kh() * w.kw() == 1 ? Kernels.STRIDED_COPY_COST : Kernels.GATHER_COST;
-        this.parts = g.parts(chunks, prepare * Simd.S.length(), options.threads());
+        this.parts = g.parts(chunks, Kernels.im2colPrepareCost(w) * Simd.S.length(), options.threads());
         boolean unpadded = w.padTop() == 0 && w.padLeft() == 0 && w.padBottom() == 0 && w.padRight() == 0;
         this.pointSources = w.kh() * w.kw() == 1 && !w.isPointwise() && unpadded ? pointSources(w) : null;
     }

@@ -89,7 +89,8 @@ public final class Kernels {
     }
 
     /** Preparation cost per B value and vector lane, in multiply-adds (see {@link #choose}). */
-    static final double COPY_COST = 0.25, STRIDED_COPY_COST = 1, PACK_COST = 0.5, GATHER_COST = 5;
+    private static final double COPY_COST = 0.25, STRIDED_COPY_COST = 1, GATHER_COST = 5;
+    static final double PACK_COST = 0.5;
     /**
      * The direct convolution's transposed store per output and lane, in multiply-adds; and its
      * 7x32 tile's rate relative to the GEMM's 12x32 (140 against 150 GFLOP/s alone in L1).
@@ -138,8 +139,7 @@ public final class Kernels {
         int m = outChannels / groups, n = w.outSize(), k = inChannels / groups * w.kh() * w.kw();
         int lanes = Simd.S.length();
         boolean pointwise = w.kh() * w.kw() == 1;
-        double prepare = w.isPointwise() ? COPY_COST : pointwise ? STRIDED_COPY_COST : GATHER_COST;
-        double tiles = ConvGemmKernel.shape(w, m).useful(m, n) / (1 + prepare * lanes / m);
+        double tiles = ConvGemmKernel.shape(w, m).useful(m, n) / (1 + im2colPrepareCost(w) * lanes / m);
         double transposed = Sgemm.ROWS.useful(n, m) / (1 + GATHER_COST * lanes / m);
         int padded = ImplicitConvKernel.paddedPositions(w);
         double implicit = pointwise ? 0
@@ -155,6 +155,11 @@ public final class Kernels {
             return ConvAlgorithm.IMPLICIT_GEMM;
         }
         return transposed > tiles ? ConvAlgorithm.TRANSPOSED_GEMM : ConvAlgorithm.IM2COL_TILES;
+    }
+
+    /** What preparing one B value of the im2col tiles costs per lane: a row copy, a strided copy or a gather. */
+    static double im2colPrepareCost(Window w) {
+        return w.isPointwise() ? COPY_COST : w.kh() * w.kw() == 1 ? STRIDED_COPY_COST : GATHER_COST;
     }
 
     /** {@code forced} null: the algorithm is chosen by {@link #choose}. */

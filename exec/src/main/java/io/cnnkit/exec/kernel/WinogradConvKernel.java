@@ -44,7 +44,7 @@ final class WinogradConvKernel implements Kernel {
     private final Sgemm.Shape shape;
     private final int mr, nr;
     private final int m, alpha, batch, cin, cout, mPanels;
-    private final int tilesW, tilesH, wt, planeT, tiles, panels, blockPanels, blocks, chunk;
+    private final int tilesW, tilesH, wt, planeT, tiles, panels, blockPanels, chunk;
     /** The work split into one contiguous range of units per thread: part s runs units [parts[s], parts[s + 1]). */
     private final int[] parts;
     private final float[] packedU, bias;
@@ -135,7 +135,6 @@ final class WinogradConvKernel implements Kernel {
         int fit = weightHeavy ? panels : fitL2;
         int blocksWanted = (panels + fit - 1) / fit;
         this.blockPanels = (panels + blocksWanted - 1) / blocksWanted;
-        this.blocks = (panels + blockPanels - 1) / blockPanels;
         this.chunk = weightHeavy ? chunkPanels : 1;
         this.parts = balancedParts(options.threads());
 
