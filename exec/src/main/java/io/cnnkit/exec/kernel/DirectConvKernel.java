@@ -19,6 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class DirectConvKernel extends PhasePlaneConvKernel {
     private static final VectorSpecies<Float> S = Simd.S;
+    private static final Class<? extends FloatVector> EXACT = Simd.EXACT;
     private static final int L = S.length();
     /** Output columns per tile. */
     static final int ROWS = 7;
@@ -97,7 +98,7 @@ final class DirectConvKernel extends PhasePlaneConvKernel {
     /**
      * One tile over K rows [k0, k0 + kc): c[r][j] (+)= sum over kk of x[at + r + offsets[kk]] *
      * w[wAt + (kk - k0) * WIDTH + j]. Written out in one method: on JDK 17 a FloatVector passed to
-     * a helper is boxed.
+     * a helper is boxed. The stores go through {@link Simd#EXACT}, as in {@link Sgemm}.
      */
     private static void tile(float[] x, int at, int[] offsets, int k0, int kc, float[] w, int wAt, float[] c, int co,
                              boolean accumulate) {
@@ -142,20 +143,20 @@ final class DirectConvKernel extends PhasePlaneConvKernel {
             c60 = x6.fma(w0, c60);
             c61 = x6.fma(w1, c61);
         }
-        c00.intoArray(c, co);
-        c01.intoArray(c, co + L);
-        c10.intoArray(c, co + WIDTH);
-        c11.intoArray(c, co + WIDTH + L);
-        c20.intoArray(c, co + 2 * WIDTH);
-        c21.intoArray(c, co + 2 * WIDTH + L);
-        c30.intoArray(c, co + 3 * WIDTH);
-        c31.intoArray(c, co + 3 * WIDTH + L);
-        c40.intoArray(c, co + 4 * WIDTH);
-        c41.intoArray(c, co + 4 * WIDTH + L);
-        c50.intoArray(c, co + 5 * WIDTH);
-        c51.intoArray(c, co + 5 * WIDTH + L);
-        c60.intoArray(c, co + 6 * WIDTH);
-        c61.intoArray(c, co + 6 * WIDTH + L);
+        EXACT.cast(c00).intoArray(c, co);
+        EXACT.cast(c01).intoArray(c, co + L);
+        EXACT.cast(c10).intoArray(c, co + WIDTH);
+        EXACT.cast(c11).intoArray(c, co + WIDTH + L);
+        EXACT.cast(c20).intoArray(c, co + 2 * WIDTH);
+        EXACT.cast(c21).intoArray(c, co + 2 * WIDTH + L);
+        EXACT.cast(c30).intoArray(c, co + 3 * WIDTH);
+        EXACT.cast(c31).intoArray(c, co + 3 * WIDTH + L);
+        EXACT.cast(c40).intoArray(c, co + 4 * WIDTH);
+        EXACT.cast(c41).intoArray(c, co + 4 * WIDTH + L);
+        EXACT.cast(c50).intoArray(c, co + 5 * WIDTH);
+        EXACT.cast(c51).intoArray(c, co + 5 * WIDTH + L);
+        EXACT.cast(c60).intoArray(c, co + 6 * WIDTH);
+        EXACT.cast(c61).intoArray(c, co + 6 * WIDTH + L);
     }
 
     /** {@link #tile} in plain Java: the forced-scalar path. */

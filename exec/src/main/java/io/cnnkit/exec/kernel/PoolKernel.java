@@ -28,6 +28,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class PoolKernel implements Kernel {
     private static final VectorSpecies<Float> S = Simd.S;
+    private static final Class<? extends FloatVector> EXACT = Simd.EXACT;
     /** Floats of a block of reduced rows (16 KiB; the padded input rows it reads take about stride times as many). */
     private static final int BLOCK_FLOATS = 4096;
 
@@ -119,7 +120,8 @@ final class PoolKernel implements Kernel {
                 FloatVector in = FloatVector.fromArray(S, x, src + i);
                 v = max ? v.max(in) : v.add(in);
             }
-            acc = v.reduceLanes(max ? VectorOperators.MAX : VectorOperators.ADD);
+            // One constant operator per call: C2 intrinsifies a reduction only for a constant one.
+            acc = max ? v.reduceLanes(VectorOperators.MAX) : v.reduceLanes(VectorOperators.ADD);
         }
         for (; i < len; i++) {
             acc = max ? Math.max(acc, x[src + i]) : acc + x[src + i];
@@ -191,7 +193,7 @@ final class PoolKernel implements Kernel {
                     FloatVector in = FloatVector.fromArray(S, src, from + i + t * step);
                     acc = max ? acc.max(in) : acc.add(in);
                 }
-                acc.intoArray(dst, at + i);
+                EXACT.cast(acc).intoArray(dst, at + i);   // acc is a loop phi: see Simd.EXACT
             }
         }
         for (; i < n; i++) {

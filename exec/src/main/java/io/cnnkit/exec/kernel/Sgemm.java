@@ -16,9 +16,12 @@ import jdk.incubator.vector.VectorSpecies;
  * 9x3, 12x2, 14x2 and 5x5. Unrolling the k loop by two made C2 spill: 86 GFLOP/s. B used to be
  * read in place from the padded input at per-row offsets for implicit convolution; at 512 bits
  * that made whole runs 30% slower in some JVMs and not others, and packing it costs less than 2%.)
+ * The accumulators are stored through {@link Simd#EXACT}: after the k loop they are loop phis,
+ * which C2 may type too loosely to intrinsify the stores.
  */
 final class Sgemm {
     private static final VectorSpecies<Float> S = Simd.S;
+    private static final Class<? extends FloatVector> EXACT = Simd.EXACT;
     private static final boolean WIDE = S.length() == 16;
 
     /** A register tile: mr rows of A (broadcast) times nr columns of B (nr / lanes vectors). */
@@ -190,30 +193,30 @@ final class Sgemm {
             c71 = a7.fma(b1, c71);
             c72 = a7.fma(b2, c72);
         }
-        c00.intoArray(c, co);
-        c01.intoArray(c, co + 8);
-        c02.intoArray(c, co + 16);
-        c10.intoArray(c, co + 1 * ldc);
-        c11.intoArray(c, co + 1 * ldc + 8);
-        c12.intoArray(c, co + 1 * ldc + 16);
-        c20.intoArray(c, co + 2 * ldc);
-        c21.intoArray(c, co + 2 * ldc + 8);
-        c22.intoArray(c, co + 2 * ldc + 16);
-        c30.intoArray(c, co + 3 * ldc);
-        c31.intoArray(c, co + 3 * ldc + 8);
-        c32.intoArray(c, co + 3 * ldc + 16);
-        c40.intoArray(c, co + 4 * ldc);
-        c41.intoArray(c, co + 4 * ldc + 8);
-        c42.intoArray(c, co + 4 * ldc + 16);
-        c50.intoArray(c, co + 5 * ldc);
-        c51.intoArray(c, co + 5 * ldc + 8);
-        c52.intoArray(c, co + 5 * ldc + 16);
-        c60.intoArray(c, co + 6 * ldc);
-        c61.intoArray(c, co + 6 * ldc + 8);
-        c62.intoArray(c, co + 6 * ldc + 16);
-        c70.intoArray(c, co + 7 * ldc);
-        c71.intoArray(c, co + 7 * ldc + 8);
-        c72.intoArray(c, co + 7 * ldc + 16);
+        EXACT.cast(c00).intoArray(c, co);
+        EXACT.cast(c01).intoArray(c, co + 8);
+        EXACT.cast(c02).intoArray(c, co + 16);
+        EXACT.cast(c10).intoArray(c, co + 1 * ldc);
+        EXACT.cast(c11).intoArray(c, co + 1 * ldc + 8);
+        EXACT.cast(c12).intoArray(c, co + 1 * ldc + 16);
+        EXACT.cast(c20).intoArray(c, co + 2 * ldc);
+        EXACT.cast(c21).intoArray(c, co + 2 * ldc + 8);
+        EXACT.cast(c22).intoArray(c, co + 2 * ldc + 16);
+        EXACT.cast(c30).intoArray(c, co + 3 * ldc);
+        EXACT.cast(c31).intoArray(c, co + 3 * ldc + 8);
+        EXACT.cast(c32).intoArray(c, co + 3 * ldc + 16);
+        EXACT.cast(c40).intoArray(c, co + 4 * ldc);
+        EXACT.cast(c41).intoArray(c, co + 4 * ldc + 8);
+        EXACT.cast(c42).intoArray(c, co + 4 * ldc + 16);
+        EXACT.cast(c50).intoArray(c, co + 5 * ldc);
+        EXACT.cast(c51).intoArray(c, co + 5 * ldc + 8);
+        EXACT.cast(c52).intoArray(c, co + 5 * ldc + 16);
+        EXACT.cast(c60).intoArray(c, co + 6 * ldc);
+        EXACT.cast(c61).intoArray(c, co + 6 * ldc + 8);
+        EXACT.cast(c62).intoArray(c, co + 6 * ldc + 16);
+        EXACT.cast(c70).intoArray(c, co + 7 * ldc);
+        EXACT.cast(c71).intoArray(c, co + 7 * ldc + 8);
+        EXACT.cast(c72).intoArray(c, co + 7 * ldc + 16);
     }
 
     /** 8x48, B from a packed panel. */
@@ -282,30 +285,30 @@ final class Sgemm {
             c71 = a7.fma(b1, c71);
             c72 = a7.fma(b2, c72);
         }
-        c00.intoArray(c, co);
-        c01.intoArray(c, co + 16);
-        c02.intoArray(c, co + 32);
-        c10.intoArray(c, co + 1 * ldc);
-        c11.intoArray(c, co + 1 * ldc + 16);
-        c12.intoArray(c, co + 1 * ldc + 32);
-        c20.intoArray(c, co + 2 * ldc);
-        c21.intoArray(c, co + 2 * ldc + 16);
-        c22.intoArray(c, co + 2 * ldc + 32);
-        c30.intoArray(c, co + 3 * ldc);
-        c31.intoArray(c, co + 3 * ldc + 16);
-        c32.intoArray(c, co + 3 * ldc + 32);
-        c40.intoArray(c, co + 4 * ldc);
-        c41.intoArray(c, co + 4 * ldc + 16);
-        c42.intoArray(c, co + 4 * ldc + 32);
-        c50.intoArray(c, co + 5 * ldc);
-        c51.intoArray(c, co + 5 * ldc + 16);
-        c52.intoArray(c, co + 5 * ldc + 32);
-        c60.intoArray(c, co + 6 * ldc);
-        c61.intoArray(c, co + 6 * ldc + 16);
-        c62.intoArray(c, co + 6 * ldc + 32);
-        c70.intoArray(c, co + 7 * ldc);
-        c71.intoArray(c, co + 7 * ldc + 16);
-        c72.intoArray(c, co + 7 * ldc + 32);
+        EXACT.cast(c00).intoArray(c, co);
+        EXACT.cast(c01).intoArray(c, co + 16);
+        EXACT.cast(c02).intoArray(c, co + 32);
+        EXACT.cast(c10).intoArray(c, co + 1 * ldc);
+        EXACT.cast(c11).intoArray(c, co + 1 * ldc + 16);
+        EXACT.cast(c12).intoArray(c, co + 1 * ldc + 32);
+        EXACT.cast(c20).intoArray(c, co + 2 * ldc);
+        EXACT.cast(c21).intoArray(c, co + 2 * ldc + 16);
+        EXACT.cast(c22).intoArray(c, co + 2 * ldc + 32);
+        EXACT.cast(c30).intoArray(c, co + 3 * ldc);
+        EXACT.cast(c31).intoArray(c, co + 3 * ldc + 16);
+        EXACT.cast(c32).intoArray(c, co + 3 * ldc + 32);
+        EXACT.cast(c40).intoArray(c, co + 4 * ldc);
+        EXACT.cast(c41).intoArray(c, co + 4 * ldc + 16);
+        EXACT.cast(c42).intoArray(c, co + 4 * ldc + 32);
+        EXACT.cast(c50).intoArray(c, co + 5 * ldc);
+        EXACT.cast(c51).intoArray(c, co + 5 * ldc + 16);
+        EXACT.cast(c52).intoArray(c, co + 5 * ldc + 32);
+        EXACT.cast(c60).intoArray(c, co + 6 * ldc);
+        EXACT.cast(c61).intoArray(c, co + 6 * ldc + 16);
+        EXACT.cast(c62).intoArray(c, co + 6 * ldc + 32);
+        EXACT.cast(c70).intoArray(c, co + 7 * ldc);
+        EXACT.cast(c71).intoArray(c, co + 7 * ldc + 16);
+        EXACT.cast(c72).intoArray(c, co + 7 * ldc + 32);
     }
 
     /** 12x32, B from a packed panel. */
@@ -377,30 +380,30 @@ final class Sgemm {
             cb0 = ab.fma(b0, cb0);
             cb1 = ab.fma(b1, cb1);
         }
-        c00.intoArray(c, co);
-        c01.intoArray(c, co + 16);
-        c10.intoArray(c, co + 1 * ldc);
-        c11.intoArray(c, co + 1 * ldc + 16);
-        c20.intoArray(c, co + 2 * ldc);
-        c21.intoArray(c, co + 2 * ldc + 16);
-        c30.intoArray(c, co + 3 * ldc);
-        c31.intoArray(c, co + 3 * ldc + 16);
-        c40.intoArray(c, co + 4 * ldc);
-        c41.intoArray(c, co + 4 * ldc + 16);
-        c50.intoArray(c, co + 5 * ldc);
-        c51.intoArray(c, co + 5 * ldc + 16);
-        c60.intoArray(c, co + 6 * ldc);
-        c61.intoArray(c, co + 6 * ldc + 16);
-        c70.intoArray(c, co + 7 * ldc);
-        c71.intoArray(c, co + 7 * ldc + 16);
-        c80.intoArray(c, co + 8 * ldc);
-        c81.intoArray(c, co + 8 * ldc + 16);
-        c90.intoArray(c, co + 9 * ldc);
-        c91.intoArray(c, co + 9 * ldc + 16);
-        ca0.intoArray(c, co + 10 * ldc);
-        ca1.intoArray(c, co + 10 * ldc + 16);
-        cb0.intoArray(c, co + 11 * ldc);
-        cb1.intoArray(c, co + 11 * ldc + 16);
+        EXACT.cast(c00).intoArray(c, co);
+        EXACT.cast(c01).intoArray(c, co + 16);
+        EXACT.cast(c10).intoArray(c, co + 1 * ldc);
+        EXACT.cast(c11).intoArray(c, co + 1 * ldc + 16);
+        EXACT.cast(c20).intoArray(c, co + 2 * ldc);
+        EXACT.cast(c21).intoArray(c, co + 2 * ldc + 16);
+        EXACT.cast(c30).intoArray(c, co + 3 * ldc);
+        EXACT.cast(c31).intoArray(c, co + 3 * ldc + 16);
+        EXACT.cast(c40).intoArray(c, co + 4 * ldc);
+        EXACT.cast(c41).intoArray(c, co + 4 * ldc + 16);
+        EXACT.cast(c50).intoArray(c, co + 5 * ldc);
+        EXACT.cast(c51).intoArray(c, co + 5 * ldc + 16);
+        EXACT.cast(c60).intoArray(c, co + 6 * ldc);
+        EXACT.cast(c61).intoArray(c, co + 6 * ldc + 16);
+        EXACT.cast(c70).intoArray(c, co + 7 * ldc);
+        EXACT.cast(c71).intoArray(c, co + 7 * ldc + 16);
+        EXACT.cast(c80).intoArray(c, co + 8 * ldc);
+        EXACT.cast(c81).intoArray(c, co + 8 * ldc + 16);
+        EXACT.cast(c90).intoArray(c, co + 9 * ldc);
+        EXACT.cast(c91).intoArray(c, co + 9 * ldc + 16);
+        EXACT.cast(ca0).intoArray(c, co + 10 * ldc);
+        EXACT.cast(ca1).intoArray(c, co + 10 * ldc + 16);
+        EXACT.cast(cb0).intoArray(c, co + 11 * ldc);
+        EXACT.cast(cb1).intoArray(c, co + 11 * ldc + 16);
     }
 
     /** The tile in plain Java: the forced-scalar path. */
