@@ -5,9 +5,9 @@
 # JVM with -XX:+PrintIntrinsics, and prints per run cnnkit's median and every C2 compilation of a
 # cnnkit method under which HotSpot reported an intrinsic it could not apply ("** ..." lines):
 #   scripts/jit_check.sh RUNS MODEL.cnn [cnn bench options, e.g. --threads 2]
-# Exits 1 if any run had such a compilation. The failure depends on the order of compilation and
-# the profiles, so a clean result needs many runs: before the fix of the fifth session, about one
-# ResNet-18 JVM in twelve showed it. Assumes one C2 compiler thread (2 cores; with more, a "**"
+# Exits 1 if any run had such a compilation, 2 if cnn bench itself failed. The failure depends
+# on the order of compilation and the profiles, so a clean result needs many runs: before the fix
+# of the fifth session, about one ResNet-18 JVM in twelve showed it. Assumes one C2 compiler thread (2 cores; with more, a "**"
 # line is charged to the latest C2 compilation started, which may be another thread's).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,8 +21,12 @@ log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 flagged=0
 for i in $(seq 1 "$runs"); do
-  JAVA_TOOL_OPTIONS="-XX:+UnlockDiagnosticVMOptions -XX:+PrintCompilation -XX:+PrintIntrinsics" \
-    "$root/cnn" bench "$model" --peer none --runs 3 "$@" >"$log" 2>&1 || true
+  if ! JAVA_TOOL_OPTIONS="-XX:+UnlockDiagnosticVMOptions -XX:+PrintCompilation -XX:+PrintIntrinsics" \
+      "$root/cnn" bench "$model" --peer none --runs 3 "$@" >"$log" 2>&1; then
+    echo "run $i: cnn bench failed:" >&2
+    grep -v -e '^ *[0-9]' -e '^ *@' -e '^ *\*\*' -e 'JAVA_TOOL_OPTIONS' "$log" | tail -5 >&2
+    exit 2
+  fi
   median="$(awk '$1 == "cnnkit" && $2 ~ /^[0-9.]+$/ {print $2; exit}' "$log")"
   # PrintCompilation: "time id flags level method ..."; the "** ..." lines of PrintIntrinsics follow
   # the header of the C2 (level 4) compilation that printed them.

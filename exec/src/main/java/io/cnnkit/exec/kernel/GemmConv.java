@@ -47,15 +47,26 @@ record GemmConv(int batch, int cin, int cout, int groups, int cinG, int coutG, i
      */
     int[] parts(Chunks chunks, double prepare, int threads) {
         return Parallel.balancedRanges(batch * groups * chunks.count() * mPanels, threads, (from, to) -> {
-            double work = 0;
-            for (int u = from; u < to; ) {
-                int segment = u / mPanels, end = Math.min(to, (segment + 1) * mPanels);
-                double columns = chunks.length(segment % chunks.count());
-                work += columns * k * ((double) (end - u) * width + prepare);
-                u = end;
-            }
-            return work;
+            double[] work = {0};
+            forEachRun(from, to, (segment, p0, p1) ->
+                    work[0] += (double) chunks.length(segment % chunks.count()) * k * ((p1 - p0) * width + prepare));
+            return work[0];
         });
+    }
+
+    @FunctionalInterface
+    private interface Run {
+        /** Weight panels [p0, p1) of {@code segment}, the segment being (image * groups + group) * chunks + chunk. */
+        void accept(int segment, int p0, int p1);
+    }
+
+    /** Units [from, to) as runs of consecutive weight panels of one segment (one chunk of one image and group). */
+    private void forEachRun(int from, int to, Run run) {
+        for (int u = from; u < to; ) {
+            int segment = u / mPanels, end = Math.min(to, (segment + 1) * mPanels);
+            run.accept(segment, u - segment * mPanels, end - segment * mPanels);
+            u = end;
+        }
     }
 
     /** Output positions cut into {@code count} chunks of {@code size} (the last may be shorter), {@code positions} in all. */
@@ -97,12 +108,10 @@ record GemmConv(int batch, int cin, int cout, int groups, int cinG, int coutG, i
     void forEachItem(Workspace ws, int[] parts, int chunks, long macs, Item body) {
         Parallel.forRanges(ws, parts, macs, (slot, from, to) -> {
             float[] scratch = ws.scratch(slot);
-            for (int u = from; u < to; ) {
-                int segment = u / mPanels, end = Math.min(to, (segment + 1) * mPanels);
-                int chunk = segment % chunks, rest = segment / chunks;
-                body.run(rest / groups, rest % groups, u % mPanels, u % mPanels + end - u, chunk, scratch);
-                u = end;
-            }
+            forEachRun(from, to, (segment, p0, p1) -> {
+                int rest = segment / chunks;
+                body.run(rest / groups, rest % groups, p0, p1, segment % chunks, scratch);
+            });
         });
     }
 

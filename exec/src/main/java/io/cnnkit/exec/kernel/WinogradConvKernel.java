@@ -21,7 +21,7 @@ import io.cnnkit.exec.Tensor;
  * <li>The work is cut into units (image, output-channel panel, tile panel), ordered block by block
  *     of tile panels, and split into one contiguous range per thread balanced by a cost model
  *     ({@link #balancedParts}). A range transforms each block it meets, V = B^T d B, straight into
- *     packed nr-column B panels (alpha^2 x block panels x Cin x NR in the slot's scratch), then per
+ *     packed nr-column B panels (alpha^2 x block panels x Cin x nr in the slot's scratch), then per
  *     chunk of output-channel panels runs the alpha^2 x block x chunk tiles with {@link Sgemm#tile} into a
  *     scratch M, transforms it back, Y = A^T M A, into m x m phase rows, scatters those into the
  *     cropped output and applies the epilogue (bias, residual, activation) on the block's rows.
