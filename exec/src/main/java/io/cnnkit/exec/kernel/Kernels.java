@@ -99,13 +99,13 @@ public final class Kernels {
 
     /** How a convolution is computed. */
     enum ConvAlgorithm {
-        DEPTHWISE, IM2COL_TILES, IMPLICIT_GEMM, TRANSPOSED_GEMM, DIRECT, WINOGRAD, WINOGRAD_F4, WINOGRAD_TRANSPOSED;
+        DEPTHWISE, IM2COL_TILES, IMPLICIT_GEMM, TRANSPOSED_GEMM, DIRECT, WINOGRAD, WINOGRAD_F4;
 
         /** Whether this algorithm computes a convolution of this window, channels and groups. */
         boolean applies(Window w, int inChannels, int groups) {
             return switch (this) {
                 case DEPTHWISE -> inChannels == groups;
-                case WINOGRAD, WINOGRAD_F4, WINOGRAD_TRANSPOSED -> groups == 1 && WinogradConvKernel.applies(w);
+                case WINOGRAD, WINOGRAD_F4 -> groups == 1 && WinogradConvKernel.applies(w);
                 default -> true;
             };
         }
@@ -113,8 +113,7 @@ public final class Kernels {
 
     /**
      * Depthwise when every output channel reads one input channel; Winograd for the 3x3 stride-1
-     * layers where it was measured faster ({@link WinogradConvKernel#preferredTile}, and
-     * {@link WinogradTransposedKernel#preferred} for maps under 10x10). Otherwise the
+     * layers where it was measured faster ({@link WinogradConvKernel#preferredTile}). Otherwise the
      * algorithm that wastes least by a cost model: the useful fraction of the tile slots it
      * computes, divided by 1 + (cost of preparing one B value) / (output channels reusing it), the
      * cost counted in multiply-adds of the vector tile, which scale with its lanes: a plain row copy
@@ -136,9 +135,6 @@ public final class Kernels {
         int tile = WinogradConvKernel.preferredTile(w, inChannels, outChannels, groups);
         if (tile != 0) {
             return tile == Winograd.F4 ? ConvAlgorithm.WINOGRAD_F4 : ConvAlgorithm.WINOGRAD;
-        }
-        if (WinogradTransposedKernel.preferred(w, inChannels, outChannels, groups)) {
-            return ConvAlgorithm.WINOGRAD_TRANSPOSED;
         }
         int m = outChannels / groups, n = w.outSize(), k = inChannels / groups * w.kh() * w.kw();
         int lanes = Simd.S.length();
@@ -186,11 +182,6 @@ public final class Kernels {
                 return new DirectConvKernel(x, outShape, w, c.groups(), folded, fusion, options);
             case TRANSPOSED_GEMM:
                 return new TransposedConvKernel(x, outShape, w, c.groups(), folded, fusion, options);
-            case WINOGRAD_TRANSPOSED:
-                if (!algorithm.applies(w, x[1], c.groups())) {
-                    throw new IllegalArgumentException(algorithm + " does not apply to " + c);
-                }
-                return new WinogradTransposedKernel(x, outShape, w, folded, fusion, options);
             case WINOGRAD:
             case WINOGRAD_F4:
                 if (!algorithm.applies(w, x[1], c.groups())) {

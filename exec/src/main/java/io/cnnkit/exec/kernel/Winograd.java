@@ -110,31 +110,6 @@ final class Winograd {
         transform(false, m, scalar, src, base, offsets, dst, dBase, dStride, n);
     }
 
-    /**
-     * V = B^T d B of F(2,3) for one 4x4 tile d[y][x] = src[at + y * ld + x], in plain Java (one tile
-     * has too few values for vectors): v[vAt + xi * vStride], xi = 4 i + k.
-     */
-    static void inputTile2(float[] src, int at, int ld, float[] v, int vAt, int vStride) {
-        int r1 = at + ld, r2 = r1 + ld, r3 = r2 + ld;
-        float d00 = src[at], d01 = src[at + 1], d02 = src[at + 2], d03 = src[at + 3];
-        float d10 = src[r1], d11 = src[r1 + 1], d12 = src[r1 + 2], d13 = src[r1 + 3];
-        float d20 = src[r2], d21 = src[r2 + 1], d22 = src[r2 + 2], d23 = src[r2 + 3];
-        float d30 = src[r3], d31 = src[r3 + 1], d32 = src[r3 + 2], d33 = src[r3 + 3];
-        // rows of B^T d (BT2's rows: d0 - d2, d1 + d2, d2 - d1, d1 - d3), each then times B
-        inputRow2(d00 - d20, d01 - d21, d02 - d22, d03 - d23, v, vAt, vStride);
-        inputRow2(d10 + d20, d11 + d21, d12 + d22, d13 + d23, v, vAt + 4 * vStride, vStride);
-        inputRow2(d20 - d10, d21 - d11, d22 - d12, d23 - d13, v, vAt + 8 * vStride, vStride);
-        inputRow2(d10 - d30, d11 - d31, d12 - d32, d13 - d33, v, vAt + 12 * vStride, vStride);
-    }
-
-    /** One row t of B^T d times B: the same four combinations across the row. */
-    private static void inputRow2(float t0, float t1, float t2, float t3, float[] v, int at, int stride) {
-        v[at] = t0 - t2;
-        v[at + stride] = t1 + t2;
-        v[at + 2 * stride] = t2 - t1;
-        v[at + 3 * stride] = t1 - t3;
-    }
-
     private static void transform(boolean input, int m, boolean scalar, float[] src, int base, int[] offsets,
                                   float[] dst, int dBase, int dStride, int n) {
         if (scalar) {
