@@ -179,22 +179,24 @@ final class PoolKernel implements Kernel {
      */
     private void reduceTaps(boolean max, float[] src, int from, int n, int taps, int step, float[] dst, int at) {
         int i = 0;
-        if (!scalar && taps == 3) {   // the zoo's 3x3 windows, unrolled
-            for (; i <= n - S.length(); i += S.length()) {
-                FloatVector a = FloatVector.fromArray(S, src, from + i);
-                FloatVector b = FloatVector.fromArray(S, src, from + i + step);
-                FloatVector c = FloatVector.fromArray(S, src, from + i + 2 * step);
-                (max ? a.max(b).max(c) : a.add(b).add(c)).intoArray(dst, at + i);
-            }
-        } else if (!scalar) {
-            for (; i <= n - S.length(); i += S.length()) {
-                FloatVector acc = FloatVector.fromArray(S, src, from + i);
-                for (int t = 1; t < taps; t++) {
-                    FloatVector in = FloatVector.fromArray(S, src, from + i + t * step);
-                    acc = max ? acc.max(in) : acc.add(in);
+        int lanes = S.length();
+        if (!scalar && n >= lanes) {
+            // The last vector ends at n, overlapping the previous one (dst never overlaps src, so the
+            // overlap recomputes the same values) instead of a scalar tail: rows of 30 columns (a
+            // 28x28 map's stride-2 pool) were one vector and 14 scalars each.
+            int last = n - lanes;
+            if (taps == 3) {   // the zoo's 3x3 windows, unrolled
+                for (; i < last; i += lanes) {
+                    reduce3(max, src, from + i, step, dst, at + i);
                 }
-                EXACT.cast(acc).intoArray(dst, at + i);   // acc is a loop phi: see Simd.EXACT
+                reduce3(max, src, from + last, step, dst, at + last);
+            } else {
+                for (; i < last; i += lanes) {
+                    reduceVector(max, src, from + i, taps, step, dst, at + i);
+                }
+                reduceVector(max, src, from + last, taps, step, dst, at + last);
             }
+            return;
         }
         for (; i < n; i++) {
             float acc = src[from + i];
@@ -204,6 +206,24 @@ final class PoolKernel implements Kernel {
             }
             dst[at + i] = acc;
         }
+    }
+
+    /** One vector of {@link #reduceTaps} for three taps. */
+    private static void reduce3(boolean max, float[] src, int from, int step, float[] dst, int at) {
+        FloatVector a = FloatVector.fromArray(S, src, from);
+        FloatVector b = FloatVector.fromArray(S, src, from + step);
+        FloatVector c = FloatVector.fromArray(S, src, from + 2 * step);
+        (max ? a.max(b).max(c) : a.add(b).add(c)).intoArray(dst, at);
+    }
+
+    /** One vector of {@link #reduceTaps}. */
+    private static void reduceVector(boolean max, float[] src, int from, int taps, int step, float[] dst, int at) {
+        FloatVector acc = FloatVector.fromArray(S, src, from);
+        for (int t = 1; t < taps; t++) {
+            FloatVector in = FloatVector.fromArray(S, src, from + t * step);
+            acc = max ? acc.max(in) : acc.add(in);
+        }
+        EXACT.cast(acc).intoArray(dst, at);   // acc is a loop phi: see Simd.EXACT
     }
 
     /** Output row {@code oy} from the reduced padded row at {@code at}: every sw-th column, divided for averages. */
