@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 
 /**
  * Runs an {@link ExecutionPlan}: owns the float arena (one per executor, sized by the analyzer's
@@ -153,9 +152,7 @@ public final class Executor implements AutoCloseable {
             if (group.length == 1) {
                 runStep(group[0], workspace);
             } else {
-                ForkJoinTask<?> other = pool.submit(() -> runStep(group[1], sides[1]));
-                runStep(group[0], sides[0]);
-                other.join();
+                workspace.runSideBySide(() -> runStep(group[0], sides[0]), () -> runStep(group[1], sides[1]));
             }
         }
         if (profiling) {

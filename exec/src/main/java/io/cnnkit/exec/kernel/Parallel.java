@@ -125,6 +125,20 @@ final class Parallel {
         ForkJoinTask.invokeAll(tasks);
     }
 
+    /** See {@link Workspace#runSideBySide}. */
+    static void sideBySide(Workspace ws, Runnable first, Runnable second) {
+        if (ws.pool() == null || ws.slots() < 2 || ForkJoinTask.inForkJoinPool()) {
+            first.run();
+            second.run();
+            return;
+        }
+        ws.team().run(new Job((slot, from, to) -> {
+            for (int i = from; i < to; i++) {
+                (i == 0 ? first : second).run();
+            }
+        }, 2, 2), 2);
+    }
+
     /** One range cut into chunks that the participants claim in turn. */
     private static final class Job {
         final RangeBody body;

@@ -44,6 +44,17 @@ public final class Workspace {
         return pool;
     }
 
+    /**
+     * Runs two independent pieces of work side by side, the calling thread and one helper of this
+     * workspace taking one each (the caller both, if the helper is not there in time); returns when
+     * both are done. The helper is the one that serves the kernels' parallel work, so no third
+     * thread competes for the cores (a task submitted to the pool used to run beside a helper
+     * still spinning after the previous step).
+     */
+    public void runSideBySide(Runnable first, Runnable second) {
+        Parallel.sideBySide(this, first, second);
+    }
+
     public int slots() {
         return scratch.length;
     }
