@@ -65,6 +65,26 @@ class ParallelTest {
         }
     }
 
+    /** Two pieces of work side by side: each runs once, with or without a pool, and a failure reaches the caller. */
+    @Test
+    void sideBySideRunsBothOnceAndReportsAFailure() throws InterruptedException {
+        for (Workspace ws : new Workspace[] {new Workspace(POOL, 1, 0), new Workspace(null, 1, 0)}) {
+            for (int job = 0; job < 200; job++) {
+                AtomicIntegerArray runs = new AtomicIntegerArray(2);
+                ws.runSideBySide(() -> runs.incrementAndGet(0), () -> runs.incrementAndGet(1));
+                assertEquals(1, runs.get(0), "job " + job);
+                assertEquals(1, runs.get(1), "job " + job);
+                if (job % 50 == 0) {
+                    Thread.sleep(2);   // the helper gives its thread back; the next pair starts a new one
+                }
+            }
+            IllegalStateException boom = new IllegalStateException("boom");
+            assertSame(boom, assertThrows(IllegalStateException.class, () -> ws.runSideBySide(() -> { }, () -> {
+                throw boom;
+            })));
+        }
+    }
+
     /**
      * Balanced ranges: contiguous, covering every unit, and as good as the best split found by
      * trying every pair of cut points, for units in blocks whose setup each range that meets the
