@@ -23,8 +23,9 @@ import java.util.concurrent.ForkJoinPool;
  *
  * <p>Steps run in the plan's order, each split over the threads by its kernel, except that on two
  * or more threads a small step may run side by side with a later small step of similar size that
- * does not depend on it (an Inception module's 1x1 branches, for example), each on one thread:
- * splitting such steps costs more than it saves. The later step is brought forward only when the
+ * does not depend on it (an Inception module's 1x1 branches, for example), each on one thread
+ * (the caller and the workspace's helper, {@link Workspace#runSideBySide}): splitting such steps
+ * costs more than it saves. The later step is brought forward only when the
  * buffer it writes is not read or written by any step it overtakes (nor by its partner), and it reads
  * nothing those steps write, so the analyzer's memory plan stays valid.
  */

@@ -199,6 +199,11 @@ final class WinogradConvKernel implements Kernel {
         int transformTo() {
             return pFirst == pLast ? qbLast : qn;
         }
+
+        /** Whether channel panel p (in [pFirst, pLast]) runs every tile panel of the block. */
+        boolean whole(int p) {
+            return (p != pFirst || qaFirst == 0) && (p != pLast || qbLast == qn);
+        }
     }
 
     private Segment segment(int from, int to) {
@@ -255,8 +260,7 @@ final class WinogradConvKernel implements Kernel {
                     int qa = p == s.pFirst() ? s.qaFirst() : 0, qb = p == s.pLast() ? s.qbLast() : s.qn();
                     // a chunk of channel panels shares one tile-panel range: whole panels only
                     int end = p + 1;
-                    while (qa == 0 && qb == s.qn() && end - p < chunk
-                            && (end < s.pLast() || end == s.pLast() && s.qbLast() == s.qn())) {
+                    while (end - p < chunk && end <= s.pLast() && s.whole(p) && s.whole(end)) {
                         end++;
                     }
                     multiply(p, end, qa, qb, scratch);
