@@ -115,7 +115,7 @@ public final class BenchCommand implements Callable<Integer> {
             if (profile) {
                 ours.setProfiling(true);
                 for (int i = 0; i < runs; i++) {
-                    ours.run(bench.inputs());
+                    ours.run(bench.inputs(), Map.of());
                 }
                 LayerProfile.print(ours, peak, out);
             }
@@ -189,11 +189,16 @@ public final class BenchCommand implements Callable<Integer> {
         return agree;
     }
 
-    /** Warm-up then timed runs, alternating cnnkit and the peer so that both see the same machine. */
+    /**
+     * Warm-up then timed runs, alternating cnnkit and the peer so that both see the same machine.
+     * Neither side's outputs are copied out: the peer's stay in its buffers, cnnkit's in its arena
+     * (a one-layer network's multi-megabyte output would otherwise be timed as part of the layer).
+     */
     private Timings[] alternate(Executor ours, OrtPeer theirs, Map<String, Tensor> inputs) {
+        Map<String, Tensor> outputs = Map.of();
         long warmUntil = System.nanoTime() + (long) (MIN_WARMUP_SECONDS * 1e9);
         for (int i = 0; i < warmup || (warmup > 0 && System.nanoTime() < warmUntil); i++) {
-            ours.run(inputs);
+            ours.run(inputs, outputs);
             if (theirs != null) {
                 theirs.run();
             }
@@ -202,7 +207,7 @@ public final class BenchCommand implements Callable<Integer> {
         long[] b = new long[runs];
         for (int i = 0; i < runs; i++) {
             long t0 = System.nanoTime();
-            ours.run(inputs);
+            ours.run(inputs, outputs);
             long t1 = System.nanoTime();
             if (theirs != null) {
                 theirs.run();

@@ -278,6 +278,27 @@ class ExecutorTest {
     }
 
     @Test
+    void copiesTheOutputsAskedForIntoTensorsAllocatedOnce() {
+        NetworkGraph graph = compile(RESNET);
+        try (Executor executor = new Executor(graph, weights(graph, 1), 1, 2)) {
+            Map<String, Tensor> outputs = executor.newOutputs();
+            Tensor logits = outputs.get("logits");
+            for (int seed = 1; seed <= 2; seed++) {
+                Map<String, Tensor> in = inputs(graph, 1, seed);
+                executor.run(in, outputs);
+                assertArrayEquals(executor.run(in).get("logits").toArray(), logits.toArray());
+            }
+            float[] before = logits.toArray();
+            IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                    () -> executor.run(inputs(graph, 1, 3), Map.of("logits", Tensor.zeros(1, 9), "extra", logits)));
+            assertEquals("output logits has shape [1, 9], expected [1, 10]; unexpected output extra", bad.getMessage());
+            assertArrayEquals(before, logits.toArray());
+            executor.run(inputs(graph, 1, 3), Map.of());
+            assertArrayEquals(before, logits.toArray(), "outputs not asked for are not copied");
+        }
+    }
+
+    @Test
     void badWeightsAndInputsGetOneClearError() {
         NetworkGraph graph = compile(LENET);
         Map<String, Tensor> weights = weights(graph, 1);

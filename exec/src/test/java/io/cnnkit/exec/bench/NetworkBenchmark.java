@@ -49,6 +49,7 @@ public class NetworkBenchmark {
 
     private Executor executor;
     private Map<String, Tensor> inputs;
+    private Map<String, Tensor> outputs;
 
     static NetworkGraph graph(String model) {
         Path dir = Path.of("examples");
@@ -63,6 +64,7 @@ public class NetworkBenchmark {
         NetworkGraph graph = graph(model);
         executor = new Executor(graph, TestNetworks.weights(graph, 1), 1, threads);
         inputs = TestNetworks.inputs(graph, 1, 2);
+        outputs = executor.newOutputs();
     }
 
     @TearDown(Level.Trial)
@@ -72,7 +74,8 @@ public class NetworkBenchmark {
 
     @Benchmark
     public Map<String, Tensor> run() {
-        return executor.run(inputs);
+        executor.run(inputs, outputs);
+        return outputs;
     }
 
     public static void main(String[] args) throws RunnerException {
