@@ -116,8 +116,9 @@ final class DirectConvKernel extends PhasePlaneConvKernel {
         FloatVector c51 = accumulate ? FloatVector.fromArray(S, c, co + 5 * WIDTH + L) : FloatVector.zero(S);
         FloatVector c60 = accumulate ? FloatVector.fromArray(S, c, co + 6 * WIDTH) : FloatVector.zero(S);
         FloatVector c61 = accumulate ? FloatVector.fromArray(S, c, co + 6 * WIDTH + L) : FloatVector.zero(S);
-        for (int kk = 0, wk = wAt; kk < kc; kk++, wk += WIDTH) {
+        for (int kk = 0; kk < kc; kk++) {
             int xk = at + offsets[k0 + kk];
+            int wk = wAt + kk * WIDTH;
             FloatVector w0 = FloatVector.fromArray(S, w, wk);
             FloatVector w1 = FloatVector.fromArray(S, w, wk + L);
             FloatVector x0 = FloatVector.broadcast(S, x[xk]);

@@ -154,7 +154,9 @@ final class Sgemm {
         FloatVector c70 = accumulate ? FloatVector.fromArray(S, c, co + 7 * ldc) : FloatVector.zero(S);
         FloatVector c71 = accumulate ? FloatVector.fromArray(S, c, co + 7 * ldc + 8) : FloatVector.zero(S);
         FloatVector c72 = accumulate ? FloatVector.fromArray(S, c, co + 7 * ldc + 16) : FloatVector.zero(S);
-        for (int k = 0, ak = ao, bk = bo; k < kc; k++, ak += MR, bk += NR) {
+        for (int k = 0; k < kc; k++) {
+            int bk = bo + k * NR;
+            int ak = ao + k * MR;
             FloatVector b0 = FloatVector.fromArray(S, b, bk);
             FloatVector b1 = FloatVector.fromArray(S, b, bk + 8);
             FloatVector b2 = FloatVector.fromArray(S, b, bk + 16);
@@ -244,7 +246,9 @@ final class Sgemm {
         FloatVector c70 = accumulate ? FloatVector.fromArray(S, c, co + 7 * ldc) : FloatVector.zero(S);
         FloatVector c71 = accumulate ? FloatVector.fromArray(S, c, co + 7 * ldc + 16) : FloatVector.zero(S);
         FloatVector c72 = accumulate ? FloatVector.fromArray(S, c, co + 7 * ldc + 32) : FloatVector.zero(S);
-        for (int k = 0, ak = ao, bk = bo; k < kc; k++, ak += 8, bk += 48) {
+        for (int k = 0; k < kc; k++) {
+            int bk = bo + k * 48;
+            int ak = ao + k * 8;
             FloatVector b0 = FloatVector.fromArray(S, b, bk);
             FloatVector b1 = FloatVector.fromArray(S, b, bk + 16);
             FloatVector b2 = FloatVector.fromArray(S, b, bk + 32);
@@ -334,7 +338,9 @@ final class Sgemm {
         FloatVector ca1 = accumulate ? FloatVector.fromArray(S, c, co + 10 * ldc + 16) : FloatVector.zero(S);
         FloatVector cb0 = accumulate ? FloatVector.fromArray(S, c, co + 11 * ldc) : FloatVector.zero(S);
         FloatVector cb1 = accumulate ? FloatVector.fromArray(S, c, co + 11 * ldc + 16) : FloatVector.zero(S);
-        for (int k = 0, ak = ao, bk = bo; k < kc; k++, ak += MR, bk += NR) {
+        for (int k = 0; k < kc; k++) {
+            int bk = bo + k * NR;
+            int ak = ao + k * MR;
             FloatVector b0 = FloatVector.fromArray(S, b, bk);
             FloatVector b1 = FloatVector.fromArray(S, b, bk + 16);
             FloatVector a0 = FloatVector.broadcast(S, a[ak]);
