@@ -55,6 +55,11 @@ final class PoolKernel implements Kernel {
      * computes only the rows it needs (480x28 to 14x14: 0.31 ms row by row, 0.37 flattened).
      */
     private final boolean allRows;
+    /**
+     * A 3x3 max pool of stride 1 and padding 1 (Inception's fourth branches): reduced straight from
+     * the input plane into the output plane, both flattened, with no padded copy ({@link #same}).
+     */
+    private final boolean same3x3;
     private final int[] rowDivisor;
     private final float[] colDivisor;
     /** Some average window covers no input at all (PyTorch then outputs 0). */
@@ -72,6 +77,9 @@ final class PoolKernel implements Kernel {
         this.blockRows = Math.max(1, Math.min(w.outH(), BLOCK_FLOATS / wp));
         this.slack = (w.kw() - 1) * w.dw();
         this.allRows = w.sh() > 1 && wp < S.length();
+        this.same3x3 = mode == Mode.MAX && !global && w.kh() == 3 && w.kw() == 3 && w.sh() == 1 && w.sw() == 1
+                && w.dh() == 1 && w.dw() == 1 && w.padTop() == 1 && w.padLeft() == 1 && w.padBottom() == 1
+                && w.padRight() == 1 && w.outH() == w.inH() && w.outW() == w.inW() && w.inH() >= 2 && w.inW() >= 2;
         this.rowDivisor = new int[w.outH()];
         this.colDivisor = new float[w.outW()];
         boolean empty = false;
@@ -103,7 +111,10 @@ final class PoolKernel implements Kernel {
     public int scratchPerSlot() {
         // the padded input rows of a block (later the reduced rows), then the rows reduced down the kernel
         int paddedRows = (blockRows - 1) * w.sh() + (w.kh() - 1) * w.dh() + 1;
-        return whole ? 0 : paddedRows * wp + reducedRows(blockRows) * wp + slack;
+        if (whole) {
+            return 0;
+        }
+        return same3x3 ? sameAt() + w.inH() * w.inW() + 1 : paddedRows * wp + reducedRows(blockRows) * wp + slack;
     }
 
     @Override
@@ -118,6 +129,8 @@ final class PoolKernel implements Kernel {
                 int src = x.offset() + plane * inPlane, dst = output.offset() + plane * w.outSize();
                 if (whole) {
                     output.data()[dst] = reduce(x.data(), src, inPlane);
+                } else if (same3x3) {
+                    same(x.data(), src, output.data(), dst, scratch);
                 } else {
                     plane(x.data(), src, output.data(), dst, scratch);
                 }
@@ -142,6 +155,30 @@ final class PoolKernel implements Kernel {
             acc = max ? Math.max(acc, x[src + i]) : acc + x[src + i];
         }
         return max ? acc : acc / len;
+    }
+
+    /**
+     * The {@link #same3x3} pool of one plane. Down: rows 1..H-2 take the maximum of three input
+     * rows in one flattened pass, the first and last rows of two. Across, flattened over the whole
+     * plane: each value with its left and right neighbours, which is wrong only in the first and
+     * last column of each row, where the window has two columns; those are redone. The same maxima
+     * as the padded path (a pad is -inf), in a few long loops instead of a short call per row.
+     */
+    private void same(float[] x, int src, float[] y, int dst, float[] scratch) {
+        int h = w.inH(), wd = w.inW(), v = Align.FLOATS + sameAt();
+        reduceTaps(true, x, src, wd, 2, wd, scratch, v);
+        reduceTaps(true, x, src, (h - 2) * wd, 3, wd, scratch, v + wd);
+        reduceTaps(true, x, src + (h - 2) * wd, wd, 2, wd, scratch, v + (h - 1) * wd);
+        reduceTaps(true, scratch, v - 1, h * wd, 3, 1, y, dst);
+        for (int r = 0, at = v; r < h; r++, at += wd) {
+            y[dst + r * wd] = Math.max(scratch[at], scratch[at + 1]);
+            y[dst + r * wd + wd - 1] = Math.max(scratch[at + wd - 2], scratch[at + wd - 1]);
+        }
+    }
+
+    /** Where {@link #same} keeps the plane reduced down, after the scratch's alignment: a vector in, for the left neighbour of its first value. */
+    private static int sameAt() {
+        return S.length();
     }
 
     /** Rows reduced down the kernel for a block of {@code rows} output rows. */

@@ -221,6 +221,9 @@ class OptimizedKernelsTest {
         checkPool(new Op.MaxPool(k3, s2, none, d1, true), random(rnd, 1, 5, 14, 14));     // GoogLeNet, ceil overhang
         checkPool(new Op.MaxPool(k3, s1, one, d1, false), random(rnd, 2, 9, 7, 7));       // Inception branch 4
         checkPool(new Op.MaxPool(k3, s1, one, d1, false), random(rnd, 1, 4, 28, 28));
+        for (int[] hw : new int[][] {{2, 2}, {14, 14}, {3, 33}, {33, 3}, {1, 5}, {5, 1}}) {   // the unpadded 3x3 path and its edges
+            checkPool(new Op.MaxPool(k3, s1, one, d1, false), random(rnd, 1, 3, hw[0], hw[1]));
+        }
         checkPool(new Op.MaxPool(k3, s2, none, d1, false), random(rnd, 1, 3, 55, 55));    // AlexNet
         checkPool(new Op.AvgPool(Size2.square(5), Size2.square(3), none, false, true), random(rnd, 1, 4, 14, 14));
         checkPool(new Op.AvgPool(Size2.square(7), s1, none, false, true), random(rnd, 1, 6, 7, 7));
