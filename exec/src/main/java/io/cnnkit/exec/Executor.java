@@ -281,7 +281,9 @@ public final class Executor implements AutoCloseable {
         views.forEach((name, view) -> {
             unexpected.remove(name);
             Tensor t = given.get(name);
-            if (t == null && all) {
+            if (t == null && given.containsKey(name)) {
+                problems.add(role + " " + name + " is null");
+            } else if (t == null && all) {
                 problems.add("missing " + role + " " + name + " " + Arrays.toString(view.shape()));
             } else if (t != null && !t.sameShape(view)) {
                 problems.add(role + " " + name + " has shape " + Arrays.toString(t.shape()) + ", expected "

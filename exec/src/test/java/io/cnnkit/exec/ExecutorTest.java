@@ -295,6 +295,10 @@ class ExecutorTest {
             assertArrayEquals(before, logits.toArray());
             executor.run(inputs(graph, 1, 3), Map.of());
             assertArrayEquals(before, logits.toArray(), "outputs not asked for are not copied");
+            Map<String, Tensor> nullOutput = new HashMap<>();
+            nullOutput.put("logits", null);
+            assertEquals("output logits is null", assertThrows(IllegalArgumentException.class,
+                    () -> executor.run(inputs(graph, 1, 3), nullOutput)).getMessage());
         }
     }
 

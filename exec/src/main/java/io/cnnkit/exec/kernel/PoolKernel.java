@@ -22,12 +22,14 @@ import jdk.incubator.vector.VectorSpecies;
  *     next {@code kw - 1} taps at its dilation (contiguous shifted vectors; a row's windows never
  *     reach into the next row because {@code wp} covers every tap);
  * <li><b>stride and divisor</b>: output column ox is column {@code ox * sw} of that result (a row
- *     copy for stride 1, a strided copy otherwise), divided for averages by PyTorch's avg_pool2d
+ *     copy for stride 1, every other column a vector at a time for a stride-2 max, a strided copy
+ *     otherwise), divided for averages by PyTorch's avg_pool2d
  *     divisor (see {@link ReferenceKernels#avgPool}), which is separable, rows times columns.
  * </ol>
  * Maxima use Math.max semantics (NaN wins, as in PyTorch). The scalar path does the same
  * operations in the same order, so both paths give identical results. Global pools, and windows
- * covering the whole plane, reduce each contiguous plane.
+ * covering the whole plane, reduce each contiguous plane; a 3x3 max pool of stride 1 and padding 1
+ * skips the padded copy ({@link #same}).
  */
 final class PoolKernel implements Kernel {
     private static final VectorSpecies<Float> S = Simd.S;
@@ -176,7 +178,10 @@ final class PoolKernel implements Kernel {
         }
     }
 
-    /** Where {@link #same} keeps the plane reduced down, after the scratch's alignment: a vector in, for the left neighbour of its first value. */
+    /**
+     * Where {@link #same} keeps the plane reduced down, past the scratch's alignment: a vector in,
+     * so that the first value has a left neighbour to read.
+     */
     private static int sameAt() {
         return S.length();
     }
