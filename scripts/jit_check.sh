@@ -7,8 +7,9 @@
 #   scripts/jit_check.sh RUNS MODEL.cnn [cnn bench options, e.g. --threads 2]
 # Exits 1 if any run had such a compilation, 2 if cnn bench itself failed. The failure depends
 # on the order of compilation and the profiles, so a clean result needs many runs: before the fix
-# of the fifth session, about one ResNet-18 JVM in twelve showed it. Assumes one C2 compiler thread (2 cores; with more, a "**"
-# line is charged to the latest C2 compilation started, which may be another thread's).
+# of the fifth session, about one ResNet-18 JVM in twelve showed it. Assumes one C2 compiler
+# thread (2 cores; with more, a "**" line is charged to the latest C2 compilation started, which
+# may be another thread's).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ $# -lt 2 ]; then

@@ -37,6 +37,11 @@ final class PoolKernel implements Kernel {
     /** A vector's even lanes, in both halves of the result: two vectors' even lanes, blended, are every other column. */
     private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(S, i -> 2 * (i % (S.length() / 2)));
     private static final VectorMask<Float> HIGH_HALF = VectorMask.fromLong(S, -1L << (S.length() / 2));
+    /**
+     * Where {@link #same} keeps the plane reduced down, past the scratch's alignment: a vector in,
+     * so that the first value has a left neighbour to read.
+     */
+    private static final int SAME_AT = S.length();
     /** Floats of a block of reduced rows (16 KiB; the padded input rows it reads take about stride times as many). */
     private static final int BLOCK_FLOATS = 4096;
 
@@ -79,9 +84,9 @@ final class PoolKernel implements Kernel {
         this.blockRows = Math.max(1, Math.min(w.outH(), BLOCK_FLOATS / wp));
         this.slack = (w.kw() - 1) * w.dw();
         this.allRows = w.sh() > 1 && wp < S.length();
-        this.same3x3 = mode == Mode.MAX && !global && w.kh() == 3 && w.kw() == 3 && w.sh() == 1 && w.sw() == 1
+        this.same3x3 = mode == Mode.MAX && w.kh() == 3 && w.kw() == 3 && w.sh() == 1 && w.sw() == 1
                 && w.dh() == 1 && w.dw() == 1 && w.padTop() == 1 && w.padLeft() == 1 && w.padBottom() == 1
-                && w.padRight() == 1 && w.outH() == w.inH() && w.outW() == w.inW() && w.inH() >= 2 && w.inW() >= 2;
+                && w.padRight() == 1 && w.inH() >= 2 && w.inW() >= 2;
         this.rowDivisor = new int[w.outH()];
         this.colDivisor = new float[w.outW()];
         boolean empty = false;
@@ -116,7 +121,7 @@ final class PoolKernel implements Kernel {
         if (whole) {
             return 0;
         }
-        return same3x3 ? sameAt() + w.inH() * w.inW() + 1 : paddedRows * wp + reducedRows(blockRows) * wp + slack;
+        return same3x3 ? SAME_AT + w.inH() * w.inW() + 1 : paddedRows * wp + reducedRows(blockRows) * wp + slack;
     }
 
     @Override
@@ -167,7 +172,7 @@ final class PoolKernel implements Kernel {
      * as the padded path (a pad is -inf), in a few long loops instead of a short call per row.
      */
     private void same(float[] x, int src, float[] y, int dst, float[] scratch) {
-        int h = w.inH(), wd = w.inW(), v = Align.FLOATS + sameAt();
+        int h = w.inH(), wd = w.inW(), v = Align.FLOATS + SAME_AT;
         reduceTaps(true, x, src, wd, 2, wd, scratch, v);
         reduceTaps(true, x, src, (h - 2) * wd, 3, wd, scratch, v + wd);
         reduceTaps(true, x, src + (h - 2) * wd, wd, 2, wd, scratch, v + (h - 1) * wd);
@@ -176,14 +181,6 @@ final class PoolKernel implements Kernel {
             y[dst + r * wd] = Math.max(scratch[at], scratch[at + 1]);
             y[dst + r * wd + wd - 1] = Math.max(scratch[at + wd - 2], scratch[at + wd - 1]);
         }
-    }
-
-    /**
-     * Where {@link #same} keeps the plane reduced down, past the scratch's alignment: a vector in,
-     * so that the first value has a left neighbour to read.
-     */
-    private static int sameAt() {
-        return S.length();
     }
 
     /** Rows reduced down the kernel for a block of {@code rows} output rows. */
@@ -280,6 +277,13 @@ final class PoolKernel implements Kernel {
         (max ? a.max(b).max(c) : a.add(b).add(c)).intoArray(dst, at);
     }
 
+    /** One vector of columns 0, 2, 4, ... of {@code h} from {@code at}, to {@code y} at {@code to}. */
+    private static void evenColumns(float[] h, int at, float[] y, int to) {
+        FloatVector lo = FloatVector.fromArray(S, h, at);
+        FloatVector hi = FloatVector.fromArray(S, h, at + S.length());
+        lo.rearrange(EVENS).blend(hi.rearrange(EVENS), HIGH_HALF).intoArray(y, to);
+    }
+
     /** One vector of {@link #reduceTaps}. */
     private static void reduceVector(boolean max, float[] src, int from, int taps, int step, float[] dst, int at) {
         FloatVector acc = FloatVector.fromArray(S, src, from);
@@ -300,14 +304,10 @@ final class PoolKernel implements Kernel {
                 // every other column, a vector at a time; the last vector ends at outW, overlapping
                 // (a reduced row holds at least 2 * outW - 1 columns, so reads stay in the scratch)
                 int lanes = S.length(), last = outW - lanes;
-                for (int ox = 0; ; ox = Math.min(ox + lanes, last)) {
-                    FloatVector lo = FloatVector.fromArray(S, h, at + 2 * ox);
-                    FloatVector hi = FloatVector.fromArray(S, h, at + 2 * ox + lanes);
-                    lo.rearrange(EVENS).blend(hi.rearrange(EVENS), HIGH_HALF).intoArray(y, to + ox);
-                    if (ox == last) {
-                        break;
-                    }
+                for (int ox = 0; ox < last; ox += lanes) {
+                    evenColumns(h, at + 2 * ox, y, to + ox);
                 }
+                evenColumns(h, at + 2 * last, y, to + last);
             } else {
                 for (int ox = 0; ox < outW; ox++) {
                     y[to + ox] = h[at + ox * sw];
