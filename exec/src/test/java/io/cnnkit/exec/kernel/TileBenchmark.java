@@ -75,9 +75,10 @@ public class TileBenchmark {
         return x;
     }
 
-    /** FLOPs of one benchmark call of any of the three loops. */
-    long flopsPerCall() {
-        return 2L * CALLS * tile.mr() * tile.nr() * kc;
+    /** FLOPs of one benchmark call of any of the three loops for a tile {@code shape} ("8x48") and kc. */
+    static long flopsPerCall(String shape, int kc) {
+        String[] dims = shape.split("x");
+        return 2L * CALLS * Integer.parseInt(dims[0]) * Integer.parseInt(dims[1]) * kc;
     }
 
     @Benchmark
@@ -139,7 +140,10 @@ public class TileBenchmark {
         return c;
     }
 
-    /** {@link #registersOnly} with the tile's eight broadcasts from A per step (B still in registers). */
+    /**
+     * {@link #registersOnly} with the tile's eight broadcasts from A per step, indexed as the tile
+     * indexes them (B still in registers).
+     */
     @Benchmark
     public float[] broadcasts() {
         int steps = kc * tile.mr() * tile.nr() / (24 * S.length());
@@ -151,7 +155,8 @@ public class TileBenchmark {
             FloatVector c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
             FloatVector c40 = c00, c41 = c00, c42 = c00, c50 = c00, c51 = c00, c52 = c00;
             FloatVector c60 = c00, c61 = c00, c62 = c00, c70 = c00, c71 = c00, c72 = c00;
-            for (int k = 0, ak = co; k < steps; k++, ak += 8) {
+            for (int k = 0; k < steps; k++) {
+                int ak = co + k * 8;
                 FloatVector a0 = FloatVector.broadcast(S, a[ak]);
                 c00 = a0.fma(b0, c00);
                 c01 = a0.fma(b1, c01);
@@ -198,13 +203,11 @@ public class TileBenchmark {
         options.include(TileBenchmark.class.getName() + (args.length > 0 ? "." + args[0] : ""));
         Map<String, Double> rates = new LinkedHashMap<>();
         for (RunResult r : new Runner(options.build()).run()) {
-            TileBenchmark state = new TileBenchmark();
-            state.shape = r.getParams().getParam("shape");
-            state.kc = Integer.parseInt(r.getParams().getParam("kc"));
-            state.setup();
+            String shape = r.getParams().getParam("shape");
+            int kc = Integer.parseInt(r.getParams().getParam("kc"));
             String name = r.getParams().getBenchmark();
             double micros = r.getPrimaryResult().getScore();
-            rates.put(state.shape + " " + name.substring(name.lastIndexOf('.') + 1), state.flopsPerCall() / (micros * 1e3));
+            rates.put(shape + " " + name.substring(name.lastIndexOf('.') + 1), flopsPerCall(shape, kc) / (micros * 1e3));
         }
         System.out.printf("%n%-24s %10s %14s%n", "shape loop", "GFLOP/s", "of registers");
         rates.forEach((key, gflops) -> {
