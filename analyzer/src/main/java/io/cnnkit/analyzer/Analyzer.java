@@ -134,14 +134,8 @@ public final class Analyzer {
     private static <O extends Op> LayerStats analyzeLayer(OpRule<O> rule, Layer layer, List<Shape> in,
                                                           List<ReceptiveField> fields, int batch, boolean inference,
                                                           Findings findings) throws InvalidLayerException {
-        if (in.size() < rule.minInputs() || in.size() > rule.maxInputs()) {
-            String expected = rule.minInputs() == rule.maxInputs() ? Integer.toString(rule.minInputs())
-                    : "at least " + rule.minInputs();
-            throw new InvalidLayerException("arity", layer.kind() + " takes " + expected + " input"
-                    + (expected.equals("1") ? "" : "s") + " but gets " + in.size());
-        }
+        Shape out = ShapeInference.outputShape(rule, layer.op(), in, findings);
         O op = rule.opType().cast(layer.op());
-        Shape out = rule.outputShape(op, in, findings);
         checkSize(layer, out, batch);
         long elements = Math.multiplyExact(out.elements(), (long) batch);
         return new LayerStats(layer, in, out, rule.params(op, in, out),

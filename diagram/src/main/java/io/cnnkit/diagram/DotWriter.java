@@ -151,7 +151,7 @@ public final class DotWriter {
             case NORM -> "#e5dbff";
             case ACTIVATION -> "#fff9db";
             case MERGE -> "#ffc9c9";
-            case RESHAPE, OTHER -> "#e9ecef";
+            case RESHAPE -> "#e9ecef";
             case MODULE -> "#c5f6fa";
             case OUTPUT -> "#ffffff";
         };
