@@ -21,7 +21,7 @@ public final class OperatorDocs {
             "reference kernel (`exec/kernel/ReferenceKernels`)",
             "optimised kernel (`exec/kernel/Kernels`)",
             "ONNX export (`onnx/OnnxExporter`) and import (`onnx/imports/OnnxReader`)",
-            "`.cnn` writer (`compiler/op/Operators.arguments`)",
+            "`.cnn` writer (`onnx/imports/CnnWriter`, through `Operators.arguments`)",
             "diagram label (`diagram/OpSummary`)");
 
     private OperatorDocs() {
