@@ -56,6 +56,23 @@ class OperatorsTest {
         }
     }
 
+    /** Every operator record but the network input has exactly one declaration. */
+    @Test
+    void everyOperatorRecordIsDeclared() {
+        Set<Class<?>> declared = new java.util.HashSet<>();
+        for (Operators.Spec spec : Operators.all()) {
+            java.util.Map<String, ArgValue> required = new java.util.HashMap<>();
+            spec.params().stream().filter(Operators.Param::required)
+                    .forEach(p -> required.put(p.name(), new ArgValue.IntValue(1)));
+            Op op = spec.build().apply(new Arguments(required));
+            assertEquals(spec.name(), op.kind());
+            assertTrue(declared.add(op.getClass()), spec.name() + " builds another operator's record");
+        }
+        Set<Class<?>> records = new java.util.HashSet<>(List.of(Op.class.getPermittedSubclasses()));
+        records.remove(Op.Input.class);
+        assertEquals(records, declared);
+    }
+
     private static String written(Op op) {
         List<String> args = Operators.arguments(op).stream()
                 .map(a -> a.positional() ? text(a.value()) : a.name() + "=" + text(a.value())).toList();
