@@ -8,6 +8,7 @@ import io.cnnkit.compiler.graph.Layer;
 import io.cnnkit.compiler.graph.NetworkGraph;
 import io.cnnkit.compiler.graph.Scope;
 import io.cnnkit.compiler.graph.Shape;
+import io.cnnkit.compiler.graph.ValueRef;
 import io.cnnkit.compiler.op.ArgValue;
 import io.cnnkit.compiler.op.ArgValue.IntValue;
 import io.cnnkit.compiler.op.ArgumentException;
@@ -292,6 +293,7 @@ public final class Elaborator {
 
     private Layer merge(Ast.LayerNode node, Ast.Call call, Operators.Spec spec, Env env) {
         List<Layer> inputs = new ArrayList<>();
+        List<ValueRef> refs = new ArrayList<>();
         boolean ok = true;
         for (Ast.Argument arg : call.arguments()) {
             if (arg.name().isPresent()) {
@@ -303,8 +305,10 @@ public final class Elaborator {
             Layer in = null;
             if (arg.value() instanceof Ast.NameExpr n) {
                 in = reference(new Ast.Identifier(n.name(), n.location()), env);
+                refs.add(new ValueRef(n.name(), env.declared.getOrDefault(n.name(), n.location())));
             } else if (arg.value() instanceof Ast.InExpr i) {
                 in = moduleInput(i.location(), env);
+                refs.add(new ValueRef("in", env.moduleCall().orElse(i.location())));
             } else {
                 diagnostics.add(Diagnostic.error(DiagnosticCode.ARGUMENT_TYPE, arg.location(),
                         "'" + spec.name() + "' takes the names of values; expected " + spec.signature()));
@@ -326,6 +330,7 @@ public final class Elaborator {
             return null;
         }
         Layer layer = add(name, spec.build().apply(new Arguments(Map.of())), inputs, env, call.location());
+        builder.inputRefs(layer, refs);
         return assertShape(node, layer);
     }
 
@@ -618,6 +623,11 @@ public final class Elaborator {
         String instantiation() {
             return scopes.stream().filter(Scope::isModule).reduce((a, b) -> b)
                     .map(s -> " (in module '" + s.kind() + "' called at " + s.site() + ")").orElse("");
+        }
+
+        /** Where the innermost module instance is called: what its 'in' is. */
+        Optional<SourceLocation> moduleCall() {
+            return scopes.stream().filter(Scope::isModule).reduce((a, b) -> b).map(Scope::site);
         }
 
         String qualify(String local) {
