@@ -210,9 +210,7 @@ public final class Elaborator {
                 return; // module arguments are checked when it can be expanded
             }
             if (spec.isEmpty()) {
-                diagnostics.add(Diagnostic.error(DiagnosticCode.UNKNOWN_OPERATOR, call.callee().location(),
-                        "unknown operator or module '" + call.callee().name() + "'"
-                                + Suggestions.didYouMean(call.callee().name(), Suggestions.callables(modules.keySet()))));
+                diagnostics.add(Suggestions.unknownCallee(call.callee(), modules.keySet()));
             } else if (spec.get().arity() == Operators.Arity.UNARY) {
                 buildOp(spec.get(), call, env);
             }
@@ -240,7 +238,11 @@ public final class Elaborator {
                 return merge(node, call.call(), spec.get(), env);
             }
             if (!modules.containsKey(call.call().callee().name()) && spec.isEmpty()) {
-                return reference(call.call().callee(), env); // reported as unknown there
+                if (call.call().arguments().isEmpty() && node.label().isEmpty()) {
+                    return reference(call.call().callee(), env); // `x = y` parses as a call without parentheses
+                }
+                diagnostics.add(Suggestions.unknownCallee(call.call().callee(), modules.keySet()));
+                return null;
             }
         }
         diagnostics.add(Diagnostic.error(DiagnosticCode.MISSING_INPUT, node.location(),
@@ -278,6 +280,9 @@ public final class Elaborator {
             message = "unknown value '" + name.name() + "'" + Suggestions.didYouMean(name.name(), env.visibleValues())
                     + (env.input == null ? "; expected an input or a value defined above"
                     : "; expected 'in' or a value defined above");
+            diagnostics.add(Suggestions.withFix(Diagnostic.error(DiagnosticCode.UNKNOWN_NAME, name.location(), message),
+                    name, env.visibleValues()));
+            return null;
         }
         diagnostics.add(Diagnostic.error(DiagnosticCode.UNKNOWN_NAME, name.location(), message));
         return null;
@@ -370,9 +375,7 @@ public final class Elaborator {
         }
         Optional<Operators.Spec> spec = Operators.lookup(callee);
         if (spec.isEmpty()) {
-            diagnostics.add(Diagnostic.error(DiagnosticCode.UNKNOWN_OPERATOR, call.callee().location(),
-                    "unknown operator or module '" + callee + "'"
-                            + Suggestions.didYouMean(callee, Suggestions.callables(modules.keySet()))));
+            diagnostics.add(Suggestions.unknownCallee(call.callee(), modules.keySet()));
             return null;
         }
         if (spec.get().arity() == Operators.Arity.MERGE) {
