@@ -1,10 +1,37 @@
 package io.cnnkit.compiler;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * One finding about the source, located at a file, line and column. {@code code} is a stable
  * kebab-case identifier (for example {@code unknown-operator}) that tests and tools can match.
+ * {@code related} points at other places that explain it (where each input of a failed merge was
+ * defined, say); {@code fixes} are edits that would repair it. The command line, its JSON output
+ * and the language server all show these same records.
  */
-public record Diagnostic(Severity severity, String code, SourceLocation location, String message) {
+public record Diagnostic(Severity severity, String code, SourceLocation location, String message,
+                         List<Related> related, List<Fix> fixes) {
+
+    /** Another place that explains the diagnostic, with what it shows there. */
+    public record Related(SourceLocation location, String message) {
+    }
+
+    /**
+     * An edit that repairs the diagnostic: replace the text at {@code range} (an empty range
+     * inserts) with {@code replacement}. {@code title} says what it does ("replace with 'pad'").
+     */
+    public record Fix(String title, SourceLocation range, String replacement) {
+    }
+
+    public Diagnostic {
+        related = List.copyOf(related);
+        fixes = List.copyOf(fixes);
+    }
+
+    public Diagnostic(Severity severity, String code, SourceLocation location, String message) {
+        this(severity, code, location, message, List.of(), List.of());
+    }
 
     public static Diagnostic error(String code, SourceLocation location, String message) {
         return new Diagnostic(Severity.ERROR, code, location, message);
@@ -22,6 +49,20 @@ public record Diagnostic(Severity severity, String code, SourceLocation location
         return warning(code.id(), location, message);
     }
 
+    /** This diagnostic with one more related location. */
+    public Diagnostic withRelated(SourceLocation at, String note) {
+        List<Related> more = new ArrayList<>(related);
+        more.add(new Related(at, note));
+        return new Diagnostic(severity, code, location, message, more, fixes);
+    }
+
+    /** This diagnostic with one more fix. */
+    public Diagnostic withFix(String title, SourceLocation range, String replacement) {
+        List<Fix> more = new ArrayList<>(fixes);
+        more.add(new Fix(title, range, replacement));
+        return new Diagnostic(severity, code, location, message, related, more);
+    }
+
     public boolean isError() {
         return severity == Severity.ERROR;
     }
@@ -31,19 +72,11 @@ public record Diagnostic(Severity severity, String code, SourceLocation location
         return location + ": " + severity.label() + ": " + message + " [" + code + "]";
     }
 
-    /** The headline, then the source line and a caret under the offending span. */
+    /**
+     * The headline, the source line with a caret under the offending span, then one "note:" per
+     * related location (with its own line and caret) and one "help:" per fix.
+     */
     public String render() {
-        String source = location.file().line(location.line());
-        if (location.line() < 1 || source.isEmpty()) {
-            return headline();
-        }
-        StringBuilder caret = new StringBuilder();
-        int column = Math.max(1, location.column());
-        for (int i = 0; i < column - 1 && i < source.length(); i++) {
-            caret.append(source.charAt(i) == '\t' ? '\t' : ' ');
-        }
-        int width = Math.max(1, Math.min(location.length(), source.length() - column + 1));
-        caret.append('^').append("~".repeat(width - 1));
-        return headline() + "\n  " + source + "\n  " + caret;
+        return DiagnosticRenderer.PLAIN.render(this);
     }
 }

@@ -8,6 +8,7 @@ import io.cnnkit.compiler.graph.Layer;
 import io.cnnkit.compiler.graph.NetworkGraph;
 import io.cnnkit.compiler.graph.Scope;
 import io.cnnkit.compiler.graph.Shape;
+import io.cnnkit.compiler.graph.ValueRef;
 import io.cnnkit.compiler.op.ArgValue;
 import io.cnnkit.compiler.op.ArgValue.IntValue;
 import io.cnnkit.compiler.op.ArgumentException;
@@ -209,9 +210,7 @@ public final class Elaborator {
                 return; // module arguments are checked when it can be expanded
             }
             if (spec.isEmpty()) {
-                diagnostics.add(Diagnostic.error(DiagnosticCode.UNKNOWN_OPERATOR, call.callee().location(),
-                        "unknown operator or module '" + call.callee().name() + "'"
-                                + Suggestions.didYouMean(call.callee().name(), Suggestions.callables(modules.keySet()))));
+                diagnostics.add(Suggestions.unknownCallee(call.callee(), modules.keySet()));
             } else if (spec.get().arity() == Operators.Arity.UNARY) {
                 buildOp(spec.get(), call, env);
             }
@@ -239,7 +238,11 @@ public final class Elaborator {
                 return merge(node, call.call(), spec.get(), env);
             }
             if (!modules.containsKey(call.call().callee().name()) && spec.isEmpty()) {
-                return reference(call.call().callee(), env); // reported as unknown there
+                if (call.call().arguments().isEmpty() && node.label().isEmpty()) {
+                    return reference(call.call().callee(), env); // `x = y` parses as a call without parentheses
+                }
+                diagnostics.add(Suggestions.unknownCallee(call.call().callee(), modules.keySet()));
+                return null;
             }
         }
         diagnostics.add(Diagnostic.error(DiagnosticCode.MISSING_INPUT, node.location(),
@@ -277,6 +280,9 @@ public final class Elaborator {
             message = "unknown value '" + name.name() + "'" + Suggestions.didYouMean(name.name(), env.visibleValues())
                     + (env.input == null ? "; expected an input or a value defined above"
                     : "; expected 'in' or a value defined above");
+            diagnostics.add(Suggestions.withFix(Diagnostic.error(DiagnosticCode.UNKNOWN_NAME, name.location(), message),
+                    name, env.visibleValues()));
+            return null;
         }
         diagnostics.add(Diagnostic.error(DiagnosticCode.UNKNOWN_NAME, name.location(), message));
         return null;
@@ -292,6 +298,7 @@ public final class Elaborator {
 
     private Layer merge(Ast.LayerNode node, Ast.Call call, Operators.Spec spec, Env env) {
         List<Layer> inputs = new ArrayList<>();
+        List<ValueRef> refs = new ArrayList<>();
         boolean ok = true;
         for (Ast.Argument arg : call.arguments()) {
             if (arg.name().isPresent()) {
@@ -303,8 +310,10 @@ public final class Elaborator {
             Layer in = null;
             if (arg.value() instanceof Ast.NameExpr n) {
                 in = reference(new Ast.Identifier(n.name(), n.location()), env);
+                refs.add(new ValueRef(n.name(), env.declared.getOrDefault(n.name(), n.location())));
             } else if (arg.value() instanceof Ast.InExpr i) {
                 in = moduleInput(i.location(), env);
+                refs.add(new ValueRef("in", env.moduleCall().orElse(i.location())));
             } else {
                 diagnostics.add(Diagnostic.error(DiagnosticCode.ARGUMENT_TYPE, arg.location(),
                         "'" + spec.name() + "' takes the names of values; expected " + spec.signature()));
@@ -326,6 +335,7 @@ public final class Elaborator {
             return null;
         }
         Layer layer = add(name, spec.build().apply(new Arguments(Map.of())), inputs, env, call.location());
+        builder.inputRefs(layer, refs);
         return assertShape(node, layer);
     }
 
@@ -365,9 +375,7 @@ public final class Elaborator {
         }
         Optional<Operators.Spec> spec = Operators.lookup(callee);
         if (spec.isEmpty()) {
-            diagnostics.add(Diagnostic.error(DiagnosticCode.UNKNOWN_OPERATOR, call.callee().location(),
-                    "unknown operator or module '" + callee + "'"
-                            + Suggestions.didYouMean(callee, Suggestions.callables(modules.keySet()))));
+            diagnostics.add(Suggestions.unknownCallee(call.callee(), modules.keySet()));
             return null;
         }
         if (spec.get().arity() == Operators.Arity.MERGE) {
@@ -618,6 +626,11 @@ public final class Elaborator {
         String instantiation() {
             return scopes.stream().filter(Scope::isModule).reduce((a, b) -> b)
                     .map(s -> " (in module '" + s.kind() + "' called at " + s.site() + ")").orElse("");
+        }
+
+        /** Where the innermost module instance is called: what its 'in' is. */
+        Optional<SourceLocation> moduleCall() {
+            return scopes.stream().filter(Scope::isModule).reduce((a, b) -> b).map(Scope::site);
         }
 
         String qualify(String local) {
