@@ -5,6 +5,8 @@ import io.cnnkit.compiler.elab.Diagnostics;
 import io.cnnkit.compiler.elab.Elaborator;
 import io.cnnkit.compiler.elab.ModuleChecker;
 import io.cnnkit.compiler.graph.NetworkGraph;
+import io.cnnkit.compiler.io.InputFile;
+import io.cnnkit.compiler.io.RefusedFileException;
 import io.cnnkit.compiler.parse.SourceParser;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -110,18 +112,16 @@ public final class CnnCompiler {
     static Optional<SourceFile> read(Path file, String display, SourceLocation from, Diagnostics diagnostics) {
         SourceLocation at = from != null ? from : new SourceLocation(new SourceFile(display, ""), 1, 1, 1);
         try {
-            if (!Files.isRegularFile(file)) {
-                diagnostics.add(Diagnostic.error(DiagnosticCode.FILE_NOT_FOUND, at, "cannot read '" + display + "': "
-                        + (Files.exists(file) ? "not a regular file" : "no such file")));
+            byte[] bytes;
+            try {
+                bytes = InputFile.readAll(file, MAX_SOURCE_BYTES);
+            } catch (RefusedFileException e) {
+                boolean tooLarge = Files.isRegularFile(file);
+                diagnostics.add(Diagnostic.error(tooLarge ? DiagnosticCode.TOO_LARGE : DiagnosticCode.FILE_NOT_FOUND, at,
+                        tooLarge ? "'" + display + "' is " + Files.size(file) + " bytes; expected a source of at most "
+                                + MAX_SOURCE_BYTES + " bytes" : "cannot read '" + display + "': " + e.getMessage()));
                 return Optional.empty();
             }
-            long size = Files.size(file);
-            if (size > MAX_SOURCE_BYTES) {
-                diagnostics.add(Diagnostic.error(DiagnosticCode.TOO_LARGE, at, "'" + display + "' is " + size
-                        + " bytes; expected a source of at most " + MAX_SOURCE_BYTES + " bytes"));
-                return Optional.empty();
-            }
-            byte[] bytes = Files.readAllBytes(file);
             String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
             return Optional.of(new SourceFile(display, text));
