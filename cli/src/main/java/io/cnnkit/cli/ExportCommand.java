@@ -53,7 +53,7 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         Optional<ExportOptions> options = options(err);
-        if (options.isEmpty()) {
+        if (options.isEmpty() || !Outputs.usable(output, "export", err, model, source.weights)) {
             return ExitCode.INVALID_INPUT;
         }
         Optional<Analysis> analysis = Sources.analysis(model, 1, err);

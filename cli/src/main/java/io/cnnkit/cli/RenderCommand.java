@@ -61,6 +61,9 @@ final class RenderCommand implements Callable<Integer> {
             err.flush();
             return ExitCode.INVALID_INPUT;
         }
+        if (!Outputs.usable(output, "render", err, file)) {
+            return ExitCode.INVALID_INPUT;
+        }
         Optional<Analysis> analysis = options.validThenAnalyze(file, err, depth);
         if (analysis.isEmpty()) {
             return ExitCode.INVALID_INPUT;

@@ -96,6 +96,9 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             return ExitCode.INVALID_INPUT;
         }
+        if (output != null && !Outputs.usable(output, "run", err, outputInputs())) {
+            return ExitCode.INVALID_INPUT;
+        }
         Optional<Analysis> analysis = Sources.analysis(model, 1, err);
         if (analysis.isEmpty()) {
             return ExitCode.INVALID_INPUT;
@@ -122,6 +125,15 @@ final class RunCommand implements Callable<Integer> {
         out.flush();
         err.flush();
         return ExitCode.OK;
+    }
+
+    /** Every file the run reads, which --output must not replace. */
+    private Path[] outputInputs() {
+        List<Path> read = new ArrayList<>(inputs);
+        read.add(model);
+        read.add(source.weights);
+        read.add(labels);
+        return read.toArray(Path[]::new);
     }
 
     /** Runs every input chunk and returns each output with the whole batch, in input order. */

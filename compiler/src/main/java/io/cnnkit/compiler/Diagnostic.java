@@ -69,7 +69,7 @@ public record Diagnostic(Severity severity, String code, SourceLocation location
 
     /** {@code file:line:col: error: message [code]}. */
     public String headline() {
-        return location + ": " + severity.label() + ": " + message + " [" + code + "]";
+        return location + ": " + severity.label() + ": " + escape(message, true) + " [" + code + "]";
     }
 
     /**
@@ -78,5 +78,33 @@ public record Diagnostic(Severity severity, String code, SourceLocation location
      */
     public String render() {
         return DiagnosticRenderer.PLAIN.render(this);
+    }
+
+    /** A message as printed: control characters escaped, line breaks kept. */
+    public static String messageText(String message) {
+        return escape(message, true);
+    }
+
+    /** {@code text} with control and invisible format characters written as escapes ({@code \\r}, {@code \\u000b}). */
+    public static String printable(String text) {
+        return escape(text, false);
+    }
+
+    private static String escape(String text, boolean keepNewlines) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            int type = Character.getType(c);
+            if (c == '\r') {
+                out.append("\\r");
+            } else if (c == '\n') {
+                out.append(keepNewlines ? "\n" : "\\n");
+            } else if (type == Character.CONTROL || type == Character.FORMAT || c == '\u2028' || c == '\u2029') {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 }

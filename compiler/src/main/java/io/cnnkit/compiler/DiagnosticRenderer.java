@@ -33,11 +33,11 @@ public final class DiagnosticRenderer {
         StringBuilder out = new StringBuilder();
         out.append(paint(BOLD, d.location().toString() + ":")).append(' ')
                 .append(paint(accent, d.severity().label() + ":")).append(' ')
-                .append(paint(BOLD, d.message())).append(" [").append(d.code()).append(']');
+                .append(paint(BOLD, Diagnostic.messageText(d.message()))).append(" [").append(d.code()).append(']');
         quote(out, d.location(), accent);
         for (Diagnostic.Related related : d.related()) {
             out.append('\n').append(related.location()).append(": ").append(paint(CYAN, "note:")).append(' ')
-                    .append(related.message());
+                    .append(Diagnostic.messageText(related.message()));
             quote(out, related.location(), CYAN);
         }
         for (Diagnostic.Fix fix : d.fixes()) {
@@ -52,14 +52,26 @@ public final class DiagnosticRenderer {
         if (location.line() < 1 || source.isEmpty()) {
             return;
         }
-        StringBuilder caret = new StringBuilder();
         int column = Math.max(1, location.column());
-        for (int i = 0; i < column - 1 && i < source.length(); i++) {
-            caret.append(source.charAt(i) == '\t' ? '\t' : ' ');
-        }
         int width = Math.max(1, Math.min(location.length(), source.length() - column + 1));
-        String marks = "^" + "~".repeat(width - 1);
-        out.append("\n  ").append(source).append("\n  ").append(caret).append(paint(accent, marks));
+        // control characters (CR, VT, ESC ...) are shown escaped; the caret follows the escapes
+        StringBuilder line = new StringBuilder();
+        StringBuilder caret = new StringBuilder();
+        StringBuilder marks = new StringBuilder();
+        for (int i = 0; i < source.length(); i++) {
+            char c = source.charAt(i);
+            String shown = c == '\t' ? "\t" : Diagnostic.printable(String.valueOf(c));
+            if (i < column - 1) {
+                caret.append(c == '\t' ? "\t" : " ".repeat(shown.length()));
+            } else if (i < column - 1 + width) {
+                marks.append(i == column - 1 ? "^" : "~").append("~".repeat(shown.length() - 1));
+            }
+            line.append(shown);
+        }
+        if (marks.length() == 0) {
+            marks.append('^');
+        }
+        out.append("\n  ").append(line).append("\n  ").append(caret).append(paint(accent, marks.toString()));
     }
 
     private String paint(String style, String text) {

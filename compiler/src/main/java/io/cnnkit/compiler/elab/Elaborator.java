@@ -37,11 +37,17 @@ import java.util.Set;
 public final class Elaborator {
     public static final int MAX_LAYERS = 1_000_000;
     public static final int MAX_REPEAT = 10_000;
+    /**
+     * The estimated bytes the elaborated graph may hold: names and scope paths grow with the
+     * nesting, so deeply nested modules reach gigabytes long before {@link #MAX_LAYERS} layers.
+     */
+    public static final long MAX_GRAPH_BYTES = 300_000_000L;
 
     private final Diagnostics diagnostics;
     private final Map<String, Ast.ModuleDecl> modules;
     private final Set<String> brokenModules;
     private final NetworkGraph.Builder builder;
+    private long graphBytes;
 
     private Elaborator(String name, Map<String, Ast.ModuleDecl> modules, Set<String> brokenModules,
                        Diagnostics diagnostics) {
@@ -51,12 +57,12 @@ public final class Elaborator {
         this.builder = NetworkGraph.builder(name);
     }
 
-    /** Thrown when the network grows past {@link #MAX_LAYERS}; ends elaboration at once. */
+    /** Thrown when the network grows past {@link #MAX_LAYERS} or {@link #MAX_GRAPH_BYTES}; ends elaboration at once. */
     private static final class TooLarge extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        TooLarge() {
-            super(null, null, false, false);
+        TooLarge(String message) {
+            super(message, null, false, false);
         }
     }
 
@@ -72,8 +78,7 @@ public final class Elaborator {
             elaborator.network(root);
         } catch (TooLarge e) {
             diagnostics.add(Diagnostic.error(DiagnosticCode.TOO_LARGE, new SourceLocation(root.file(), 1, 1, 1),
-                    "the network expands to more than " + String.format("%,d", MAX_LAYERS)
-                            + " layers; expected a smaller network (check repeat counts)"));
+                    e.getMessage() + "; expected a smaller network (check repeat counts and module nesting)"));
             return Optional.empty();
         }
         if (diagnostics.hasErrors()) {
@@ -551,10 +556,17 @@ public final class Elaborator {
 
     private Layer add(String localName, Op op, List<Layer> inputs, Env env, SourceLocation definition) {
         if (builder.size() >= MAX_LAYERS) {
-            throw new TooLarge();
+            throw new TooLarge("the network expands to more than " + String.format("%,d", MAX_LAYERS) + " layers");
+        }
+        String name = env.qualify(localName);
+        // the layer record, its name, its scope list, and about one new scope path as long as its name
+        graphBytes += 120 + 4L * name.length() + 8L * env.scopes.size();
+        if (graphBytes > MAX_GRAPH_BYTES) {
+            throw new TooLarge(String.format("the network's layer names and scopes pass the %,d MB bound after %,d"
+                    + " layers (nested %d deep)", MAX_GRAPH_BYTES / 1_000_000, builder.size(), env.scopes.size()));
         }
         SourceLocation site = env.callSite != null ? env.callSite : definition;
-        return builder.add(env.qualify(localName), op, inputs, env.scopes, site, definition, Optional.empty());
+        return builder.add(name, op, inputs, env.scopes, site, definition, Optional.empty());
     }
 
     /** Where names resolve while elaborating one body (the network, or one module instance). */
