@@ -20,14 +20,14 @@ final class Outputs {
         try {
             bytes = content.get();
         } catch (RuntimeException e) {
-            err.println("cnn: could not draw the diagram: " + e.getMessage());
+            err.println(spec.qualifiedName() + ": could not draw the diagram: " + e.getMessage());
             err.flush();
             return ExitCode.FAILURE;
         }
         try {
             OutputFiles.write(output, bytes);
         } catch (IOException e) {
-            err.println("cnn: cannot write " + output + ": " + reason(e));
+            err.println(spec.qualifiedName() + ": cannot write " + output + ": " + reason(e));
             err.flush();
             return ExitCode.FAILURE;
         }
