@@ -36,14 +36,14 @@ final class Outputs {
         try {
             bytes = content.get();
         } catch (RuntimeException e) {
-            err.println("cnn " + spec.name() + ": could not draw the diagram: " + e.getMessage());
+            err.println(spec.qualifiedName() + ": could not draw the diagram: " + e.getMessage());
             err.flush();
             return ExitCode.FAILURE;
         }
         try {
             OutputFile.write(output, bytes);
         } catch (IOException e) {
-            err.println("cnn " + spec.name() + ": cannot write " + output + ": " + reason(e));
+            err.println(spec.qualifiedName() + ": cannot write " + output + ": " + reason(e));
             err.flush();
             return ExitCode.FAILURE;
         }

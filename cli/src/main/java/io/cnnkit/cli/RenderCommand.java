@@ -57,7 +57,7 @@ final class RenderCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String extension = extension(output);
         if (!extension.equals("svg") && !extension.equals("png") && !extension.equals("dot")) {
-            err.println("cnn: the output file must end in .svg, .png or .dot, got " + output);
+            err.println("cnn render: the output file must end in .svg, .png or .dot, got " + output);
             err.flush();
             return ExitCode.INVALID_INPUT;
         }

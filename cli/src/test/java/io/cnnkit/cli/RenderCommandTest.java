@@ -73,7 +73,7 @@ class RenderCommandTest {
     void unknownExtensionIsInvalidInputAndWritesNothing() throws IOException {
         Cli r = run("render", source("lenet.cnn", LENET), "-o", dir.resolve("l.pdf").toString());
         assertEquals(ExitCode.INVALID_INPUT, r.code());
-        assertEquals("cnn: the output file must end in .svg, .png or .dot, got " + dir.resolve("l.pdf")
+        assertEquals("cnn render: the output file must end in .svg, .png or .dot, got " + dir.resolve("l.pdf")
                 + System.lineSeparator(), r.err());
         assertOnlyFiles("lenet.cnn");
     }
