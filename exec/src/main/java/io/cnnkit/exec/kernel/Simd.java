@@ -10,8 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * widths: C2 then sees two receiver types at every vector call, deoptimises, and all kernels box
  * their vectors (ResNet-18 went from 70 ms to 4.6 s).
  */
-final class Simd {
-    static final VectorSpecies<Float> S = choose(System.getProperty("cnnkit.simd", "auto"));
+public final class Simd {
+    public static final VectorSpecies<Float> S = choose(System.getProperty("cnnkit.simd", "auto"));
     /**
      * The concrete vector class of {@link #S}: a micro-kernel stores each accumulator through
      * {@code EXACT.cast(acc).intoArray(...)}. An accumulator after the k loop is a loop phi, and
@@ -21,7 +21,7 @@ final class Simd {
      * one JVM of ten to fifteen). The cast to this final class gives C2 the exact type in every
      * parse order and costs a class check per store.
      */
-    static final Class<? extends FloatVector> EXACT = S.vectorType().asSubclass(FloatVector.class);
+    public static final Class<? extends FloatVector> EXACT = S.vectorType().asSubclass(FloatVector.class);
 
     private Simd() {
     }

@@ -1,4 +1,13 @@
-package io.cnnkit.exec.kernel;
+package io.cnnkit.exec.kernel.conv;
+
+import io.cnnkit.exec.kernel.Epilogue;
+import io.cnnkit.exec.kernel.Folding;
+import io.cnnkit.exec.kernel.Fusion;
+import io.cnnkit.exec.kernel.KernelOptions;
+import io.cnnkit.exec.kernel.Parallel;
+import io.cnnkit.exec.kernel.Window;
+import io.cnnkit.exec.kernel.Workspace;
+import io.cnnkit.exec.kernel.gemm.Sgemm;
 
 /**
  * What the GEMM-based convolution kernels share: the dimensions of the product of the weights
