@@ -9,8 +9,8 @@ import java.lang.management.ManagementFactory;
  * except that with {@code -XX:ObjectAlignmentInBytes=64} every object, and so every array's data,
  * starts at the same offset from a 64-byte boundary. Kernels then skip {@link #FLOATS} floats at
  * the start of their workspace and packed weights, so that their panels sit on cache lines in
- * every JVM. (Without the flag that offset is 0 and alignment is left to chance: measured on
- * Winograd's 64x56 layer, 1.30 ms with the scratch aligned against 1.53 without, decided per JVM.)
+ * every JVM. Without the flag that offset is 0 and alignment is left to chance, decided per
+ * allocation, so that one JVM runs the same layers slower than another (docs/performance.md).
  */
 public final class Align {
     private static final int LINE = 64;

@@ -25,8 +25,8 @@ public final class Kernels {
     /**
      * Whether the kernels' workspace and packed weights start on cache lines in this JVM: only when
      * it aligns objects to 64 bytes ({@code -XX:ObjectAlignmentInBytes=64}, as the cnn launcher
-     * does); otherwise alignment is left to chance, and a JVM may run the Winograd layers up to
-     * 15% slower than another.
+     * does); otherwise alignment is left to chance, and one JVM may run the Winograd layers
+     * slower than another.
      */
     public static boolean alignedArrays() {
         return Align.FLOATS > 0;

@@ -63,10 +63,10 @@ public final class PoolKernel implements Kernel {
     private final int blockRows, slack;
     /**
      * Strided rows shorter than a vector (GoogLeNet's 14x14 stride-2 pool): both passes run over
-     * every padded row of a block, flattened, and the store takes every sh-th row. sh times the
-     * work, but in long vector loops instead of a scalar one per output row (832x14 to 7x7: 0.45
-     * ms that way, 0.19 now; ORT 0.08). Rows of a vector or more keep the row-by-row pass, which
-     * computes only the rows it needs (480x28 to 14x14: 0.31 ms row by row, 0.37 flattened).
+     * every padded row of a block, flattened, and the store takes every sh-th row: sh times the
+     * work, but in long vector loops instead of a scalar one per output row, which is faster for
+     * such rows. Rows of a vector or more keep the row-by-row pass, which computes only the rows
+     * it needs and is faster for them.
      */
     private final boolean allRows;
     /**
