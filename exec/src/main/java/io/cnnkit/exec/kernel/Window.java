@@ -11,21 +11,21 @@ import java.util.List;
  * The resolved geometry of a sliding window (convolution or pooling) over one input size: explicit
  * pads and the output size. Built once per layer; kernels only read its fields.
  */
-record Window(int inH, int inW, int kh, int kw, int sh, int sw, int dh, int dw,
+public record Window(int inH, int inW, int kh, int kw, int sh, int sw, int dh, int dw,
               int padTop, int padLeft, int padBottom, int padRight, int outH, int outW) {
 
     /**
      * The window of a layer from its input and output shapes (NCHW; the output size is the
      * analyzer's): pads resolved for this input size.
      */
-    static Window of(int[] x, int[] out, Size2 kernel, Size2 stride, Padding pad, Size2 dilation) {
+    public static Window of(int[] x, int[] out, Size2 kernel, Size2 stride, Padding pad, Size2 dilation) {
         Padding.Explicit p = ConvArithmetic.resolve(pad, x[2], x[3], kernel, stride, dilation);
         return new Window(x[2], x[3], kernel.h(), kernel.w(), stride.h(), stride.w(), dilation.h(), dilation.w(),
                 p.top(), p.left(), p.bottom(), p.right(), out[2], out[3]);
     }
 
     /** The window of a convolution over input {@code x}, its output size by the analyzer. */
-    static Window of(Op.Conv c, int[] x) {
+    public static Window of(Op.Conv c, int[] x) {
         return of(x, ShapeInference.batched(c, List.of(x)), c.kernel(), c.stride(), c.pad(), c.dilation());
     }
 
@@ -35,25 +35,25 @@ record Window(int inH, int inW, int kh, int kw, int sh, int sw, int dh, int dw,
     }
 
     /** Input column offset of tap {@code kx}: output column ox reads input column ox * sw + shift. */
-    int colShift(int kx) {
+    public int colShift(int kx) {
         return kx * dw - padLeft;
     }
 
     /** The first output column whose tap {@code kx} reads inside the input. */
-    int firstCol(int kx) {
+    public int firstCol(int kx) {
         return Math.max(0, -Math.floorDiv(colShift(kx), sw));
     }
 
     /** One past the last output column whose tap {@code kx} reads inside the input. */
-    int endCol(int kx) {
+    public int endCol(int kx) {
         return Math.min(outW, Math.floorDiv(inW - 1 - colShift(kx), sw) + 1);
     }
 
-    int outSize() {
+    public int outSize() {
         return outH * outW;
     }
 
-    boolean isPointwise() {
+    public boolean isPointwise() {
         return kh == 1 && kw == 1 && sh == 1 && sw == 1 && padTop == 0 && padLeft == 0
                 && padBottom == 0 && padRight == 0;
     }

@@ -1,6 +1,11 @@
-package io.cnnkit.exec.kernel;
+package io.cnnkit.exec.kernel.conv;
 
 import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.Folding;
+import io.cnnkit.exec.kernel.Fusion;
+import io.cnnkit.exec.kernel.KernelOptions;
+import io.cnnkit.exec.kernel.Window;
+import io.cnnkit.exec.kernel.Workspace;
 
 /**
  * A GEMM-based convolution that reads its input from zero-padded phase planes

@@ -1,15 +1,23 @@
-package io.cnnkit.exec.kernel;
+package io.cnnkit.exec.kernel.conv;
 
-import io.cnnkit.analyzer.ShapeInference;
 import static io.cnnkit.exec.kernel.OptimizedKernelsTest.batchNormParams;
 import static io.cnnkit.exec.kernel.OptimizedKernelsTest.random;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import io.cnnkit.analyzer.ShapeInference;
 import io.cnnkit.compiler.op.Op;
 import io.cnnkit.compiler.op.Padding;
 import io.cnnkit.compiler.op.Size2;
 import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.Activation;
+import io.cnnkit.exec.kernel.Folding;
+import io.cnnkit.exec.kernel.Fusion;
+import io.cnnkit.exec.kernel.Kernel;
+import io.cnnkit.exec.kernel.KernelOptions;
+import io.cnnkit.exec.kernel.Kernels;
+import io.cnnkit.exec.kernel.OpRunner;
+import io.cnnkit.exec.kernel.Window;
+import io.cnnkit.exec.kernel.Workspace;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -119,9 +127,9 @@ class WinogradConvTest {
         return new Case(conv, fusion, inputs, params, want, conv + " on " + Arrays.toString(shape) + " " + fusion);
     }
 
-    private static Tensor run(Case c, Kernels.ConvAlgorithm algorithm, boolean scalar, ForkJoinPool pool) {
+    private static Tensor run(Case c, ConvAlgorithm algorithm, boolean scalar, ForkJoinPool pool) {
         List<int[]> shapes = Arrays.stream(c.inputs()).map(Tensor::shape).toList();
-        Kernel k = Kernels.prepareConv(c.conv(), shapes, c.params(), c.fusion(),
+        Kernel k = ConvKernels.prepare(c.conv(), shapes, c.params(), c.fusion(),
                 new KernelOptions(scalar, pool == null ? 1 : pool.getParallelism()), algorithm);
         Tensor got = Tensor.zeros(k.outputShape());
         k.run(c.inputs(), got, Workspace.forKernel(pool, k));
@@ -138,9 +146,9 @@ class WinogradConvTest {
             if (c == null) {
                 continue;
             }
-            for (Kernels.ConvAlgorithm algorithm : List.of(Kernels.ConvAlgorithm.WINOGRAD,
-                    Kernels.ConvAlgorithm.WINOGRAD_F4)) {
-                double bound = algorithm == Kernels.ConvAlgorithm.WINOGRAD ? F2_BOUND : F4_BOUND;
+            for (ConvAlgorithm algorithm : List.of(ConvAlgorithm.WINOGRAD,
+                    ConvAlgorithm.WINOGRAD_F4)) {
+                double bound = algorithm == ConvAlgorithm.WINOGRAD ? F2_BOUND : F4_BOUND;
                 for (boolean scalar : new boolean[] {false, true}) {
                     for (ForkJoinPool pool : new ForkJoinPool[] {null, POOL}) {
                         double error = relativeError(c.want(), run(c, algorithm, scalar, pool));
@@ -219,8 +227,8 @@ class WinogradConvTest {
             Fusion fusion = Fusion.NONE.withBatchNorm(new Op.BatchNorm(1e-5), bn).withResidual()
                     .withActivation(Activation.of(new Op.Relu()).orElseThrow());
             Case c = new Case(conv, fusion, new Tensor[] {x, residual}, params, want, channels + "x" + size);
-            double f2 = relativeError(want, run(c, Kernels.ConvAlgorithm.WINOGRAD, false, POOL));
-            double f4 = relativeError(want, run(c, Kernels.ConvAlgorithm.WINOGRAD_F4, false, POOL));
+            double f2 = relativeError(want, run(c, ConvAlgorithm.WINOGRAD, false, POOL));
+            double f4 = relativeError(want, run(c, ConvAlgorithm.WINOGRAD_F4, false, POOL));
             assertTrue(f2 <= F2_BOUND, c.what() + " F(2,3): relative error " + f2);
             assertTrue(f4 <= F4_BOUND, c.what() + " F(4,3): relative error " + f4);
         }
@@ -237,8 +245,8 @@ class WinogradConvTest {
                 new Op.Conv(4, Size2.square(3), Size2.square(1), Padding.symmetric(1, 1), Size2.square(1), 2, false))) {
             Map<String, Tensor> params = Map.of("weight", random(rnd, 4, 4 / conv.groups(), conv.kernel().h(),
                     conv.kernel().w()));
-            assertThrows(IllegalArgumentException.class, () -> Kernels.prepareConv(conv, List.of(x.shape()), params,
-                    Fusion.NONE, new KernelOptions(false, 1), Kernels.ConvAlgorithm.WINOGRAD), conv.toString());
+            assertThrows(IllegalArgumentException.class, () -> ConvKernels.prepare(conv, List.of(x.shape()), params,
+                    Fusion.NONE, new KernelOptions(false, 1), ConvAlgorithm.WINOGRAD), conv.toString());
         }
     }
 }

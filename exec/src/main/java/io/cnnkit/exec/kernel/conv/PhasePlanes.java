@@ -1,6 +1,9 @@
-package io.cnnkit.exec.kernel;
+package io.cnnkit.exec.kernel.conv;
 
 import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.Parallel;
+import io.cnnkit.exec.kernel.Window;
+import io.cnnkit.exec.kernel.Workspace;
 import java.util.Arrays;
 
 /**

@@ -1,6 +1,14 @@
-package io.cnnkit.exec.kernel;
+package io.cnnkit.exec.kernel.conv;
 
 import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.Align;
+import io.cnnkit.exec.kernel.Folding;
+import io.cnnkit.exec.kernel.Fusion;
+import io.cnnkit.exec.kernel.KernelOptions;
+import io.cnnkit.exec.kernel.Simd;
+import io.cnnkit.exec.kernel.Window;
+import io.cnnkit.exec.kernel.Workspace;
+import io.cnnkit.exec.kernel.gemm.Sgemm;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 
@@ -39,7 +47,7 @@ final class ConvGemmKernel extends GemmConvKernel {
         this.n = w.outSize();
         // equal chunks of whole panels (784 positions: 7, 7, 7 and 4 panels rather than 8, 8, 8 and 1)
         this.chunks = GemmConv.Chunks.of(n, nr, PANELS_MAX);
-        this.parts = g.parts(chunks, Kernels.im2colPrepareCost(w) * Simd.S.length(), options.threads());
+        this.parts = g.parts(chunks, ConvCostModel.im2colPrepareCost(w) * Simd.S.length(), options.threads());
         boolean unpadded = w.padTop() == 0 && w.padLeft() == 0 && w.padBottom() == 0 && w.padRight() == 0;
         this.pointSources = w.kh() * w.kw() == 1 && !w.isPointwise() && unpadded ? pointSources(w) : null;
     }

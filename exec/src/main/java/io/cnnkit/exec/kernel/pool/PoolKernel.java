@@ -1,6 +1,13 @@
-package io.cnnkit.exec.kernel;
+package io.cnnkit.exec.kernel.pool;
 
 import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.Align;
+import io.cnnkit.exec.kernel.Kernel;
+import io.cnnkit.exec.kernel.KernelOptions;
+import io.cnnkit.exec.kernel.Parallel;
+import io.cnnkit.exec.kernel.Simd;
+import io.cnnkit.exec.kernel.Window;
+import io.cnnkit.exec.kernel.Workspace;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -31,7 +38,7 @@ import jdk.incubator.vector.VectorSpecies;
  * covering the whole plane, reduce each contiguous plane; a 3x3 max pool of stride 1 and padding 1
  * skips the padded copy ({@link #same}).
  */
-final class PoolKernel implements Kernel {
+public final class PoolKernel implements Kernel {
     private static final VectorSpecies<Float> S = Simd.S;
     private static final Class<? extends FloatVector> EXACT = Simd.EXACT;
     /** A vector's even lanes, in both halves of the result: two vectors' even lanes, blended, are every other column. */
@@ -45,7 +52,7 @@ final class PoolKernel implements Kernel {
     /** Floats of a block of reduced rows (16 KiB; the padded input rows it reads take about stride times as many). */
     private static final int BLOCK_FLOATS = 4096;
 
-    enum Mode { MAX, AVG_COUNT_PAD, AVG }
+    public enum Mode { MAX, AVG_COUNT_PAD, AVG }
 
     private final int[] outShape;
     private final Window w;
@@ -56,10 +63,10 @@ final class PoolKernel implements Kernel {
     private final int blockRows, slack;
     /**
      * Strided rows shorter than a vector (GoogLeNet's 14x14 stride-2 pool): both passes run over
-     * every padded row of a block, flattened, and the store takes every sh-th row. sh times the
-     * work, but in long vector loops instead of a scalar one per output row (832x14 to 7x7: 0.45
-     * ms that way, 0.19 now; ORT 0.08). Rows of a vector or more keep the row-by-row pass, which
-     * computes only the rows it needs (480x28 to 14x14: 0.31 ms row by row, 0.37 flattened).
+     * every padded row of a block, flattened, and the store takes every sh-th row: sh times the
+     * work, but in long vector loops instead of a scalar one per output row, which is faster for
+     * such rows. Rows of a vector or more keep the row-by-row pass, which computes only the rows
+     * it needs and is faster for them.
      */
     private final boolean allRows;
     /**
@@ -72,7 +79,7 @@ final class PoolKernel implements Kernel {
     /** Some average window covers no input at all (PyTorch then outputs 0). */
     private final boolean emptyWindow;
 
-    PoolKernel(int[] outShape, Window w, Mode mode, boolean global, KernelOptions options) {
+    public PoolKernel(int[] outShape, Window w, Mode mode, boolean global, KernelOptions options) {
         this.outShape = outShape.clone();
         this.w = w;
         this.mode = mode;

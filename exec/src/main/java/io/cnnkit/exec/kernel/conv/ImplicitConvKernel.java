@@ -1,6 +1,13 @@
-package io.cnnkit.exec.kernel;
+package io.cnnkit.exec.kernel.conv;
 
 import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.Align;
+import io.cnnkit.exec.kernel.Folding;
+import io.cnnkit.exec.kernel.Fusion;
+import io.cnnkit.exec.kernel.KernelOptions;
+import io.cnnkit.exec.kernel.Simd;
+import io.cnnkit.exec.kernel.Window;
+import io.cnnkit.exec.kernel.gemm.Sgemm;
 
 /**
  * Convolution as an implicit GEMM without im2col, over the input's zero-padded phase planes
@@ -28,7 +35,7 @@ final class ImplicitConvKernel extends PhasePlaneConvKernel {
                        KernelOptions options) {
         super(inShape, outShape, w, groups, folded, fusion, options, shape(w, outShape[1] / groups).mr(),
                 GemmConv.Chunks.of(paddedPositions(w), shape(w, outShape[1] / groups).nr(), PANELS_PER_ITEM),
-                Kernels.PACK_COST * Simd.S.length());
+                ConvCostModel.PACK_COST * Simd.S.length());
         this.shape = shape(w, g.coutG());
         this.mr = shape.mr();
         this.nr = shape.nr();

@@ -1,6 +1,14 @@
-package io.cnnkit.exec.kernel;
+package io.cnnkit.exec.kernel.dense;
 
 import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.Activation;
+import io.cnnkit.exec.kernel.Folding;
+import io.cnnkit.exec.kernel.Fusion;
+import io.cnnkit.exec.kernel.Kernel;
+import io.cnnkit.exec.kernel.KernelOptions;
+import io.cnnkit.exec.kernel.Parallel;
+import io.cnnkit.exec.kernel.Simd;
+import io.cnnkit.exec.kernel.Workspace;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -9,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * A fully connected layer as one GEMV per sample (memory-bound at batch 1): four weight rows at a
  * time share each load of the input vector. Rows of outputs are split over the slots.
  */
-final class DenseKernel implements Kernel {
+public final class DenseKernel implements Kernel {
     private static final VectorSpecies<Float> S = Simd.S;
     private static final int ROWS = 4;
 
@@ -19,7 +27,7 @@ final class DenseKernel implements Kernel {
     private final boolean scalar;
     private final Activation activation;
 
-    DenseKernel(int batch, int in, int units, Folding folded, Fusion fusion, KernelOptions options) {
+    public DenseKernel(int batch, int in, int units, Folding folded, Fusion fusion, KernelOptions options) {
         this.batch = batch;
         this.in = in;
         this.units = units;

@@ -1,6 +1,13 @@
-package io.cnnkit.exec.kernel;
+package io.cnnkit.exec.kernel.conv;
 
 import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.Align;
+import io.cnnkit.exec.kernel.Folding;
+import io.cnnkit.exec.kernel.Fusion;
+import io.cnnkit.exec.kernel.KernelOptions;
+import io.cnnkit.exec.kernel.Simd;
+import io.cnnkit.exec.kernel.Window;
+import io.cnnkit.exec.kernel.gemm.Sgemm;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 

@@ -1,9 +1,11 @@
-package io.cnnkit.exec.kernel;
+package io.cnnkit.exec.kernel.gemm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import io.cnnkit.exec.kernel.Align;
+import io.cnnkit.exec.kernel.Kernels;
+import io.cnnkit.exec.kernel.Simd;
 import org.junit.jupiter.api.Test;
 
 /** The tile shapes' waste arithmetic, the per-layer choice, and where aligned arrays start. */

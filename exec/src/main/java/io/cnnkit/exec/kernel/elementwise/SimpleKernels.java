@@ -1,7 +1,13 @@
-package io.cnnkit.exec.kernel;
+package io.cnnkit.exec.kernel.elementwise;
 
 import io.cnnkit.compiler.op.Op;
 import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.Activation;
+import io.cnnkit.exec.kernel.Epilogue;
+import io.cnnkit.exec.kernel.Kernel;
+import io.cnnkit.exec.kernel.Parallel;
+import io.cnnkit.exec.kernel.Simd;
+import io.cnnkit.exec.kernel.Workspace;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -11,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * zero padding, LRN and softmax. Each is a small immutable kernel; element-wise ones may run in
  * place on their input's buffer.
  */
-final class SimpleKernels {
+public final class SimpleKernels {
     /** Elements per parallel work item of the element-wise kernels. */
     private static final int CHUNK = 1 << 14;
 
@@ -31,12 +37,12 @@ final class SimpleKernels {
     }
 
     /** A function of one float: an element-wise operator. */
-    interface FloatFunction {
+    public interface FloatFunction {
         float apply(float v);
     }
 
     /** An element-wise operator that is not fused into its producer: relu, relu6, leakyrelu, tanh, sigmoid. */
-    record Unary(FloatFunction function, int[] outputShape) implements InPlace {
+    public record Unary(FloatFunction function, int[] outputShape) implements InPlace {
         @Override
         public void run(Tensor[] inputs, Tensor output, Workspace ws) {
             Tensor x = inputs[0];
@@ -51,7 +57,7 @@ final class SimpleKernels {
     }
 
     /** Batchnorm at inference: y = x * scale[c] + shift[c]. */
-    record Affine(float[] scale, float[] shift, int[] outputShape) implements InPlace {
+    public record Affine(float[] scale, float[] shift, int[] outputShape) implements InPlace {
         @Override
         public void run(Tensor[] inputs, Tensor output, Workspace ws) {
             Tensor x = inputs[0];
@@ -70,12 +76,12 @@ final class SimpleKernels {
     }
 
     /** The sum of all inputs, then an optional fused activation; vectorised through {@link Epilogue}. */
-    static final class Sum implements InPlace {
+    public static final class Sum implements InPlace {
         private final int[] outputShape;
         private final Epilogue add;
         private final Epilogue addThenActivate;
 
-        Sum(Activation activation, int[] outputShape, boolean scalar) {
+        public Sum(Activation activation, int[] outputShape, boolean scalar) {
             this.outputShape = outputShape.clone();
             this.add = new Epilogue(Activation.NONE, scalar);
             this.addThenActivate = new Epilogue(activation, scalar);
@@ -120,7 +126,7 @@ final class SimpleKernels {
     }
 
     /** Input, flatten, dropout: the values unchanged (nothing to do when the buffers coincide). */
-    record Copy(int[] outputShape) implements InPlace {
+    public record Copy(int[] outputShape) implements InPlace {
         @Override
         public void run(Tensor[] inputs, Tensor output, Workspace ws) {
             Tensor x = inputs[0];
@@ -131,7 +137,7 @@ final class SimpleKernels {
     }
 
     /** Concatenation on axis 1: per sample, the inputs' blocks one after another, one block per work item. */
-    record Concat(int[] outputShape) implements Kernel {
+    public record Concat(int[] outputShape) implements Kernel {
         @Override
         public void run(Tensor[] inputs, Tensor output, Workspace ws) {
             int batch = outputShape[0];
@@ -151,7 +157,7 @@ final class SimpleKernels {
         }
     }
 
-    record ZeroPad(Op.ZeroPad op, int[] outputShape) implements Kernel {
+    public record ZeroPad(Op.ZeroPad op, int[] outputShape) implements Kernel {
         @Override
         public void run(Tensor[] inputs, Tensor output, Workspace ws) {
             Tensor x = inputs[0];
@@ -173,7 +179,7 @@ final class SimpleKernels {
      * the squares of the channel window are summed lane-wise; beta 0.75 (AlexNet, GoogLeNet) and
      * 0.5 use square roots instead of pow.
      */
-    record Lrn(Op.Lrn op, int[] outputShape, boolean scalar) implements Kernel {
+    public record Lrn(Op.Lrn op, int[] outputShape, boolean scalar) implements Kernel {
         private static final int CHUNK_LRN = 512;
         private static final VectorSpecies<Float> S = Simd.S;
 
@@ -231,7 +237,7 @@ final class SimpleKernels {
     }
 
     /** Softmax over axis 1, shifted by the maximum. */
-    record Softmax(int[] outputShape) implements Kernel {
+    public record Softmax(int[] outputShape) implements Kernel {
         @Override
         public void run(Tensor[] inputs, Tensor output, Workspace ws) {
             Tensor x = inputs[0];

@@ -1,5 +1,7 @@
-package io.cnnkit.exec.kernel;
+package io.cnnkit.exec.kernel.gemm;
 
+import io.cnnkit.exec.kernel.Align;
+import io.cnnkit.exec.kernel.Simd;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -24,14 +26,13 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * The GEMM micro-kernel ({@link Sgemm#tile}) alone with its A panel, B panel and C tile in L1, next
- * to two loops of the same multiply-adds in the same JVM: {@code registersOnly}, 24 accumulators fed
- * from registers (the FMA peak of this loop shape), and {@code broadcasts}, which adds the tile's
- * eight broadcasts from A per K step but keeps B's vectors in registers. The three times, one after
- * the other, show what the tile's loads and C2's code around them cost; a layer whose time is mostly
- * in this tile cannot run at a larger fraction of the peak than the tile does.
+ * The production GEMM micro-kernel ({@link Sgemm#tile}, the tile named by {@code shape}) alone with
+ * its A panel, B panel and C tile in L1, next to {@code registersOnly}: the same count of
+ * multiply-adds with every operand in registers, the FMA ceiling of this loop shape, in the same
+ * JVM. The ratio shows what the tile's loads and C2's code around them cost; a layer whose time is
+ * mostly in this tile cannot run at a larger fraction of the peak than the tile does.
  * {@code scripts/jmh.sh exec -f 1 TileBenchmark} prints JMH's table; {@code main} (optionally
- * with a benchmark name) prints GFLOP/s and each loop's rate relative to {@code registersOnly}
+ * with a benchmark name) prints GFLOP/s and the tile's rate relative to {@code registersOnly}
  * (docs/performance.md, "How to measure").
  */
 @State(Scope.Thread)
@@ -75,7 +76,7 @@ public class TileBenchmark {
         return x;
     }
 
-    /** FLOPs of one benchmark call of any of the three loops for a tile {@code shape} ("8x48") and kc. */
+    /** FLOPs of one benchmark call of either loop for a tile {@code shape} ("8x48") and kc. */
     static long flopsPerCall(String shape, int kc) {
         String[] dims = shape.split("x");
         return 2L * CALLS * Integer.parseInt(dims[0]) * Integer.parseInt(dims[1]) * kc;
@@ -140,64 +141,7 @@ public class TileBenchmark {
         return c;
     }
 
-    /**
-     * {@link #registersOnly} with the tile's eight broadcasts from A per step, indexed as the tile
-     * indexes them (B still in registers).
-     */
-    @Benchmark
-    public float[] broadcasts() {
-        int steps = kc * tile.mr() * tile.nr() / (24 * S.length());
-        for (int i = 0; i < CALLS; i++) {
-            int co = Align.FLOATS;
-            FloatVector b0 = FloatVector.fromArray(S, b, co), b1 = FloatVector.fromArray(S, b, co + S.length()),
-                    b2 = FloatVector.fromArray(S, b, co + 2 * S.length());
-            FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
-            FloatVector c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
-            FloatVector c40 = c00, c41 = c00, c42 = c00, c50 = c00, c51 = c00, c52 = c00;
-            FloatVector c60 = c00, c61 = c00, c62 = c00, c70 = c00, c71 = c00, c72 = c00;
-            for (int k = 0; k < steps; k++) {
-                int ak = co + k * 8;
-                FloatVector a0 = FloatVector.broadcast(S, a[ak]);
-                c00 = a0.fma(b0, c00);
-                c01 = a0.fma(b1, c01);
-                c02 = a0.fma(b2, c02);
-                FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
-                c10 = a1.fma(b0, c10);
-                c11 = a1.fma(b1, c11);
-                c12 = a1.fma(b2, c12);
-                FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
-                c20 = a2.fma(b0, c20);
-                c21 = a2.fma(b1, c21);
-                c22 = a2.fma(b2, c22);
-                FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
-                c30 = a3.fma(b0, c30);
-                c31 = a3.fma(b1, c31);
-                c32 = a3.fma(b2, c32);
-                FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
-                c40 = a4.fma(b0, c40);
-                c41 = a4.fma(b1, c41);
-                c42 = a4.fma(b2, c42);
-                FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
-                c50 = a5.fma(b0, c50);
-                c51 = a5.fma(b1, c51);
-                c52 = a5.fma(b2, c52);
-                FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
-                c60 = a6.fma(b0, c60);
-                c61 = a6.fma(b1, c61);
-                c62 = a6.fma(b2, c62);
-                FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
-                c70 = a7.fma(b0, c70);
-                c71 = a7.fma(b1, c71);
-                c72 = a7.fma(b2, c72);
-            }
-            c00.add(c01).add(c02).add(c10).add(c11).add(c12).add(c20).add(c21).add(c22).add(c30)
-                    .add(c31).add(c32).add(c40).add(c41).add(c42).add(c50).add(c51).add(c52).add(c60).add(c61)
-                    .add(c62).add(c70).add(c71).add(c72).intoArray(c, co);
-        }
-        return c;
-    }
-
-    /** JMH's run of all three, then GFLOP/s and the rate relative to {@code registersOnly} per shape. */
+    /** JMH's run of both loops, then GFLOP/s and the rate relative to {@code registersOnly} per shape. */
     public static void main(String[] args) throws RunnerException {
         OptionsBuilder options = new OptionsBuilder();
         options.include(TileBenchmark.class.getName() + (args.length > 0 ? "." + args[0] : ""));

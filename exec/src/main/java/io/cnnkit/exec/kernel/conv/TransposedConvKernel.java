@@ -1,9 +1,15 @@
-package io.cnnkit.exec.kernel;
+package io.cnnkit.exec.kernel.conv;
 
-import static io.cnnkit.exec.kernel.Sgemm.MR;
-import static io.cnnkit.exec.kernel.Sgemm.NR;
-
+import static io.cnnkit.exec.kernel.gemm.Sgemm.MR;
+import static io.cnnkit.exec.kernel.gemm.Sgemm.NR;
 import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.Folding;
+import io.cnnkit.exec.kernel.Fusion;
+import io.cnnkit.exec.kernel.KernelOptions;
+import io.cnnkit.exec.kernel.Parallel;
+import io.cnnkit.exec.kernel.Window;
+import io.cnnkit.exec.kernel.Workspace;
+import io.cnnkit.exec.kernel.gemm.Sgemm;
 
 /**
  * Convolution as the transposed GEMM C^T[positions x Cout/g] = B^T[positions x K] * A^T[K x Cout/g],

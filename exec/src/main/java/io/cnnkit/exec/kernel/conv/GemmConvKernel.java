@@ -1,4 +1,10 @@
-package io.cnnkit.exec.kernel;
+package io.cnnkit.exec.kernel.conv;
+
+import io.cnnkit.exec.kernel.Folding;
+import io.cnnkit.exec.kernel.Fusion;
+import io.cnnkit.exec.kernel.Kernel;
+import io.cnnkit.exec.kernel.KernelOptions;
+import io.cnnkit.exec.kernel.Window;
 
 /** The shape and prepared weights that every GEMM-based convolution kernel holds. */
 abstract class GemmConvKernel implements Kernel {

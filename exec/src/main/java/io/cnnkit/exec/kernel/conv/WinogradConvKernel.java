@@ -1,6 +1,17 @@
-package io.cnnkit.exec.kernel;
+package io.cnnkit.exec.kernel.conv;
 
 import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.Align;
+import io.cnnkit.exec.kernel.Epilogue;
+import io.cnnkit.exec.kernel.Folding;
+import io.cnnkit.exec.kernel.Fusion;
+import io.cnnkit.exec.kernel.Kernel;
+import io.cnnkit.exec.kernel.KernelOptions;
+import io.cnnkit.exec.kernel.Parallel;
+import io.cnnkit.exec.kernel.Simd;
+import io.cnnkit.exec.kernel.Window;
+import io.cnnkit.exec.kernel.Workspace;
+import io.cnnkit.exec.kernel.gemm.Sgemm;
 
 /**
  * 3x3 stride-1 convolution (dilation 1, one group, any padding) by Winograd's F(m x m, 3 x 3)
@@ -161,7 +172,7 @@ final class WinogradConvKernel implements Kernel {
     /**
      * Per-unit and per-transformed-panel costs, in multiply-adds of the tile per product element:
      * the output transform, scatter and epilogue cost about 37 per M value and the input transform
-     * about 24 per V value (JFR shares on 64x56-3s1-64: tiles 41%, output 24%, input 15%).
+     * about 24 per V value, in proportion to their shares of a profile of the 64x56 layer.
      */
     private static final long OUTPUT_COST = 37, INPUT_COST = 24;
 

@@ -1,5 +1,6 @@
-package io.cnnkit.exec.kernel;
+package io.cnnkit.exec.kernel.conv;
 
+import io.cnnkit.exec.kernel.Simd;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
