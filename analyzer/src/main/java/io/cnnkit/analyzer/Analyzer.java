@@ -73,7 +73,8 @@ public final class Analyzer {
             for (Findings.Warning w : findings.warnings()) {
                 diagnostics.add(Diagnostic.warning(w.code(), layer.site(), w.message()));
             }
-            if (!used[layer.id()] && graph.consumersOf(layer).isEmpty()) {
+            // a value's last layer is left to the compiler, which names the unused value itself
+            if (!used[layer.id()] && graph.consumersOf(layer).isEmpty() && !graph.endsValue(layer)) {
                 diagnostics.add(Diagnostic.warning("unused-layer", layer.site(),
                         "layer '" + layer.name() + "' reaches no output"));
             }

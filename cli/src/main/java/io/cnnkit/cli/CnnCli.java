@@ -1,6 +1,7 @@
 package io.cnnkit.cli;
 
 import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,6 +15,18 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class})
 public final class CnnCli implements Runnable {
 
+    /** Subcommands that the process entry point may build alone (picocli reflects on each one it builds). */
+    private static final Map<String, Class<?>> ALONE = Map.of("check", CheckCommand.class, "analyze",
+            AnalyzeCommand.class, "graph", GraphCommand.class, "compare", CompareCommand.class);
+
+    /** The same command without subcommands, for a process that runs only one of {@link #ALONE}. */
+    @Command(name = "cnn", mixinStandardHelpOptions = true, versionProvider = CnnCli.Version.class)
+    static final class Bare implements Runnable {
+        @Override
+        public void run() {
+        }
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -23,7 +36,19 @@ public final class CnnCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(newCommandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args));
+        System.exit(forArguments(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true))
+                .execute(args));
+    }
+
+    /**
+     * The command line a process runs {@code args} with: only the subcommand asked for when it is
+     * one of {@link #ALONE}, since building the model of every subcommand costs a quick command
+     * about a third of its start-up.
+     */
+    static CommandLine forArguments(String[] args, PrintWriter out, PrintWriter err) {
+        Class<?> alone = args.length > 0 ? ALONE.get(args[0]) : null;
+        return alone == null ? newCommandLine(out, err)
+                : configure(new CommandLine(new Bare()).addSubcommand(args[0], alone), out, err);
     }
 
     /**
@@ -31,7 +56,10 @@ public final class CnnCli implements Runnable {
      * {@code cnn COMMAND: ...} (exit 2 for invalid usage); unexpected failures print no trace.
      */
     public static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new CnnCli());
+        return configure(new CommandLine(new CnnCli()), out, err);
+    }
+
+    private static CommandLine configure(CommandLine cli, PrintWriter out, PrintWriter err) {
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((ex, args) -> {

@@ -44,7 +44,7 @@ public final class StartupTraining {
             };
             for (String[] command : commands) {
                 PrintWriter sink = new PrintWriter(Writer.nullWriter());
-                CnnCli.newCommandLine(sink, sink).execute(command);
+                CnnCli.forArguments(command, sink, sink).execute(command);
             }
         } finally {
             Files.deleteIfExists(broken);

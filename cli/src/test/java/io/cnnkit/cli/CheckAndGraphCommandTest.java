@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class CheckAndGraphCommandTest {
     @TempDir
@@ -134,6 +138,22 @@ class CheckAndGraphCommandTest {
         assertEquals("add_1", add.get("name").asText(), "a merge is named like any operator");
         assertEquals("[\"c1\",\"c2\"]", add.get("inputs").toString());
         assertEquals(4, root.get("layers").get(1).get("args").get("filters").asInt());
+    }
+
+    @Test
+    void aProcessRunningOneQuickCommandBuildsOnlyThatOne() throws IOException {
+        String ok = file("one.cnn", "network A\ninput x: 3x8x8\noutput y = x -> conv(4, 3) -> relu\n");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine alone = CnnCli.forArguments(new String[] {"check", ok}, new PrintWriter(out), new PrintWriter(err));
+        assertEquals(List.of("check"), List.copyOf(alone.getSubcommands().keySet()));
+        assertEquals(ExitCode.OK, alone.execute("check", ok));
+        assertEquals(Cli.run("check", ok).out(), out.toString());
+        StringWriter help = new StringWriter();
+        CnnCli.forArguments(new String[] {"check"}, new PrintWriter(help), new PrintWriter(help)).execute("check", "-h");
+        assertEquals(Cli.run("check", "-h").out(), help.toString());
+        assertTrue(CnnCli.forArguments(new String[] {"run"}, new PrintWriter(out), new PrintWriter(err))
+                .getSubcommands().containsKey("render"), "other commands get the full command line");
     }
 
     @Test

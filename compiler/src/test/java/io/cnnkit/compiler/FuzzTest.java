@@ -67,9 +67,10 @@ class FuzzTest {
             return;
         }
         System.out.println(RECOVERY);
-        // Measured at 0.96 errors per edit after recovery (1.75 before); a cascade would show as a rise.
-        assertTrue(RECOVERY.errors <= 1.2 * RECOVERY.edits, RECOVERY.toString());
-        assertTrue(RECOVERY.singleEditErrors <= 1.3 * RECOVERY.singleEditFailing, RECOVERY.toString());
+        // The corpus is fixed by the seed; cascades after a mistake would show as a rise past these
+        // bounds (docs/language.md gives the figures; without recovery: 4.4 and 1.27).
+        assertTrue(RECOVERY.singleEditErrors <= 1.15 * RECOVERY.singleEditFailing, RECOVERY.toString());
+        assertTrue(RECOVERY.errors <= 0.5 * RECOVERY.edits, RECOVERY.toString());
     }
 
     /** Counts over the mutation corpus. */

@@ -23,6 +23,7 @@ final class Binder {
                                       Ast.Call call, Elaborator.Env env, Diagnostics diagnostics) {
         Map<String, ArgValue> bound = new LinkedHashMap<>();
         Map<String, Ast.Argument> given = new HashMap<>();
+        java.util.Set<String> meant = new java.util.HashSet<>(); // what misspelt names stand for: not missing too
         boolean ok = true;
         boolean sawNamed = false;
         int position = 0;
@@ -36,6 +37,7 @@ final class Binder {
                             arg.name().get().location(), "'" + callee + "' has no parameter '" + parameter + "'"
                                     + Suggestions.didYouMean(parameter, parameters) + "; expected " + signature),
                             arg.name().get(), parameters));
+                    Suggestions.closest(parameter, parameters).ifPresent(meant::add);
                     ok = false;
                     continue;
                 }
@@ -69,7 +71,7 @@ final class Binder {
             }
         }
         for (String parameter : required) {
-            if (!given.containsKey(parameter)) {
+            if (!given.containsKey(parameter) && !meant.contains(parameter)) {
                 diagnostics.add(Diagnostic.error(DiagnosticCode.MISSING_ARGUMENT, call.location(),
                         "missing argument '" + parameter + "'; expected " + signature));
                 ok = false;

@@ -180,6 +180,7 @@ public final class Elaborator {
             return;
         }
         env.values.put(name.name(), layer);
+        builder.valueEnd(layer);
     }
 
     // ---------------------------------------------------------------- chains
