@@ -128,13 +128,11 @@ final class Completions {
             item.setDetail(s.kind().name().toLowerCase(java.util.Locale.ROOT));
             items.add(item);
         }));
-        if (!ctx.container().isEmpty() || ctx.callee().isPresent()) {
+        if (!ctx.container().isEmpty()) {
             CompletionItem in = new CompletionItem("in");
             in.setKind(CompletionItemKind.Keyword);
             in.setDetail("the module's input");
-            if (!ctx.container().isEmpty()) {
-                items.add(in);
-            }
+            items.add(in);
         }
         return items;
     }

@@ -115,8 +115,7 @@ final class Hovers {
         }
         List<LayerStats> last = new ArrayList<>();
         for (ScopeStats scope : outermost(facts.scopesAt(at))) {
-            last.add(facts.byDefinition().values().stream().flatMap(List::stream)
-                    .filter(s -> s.layer() == scope.last()).findFirst().orElseThrow());
+            last.add(facts.analysis().stats(scope.last()));
         }
         return last;
     }

@@ -3,7 +3,6 @@ package io.cnnkit.lsp;
 import io.cnnkit.compiler.Diagnostic;
 import io.cnnkit.compiler.Severity;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.lsp4j.DiagnosticSeverity;
@@ -22,9 +21,8 @@ final class LspDiagnostics {
     }
 
     static org.eclipse.lsp4j.Diagnostic toLsp(Diagnostic d) {
-        org.eclipse.lsp4j.Diagnostic lsp = new org.eclipse.lsp4j.Diagnostic(Positions.range(d.location()), d.message(),
+        return new org.eclipse.lsp4j.Diagnostic(Positions.range(d.location()), d.message(),
                 d.severity() == Severity.ERROR ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, SOURCE, d.code());
-        return lsp;
     }
 
     /** A fix for a published diagnostic: a title and the edit, made from the message's "did you mean". */
@@ -49,9 +47,5 @@ final class LspDiagnostics {
         }
         return List.of(new Fix("Replace '" + covered + "' with '" + m.group(1) + "'",
                 new TextEdit(d.getRange(), m.group(1))));
-    }
-
-    static Optional<String> code(org.eclipse.lsp4j.Diagnostic d) {
-        return d.getCode() == null ? Optional.empty() : Optional.of(d.getCode().getLeft());
     }
 }
