@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         footer = {"", "Latency next to ONNX Runtime: cnn bench MODEL.cnn (the ./cnn launcher; see docs/performance.md)."},
         subcommands = {CheckCommand.class, GraphCommand.class, AnalyzeCommand.class, CompareCommand.class, RunCommand.class,
                 RenderCommand.class, ReportCommand.class, ExportCommand.class, ImportCommand.class, FmtCommand.class,
-                LspCommand.class,
+                LspCommand.class, ServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class CnnCli implements Runnable {
 
