@@ -2,6 +2,7 @@ package io.cnnkit.cli;
 
 import io.cnnkit.analyzer.Analysis;
 import io.cnnkit.analyzer.report.CsvReport;
+import io.cnnkit.analyzer.report.DiagnosticJson;
 import io.cnnkit.analyzer.report.JsonReport;
 import io.cnnkit.analyzer.report.MarkdownReport;
 import io.cnnkit.analyzer.report.TextReport;
@@ -40,12 +41,15 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (format == Format.json) {
+            return json(out);
+        }
         Optional<Analysis> analysis = options.validThenAnalyze(file, spec.commandLine().getErr(), depth);
         if (analysis.isEmpty()) {
             return ExitCode.INVALID_INPUT;
         }
         int rows = depth == null ? Integer.MAX_VALUE : depth;
-        PrintWriter out = spec.commandLine().getOut();
         out.print(switch (format) {
             case table -> TextReport.render(analysis.get(), rows);
             case json -> JsonReport.render(analysis.get());
@@ -54,5 +58,22 @@ final class AnalyzeCommand implements Callable<Integer> {
         });
         out.flush();
         return ExitCode.OK;
+    }
+
+    /** The JSON report, or on errors the diagnostic records (as cnn check --format json): tools always get JSON. */
+    private int json(PrintWriter out) {
+        PrintWriter err = spec.commandLine().getErr();
+        if (!options.valid(err, depth)) {
+            return ExitCode.INVALID_INPUT;
+        }
+        Sources.Checked checked = Sources.check(file, options.batch);
+        Sources.print(checked.diagnostics(), err);
+        if (checked.hasErrors()) {
+            out.print(DiagnosticJson.render(checked.diagnostics()));
+        } else {
+            out.print(JsonReport.render(checked.analysis().orElseThrow()));
+        }
+        out.flush();
+        return checked.hasErrors() ? ExitCode.INVALID_INPUT : ExitCode.OK;
     }
 }

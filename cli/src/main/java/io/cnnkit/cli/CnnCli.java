@@ -7,10 +7,11 @@ import picocli.CommandLine.Command;
 /** The {@code cnn} command: one subcommand per job, all testable through {@link #newCommandLine}. */
 @Command(name = "cnn", mixinStandardHelpOptions = true, versionProvider = CnnCli.Version.class,
         description = "Compile, analyse, draw and run convolutional networks written in .cnn.",
-        footer = {"", "Latency next to ONNX Runtime: cnn bench MODEL.cnn (the ./cnn launcher; see docs/performance.md)."},
+        footer = {"", "Shell completion: source <(cnn completion bash)  (or zsh)."},
         subcommands = {CheckCommand.class, GraphCommand.class, AnalyzeCommand.class, CompareCommand.class, RunCommand.class,
                 RenderCommand.class, ReportCommand.class, ExportCommand.class, ImportCommand.class, FmtCommand.class,
-                LspCommand.class, ServeCommand.class,
+                LspCommand.class, ServeCommand.class, BenchLauncherCommand.class, WeightsCommand.class,
+                CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class CnnCli implements Runnable {
 
@@ -23,17 +24,29 @@ public final class CnnCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        int code = newCommandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
-        System.exit(code);
+        System.exit(newCommandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args));
     }
 
-    /** A command line writing to the given streams; unexpected failures print one line, not a trace. */
+    /**
+     * A command line writing to the given streams. Every error, picocli's own included, is one line
+     * {@code cnn COMMAND: ...} (exit 2 for invalid usage); unexpected failures print no trace.
+     */
     public static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new CnnCli());
         cli.setOut(out);
         cli.setErr(err);
+        cli.setParameterExceptionHandler((ex, args) -> {
+            CommandLine command = ex.getCommandLine();
+            PrintWriter to = command.getErr();
+            String name = command.getCommandSpec().qualifiedName();
+            to.println(name + ": " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, to);
+            to.println("Try '" + name + " --help' for usage.");
+            to.flush();
+            return ExitCode.INVALID_INPUT;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("cnn: internal error: " + e);
+            commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": internal error: " + e);
             if (System.getenv("CNNKIT_DEBUG") != null) {
                 e.printStackTrace(commandLine.getErr());
             }

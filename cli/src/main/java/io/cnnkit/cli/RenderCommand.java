@@ -57,8 +57,11 @@ final class RenderCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String extension = extension(output);
         if (!extension.equals("svg") && !extension.equals("png") && !extension.equals("dot")) {
-            err.println("cnn: the output file must end in .svg, .png or .dot, got " + output);
+            err.println("cnn render: the output file must end in .svg, .png or .dot, got " + output);
             err.flush();
+            return ExitCode.INVALID_INPUT;
+        }
+        if (!Outputs.usable(output, "render", err, file)) {
             return ExitCode.INVALID_INPUT;
         }
         Optional<Analysis> analysis = options.validThenAnalyze(file, err, depth);

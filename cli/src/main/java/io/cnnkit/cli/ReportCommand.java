@@ -35,6 +35,9 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!Outputs.usable(output, "report", spec.commandLine().getErr(), file)) {
+            return ExitCode.INVALID_INPUT;
+        }
         Optional<Analysis> analysis = options.validThenAnalyze(file, spec.commandLine().getErr(), null);
         if (analysis.isEmpty()) {
             return ExitCode.INVALID_INPUT;

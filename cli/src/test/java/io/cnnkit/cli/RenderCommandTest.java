@@ -73,7 +73,7 @@ class RenderCommandTest {
     void unknownExtensionIsInvalidInputAndWritesNothing() throws IOException {
         Cli r = run("render", source("lenet.cnn", LENET), "-o", dir.resolve("l.pdf").toString());
         assertEquals(ExitCode.INVALID_INPUT, r.code());
-        assertEquals("cnn: the output file must end in .svg, .png or .dot, got " + dir.resolve("l.pdf")
+        assertEquals("cnn render: the output file must end in .svg, .png or .dot, got " + dir.resolve("l.pdf")
                 + System.lineSeparator(), r.err());
         assertOnlyFiles("lenet.cnn");
     }
@@ -99,8 +99,8 @@ class RenderCommandTest {
         assertEquals(ExitCode.INVALID_INPUT, heat.code());
         assertTrue(heat.err().contains("macs, params, memory"), heat.err());
         Cli missing = run("render", lenet, "-o", dir.resolve("no/such/dir/a.svg").toString());
-        assertEquals(ExitCode.FAILURE, missing.code());
-        assertEquals("cnn: cannot write " + dir.resolve("no/such/dir/a.svg") + ": directory "
+        assertEquals(ExitCode.INVALID_INPUT, missing.code());
+        assertEquals("cnn render: cannot write " + dir.resolve("no/such/dir/a.svg") + ": folder "
                 + dir.resolve("no/such/dir") + " does not exist" + System.lineSeparator(), missing.err());
         assertOnlyFiles("lenet.cnn");
     }

@@ -105,7 +105,7 @@ public final class HtmlReport {
     private static void legend(StringBuilder out) {
         out.append("<div class=\"legend\">");
         for (NodeKind kind : NodeKind.values()) {
-            if (kind == NodeKind.OUTPUT || kind == NodeKind.OTHER || kind == NodeKind.MODULE) {
+            if (kind == NodeKind.OUTPUT || kind == NodeKind.MODULE) {
                 continue;
             }
             out.append("<span><i style=\"background:").append(DotWriter.fill(kind)).append("\"></i>")

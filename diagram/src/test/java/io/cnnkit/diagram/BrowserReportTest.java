@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cnnkit.analyzer.Analysis;
+import io.cnnkit.compiler.io.OutputFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,7 +67,7 @@ class BrowserReportTest {
 
     private static Path write(String name, Analysis analysis) throws IOException {
         Path file = OUT.resolve(name).toAbsolutePath();
-        OutputFiles.write(file, HtmlReportTest.report(analysis).getBytes(StandardCharsets.UTF_8));
+        OutputFile.write(file, HtmlReportTest.report(analysis).getBytes(StandardCharsets.UTF_8));
         return file;
     }
 

@@ -466,20 +466,27 @@ public final class CnnLanguageServer implements LanguageServer, LanguageClientAw
     @Override
     public CompletableFuture<List<Either<Command, CodeAction>>> codeAction(CodeActionParams params) {
         return CompletableFuture.supplyAsync(() -> {
-            String uri = params.getTextDocument().getUri();
-            Document doc = documents.get(uri);
+            Document doc = documents.get(params.getTextDocument().getUri());
             List<Either<Command, CodeAction>> actions = new ArrayList<>();
-            if (doc == null) {
+            Snapshot snapshot = doc == null ? null : doc.latest;
+            if (snapshot == null) {
                 return actions;
             }
-            for (org.eclipse.lsp4j.Diagnostic d : params.getContext().getDiagnostics()) {
-                for (LspDiagnostics.Fix fix : LspDiagnostics.fixes(d, doc.text)) {
-                    CodeAction action = new CodeAction(fix.title());
-                    action.setKind(CodeActionKind.QuickFix);
-                    action.setDiagnostics(List.of(d));
-                    action.setIsPreferred(true);
-                    action.setEdit(new WorkspaceEdit(Map.of(uri, List.of(fix.edit()))));
-                    actions.add(Either.forRight(action));
+            List<org.eclipse.lsp4j.Diagnostic> published = diagnostics(snapshot);
+            for (org.eclipse.lsp4j.Diagnostic asked : params.getContext().getDiagnostics()) {
+                for (int i = 0; i < published.size(); i++) {
+                    if (!LspDiagnostics.same(published.get(i), asked)) {
+                        continue;
+                    }
+                    for (Diagnostic.Fix fix : snapshot.diagnostics().get(i).fixes()) {
+                        CodeAction action = new CodeAction(fix.title());
+                        action.setKind(CodeActionKind.QuickFix);
+                        action.setDiagnostics(List.of(asked));
+                        action.setIsPreferred(snapshot.diagnostics().get(i).fixes().size() == 1);
+                        action.setEdit(new WorkspaceEdit(Map.of(Positions.uri(Path.of(fix.range().path())),
+                                List.of(new TextEdit(Positions.range(fix.range()), fix.replacement())))));
+                        actions.add(Either.forRight(action));
+                    }
                 }
             }
             return actions;

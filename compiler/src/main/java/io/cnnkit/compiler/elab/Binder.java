@@ -32,9 +32,10 @@ final class Binder {
                 sawNamed = true;
                 parameter = arg.name().get().name();
                 if (!parameters.contains(parameter)) {
-                    diagnostics.add(Diagnostic.error(DiagnosticCode.UNKNOWN_ARGUMENT, arg.name().get().location(),
-                            "'" + callee + "' has no parameter '" + parameter + "'"
-                                    + Suggestions.didYouMean(parameter, parameters) + "; expected " + signature));
+                    diagnostics.add(Suggestions.withFix(Diagnostic.error(DiagnosticCode.UNKNOWN_ARGUMENT,
+                            arg.name().get().location(), "'" + callee + "' has no parameter '" + parameter + "'"
+                                    + Suggestions.didYouMean(parameter, parameters) + "; expected " + signature),
+                            arg.name().get(), parameters));
                     ok = false;
                     continue;
                 }

@@ -1,5 +1,6 @@
 package io.cnnkit.exec.io;
 
+import io.cnnkit.compiler.io.InputFile;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -18,7 +19,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -98,7 +98,7 @@ public final class SafeTensors {
 
     /** Reads and validates a whole file. */
     public static Contents read(Path file) {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel channel = InputFile.open(file, Long.MAX_VALUE)) {
             long fileSize = channel.size();
             Header header = readHeader(file, channel, fileSize);
             Map<String, Tensor> tensors = new LinkedHashMap<>();
@@ -120,7 +120,7 @@ public final class SafeTensors {
 
     /** Reads only the header (validated as in {@link #read}); no tensor data is loaded. */
     public static Map<String, Entry> readEntries(Path file) {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel channel = InputFile.open(file, Long.MAX_VALUE)) {
             return java.util.Collections.unmodifiableMap(readHeader(file, channel, channel.size()).entries);
         } catch (IOException ex) {
             throw new WeightsException(file + ": cannot read: " + describe(ex), ex);

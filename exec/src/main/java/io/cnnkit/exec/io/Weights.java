@@ -2,6 +2,7 @@ package io.cnnkit.exec.io;
 
 import io.cnnkit.exec.Tensor;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -83,13 +84,16 @@ public final class Weights {
     }
 
     /**
-     * Reads a safetensors file and checks it strictly against {@code required}.
+     * Reads a weights file, safetensors or a PyTorch checkpoint ({@code torch.save}, told apart by
+     * its first bytes; see {@link TorchCheckpoint}), and checks it strictly against {@code required}.
      *
      * @throws WeightsException naming the file: malformed file, or every missing, unexpected and
      *     mis-shaped tensor in one message
      */
     public static Weights load(Path file, List<ParamRequirement> required) {
-        SafeTensors.Contents contents = SafeTensors.read(file);
+        SafeTensors.Contents contents = Files.isRegularFile(file)
+                && TorchCheckpoint.detect(file) != TorchCheckpoint.Format.SAFETENSORS
+                ? TorchCheckpoint.read(file) : SafeTensors.read(file);
         List<String> problems = new ArrayList<>();
         Map<String, int[]> shapes = new LinkedHashMap<>();
         contents.tensors().forEach((name, t) -> shapes.put(name, t.shape()));

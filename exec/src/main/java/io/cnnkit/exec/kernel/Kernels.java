@@ -1,6 +1,9 @@
 package io.cnnkit.exec.kernel;
 
+import io.cnnkit.analyzer.ShapeInference;
 import io.cnnkit.compiler.op.Op;
+import io.cnnkit.compiler.op.OpVisitor;
+import io.cnnkit.compiler.op.Size2;
 import io.cnnkit.exec.Tensor;
 import java.util.List;
 import java.util.Map;
@@ -35,57 +38,137 @@ public final class Kernels {
 
     /**
      * Prepares {@code op} for inputs of {@code inputShapes} (batch included) with its parameters
-     * (PyTorch names and layouts). {@code fusion} is only allowed for conv and dense.
+     * (PyTorch names and layouts). {@code fusion} is only allowed for conv and dense. The output
+     * shape is the analyzer's ({@link ShapeInference}); kernels keep no shape arithmetic.
      */
     public static Kernel prepare(Op op, List<int[]> inputShapes, Map<String, Tensor> params, Fusion fusion,
                                  KernelOptions options) {
-        int[] outShape = OutputShapes.of(op, inputShapes);
         if (!fusion.isNone() && !(op instanceof Op.Conv || op instanceof Op.Dense)) {
             throw new IllegalArgumentException("only conv and dense kernels take fused operators, not " + op.kind());
         }
-        int[] x = inputShapes.get(0);
-        if (op instanceof Op.Conv c) {
-            return prepareConv(c, inputShapes, params, fusion, options, null);
+        // a fused residual is an extra input of the kernel, not of the operator
+        List<int[]> opInputs = fusion.residual() ? inputShapes.subList(0, 1) : inputShapes;
+        return op.accept(new Preparer(inputShapes, ShapeInference.batched(op, opInputs), params, fusion, options));
+    }
+
+    /** The optimised kernel of each operator. */
+    private record Preparer(List<int[]> inputShapes, int[] outShape, Map<String, Tensor> params, Fusion fusion,
+                            KernelOptions options) implements OpVisitor<Kernel> {
+        private int[] x() {
+            return inputShapes.get(0);
         }
-        if (op instanceof Op.Dense d) {
-            int in = OutputShapes.features(x);
-            Folding folded = Folding.of(Params.require(params, d, "weight", d.units(), in),
-                    Params.bias(params, d, d.bias(), d.units()), d.units(), fusion);
-            return new DenseKernel(x[0], in, d.units(), folded, fusion, options);
-        }
-        if (op instanceof Op.MaxPool || op instanceof Op.AvgPool) {
-            PoolKernel.Mode mode = op instanceof Op.MaxPool ? PoolKernel.Mode.MAX
-                    : ((Op.AvgPool) op).countPad() ? PoolKernel.Mode.AVG_COUNT_PAD : PoolKernel.Mode.AVG;
-            return new PoolKernel(outShape, OutputShapes.window(op, x), mode, false, options);
-        }
-        if (op instanceof Op.GlobalAvgPool || op instanceof Op.GlobalMaxPool) {
-            Window whole = new Window(x[2], x[3], x[2], x[3], 1, 1, 1, 1, 0, 0, 0, 0, 1, 1);
-            return new PoolKernel(outShape, whole,
-                    op instanceof Op.GlobalMaxPool ? PoolKernel.Mode.MAX : PoolKernel.Mode.AVG, true, options);
-        }
-        if (op instanceof Op.BatchNorm bn) {
-            double[][] affine = Params.batchNormAffine(params, bn, x[1]);
-            return new SimpleKernels.Affine(toFloat(affine[0]), toFloat(affine[1]), outShape);
-        }
-        if (op instanceof Op.Add) {
-            return new SimpleKernels.Sum(Activation.NONE, outShape, options.scalar());
-        }
-        if (op instanceof Op.Concat) {
-            return new SimpleKernels.Concat(outShape);
-        }
-        if (op instanceof Op.ZeroPad z) {
-            return new SimpleKernels.ZeroPad(z, outShape);
-        }
-        if (op instanceof Op.Lrn l) {
-            return new SimpleKernels.Lrn(l, outShape, options.scalar());
-        }
-        if (op instanceof Op.Softmax) {
-            return new SimpleKernels.Softmax(outShape);
-        }
-        if (op instanceof Op.Input || op instanceof Op.Flatten || op instanceof Op.Dropout) {
+
+        @Override
+        public Kernel input(Op.Input op) {
             return new SimpleKernels.Copy(outShape);
         }
-        return new SimpleKernels.Unary(op, outShape);
+
+        @Override
+        public Kernel conv(Op.Conv op) {
+            return prepareConv(op, inputShapes, params, fusion, options, null);
+        }
+
+        @Override
+        public Kernel maxPool(Op.MaxPool op) {
+            Window w = Window.of(x(), outShape, op.kernel(), op.stride(), op.pad(), op.dilation());
+            return new PoolKernel(outShape, w, PoolKernel.Mode.MAX, false, options);
+        }
+
+        @Override
+        public Kernel avgPool(Op.AvgPool op) {
+            Window w = Window.of(x(), outShape, op.kernel(), op.stride(), op.pad(), Size2.square(1));
+            return new PoolKernel(outShape, w, op.countPad() ? PoolKernel.Mode.AVG_COUNT_PAD : PoolKernel.Mode.AVG,
+                    false, options);
+        }
+
+        @Override
+        public Kernel globalAvgPool(Op.GlobalAvgPool op) {
+            return new PoolKernel(outShape, Window.whole(x()), PoolKernel.Mode.AVG, true, options);
+        }
+
+        @Override
+        public Kernel globalMaxPool(Op.GlobalMaxPool op) {
+            return new PoolKernel(outShape, Window.whole(x()), PoolKernel.Mode.MAX, true, options);
+        }
+
+        @Override
+        public Kernel dense(Op.Dense op) {
+            int in = Tensor.sampleSize(x());
+            Folding folded = Folding.of(Params.require(params, op, "weight", op.units(), in),
+                    Params.bias(params, op, op.bias(), op.units()), op.units(), fusion);
+            return new DenseKernel(x()[0], in, op.units(), folded, fusion, options);
+        }
+
+        @Override
+        public Kernel flatten(Op.Flatten op) {
+            return new SimpleKernels.Copy(outShape);
+        }
+
+        @Override
+        public Kernel relu(Op.Relu op) {
+            return activation(op);
+        }
+
+        @Override
+        public Kernel relu6(Op.Relu6 op) {
+            return activation(op);
+        }
+
+        @Override
+        public Kernel leakyRelu(Op.LeakyRelu op) {
+            return activation(op);
+        }
+
+        private Kernel activation(Op op) {
+            Activation a = Activation.of(op).orElseThrow();
+            return new SimpleKernels.Unary(a::apply, outShape);
+        }
+
+        @Override
+        public Kernel tanh(Op.Tanh op) {
+            return new SimpleKernels.Unary(v -> (float) Math.tanh(v), outShape);
+        }
+
+        @Override
+        public Kernel sigmoid(Op.Sigmoid op) {
+            return new SimpleKernels.Unary(v -> (float) (1 / (1 + Math.exp(-v))), outShape);
+        }
+
+        @Override
+        public Kernel softmax(Op.Softmax op) {
+            return new SimpleKernels.Softmax(outShape);
+        }
+
+        @Override
+        public Kernel lrn(Op.Lrn op) {
+            return new SimpleKernels.Lrn(op, outShape, options.scalar());
+        }
+
+        @Override
+        public Kernel batchNorm(Op.BatchNorm op) {
+            double[][] affine = Params.batchNormAffine(params, op, x()[1]);
+            return new SimpleKernels.Affine(toFloat(affine[0]), toFloat(affine[1]), outShape);
+        }
+
+        @Override
+        public Kernel dropout(Op.Dropout op) {
+            return new SimpleKernels.Copy(outShape);
+        }
+
+        @Override
+        public Kernel zeroPad(Op.ZeroPad op) {
+            return new SimpleKernels.ZeroPad(op, outShape);
+        }
+
+        @Override
+        public Kernel concat(Op.Concat op) {
+            return new SimpleKernels.Concat(outShape);
+        }
+
+        @Override
+        public Kernel add(Op.Add op) {
+            return new SimpleKernels.Sum(Activation.NONE, outShape, options.scalar());
+        }
     }
 
     /** Preparation cost per B value and vector lane, in multiply-adds (see {@link #choose}). */
@@ -166,8 +249,8 @@ public final class Kernels {
     static Kernel prepareConv(Op.Conv c, List<int[]> inputShapes, Map<String, Tensor> params, Fusion fusion,
                               KernelOptions options, ConvAlgorithm forced) {
         int[] x = inputShapes.get(0);
-        int[] outShape = OutputShapes.of(c, inputShapes.subList(0, 1));
-        Window w = OutputShapes.window(c, x);
+        int[] outShape = ShapeInference.batched(c, inputShapes.subList(0, 1));
+        Window w = Window.of(x, outShape, c.kernel(), c.stride(), c.pad(), c.dilation());
         Folding folded = Folding.forConv(c, params, x[1], fusion);
         if (fusion.residual()) {
             requireResidual(inputShapes, outShape);
@@ -196,7 +279,7 @@ public final class Kernels {
 
     /** An add followed by an activation, as one kernel. */
     public static Kernel prepareSum(List<int[]> inputShapes, Activation activation, KernelOptions options) {
-        return new SimpleKernels.Sum(activation, OutputShapes.of(new Op.Add(), inputShapes), options.scalar());
+        return new SimpleKernels.Sum(activation, ShapeInference.batched(new Op.Add(), inputShapes), options.scalar());
     }
 
     private static void requireResidual(List<int[]> inputShapes, int[] outShape) {

@@ -30,19 +30,21 @@ final class SimpleKernels {
         return (size + CHUNK - 1) / CHUNK;
     }
 
-    /** relu, relu6, leakyrelu, tanh, sigmoid. */
-    record Unary(Op op, int[] outputShape) implements InPlace {
+    /** A function of one float: an element-wise operator. */
+    interface FloatFunction {
+        float apply(float v);
+    }
+
+    /** An element-wise operator that is not fused into its producer: relu, relu6, leakyrelu, tanh, sigmoid. */
+    record Unary(FloatFunction function, int[] outputShape) implements InPlace {
         @Override
         public void run(Tensor[] inputs, Tensor output, Workspace ws) {
             Tensor x = inputs[0];
-            Activation fused = Activation.of(op).orElse(null);
             int size = output.size();
             Parallel.forRange(ws, chunks(size), CHUNK, (slot, from, to) -> {
                 float[] in = x.data(), out = output.data();
                 for (int i = from * CHUNK, end = Math.min(size, to * CHUNK); i < end; i++) {
-                    float v = in[x.offset() + i];
-                    out[output.offset() + i] = fused != null ? fused.apply(v)
-                            : (float) ReferenceKernels.activation(op, v);
+                    out[output.offset() + i] = function.apply(in[x.offset() + i]);
                 }
             });
         }
@@ -54,7 +56,7 @@ final class SimpleKernels {
         public void run(Tensor[] inputs, Tensor output, Workspace ws) {
             Tensor x = inputs[0];
             int channels = outputShape[1];
-            int area = OutputShapes.features(outputShape) / channels;
+            int area = Tensor.sampleSize(outputShape) / channels;
             Parallel.forRange(ws, outputShape[0] * channels, area, (slot, from, to) -> {
                 for (int plane = from; plane < to; plane++) {
                     int c = plane % channels;
@@ -133,7 +135,7 @@ final class SimpleKernels {
         @Override
         public void run(Tensor[] inputs, Tensor output, Workspace ws) {
             int batch = outputShape[0];
-            int sample = OutputShapes.features(outputShape);
+            int sample = Tensor.sampleSize(outputShape);
             Parallel.forRange(ws, batch * inputs.length, sample / inputs.length, (slot, from, to) -> {
                 for (int item = from; item < to; item++) {
                     int b = item / inputs.length, in = item % inputs.length;
@@ -233,7 +235,7 @@ final class SimpleKernels {
         @Override
         public void run(Tensor[] inputs, Tensor output, Workspace ws) {
             Tensor x = inputs[0];
-            int ch = outputShape[1], area = OutputShapes.features(outputShape) / ch;
+            int ch = outputShape[1], area = Tensor.sampleSize(outputShape) / ch;
             for (int b = 0; b < outputShape[0]; b++) {
                 for (int i = 0; i < area; i++) {
                     int base = b * ch * area + i;

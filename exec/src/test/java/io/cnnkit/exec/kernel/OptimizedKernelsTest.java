@@ -1,5 +1,6 @@
 package io.cnnkit.exec.kernel;
 
+import io.cnnkit.analyzer.ShapeInference;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -104,7 +105,7 @@ class OptimizedKernelsTest {
             int[] shape = {1 + rnd.nextInt(2), cinG * groups, 1 + rnd.nextInt(trial % 5 == 0 ? 30 : 12),
                     1 + rnd.nextInt(trial % 5 == 0 ? 30 : 12)};
             try {
-                OutputShapes.of(conv, List.of(shape));
+                ShapeInference.batched(conv, List.of(shape));
             } catch (IllegalArgumentException tooSmall) {
                 continue;
             }
@@ -166,7 +167,7 @@ class OptimizedKernelsTest {
     static void checkEveryAlgorithm(Op.Conv conv, Tensor x, Map<String, Tensor> params, String what) {
         Tensor want = OpRunner.runReference(conv, List.of(x), params);
         for (Kernels.ConvAlgorithm algorithm : Kernels.ConvAlgorithm.values()) {
-            boolean applies = algorithm.applies(OutputShapes.window(conv, x.shape()), x.dim(1), conv.groups());
+            boolean applies = algorithm.applies(Window.of(conv, x.shape()), x.dim(1), conv.groups());
             for (boolean scalar : new boolean[] {false, true}) {
                 if (applies) {
                     Kernel k = Kernels.prepareConv(conv, List.of(x.shape()), params, Fusion.NONE,
@@ -202,7 +203,7 @@ class OptimizedKernelsTest {
             int size = trial % 3 == 0 ? 45 : 13;
             int[] shape = {1 + rnd.nextInt(2), 1 + rnd.nextInt(5), 1 + rnd.nextInt(size), 1 + rnd.nextInt(size)};
             try {
-                OutputShapes.of(op, List.of(shape));
+                ShapeInference.batched(op, List.of(shape));
             } catch (IllegalArgumentException tooSmall) {
                 continue;
             }
@@ -324,7 +325,7 @@ class OptimizedKernelsTest {
 
             Fusion fusion = Fusion.NONE.withBatchNorm(new Op.BatchNorm(1e-5), bn).withResidual()
                     .withActivation(Activation.of(act).orElseThrow());
-            Window window = OutputShapes.window(conv, x.shape());
+            Window window = Window.of(conv, x.shape());
             for (Kernels.ConvAlgorithm algorithm : Kernels.ConvAlgorithm.values()) {
                 for (boolean scalar : new boolean[] {false, true}) {
                     if (!algorithm.applies(window, cin, conv.groups())) {

@@ -1,5 +1,6 @@
 package io.cnnkit.exec.kernel;
 
+import io.cnnkit.analyzer.ShapeInference;
 import static io.cnnkit.exec.kernel.OptimizedKernelsTest.batchNormParams;
 import static io.cnnkit.exec.kernel.OptimizedKernelsTest.random;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -86,7 +87,7 @@ class WinogradConvTest {
                 rnd.nextBoolean());
         int[] outShape;
         try {
-            outShape = OutputShapes.of(conv, List.of(shape));
+            outShape = ShapeInference.batched(conv, List.of(shape));
         } catch (IllegalArgumentException tooSmall) {
             return null;
         }
@@ -176,8 +177,8 @@ class WinogradConvTest {
                 "200 channels on 7x7"));
         for (Case c : cases) {
             int[] shape = c.inputs()[0].shape();
-            Window w = OutputShapes.window(c.conv(), shape);
-            int[] outShape = OutputShapes.of(c.conv(), List.of(shape));
+            Window w = Window.of(c.conv(), shape);
+            int[] outShape = ShapeInference.batched(c.conv(), List.of(shape));
             Folding folded = Folding.forConv(c.conv(), c.params(), shape[1], c.fusion());
             for (int m : new int[] {Winograd.F2, Winograd.F4}) {
                 for (WinogradConvKernel.Order order : WinogradConvKernel.Order.values()) {
