@@ -62,6 +62,7 @@ public final class CnnLanguageServer implements LanguageServer, LanguageClientAw
         volatile int version;
         volatile Snapshot latest;
         volatile Snapshot lastParsed;
+        volatile Snapshot lastAnalysed;
         ScheduledFuture<?> pending;
 
         Document(Path path, String text, int version) {
@@ -234,6 +235,9 @@ public final class CnnLanguageServer implements LanguageServer, LanguageClientAw
         if (snapshot.index().isPresent()) {
             doc.lastParsed = snapshot;
         }
+        if (snapshot.analysis().isPresent()) {
+            doc.lastAnalysed = snapshot;
+        }
         PublishDiagnosticsParams published = new PublishDiagnosticsParams(uri, diagnostics(snapshot), version);
         client.publishDiagnostics(published);
     }
@@ -300,9 +304,10 @@ public final class CnnLanguageServer implements LanguageServer, LanguageClientAw
         });
     }
 
+    /** The analysis of the last version that compiled: while the text has errors, hovers show the figures from before. */
     private Optional<io.cnnkit.analyzer.Analysis> lastAnalysis(String uri) {
         Document doc = documents.get(uri);
-        return doc == null || doc.latest == null ? Optional.empty() : doc.latest.analysis();
+        return doc == null || doc.lastAnalysed == null ? Optional.empty() : doc.lastAnalysed.analysis();
     }
 
     @Override

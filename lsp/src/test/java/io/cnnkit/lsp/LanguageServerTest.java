@@ -89,6 +89,11 @@ class LanguageServerTest {
 
         v = client.change(file, good.replace("conv(16", "conv(32"));
         assertEquals(List.of(), client.diagnosticsOf(file, v));
+        v = client.change(file, good.replace("conv(16", "conv(32").replace("dense(10)", "dense(q)"));
+        assertEquals("unknown-name", client.diagnosticsOf(file, v).get(0).getCode().getLeft());
+        String text = good.replace("conv(16", "conv(32").replace("dense(10)", "dense(q)");
+        String kept = hover(file, at(text, "a = ", 0)); // the figures of the last version that compiled
+        assertTrue(kept.contains("output **32x32x32**"), kept);
     }
 
     @Test
