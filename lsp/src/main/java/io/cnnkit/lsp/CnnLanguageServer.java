@@ -3,6 +3,7 @@ package io.cnnkit.lsp;
 import io.cnnkit.compiler.Diagnostic;
 import io.cnnkit.compiler.SourceFile;
 import io.cnnkit.compiler.SourceLocation;
+import io.cnnkit.grammar.CnnBaseLexer;
 import io.cnnkit.lsp.SymbolIndex.Kind;
 import io.cnnkit.lsp.SymbolIndex.Occurrence;
 import io.cnnkit.lsp.SymbolIndex.Symbol;
@@ -19,12 +20,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.Token;
 import org.eclipse.lsp4j.*;
 import org.eclipse.lsp4j.jsonrpc.Launcher;
 import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
@@ -258,17 +260,25 @@ public final class CnnLanguageServer implements LanguageServer, LanguageClientAw
         return result;
     }
 
+    /** The first {@code import "..."} (its keyword and path), or the first character. */
     private static SourceLocation firstImport(Snapshot snapshot) {
         SourceFile file = new SourceFile(snapshot.path().toString(), snapshot.text());
-        String[] lines = snapshot.text().split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            int at = lines[i].indexOf("import");
-            if (at >= 0) {
-                return new SourceLocation(file, i + 1, at + 1, lines[i].stripTrailing().length() - at);
+        CnnBaseLexer lexer = new CnnBaseLexer(CharStreams.fromString(snapshot.text()));
+        lexer.removeErrorListeners();
+        List<? extends Token> tokens = lexer.getAllTokens().stream()
+                .filter(t -> t.getChannel() == Token.DEFAULT_CHANNEL).toList();
+        for (int i = 0; i < tokens.size(); i++) {
+            Token t = tokens.get(i);
+            if (t.getType() == CnnBaseLexer.IMPORT) {
+                Token end = i + 1 < tokens.size() && tokens.get(i + 1).getLine() == t.getLine()
+                        ? tokens.get(i + 1) : t;
+                return new SourceLocation(file, t.getLine(), t.getCharPositionInLine() + 1,
+                        end.getStopIndex() - t.getStartIndex() + 1);
             }
         }
         return new SourceLocation(file, 1, 1, 1);
     }
+
 
     /** The last snapshot that parsed, waiting for a pending first analysis if there is none yet. */
     private Optional<Snapshot> parsed(String uri) {
