@@ -96,12 +96,23 @@ final class LivePreview implements AutoCloseable {
                 all.addAll(analysis.diagnostics());
                 html = errorPage(all);
             } else {
-                String dot = DotWriter.write(DiagramModel.of(analysis, DiagramOptions.DEFAULT), DiagramOptions.DEFAULT);
-                html = HtmlReport.render(analysis, GraphvizRenderer.svg(dot));
+                html = report(analysis);
             }
         }
         int version = page.get().version() + 1;
         page.set(new Page(version, withReload(html, version)));
+    }
+
+    /** The report page; if the diagram engine fails, a page that says so (the preview keeps running). */
+    private static String report(Analysis analysis) {
+        try {
+            String dot = DotWriter.write(DiagramModel.of(analysis, DiagramOptions.DEFAULT), DiagramOptions.DEFAULT);
+            return HtmlReport.render(analysis, GraphvizRenderer.svg(dot));
+        } catch (RuntimeException e) {
+            return "<!doctype html><html><head><meta charset=\"utf-8\"><title>cnn serve</title></head><body>"
+                    + "<h1 id=\"status\">the report could not be drawn</h1><p>" + escape(String.valueOf(e.getMessage()))
+                    + "</p></body></html>";
+        }
     }
 
     /** The source, each line with errors followed by its messages, a caret under the column. */
