@@ -3,6 +3,7 @@
 #   libonnx-testdata  ONNX backend conformance data (node tests)
 #   python3-torch, python3-torchvision  reference outputs for the PyTorch-equality fixtures
 #   chromium, chromium-driver  the HTML report's browser test (Selenium drives the system chromedriver)
+#   nodejs, npm  the VS Code extension's tests (grammar, and cnn lsp from a Node client)
 # Maven downloads the Java dependencies itself.
 set -euo pipefail
 packages=(libonnx-testdata python3-torch python3-torchvision python3-onnx chromium chromium-driver)
@@ -10,6 +11,8 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node may come from elsewhere (its own npm included): Debian's packages only when there is no npm
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo_cmd=()
   [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)

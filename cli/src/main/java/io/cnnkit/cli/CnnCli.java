@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         footer = {"", "Shell completion: source <(cnn completion bash)  (or zsh)."},
         subcommands = {CheckCommand.class, GraphCommand.class, AnalyzeCommand.class, CompareCommand.class, RunCommand.class,
                 RenderCommand.class, ReportCommand.class, ExportCommand.class, ImportCommand.class, FmtCommand.class,
-                LspCommand.class, BenchLauncherCommand.class, WeightsCommand.class, CompletionCommand.class,
+                LspCommand.class, ServeCommand.class, BenchLauncherCommand.class, WeightsCommand.class,
+                CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class CnnCli implements Runnable {
 

@@ -3,6 +3,7 @@ package io.cnnkit.lsp;
 import io.cnnkit.compiler.Diagnostic;
 import io.cnnkit.compiler.SourceFile;
 import io.cnnkit.compiler.SourceLocation;
+import io.cnnkit.grammar.CnnBaseLexer;
 import io.cnnkit.lsp.SymbolIndex.Kind;
 import io.cnnkit.lsp.SymbolIndex.Occurrence;
 import io.cnnkit.lsp.SymbolIndex.Symbol;
@@ -19,12 +20,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.Token;
 import org.eclipse.lsp4j.*;
 import org.eclipse.lsp4j.jsonrpc.Launcher;
 import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
@@ -62,6 +64,7 @@ public final class CnnLanguageServer implements LanguageServer, LanguageClientAw
         volatile int version;
         volatile Snapshot latest;
         volatile Snapshot lastParsed;
+        volatile Snapshot lastAnalysed;
         ScheduledFuture<?> pending;
 
         Document(Path path, String text, int version) {
@@ -234,6 +237,9 @@ public final class CnnLanguageServer implements LanguageServer, LanguageClientAw
         if (snapshot.index().isPresent()) {
             doc.lastParsed = snapshot;
         }
+        if (snapshot.analysis().isPresent()) {
+            doc.lastAnalysed = snapshot;
+        }
         PublishDiagnosticsParams published = new PublishDiagnosticsParams(uri, diagnostics(snapshot), version);
         client.publishDiagnostics(published);
     }
@@ -254,17 +260,25 @@ public final class CnnLanguageServer implements LanguageServer, LanguageClientAw
         return result;
     }
 
+    /** The first {@code import "..."} (its keyword and path), or the first character. */
     private static SourceLocation firstImport(Snapshot snapshot) {
         SourceFile file = new SourceFile(snapshot.path().toString(), snapshot.text());
-        String[] lines = snapshot.text().split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            int at = lines[i].indexOf("import");
-            if (at >= 0) {
-                return new SourceLocation(file, i + 1, at + 1, lines[i].stripTrailing().length() - at);
+        CnnBaseLexer lexer = new CnnBaseLexer(CharStreams.fromString(snapshot.text()));
+        lexer.removeErrorListeners();
+        List<? extends Token> tokens = lexer.getAllTokens().stream()
+                .filter(t -> t.getChannel() == Token.DEFAULT_CHANNEL).toList();
+        for (int i = 0; i < tokens.size(); i++) {
+            Token t = tokens.get(i);
+            if (t.getType() == CnnBaseLexer.IMPORT) {
+                Token end = i + 1 < tokens.size() && tokens.get(i + 1).getLine() == t.getLine()
+                        ? tokens.get(i + 1) : t;
+                return new SourceLocation(file, t.getLine(), t.getCharPositionInLine() + 1,
+                        end.getStopIndex() - t.getStartIndex() + 1);
             }
         }
         return new SourceLocation(file, 1, 1, 1);
     }
+
 
     /** The last snapshot that parsed, waiting for a pending first analysis if there is none yet. */
     private Optional<Snapshot> parsed(String uri) {
@@ -300,9 +314,10 @@ public final class CnnLanguageServer implements LanguageServer, LanguageClientAw
         });
     }
 
+    /** The analysis of the last version that compiled: while the text has errors, hovers show the figures from before. */
     private Optional<io.cnnkit.analyzer.Analysis> lastAnalysis(String uri) {
         Document doc = documents.get(uri);
-        return doc == null || doc.latest == null ? Optional.empty() : doc.latest.analysis();
+        return doc == null || doc.lastAnalysed == null ? Optional.empty() : doc.lastAnalysed.analysis();
     }
 
     @Override
@@ -466,20 +481,27 @@ public final class CnnLanguageServer implements LanguageServer, LanguageClientAw
     @Override
     public CompletableFuture<List<Either<Command, CodeAction>>> codeAction(CodeActionParams params) {
         return CompletableFuture.supplyAsync(() -> {
-            String uri = params.getTextDocument().getUri();
-            Document doc = documents.get(uri);
+            Document doc = documents.get(params.getTextDocument().getUri());
             List<Either<Command, CodeAction>> actions = new ArrayList<>();
-            if (doc == null) {
+            Snapshot snapshot = doc == null ? null : doc.latest;
+            if (snapshot == null) {
                 return actions;
             }
-            for (org.eclipse.lsp4j.Diagnostic d : params.getContext().getDiagnostics()) {
-                for (LspDiagnostics.Fix fix : LspDiagnostics.fixes(d, doc.text)) {
-                    CodeAction action = new CodeAction(fix.title());
-                    action.setKind(CodeActionKind.QuickFix);
-                    action.setDiagnostics(List.of(d));
-                    action.setIsPreferred(true);
-                    action.setEdit(new WorkspaceEdit(Map.of(uri, List.of(fix.edit()))));
-                    actions.add(Either.forRight(action));
+            List<org.eclipse.lsp4j.Diagnostic> published = diagnostics(snapshot);
+            for (org.eclipse.lsp4j.Diagnostic asked : params.getContext().getDiagnostics()) {
+                for (int i = 0; i < published.size(); i++) {
+                    if (!LspDiagnostics.same(published.get(i), asked)) {
+                        continue;
+                    }
+                    for (Diagnostic.Fix fix : snapshot.diagnostics().get(i).fixes()) {
+                        CodeAction action = new CodeAction(fix.title());
+                        action.setKind(CodeActionKind.QuickFix);
+                        action.setDiagnostics(List.of(asked));
+                        action.setIsPreferred(snapshot.diagnostics().get(i).fixes().size() == 1);
+                        action.setEdit(new WorkspaceEdit(Map.of(Positions.uri(Path.of(fix.range().path())),
+                                List.of(new TextEdit(Positions.range(fix.range()), fix.replacement())))));
+                        actions.add(Either.forRight(action));
+                    }
                 }
             }
             return actions;

@@ -128,13 +128,11 @@ final class Completions {
             item.setDetail(s.kind().name().toLowerCase(java.util.Locale.ROOT));
             items.add(item);
         }));
-        if (!ctx.container().isEmpty() || ctx.callee().isPresent()) {
+        if (!ctx.container().isEmpty()) {
             CompletionItem in = new CompletionItem("in");
             in.setKind(CompletionItemKind.Keyword);
             in.setDetail("the module's input");
-            if (!ctx.container().isEmpty()) {
-                items.add(in);
-            }
+            items.add(in);
         }
         return items;
     }
@@ -142,7 +140,7 @@ final class Completions {
     private static CompletionItem operator(Operators.Spec spec) {
         CompletionItem item = new CompletionItem(spec.name());
         item.setKind(CompletionItemKind.Function);
-        item.setDetail(spec.signature());
+        item.setDetail(spec.signatureWithDefaults());
         item.setDocumentation(new MarkupContent(MarkupKind.MARKDOWN, Hovers.operatorDoc(spec).strip()));
         if (spec.required() > 0 || spec.arity() == Operators.Arity.MERGE) {
             StringBuilder snippet = new StringBuilder(spec.name()).append('(');
@@ -165,22 +163,24 @@ final class Completions {
     }
 
     private static List<CompletionItem> namedArguments(String callee, Optional<SymbolIndex> index) {
-        List<String> names = new ArrayList<>();
+        List<CompletionItem> items = new ArrayList<>();
         Optional<Ast.ModuleDecl> module = index.map(ix -> ix.modules().get(callee));
         if (module.isPresent()) {
-            module.get().params().forEach(p -> names.add(p.name().name()));
+            module.get().params().forEach(p -> items.add(argument(p.name().name(), callee, "parameter of module " + callee)));
         } else {
-            Operators.lookup(callee).ifPresent(spec -> names.addAll(spec.parameters()));
-        }
-        List<CompletionItem> items = new ArrayList<>();
-        for (String name : names) {
-            CompletionItem item = new CompletionItem(name + "=");
-            item.setKind(CompletionItemKind.Property);
-            item.setDetail("argument of " + callee);
-            item.setInsertText(name + "=");
-            items.add(item);
+            Operators.lookup(callee).ifPresent(spec -> spec.params().forEach(
+                    p -> items.add(argument(p.name(), callee, Hovers.parameterDoc(p)))));
         }
         return items;
+    }
+
+    private static CompletionItem argument(String name, String callee, String doc) {
+        CompletionItem item = new CompletionItem(name + "=");
+        item.setKind(CompletionItemKind.Property);
+        item.setDetail("argument of " + callee);
+        item.setDocumentation(new MarkupContent(MarkupKind.MARKDOWN, doc));
+        item.setInsertText(name + "=");
+        return item;
     }
 
     /** The `.cnn` files beside {@code file} and in its subfolders, relative to it. */
@@ -216,11 +216,18 @@ final class Completions {
             if (spec.isEmpty()) {
                 return Optional.empty();
             }
-            label = spec.get().signature();
+            label = spec.get().signatureWithDefaults();
             params = spec.get().arity() == Operators.Arity.MERGE ? List.of() : spec.get().parameters();
         }
         SignatureInformation signature = new SignatureInformation(label);
-        signature.setParameters(params.stream().map(p -> new ParameterInformation(p)).toList());
+        Optional<Operators.Spec> operator = module.isPresent() ? Optional.empty() : Operators.lookup(callee);
+        operator.ifPresent(spec -> signature.setDocumentation(new MarkupContent(MarkupKind.MARKDOWN, spec.doc())));
+        signature.setParameters(params.stream().map(p -> {
+            ParameterInformation info = new ParameterInformation(p);
+            operator.flatMap(spec -> spec.params().stream().filter(q -> q.name().equals(p)).findFirst())
+                    .ifPresent(q -> info.setDocumentation(new MarkupContent(MarkupKind.MARKDOWN, Hovers.parameterDoc(q))));
+            return info;
+        }).toList());
         int active = ctx.namedArgument().map(params::indexOf).orElse(ctx.argument());
         SignatureHelp help = new SignatureHelp(List.of(signature), 0, Math.max(0, Math.min(active, params.size())));
         return Optional.of(help);

@@ -34,7 +34,7 @@ final class Hovers {
         switch (s.kind()) {
             case OPERATOR -> {
                 Operators.Spec spec = Operators.lookup(s.name()).orElseThrow();
-                md.append(code(spec.signature())).append(operatorDoc(spec));
+                md.append(code(spec.signatureWithDefaults())).append(operatorDoc(spec));
                 o.call().ifPresent(call -> facts.ifPresent(f -> layers(md, f.layersAt(call.location()))));
             }
             case MODULE -> {
@@ -61,8 +61,10 @@ final class Hovers {
             case INDEX -> md.append(code("repetition index " + s.name()) + "\n\nthe copy's number, from 0");
             case ARGUMENT -> {
                 Operators.Spec spec = Operators.lookup(s.container()).orElseThrow();
-                md.append(code(spec.signature())).append("\n\nargument `").append(s.name()).append("` of `")
-                        .append(spec.name()).append('`');
+                md.append(code(spec.signatureWithDefaults())).append("\n\nargument `").append(s.name()).append("` of `")
+                        .append(spec.name()).append("`: ");
+                spec.params().stream().filter(p -> p.name().equals(s.name())).findFirst()
+                        .ifPresent(p -> md.append(parameterDoc(p)));
             }
         }
         return Optional.of(md.toString());
@@ -74,19 +76,21 @@ final class Hovers {
                 .collect(Collectors.joining(", ")) + ")";
     }
 
+    /** The operator's documentation and, per parameter, its type, default and meaning. */
     static String operatorDoc(Operators.Spec spec) {
-        if (spec.arity() == Operators.Arity.MERGE) {
-            return "\n\nmerges the values given as arguments"
-                    + (spec.name().equals("concat") ? " along channels" : ", element by element");
+        StringBuilder b = new StringBuilder("\n\n").append(spec.doc());
+        for (Operators.Param p : spec.params()) {
+            b.append("\n- `").append(p.name()).append('`')
+                    .append(p.required() ? " (required)" : " = `" + p.defaultValue() + "`")
+                    .append(": ").append(p.doc()).append(" (").append(p.type().description()).append(')');
         }
-        if (spec.parameters().isEmpty()) {
-            return "\n\nno arguments";
-        }
-        List<String> required = spec.parameters().subList(0, spec.required());
-        return "\n\n" + (required.isEmpty() ? "every argument optional" : "required: "
-                + required.stream().map(p -> "`" + p + "`").collect(Collectors.joining(", ")))
-                + "; positional in this order, or by name (`" + spec.parameters().get(spec.parameters().size() - 1) + "=...`)";
+        return b.toString();
     }
+
+    static String parameterDoc(Operators.Param p) {
+        return p.doc() + "; " + p.type().description() + (p.required() ? "; required" : "; default `" + p.defaultValue() + "`");
+    }
+
 
     /** The layers whose output a chain's last step produces. */
     private static List<LayerStats> producers(Ast.Chain chain, SymbolIndex index, Snapshot.Facts facts) {
@@ -115,8 +119,7 @@ final class Hovers {
         }
         List<LayerStats> last = new ArrayList<>();
         for (ScopeStats scope : outermost(facts.scopesAt(at))) {
-            last.add(facts.byDefinition().values().stream().flatMap(List::stream)
-                    .filter(s -> s.layer() == scope.last()).findFirst().orElseThrow());
+            last.add(facts.analysis().stats(scope.last()));
         }
         return last;
     }

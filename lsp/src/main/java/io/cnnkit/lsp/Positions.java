@@ -26,8 +26,14 @@ final class Positions {
         return path.toAbsolutePath().normalize().toUri().toString();
     }
 
+    /** The file of a {@code file:} URI; another scheme (an unsaved buffer) as a name in the working folder. */
     static Path path(String uri) {
-        return Path.of(URI.create(uri)).toAbsolutePath().normalize();
+        URI parsed = URI.create(uri);
+        if ("file".equals(parsed.getScheme())) {
+            return Path.of(parsed).toAbsolutePath().normalize();
+        }
+        String name = parsed.getSchemeSpecificPart().replaceAll("[^A-Za-z0-9._-]", "_");
+        return Path.of(name.endsWith(".cnn") ? name : name + ".cnn").toAbsolutePath().normalize();
     }
 
     /** The character offset of an LSP position in {@code text}, clamped to the text. */

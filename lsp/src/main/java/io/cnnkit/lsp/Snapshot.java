@@ -75,7 +75,8 @@ public record Snapshot(Path path, int version, String text, List<Diagnostic> dia
     }
 
     /** Layers and scopes of the analysis by where they are written, for hovers. */
-    public record Facts(Map<String, List<LayerStats>> byDefinition, Map<String, List<ScopeStats>> scopesBySite) {
+    public record Facts(Analysis analysis, Map<String, List<LayerStats>> byDefinition,
+                        Map<String, List<ScopeStats>> scopesBySite) {
         static Facts of(Analysis analysis) {
             Map<String, List<LayerStats>> layers = new HashMap<>();
             for (LayerStats s : analysis.layers()) {
@@ -85,7 +86,7 @@ public record Snapshot(Path path, int version, String text, List<Diagnostic> dia
             for (ScopeStats s : analysis.scopes()) {
                 scopes.computeIfAbsent(key(s.scope().site()), k -> new ArrayList<>()).add(s);
             }
-            return new Facts(layers, scopes);
+            return new Facts(analysis, layers, scopes);
         }
 
         public List<LayerStats> layersAt(SourceLocation at) {

@@ -82,9 +82,18 @@ class LanguageServerTest {
         assertEquals(1, shapes.size(), shapes.toString());
         assertEquals(DiagnosticSeverity.Error, shapes.get(0).getSeverity());
         assertEquals(4, shapes.get(0).getRange().getStart().getLine());
+        List<DiagnosticRelatedInformation> related = shapes.get(0).getRelatedInformation();
+        assertEquals(List.of(2, 3), related.stream().map(r -> r.getLocation().getRange().getStart().getLine()).toList(),
+                shapes.toString()); // where a and b were made
+        assertEquals(LspClient.uri(file), related.get(0).getLocation().getUri());
 
         v = client.change(file, good.replace("conv(16", "conv(32"));
         assertEquals(List.of(), client.diagnosticsOf(file, v));
+        v = client.change(file, good.replace("conv(16", "conv(32").replace("dense(10)", "dense(q)"));
+        assertEquals("unknown-name", client.diagnosticsOf(file, v).get(0).getCode().getLeft());
+        String text = good.replace("conv(16", "conv(32").replace("dense(10)", "dense(q)");
+        String kept = hover(file, at(text, "a = ", 0)); // the figures of the last version that compiled
+        assertTrue(kept.contains("output **32x32x32**"), kept);
     }
 
     @Test
@@ -93,7 +102,9 @@ class LanguageServerTest {
         assertTrue(conv1.contains("output **64x112x112** from 3x224x224; 9,408 parameters, 118,013,952 MACs"), conv1);
         assertTrue(conv1.contains("receptive field 7x7 (stride 2)"), conv1);
         String op = hover(resnet18, at(resnet18Text, "conv(64, 7", 1));
-        assertTrue(op.contains("conv(filters, kernel, stride, pad, dilation, groups, bias)"), op);
+        assertTrue(op.contains("conv(filters, kernel, stride=1, pad=0, dilation=1, groups=1, bias=true)"), op);
+        assertTrue(op.contains("2-D convolution"), op);
+        assertTrue(op.contains("- `groups` = `1`: channel groups"), op);
         assertTrue(op.contains("9,408 parameters"), op);
         String value = hover(resnet18, at(resnet18Text, "layer2 = ", 1));
         assertTrue(value.contains("value layer2") && value.contains("output **128x28x28**"), value);
@@ -135,11 +146,14 @@ class LanguageServerTest {
         CompletionItem conv = items(file, at(text, "y = stem -> ", 12)).stream()
                 .filter(i -> i.getLabel().equals("conv")).findFirst().orElseThrow();
         assertEquals("conv(${1:filters}, ${2:kernel})$0", conv.getInsertText());
-        assertEquals("conv(filters, kernel, stride, pad, dilation, groups, bias)", conv.getDetail());
+        assertEquals("conv(filters, kernel, stride=1, pad=0, dilation=1, groups=1, bias=true)", conv.getDetail());
 
         SignatureHelp help = client.server.getTextDocumentService().signatureHelp(
                 new SignatureHelpParams(doc(file), at(text, "conv(8, 3, )", 11))).get(10, TimeUnit.SECONDS);
-        assertEquals("conv(filters, kernel, stride, pad, dilation, groups, bias)", help.getSignatures().get(0).getLabel());
+        assertEquals("conv(filters, kernel, stride=1, pad=0, dilation=1, groups=1, bias=true)",
+                help.getSignatures().get(0).getLabel());
+        assertTrue(help.getSignatures().get(0).getParameters().get(2).getDocumentation().getRight().getValue()
+                .startsWith("step between windows"));
         assertEquals(2, help.getActiveParameter());
     }
 
