@@ -1,6 +1,7 @@
 package io.cnnkit.cli;
 
 import io.cnnkit.analyzer.Analysis;
+import io.cnnkit.exec.io.MemoryCheck;
 import io.cnnkit.exec.io.ParamRequirement;
 import io.cnnkit.exec.io.Weights;
 import java.io.PrintWriter;
@@ -27,9 +28,13 @@ public final class WeightSource {
         return weights != null ? weights.toString() : "from seed " + seed();
     }
 
-    /** The loaded or seeded weights of the analysed network; a note on stderr when they are seeded. */
+    /**
+     * The loaded or seeded weights of the analysed network; a note on stderr when they are seeded.
+     * Refused first when they and the analysis's activation arena cannot fit in the heap.
+     */
     public Weights load(Analysis analysis, PrintWriter err, String seededNote) {
         List<ParamRequirement> required = ParamRequirement.of(analysis);
+        MemoryCheck.check(required, analysis.memoryPlan().arenaBytes());
         if (weights != null) {
             return Weights.load(weights, required);
         }

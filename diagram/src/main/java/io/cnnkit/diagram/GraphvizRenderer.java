@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -37,6 +38,11 @@ public final class GraphvizRenderer {
     static final int MAX_PNG_SIDE = 30_000;
     /** viz.js's heap (emscripten TOTAL_MEMORY, a multiple of 16 MiB): its 16 MiB default is too small for deep networks. */
     private static final int HEAP_BYTES = 256 << 20;
+    /**
+     * The largest DOT text handed to the engine: J2V8 compiles it as one script, and a text of
+     * hundreds of megabytes (modules nested thousands deep) crashes the process natively.
+     */
+    static final int MAX_DOT_CHARS = 16_000_000;
     private static final Pattern FONT_FAMILY = Pattern.compile("font-family=\"[^\"]*\"");
     private static final Pattern SVG_SIZE = Pattern.compile("<svg width=\"([0-9.]+)p[tx]\" height=\"([0-9.]+)p[tx]\"");
 
@@ -47,6 +53,11 @@ public final class GraphvizRenderer {
 
     /** The SVG document for the DOT text. */
     public static String svg(String dot) {
+        if (dot.length() > MAX_DOT_CHARS) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "the diagram's DOT text has %,d characters,"
+                    + " more than the %,d the layout engine is given; draw fewer levels (--depth) or write .dot",
+                    dot.length(), MAX_DOT_CHARS));
+        }
         try {
             return graphviz(dot).render(Format.SVG).toString();
         } catch (GraphvizException e) {

@@ -1,6 +1,7 @@
 package io.cnnkit.diagram;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cnnkit.analyzer.Analysis;
@@ -29,5 +30,8 @@ class DeepNestingTest {
         assertEquals(dot.chars().filter(ch -> ch == '{').count(), dot.chars().filter(ch -> ch == '}').count());
         // layer paths grow with the depth, the indentation does not
         assertTrue(dot.lines().allMatch(line -> line.length() - line.stripLeading().length() <= 66));
+        // hundreds of megabytes of DOT crashed the layout engine natively; it is refused instead
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GraphvizRenderer.svg(dot));
+        assertTrue(e.getMessage().endsWith("draw fewer levels (--depth) or write .dot"), e.getMessage());
     }
 }

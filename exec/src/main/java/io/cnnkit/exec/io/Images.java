@@ -113,7 +113,8 @@ public final class Images {
 
     static Decoded decode(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new InputException(file + ": no such file");
+            throw new InputException(file + (Files.exists(file) ? ": not a regular file (a device, FIFO or socket)"
+                    : ": no such file"));
         }
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) {
@@ -151,7 +152,8 @@ public final class Images {
                 reader.dispose();
             }
         } catch (IOException e) {
-            throw new InputException(file + ": cannot decode the image (" + e.getMessage() + ")", e);
+            throw new InputException(file + ": cannot decode the image (" + (e.getMessage() != null ? e.getMessage()
+                    : "corrupt or truncated " + e.getClass().getSimpleName()) + ")", e);
         } catch (InputException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -199,8 +199,8 @@ public final class SafeTensors {
                     + " is outside [2, " + MAX_HEADER_BYTES + "]");
         }
         if (headerSize > fileSize - 8) {
-            throw bad(file, "header length " + headerSize + " exceeds the file size " + fileSize
-                    + " (truncated file?)");
+            throw bad(file, "the header should be " + headerSize + " bytes after the 8-byte length, but the file"
+                    + " has only " + (fileSize - 8) + " bytes there (truncated file?)");
         }
         ByteBuffer headerBytes = readFully(file, channel, 8, (int) headerSize, null);
         String text;
@@ -214,7 +214,9 @@ public final class SafeTensors {
         try {
             root = JSON.readTree(text);
         } catch (JsonProcessingException ex) {
-            throw bad(file, "header is not valid JSON: " + ex.getOriginalMessage(), ex);
+            // Jackson names its limits by the Java method that sets them; a user needs only the numbers
+            throw bad(file, "header is not valid JSON: "
+                    + ex.getOriginalMessage().replaceAll(", from `StreamReadConstraints\\.\\w+\\(\\)`", ""), ex);
         }
         if (root == null || !root.isObject()) {
             throw bad(file, "header is not a JSON object");

@@ -113,7 +113,40 @@ public final class Weights {
         for (ParamRequirement r : required) {
             ordered.put(r.name(), contents.tensors().get(r.name()));
         }
+        List<String> unusable = unusableValues(ordered);
+        if (!unusable.isEmpty()) {
+            throw new WeightsException(file + ": the weights hold values no network can use:\n  "
+                    + String.join("\n  ", unusable));
+        }
         return new Weights(ordered);
+    }
+
+    /** NaN or infinite values, and negative batchnorm variances, by tensor: they would only print NaN%. */
+    static List<String> unusableValues(Map<String, Tensor> tensors) {
+        List<String> problems = new ArrayList<>();
+        tensors.forEach((name, t) -> {
+            int nan = 0;
+            int infinite = 0;
+            int negative = 0;
+            for (int i = 0; i < t.size(); i++) {
+                float v = t.get(i);
+                if (Float.isNaN(v)) {
+                    nan++;
+                } else if (Float.isInfinite(v)) {
+                    infinite++;
+                } else if (v < 0) {
+                    negative++;
+                }
+            }
+            if (nan + infinite > 0) {
+                problems.add(name + ": " + nan + " NaN and " + infinite + " infinite of " + t.size()
+                        + " values; expected finite numbers");
+            }
+            if (name.endsWith(".running_var") && negative > 0) {
+                problems.add(name + ": " + negative + " negative of " + t.size() + " variances; expected 0 or more");
+            }
+        });
+        return problems;
     }
 
     /**

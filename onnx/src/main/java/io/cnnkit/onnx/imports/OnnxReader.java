@@ -122,6 +122,7 @@ public final class OnnxReader {
     }
 
     private ImportedNetwork read() {
+        singleAssignment();
         for (NodeProto n : graph.getNodeList()) {
             for (String in : n.getInputList()) {
                 uses.merge(in, 1, Integer::sum);
@@ -874,6 +875,23 @@ public final class OnnxReader {
         for (String out : n.getOutputList()) {
             if (!out.isEmpty()) {
                 values.put(out, new Failed());
+            }
+        }
+    }
+
+    /** ONNX assigns each value once; a second writer would silently cut a branch off. */
+    private void singleAssignment() {
+        Map<String, String> writers = new HashMap<>();
+        graph.getInputList().forEach(in -> writers.put(in.getName(), "the graph input"));
+        graph.getInitializerList().forEach(t -> writers.put(t.getName(), "an initializer"));
+        for (NodeProto n : graph.getNodeList()) {
+            String node = "node '" + n.getName() + "' (" + n.getOpType() + ")";
+            for (String out : n.getOutputList()) {
+                String previous = out.isEmpty() ? null : writers.putIfAbsent(out, node);
+                if (previous != null) {
+                    throw new OnnxException(file + ": not a valid ONNX graph: " + node + " writes '" + out
+                            + "', which " + previous + " already writes; expected each value written once");
+                }
             }
         }
     }

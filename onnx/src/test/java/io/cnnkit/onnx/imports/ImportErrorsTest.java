@@ -153,4 +153,16 @@ class ImportErrorsTest {
         assertEquals(List.of("graph input 'x': dimension 2 is 1099511627776; the language needs fixed sizes from 1 to 16777216"),
                 e.problems());
     }
+
+    @Test
+    void aValueWrittenTwiceIsRefusedNamingIt() throws IOException {
+        GraphProto.Builder g = convNet()
+                .addNode(node("Relu", "act", List.of("c"), "logits"))
+                .addNode(node("Flatten", "flat", List.of("c"), "logits"))
+                .addOutput(value("logits", 1, 4, 6, 6));
+        Path file = save(dir, g);
+        OnnxException e = assertThrows(OnnxException.class, () -> OnnxReader.read(file));
+        assertEquals(file + ": not a valid ONNX graph: node 'flat' (Flatten) writes 'logits', which node 'act' (Relu)"
+                + " already writes; expected each value written once", e.getMessage());
+    }
 }
