@@ -29,8 +29,12 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "table, json, csv or markdown (default: ${DEFAULT-VALUE})")
     Format format;
 
+    /** A screen: the table format collapses modules by default until the layer table has at most this many rows. */
+    static final int SCREEN_ROWS = 50;
+
     @Option(names = "--depth", paramLabel = "N",
-            description = "collapse module instances nested deeper than N into one row (default: show all)")
+            description = {"collapse module instances nested deeper than N into one row (default: for the table,",
+                    "the deepest N that keeps it to " + SCREEN_ROWS + " rows; for the other formats, every layer)"})
     Integer depth;
 
     @CommandLine.Mixin
@@ -49,9 +53,13 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (analysis.isEmpty()) {
             return ExitCode.INVALID_INPUT;
         }
-        int rows = depth == null ? Integer.MAX_VALUE : depth;
+        boolean fitted = depth == null && format == Format.table;
+        int rows = fitted ? TextReport.depthToFit(analysis.get(), SCREEN_ROWS) : depth == null ? Integer.MAX_VALUE : depth;
         out.print(switch (format) {
-            case table -> TextReport.render(analysis.get(), rows);
+            case table -> TextReport.render(analysis.get(), rows) + (fitted && rows != Integer.MAX_VALUE
+                    ? (rows == 0 ? "Modules are" : "Modules nested deeper than " + rows + " are")
+                    + " collapsed to keep the table to a screen; --depth N expands N levels, --depth "
+                    + TextReport.deepestScope(analysis.get()) + " shows every layer.\n" : "");
             case json -> JsonReport.render(analysis.get());
             case csv -> CsvReport.render(analysis.get(), rows);
             case markdown -> MarkdownReport.render(analysis.get(), rows);

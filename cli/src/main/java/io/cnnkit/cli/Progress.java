@@ -17,10 +17,15 @@ final class Progress {
 
     /** A bar over {@code total} items with speed and ETA, or null when there is no terminal or too little to show. */
     static ProgressBar bar(int total, int atLeast) {
-        if (total <= atLeast || !stderrIsTerminal()) {
+        return total <= atLeast ? null : bar("run", total, " images", 1);
+    }
+
+    /** A bar counting in {@code unit}s of {@code unitSize}, or null when stderr is not a terminal. */
+    static ProgressBar bar(String task, long total, String unit, long unitSize) {
+        if (!stderrIsTerminal()) {
             return null;
         }
-        return new ProgressBarBuilder().setTaskName("run").setInitialMax(total).setUnit(" images", 1)
+        return new ProgressBarBuilder().setTaskName(task).setInitialMax(Math.max(total, 0)).setUnit(unit, unitSize)
                 .showSpeed().setSpeedUnit(ChronoUnit.SECONDS).setStyle(ProgressBarStyle.ASCII)
                 .setConsumer(new ConsoleProgressBarConsumer(new PrintStream(System.err, true)))
                 .continuousUpdate().clearDisplayOnFinish().build();

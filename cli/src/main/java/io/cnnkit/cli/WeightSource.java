@@ -9,10 +9,11 @@ import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** {@code --weights W.safetensors | --seed S}: an exclusive option group for commands that need weights. */
+/** {@code --weights W | --seed S}: an exclusive option group for commands that need weights. */
 public final class WeightSource {
-    @Option(names = "--weights", paramLabel = "W.safetensors",
-            description = "weights with PyTorch state_dict names and layouts")
+    @Option(names = "--weights", paramLabel = "W",
+            description = {"weights with PyTorch state_dict names and layouts: safetensors, or a torch.save",
+                    "checkpoint (.pth, read without running any of its code)"})
     Path weights;
 
     @Option(names = "--seed", paramLabel = "S", description = "initialise weights (He normal) from this seed")

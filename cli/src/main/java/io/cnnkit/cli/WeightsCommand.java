@@ -21,10 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -143,7 +140,7 @@ final class WeightsCommand implements Callable<Integer> {
                 String[] hash = new String[1];
                 AtomicFiles.write(target, channel -> {
                     long received = 0;
-                    try (ProgressBar bar = bar(target.getFileName().toString(), length)) {
+                    try (ProgressBar bar = Progress.bar(target.getFileName().toString(), length, " MB", 1_000_000)) {
                         byte[] buffer = new byte[1 << 16];
                         for (int n; (n = body.read(buffer)) > 0; ) {
                             digest.update(buffer, 0, n);
@@ -168,16 +165,6 @@ final class WeightsCommand implements Callable<Integer> {
                 });
                 return hash[0];
             }
-        }
-
-        private static ProgressBar bar(String task, long length) {
-            if (!Progress.stderrIsTerminal()) {
-                return null;
-            }
-            return new ProgressBarBuilder().setTaskName(task).setInitialMax(Math.max(length, 0))
-                    .setUnit(" MB", 1_000_000).showSpeed().setStyle(ProgressBarStyle.ASCII)
-                    .setConsumer(new ConsoleProgressBarConsumer(new java.io.PrintStream(System.err, true)))
-                    .continuousUpdate().build();
         }
 
         private static String sha256(Path file) throws IOException {
