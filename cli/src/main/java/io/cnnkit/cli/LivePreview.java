@@ -133,7 +133,8 @@ final class LivePreview implements AutoCloseable {
         StringBuilder b = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>")
                 .append(escape(file.getFileName().toString())).append(": ").append(Sources.plural(errors, "error"))
                 .append("</title><style>body{font:14px/1.4 sans-serif;margin:16px}pre{font:13px/1.45 monospace;margin:0}"
-                        + ".line{white-space:pre}.n{color:#888;display:inline-block;width:" + NUMBER_WIDTH + "ch}.bad{background:#fde8e8}"
+                        + ".line{white-space:pre}.n{color:#888;display:inline-block;width:" + NUMBER_WIDTH + "ch}"
+                        + ".bad{background:#fde8e8}"
                         + ".msg{white-space:pre;color:#b00020;font-weight:bold}.warning{color:#8a6d00}</style></head><body>")
                 .append("<h1 id=\"status\">").append(escape(file.getFileName().toString())).append(": ")
                 .append(Sources.plural(errors, "error")).append("</h1>");
