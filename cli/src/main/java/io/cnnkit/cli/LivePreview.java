@@ -37,6 +37,8 @@ import java.util.concurrent.atomic.AtomicReference;
 final class LivePreview implements AutoCloseable {
     /** How often the file's modification time is looked at. */
     static final long POLL_MS = 200;
+    /** Columns taken by a line number (its CSS width is the same in ch), so that carets line up. */
+    private static final int NUMBER_WIDTH = 6;
 
     private record Page(int version, String html) {
     }
@@ -131,7 +133,8 @@ final class LivePreview implements AutoCloseable {
         StringBuilder b = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>")
                 .append(escape(file.getFileName().toString())).append(": ").append(Sources.plural(errors, "error"))
                 .append("</title><style>body{font:14px/1.4 sans-serif;margin:16px}pre{font:13px/1.45 monospace;margin:0}"
-                        + ".line{white-space:pre}.n{color:#888;display:inline-block;width:4em}.bad{background:#fde8e8}"
+                        + ".line{white-space:pre}.n{color:#888;display:inline-block;width:" + NUMBER_WIDTH + "ch}"
+                        + ".bad{background:#fde8e8}"
                         + ".msg{white-space:pre;color:#b00020;font-weight:bold}.warning{color:#8a6d00}</style></head><body>")
                 .append("<h1 id=\"status\">").append(escape(file.getFileName().toString())).append(": ")
                 .append(Sources.plural(errors, "error")).append("</h1>");
@@ -146,9 +149,10 @@ final class LivePreview implements AutoCloseable {
             b.append("<div class=\"line").append(here.isEmpty() ? "" : " bad").append("\"><span class=\"n\">")
                     .append(i + 1).append("</span>").append(escape(lines[i])).append("</div>");
             for (Diagnostic d : here) {
-                String pad = " ".repeat(4 + Math.max(0, d.location().column() - 1));
+                String pad = " ".repeat(NUMBER_WIDTH + Math.max(0, d.location().column() - 1));
+                String caret = "^" + "~".repeat(Math.max(0, d.location().length() - 1));
                 b.append("<div class=\"msg").append(d.isError() ? "" : " warning").append("\" data-line=\"")
-                        .append(i + 1).append("\">").append(pad).append("^ ").append(escape(d.severity().label()))
+                        .append(i + 1).append("\">").append(pad).append(caret).append(' ').append(escape(d.severity().label()))
                         .append(": ").append(escape(d.message())).append(" [").append(escape(d.code())).append("]</div>");
             }
         }
