@@ -1,7 +1,7 @@
 package io.cnnkit.cli;
 
 import io.cnnkit.compiler.Diagnostic;
-import io.cnnkit.lsp.format.Formatter;
+import io.cnnkit.compiler.format.Formatter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;

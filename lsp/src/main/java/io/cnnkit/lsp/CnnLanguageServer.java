@@ -7,7 +7,7 @@ import io.cnnkit.grammar.CnnBaseLexer;
 import io.cnnkit.lsp.SymbolIndex.Kind;
 import io.cnnkit.lsp.SymbolIndex.Occurrence;
 import io.cnnkit.lsp.SymbolIndex.Symbol;
-import io.cnnkit.lsp.format.Formatter;
+import io.cnnkit.compiler.format.Formatter;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;

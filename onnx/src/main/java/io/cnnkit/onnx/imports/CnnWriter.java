@@ -1,5 +1,6 @@
 package io.cnnkit.onnx.imports;
 
+import io.cnnkit.compiler.format.Formatter;
 import io.cnnkit.compiler.op.ArgValue;
 import io.cnnkit.compiler.op.Op;
 import io.cnnkit.compiler.op.Operators;
@@ -111,7 +112,10 @@ final class CnnWriter {
         for (int i = 0; i < net.layers().size(); i++) {
             names.put(net.layers().get(i).name(), pathOf(leafOf.get(i)));
         }
-        return new Written(out.toString(), names);
+        // laid out as `cnn fmt` lays out any source; text the formatter cannot parse is kept as it is,
+        // for the importer's compile check to report
+        Formatter.Result formatted = Formatter.format("imported.cnn", out.toString());
+        return new Written(formatted.ok() ? formatted.text() : out.toString(), names);
     }
 
     private static Item child(Item scope, String label) {

@@ -1,4 +1,4 @@
-package io.cnnkit.lsp.format;
+package io.cnnkit.compiler.format;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.cnnkit.lsp.format;
+package io.cnnkit.compiler.format;
 
 import java.util.ArrayDeque;
 import java.util.Deque;

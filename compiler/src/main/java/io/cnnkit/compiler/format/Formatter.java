@@ -1,4 +1,4 @@
-package io.cnnkit.lsp.format;
+package io.cnnkit.compiler.format;
 
 import io.cnnkit.compiler.CnnCompiler;
 import io.cnnkit.compiler.Diagnostic;
