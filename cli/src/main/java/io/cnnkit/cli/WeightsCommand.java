@@ -1,5 +1,7 @@
 package io.cnnkit.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.cnnkit.analyzer.Analysis;
 import io.cnnkit.exec.io.AtomicFiles;
 import io.cnnkit.exec.io.WeightsException;
@@ -36,6 +38,11 @@ final class WeightsCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", arity = "0..1", description = "a .cnn file of the zoo (examples/)")
     Path model;
 
+    enum Format { table, json, csv }
+
+    @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default: ${DEFAULT-VALUE})")
+    Format format;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -59,12 +66,30 @@ final class WeightsCommand implements Callable<Integer> {
                 return ExitCode.INVALID_INPUT;
             }
         }
-        out.printf(Locale.ROOT, "%-13s %-21s %6s  %-15s %s%n", "name", "network", "top-1", "sha256 prefix", "url");
-        for (TorchvisionWeights w : shown) {
-            out.printf(Locale.ROOT, "%-13s %-21s %5.2f%%  %-15s %s%n", w.name(), w.network(), w.top1(), w.sha256Prefix(),
-                    w.url());
+        switch (format) {
+            case table -> {
+                out.printf(Locale.ROOT, "%-13s %-21s %6s  %-15s %s%n", "name", "network", "top-1", "sha256 prefix", "url");
+                for (TorchvisionWeights w : shown) {
+                    out.printf(Locale.ROOT, "%-13s %-21s %5.2f%%  %-15s %s%n", w.name(), w.network(), w.top1(),
+                            w.sha256Prefix(), w.url());
+                }
+                out.println("Download and check one: cnn weights fetch NAME [-o DIR]; then cnn run MODEL.cnn --weights"
+                        + " DIR/FILE.pth");
+            }
+            case csv -> {
+                out.println("name,network,parameters,top1,sha256_prefix,url");
+                shown.forEach(w -> out.printf(Locale.ROOT, "%s,%s,%d,%.3f,%s,%s%n", w.name(), w.network(), w.parameters(),
+                        w.top1(), w.sha256Prefix(), w.url()));
+            }
+            case json -> {
+                ObjectMapper json = new ObjectMapper();
+                ArrayNode list = json.createArrayNode();
+                shown.forEach(w -> list.addObject().put("name", w.name()).put("network", w.network())
+                        .put("parameters", w.parameters()).put("top1", w.top1()).put("sha256Prefix", w.sha256Prefix())
+                        .put("url", w.url()));
+                out.println(list.toPrettyString());
+            }
         }
-        out.println("Download and check one: cnn weights fetch NAME [-o DIR]; then cnn run MODEL.cnn --weights DIR/FILE.pth");
         out.flush();
         return ExitCode.OK;
     }

@@ -197,4 +197,23 @@ class RunCommandTest {
         assertTrue(r.out().startsWith(model + " with weights " + weights + "\n"), r.out());
         assertFalse(r.out().contains("random"), r.out());
     }
+
+    @Test
+    void outputsOfEveryChunkAreSavedInInputOrder() throws IOException {
+        Path folder = Files.createDirectory(dir.resolve("many"));
+        for (int i = 0; i < 20; i++) {
+            Files.move(image("m" + i + ".png", 16 + i, 16), folder.resolve(String.format("%02d.png", i)));
+        }
+        Path all = dir.resolve("all.safetensors");
+        Cli r = Cli.run("run", model, "--input", folder.toString(), "--output", all.toString(), "--format", "csv");
+        assertEquals(ExitCode.OK, r.code(), r.err());
+        Tensor logits = SafeTensors.read(all).tensors().get("logits");
+        assertArrayEquals(new int[] {20, 5}, logits.shape());
+        // image 17 is in the second chunk of 16: its row equals a run of it alone
+        Path one = dir.resolve("one.safetensors");
+        Cli alone = Cli.run("run", model, "--input", folder.resolve("17.png").toString(), "--output", one.toString());
+        assertEquals(ExitCode.OK, alone.code(), alone.err());
+        float[] row = java.util.Arrays.copyOfRange(logits.toArray(), 17 * 5, 18 * 5);
+        assertArrayEquals(SafeTensors.read(one).tensors().get("logits").toArray(), row, 1e-5f);
+    }
 }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A torchvision ResNet-18 state dict saved by torch.save gives the same {@code cnn run} results as
  * its safetensors export: scripts/make_pth_fixtures.py (Debian's python3-torch and
- * python3-torchvision) writes both from one randomly initialised model.
+ * python3-torchvision) writes both from one randomly initialised model. The committed LeNet-5
+ * checkpoint runs and exports as its safetensors; a hostile one is refused.
  */
 class TorchvisionCheckpointTest {
     static final Path PYTHON = Path.of("/usr/bin/python3");
@@ -58,5 +59,31 @@ class TorchvisionCheckpointTest {
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
+    }
+
+    @Test
+    void exportAndRunTakeACheckpointWhereverTheyTakeWeights() throws IOException {
+        String fixtures = "../exec/src/test/resources/fixtures/";
+        Path input = Path.of(fixtures + "lenet5.io.safetensors");
+        // the io file holds 'input' and 'output'; cnn run wants one tensor, so write the input alone
+        Path x = dir.resolve("x.safetensors");
+        io.cnnkit.exec.io.SafeTensors.write(x, java.util.Map.of("image",
+                io.cnnkit.exec.io.SafeTensors.read(input).tensors().get("input")));
+        Cli pth = Cli.run("run", fixtures + "lenet5.cnn", "--weights", fixtures + "torch/lenet5.pth", "--input", x.toString(),
+                "--format", "json");
+        Cli st = Cli.run("run", fixtures + "lenet5.cnn", "--weights", fixtures + "lenet5.weights.safetensors",
+                "--input", x.toString(), "--format", "json");
+        assertEquals(ExitCode.OK, pth.code(), pth.err());
+        assertEquals(st.out().replace("lenet5.weights.safetensors", "W"), pth.out().replace("torch/lenet5.pth", "W"));
+        Path onnx = dir.resolve("lenet5.onnx");
+        Cli export = Cli.run("export", fixtures + "lenet5.cnn", "--weights", fixtures + "torch/lenet5.pth", "-o",
+                onnx.toString());
+        assertEquals(ExitCode.OK, export.code(), export.err());
+        assertTrue(Files.size(onnx) > 4 * 61_706, "the weights are in the model");
+        Cli hostile = Cli.run("run", fixtures + "lenet5.cnn", "--weights", fixtures + "torch/hostile.pth", "--input",
+                x.toString());
+        assertEquals(ExitCode.INVALID_INPUT, hostile.code());
+        assertTrue(hostile.err().contains("cnn run: ") && hostile.err().contains("refusing global posix.system"),
+                hostile.err());
     }
 }

@@ -82,6 +82,11 @@ class WeightsCommandTest {
         assertEquals(3, r.out().lines().count(), r.out());
         Cli all = Cli.run("weights");
         assertEquals(2 + TorchvisionWeights.ALL.size(), all.out().lines().count(), all.out());
+        Cli csv = Cli.run("weights", "../examples/vgg16.cnn", "--format", "csv");
+        assertEquals("name,network,parameters,top1,sha256_prefix,url\n"
+                + "vgg16,VGG16,138357544,71.592,397923af,https://download.pytorch.org/models/vgg16-397923af.pth\n", csv.out());
+        Cli json = Cli.run("weights", "--format", "json");
+        assertTrue(json.out().contains("\"sha256Prefix\" : \"f37072fd\""), json.out());
         Cli none = Cli.run("weights", "../examples/lenet5.cnn");
         assertEquals(ExitCode.INVALID_INPUT, none.code());
         assertTrue(none.err().startsWith("cnn weights: no published weights fit network LeNet5 (61,706 parameters)"),
