@@ -46,8 +46,8 @@ public class TileBenchmark {
     /** Tiles per benchmark call: about 20 us of work, so that JMH's own overhead does not count. */
     static final int CALLS = 64;
 
-    /** The register tile: rows of A x columns of B. */
-    @Param({"8x48", "12x32"})
+    /** The register tile: rows of A x columns of B ({@code main} runs the tiles of this JVM's width). */
+    @Param({"8x48", "12x32", "8x24"})
     public String shape;
 
     /** K steps per call, {@link GemmConv#KC} as in the convolutions. */
@@ -145,6 +145,8 @@ public class TileBenchmark {
     public static void main(String[] args) throws RunnerException {
         OptionsBuilder options = new OptionsBuilder();
         options.include(TileBenchmark.class.getName() + (args.length > 0 ? "." + args[0] : ""));
+        options.param("shape", Stream.of(Sgemm.ROWS, Sgemm.COLUMNS).distinct().map(t -> t.mr() + "x" + t.nr())
+                .toArray(String[]::new));
         Map<String, Double> rates = new LinkedHashMap<>();
         for (RunResult r : new Runner(options.build()).run()) {
             String shape = r.getParams().getParam("shape");
