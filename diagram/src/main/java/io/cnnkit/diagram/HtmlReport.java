@@ -108,7 +108,7 @@ public final class HtmlReport {
             if (kind == NodeKind.OUTPUT || kind == NodeKind.OTHER || kind == NodeKind.MODULE) {
                 continue;
             }
-            out.append("<span><i style=\"background:").append(DotWriter.fill(kind)).append("\"></i>")
+            out.append("<span><i style=\"background:").append(Palette.fill(kind)).append("\"></i>")
                     .append(kind.name().toLowerCase(java.util.Locale.ROOT)).append("</span>");
         }
         out.append("<span><i class=\"aux-swatch\"></i>auxiliary head</span></div>\n");
