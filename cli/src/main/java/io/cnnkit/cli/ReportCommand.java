@@ -46,6 +46,6 @@ final class ReportCommand implements Callable<Integer> {
         DiagramOptions diagram = diagramArguments.resolve(analysis.get(), "report", err);
         DiagramModel model = DiagramModel.of(analysis.get(), diagram);
         return Outputs.write(output, spec, () ->
-                HtmlReport.render(analysis.get(), DiagramRenderer.svg(model, diagram)).getBytes(StandardCharsets.UTF_8));
+                HtmlReport.render(analysis.get(), DiagramRenderer.svg(model, diagram), diagram).getBytes(StandardCharsets.UTF_8));
     }
 }
