@@ -58,7 +58,9 @@ public final class HtmlReport {
                 .append("<button type=\"button\" id=\"zoom-in\" title=\"zoom in\">+</button>")
                 .append("<button type=\"button\" id=\"zoom-fit\" title=\"the whole diagram in the pane\">fit</button>")
                 .append("<button type=\"button\" id=\"zoom-reset\" title=\"actual size\">100%</button></span></h2>\n");
-        legend(out);
+        if (options.heat().isEmpty()) {
+            legend(out); // with a heat map, colours are costs: the diagram draws that legend itself
+        }
         out.append(depthNote(analysis, options));
         out.append("<div id=\"diagram\" class=\"diagram\" tabindex=\"0\" aria-label=\"diagram: wheel to zoom, drag to pan\">")
                 .append("<div class=\"canvas\">\n").append(inlineSvg(svg)).append("\n</div></div>\n")
