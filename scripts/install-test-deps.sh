@@ -4,9 +4,10 @@
 #   python3-torch, python3-torchvision  reference outputs for the PyTorch-equality fixtures
 #   chromium, chromium-driver  the HTML report's browser test (Selenium drives the system chromedriver)
 #   nodejs, npm  the VS Code extension's tests (grammar, and cnn lsp from a Node client)
+#   fonts-dejavu-core  DejaVu Sans, the font that diagrams are measured and drawn in (tests check the fit)
 # Maven downloads the Java dependencies itself.
 set -euo pipefail
-packages=(libonnx-testdata python3-torch python3-torchvision python3-onnx chromium chromium-driver)
+packages=(libonnx-testdata python3-torch python3-torchvision python3-onnx chromium chromium-driver fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -9,8 +9,7 @@ import io.cnnkit.compiler.Compilation;
 import io.cnnkit.compiler.Diagnostic;
 import io.cnnkit.diagram.DiagramModel;
 import io.cnnkit.diagram.DiagramOptions;
-import io.cnnkit.diagram.DotWriter;
-import io.cnnkit.diagram.GraphvizRenderer;
+import io.cnnkit.diagram.DiagramRenderer;
 import io.cnnkit.diagram.HtmlReport;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -108,8 +107,8 @@ final class LivePreview implements AutoCloseable {
     /** The report page; if the diagram engine fails, a page that says so (the preview keeps running). */
     private static String report(Analysis analysis) {
         try {
-            String dot = DotWriter.write(DiagramModel.of(analysis, DiagramOptions.DEFAULT), DiagramOptions.DEFAULT);
-            return HtmlReport.render(analysis, GraphvizRenderer.svg(dot));
+            DiagramModel model = DiagramModel.of(analysis, DiagramOptions.DEFAULT);
+            return HtmlReport.render(analysis, DiagramRenderer.svg(model, DiagramOptions.DEFAULT), DiagramOptions.DEFAULT);
         } catch (RuntimeException e) {
             return "<!doctype html><html><head><meta charset=\"utf-8\"><title>cnn serve</title></head><body>"
                     + "<h1 id=\"status\">the report could not be drawn</h1><p>" + escape(String.valueOf(e.getMessage()))

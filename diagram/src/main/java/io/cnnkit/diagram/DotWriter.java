@@ -21,21 +21,21 @@ import java.util.Optional;
 public final class DotWriter {
 
     private static final String FONT = "Helvetica";
-    private static final String INK = "#343a40";
-    private static final String AUX_FILL = "#f1f3f5";
-    private static final String AUX_INK = "#868e96";
+    private static final String INK = Palette.INK;
+    private static final String AUX_INK = Palette.AUX_INK;
     private static final int MAX_INDENT = 32;
 
     private final DiagramModel model;
     private final DiagramOptions options;
+    private final Palette palette;
     private final Optional<HeatScale> heat;
     private final StringBuilder out = new StringBuilder();
 
     private DotWriter(DiagramModel model, DiagramOptions options) {
         this.model = model;
         this.options = options;
-        this.heat = options.heat().map(h -> new HeatScale(model.nodes().stream()
-                .filter(n -> n.kind() != NodeKind.OUTPUT).map(n -> n.cost().of(h)).toList()));
+        this.palette = new Palette(model, options);
+        this.heat = palette.scale();
     }
 
     public static String write(DiagramModel model, DiagramOptions options) {
@@ -99,7 +99,7 @@ public final class DotWriter {
                 out.append(indent).append("  graph [id=").append(quote("c-" + child.path())).append(", label=")
                         .append(quote(child.label())).append(", labeljust=l, fontsize=10, style=")
                         .append(quote(child.aux() ? "rounded,filled,dashed" : "rounded,filled")).append(", fillcolor=")
-                        .append(quote(frame.level() % 2 == 1 ? "#f8f9fa" : "#e9eef4")).append(", color=")
+                        .append(quote(Palette.clusterFill(frame.level()))).append(", color=")
                         .append(quote(child.aux() ? AUX_INK : "#adb5bd")).append("];\n");
                 Optional<String> path = Optional.of(child.path());
                 stack.push(new Frame(path, frame.level() + 1, children.getOrDefault(path, List.of()).iterator()));
@@ -146,42 +146,14 @@ public final class DotWriter {
             a.add("style=" + quote(String.join(",", style)));
         }
         if (node.kind() != NodeKind.OUTPUT) {
-            a.add("fillcolor=" + quote(fill(node)));
+            a.add("fillcolor=" + quote(palette.fill(node)));
         }
-        if (heat.isPresent() && node.kind() != NodeKind.OUTPUT
-                && heat.get().dark(node.cost().of(options.heat().orElseThrow()))) {
-            a.add("fontcolor=\"#ffffff\"");
-        }
+        palette.text(node).filter(c -> heat.isPresent()).ifPresent(c -> a.add("fontcolor=" + quote(c)));
         if (node.aux()) {
             a.add("color=" + quote(AUX_INK));
-            if (heat.isEmpty()) {
-                a.add("fontcolor=" + quote("#495057"));
-            }
+            palette.text(node).filter(c -> heat.isEmpty()).ifPresent(c -> a.add("fontcolor=" + quote(c)));
         }
         return a;
-    }
-
-    private String fill(Node node) {
-        if (heat.isPresent()) {
-            return heat.get().fill(node.cost().of(options.heat().orElseThrow()));
-        }
-        return node.aux() ? AUX_FILL : fill(node.kind());
-    }
-
-    /** The fill colour of a kind of node, without a heat map. */
-    static String fill(NodeKind kind) {
-        return switch (kind) {
-            case INPUT -> "#d3f9d8";
-            case CONV -> "#d0ebff";
-            case POOL -> "#ffe8cc";
-            case DENSE -> "#ffdeeb";
-            case NORM -> "#e5dbff";
-            case ACTIVATION -> "#fff9db";
-            case MERGE -> "#ffc9c9";
-            case RESHAPE -> "#e9ecef";
-            case MODULE -> "#c5f6fa";
-            case OUTPUT -> "#ffffff";
-        };
     }
 
     /** The network's name, or with a heat map an HTML table: the cost's name over the colour scale. */
