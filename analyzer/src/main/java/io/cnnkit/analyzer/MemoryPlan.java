@@ -18,8 +18,8 @@ import java.util.Optional;
  * them into their buffers before step 0.
  *
  * <p><b>Aliasing.</b> {@code flatten} and {@code dropout} always reuse their input's buffer (they
- * are views). {@code relu}, {@code relu6}, {@code leakyrelu}, {@code tanh}, {@code sigmoid} and
- * {@code batchnorm} work in place when their single input has no other consumer and is not a
+ * are views). {@code relu}, {@code relu6}, {@code leakyrelu}, {@code tanh}, {@code sigmoid},
+ * {@code silu}, {@code hardsigmoid}, {@code hardswish}, {@code gelu} and {@code batchnorm} work in place when their single input has no other consumer and is not a
  * network input or output; when that input is itself a view, the same must hold for every layer
  * sharing the buffer up the chain, since the in-place write changes all of them. An {@code add}
  * works in place on one of its inputs under the same condition: on the one computed last of those
@@ -133,7 +133,9 @@ public final class MemoryPlan {
             return in.get(0).id();
         }
         boolean inPlace = op instanceof Op.Relu || op instanceof Op.Relu6 || op instanceof Op.LeakyRelu
-                || op instanceof Op.Tanh || op instanceof Op.Sigmoid || op instanceof Op.BatchNorm;
+                || op instanceof Op.Tanh || op instanceof Op.Sigmoid || op instanceof Op.Silu
+                || op instanceof Op.HardSigmoid || op instanceof Op.HardSwish || op instanceof Op.Gelu
+                || op instanceof Op.BatchNorm;
         return inPlace && writable(graph, in.get(0), alias, isOutput) ? in.get(0).id() : -1;
     }
 

@@ -16,6 +16,7 @@ public final class OpRules {
     private static final ZeroPadRule ZERO_PAD = new ZeroPadRule();
     private static final ConcatRule CONCAT = new ConcatRule();
     private static final AddRule ADD = new AddRule();
+    private static final MulRule MUL = new MulRule();
 
     private OpRules() {
     }
@@ -39,12 +40,17 @@ public final class OpRules {
         @Override public OpRule<?> leakyRelu(Op.LeakyRelu op) { return ElementwiseRule.LEAKY_RELU; }
         @Override public OpRule<?> tanh(Op.Tanh op) { return ElementwiseRule.TANH; }
         @Override public OpRule<?> sigmoid(Op.Sigmoid op) { return ElementwiseRule.SIGMOID; }
+        @Override public OpRule<?> silu(Op.Silu op) { return ElementwiseRule.SILU; }
+        @Override public OpRule<?> hardSigmoid(Op.HardSigmoid op) { return ElementwiseRule.HARD_SIGMOID; }
+        @Override public OpRule<?> hardSwish(Op.HardSwish op) { return ElementwiseRule.HARD_SWISH; }
+        @Override public OpRule<?> gelu(Op.Gelu op) { return ElementwiseRule.GELU; }
         @Override public OpRule<?> softmax(Op.Softmax op) { return ElementwiseRule.SOFTMAX; }
         @Override public OpRule<?> lrn(Op.Lrn op) { return ElementwiseRule.LRN; }
         @Override public OpRule<?> batchNorm(Op.BatchNorm op) { return BATCH_NORM; }
         @Override public OpRule<?> dropout(Op.Dropout op) { return ElementwiseRule.DROPOUT; }
         @Override public OpRule<?> zeroPad(Op.ZeroPad op) { return ZERO_PAD; }
         @Override public OpRule<?> concat(Op.Concat op) { return CONCAT; }
+        @Override public OpRule<?> mul(Op.Mul op) { return MUL; }
         @Override public OpRule<?> add(Op.Add op) { return ADD; }
     };
 }

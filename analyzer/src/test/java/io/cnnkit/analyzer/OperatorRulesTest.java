@@ -4,6 +4,7 @@ import static io.cnnkit.analyzer.Nets.input;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cnnkit.compiler.Diagnostic;
 import io.cnnkit.compiler.graph.Layer;
 import io.cnnkit.compiler.graph.NetworkGraph;
 import io.cnnkit.compiler.graph.Shape;
@@ -43,6 +44,11 @@ class OperatorRulesTest {
         assertCounts(new Op.LeakyRelu(0.1), same, 0, 288);
         assertCounts(new Op.Tanh(), same, 0, 144);
         assertCounts(new Op.Sigmoid(), same, 0, 432);
+        assertCounts(new Op.Silu(), same, 0, 576);
+        assertCounts(new Op.HardSigmoid(), same, 0, 576);
+        assertCounts(new Op.HardSwish(), same, 0, 720);
+        assertCounts(new Op.Gelu(false), same, 0, 720);
+        assertCounts(new Op.Gelu(true), same, 0, 144 * 9);
         assertCounts(new Op.Softmax(), same, 0, 432);
         assertCounts(new Op.Lrn(5, 1e-4, 0.75, 2), same, 0, 144 * 13);
         assertCounts(new Op.Dropout(0.5), same, 0, 0);
@@ -127,5 +133,30 @@ class OperatorRulesTest {
         // the 3x3 branch is centred on the 1x1 ones (pad 1): aligned, no warning; the largest is kept
         assertEquals(new ReceptiveField(3, 3, 1, 1, 1, 1, false), a.stats(cat).receptiveField());
         assertTrue(a.diagnostics().isEmpty(), a.diagnostics().toString());
+    }
+
+    /** Squeeze-and-excitation: a map times one factor per channel; the map's field, not the gate's global one. */
+    @Test
+    void mulScalesAMapByChannelOrMultipliesOneShape() {
+        NetworkGraph.Builder b = NetworkGraph.builder("se");
+        Layer x = b.add("x", input(4, 6, 6));
+        Layer c = b.add("c", Nets.conv(4, 3, 1, 1), x);
+        Layer g = b.add("g", new Op.GlobalAvgPool(), c);
+        Layer gate = b.add("gate", new Op.Mul(), c, g);
+        Layer same = b.add("same", new Op.Mul(), c, x);
+        Analysis a = Analyzer.analyze(b.output("gate", gate).output("same", same).build(), 1);
+        assertEquals(Shape.chw(4, 6, 6), a.stats(gate).outputShape());
+        assertEquals(144, a.stats(gate).flops());
+        assertEquals(0, a.stats(gate).macs());
+        assertEquals(a.stats(c).receptiveField(), a.stats(gate).receptiveField());
+        assertEquals(a.stats(c).receptiveField(), a.stats(same).receptiveField());
+
+        NetworkGraph.Builder bad = NetworkGraph.builder("bad");
+        Layer in = bad.add("x", input(4, 6, 6));
+        Layer narrow = bad.add("narrow", Nets.conv(2, 1, 1, 0), in);
+        Layer wrong = bad.add("wrong", new Op.Mul(), in, narrow);
+        Analysis failed = Analyzer.analyze(bad.output("y", wrong).build(), 1);
+        assertEquals(List.of("mul-shape-mismatch"), failed.diagnostics().stream().map(Diagnostic::code).toList());
+        assertTrue(failed.diagnostics().get(0).message().contains("4x6x6 or 4x1x1"), failed.diagnostics().toString());
     }
 }

@@ -92,6 +92,26 @@ public final class OpSummary {
         }
 
         @Override
+        public String silu(Op.Silu op) {
+            return op.kind();
+        }
+
+        @Override
+        public String hardSigmoid(Op.HardSigmoid op) {
+            return op.kind();
+        }
+
+        @Override
+        public String hardSwish(Op.HardSwish op) {
+            return op.kind();
+        }
+
+        @Override
+        public String gelu(Op.Gelu op) {
+            return op.tanh() ? "gelu tanh" : op.kind();
+        }
+
+        @Override
         public String softmax(Op.Softmax op) {
             return op.kind();
         }
@@ -118,6 +138,11 @@ public final class OpSummary {
 
         @Override
         public String concat(Op.Concat op) {
+            return op.kind();
+        }
+
+        @Override
+        public String mul(Op.Mul op) {
             return op.kind();
         }
 

@@ -317,6 +317,70 @@ public final class OnnxExporter {
             return unary("Sigmoid");
         }
 
+        /** Sigmoid then Mul, as PyTorch exports SiLU (ONNX has no SiLU node). */
+        @Override
+        public Void silu(Op.Silu op) {
+            return gated(node("Sigmoid", name + "::sigmoid", List.of(x), name + "::sigmoid"));
+        }
+
+        @Override
+        public Void hardSigmoid(Op.HardSigmoid op) {
+            return add(hardSigmoid(name, y));
+        }
+
+        /** HardSwish from opset 14; before, HardSigmoid then Mul. */
+        @Override
+        public Void hardSwish(Op.HardSwish op) {
+            return opts.opset() >= 14 ? unary("HardSwish") : gated(hardSigmoid(name + "::hardsigmoid", name + "::hardsigmoid"));
+        }
+
+        /** ONNX's {@code max(0, min(1, alpha·x + beta))} with PyTorch's constants. */
+        private NodeProto.Builder hardSigmoid(String node, String output) {
+            return node("HardSigmoid", node, List.of(x), output).addAttribute(real("alpha", 1f / 6))
+                    .addAttribute(real("beta", 0.5f));
+        }
+
+        /** x times the gate computed by {@code gate} from x. */
+        private Void gated(NodeProto.Builder gate) {
+            add(gate);
+            return add(node("Mul", name, List.of(x, gate.getOutput(0)), y));
+        }
+
+        /** Gelu from opset 20; before, PyTorch's expansion (erf, or tanh of a cubic). */
+        @Override
+        public Void gelu(Op.Gelu op) {
+            if (opts.opset() >= 20) {
+                return add(node("Gelu", name, List.of(x), y).addAttribute(string("approximate", op.tanh() ? "tanh" : "none")));
+            }
+            String v;
+            if (op.tanh()) {
+                v = step("Pow", x, number("three", 3f));
+                v = step("Mul", v, number("kappa", 0.044715f));
+                v = step("Add", x, v);
+                v = step("Mul", v, number("beta", (float) Math.sqrt(2 / Math.PI)));
+                v = step("Tanh", v);
+            } else {
+                v = step("Div", x, number("sqrt2", (float) Math.sqrt(2)));
+                v = step("Erf", v);
+            }
+            v = step("Add", v, number("one", 1f));
+            v = step("Mul", x, v);
+            return add(node("Mul", name, List.of(v, number("half", 0.5f)), y));
+        }
+
+        private int steps;
+
+        /** One node of an expansion, writing a fresh value {@code name::opType_k}. */
+        private String step(String opType, String... inputs) {
+            String value = name + "::" + opType.toLowerCase(java.util.Locale.ROOT) + "_" + steps++;
+            add(node(opType, value, List.of(inputs), value));
+            return value;
+        }
+
+        private String number(String suffix, float v) {
+            return constant(name + "::" + suffix, OnnxExporter.scalar(name + "::" + suffix, v));
+        }
+
         @Override
         public Void softmax(Op.Softmax op) {
             OnnxExporter.this.softmax(layer, x, y);
@@ -364,6 +428,12 @@ public final class OnnxExporter {
         @Override
         public Void concat(Op.Concat op) {
             return add(node("Concat", name, xs, y).addAttribute(integer("axis", 1)));
+        }
+
+        /** NumPy broadcasting states the C×1×1 factor as it is. */
+        @Override
+        public Void mul(Op.Mul op) {
+            return add(node("Mul", name, xs, y));
         }
 
         @Override

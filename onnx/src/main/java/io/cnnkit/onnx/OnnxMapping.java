@@ -100,6 +100,29 @@ public final class OnnxMapping {
         }
 
         @Override
+        public Mapping silu(Op.Silu op) {
+            return new Mapping(List.of("Sigmoid", "Mul"), List.of("Sigmoid", "Mul"), "x · Sigmoid(x), as PyTorch exports it");
+        }
+
+        @Override
+        public Mapping hardSigmoid(Op.HardSigmoid op) {
+            return new Mapping(List.of("HardSigmoid"), List.of("HardSigmoid"), "alpha 1/6, beta 0.5 only");
+        }
+
+        @Override
+        public Mapping hardSwish(Op.HardSwish op) {
+            return new Mapping(List.of("HardSwish", "HardSigmoid", "Mul"), List.of("HardSwish", "HardSigmoid", "Mul"),
+                    "before opset 14: x · HardSigmoid(x)");
+        }
+
+        @Override
+        public Mapping gelu(Op.Gelu op) {
+            return new Mapping(List.of("Gelu", "Div", "Erf", "Pow", "Tanh", "Add", "Mul"),
+                    List.of("Gelu", "Div", "Erf", "Pow", "Tanh", "Add", "Mul"),
+                    "Gelu from opset 20; before, PyTorch's expansion, which import recognises as one layer");
+        }
+
+        @Override
         public Mapping softmax(Op.Softmax op) {
             return new Mapping(List.of("Softmax", "Transpose"), List.of("Softmax", "Transpose"),
                     "before opset 13 a feature map's channels are moved last and back");
@@ -129,6 +152,11 @@ public final class OnnxMapping {
         @Override
         public Mapping concat(Op.Concat op) {
             return new Mapping(List.of("Concat"), List.of("Concat"), "axis 1");
+        }
+
+        @Override
+        public Mapping mul(Op.Mul op) {
+            return new Mapping(List.of("Mul"), List.of("Mul"), "the second input of the first's shape or N×C×1×1");
         }
 
         @Override

@@ -99,6 +99,20 @@ public final class Arguments {
         throw new ArgumentException(name, "'" + name + "' must be true or false, not " + value(name).describe(), true);
     }
 
+    /** One of {@code choices}, written as a string ({@code approximate="tanh"}). */
+    public String choice(String name, String fallback, String... choices) {
+        if (!has(name)) {
+            return fallback;
+        }
+        ArgValue v = value(name);
+        String given = v instanceof ArgValue.StringValue t ? t.value() : null;
+        if (given != null && List.of(choices).contains(given)) {
+            return given;
+        }
+        throw new ArgumentException(name, "'" + name + "' must be \"" + String.join("\" or \"", choices) + "\", not "
+                + v.describe(), given == null);
+    }
+
     /** A number in [min, max] (max exclusive when {@code maxExclusive}). */
     public double number(String name, double fallback, double min, double max, boolean maxExclusive) {
         if (!has(name)) {

@@ -99,6 +99,34 @@ public sealed interface Op {
         public <R> R accept(OpVisitor<R> visitor) { return visitor.sigmoid(this); }
     }
 
+    /** {@code x · sigmoid(x)} (PyTorch {@code SiLU}, swish). */
+    record Silu() implements Op {
+        public String kind() { return "silu"; }
+
+        public <R> R accept(OpVisitor<R> visitor) { return visitor.silu(this); }
+    }
+
+    /** {@code relu6(x + 3) / 6} (PyTorch {@code Hardsigmoid}). */
+    record HardSigmoid() implements Op {
+        public String kind() { return "hardsigmoid"; }
+
+        public <R> R accept(OpVisitor<R> visitor) { return visitor.hardSigmoid(this); }
+    }
+
+    /** {@code x · relu6(x + 3) / 6} (PyTorch {@code Hardswish}). */
+    record HardSwish() implements Op {
+        public String kind() { return "hardswish"; }
+
+        public <R> R accept(OpVisitor<R> visitor) { return visitor.hardSwish(this); }
+    }
+
+    /** PyTorch {@code GELU}: exact through erf, or its tanh approximation ({@code approximate='tanh'}). */
+    record Gelu(boolean tanh) implements Op {
+        public String kind() { return "gelu"; }
+
+        public <R> R accept(OpVisitor<R> visitor) { return visitor.gelu(this); }
+    }
+
     /** Softmax over the channel (feature) axis. */
     record Softmax() implements Op {
         public String kind() { return "softmax"; }
@@ -138,6 +166,16 @@ public sealed interface Op {
         public String kind() { return "concat"; }
 
         public <R> R accept(OpVisitor<R> visitor) { return visitor.concat(this); }
+    }
+
+    /**
+     * Element-wise product of two inputs: the second has the first's shape, or is C×1×1 and scales
+     * each channel (squeeze-and-excitation's gate).
+     */
+    record Mul() implements Op {
+        public String kind() { return "mul"; }
+
+        public <R> R accept(OpVisitor<R> visitor) { return visitor.mul(this); }
     }
 
     /** Element-wise sum of two or more inputs of one shape. */

@@ -35,6 +35,14 @@ public interface OpVisitor<R> {
 
     R sigmoid(Op.Sigmoid op);
 
+    R silu(Op.Silu op);
+
+    R hardSigmoid(Op.HardSigmoid op);
+
+    R hardSwish(Op.HardSwish op);
+
+    R gelu(Op.Gelu op);
+
     R softmax(Op.Softmax op);
 
     R lrn(Op.Lrn op);
@@ -46,6 +54,8 @@ public interface OpVisitor<R> {
     R zeroPad(Op.ZeroPad op);
 
     R concat(Op.Concat op);
+
+    R mul(Op.Mul op);
 
     R add(Op.Add op);
 }

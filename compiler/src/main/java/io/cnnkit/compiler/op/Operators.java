@@ -34,6 +34,7 @@ public final class Operators {
         PADDING("integer, (h, w), (top, left, bottom, right), same or valid"),
         EXPLICIT_PADDING("integer, (h, w) or (top, left, bottom, right)"),
         BOOL("true or false"),
+        CHOICE("a quoted name from those listed"),
         NUMBER("number");
 
         private final String description;
@@ -168,6 +169,16 @@ public final class Operators {
                 a -> new Op.LeakyRelu(a.number("alpha", 0.01, 0, Double.MAX_VALUE, false)));
         unary("tanh", Category.ACTIVATION, "Hyperbolic tangent.", List.of(), a -> new Op.Tanh());
         unary("sigmoid", Category.ACTIVATION, "1 / (1 + exp(−x)).", List.of(), a -> new Op.Sigmoid());
+        unary("silu", Category.ACTIVATION, "x · sigmoid(x) (PyTorch `SiLU`, swish).", List.of(),
+                a -> new Op.Silu());
+        unary("hardsigmoid", Category.ACTIVATION, "relu6(x + 3) / 6 (PyTorch `Hardsigmoid`).", List.of(),
+                a -> new Op.HardSigmoid());
+        unary("hardswish", Category.ACTIVATION, "x · relu6(x + 3) / 6 (PyTorch `Hardswish`).", List.of(),
+                a -> new Op.HardSwish());
+        unary("gelu", Category.ACTIVATION, "x · Φ(x), Φ the standard normal distribution (PyTorch `GELU`).",
+                List.of(optional("approximate", Type.CHOICE, "\"none\"",
+                        "`\"none\"`: exact, through erf; `\"tanh\"`: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))")),
+                a -> new Op.Gelu(a.choice("approximate", "none", "none", "tanh").equals("tanh")));
         unary("softmax", Category.ACTIVATION, "Softmax over channels (features).", List.of(),
                 a -> new Op.Softmax());
         unary("lrn", Category.NORM, "Local response normalisation across channels (PyTorch `LocalResponseNorm`): "
@@ -191,6 +202,9 @@ public final class Operators {
                 a -> new Op.ZeroPad(a.explicitPadding("pad")));
         declare("concat", Arity.MERGE, Category.MERGE, "Concatenation along channels; starts a chain.",
                 List.of(), a -> new Op.Concat());
+        declare("mul", Arity.MERGE, Category.MERGE, "Element-wise product of two inputs; the second has the "
+                        + "first's shape or is C×1×1, one factor per channel (squeeze-and-excitation); starts a chain.",
+                List.of(), a -> new Op.Mul());
         declare("add", Arity.MERGE, Category.MERGE, "Element-wise sum of inputs of one shape; starts a chain.",
                 List.of(), a -> new Op.Add());
     }
@@ -303,6 +317,26 @@ public final class Operators {
         }
 
         @Override
+        public List<Argument> silu(Op.Silu op) {
+            return List.of();
+        }
+
+        @Override
+        public List<Argument> hardSigmoid(Op.HardSigmoid op) {
+            return List.of();
+        }
+
+        @Override
+        public List<Argument> hardSwish(Op.HardSwish op) {
+            return List.of();
+        }
+
+        @Override
+        public List<Argument> gelu(Op.Gelu op) {
+            return new Args().named("approximate", new ArgValue.StringValue("tanh"), op.tanh()).list;
+        }
+
+        @Override
         public List<Argument> softmax(Op.Softmax op) {
             return List.of();
         }
@@ -332,6 +366,11 @@ public final class Operators {
 
         @Override
         public List<Argument> concat(Op.Concat op) {
+            return List.of();
+        }
+
+        @Override
+        public List<Argument> mul(Op.Mul op) {
             return List.of();
         }
 

@@ -135,6 +135,30 @@ public final class Kernels {
         }
 
         @Override
+        public Kernel silu(Op.Silu op) {
+            return smooth(SmoothActivationKernel.Kind.SILU);
+        }
+
+        @Override
+        public Kernel hardSigmoid(Op.HardSigmoid op) {
+            return smooth(SmoothActivationKernel.Kind.HARD_SIGMOID);
+        }
+
+        @Override
+        public Kernel hardSwish(Op.HardSwish op) {
+            return smooth(SmoothActivationKernel.Kind.HARD_SWISH);
+        }
+
+        @Override
+        public Kernel gelu(Op.Gelu op) {
+            return smooth(op.tanh() ? SmoothActivationKernel.Kind.GELU_TANH : SmoothActivationKernel.Kind.GELU_ERF);
+        }
+
+        private Kernel smooth(SmoothActivationKernel.Kind kind) {
+            return new SmoothActivationKernel(kind, outShape, options.scalar());
+        }
+
+        @Override
         public Kernel softmax(Op.Softmax op) {
             return new SimpleKernels.Softmax(outShape);
         }
@@ -163,6 +187,11 @@ public final class Kernels {
         @Override
         public Kernel concat(Op.Concat op) {
             return new SimpleKernels.Concat(outShape);
+        }
+
+        @Override
+        public Kernel mul(Op.Mul op) {
+            return new MulKernel(outShape, options.scalar());
         }
 
         @Override

@@ -5,6 +5,7 @@ import io.cnnkit.compiler.op.Op;
 import io.cnnkit.compiler.op.OpVisitor;
 import io.cnnkit.compiler.op.Size2;
 import java.util.function.DoubleUnaryOperator;
+import org.apache.commons.math3.special.Erf;
 import io.cnnkit.exec.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,6 +124,30 @@ public final class ReferenceKernels {
         }
 
         @Override
+        public Void silu(Op.Silu op) {
+            return map(v -> v / (1 + Math.exp(-v)));
+        }
+
+        @Override
+        public Void hardSigmoid(Op.HardSigmoid op) {
+            return map(v -> Math.min(Math.max(v + 3, 0), 6) / 6);
+        }
+
+        @Override
+        public Void hardSwish(Op.HardSwish op) {
+            return map(v -> v * Math.min(Math.max(v + 3, 0), 6) / 6);
+        }
+
+        /** PyTorch's GELU: exact through erf (Commons Math's), or the tanh form of {@code approximate='tanh'}. */
+        @Override
+        public Void gelu(Op.Gelu op) {
+            if (op.tanh()) {
+                return map(v -> 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v))));
+            }
+            return map(v -> 0.5 * v * (1 + Erf.erf(v / Math.sqrt(2))));
+        }
+
+        @Override
         public Void softmax(Op.Softmax op) {
             ReferenceKernels.softmax(x(), out);
             return null;
@@ -154,6 +179,12 @@ public final class ReferenceKernels {
         @Override
         public Void concat(Op.Concat op) {
             ReferenceKernels.concat(inputs, out);
+            return null;
+        }
+
+        @Override
+        public Void mul(Op.Mul op) {
+            ReferenceKernels.mul(x(), inputs.get(1), out);
             return null;
         }
 
@@ -365,6 +396,14 @@ public final class ReferenceKernels {
                     out.set(at++, t.get(b * block + i));
                 }
             }
+        }
+    }
+
+    /** NumPy broadcasting of the second input over the first: the same shape, or one factor per sample and channel. */
+    static void mul(Tensor x, Tensor g, Tensor out) {
+        int perFactor = x.size() / g.size();
+        for (int i = 0; i < out.size(); i++) {
+            out.set(i, (float) ((double) x.get(i) * g.get(i / perFactor)));
         }
     }
 

@@ -284,6 +284,7 @@ class OptimizedKernelsTest {
         }
         Tensor x = random(rnd, 2, 7, 5, 3);
         for (Op op : List.of(new Op.Relu(), new Op.Relu6(), new Op.LeakyRelu(0.1), new Op.Tanh(), new Op.Sigmoid(),
+                new Op.Silu(), new Op.HardSigmoid(), new Op.HardSwish(), new Op.Gelu(false), new Op.Gelu(true),
                 new Op.Softmax(), new Op.Lrn(5, 1e-2, 0.75, 2.0), new Op.Lrn(2, 0.5, 0.6, 1.0), new Op.Flatten(),
                 new Op.Dropout(0.5), new Op.ZeroPad(new Padding.Explicit(1, 0, 2, 3)))) {
             Tensor scaled = random(rnd, 2, 7, 5, 3);
@@ -295,6 +296,9 @@ class OptimizedKernelsTest {
         checkAllPaths(new Op.BatchNorm(1e-5), List.of(x), batchNormParams(rnd, 7), "batchnorm");
         checkAllPaths(new Op.Add(), List.of(x, random(rnd, 2, 7, 5, 3), random(rnd, 2, 7, 5, 3)), Map.of(), "add");
         checkAllPaths(new Op.Concat(), List.of(x, random(rnd, 2, 2, 5, 3)), Map.of(), "concat");
+        checkAllPaths(new Op.Mul(), List.of(x, random(rnd, 2, 7, 5, 3)), Map.of(), "mul");
+        checkAllPaths(new Op.Mul(), List.of(random(rnd, 2, 7, 9, 11), random(rnd, 2, 7, 1, 1)), Map.of(), "mul by channel");
+        checkAllPaths(new Op.Mul(), List.of(random(rnd, 3, 10), random(rnd, 3, 10)), Map.of(), "mul of vectors");
         checkAllPaths(new Op.Concat(), List.of(random(rnd, 2, 40, 30, 30), random(rnd, 2, 24, 30, 30),
                 random(rnd, 2, 3, 30, 30)), Map.of(), "concat split over threads");
         checkAllPaths(new Op.Softmax(), List.of(random(rnd, 3, 10)), Map.of(), "softmax on vectors");

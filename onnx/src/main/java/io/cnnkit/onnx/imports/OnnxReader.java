@@ -27,7 +27,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
 import java.util.regex.Pattern;
+import org.apache.commons.math3.special.Erf;
 
 /**
  * Reads an ONNX model into an {@link ImportedNetwork}: one place per ONNX operator, mapping it
@@ -43,7 +46,7 @@ public final class OnnxReader {
     private static final Set<String> PARAMS = Set.of("weight", "bias", "running_mean", "running_var");
 
     /** A value of the ONNX graph: a layer's output, a constant, or a channels-last view (Transpose). */
-    private sealed interface Value permits LayerValue, ConstantValue, ChannelsLast, Failed {
+    private sealed interface Value permits LayerValue, ConstantValue, ChannelsLast, Pointwise, Failed {
     }
 
     private record LayerValue(int layer) implements Value {
@@ -54,6 +57,14 @@ public final class OnnxReader {
 
     /** A map transposed to N×H×W×C, optionally softmax-normalised over C: half of a channel softmax. */
     private record ChannelsLast(int layer, boolean softmax) implements Value {
+    }
+
+    /**
+     * An element-wise function of one layer's output, built node by node from an expansion such as
+     * PyTorch's GELU before opset 20 (Div, Erf, Add, Mul with scalars); it becomes a layer where it
+     * is used, if it is one of the language's activations ({@link #materialise}).
+     */
+    private record Pointwise(int layer, DoubleUnaryOperator f, NodeProto last) implements Value {
     }
 
     /** The output of a node that could not be imported: its consumers are not reported again. */
@@ -145,6 +156,14 @@ public final class OnnxReader {
         List<ImportedNetwork.Output> outputs = new ArrayList<>();
         for (ValueInfoProto o : graph.getOutputList()) {
             Value v = values.get(o.getName());
+            if (v instanceof Pointwise p) {
+                try {
+                    v = new LayerValue(materialise(p));
+                } catch (Unsupported e) {
+                    problems.add(describe(p.last()) + ": " + e.getMessage());
+                    continue;
+                }
+            }
             if (v instanceof LayerValue lv) {
                 outputs.add(new ImportedNetwork.Output(o.getName(), layers.get(lv.layer()).name));
             } else if (v == null) {
@@ -268,7 +287,20 @@ public final class OnnxReader {
         d.put("MatMul", OnnxReader::matMul);
         d.put("Relu", (r, n, in, a) -> r.simple(n, in, a, new Op.Relu()));
         d.put("LeakyRelu", (r, n, in, a) -> r.simple(n, in, a, new Op.LeakyRelu(a.getFloat("alpha", 0.01f)), "alpha"));
-        d.put("Tanh", (r, n, in, a) -> r.simple(n, in, a, new Op.Tanh()));
+        d.put("Tanh", (r, n, in, a) -> {
+            if (in.get(0) instanceof Pointwise) {
+                r.pointwiseMap(n, in, a, Math::tanh);
+            } else {
+                r.simple(n, in, a, new Op.Tanh());
+            }
+        });
+        d.put("HardSigmoid", OnnxReader::hardSigmoid);
+        d.put("HardSwish", (r, n, in, a) -> r.simple(n, in, a, new Op.HardSwish()));
+        d.put("Gelu", OnnxReader::gelu);
+        d.put("Mul", OnnxReader::mul);
+        d.put("Div", (r, n, in, a) -> r.pointwise(n, in, a, (u, c) -> u / c));
+        d.put("Pow", (r, n, in, a) -> r.pointwise(n, in, a, Math::pow));
+        d.put("Erf", (r, n, in, a) -> r.pointwiseMap(n, in, a, Erf::erf));
         d.put("Sigmoid", (r, n, in, a) -> r.simple(n, in, a, new Op.Sigmoid()));
         d.put("Clip", OnnxReader::clip);
         d.put("Softmax", OnnxReader::softmax);
@@ -587,6 +619,10 @@ public final class OnnxReader {
         if (in.size() != 2) {
             throw new Unsupported(in.size() + " inputs");
         }
+        if (in.get(0) instanceof Pointwise || in.get(1) instanceof Pointwise) {
+            pointwise(n, in, a, (u, v) -> u + v);
+            return;
+        }
         int constant = in.get(0) instanceof ConstantValue ? 0 : in.get(1) instanceof ConstantValue ? 1 : -1;
         if (constant >= 0) {
             int x = mapInput(n, in, 1 - constant);
@@ -621,6 +657,148 @@ public final class OnnxReader {
             return;
         }
         addNodeLayer(n, new Op.Add(), xs, Map.of(), null);
+    }
+
+    /** Only PyTorch's hardsigmoid, relu6(x + 3) / 6: alpha 1/6 and beta 0.5. */
+    private void hardSigmoid(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        float alpha = a.getFloat("alpha", 0.2f), beta = a.getFloat("beta", 0.5f);
+        if (Math.abs(alpha - 1f / 6) > 1e-6 || beta != 0.5f) {
+            throw new Unsupported("alpha " + alpha + " and beta " + beta + " (the language's hardsigmoid is PyTorch's,"
+                    + " alpha 1/6 and beta 0.5)");
+        }
+        simple(n, in, a, new Op.HardSigmoid(), "alpha", "beta");
+    }
+
+    private void gelu(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        String approximate = a.getString("approximate", "none");
+        if (!approximate.equals("none") && !approximate.equals("tanh")) {
+            throw new Unsupported("approximate '" + approximate + "'");
+        }
+        simple(n, in, a, new Op.Gelu(approximate.equals("tanh")), "approximate");
+    }
+
+    /**
+     * A product: x times a gate computed from x by the node before (Sigmoid: silu; HardSigmoid:
+     * hardswish) becomes that activation; two maps of one shape, or a map and an N×C×1×1 factor
+     * (squeeze-and-excitation), a {@code mul} layer; with a scalar constant or a {@link Pointwise}
+     * value, a step of an element-wise expansion.
+     */
+    private void mul(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a);
+        if (in.size() != 2) {
+            throw new Unsupported(in.size() + " inputs");
+        }
+        if (in.get(0) instanceof LayerValue first && in.get(1) instanceof LayerValue second) {
+            if (foldGate(n, first.layer(), second.layer()) || foldGate(n, second.layer(), first.layer())) {
+                return;
+            }
+            int[] s0 = layers.get(first.layer()).shape, s1 = layers.get(second.layer()).shape;
+            boolean gateFirst = !Arrays.equals(s0, s1) && isChannelGate(s0, s1);
+            int x = gateFirst ? second.layer() : first.layer(), g = gateFirst ? first.layer() : second.layer();
+            if (!Arrays.equals(s0, s1) && !isChannelGate(layers.get(g).shape, layers.get(x).shape)) {
+                throw new Unsupported("inputs of shapes " + Arrays.toString(s0) + " and " + Arrays.toString(s1)
+                        + " (mul takes one shape, or a map and one factor per channel)");
+            }
+            addNodeLayer(n, new Op.Mul(), List.of(x, g), Map.of(), null);
+            return;
+        }
+        pointwise(n, in, a, (u, v) -> u * v);
+    }
+
+    /** N×C×1×1 against N×C×H×W. */
+    private static boolean isChannelGate(int[] gate, int[] map) {
+        return gate.length == 4 && map.length == 4 && gate[1] == map[1] && gate[2] == 1 && gate[3] == 1;
+    }
+
+    /** x · sigmoid(x) or x · hardsigmoid(x), the gate computed last and used only here: one layer. */
+    private boolean foldGate(NodeProto n, int x, int gate) {
+        MutableLayer g = layers.get(gate);
+        boolean gates = g.op instanceof Op.Sigmoid || g.op instanceof Op.HardSigmoid;
+        if (!gates || !g.inputs.equals(List.of(x)) || gate != layers.size() - 1 || consumersOf(gate) != 1 || isOutput(g)) {
+            return false;
+        }
+        g.op = g.op instanceof Op.Sigmoid ? new Op.Silu() : new Op.HardSwish();
+        bind(n.getOutput(0), new LayerValue(gate));
+        return true;
+    }
+
+    /** One step of an element-wise expansion: a unary function, or a binary one of the value and a scalar constant or x itself. */
+    private void pointwiseMap(NodeProto n, List<Value> in, OnnxAttributes a, DoubleUnaryOperator f) throws Unsupported {
+        onlyAttributes(a);
+        Pointwise p = asPointwise(n, in, 0);
+        bind(n.getOutput(0), new Pointwise(p.layer(), v -> f.applyAsDouble(p.f().applyAsDouble(v)), n));
+    }
+
+    private void pointwise(NodeProto n, List<Value> in, OnnxAttributes a, DoubleBinaryOperator f) throws Unsupported {
+        onlyAttributes(a);
+        if (in.size() != 2) {
+            throw new Unsupported(in.size() + " inputs");
+        }
+        if (in.get(1) instanceof ConstantValue) {
+            Pointwise p = asPointwise(n, in, 0);
+            double c = scalar(n, in, 1);
+            bind(n.getOutput(0), new Pointwise(p.layer(), v -> f.applyAsDouble(p.f().applyAsDouble(v), c), n));
+            return;
+        }
+        if (in.get(0) instanceof ConstantValue) {
+            double c = scalar(n, in, 0);
+            Pointwise p = asPointwise(n, in, 1);
+            bind(n.getOutput(0), new Pointwise(p.layer(), v -> f.applyAsDouble(c, p.f().applyAsDouble(v)), n));
+            return;
+        }
+        Pointwise p = asPointwise(n, in, 0), q = asPointwise(n, in, 1);
+        if (p.layer() != q.layer()) {
+            throw new Unsupported("an element-wise " + n.getOpType() + " of two different layers' outputs");
+        }
+        bind(n.getOutput(0), new Pointwise(p.layer(), v -> f.applyAsDouble(p.f().applyAsDouble(v), q.f().applyAsDouble(v)), n));
+    }
+
+    private Pointwise asPointwise(NodeProto n, List<Value> in, int i) throws Unsupported {
+        if (i < in.size() && in.get(i) instanceof Pointwise p) {
+            return p;
+        }
+        if (i < in.size() && in.get(i) instanceof LayerValue lv) {
+            return new Pointwise(lv.layer(), v -> v, n);
+        }
+        throw new Unsupported("input '" + (i < n.getInputCount() ? n.getInput(i) : "") + "' is not a layer's output"
+                + " or a scalar constant");
+    }
+
+    /** Activations an expansion may compute, in double as PyTorch defines them. */
+    private static final Map<Op, DoubleUnaryOperator> ACTIVATIONS = activations();
+
+    private static Map<Op, DoubleUnaryOperator> activations() {
+        Map<Op, DoubleUnaryOperator> m = new LinkedHashMap<>();
+        m.put(new Op.Gelu(false), v -> 0.5 * v * (1 + Erf.erf(v / Math.sqrt(2))));
+        m.put(new Op.Gelu(true), v -> 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v))));
+        m.put(new Op.Silu(), v -> v / (1 + Math.exp(-v)));
+        m.put(new Op.HardSwish(), v -> v * Math.min(Math.max(v + 3, 0), 6) / 6);
+        m.put(new Op.HardSigmoid(), v -> Math.min(Math.max(v + 3, 0), 6) / 6);
+        m.put(new Op.Sigmoid(), v -> 1 / (1 + Math.exp(-v)));
+        m.put(new Op.Tanh(), Math::tanh);
+        return m;
+    }
+
+    /**
+     * The layer of an element-wise expansion, the first activation it equals at points across
+     * [-8, 8] (within float rounding of its constants); an expansion that is none is refused.
+     */
+    private int materialise(Pointwise p) throws Unsupported {
+        for (Map.Entry<Op, DoubleUnaryOperator> e : ACTIVATIONS.entrySet()) {
+            boolean equal = true;
+            for (int k = -64; k <= 64 && equal; k++) {
+                double v = k / 8.0 + 0.03;
+                double want = e.getValue().applyAsDouble(v), got = p.f().applyAsDouble(v);
+                equal = Math.abs(got - want) <= 1e-6 * (1 + Math.abs(want));
+            }
+            if (equal) {
+                addNodeLayer(p.last(), e.getKey(), List.of(p.layer()), Map.of(), null);
+                int layer = layers.size() - 1;
+                bind(p.last().getOutput(0), new LayerValue(layer));
+                return layer;
+            }
+        }
+        throw new Unsupported("an element-wise expression ending here that is none of the language's activations");
     }
 
     private void flatten(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
@@ -906,6 +1084,9 @@ public final class OnnxReader {
         Value v = in.get(i);
         if (v instanceof LayerValue lv) {
             return lv.layer();
+        }
+        if (v instanceof Pointwise p) {
+            return materialise(p);
         }
         throw new Unsupported("input '" + n.getInput(i) + "' is " + (v instanceof ConstantValue ? "a constant"
                 : "a transposed map") + " where a layer's output is needed");

@@ -87,6 +87,12 @@ class OperatorEdgesTest {
                 new Edge("4x5x6", "leakyrelu(0)"),
                 new Edge("4x5x6", "tanh"),
                 new Edge("4x5x6", "sigmoid"),
+                new Edge("4x5x6", "silu"),
+                new Edge("4x5x6", "hardsigmoid"),
+                new Edge("4x5x6", "hardswish"),
+                new Edge("4x5x6", "gelu"),
+                new Edge("4x5x6", "gelu(approximate=\"tanh\")"),
+                new Edge("4x5x6", "conv(4, 1) -> silu -> conv(4, 1)"),
                 new Edge("7x3x2", "softmax"),
                 new Edge("20", "softmax"),
                 new Edge("7x5x6", "lrn(5)"),
@@ -106,7 +112,10 @@ class OperatorEdgesTest {
                 "network M\ninput x: 4x5x6\na = x -> conv(3, 1)\nb = x -> conv(5, 3, pad=1)\n"
                         + "output y = concat(a, b, x)\n",
                 "network M\ninput x: 4x5x6\na = x -> conv(4, 1)\nb = x -> relu\noutput y = add(a, b)\n",
-                "network M\ninput x: 4x5x6\na = x -> conv(4, 1)\nb = x -> relu\noutput y = add(a, b, x)\n");
+                "network M\ninput x: 4x5x6\na = x -> conv(4, 1)\nb = x -> relu\noutput y = add(a, b, x)\n",
+                "network M\ninput x: 4x5x6\na = x -> conv(4, 1)\nb = x -> tanh\noutput y = mul(a, b)\n",
+                "network M\ninput x: 6x5x7\ng = x -> globalavgpool -> conv(3, 1) -> relu -> conv(6, 1) -> hardsigmoid\n"
+                        + "output y = mul(x, g)\n");
     }
 
     static Stream<String> sources() {
