@@ -680,15 +680,16 @@ public final class OnnxReader {
     /**
      * A product: x times a gate computed from x by the node before (Sigmoid: silu; HardSigmoid:
      * hardswish) becomes that activation; two maps of one shape, or a map and an N×C×1×1 factor
-     * (squeeze-and-excitation), a {@code mul} layer; with a scalar constant or a {@link Pointwise}
-     * value, a step of an element-wise expansion.
+     * (squeeze-and-excitation), a {@code mul} layer; with a scalar constant, a {@link Pointwise}
+     * value or the same layer twice (x·x), a step of an element-wise expansion.
      */
     private void mul(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
         onlyAttributes(a);
         if (in.size() != 2) {
             throw new Unsupported(in.size() + " inputs");
         }
-        if (in.get(0) instanceof LayerValue first && in.get(1) instanceof LayerValue second) {
+        if (in.get(0) instanceof LayerValue first && in.get(1) instanceof LayerValue second
+                && first.layer() != second.layer()) {
             if (foldGate(n, first.layer(), second.layer()) || foldGate(n, second.layer(), first.layer())) {
                 return;
             }
