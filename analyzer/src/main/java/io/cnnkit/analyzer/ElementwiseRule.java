@@ -45,6 +45,9 @@ final class ElementwiseRule<O extends Op> implements OpRule<O> {
      * by the channel edges are counted as full.
      */
     static final ElementwiseRule<Op.Lrn> LRN = new ElementwiseRule<>(Op.Lrn.class, op -> 2L * op.size() + 3);
+    /** {@code stochastic_depth}: 0 (identity at inference). */
+    static final ElementwiseRule<Op.StochasticDepth> STOCHASTIC_DEPTH =
+            new ElementwiseRule<>(Op.StochasticDepth.class, op -> 0);
     /** {@code dropout}: 0 (identity at inference). */
     static final ElementwiseRule<Op.Dropout> DROPOUT = new ElementwiseRule<>(Op.Dropout.class, op -> 0);
 

@@ -17,6 +17,7 @@ public final class OpRules {
     private static final ConcatRule CONCAT = new ConcatRule();
     private static final AddRule ADD = new AddRule();
     private static final MulRule MUL = new MulRule();
+    private static final ChannelSliceRule SLICE = new ChannelSliceRule();
 
     private OpRules() {
     }
@@ -33,6 +34,8 @@ public final class OpRules {
         @Override public OpRule<?> avgPool(Op.AvgPool op) { return AVG_POOL; }
         @Override public OpRule<?> globalAvgPool(Op.GlobalAvgPool op) { return GlobalPoolRule.AVG; }
         @Override public OpRule<?> globalMaxPool(Op.GlobalMaxPool op) { return GlobalPoolRule.MAX; }
+        @Override public OpRule<?> adaptiveAvgPool(Op.AdaptiveAvgPool op) { return AdaptivePoolRule.AVG; }
+        @Override public OpRule<?> adaptiveMaxPool(Op.AdaptiveMaxPool op) { return AdaptivePoolRule.MAX; }
         @Override public OpRule<?> dense(Op.Dense op) { return DENSE; }
         @Override public OpRule<?> flatten(Op.Flatten op) { return FLATTEN; }
         @Override public OpRule<?> relu(Op.Relu op) { return ElementwiseRule.RELU; }
@@ -48,6 +51,8 @@ public final class OpRules {
         @Override public OpRule<?> lrn(Op.Lrn op) { return ElementwiseRule.LRN; }
         @Override public OpRule<?> batchNorm(Op.BatchNorm op) { return BATCH_NORM; }
         @Override public OpRule<?> dropout(Op.Dropout op) { return ElementwiseRule.DROPOUT; }
+        @Override public OpRule<?> stochasticDepth(Op.StochasticDepth op) { return ElementwiseRule.STOCHASTIC_DEPTH; }
+        @Override public OpRule<?> channelSlice(Op.ChannelSlice op) { return SLICE; }
         @Override public OpRule<?> zeroPad(Op.ZeroPad op) { return ZERO_PAD; }
         @Override public OpRule<?> concat(Op.Concat op) { return CONCAT; }
         @Override public OpRule<?> mul(Op.Mul op) { return MUL; }

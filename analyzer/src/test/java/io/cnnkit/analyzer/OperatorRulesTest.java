@@ -159,4 +159,24 @@ class OperatorRulesTest {
         assertEquals(List.of("mul-shape-mismatch"), failed.diagnostics().stream().map(Diagnostic::code).toList());
         assertTrue(failed.diagnostics().get(0).message().contains("4x6x6 or 4x1x1"), failed.diagnostics().toString());
     }
+
+    /** PyTorch's windows: 10 rows into 3 are [0, 4), [3, 7), [6, 10); 6 columns into 4: [0, 2), [1, 3), [3, 5), [4, 6). */
+    @Test
+    void adaptivePoolsCountTheirWindowsAndKeepAStrideOnlyWhereTheOutputDivides() {
+        NetworkGraph.Builder b = NetworkGraph.builder("adaptive");
+        Layer x = b.add("x", input(2, 10, 6));
+        Layer avg = b.add("avg", new Op.AdaptiveAvgPool(new Size2(3, 4)), x);
+        Layer max = b.add("max", new Op.AdaptiveMaxPool(new Size2(3, 4)), x);
+        Layer even = b.add("even", new Op.AdaptiveAvgPool(new Size2(5, 3)), x);
+        Layer part = b.add("part", new Op.ChannelSlice(1, 2), x);
+        Analysis a = Analyzer.analyze(b.output("avg", avg).output("max", max).output("even", even)
+                .output("part", part).build(), 1);
+        assertEquals(Shape.chw(2, 3, 4), a.stats(avg).outputShape());
+        assertEquals(2 * 12 * 8, a.stats(avg).flops());
+        assertEquals(2 * (12 * 8 - 12), a.stats(max).flops());
+        assertEquals(ReceptiveField.GLOBAL, a.stats(avg).receptiveField());
+        assertEquals(new ReceptiveField(2, 2, 2, 2, 0, 0, false), a.stats(even).receptiveField());
+        assertEquals(Shape.chw(1, 10, 6), a.stats(part).outputShape());
+        assertEquals(ReceptiveField.PIXEL, a.stats(part).receptiveField());
+    }
 }

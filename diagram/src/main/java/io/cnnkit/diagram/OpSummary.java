@@ -57,6 +57,16 @@ public final class OpSummary {
         }
 
         @Override
+        public String adaptiveAvgPool(Op.AdaptiveAvgPool op) {
+            return "adaptiveavgpool " + op.size().h() + "x" + op.size().w();
+        }
+
+        @Override
+        public String adaptiveMaxPool(Op.AdaptiveMaxPool op) {
+            return "adaptivemaxpool " + op.size().h() + "x" + op.size().w();
+        }
+
+        @Override
         public String dense(Op.Dense d) {
             return "dense " + d.units();
         }
@@ -129,6 +139,16 @@ public final class OpSummary {
         @Override
         public String dropout(Op.Dropout d) {
             return "dropout " + number(d.p());
+        }
+
+        @Override
+        public String stochasticDepth(Op.StochasticDepth op) {
+            return "stochastic depth " + number(op.p());
+        }
+
+        @Override
+        public String channelSlice(Op.ChannelSlice op) {
+            return "slice " + op.from() + ":" + op.to();
         }
 
         @Override

@@ -271,6 +271,34 @@ public final class OnnxExporter {
         }
 
         @Override
+        public Void adaptiveAvgPool(Op.AdaptiveAvgPool op) {
+            return adaptive(op.size(), "AveragePool", "GlobalAveragePool");
+        }
+
+        @Override
+        public Void adaptiveMaxPool(Op.AdaptiveMaxPool op) {
+            return adaptive(op.size(), "MaxPool", "GlobalMaxPool");
+        }
+
+        /** As PyTorch exports it: a global pool, or a pool of kernel and stride input/output where that divides. */
+        private Void adaptive(Size2 size, String pool, String global) {
+            Shape in = analysis.stats(layer).inputShapes().get(0);
+            if (size.h() == 1 && size.w() == 1) {
+                return unary(global);
+            }
+            if (in.height() % size.h() != 0 || in.width() % size.w() != 0) {
+                refused.add(Diagnostic.error("export-unsupported", layer.site(), layer.op().kind() + " from "
+                        + in.height() + "x" + in.width() + " to " + size.h() + "x" + size.w() + " cannot be exported: ONNX has no adaptive"
+                        + " pooling, and windows of uneven size are no one pool; use an output size that divides the"
+                        + " input"));
+                return null;
+            }
+            long kh = in.height() / size.h(), kw = in.width() / size.w();
+            return add(node(pool, name, List.of(x), y).addAttribute(ints("kernel_shape", kh, kw))
+                    .addAttribute(ints("strides", kh, kw)));
+        }
+
+        @Override
         public Void dense(Op.Dense d) {
             List<String> in = new ArrayList<>(List.of(x, weight(layer, "weight")));
             if (d.bias()) {
@@ -417,6 +445,21 @@ public final class OnnxExporter {
                 return add(node("Dropout", name, List.of(x, ratio), y));
             }
             return add(node("Dropout", name, List.of(x), y).addAttribute(real("ratio", (float) d.p())));
+        }
+
+        /** The identity at inference, as PyTorch's export leaves it out. */
+        @Override
+        public Void stochasticDepth(Op.StochasticDepth op) {
+            return unary("Identity");
+        }
+
+        /** Slice on axis 1: starts, ends and axes as inputs (opset 10 on). */
+        @Override
+        public Void channelSlice(Op.ChannelSlice op) {
+            String starts = constant(name + "::starts", OnnxTensors.int64(name + "::starts", op.from()));
+            String ends = constant(name + "::ends", OnnxTensors.int64(name + "::ends", op.to()));
+            String axes = constant(name + "::axes", OnnxTensors.int64(name + "::axes", 1));
+            return add(node("Slice", name, List.of(x, starts, ends, axes), y));
         }
 
         @Override

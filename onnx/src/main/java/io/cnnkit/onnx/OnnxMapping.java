@@ -55,12 +55,25 @@ public final class OnnxMapping {
 
         @Override
         public Mapping globalAvgPool(Op.GlobalAvgPool op) {
-            return same("GlobalAveragePool");
+            return new Mapping(List.of("GlobalAveragePool"), List.of("GlobalAveragePool", "ReduceMean"),
+                    "import: ReduceMean over H and W (`x.mean([2, 3])`), then a flatten without keepdims");
         }
 
         @Override
         public Mapping globalMaxPool(Op.GlobalMaxPool op) {
             return same("GlobalMaxPool");
+        }
+
+        @Override
+        public Mapping adaptiveAvgPool(Op.AdaptiveAvgPool op) {
+            return new Mapping(List.of("GlobalAveragePool", "AveragePool"), List.of(),
+                    "exports where the output divides the input (a plain pool), as PyTorch; imports as avgpool");
+        }
+
+        @Override
+        public Mapping adaptiveMaxPool(Op.AdaptiveMaxPool op) {
+            return new Mapping(List.of("GlobalMaxPool", "MaxPool"), List.of(),
+                    "exports where the output divides the input (a plain pool), as PyTorch; imports as maxpool");
         }
 
         @Override
@@ -142,6 +155,17 @@ public final class OnnxMapping {
         @Override
         public Mapping dropout(Op.Dropout op) {
             return same("Dropout");
+        }
+
+        @Override
+        public Mapping stochasticDepth(Op.StochasticDepth op) {
+            return new Mapping(List.of("Identity"), List.of(), "the identity; PyTorch's export leaves it out");
+        }
+
+        @Override
+        public Mapping channelSlice(Op.ChannelSlice op) {
+            return new Mapping(List.of("Slice"), List.of("Slice", "Split"),
+                    "axis 1, step 1; a Split on axis 1 imports as one slice per output");
         }
 
         @Override

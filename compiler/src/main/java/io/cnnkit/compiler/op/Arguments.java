@@ -31,6 +31,11 @@ public final class Arguments {
         return size(name, value(name), 1);
     }
 
+    /** An integer in [0, MAX_SIZE]. */
+    public int nonNegative(String name) {
+        return size(name, value(name), 0);
+    }
+
     public int positive(String name, int fallback) {
         return has(name) ? positive(name) : fallback;
     }

@@ -56,6 +56,23 @@ public sealed interface Op {
         public <R> R accept(OpVisitor<R> visitor) { return visitor.globalMaxPool(this); }
     }
 
+    /**
+     * PyTorch {@code AdaptiveAvgPool2d(size)}: output row i averages input rows
+     * [floor(i·H/outH), ceil((i+1)·H/outH)), and likewise for columns.
+     */
+    record AdaptiveAvgPool(Size2 size) implements Op {
+        public String kind() { return "adaptiveavgpool"; }
+
+        public <R> R accept(OpVisitor<R> visitor) { return visitor.adaptiveAvgPool(this); }
+    }
+
+    /** PyTorch {@code AdaptiveMaxPool2d(size)}: the windows of {@link AdaptiveAvgPool}, their maximum. */
+    record AdaptiveMaxPool(Size2 size) implements Op {
+        public String kind() { return "adaptivemaxpool"; }
+
+        public <R> R accept(OpVisitor<R> visitor) { return visitor.adaptiveMaxPool(this); }
+    }
+
     /** A fully connected layer on a vector input (PyTorch Linear, ONNX Gemm with transB). */
     record Dense(int units, boolean bias) implements Op {
         public String kind() { return "dense"; }
@@ -153,6 +170,24 @@ public sealed interface Op {
         public String kind() { return "dropout"; }
 
         public <R> R accept(OpVisitor<R> visitor) { return visitor.dropout(this); }
+    }
+
+    /**
+     * torchvision's {@code StochasticDepth}: drops a residual branch while training, the identity
+     * at inference; {@code p} and {@code rowMode} ({@code mode='row'}, else {@code 'batch'}) are
+     * kept for reports.
+     */
+    record StochasticDepth(double p, boolean rowMode) implements Op {
+        public String kind() { return "stochastic_depth"; }
+
+        public <R> R accept(OpVisitor<R> visitor) { return visitor.stochasticDepth(this); }
+    }
+
+    /** Channels [from, to) of the input, as PyTorch's {@code x[:, from:to]}. */
+    record ChannelSlice(int from, int to) implements Op {
+        public String kind() { return "slice"; }
+
+        public <R> R accept(OpVisitor<R> visitor) { return visitor.channelSlice(this); }
     }
 
     record ZeroPad(Padding.Explicit pad) implements Op {

@@ -21,6 +21,10 @@ public interface OpVisitor<R> {
 
     R globalMaxPool(Op.GlobalMaxPool op);
 
+    R adaptiveAvgPool(Op.AdaptiveAvgPool op);
+
+    R adaptiveMaxPool(Op.AdaptiveMaxPool op);
+
     R dense(Op.Dense op);
 
     R flatten(Op.Flatten op);
@@ -50,6 +54,10 @@ public interface OpVisitor<R> {
     R batchNorm(Op.BatchNorm op);
 
     R dropout(Op.Dropout op);
+
+    R stochasticDepth(Op.StochasticDepth op);
+
+    R channelSlice(Op.ChannelSlice op);
 
     R zeroPad(Op.ZeroPad op);
 

@@ -30,6 +30,7 @@ public final class Operators {
     /** The kinds of values a parameter takes. */
     public enum Type {
         COUNT("integer ≥ 1"),
+        INDEX("integer ≥ 0"),
         SIZE("integer or (h, w)"),
         PADDING("integer, (h, w), (top, left, bottom, right), same or valid"),
         EXPLICIT_PADDING("integer, (h, w) or (top, left, bottom, right)"),
@@ -158,6 +159,13 @@ public final class Operators {
                 a -> new Op.GlobalAvgPool());
         unary("globalmaxpool", Category.POOL, "Maximum over H×W; output C×1×1.", List.of(),
                 a -> new Op.GlobalMaxPool());
+        unary("adaptiveavgpool", Category.POOL, "Average over windows that split H×W into `size` (PyTorch "
+                        + "`AdaptiveAvgPool2d`): output row i covers input rows floor(i·H/h) to ceil((i+1)·H/h).",
+                List.of(required("size", Type.SIZE, "output height and width")),
+                a -> new Op.AdaptiveAvgPool(a.size2("size")));
+        unary("adaptivemaxpool", Category.POOL, "Maximum over adaptiveavgpool's windows (PyTorch `AdaptiveMaxPool2d`).",
+                List.of(required("size", Type.SIZE, "output height and width")),
+                a -> new Op.AdaptiveMaxPool(a.size2("size")));
         unary("dense", Category.DENSE, "Fully connected layer on a vector (PyTorch `Linear`); flatten first.",
                 List.of(width("units", "output features"), BIAS),
                 a -> new Op.Dense(a.positive("units"), a.bool("bias", true)));
@@ -197,6 +205,17 @@ public final class Operators {
         unary("dropout", Category.RESHAPE, "Identity at inference; `p` is kept for reports and export.",
                 List.of(optional("p", Type.NUMBER, "0.5", "drop probability, in [0, 1)")),
                 a -> new Op.Dropout(a.number("p", 0.5, 0, 1, true)));
+        unary("stochastic_depth", Category.RESHAPE, "Identity at inference (torchvision `StochasticDepth`); "
+                        + "`p` and `mode` are kept for reports.",
+                List.of(required("p", Type.NUMBER, "drop probability of the branch, in [0, 1]"),
+                        optional("mode", Type.CHOICE, "\"row\"", "`\"row\"`: per sample; `\"batch\"`: the whole batch")),
+                a -> new Op.StochasticDepth(a.number("p", 0, 0, 1, false),
+                        a.choice("mode", "row", "row", "batch").equals("row")));
+        unary("slice", Category.RESHAPE, "Channels [from, to) of a map or features of a vector (PyTorch "
+                        + "`x[:, from:to]`); ShuffleNet's channel split is two slices.",
+                List.of(required("from", Type.INDEX, "first channel, counted from 0"),
+                        required("to", Type.COUNT, "one past the last channel")),
+                a -> new Op.ChannelSlice(a.nonNegative("from"), a.positive("to")));
         unary("zeropad", Category.RESHAPE, "Explicit zero padding (`same` is not accepted).",
                 List.of(required("pad", Type.EXPLICIT_PADDING, "zeros added on each side")),
                 a -> new Op.ZeroPad(a.explicitPadding("pad")));
@@ -282,6 +301,16 @@ public final class Operators {
         }
 
         @Override
+        public List<Argument> adaptiveAvgPool(Op.AdaptiveAvgPool op) {
+            return new Args().positional(size(op.size())).list;
+        }
+
+        @Override
+        public List<Argument> adaptiveMaxPool(Op.AdaptiveMaxPool op) {
+            return new Args().positional(size(op.size())).list;
+        }
+
+        @Override
         public List<Argument> dense(Op.Dense op) {
             return new Args().width(op.units()).named("bias", new BoolValue(false), !op.bias()).list;
         }
@@ -357,6 +386,17 @@ public final class Operators {
         @Override
         public List<Argument> dropout(Op.Dropout op) {
             return new Args().positional(new FloatValue(op.p())).list;
+        }
+
+        @Override
+        public List<Argument> stochasticDepth(Op.StochasticDepth op) {
+            return new Args().positional(new FloatValue(op.p()))
+                    .named("mode", new ArgValue.StringValue("batch"), !op.rowMode()).list;
+        }
+
+        @Override
+        public List<Argument> channelSlice(Op.ChannelSlice op) {
+            return new Args().positional(new IntValue(op.from())).positional(new IntValue(op.to())).list;
         }
 
         @Override

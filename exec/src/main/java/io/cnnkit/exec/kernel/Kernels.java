@@ -92,6 +92,31 @@ public final class Kernels {
         }
 
         @Override
+        public Kernel adaptiveAvgPool(Op.AdaptiveAvgPool op) {
+            return adaptive(false);
+        }
+
+        @Override
+        public Kernel adaptiveMaxPool(Op.AdaptiveMaxPool op) {
+            return adaptive(true);
+        }
+
+        /** Global, or a plain pool of kernel and stride input/output where that divides, else uneven windows. */
+        private Kernel adaptive(boolean max) {
+            int[] x = x();
+            PoolKernel.Mode mode = max ? PoolKernel.Mode.MAX : PoolKernel.Mode.AVG;
+            if (outShape[2] == 1 && outShape[3] == 1) {
+                return new PoolKernel(outShape, Window.whole(x), mode, true, options);
+            }
+            if (x[2] % outShape[2] == 0 && x[3] % outShape[3] == 0) {
+                int kh = x[2] / outShape[2], kw = x[3] / outShape[3];
+                return new PoolKernel(outShape, new Window(x[2], x[3], kh, kw, kh, kw, 1, 1, 0, 0, 0, 0, outShape[2],
+                        outShape[3]), mode, false, options);
+            }
+            return new AdaptivePoolKernel(x, outShape, max);
+        }
+
+        @Override
         public Kernel dense(Op.Dense op) {
             int in = Tensor.sampleSize(x());
             Folding folded = Folding.of(Params.require(params, op, "weight", op.units(), in),
@@ -177,6 +202,16 @@ public final class Kernels {
         @Override
         public Kernel dropout(Op.Dropout op) {
             return new SimpleKernels.Copy(outShape);
+        }
+
+        @Override
+        public Kernel stochasticDepth(Op.StochasticDepth op) {
+            return new SimpleKernels.Copy(outShape);
+        }
+
+        @Override
+        public Kernel channelSlice(Op.ChannelSlice op) {
+            return new ChannelSliceKernel(op.from(), x()[1], outShape);
         }
 
         @Override

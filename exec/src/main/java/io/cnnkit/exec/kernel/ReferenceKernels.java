@@ -88,6 +88,18 @@ public final class ReferenceKernels {
         }
 
         @Override
+        public Void adaptiveAvgPool(Op.AdaptiveAvgPool op) {
+            adaptivePool(x(), out, false);
+            return null;
+        }
+
+        @Override
+        public Void adaptiveMaxPool(Op.AdaptiveMaxPool op) {
+            adaptivePool(x(), out, true);
+            return null;
+        }
+
+        @Override
         public Void dense(Op.Dense op) {
             ReferenceKernels.dense(op, x(), params, out);
             return null;
@@ -168,6 +180,21 @@ public final class ReferenceKernels {
         @Override
         public Void dropout(Op.Dropout op) {
             return copy();
+        }
+
+        @Override
+        public Void stochasticDepth(Op.StochasticDepth op) {
+            return copy();
+        }
+
+        @Override
+        public Void channelSlice(Op.ChannelSlice op) {
+            int n = x().dim(0), area = Tensor.sampleSize(x().shape()) / x().dim(1), block = out.size() / n;
+            for (int i = 0; i < out.size(); i++) {
+                int b = i / block;
+                out.set(i, x().get(b * x().dim(1) * area + op.from() * area + i % block));
+            }
+            return null;
         }
 
         @Override
@@ -293,6 +320,30 @@ public final class ReferenceKernels {
                 acc = max ? Math.max(acc, v) : acc + v;
             }
             out.set(pl, (float) (max ? acc : acc / area));
+        }
+    }
+
+    /**
+     * PyTorch's adaptive pooling: output row i covers input rows [floor(i·H/h), ceil((i+1)·H/h)),
+     * columns likewise; written out here rather than through {@code ConvArithmetic}, as an oracle.
+     */
+    static void adaptivePool(Tensor x, Tensor out, boolean max) {
+        int planes = x.dim(0) * x.dim(1), inH = x.dim(2), inW = x.dim(3), outH = out.dim(2), outW = out.dim(3);
+        for (int pl = 0; pl < planes; pl++) {
+            for (int i = 0; i < outH; i++) {
+                int y0 = Math.floorDiv(i * inH, outH), y1 = -Math.floorDiv(-(i + 1) * inH, outH);
+                for (int j = 0; j < outW; j++) {
+                    int x0 = Math.floorDiv(j * inW, outW), x1 = -Math.floorDiv(-(j + 1) * inW, outW);
+                    double acc = max ? Double.NEGATIVE_INFINITY : 0;
+                    for (int y = y0; y < y1; y++) {
+                        for (int xx = x0; xx < x1; xx++) {
+                            float v = x.get((pl * inH + y) * inW + xx);
+                            acc = max ? (Float.isNaN(v) ? v : Math.max(acc, v)) : acc + v;
+                        }
+                    }
+                    out.set((pl * outH + i) * outW + j, (float) (max ? acc : acc / ((y1 - y0) * (x1 - x0))));
+                }
+            }
         }
     }
 

@@ -297,6 +297,13 @@ class OptimizedKernelsTest {
         checkAllPaths(new Op.Add(), List.of(x, random(rnd, 2, 7, 5, 3), random(rnd, 2, 7, 5, 3)), Map.of(), "add");
         checkAllPaths(new Op.Concat(), List.of(x, random(rnd, 2, 2, 5, 3)), Map.of(), "concat");
         checkAllPaths(new Op.Mul(), List.of(x, random(rnd, 2, 7, 5, 3)), Map.of(), "mul");
+        for (Size2 size : List.of(new Size2(1, 1), new Size2(3, 2), new Size2(5, 3), new Size2(2, 2), new Size2(7, 4))) {
+            Tensor maps = random(rnd, 2, 3, 10, 7);
+            checkAllPaths(new Op.AdaptiveAvgPool(size), List.of(maps), Map.of(), "adaptiveavgpool " + size);
+            checkAllPaths(new Op.AdaptiveMaxPool(size), List.of(maps), Map.of(), "adaptivemaxpool " + size);
+        }
+        checkAllPaths(new Op.ChannelSlice(2, 6), List.of(x), Map.of(), "slice");
+        checkAllPaths(new Op.StochasticDepth(0.2, true), List.of(x), Map.of(), "stochastic_depth");
         checkAllPaths(new Op.Mul(), List.of(random(rnd, 2, 7, 9, 11), random(rnd, 2, 7, 1, 1)), Map.of(), "mul by channel");
         checkAllPaths(new Op.Mul(), List.of(random(rnd, 3, 10), random(rnd, 3, 10)), Map.of(), "mul of vectors");
         checkAllPaths(new Op.Concat(), List.of(random(rnd, 2, 40, 30, 30), random(rnd, 2, 24, 30, 30),

@@ -298,6 +298,9 @@ public final class OnnxReader {
         d.put("HardSwish", (r, n, in, a) -> r.simple(n, in, a, new Op.HardSwish()));
         d.put("Gelu", OnnxReader::gelu);
         d.put("Mul", OnnxReader::mul);
+        d.put("ReduceMean", OnnxReader::reduceMean);
+        d.put("Slice", OnnxReader::slice);
+        d.put("Split", OnnxReader::split);
         d.put("Div", (r, n, in, a) -> r.pointwise(n, in, a, (u, c) -> u / c));
         d.put("Pow", (r, n, in, a) -> r.pointwise(n, in, a, Math::pow));
         d.put("Erf", (r, n, in, a) -> r.pointwiseMap(n, in, a, Erf::erf));
@@ -706,6 +709,94 @@ public final class OnnxReader {
         pointwise(n, in, a, (u, v) -> u * v);
     }
 
+    /** The mean over H and W ({@code x.mean([2, 3])}): a global average pool, flattened without keepdims. */
+    private void reduceMean(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a, "axes", "keepdims", "noop_with_empty_axes");
+        int x = mapInput(n, in, 0);
+        long[] axes = opset >= 18 && present(in, 1) ? longs(n, in, 1, "axes") : a.getInts("axes", null);
+        int rank = layers.get(x).shape.length;
+        Set<Long> over = new HashSet<>();
+        for (long axis : axes == null ? new long[0] : axes) {
+            over.add(axis < 0 ? axis + rank : axis);
+        }
+        if (rank != 4 || !over.equals(Set.of(2L, 3L))) {
+            throw new Unsupported("axes " + Arrays.toString(axes) + " (only the mean over H and W of a map, a global"
+                    + " average pool)");
+        }
+        if (a.getInt("keepdims", 1) != 0) {
+            addNodeLayer(n, new Op.GlobalAvgPool(), List.of(x), Map.of(), null);
+            return;
+        }
+        addDerivedLayer(n, n.getOutput(0) + "::pool", "_pool", new Op.GlobalAvgPool(), x);
+        addNodeLayer(n, new Op.Flatten(), List.of(layers.size() - 1), Map.of(), null);
+    }
+
+    /** Channels [start, end) with step 1: a slice. */
+    private void slice(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a, "starts", "ends", "axes");
+        int x = mapInput(n, in, 0);
+        boolean inputs = opset >= 10;
+        long[] starts = inputs ? longs(n, in, 1, "starts") : a.getInts("starts", null);
+        long[] ends = inputs ? longs(n, in, 2, "ends") : a.getInts("ends", null);
+        long[] axes = inputs ? (present(in, 3) ? longs(n, in, 3, "axes") : null) : a.getInts("axes", null);
+        long[] steps = inputs && present(in, 4) ? longs(n, in, 4, "steps") : null;
+        int[] shape = layers.get(x).shape;
+        if (starts == null || ends == null || starts.length != 1 || ends.length != 1
+                || (axes != null && (axes.length != 1 || (axes[0] != 1 && axes[0] != 1 - shape.length)))
+                || (axes == null && shape.length != 1) || (steps != null && (steps.length != 1 || steps[0] != 1))) {
+            throw new Unsupported("a slice other than a range of channels (axis 1, step 1)");
+        }
+        int channels = shape[1];
+        int from = (int) clampIndex(starts[0], channels), to = (int) clampIndex(ends[0], channels);
+        if (to <= from) {
+            throw new Unsupported("an empty slice [" + starts[0] + ", " + ends[0] + ") of " + channels + " channels");
+        }
+        addNodeLayer(n, new Op.ChannelSlice(from, to), List.of(x), Map.of(), null);
+    }
+
+    /** ONNX's index rule: negative counts from the end, then clamped to [0, size]. */
+    private static long clampIndex(long index, int size) {
+        long i = index < 0 ? index + size : index;
+        return Math.max(0, Math.min(size, i));
+    }
+
+    /** A split of the channels: one slice per output, each named after its output. */
+    private void split(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a, "axis", "split", "num_outputs");
+        int x = mapInput(n, in, 0);
+        int[] shape = layers.get(x).shape;
+        long axis = a.getInt("axis", 0);
+        if (axis != 1 && axis != 1 - shape.length) {
+            throw new Unsupported("axis " + axis + " (the language splits channels, axis 1)");
+        }
+        int parts = n.getOutputCount(), channels = shape[1];
+        long[] sizes = opset >= 13 ? (present(in, 1) ? longs(n, in, 1, "split") : null) : a.getInts("split", null);
+        if (sizes == null) {
+            int each = (channels + parts - 1) / parts;
+            sizes = new long[parts];
+            for (int i = 0; i < parts; i++) {
+                sizes[i] = Math.max(0, Math.min(each, channels - (long) each * i));
+            }
+        }
+        if (sizes.length != parts || Arrays.stream(sizes).sum() != channels || Arrays.stream(sizes).anyMatch(v -> v < 1)) {
+            throw new Unsupported("split " + Arrays.toString(sizes) + " of " + channels + " channels into " + parts);
+        }
+        int from = 0;
+        for (int i = 0; i < parts; i++) {
+            int to = from + (int) sizes[i];
+            String value = n.getOutput(i);
+            addDerivedLayer(n, value, "_" + i, new Op.ChannelSlice(from, to), x);
+            from = to;
+        }
+    }
+
+    private long[] longs(NodeProto n, List<Value> in, int i, String role) throws Unsupported {
+        if (!(in.get(i) instanceof ConstantValue c)) {
+            throw new Unsupported(role + " '" + n.getInput(i) + "' is computed at run time");
+        }
+        return OnnxTensors.toLongs(c.tensor(), folder);
+    }
+
     /** N×C×1×1 against N×C×H×W. */
     private static boolean isChannelGate(int[] gate, int[] map) {
         return gate.length == 4 && map.length == 4 && gate[1] == map[1] && gate[2] == 1 && gate[3] == 1;
@@ -932,6 +1023,14 @@ public final class OnnxReader {
                 : scope != null ? null : uniqueName(DOTTED_PATH.matcher(n.getName()).matches() ? n.getName()
                 : sanitise(n.getName(), op.kind()));
         addLayer(n.getOutput(0), name, op, inputs, params, null);
+        layers.get(layers.size() - 1).scope = scope;
+    }
+
+    /** One of several layers a node becomes, writing {@code value}: named like the node's layers, with a suffix outside PyTorch's scopes. */
+    private void addDerivedLayer(NodeProto n, String value, String suffix, Op op, int input) {
+        String scope = torchScope(n.getName());
+        String name = scope != null ? null : uniqueName(sanitise(n.getName() + suffix, op.kind()));
+        addLayer(value, name, op, List.of(input), Map.of(), null);
         layers.get(layers.size() - 1).scope = scope;
     }
 
