@@ -18,6 +18,7 @@ public final class OpRules {
     private static final AddRule ADD = new AddRule();
     private static final MulRule MUL = new MulRule();
     private static final ChannelSliceRule SLICE = new ChannelSliceRule();
+    private static final ChannelShuffleRule SHUFFLE = new ChannelShuffleRule();
 
     private OpRules() {
     }
@@ -53,6 +54,7 @@ public final class OpRules {
         @Override public OpRule<?> dropout(Op.Dropout op) { return ElementwiseRule.DROPOUT; }
         @Override public OpRule<?> stochasticDepth(Op.StochasticDepth op) { return ElementwiseRule.STOCHASTIC_DEPTH; }
         @Override public OpRule<?> channelSlice(Op.ChannelSlice op) { return SLICE; }
+        @Override public OpRule<?> channelShuffle(Op.ChannelShuffle op) { return SHUFFLE; }
         @Override public OpRule<?> zeroPad(Op.ZeroPad op) { return ZERO_PAD; }
         @Override public OpRule<?> concat(Op.Concat op) { return CONCAT; }
         @Override public OpRule<?> mul(Op.Mul op) { return MUL; }

@@ -152,6 +152,11 @@ public final class OpSummary {
         }
 
         @Override
+        public String channelShuffle(Op.ChannelShuffle op) {
+            return "channel shuffle " + op.groups();
+        }
+
+        @Override
         public String zeroPad(Op.ZeroPad z) {
             return "zeropad " + z.pad();
         }

@@ -462,6 +462,19 @@ public final class OnnxExporter {
             return add(node("Slice", name, List.of(x, starts, ends, axes), y));
         }
 
+        /** Reshape (0 keeps the batch), Transpose of the two channel axes, Reshape back. */
+        @Override
+        public Void channelShuffle(Op.ChannelShuffle op) {
+            Shape s = analysis.stats(layer).outputShape();
+            long c = s.channels(), h = s.height(), w = s.width(), g = op.groups();
+            String grouped = name + "::grouped", swapped = name + "::transposed";
+            String split = constant(name + "::grouped_shape", OnnxTensors.int64(name + "::grouped_shape", 0, g, c / g, h, w));
+            String back = constant(name + "::shape", OnnxTensors.int64(name + "::shape", 0, c, h, w));
+            add(node("Reshape", grouped, List.of(x, split), grouped));
+            add(node("Transpose", swapped, List.of(grouped), swapped).addAttribute(ints("perm", 0, 2, 1, 3, 4)));
+            return add(node("Reshape", name, List.of(swapped, back), y));
+        }
+
         @Override
         public Void zeroPad(Op.ZeroPad z) {
             OnnxExporter.this.zeroPad(name, x, y, z.pad());

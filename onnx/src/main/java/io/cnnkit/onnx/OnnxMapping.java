@@ -169,6 +169,12 @@ public final class OnnxMapping {
         }
 
         @Override
+        public Mapping channelShuffle(Op.ChannelShuffle op) {
+            return new Mapping(List.of("Reshape", "Transpose"), List.of("Reshape", "Transpose"),
+                    "Reshape to N×g×C/g×H×W, Transpose (0, 2, 1, 3, 4), Reshape back, as PyTorch exports it");
+        }
+
+        @Override
         public Mapping zeroPad(Op.ZeroPad op) {
             return new Mapping(List.of("Pad"), List.of("Pad"), "constant zero padding of H and W");
         }

@@ -190,6 +190,16 @@ public sealed interface Op {
         public <R> R accept(OpVisitor<R> visitor) { return visitor.channelSlice(this); }
     }
 
+    /**
+     * ShuffleNet's channel shuffle (torchvision's {@code channel_shuffle}): channels viewed as
+     * groups × C/groups, transposed; output channel j·groups + i is input channel i·C/groups + j.
+     */
+    record ChannelShuffle(int groups) implements Op {
+        public String kind() { return "channel_shuffle"; }
+
+        public <R> R accept(OpVisitor<R> visitor) { return visitor.channelShuffle(this); }
+    }
+
     record ZeroPad(Padding.Explicit pad) implements Op {
         public String kind() { return "zeropad"; }
 

@@ -59,6 +59,8 @@ public interface OpVisitor<R> {
 
     R channelSlice(Op.ChannelSlice op);
 
+    R channelShuffle(Op.ChannelShuffle op);
+
     R zeroPad(Op.ZeroPad op);
 
     R concat(Op.Concat op);

@@ -216,6 +216,10 @@ public final class Operators {
                 List.of(required("from", Type.INDEX, "first channel, counted from 0"),
                         required("to", Type.COUNT, "one past the last channel")),
                 a -> new Op.ChannelSlice(a.nonNegative("from"), a.positive("to")));
+        unary("channel_shuffle", Category.RESHAPE, "ShuffleNet's channel shuffle: channels as groups × C/groups, "
+                        + "transposed (output channel j·groups + i is input channel i·C/groups + j).",
+                List.of(required("groups", Type.COUNT, "groups; the channels divide by it")),
+                a -> new Op.ChannelShuffle(a.positive("groups")));
         unary("zeropad", Category.RESHAPE, "Explicit zero padding (`same` is not accepted).",
                 List.of(required("pad", Type.EXPLICIT_PADDING, "zeros added on each side")),
                 a -> new Op.ZeroPad(a.explicitPadding("pad")));
@@ -397,6 +401,11 @@ public final class Operators {
         @Override
         public List<Argument> channelSlice(Op.ChannelSlice op) {
             return new Args().positional(new IntValue(op.from())).positional(new IntValue(op.to())).list;
+        }
+
+        @Override
+        public List<Argument> channelShuffle(Op.ChannelShuffle op) {
+            return new Args().positional(new IntValue(op.groups())).list;
         }
 
         @Override

@@ -26,7 +26,7 @@ class OperatorsTest {
             "avgpool(3, stride=2, pad=1, ceil=true, count_pad=false)", "avgpool(2, stride=(1, 2))",
             "globalavgpool", "globalmaxpool",
             "adaptiveavgpool(7)", "adaptiveavgpool((2, 3))", "adaptivemaxpool(1)", "stochastic_depth(0.1)",
-            "stochastic_depth(0.2, mode=\"batch\")", "slice(0, 3)", "slice(2, 5)", "flatten", "flatten -> dense(7)", "flatten -> dense(3, bias=false)", "relu",
+            "stochastic_depth(0.2, mode=\"batch\")", "slice(0, 3)", "slice(2, 5)", "channel_shuffle(2)", "channel_shuffle(3)", "flatten", "flatten -> dense(7)", "flatten -> dense(3, bias=false)", "relu",
             "relu6", "leakyrelu", "leakyrelu(0.2)", "tanh", "sigmoid", "silu", "hardsigmoid",
             "hardswish", "gelu", "gelu(approximate=\"tanh\")", "gelu(approximate=\"none\")", "softmax", "lrn", "lrn(4, alpha=0.001)",
             "lrn(size=3, alpha=0.01, beta=0.5, k=2.0)", "batchnorm", "batchnorm(eps=0.001)", "dropout",

@@ -215,6 +215,11 @@ public final class Kernels {
         }
 
         @Override
+        public Kernel channelShuffle(Op.ChannelShuffle op) {
+            return new ChannelShuffleKernel(op.groups(), outShape);
+        }
+
+        @Override
         public Kernel zeroPad(Op.ZeroPad op) {
             return new SimpleKernels.ZeroPad(op, outShape);
         }

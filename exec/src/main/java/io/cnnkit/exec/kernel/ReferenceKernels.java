@@ -197,6 +197,22 @@ public final class ReferenceKernels {
             return null;
         }
 
+        /** PyTorch's view(N, g, C/g, H, W), transpose(1, 2), reshape(N, C, H, W), index by index. */
+        @Override
+        public Void channelShuffle(Op.ChannelShuffle op) {
+            int n = x().dim(0), c = x().dim(1), area = x().dim(2) * x().dim(3), g = op.groups(), perGroup = c / g;
+            for (int b = 0; b < n; b++) {
+                for (int j = 0; j < perGroup; j++) {
+                    for (int i = 0; i < g; i++) {
+                        for (int p = 0; p < area; p++) {
+                            out.set(((b * c) + j * g + i) * area + p, x().get(((b * c) + i * perGroup + j) * area + p));
+                        }
+                    }
+                }
+            }
+            return null;
+        }
+
         @Override
         public Void zeroPad(Op.ZeroPad op) {
             ReferenceKernels.zeroPad(op, x(), out);

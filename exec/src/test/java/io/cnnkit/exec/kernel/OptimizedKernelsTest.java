@@ -303,6 +303,8 @@ class OptimizedKernelsTest {
             checkAllPaths(new Op.AdaptiveMaxPool(size), List.of(maps), Map.of(), "adaptivemaxpool " + size);
         }
         checkAllPaths(new Op.ChannelSlice(2, 6), List.of(x), Map.of(), "slice");
+        checkAllPaths(new Op.ChannelShuffle(2), List.of(random(rnd, 2, 8, 5, 3)), Map.of(), "channel_shuffle 2");
+        checkAllPaths(new Op.ChannelShuffle(4), List.of(random(rnd, 2, 8, 5, 3)), Map.of(), "channel_shuffle 4");
         checkAllPaths(new Op.StochasticDepth(0.2, true), List.of(x), Map.of(), "stochastic_depth");
         checkAllPaths(new Op.Mul(), List.of(random(rnd, 2, 7, 9, 11), random(rnd, 2, 7, 1, 1)), Map.of(), "mul by channel");
         checkAllPaths(new Op.Mul(), List.of(random(rnd, 3, 10), random(rnd, 3, 10)), Map.of(), "mul of vectors");

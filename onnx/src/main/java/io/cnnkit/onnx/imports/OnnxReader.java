@@ -46,7 +46,7 @@ public final class OnnxReader {
     private static final Set<String> PARAMS = Set.of("weight", "bias", "running_mean", "running_var");
 
     /** A value of the ONNX graph: a layer's output, a constant, or a channels-last view (Transpose). */
-    private sealed interface Value permits LayerValue, ConstantValue, ChannelsLast, Pointwise, Failed {
+    private sealed interface Value permits LayerValue, ConstantValue, ChannelsLast, Pointwise, Grouped, Failed {
     }
 
     private record LayerValue(int layer) implements Value {
@@ -65,6 +65,13 @@ public final class OnnxReader {
      * is used, if it is one of the language's activations ({@link #materialise}).
      */
     private record Pointwise(int layer, DoubleUnaryOperator f, NodeProto last) implements Value {
+    }
+
+    /**
+     * A map viewed as N×groups×C/groups×H×W (Reshape), then with the two channel axes swapped
+     * ({@code transposed}, Transpose (0, 2, 1, 3, 4)): two thirds of a channel shuffle.
+     */
+    private record Grouped(int layer, int groups, boolean transposed) implements Value {
     }
 
     /** The output of a node that could not be imported: its consumers are not reported again. */
@@ -542,6 +549,10 @@ public final class OnnxReader {
         onlyAttributes(a, "perm");
         long[] perm = a.getInts("perm", null);
         Value v = in.get(0);
+        if (v instanceof Grouped g && !g.transposed() && Arrays.equals(perm, new long[] {0, 2, 1, 3, 4})) {
+            bind(n.getOutput(0), new Grouped(g.layer(), g.groups(), true));
+            return;
+        }
         if (v instanceof LayerValue lv && Arrays.equals(perm, new long[] {0, 2, 3, 1})
                 && layers.get(lv.layer()).shape.length == 4) {
             values.put(n.getOutput(0), new ChannelsLast(lv.layer(), false));
@@ -905,12 +916,26 @@ public final class OnnxReader {
     /** Reshape to [N, features] (the batch kept by 0, given, or inferred by -1) is a flatten. */
     private void reshape(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
         onlyAttributes(a, "allowzero");
-        int x = mapInput(n, in, 0);
         if (!(in.get(1) instanceof ConstantValue c)) {
             throw new Unsupported("a shape computed at run time (only constant shapes are understood)");
         }
         long[] target = OnnxTensors.toLongs(c.tensor(), folder);
+        if (in.get(0) instanceof Grouped g && g.transposed()) {
+            int[] s = layers.get(g.layer()).shape;
+            if (!matches(target, s)) {
+                throw new Unsupported("reshape of grouped channels to " + Arrays.toString(target) + " (a channel shuffle"
+                        + " reshapes back to " + Arrays.toString(s) + ")");
+            }
+            addNodeLayer(n, new Op.ChannelShuffle(g.groups()), List.of(g.layer()), Map.of(), null);
+            return;
+        }
+        int x = mapInput(n, in, 0);
         int[] s = layers.get(x).shape;
+        if (s.length == 4 && target.length == 5 && target[1] > 0 && s[1] % target[1] == 0
+                && matches(target, new int[] {s[0], (int) target[1], s[1] / (int) target[1], s[2], s[3]})) {
+            bind(n.getOutput(0), new Grouped(x, (int) target[1], false));
+            return;
+        }
         long features = 1;
         for (int i = 1; i < s.length; i++) {
             features *= s[i];
@@ -921,6 +946,22 @@ public final class OnnxReader {
             throw new Unsupported("reshape to " + Arrays.toString(target) + " (only [N, features] is a flatten)");
         }
         addNodeLayer(n, new Op.Flatten(), List.of(x), Map.of(), null);
+    }
+
+    /** Whether a Reshape target states {@code shape}: the batch as 0, -1 or itself, one -1 at most in all. */
+    private static boolean matches(long[] target, int[] shape) {
+        if (target.length != shape.length || !(target[0] == 0 || target[0] == -1 || target[0] == shape[0])) {
+            return false;
+        }
+        int inferred = target[0] == -1 ? 1 : 0;
+        for (int i = 1; i < shape.length; i++) {
+            if (target[i] == -1) {
+                inferred++;
+            } else if (target[i] != shape[i]) {
+                return false;
+            }
+        }
+        return inferred <= 1;
     }
 
     private void dropout(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
