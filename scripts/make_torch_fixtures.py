@@ -2,7 +2,7 @@
 """Writes the small PyTorch reference fixtures used by cnnkit's tests.
 
 For each network (LeNet-5, a reduced ResNet, a reduced Inception, a small network of the mobile
-descendants' operators) it writes, into
+descendants' operators, one of ShuffleNet's channel operations) it writes, into
 exec/src/test/resources/fixtures/:
 
   NAME.cnn                  the network in the .cnn language; its layer names equal the
@@ -265,6 +265,61 @@ class MobileMini(nn.Module):
         return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
 
 
+# ---------------------------------------------------------------- ShuffleNet's channel operations
+
+SHUFFLE_CNN = """\
+// ShuffleNet-v2's channel operations on a small network: a channel split into two slices,
+// torchvision's channel_shuffle, and an adaptive average pool to 3x3 (windows of uneven size)
+network ShuffleMini
+input image: 3x20x20
+
+module unit(channels) {
+  keep = in -> slice(0, channels / 2)
+  work = in -> slice(channels / 2, channels) -> conv1: conv(channels / 2, 1) -> relu
+              -> dw: conv(channels / 2, 3, pad=1, groups=channels / 2) -> conv2: conv(channels / 2, 1) -> relu
+  out concat(keep, work) -> channel_shuffle(2)
+}
+
+x = image -> conv1: conv(16, 3, stride=2, pad=1) -> relu -> stage: unit(16) -> stage2: unit(16)
+output logits = x -> adaptiveavgpool(3) -> flatten -> fc: dense(10)
+"""
+
+
+def torch_channel_shuffle(x, groups):
+    """torchvision.models.shufflenetv2.channel_shuffle."""
+    n, c, h, w = x.size()
+    x = x.view(n, groups, c // groups, h, w)
+    x = torch.transpose(x, 1, 2).contiguous()
+    return x.view(n, -1, h, w)
+
+
+class ShuffleUnit(nn.Module):
+    def __init__(self, channels):
+        super().__init__()
+        half = channels // 2
+        self.conv1 = nn.Conv2d(half, half, 1)
+        self.dw = nn.Conv2d(half, half, 3, padding=1, groups=half)
+        self.conv2 = nn.Conv2d(half, half, 1)
+
+    def forward(self, x):
+        keep, work = x.chunk(2, dim=1)
+        work = F.relu(self.conv2(self.dw(F.relu(self.conv1(work)))))
+        return torch_channel_shuffle(torch.cat((keep, work), 1), 2)
+
+
+class ShuffleMini(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 16, 3, stride=2, padding=1)
+        self.stage = ShuffleUnit(16)
+        self.stage2 = ShuffleUnit(16)
+        self.fc = nn.Linear(16 * 9, 10)
+
+    def forward(self, x):
+        x = self.stage2(self.stage(F.relu(self.conv1(x))))
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 3), 1))
+
+
 # ---------------------------------------------------------------- writing
 
 def randomise_batchnorm(model, generator):
@@ -360,6 +415,7 @@ def main():
     fixture("resnet_mini", ResNetMini, RESNET_CNN, (3, 32, 32), seed=2)
     fixture("inception_mini", InceptionMini, INCEPTION_CNN, (3, 32, 32), seed=3)
     fixture("mobile_mini", MobileMini, MOBILE_CNN, (3, 32, 32), seed=4)
+    fixture("shuffle_mini", ShuffleMini, SHUFFLE_CNN, (3, 20, 20), seed=6)
     dtype_fixture()
     image_fixtures()
     total = sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(OUT) for f in files)
