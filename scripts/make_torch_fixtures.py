@@ -269,7 +269,7 @@ class MobileMini(nn.Module):
 
 SHUFFLE_CNN = """\
 // ShuffleNet-v2's channel operations on a small network: a channel split into two slices,
-// torchvision's channel_shuffle, and an adaptive average pool to 3x3 (windows of uneven size)
+// torchvision's channel_shuffle, and an adaptive average pool from 10x10 to 5x5
 network ShuffleMini
 input image: 3x20x20
 
@@ -281,7 +281,7 @@ module unit(channels) {
 }
 
 x = image -> conv1: conv(16, 3, stride=2, pad=1) -> relu -> stage: unit(16) -> stage2: unit(16)
-output logits = x -> adaptiveavgpool(3) -> flatten -> fc: dense(10)
+output logits = x -> adaptiveavgpool(5) -> flatten -> fc: dense(10)
 """
 
 
@@ -313,11 +313,11 @@ class ShuffleMini(nn.Module):
         self.conv1 = nn.Conv2d(3, 16, 3, stride=2, padding=1)
         self.stage = ShuffleUnit(16)
         self.stage2 = ShuffleUnit(16)
-        self.fc = nn.Linear(16 * 9, 10)
+        self.fc = nn.Linear(16 * 25, 10)
 
     def forward(self, x):
         x = self.stage2(self.stage(F.relu(self.conv1(x))))
-        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 3), 1))
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 5), 1))
 
 
 # ---------------------------------------------------------------- writing

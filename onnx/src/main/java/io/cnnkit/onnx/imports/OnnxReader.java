@@ -821,6 +821,16 @@ public final class OnnxReader {
             return false;
         }
         g.op = g.op instanceof Op.Sigmoid ? new Op.Silu() : new Op.HardSwish();
+        // named after the product, the node that computes the activation's value
+        if (g.name != null) {
+            names.remove(g.name);
+        }
+        g.scope = torchScope(n.getName());
+        g.name = g.scope != null ? null : uniqueName(DOTTED_PATH.matcher(n.getName()).matches() ? n.getName()
+                : sanitise(n.getName(), g.op.kind()));
+        if (g.name != null) {
+            names.add(g.name);
+        }
         bind(n.getOutput(0), new LayerValue(gate));
         return true;
     }
