@@ -109,6 +109,7 @@ def main():
     small_fixture("lenet5", tf.LeNet5, (1, 32, 32), seed=1)
     small_fixture("resnet_mini", tf.ResNetMini, (3, 32, 32), seed=2)
     small_fixture("inception_mini", tf.InceptionMini, (3, 32, 32), seed=3)
+    small_fixture("mobile_mini", tf.MobileMini, (3, 32, 32), seed=4)
     total = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))
     print(f"{total} bytes in {os.path.normpath(OUT)}")
     if total > 1_000_000:

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Writes the small PyTorch reference fixtures used by cnnkit's tests.
 
-For each network (LeNet-5, a reduced ResNet, a reduced Inception) it writes, into
+For each network (LeNet-5, a reduced ResNet, a reduced Inception, a small network of the mobile
+descendants' operators, one of ShuffleNet's channel operations) it writes, into
 exec/src/test/resources/fixtures/:
 
   NAME.cnn                  the network in the .cnn language; its layer names equal the
@@ -209,6 +210,117 @@ class InceptionMini(nn.Module):
         return self.fc(torch.flatten(self.dropout(F.adaptive_avg_pool2d(x, 1)), 1))
 
 
+# ---------------------------------------------------------------- the mobile descendants' operators
+
+MOBILE_CNN = """\
+// The operators of EfficientNet, MobileNet-v3 and ConvNeXt on a small network: hardswish, silu,
+// squeeze-and-excitation (mul by a hardsigmoid gate), and both GELUs
+network MobileMini
+input image: 3x32x32
+
+module se(channels, squeeze) {
+  g = in -> avgpool: globalavgpool -> fc1: conv(squeeze, 1) -> relu -> fc2: conv(channels, 1) -> hardsigmoid
+  out mul(in, g)
+}
+
+x = image -> conv1: conv(16, 3, stride=2, pad=1, bias=false) -> bn1: batchnorm -> hardswish
+          -> dw: conv(16, 3, pad=1, groups=16, bias=false) -> bn2: batchnorm -> silu
+          -> se1: se(16, 8)
+          -> conv2: conv(24, 1) -> gelu
+          -> conv3: conv(24, 3, pad=1) -> gelu(approximate="tanh")
+output logits = x -> globalavgpool -> flatten -> fc: dense(10)
+"""
+
+
+class SqueezeExcitation(nn.Module):
+    def __init__(self, channels, squeeze):
+        super().__init__()
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.fc1 = nn.Conv2d(channels, squeeze, 1)
+        self.relu = nn.ReLU()
+        self.fc2 = nn.Conv2d(squeeze, channels, 1)
+        self.gate = nn.Hardsigmoid()
+
+    def forward(self, x):
+        return x * self.gate(self.fc2(self.relu(self.fc1(self.avgpool(x)))))
+
+
+class MobileMini(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 16, 3, stride=2, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(16)
+        self.dw = nn.Conv2d(16, 16, 3, padding=1, groups=16, bias=False)
+        self.bn2 = nn.BatchNorm2d(16)
+        self.se1 = SqueezeExcitation(16, 8)
+        self.conv2 = nn.Conv2d(16, 24, 1)
+        self.conv3 = nn.Conv2d(24, 24, 3, padding=1)
+        self.fc = nn.Linear(24, 10)
+
+    def forward(self, x):
+        x = F.hardswish(self.bn1(self.conv1(x)))
+        x = F.silu(self.bn2(self.dw(x)))
+        x = self.se1(x)
+        x = F.gelu(self.conv2(x))
+        x = F.gelu(self.conv3(x), approximate="tanh")
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+
+
+# ---------------------------------------------------------------- ShuffleNet's channel operations
+
+SHUFFLE_CNN = """\
+// ShuffleNet-v2's channel operations on a small network: a channel split into two slices,
+// torchvision's channel_shuffle, and an adaptive average pool from 10x10 to 5x5
+network ShuffleMini
+input image: 3x20x20
+
+module unit(channels) {
+  keep = in -> slice(0, channels / 2)
+  work = in -> slice(channels / 2, channels) -> conv1: conv(channels / 2, 1) -> relu
+              -> dw: conv(channels / 2, 3, pad=1, groups=channels / 2) -> conv2: conv(channels / 2, 1) -> relu
+  out concat(keep, work) -> channel_shuffle(2)
+}
+
+x = image -> conv1: conv(16, 3, stride=2, pad=1) -> relu -> stage: unit(16) -> stage2: unit(16)
+output logits = x -> adaptiveavgpool(5) -> flatten -> fc: dense(10)
+"""
+
+
+def torch_channel_shuffle(x, groups):
+    """torchvision.models.shufflenetv2.channel_shuffle."""
+    n, c, h, w = x.size()
+    x = x.view(n, groups, c // groups, h, w)
+    x = torch.transpose(x, 1, 2).contiguous()
+    return x.view(n, -1, h, w)
+
+
+class ShuffleUnit(nn.Module):
+    def __init__(self, channels):
+        super().__init__()
+        half = channels // 2
+        self.conv1 = nn.Conv2d(half, half, 1)
+        self.dw = nn.Conv2d(half, half, 3, padding=1, groups=half)
+        self.conv2 = nn.Conv2d(half, half, 1)
+
+    def forward(self, x):
+        keep, work = x.chunk(2, dim=1)
+        work = F.relu(self.conv2(self.dw(F.relu(self.conv1(work)))))
+        return torch_channel_shuffle(torch.cat((keep, work), 1), 2)
+
+
+class ShuffleMini(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 16, 3, stride=2, padding=1)
+        self.stage = ShuffleUnit(16)
+        self.stage2 = ShuffleUnit(16)
+        self.fc = nn.Linear(16 * 25, 10)
+
+    def forward(self, x):
+        x = self.stage2(self.stage(F.relu(self.conv1(x))))
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 5), 1))
+
+
 # ---------------------------------------------------------------- writing
 
 def randomise_batchnorm(model, generator):
@@ -303,6 +415,8 @@ def main():
     fixture("lenet5", LeNet5, LENET_CNN, (1, 32, 32), seed=1)
     fixture("resnet_mini", ResNetMini, RESNET_CNN, (3, 32, 32), seed=2)
     fixture("inception_mini", InceptionMini, INCEPTION_CNN, (3, 32, 32), seed=3)
+    fixture("mobile_mini", MobileMini, MOBILE_CNN, (3, 32, 32), seed=4)
+    fixture("shuffle_mini", ShuffleMini, SHUFFLE_CNN, (3, 20, 20), seed=6)
     dtype_fixture()
     image_fixtures()
     total = sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(OUT) for f in files)

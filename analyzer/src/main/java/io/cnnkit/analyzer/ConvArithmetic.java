@@ -73,4 +73,14 @@ public final class ConvArithmetic {
         long total = Math.addExact(Math.multiplyExact(out - 1, (long) stride), effectiveKernel(kernel, dilation)) - in;
         return Math.toIntExact(Math.max(0, total));
     }
+
+    /** First input index of adaptive pooling's window {@code i} of {@code out} over {@code in}: floor(i·in/out). */
+    public static int adaptiveStart(int i, int in, int out) {
+        return (int) ((long) i * in / out);
+    }
+
+    /** One past the last input index of adaptive pooling's window {@code i}: ceil((i+1)·in/out). */
+    public static int adaptiveEnd(int i, int in, int out) {
+        return (int) (((long) (i + 1) * in + out - 1) / out);
+    }
 }

@@ -22,6 +22,18 @@ final class ElementwiseRule<O extends Op> implements OpRule<O> {
     static final ElementwiseRule<Op.Tanh> TANH = new ElementwiseRule<>(Op.Tanh.class, op -> 1);
     /** {@code sigmoid}: 3 ({@code 1 / (1 + exp(-x))}: exp, add, divide). */
     static final ElementwiseRule<Op.Sigmoid> SIGMOID = new ElementwiseRule<>(Op.Sigmoid.class, op -> 3);
+    /** {@code silu}: 4 ({@code x / (1 + exp(-x))}: exp, add, divide, and the product with x). */
+    static final ElementwiseRule<Op.Silu> SILU = new ElementwiseRule<>(Op.Silu.class, op -> 4);
+    /** {@code hardsigmoid}: 4 (add 3, clamp at 0 and 6, divide by 6). */
+    static final ElementwiseRule<Op.HardSigmoid> HARD_SIGMOID = new ElementwiseRule<>(Op.HardSigmoid.class, op -> 4);
+    /** {@code hardswish}: 5 (hardsigmoid's 4 and the product with x). */
+    static final ElementwiseRule<Op.HardSwish> HARD_SWISH = new ElementwiseRule<>(Op.HardSwish.class, op -> 5);
+    /**
+     * {@code gelu}: exact 5 ({@code 0.5·x·(1 + erf(x/√2))}: a divide, erf, an add, two multiplies);
+     * tanh 9 ({@code x³} as two multiplies, a multiply and an add inside, a multiply by √(2/π), tanh,
+     * an add and two multiplies outside).
+     */
+    static final ElementwiseRule<Op.Gelu> GELU = new ElementwiseRule<>(Op.Gelu.class, op -> op.tanh() ? 9 : 5);
     /**
      * {@code softmax} over channels: 3 (exp, add into the sum, divide); the max subtraction an
      * implementation does for stability is not counted.
@@ -33,6 +45,9 @@ final class ElementwiseRule<O extends Op> implements OpRule<O> {
      * by the channel edges are counted as full.
      */
     static final ElementwiseRule<Op.Lrn> LRN = new ElementwiseRule<>(Op.Lrn.class, op -> 2L * op.size() + 3);
+    /** {@code stochastic_depth}: 0 (identity at inference). */
+    static final ElementwiseRule<Op.StochasticDepth> STOCHASTIC_DEPTH =
+            new ElementwiseRule<>(Op.StochasticDepth.class, op -> 0);
     /** {@code dropout}: 0 (identity at inference). */
     static final ElementwiseRule<Op.Dropout> DROPOUT = new ElementwiseRule<>(Op.Dropout.class, op -> 0);
 

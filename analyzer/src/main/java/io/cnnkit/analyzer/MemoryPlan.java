@@ -17,9 +17,9 @@ import java.util.Optional;
  * (step {@code i} runs the {@code i}-th layer). Network inputs are layers too: the executor copies
  * them into their buffers before step 0.
  *
- * <p><b>Aliasing.</b> {@code flatten} and {@code dropout} always reuse their input's buffer (they
- * are views). {@code relu}, {@code relu6}, {@code leakyrelu}, {@code tanh}, {@code sigmoid} and
- * {@code batchnorm} work in place when their single input has no other consumer and is not a
+ * <p><b>Aliasing.</b> {@code flatten}, {@code dropout} and {@code stochastic_depth} always reuse their input's buffer (they
+ * are views). {@code relu}, {@code relu6}, {@code leakyrelu}, {@code tanh}, {@code sigmoid},
+ * {@code silu}, {@code hardsigmoid}, {@code hardswish}, {@code gelu} and {@code batchnorm} work in place when their single input has no other consumer and is not a
  * network input or output; when that input is itself a view, the same must hold for every layer
  * sharing the buffer up the chain, since the in-place write changes all of them. An {@code add}
  * works in place on one of its inputs under the same condition: on the one computed last of those
@@ -129,11 +129,13 @@ public final class MemoryPlan {
         if (in.size() != 1) {
             return -1;
         }
-        if (op instanceof Op.Flatten || op instanceof Op.Dropout) {
+        if (op instanceof Op.Flatten || op instanceof Op.Dropout || op instanceof Op.StochasticDepth) {
             return in.get(0).id();
         }
         boolean inPlace = op instanceof Op.Relu || op instanceof Op.Relu6 || op instanceof Op.LeakyRelu
-                || op instanceof Op.Tanh || op instanceof Op.Sigmoid || op instanceof Op.BatchNorm;
+                || op instanceof Op.Tanh || op instanceof Op.Sigmoid || op instanceof Op.Silu
+                || op instanceof Op.HardSigmoid || op instanceof Op.HardSwish || op instanceof Op.Gelu
+                || op instanceof Op.BatchNorm;
         return inPlace && writable(graph, in.get(0), alias, isOutput) ? in.get(0).id() : -1;
     }
 

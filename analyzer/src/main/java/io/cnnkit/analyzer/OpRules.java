@@ -16,6 +16,9 @@ public final class OpRules {
     private static final ZeroPadRule ZERO_PAD = new ZeroPadRule();
     private static final ConcatRule CONCAT = new ConcatRule();
     private static final AddRule ADD = new AddRule();
+    private static final MulRule MUL = new MulRule();
+    private static final ChannelSliceRule SLICE = new ChannelSliceRule();
+    private static final ChannelShuffleRule SHUFFLE = new ChannelShuffleRule();
 
     private OpRules() {
     }
@@ -32,6 +35,8 @@ public final class OpRules {
         @Override public OpRule<?> avgPool(Op.AvgPool op) { return AVG_POOL; }
         @Override public OpRule<?> globalAvgPool(Op.GlobalAvgPool op) { return GlobalPoolRule.AVG; }
         @Override public OpRule<?> globalMaxPool(Op.GlobalMaxPool op) { return GlobalPoolRule.MAX; }
+        @Override public OpRule<?> adaptiveAvgPool(Op.AdaptiveAvgPool op) { return AdaptivePoolRule.AVG; }
+        @Override public OpRule<?> adaptiveMaxPool(Op.AdaptiveMaxPool op) { return AdaptivePoolRule.MAX; }
         @Override public OpRule<?> dense(Op.Dense op) { return DENSE; }
         @Override public OpRule<?> flatten(Op.Flatten op) { return FLATTEN; }
         @Override public OpRule<?> relu(Op.Relu op) { return ElementwiseRule.RELU; }
@@ -39,12 +44,20 @@ public final class OpRules {
         @Override public OpRule<?> leakyRelu(Op.LeakyRelu op) { return ElementwiseRule.LEAKY_RELU; }
         @Override public OpRule<?> tanh(Op.Tanh op) { return ElementwiseRule.TANH; }
         @Override public OpRule<?> sigmoid(Op.Sigmoid op) { return ElementwiseRule.SIGMOID; }
+        @Override public OpRule<?> silu(Op.Silu op) { return ElementwiseRule.SILU; }
+        @Override public OpRule<?> hardSigmoid(Op.HardSigmoid op) { return ElementwiseRule.HARD_SIGMOID; }
+        @Override public OpRule<?> hardSwish(Op.HardSwish op) { return ElementwiseRule.HARD_SWISH; }
+        @Override public OpRule<?> gelu(Op.Gelu op) { return ElementwiseRule.GELU; }
         @Override public OpRule<?> softmax(Op.Softmax op) { return ElementwiseRule.SOFTMAX; }
         @Override public OpRule<?> lrn(Op.Lrn op) { return ElementwiseRule.LRN; }
         @Override public OpRule<?> batchNorm(Op.BatchNorm op) { return BATCH_NORM; }
         @Override public OpRule<?> dropout(Op.Dropout op) { return ElementwiseRule.DROPOUT; }
+        @Override public OpRule<?> stochasticDepth(Op.StochasticDepth op) { return ElementwiseRule.STOCHASTIC_DEPTH; }
+        @Override public OpRule<?> channelSlice(Op.ChannelSlice op) { return SLICE; }
+        @Override public OpRule<?> channelShuffle(Op.ChannelShuffle op) { return SHUFFLE; }
         @Override public OpRule<?> zeroPad(Op.ZeroPad op) { return ZERO_PAD; }
         @Override public OpRule<?> concat(Op.Concat op) { return CONCAT; }
+        @Override public OpRule<?> mul(Op.Mul op) { return MUL; }
         @Override public OpRule<?> add(Op.Add op) { return ADD; }
     };
 }

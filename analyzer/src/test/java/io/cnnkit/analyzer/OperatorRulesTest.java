@@ -4,6 +4,7 @@ import static io.cnnkit.analyzer.Nets.input;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cnnkit.compiler.Diagnostic;
 import io.cnnkit.compiler.graph.Layer;
 import io.cnnkit.compiler.graph.NetworkGraph;
 import io.cnnkit.compiler.graph.Shape;
@@ -43,6 +44,11 @@ class OperatorRulesTest {
         assertCounts(new Op.LeakyRelu(0.1), same, 0, 288);
         assertCounts(new Op.Tanh(), same, 0, 144);
         assertCounts(new Op.Sigmoid(), same, 0, 432);
+        assertCounts(new Op.Silu(), same, 0, 576);
+        assertCounts(new Op.HardSigmoid(), same, 0, 576);
+        assertCounts(new Op.HardSwish(), same, 0, 720);
+        assertCounts(new Op.Gelu(false), same, 0, 720);
+        assertCounts(new Op.Gelu(true), same, 0, 144 * 9);
         assertCounts(new Op.Softmax(), same, 0, 432);
         assertCounts(new Op.Lrn(5, 1e-4, 0.75, 2), same, 0, 144 * 13);
         assertCounts(new Op.Dropout(0.5), same, 0, 0);
@@ -127,5 +133,50 @@ class OperatorRulesTest {
         // the 3x3 branch is centred on the 1x1 ones (pad 1): aligned, no warning; the largest is kept
         assertEquals(new ReceptiveField(3, 3, 1, 1, 1, 1, false), a.stats(cat).receptiveField());
         assertTrue(a.diagnostics().isEmpty(), a.diagnostics().toString());
+    }
+
+    /** Squeeze-and-excitation: a map times one factor per channel; the map's field, not the gate's global one. */
+    @Test
+    void mulScalesAMapByChannelOrMultipliesOneShape() {
+        NetworkGraph.Builder b = NetworkGraph.builder("se");
+        Layer x = b.add("x", input(4, 6, 6));
+        Layer c = b.add("c", Nets.conv(4, 3, 1, 1), x);
+        Layer g = b.add("g", new Op.GlobalAvgPool(), c);
+        Layer gate = b.add("gate", new Op.Mul(), c, g);
+        Layer same = b.add("same", new Op.Mul(), c, x);
+        Analysis a = Analyzer.analyze(b.output("gate", gate).output("same", same).build(), 1);
+        assertEquals(Shape.chw(4, 6, 6), a.stats(gate).outputShape());
+        assertEquals(144, a.stats(gate).flops());
+        assertEquals(0, a.stats(gate).macs());
+        assertEquals(a.stats(c).receptiveField(), a.stats(gate).receptiveField());
+        assertEquals(a.stats(c).receptiveField(), a.stats(same).receptiveField());
+
+        NetworkGraph.Builder bad = NetworkGraph.builder("bad");
+        Layer in = bad.add("x", input(4, 6, 6));
+        Layer narrow = bad.add("narrow", Nets.conv(2, 1, 1, 0), in);
+        Layer wrong = bad.add("wrong", new Op.Mul(), in, narrow);
+        Analysis failed = Analyzer.analyze(bad.output("y", wrong).build(), 1);
+        assertEquals(List.of("mul-shape-mismatch"), failed.diagnostics().stream().map(Diagnostic::code).toList());
+        assertTrue(failed.diagnostics().get(0).message().contains("4x6x6 or 4x1x1"), failed.diagnostics().toString());
+    }
+
+    /** PyTorch's windows: 10 rows into 3 are [0, 4), [3, 7), [6, 10); 6 columns into 4: [0, 2), [1, 3), [3, 5), [4, 6). */
+    @Test
+    void adaptivePoolsCountTheirWindowsAndKeepAStrideOnlyWhereTheOutputDivides() {
+        NetworkGraph.Builder b = NetworkGraph.builder("adaptive");
+        Layer x = b.add("x", input(2, 10, 6));
+        Layer avg = b.add("avg", new Op.AdaptiveAvgPool(new Size2(3, 4)), x);
+        Layer max = b.add("max", new Op.AdaptiveMaxPool(new Size2(3, 4)), x);
+        Layer even = b.add("even", new Op.AdaptiveAvgPool(new Size2(5, 3)), x);
+        Layer part = b.add("part", new Op.ChannelSlice(1, 2), x);
+        Analysis a = Analyzer.analyze(b.output("avg", avg).output("max", max).output("even", even)
+                .output("part", part).build(), 1);
+        assertEquals(Shape.chw(2, 3, 4), a.stats(avg).outputShape());
+        assertEquals(2 * 12 * 8, a.stats(avg).flops());
+        assertEquals(2 * (12 * 8 - 12), a.stats(max).flops());
+        assertEquals(ReceptiveField.GLOBAL, a.stats(avg).receptiveField());
+        assertEquals(new ReceptiveField(2, 2, 2, 2, 0, 0, false), a.stats(even).receptiveField());
+        assertEquals(Shape.chw(1, 10, 6), a.stats(part).outputShape());
+        assertEquals(ReceptiveField.PIXEL, a.stats(part).receptiveField());
     }
 }

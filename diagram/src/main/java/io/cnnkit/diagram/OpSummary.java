@@ -57,6 +57,16 @@ public final class OpSummary {
         }
 
         @Override
+        public String adaptiveAvgPool(Op.AdaptiveAvgPool op) {
+            return "adaptiveavgpool " + op.size().h() + "x" + op.size().w();
+        }
+
+        @Override
+        public String adaptiveMaxPool(Op.AdaptiveMaxPool op) {
+            return "adaptivemaxpool " + op.size().h() + "x" + op.size().w();
+        }
+
+        @Override
         public String dense(Op.Dense d) {
             return "dense " + d.units();
         }
@@ -92,6 +102,26 @@ public final class OpSummary {
         }
 
         @Override
+        public String silu(Op.Silu op) {
+            return op.kind();
+        }
+
+        @Override
+        public String hardSigmoid(Op.HardSigmoid op) {
+            return op.kind();
+        }
+
+        @Override
+        public String hardSwish(Op.HardSwish op) {
+            return op.kind();
+        }
+
+        @Override
+        public String gelu(Op.Gelu op) {
+            return op.tanh() ? "gelu tanh" : op.kind();
+        }
+
+        @Override
         public String softmax(Op.Softmax op) {
             return op.kind();
         }
@@ -112,12 +142,32 @@ public final class OpSummary {
         }
 
         @Override
+        public String stochasticDepth(Op.StochasticDepth op) {
+            return "stochastic depth " + number(op.p());
+        }
+
+        @Override
+        public String channelSlice(Op.ChannelSlice op) {
+            return "slice " + op.from() + ":" + op.to();
+        }
+
+        @Override
+        public String channelShuffle(Op.ChannelShuffle op) {
+            return "channel shuffle " + op.groups();
+        }
+
+        @Override
         public String zeroPad(Op.ZeroPad z) {
             return "zeropad " + z.pad();
         }
 
         @Override
         public String concat(Op.Concat op) {
+            return op.kind();
+        }
+
+        @Override
+        public String mul(Op.Mul op) {
             return op.kind();
         }
 

@@ -271,6 +271,34 @@ public final class OnnxExporter {
         }
 
         @Override
+        public Void adaptiveAvgPool(Op.AdaptiveAvgPool op) {
+            return adaptive(op.size(), "AveragePool", "GlobalAveragePool");
+        }
+
+        @Override
+        public Void adaptiveMaxPool(Op.AdaptiveMaxPool op) {
+            return adaptive(op.size(), "MaxPool", "GlobalMaxPool");
+        }
+
+        /** As PyTorch exports it: a global pool, or a pool of kernel and stride input/output where that divides. */
+        private Void adaptive(Size2 size, String pool, String global) {
+            Shape in = analysis.stats(layer).inputShapes().get(0);
+            if (size.h() == 1 && size.w() == 1) {
+                return unary(global);
+            }
+            if (in.height() % size.h() != 0 || in.width() % size.w() != 0) {
+                refused.add(Diagnostic.error("export-unsupported", layer.site(), layer.op().kind() + " from "
+                        + in.height() + "x" + in.width() + " to " + size.h() + "x" + size.w() + " cannot be exported: ONNX has no adaptive"
+                        + " pooling, and windows of uneven size are no one pool; use an output size that divides the"
+                        + " input"));
+                return null;
+            }
+            long kh = in.height() / size.h(), kw = in.width() / size.w();
+            return add(node(pool, name, List.of(x), y).addAttribute(ints("kernel_shape", kh, kw))
+                    .addAttribute(ints("strides", kh, kw)));
+        }
+
+        @Override
         public Void dense(Op.Dense d) {
             List<String> in = new ArrayList<>(List.of(x, weight(layer, "weight")));
             if (d.bias()) {
@@ -317,6 +345,70 @@ public final class OnnxExporter {
             return unary("Sigmoid");
         }
 
+        /** Sigmoid then Mul, as PyTorch exports SiLU (ONNX has no SiLU node). */
+        @Override
+        public Void silu(Op.Silu op) {
+            return gated(node("Sigmoid", name + "::sigmoid", List.of(x), name + "::sigmoid"));
+        }
+
+        @Override
+        public Void hardSigmoid(Op.HardSigmoid op) {
+            return add(hardSigmoid(name, y));
+        }
+
+        /** HardSwish from opset 14; before, HardSigmoid then Mul. */
+        @Override
+        public Void hardSwish(Op.HardSwish op) {
+            return opts.opset() >= 14 ? unary("HardSwish") : gated(hardSigmoid(name + "::hardsigmoid", name + "::hardsigmoid"));
+        }
+
+        /** ONNX's {@code max(0, min(1, alpha·x + beta))} with PyTorch's constants. */
+        private NodeProto.Builder hardSigmoid(String node, String output) {
+            return node("HardSigmoid", node, List.of(x), output).addAttribute(real("alpha", 1f / 6))
+                    .addAttribute(real("beta", 0.5f));
+        }
+
+        /** x times the gate computed by {@code gate} from x. */
+        private Void gated(NodeProto.Builder gate) {
+            add(gate);
+            return add(node("Mul", name, List.of(x, gate.getOutput(0)), y));
+        }
+
+        /** Gelu from opset 20; before, PyTorch's expansion (erf, or tanh of a cubic). */
+        @Override
+        public Void gelu(Op.Gelu op) {
+            if (opts.opset() >= 20) {
+                return add(node("Gelu", name, List.of(x), y).addAttribute(string("approximate", op.tanh() ? "tanh" : "none")));
+            }
+            String v;
+            if (op.tanh()) {
+                v = step("Pow", x, number("three", 3f));
+                v = step("Mul", v, number("kappa", 0.044715f));
+                v = step("Add", x, v);
+                v = step("Mul", v, number("beta", (float) Math.sqrt(2 / Math.PI)));
+                v = step("Tanh", v);
+            } else {
+                v = step("Div", x, number("sqrt2", (float) Math.sqrt(2)));
+                v = step("Erf", v);
+            }
+            v = step("Add", v, number("one", 1f));
+            v = step("Mul", x, v);
+            return add(node("Mul", name, List.of(v, number("half", 0.5f)), y));
+        }
+
+        private int steps;
+
+        /** One node of an expansion, writing a fresh value {@code name::opType_k}. */
+        private String step(String opType, String... inputs) {
+            String value = name + "::" + opType.toLowerCase(java.util.Locale.ROOT) + "_" + steps++;
+            add(node(opType, value, List.of(inputs), value));
+            return value;
+        }
+
+        private String number(String suffix, float v) {
+            return constant(name + "::" + suffix, OnnxExporter.scalar(name + "::" + suffix, v));
+        }
+
         @Override
         public Void softmax(Op.Softmax op) {
             OnnxExporter.this.softmax(layer, x, y);
@@ -355,6 +447,34 @@ public final class OnnxExporter {
             return add(node("Dropout", name, List.of(x), y).addAttribute(real("ratio", (float) d.p())));
         }
 
+        /** The identity at inference, as PyTorch's export leaves it out. */
+        @Override
+        public Void stochasticDepth(Op.StochasticDepth op) {
+            return unary("Identity");
+        }
+
+        /** Slice on axis 1: starts, ends and axes as inputs (opset 10 on). */
+        @Override
+        public Void channelSlice(Op.ChannelSlice op) {
+            String starts = constant(name + "::starts", OnnxTensors.int64(name + "::starts", op.from()));
+            String ends = constant(name + "::ends", OnnxTensors.int64(name + "::ends", op.to()));
+            String axes = constant(name + "::axes", OnnxTensors.int64(name + "::axes", 1));
+            return add(node("Slice", name, List.of(x, starts, ends, axes), y));
+        }
+
+        /** Reshape (0 keeps the batch), Transpose of the two channel axes, Reshape back. */
+        @Override
+        public Void channelShuffle(Op.ChannelShuffle op) {
+            Shape s = analysis.stats(layer).outputShape();
+            long c = s.channels(), h = s.height(), w = s.width(), g = op.groups();
+            String grouped = name + "::grouped", swapped = name + "::transposed";
+            String split = constant(name + "::grouped_shape", OnnxTensors.int64(name + "::grouped_shape", 0, g, c / g, h, w));
+            String back = constant(name + "::shape", OnnxTensors.int64(name + "::shape", 0, c, h, w));
+            add(node("Reshape", grouped, List.of(x, split), grouped));
+            add(node("Transpose", swapped, List.of(grouped), swapped).addAttribute(ints("perm", 0, 2, 1, 3, 4)));
+            return add(node("Reshape", name, List.of(swapped, back), y));
+        }
+
         @Override
         public Void zeroPad(Op.ZeroPad z) {
             OnnxExporter.this.zeroPad(name, x, y, z.pad());
@@ -364,6 +484,12 @@ public final class OnnxExporter {
         @Override
         public Void concat(Op.Concat op) {
             return add(node("Concat", name, xs, y).addAttribute(integer("axis", 1)));
+        }
+
+        /** NumPy broadcasting states the C×1×1 factor as it is. */
+        @Override
+        public Void mul(Op.Mul op) {
+            return add(node("Mul", name, xs, y));
         }
 
         @Override

@@ -55,12 +55,25 @@ public final class OnnxMapping {
 
         @Override
         public Mapping globalAvgPool(Op.GlobalAvgPool op) {
-            return same("GlobalAveragePool");
+            return new Mapping(List.of("GlobalAveragePool"), List.of("GlobalAveragePool", "ReduceMean"),
+                    "import: ReduceMean over H and W (`x.mean([2, 3])`), then a flatten without keepdims");
         }
 
         @Override
         public Mapping globalMaxPool(Op.GlobalMaxPool op) {
             return same("GlobalMaxPool");
+        }
+
+        @Override
+        public Mapping adaptiveAvgPool(Op.AdaptiveAvgPool op) {
+            return new Mapping(List.of("GlobalAveragePool", "AveragePool"), List.of(),
+                    "exports where the output divides the input (a plain pool), as PyTorch; imports as avgpool");
+        }
+
+        @Override
+        public Mapping adaptiveMaxPool(Op.AdaptiveMaxPool op) {
+            return new Mapping(List.of("GlobalMaxPool", "MaxPool"), List.of(),
+                    "exports where the output divides the input (a plain pool), as PyTorch; imports as maxpool");
         }
 
         @Override
@@ -100,6 +113,29 @@ public final class OnnxMapping {
         }
 
         @Override
+        public Mapping silu(Op.Silu op) {
+            return new Mapping(List.of("Sigmoid", "Mul"), List.of("Sigmoid", "Mul"), "x · Sigmoid(x), as PyTorch exports it");
+        }
+
+        @Override
+        public Mapping hardSigmoid(Op.HardSigmoid op) {
+            return new Mapping(List.of("HardSigmoid"), List.of("HardSigmoid"), "alpha 1/6, beta 0.5 only");
+        }
+
+        @Override
+        public Mapping hardSwish(Op.HardSwish op) {
+            return new Mapping(List.of("HardSwish", "HardSigmoid", "Mul"), List.of("HardSwish", "HardSigmoid", "Mul"),
+                    "before opset 14: x · HardSigmoid(x)");
+        }
+
+        @Override
+        public Mapping gelu(Op.Gelu op) {
+            return new Mapping(List.of("Gelu", "Div", "Erf", "Pow", "Tanh", "Add", "Mul"),
+                    List.of("Gelu", "Div", "Erf", "Pow", "Tanh", "Add", "Mul"),
+                    "Gelu from opset 20; before, PyTorch's expansion, which import recognises as one layer");
+        }
+
+        @Override
         public Mapping softmax(Op.Softmax op) {
             return new Mapping(List.of("Softmax", "Transpose"), List.of("Softmax", "Transpose"),
                     "before opset 13 a feature map's channels are moved last and back");
@@ -122,6 +158,23 @@ public final class OnnxMapping {
         }
 
         @Override
+        public Mapping stochasticDepth(Op.StochasticDepth op) {
+            return new Mapping(List.of("Identity"), List.of(), "the identity; PyTorch's export leaves it out");
+        }
+
+        @Override
+        public Mapping channelSlice(Op.ChannelSlice op) {
+            return new Mapping(List.of("Slice"), List.of("Slice", "Split"),
+                    "axis 1, step 1; a Split on axis 1 imports as one slice per output");
+        }
+
+        @Override
+        public Mapping channelShuffle(Op.ChannelShuffle op) {
+            return new Mapping(List.of("Reshape", "Transpose"), List.of("Reshape", "Transpose"),
+                    "Reshape to N×g×C/g×H×W, Transpose (0, 2, 1, 3, 4), Reshape back, as PyTorch exports it");
+        }
+
+        @Override
         public Mapping zeroPad(Op.ZeroPad op) {
             return new Mapping(List.of("Pad"), List.of("Pad"), "constant zero padding of H and W");
         }
@@ -129,6 +182,11 @@ public final class OnnxMapping {
         @Override
         public Mapping concat(Op.Concat op) {
             return new Mapping(List.of("Concat"), List.of("Concat"), "axis 1");
+        }
+
+        @Override
+        public Mapping mul(Op.Mul op) {
+            return new Mapping(List.of("Mul"), List.of("Mul"), "the second input of the first's shape or N×C×1×1");
         }
 
         @Override

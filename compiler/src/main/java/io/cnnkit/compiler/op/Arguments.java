@@ -31,6 +31,11 @@ public final class Arguments {
         return size(name, value(name), 1);
     }
 
+    /** An integer in [0, MAX_SIZE]. */
+    public int nonNegative(String name) {
+        return size(name, value(name), 0);
+    }
+
     public int positive(String name, int fallback) {
         return has(name) ? positive(name) : fallback;
     }
@@ -97,6 +102,20 @@ public final class Arguments {
             return b.value();
         }
         throw new ArgumentException(name, "'" + name + "' must be true or false, not " + value(name).describe(), true);
+    }
+
+    /** One of {@code choices}, written as a string ({@code approximate="tanh"}). */
+    public String choice(String name, String fallback, String... choices) {
+        if (!has(name)) {
+            return fallback;
+        }
+        ArgValue v = value(name);
+        String given = v instanceof ArgValue.StringValue t ? t.value() : null;
+        if (given != null && List.of(choices).contains(given)) {
+            return given;
+        }
+        throw new ArgumentException(name, "'" + name + "' must be \"" + String.join("\" or \"", choices) + "\", not "
+                + v.describe(), given == null);
     }
 
     /** A number in [min, max] (max exclusive when {@code maxExclusive}). */

@@ -56,6 +56,23 @@ public sealed interface Op {
         public <R> R accept(OpVisitor<R> visitor) { return visitor.globalMaxPool(this); }
     }
 
+    /**
+     * PyTorch {@code AdaptiveAvgPool2d(size)}: output row i averages input rows
+     * [floor(i·H/outH), ceil((i+1)·H/outH)), and likewise for columns.
+     */
+    record AdaptiveAvgPool(Size2 size) implements Op {
+        public String kind() { return "adaptiveavgpool"; }
+
+        public <R> R accept(OpVisitor<R> visitor) { return visitor.adaptiveAvgPool(this); }
+    }
+
+    /** PyTorch {@code AdaptiveMaxPool2d(size)}: the windows of {@link AdaptiveAvgPool}, their maximum. */
+    record AdaptiveMaxPool(Size2 size) implements Op {
+        public String kind() { return "adaptivemaxpool"; }
+
+        public <R> R accept(OpVisitor<R> visitor) { return visitor.adaptiveMaxPool(this); }
+    }
+
     /** A fully connected layer on a vector input (PyTorch Linear, ONNX Gemm with transB). */
     record Dense(int units, boolean bias) implements Op {
         public String kind() { return "dense"; }
@@ -99,6 +116,34 @@ public sealed interface Op {
         public <R> R accept(OpVisitor<R> visitor) { return visitor.sigmoid(this); }
     }
 
+    /** {@code x · sigmoid(x)} (PyTorch {@code SiLU}, swish). */
+    record Silu() implements Op {
+        public String kind() { return "silu"; }
+
+        public <R> R accept(OpVisitor<R> visitor) { return visitor.silu(this); }
+    }
+
+    /** {@code relu6(x + 3) / 6} (PyTorch {@code Hardsigmoid}). */
+    record HardSigmoid() implements Op {
+        public String kind() { return "hardsigmoid"; }
+
+        public <R> R accept(OpVisitor<R> visitor) { return visitor.hardSigmoid(this); }
+    }
+
+    /** {@code x · relu6(x + 3) / 6} (PyTorch {@code Hardswish}). */
+    record HardSwish() implements Op {
+        public String kind() { return "hardswish"; }
+
+        public <R> R accept(OpVisitor<R> visitor) { return visitor.hardSwish(this); }
+    }
+
+    /** PyTorch {@code GELU}: exact through erf, or its tanh approximation ({@code approximate='tanh'}). */
+    record Gelu(boolean tanh) implements Op {
+        public String kind() { return "gelu"; }
+
+        public <R> R accept(OpVisitor<R> visitor) { return visitor.gelu(this); }
+    }
+
     /** Softmax over the channel (feature) axis. */
     record Softmax() implements Op {
         public String kind() { return "softmax"; }
@@ -127,6 +172,34 @@ public sealed interface Op {
         public <R> R accept(OpVisitor<R> visitor) { return visitor.dropout(this); }
     }
 
+    /**
+     * torchvision's {@code StochasticDepth}: drops a residual branch while training, the identity
+     * at inference; {@code p} and {@code rowMode} ({@code mode='row'}, else {@code 'batch'}) are
+     * kept for reports.
+     */
+    record StochasticDepth(double p, boolean rowMode) implements Op {
+        public String kind() { return "stochastic_depth"; }
+
+        public <R> R accept(OpVisitor<R> visitor) { return visitor.stochasticDepth(this); }
+    }
+
+    /** Channels [from, to) of the input, as PyTorch's {@code x[:, from:to]}. */
+    record ChannelSlice(int from, int to) implements Op {
+        public String kind() { return "slice"; }
+
+        public <R> R accept(OpVisitor<R> visitor) { return visitor.channelSlice(this); }
+    }
+
+    /**
+     * ShuffleNet's channel shuffle (torchvision's {@code channel_shuffle}): channels viewed as
+     * groups × C/groups, transposed; output channel j·groups + i is input channel i·C/groups + j.
+     */
+    record ChannelShuffle(int groups) implements Op {
+        public String kind() { return "channel_shuffle"; }
+
+        public <R> R accept(OpVisitor<R> visitor) { return visitor.channelShuffle(this); }
+    }
+
     record ZeroPad(Padding.Explicit pad) implements Op {
         public String kind() { return "zeropad"; }
 
@@ -138,6 +211,16 @@ public sealed interface Op {
         public String kind() { return "concat"; }
 
         public <R> R accept(OpVisitor<R> visitor) { return visitor.concat(this); }
+    }
+
+    /**
+     * Element-wise product of two inputs: the second has the first's shape, or is C×1×1 and scales
+     * each channel (squeeze-and-excitation's gate).
+     */
+    record Mul() implements Op {
+        public String kind() { return "mul"; }
+
+        public <R> R accept(OpVisitor<R> visitor) { return visitor.mul(this); }
     }
 
     /** Element-wise sum of two or more inputs of one shape. */

@@ -21,6 +21,10 @@ public interface OpVisitor<R> {
 
     R globalMaxPool(Op.GlobalMaxPool op);
 
+    R adaptiveAvgPool(Op.AdaptiveAvgPool op);
+
+    R adaptiveMaxPool(Op.AdaptiveMaxPool op);
+
     R dense(Op.Dense op);
 
     R flatten(Op.Flatten op);
@@ -35,6 +39,14 @@ public interface OpVisitor<R> {
 
     R sigmoid(Op.Sigmoid op);
 
+    R silu(Op.Silu op);
+
+    R hardSigmoid(Op.HardSigmoid op);
+
+    R hardSwish(Op.HardSwish op);
+
+    R gelu(Op.Gelu op);
+
     R softmax(Op.Softmax op);
 
     R lrn(Op.Lrn op);
@@ -43,9 +55,17 @@ public interface OpVisitor<R> {
 
     R dropout(Op.Dropout op);
 
+    R stochasticDepth(Op.StochasticDepth op);
+
+    R channelSlice(Op.ChannelSlice op);
+
+    R channelShuffle(Op.ChannelShuffle op);
+
     R zeroPad(Op.ZeroPad op);
 
     R concat(Op.Concat op);
+
+    R mul(Op.Mul op);
 
     R add(Op.Add op);
 }

@@ -30,10 +30,12 @@ public final class Operators {
     /** The kinds of values a parameter takes. */
     public enum Type {
         COUNT("integer ≥ 1"),
+        INDEX("integer ≥ 0"),
         SIZE("integer or (h, w)"),
         PADDING("integer, (h, w), (top, left, bottom, right), same or valid"),
         EXPLICIT_PADDING("integer, (h, w) or (top, left, bottom, right)"),
         BOOL("true or false"),
+        CHOICE("a quoted name from those listed"),
         NUMBER("number");
 
         private final String description;
@@ -157,6 +159,13 @@ public final class Operators {
                 a -> new Op.GlobalAvgPool());
         unary("globalmaxpool", Category.POOL, "Maximum over H×W; output C×1×1.", List.of(),
                 a -> new Op.GlobalMaxPool());
+        unary("adaptiveavgpool", Category.POOL, "Average over windows that split H×W into `size` (PyTorch "
+                        + "`AdaptiveAvgPool2d`): output row i covers input rows floor(i·H/h) to ceil((i+1)·H/h).",
+                List.of(required("size", Type.SIZE, "output height and width")),
+                a -> new Op.AdaptiveAvgPool(a.size2("size")));
+        unary("adaptivemaxpool", Category.POOL, "Maximum over adaptiveavgpool's windows (PyTorch `AdaptiveMaxPool2d`).",
+                List.of(required("size", Type.SIZE, "output height and width")),
+                a -> new Op.AdaptiveMaxPool(a.size2("size")));
         unary("dense", Category.DENSE, "Fully connected layer on a vector (PyTorch `Linear`); flatten first.",
                 List.of(width("units", "output features"), BIAS),
                 a -> new Op.Dense(a.positive("units"), a.bool("bias", true)));
@@ -168,6 +177,16 @@ public final class Operators {
                 a -> new Op.LeakyRelu(a.number("alpha", 0.01, 0, Double.MAX_VALUE, false)));
         unary("tanh", Category.ACTIVATION, "Hyperbolic tangent.", List.of(), a -> new Op.Tanh());
         unary("sigmoid", Category.ACTIVATION, "1 / (1 + exp(−x)).", List.of(), a -> new Op.Sigmoid());
+        unary("silu", Category.ACTIVATION, "x · sigmoid(x) (PyTorch `SiLU`, swish).", List.of(),
+                a -> new Op.Silu());
+        unary("hardsigmoid", Category.ACTIVATION, "relu6(x + 3) / 6 (PyTorch `Hardsigmoid`).", List.of(),
+                a -> new Op.HardSigmoid());
+        unary("hardswish", Category.ACTIVATION, "x · relu6(x + 3) / 6 (PyTorch `Hardswish`).", List.of(),
+                a -> new Op.HardSwish());
+        unary("gelu", Category.ACTIVATION, "x · Φ(x), Φ the standard normal distribution (PyTorch `GELU`).",
+                List.of(optional("approximate", Type.CHOICE, "\"none\"",
+                        "`\"none\"`: exact, through erf; `\"tanh\"`: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))")),
+                a -> new Op.Gelu(a.choice("approximate", "none", "none", "tanh").equals("tanh")));
         unary("softmax", Category.ACTIVATION, "Softmax over channels (features).", List.of(),
                 a -> new Op.Softmax());
         unary("lrn", Category.NORM, "Local response normalisation across channels (PyTorch `LocalResponseNorm`): "
@@ -186,11 +205,29 @@ public final class Operators {
         unary("dropout", Category.RESHAPE, "Identity at inference; `p` is kept for reports and export.",
                 List.of(optional("p", Type.NUMBER, "0.5", "drop probability, in [0, 1)")),
                 a -> new Op.Dropout(a.number("p", 0.5, 0, 1, true)));
+        unary("stochastic_depth", Category.RESHAPE, "Identity at inference (torchvision `StochasticDepth`); "
+                        + "`p` and `mode` are kept for reports.",
+                List.of(required("p", Type.NUMBER, "drop probability of the branch, in [0, 1]"),
+                        optional("mode", Type.CHOICE, "\"row\"", "`\"row\"`: per sample; `\"batch\"`: the whole batch")),
+                a -> new Op.StochasticDepth(a.number("p", 0, 0, 1, false),
+                        a.choice("mode", "row", "row", "batch").equals("row")));
+        unary("slice", Category.RESHAPE, "Channels [from, to) of a map or features of a vector (PyTorch "
+                        + "`x[:, from:to]`); ShuffleNet's channel split is two slices.",
+                List.of(required("from", Type.INDEX, "first channel, counted from 0"),
+                        required("to", Type.COUNT, "one past the last channel")),
+                a -> new Op.ChannelSlice(a.nonNegative("from"), a.positive("to")));
+        unary("channel_shuffle", Category.RESHAPE, "ShuffleNet's channel shuffle: channels as groups × C/groups, "
+                        + "transposed (output channel j·groups + i is input channel i·C/groups + j).",
+                List.of(required("groups", Type.COUNT, "groups; the channels divide by it")),
+                a -> new Op.ChannelShuffle(a.positive("groups")));
         unary("zeropad", Category.RESHAPE, "Explicit zero padding (`same` is not accepted).",
                 List.of(required("pad", Type.EXPLICIT_PADDING, "zeros added on each side")),
                 a -> new Op.ZeroPad(a.explicitPadding("pad")));
         declare("concat", Arity.MERGE, Category.MERGE, "Concatenation along channels; starts a chain.",
                 List.of(), a -> new Op.Concat());
+        declare("mul", Arity.MERGE, Category.MERGE, "Element-wise product of two inputs; the second has the "
+                        + "first's shape or is C×1×1, one factor per channel (squeeze-and-excitation); starts a chain.",
+                List.of(), a -> new Op.Mul());
         declare("add", Arity.MERGE, Category.MERGE, "Element-wise sum of inputs of one shape; starts a chain.",
                 List.of(), a -> new Op.Add());
     }
@@ -268,6 +305,16 @@ public final class Operators {
         }
 
         @Override
+        public List<Argument> adaptiveAvgPool(Op.AdaptiveAvgPool op) {
+            return new Args().positional(size(op.size())).list;
+        }
+
+        @Override
+        public List<Argument> adaptiveMaxPool(Op.AdaptiveMaxPool op) {
+            return new Args().positional(size(op.size())).list;
+        }
+
+        @Override
         public List<Argument> dense(Op.Dense op) {
             return new Args().width(op.units()).named("bias", new BoolValue(false), !op.bias()).list;
         }
@@ -303,6 +350,26 @@ public final class Operators {
         }
 
         @Override
+        public List<Argument> silu(Op.Silu op) {
+            return List.of();
+        }
+
+        @Override
+        public List<Argument> hardSigmoid(Op.HardSigmoid op) {
+            return List.of();
+        }
+
+        @Override
+        public List<Argument> hardSwish(Op.HardSwish op) {
+            return List.of();
+        }
+
+        @Override
+        public List<Argument> gelu(Op.Gelu op) {
+            return new Args().named("approximate", new ArgValue.StringValue("tanh"), op.tanh()).list;
+        }
+
+        @Override
         public List<Argument> softmax(Op.Softmax op) {
             return List.of();
         }
@@ -326,12 +393,33 @@ public final class Operators {
         }
 
         @Override
+        public List<Argument> stochasticDepth(Op.StochasticDepth op) {
+            return new Args().positional(new FloatValue(op.p()))
+                    .named("mode", new ArgValue.StringValue("batch"), !op.rowMode()).list;
+        }
+
+        @Override
+        public List<Argument> channelSlice(Op.ChannelSlice op) {
+            return new Args().positional(new IntValue(op.from())).positional(new IntValue(op.to())).list;
+        }
+
+        @Override
+        public List<Argument> channelShuffle(Op.ChannelShuffle op) {
+            return new Args().positional(new IntValue(op.groups())).list;
+        }
+
+        @Override
         public List<Argument> zeroPad(Op.ZeroPad op) {
             return new Args().positional(padding(op.pad())).list;
         }
 
         @Override
         public List<Argument> concat(Op.Concat op) {
+            return List.of();
+        }
+
+        @Override
+        public List<Argument> mul(Op.Mul op) {
             return List.of();
         }
 

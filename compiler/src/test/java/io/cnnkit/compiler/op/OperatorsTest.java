@@ -24,8 +24,11 @@ class OperatorsTest {
             "conv(6, 3, pad=same, stride=2, groups=3)", "conv(6, 5, pad=(2, 1))", "maxpool(3)",
             "maxpool(3, stride=2, pad=1, dilation=2, ceil=true)", "maxpool((2, 3), stride=1, pad=same)",
             "avgpool(3, stride=2, pad=1, ceil=true, count_pad=false)", "avgpool(2, stride=(1, 2))",
-            "globalavgpool", "globalmaxpool", "flatten", "flatten -> dense(7)", "flatten -> dense(3, bias=false)", "relu",
-            "relu6", "leakyrelu", "leakyrelu(0.2)", "tanh", "sigmoid", "softmax", "lrn", "lrn(4, alpha=0.001)",
+            "globalavgpool", "globalmaxpool",
+            "adaptiveavgpool(7)", "adaptiveavgpool((2, 3))", "adaptivemaxpool(1)", "stochastic_depth(0.1)",
+            "stochastic_depth(0.2, mode=\"batch\")", "slice(0, 3)", "slice(2, 5)", "channel_shuffle(2)", "channel_shuffle(3)", "flatten", "flatten -> dense(7)", "flatten -> dense(3, bias=false)", "relu",
+            "relu6", "leakyrelu", "leakyrelu(0.2)", "tanh", "sigmoid", "silu", "hardsigmoid",
+            "hardswish", "gelu", "gelu(approximate=\"tanh\")", "gelu(approximate=\"none\")", "softmax", "lrn", "lrn(4, alpha=0.001)",
             "lrn(size=3, alpha=0.01, beta=0.5, k=2.0)", "batchnorm", "batchnorm(eps=0.001)", "dropout",
             "dropout(0.3)", "zeropad(1)", "zeropad((1, 2))", "zeropad((1, 2, 0, 3))");
 

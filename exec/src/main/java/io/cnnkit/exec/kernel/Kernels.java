@@ -96,6 +96,31 @@ public final class Kernels {
         }
 
         @Override
+        public Kernel adaptiveAvgPool(Op.AdaptiveAvgPool op) {
+            return adaptive(false);
+        }
+
+        @Override
+        public Kernel adaptiveMaxPool(Op.AdaptiveMaxPool op) {
+            return adaptive(true);
+        }
+
+        /** Global, or a plain pool of kernel and stride input/output where that divides, else uneven windows. */
+        private Kernel adaptive(boolean max) {
+            int[] x = x();
+            PoolKernel.Mode mode = max ? PoolKernel.Mode.MAX : PoolKernel.Mode.AVG;
+            if (outShape[2] == 1 && outShape[3] == 1) {
+                return new PoolKernel(outShape, Window.whole(x), mode, true, options);
+            }
+            if (x[2] % outShape[2] == 0 && x[3] % outShape[3] == 0) {
+                int kh = x[2] / outShape[2], kw = x[3] / outShape[3];
+                return new PoolKernel(outShape, new Window(x[2], x[3], kh, kw, kh, kw, 1, 1, 0, 0, 0, 0, outShape[2],
+                        outShape[3]), mode, false, options);
+            }
+            return new AdaptivePoolKernel(x, outShape, max);
+        }
+
+        @Override
         public Kernel dense(Op.Dense op) {
             int in = Tensor.sampleSize(x());
             Folding folded = Folding.of(Params.require(params, op, "weight", op.units(), in),
@@ -139,6 +164,30 @@ public final class Kernels {
         }
 
         @Override
+        public Kernel silu(Op.Silu op) {
+            return smooth(SmoothActivationKernel.Kind.SILU);
+        }
+
+        @Override
+        public Kernel hardSigmoid(Op.HardSigmoid op) {
+            return smooth(SmoothActivationKernel.Kind.HARD_SIGMOID);
+        }
+
+        @Override
+        public Kernel hardSwish(Op.HardSwish op) {
+            return smooth(SmoothActivationKernel.Kind.HARD_SWISH);
+        }
+
+        @Override
+        public Kernel gelu(Op.Gelu op) {
+            return smooth(op.tanh() ? SmoothActivationKernel.Kind.GELU_TANH : SmoothActivationKernel.Kind.GELU_ERF);
+        }
+
+        private Kernel smooth(SmoothActivationKernel.Kind kind) {
+            return new SmoothActivationKernel(kind, outShape, options.scalar());
+        }
+
+        @Override
         public Kernel softmax(Op.Softmax op) {
             return new SimpleKernels.Softmax(outShape);
         }
@@ -160,6 +209,21 @@ public final class Kernels {
         }
 
         @Override
+        public Kernel stochasticDepth(Op.StochasticDepth op) {
+            return new SimpleKernels.Copy(outShape);
+        }
+
+        @Override
+        public Kernel channelSlice(Op.ChannelSlice op) {
+            return new ChannelSliceKernel(op.from(), x()[1], outShape);
+        }
+
+        @Override
+        public Kernel channelShuffle(Op.ChannelShuffle op) {
+            return new ChannelShuffleKernel(op.groups(), outShape);
+        }
+
+        @Override
         public Kernel zeroPad(Op.ZeroPad op) {
             return new SimpleKernels.ZeroPad(op, outShape);
         }
@@ -167,6 +231,11 @@ public final class Kernels {
         @Override
         public Kernel concat(Op.Concat op) {
             return new SimpleKernels.Concat(outShape);
+        }
+
+        @Override
+        public Kernel mul(Op.Mul op) {
+            return new MulKernel(outShape, options.scalar());
         }
 
         @Override

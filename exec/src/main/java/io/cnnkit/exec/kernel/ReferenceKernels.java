@@ -5,6 +5,7 @@ import io.cnnkit.compiler.op.Op;
 import io.cnnkit.compiler.op.OpVisitor;
 import io.cnnkit.compiler.op.Size2;
 import java.util.function.DoubleUnaryOperator;
+import org.apache.commons.math3.special.Erf;
 import io.cnnkit.exec.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,6 +88,18 @@ public final class ReferenceKernels {
         }
 
         @Override
+        public Void adaptiveAvgPool(Op.AdaptiveAvgPool op) {
+            adaptivePool(x(), out, false);
+            return null;
+        }
+
+        @Override
+        public Void adaptiveMaxPool(Op.AdaptiveMaxPool op) {
+            adaptivePool(x(), out, true);
+            return null;
+        }
+
+        @Override
         public Void dense(Op.Dense op) {
             ReferenceKernels.dense(op, x(), params, out);
             return null;
@@ -123,6 +136,30 @@ public final class ReferenceKernels {
         }
 
         @Override
+        public Void silu(Op.Silu op) {
+            return map(v -> v / (1 + Math.exp(-v)));
+        }
+
+        @Override
+        public Void hardSigmoid(Op.HardSigmoid op) {
+            return map(v -> Math.min(Math.max(v + 3, 0), 6) / 6);
+        }
+
+        @Override
+        public Void hardSwish(Op.HardSwish op) {
+            return map(v -> v * Math.min(Math.max(v + 3, 0), 6) / 6);
+        }
+
+        /** PyTorch's GELU: exact through erf (Commons Math's), or the tanh form of {@code approximate='tanh'}. */
+        @Override
+        public Void gelu(Op.Gelu op) {
+            if (op.tanh()) {
+                return map(v -> 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v))));
+            }
+            return map(v -> 0.5 * v * (1 + Erf.erf(v / Math.sqrt(2))));
+        }
+
+        @Override
         public Void softmax(Op.Softmax op) {
             ReferenceKernels.softmax(x(), out);
             return null;
@@ -146,6 +183,37 @@ public final class ReferenceKernels {
         }
 
         @Override
+        public Void stochasticDepth(Op.StochasticDepth op) {
+            return copy();
+        }
+
+        @Override
+        public Void channelSlice(Op.ChannelSlice op) {
+            int n = x().dim(0), area = Tensor.sampleSize(x().shape()) / x().dim(1), block = out.size() / n;
+            for (int i = 0; i < out.size(); i++) {
+                int b = i / block;
+                out.set(i, x().get(b * x().dim(1) * area + op.from() * area + i % block));
+            }
+            return null;
+        }
+
+        /** PyTorch's view(N, g, C/g, H, W), transpose(1, 2), reshape(N, C, H, W), index by index. */
+        @Override
+        public Void channelShuffle(Op.ChannelShuffle op) {
+            int n = x().dim(0), c = x().dim(1), area = x().dim(2) * x().dim(3), g = op.groups(), perGroup = c / g;
+            for (int b = 0; b < n; b++) {
+                for (int j = 0; j < perGroup; j++) {
+                    for (int i = 0; i < g; i++) {
+                        for (int p = 0; p < area; p++) {
+                            out.set(((b * c) + j * g + i) * area + p, x().get(((b * c) + i * perGroup + j) * area + p));
+                        }
+                    }
+                }
+            }
+            return null;
+        }
+
+        @Override
         public Void zeroPad(Op.ZeroPad op) {
             ReferenceKernels.zeroPad(op, x(), out);
             return null;
@@ -154,6 +222,12 @@ public final class ReferenceKernels {
         @Override
         public Void concat(Op.Concat op) {
             ReferenceKernels.concat(inputs, out);
+            return null;
+        }
+
+        @Override
+        public Void mul(Op.Mul op) {
+            ReferenceKernels.mul(x(), inputs.get(1), out);
             return null;
         }
 
@@ -265,6 +339,30 @@ public final class ReferenceKernels {
         }
     }
 
+    /**
+     * PyTorch's adaptive pooling: output row i covers input rows [floor(i·H/h), ceil((i+1)·H/h)),
+     * columns likewise; written out here rather than through {@code ConvArithmetic}, as an oracle.
+     */
+    static void adaptivePool(Tensor x, Tensor out, boolean max) {
+        int planes = x.dim(0) * x.dim(1), inH = x.dim(2), inW = x.dim(3), outH = out.dim(2), outW = out.dim(3);
+        for (int pl = 0; pl < planes; pl++) {
+            for (int i = 0; i < outH; i++) {
+                int y0 = Math.floorDiv(i * inH, outH), y1 = -Math.floorDiv(-(i + 1) * inH, outH);
+                for (int j = 0; j < outW; j++) {
+                    int x0 = Math.floorDiv(j * inW, outW), x1 = -Math.floorDiv(-(j + 1) * inW, outW);
+                    double acc = max ? Double.NEGATIVE_INFINITY : 0;
+                    for (int y = y0; y < y1; y++) {
+                        for (int xx = x0; xx < x1; xx++) {
+                            float v = x.get((pl * inH + y) * inW + xx);
+                            acc = max ? (Float.isNaN(v) ? v : Math.max(acc, v)) : acc + v;
+                        }
+                    }
+                    out.set((pl * outH + i) * outW + j, (float) (max ? acc : acc / ((y1 - y0) * (x1 - x0))));
+                }
+            }
+        }
+    }
+
     /** y = x W^T + b with W [out, in]; a map input is read as its flattened features. */
     static void dense(Op.Dense d, Tensor x, Map<String, Tensor> params, Tensor out) {
         int n = x.dim(0), in = Tensor.sampleSize(x.shape());
@@ -365,6 +463,14 @@ public final class ReferenceKernels {
                     out.set(at++, t.get(b * block + i));
                 }
             }
+        }
+    }
+
+    /** NumPy broadcasting of the second input over the first: the same shape, or one factor per sample and channel. */
+    static void mul(Tensor x, Tensor g, Tensor out) {
+        int perFactor = x.size() / g.size();
+        for (int i = 0; i < out.size(); i++) {
+            out.set(i, (float) ((double) x.get(i) * g.get(i / perFactor)));
         }
     }
 

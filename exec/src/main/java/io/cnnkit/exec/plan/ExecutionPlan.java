@@ -220,7 +220,8 @@ public final class ExecutionPlan {
         }
 
         private static boolean isView(Layer layer) {
-            return layer.op() instanceof Op.Flatten || layer.op() instanceof Op.Dropout;
+            return layer.op() instanceof Op.Flatten || layer.op() instanceof Op.Dropout
+                    || layer.op() instanceof Op.StochasticDepth;
         }
 
         /** Tries to fold {@code layer} into the step producing its input. */

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class FixtureNetworksTest {
     @ParameterizedTest
-    @CsvSource({"lenet5, 61706", "resnet_mini, 43706", "inception_mini, 9302"})
+    @CsvSource({"lenet5, 61706", "resnet_mini, 43706", "inception_mini, 9302", "mobile_mini, 6850", "shuffle_mini, 4906"})
     void pytorchStateDictMatchesTheAnalysedNetwork(String name, long parameters) {
         Compilation c = CnnCompiler.compile(fixture(name + ".cnn"));
         assertFalse(c.hasErrors(), () -> c.diagnostics().toString());

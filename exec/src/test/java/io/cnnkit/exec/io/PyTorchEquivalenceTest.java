@@ -24,7 +24,8 @@ class PyTorchEquivalenceTest {
     static final double MAX_RELATIVE_ERROR = 1e-4;
 
     @ParameterizedTest(name = "{0} on {1} threads")
-    @CsvSource({"lenet5, 1", "lenet5, 2", "resnet_mini, 1", "resnet_mini, 2", "inception_mini, 1", "inception_mini, 2"})
+    @CsvSource({"lenet5, 1", "lenet5, 2", "resnet_mini, 1", "resnet_mini, 2", "inception_mini, 1", "inception_mini, 2",
+        "mobile_mini, 1", "mobile_mini, 2", "shuffle_mini, 1", "shuffle_mini, 2"})
     void executorMatchesPyTorch(String name, int threads) {
         NetworkGraph graph = CnnCompiler.compile(fixture(name + ".cnn")).graphOrThrow();
         Weights weights = Weights.load(fixture(name + ".weights.safetensors"),

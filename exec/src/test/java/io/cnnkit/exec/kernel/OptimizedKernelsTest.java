@@ -285,6 +285,7 @@ public class OptimizedKernelsTest {
         }
         Tensor x = random(rnd, 2, 7, 5, 3);
         for (Op op : List.of(new Op.Relu(), new Op.Relu6(), new Op.LeakyRelu(0.1), new Op.Tanh(), new Op.Sigmoid(),
+                new Op.Silu(), new Op.HardSigmoid(), new Op.HardSwish(), new Op.Gelu(false), new Op.Gelu(true),
                 new Op.Softmax(), new Op.Lrn(5, 1e-2, 0.75, 2.0), new Op.Lrn(2, 0.5, 0.6, 1.0), new Op.Flatten(),
                 new Op.Dropout(0.5), new Op.ZeroPad(new Padding.Explicit(1, 0, 2, 3)))) {
             Tensor scaled = random(rnd, 2, 7, 5, 3);
@@ -296,6 +297,18 @@ public class OptimizedKernelsTest {
         checkAllPaths(new Op.BatchNorm(1e-5), List.of(x), batchNormParams(rnd, 7), "batchnorm");
         checkAllPaths(new Op.Add(), List.of(x, random(rnd, 2, 7, 5, 3), random(rnd, 2, 7, 5, 3)), Map.of(), "add");
         checkAllPaths(new Op.Concat(), List.of(x, random(rnd, 2, 2, 5, 3)), Map.of(), "concat");
+        checkAllPaths(new Op.Mul(), List.of(x, random(rnd, 2, 7, 5, 3)), Map.of(), "mul");
+        for (Size2 size : List.of(new Size2(1, 1), new Size2(3, 2), new Size2(5, 3), new Size2(2, 2), new Size2(7, 4))) {
+            Tensor maps = random(rnd, 2, 3, 10, 7);
+            checkAllPaths(new Op.AdaptiveAvgPool(size), List.of(maps), Map.of(), "adaptiveavgpool " + size);
+            checkAllPaths(new Op.AdaptiveMaxPool(size), List.of(maps), Map.of(), "adaptivemaxpool " + size);
+        }
+        checkAllPaths(new Op.ChannelSlice(2, 6), List.of(x), Map.of(), "slice");
+        checkAllPaths(new Op.ChannelShuffle(2), List.of(random(rnd, 2, 8, 5, 3)), Map.of(), "channel_shuffle 2");
+        checkAllPaths(new Op.ChannelShuffle(4), List.of(random(rnd, 2, 8, 5, 3)), Map.of(), "channel_shuffle 4");
+        checkAllPaths(new Op.StochasticDepth(0.2, true), List.of(x), Map.of(), "stochastic_depth");
+        checkAllPaths(new Op.Mul(), List.of(random(rnd, 2, 7, 9, 11), random(rnd, 2, 7, 1, 1)), Map.of(), "mul by channel");
+        checkAllPaths(new Op.Mul(), List.of(random(rnd, 3, 10), random(rnd, 3, 10)), Map.of(), "mul of vectors");
         checkAllPaths(new Op.Concat(), List.of(random(rnd, 2, 40, 30, 30), random(rnd, 2, 24, 30, 30),
                 random(rnd, 2, 3, 30, 30)), Map.of(), "concat split over threads");
         checkAllPaths(new Op.Softmax(), List.of(random(rnd, 3, 10)), Map.of(), "softmax on vectors");

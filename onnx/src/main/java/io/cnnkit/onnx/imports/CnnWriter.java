@@ -377,8 +377,8 @@ final class CnnWriter {
     }
 
     private boolean isMerge(Item it) {
-        return it.leaf() && (net.layers().get(it.layer).op() instanceof Op.Concat
-                || net.layers().get(it.layer).op() instanceof Op.Add);
+        return it.leaf() && Operators.of(net.layers().get(it.layer).op())
+                .map(spec -> spec.arity() == Operators.Arity.MERGE).orElse(false);
     }
 
     private String source(int layer, Item scope, Map<Integer, Item> itemOfLayer, Map<Item, String> valueOf) {

@@ -27,7 +27,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
 import java.util.regex.Pattern;
+import org.apache.commons.math3.special.Erf;
 
 /**
  * Reads an ONNX model into an {@link ImportedNetwork}: one place per ONNX operator, mapping it
@@ -43,7 +46,7 @@ public final class OnnxReader {
     private static final Set<String> PARAMS = Set.of("weight", "bias", "running_mean", "running_var");
 
     /** A value of the ONNX graph: a layer's output, a constant, or a channels-last view (Transpose). */
-    private sealed interface Value permits LayerValue, ConstantValue, ChannelsLast, Failed {
+    private sealed interface Value permits LayerValue, ConstantValue, ChannelsLast, Pointwise, Grouped, Failed {
     }
 
     private record LayerValue(int layer) implements Value {
@@ -54,6 +57,21 @@ public final class OnnxReader {
 
     /** A map transposed to N×H×W×C, optionally softmax-normalised over C: half of a channel softmax. */
     private record ChannelsLast(int layer, boolean softmax) implements Value {
+    }
+
+    /**
+     * An element-wise function of one layer's output, built node by node from an expansion such as
+     * PyTorch's GELU before opset 20 (Div, Erf, Add, Mul with scalars); it becomes a layer where it
+     * is used, if it is one of the language's activations ({@link #materialise}).
+     */
+    private record Pointwise(int layer, DoubleUnaryOperator f, NodeProto last) implements Value {
+    }
+
+    /**
+     * A map viewed as N×groups×C/groups×H×W (Reshape), then with the two channel axes swapped
+     * ({@code transposed}, Transpose (0, 2, 1, 3, 4)): two thirds of a channel shuffle.
+     */
+    private record Grouped(int layer, int groups, boolean transposed) implements Value {
     }
 
     /** The output of a node that could not be imported: its consumers are not reported again. */
@@ -146,6 +164,14 @@ public final class OnnxReader {
         List<ImportedNetwork.Output> outputs = new ArrayList<>();
         for (ValueInfoProto o : graph.getOutputList()) {
             Value v = values.get(o.getName());
+            if (v instanceof Pointwise p) {
+                try {
+                    v = new LayerValue(materialise(p));
+                } catch (Unsupported e) {
+                    problems.add(describe(p.last()) + ": " + e.getMessage());
+                    continue;
+                }
+            }
             if (v instanceof LayerValue lv) {
                 outputs.add(new ImportedNetwork.Output(o.getName(), layers.get(lv.layer()).name));
             } else if (v == null) {
@@ -269,7 +295,23 @@ public final class OnnxReader {
         d.put("MatMul", OnnxReader::matMul);
         d.put("Relu", (r, n, in, a) -> r.simple(n, in, a, new Op.Relu()));
         d.put("LeakyRelu", (r, n, in, a) -> r.simple(n, in, a, new Op.LeakyRelu(a.getFloat("alpha", 0.01f)), "alpha"));
-        d.put("Tanh", (r, n, in, a) -> r.simple(n, in, a, new Op.Tanh()));
+        d.put("Tanh", (r, n, in, a) -> {
+            if (in.get(0) instanceof Pointwise) {
+                r.pointwiseMap(n, in, a, Math::tanh);
+            } else {
+                r.simple(n, in, a, new Op.Tanh());
+            }
+        });
+        d.put("HardSigmoid", OnnxReader::hardSigmoid);
+        d.put("HardSwish", (r, n, in, a) -> r.simple(n, in, a, new Op.HardSwish()));
+        d.put("Gelu", OnnxReader::gelu);
+        d.put("Mul", OnnxReader::mul);
+        d.put("ReduceMean", OnnxReader::reduceMean);
+        d.put("Slice", OnnxReader::slice);
+        d.put("Split", OnnxReader::split);
+        d.put("Div", (r, n, in, a) -> r.pointwise(n, in, a, (u, c) -> u / c));
+        d.put("Pow", (r, n, in, a) -> r.pointwise(n, in, a, Math::pow));
+        d.put("Erf", (r, n, in, a) -> r.pointwiseMap(n, in, a, Erf::erf));
         d.put("Sigmoid", (r, n, in, a) -> r.simple(n, in, a, new Op.Sigmoid()));
         d.put("Clip", OnnxReader::clip);
         d.put("Softmax", OnnxReader::softmax);
@@ -508,6 +550,10 @@ public final class OnnxReader {
         onlyAttributes(a, "perm");
         long[] perm = a.getInts("perm", null);
         Value v = in.get(0);
+        if (v instanceof Grouped g && !g.transposed() && Arrays.equals(perm, new long[] {0, 2, 1, 3, 4})) {
+            bind(n.getOutput(0), new Grouped(g.layer(), g.groups(), true));
+            return;
+        }
         if (v instanceof LayerValue lv && Arrays.equals(perm, new long[] {0, 2, 3, 1})
                 && layers.get(lv.layer()).shape.length == 4) {
             values.put(n.getOutput(0), new ChannelsLast(lv.layer(), false));
@@ -588,6 +634,10 @@ public final class OnnxReader {
         if (in.size() != 2) {
             throw new Unsupported(in.size() + " inputs");
         }
+        if (in.get(0) instanceof Pointwise || in.get(1) instanceof Pointwise) {
+            pointwise(n, in, a, (u, v) -> u + v);
+            return;
+        }
         int constant = in.get(0) instanceof ConstantValue ? 0 : in.get(1) instanceof ConstantValue ? 1 : -1;
         if (constant >= 0) {
             int x = mapInput(n, in, 1 - constant);
@@ -624,6 +674,247 @@ public final class OnnxReader {
         addNodeLayer(n, new Op.Add(), xs, Map.of(), null);
     }
 
+    /** Only PyTorch's hardsigmoid, relu6(x + 3) / 6: alpha 1/6 and beta 0.5. */
+    private void hardSigmoid(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        float alpha = a.getFloat("alpha", 0.2f), beta = a.getFloat("beta", 0.5f);
+        if (Math.abs(alpha - 1f / 6) > 1e-6 || beta != 0.5f) {
+            throw new Unsupported("alpha " + alpha + " and beta " + beta + " (the language's hardsigmoid is PyTorch's,"
+                    + " alpha 1/6 and beta 0.5)");
+        }
+        simple(n, in, a, new Op.HardSigmoid(), "alpha", "beta");
+    }
+
+    private void gelu(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        String approximate = a.getString("approximate", "none");
+        if (!approximate.equals("none") && !approximate.equals("tanh")) {
+            throw new Unsupported("approximate '" + approximate + "'");
+        }
+        simple(n, in, a, new Op.Gelu(approximate.equals("tanh")), "approximate");
+    }
+
+    /**
+     * A product: x times a gate computed from x by the node before (Sigmoid: silu; HardSigmoid:
+     * hardswish) becomes that activation; two maps of one shape, or a map and an N×C×1×1 factor
+     * (squeeze-and-excitation), a {@code mul} layer; with a scalar constant, a {@link Pointwise}
+     * value or the same layer twice (x·x), a step of an element-wise expansion.
+     */
+    private void mul(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a);
+        if (in.size() != 2) {
+            throw new Unsupported(in.size() + " inputs");
+        }
+        if (in.get(0) instanceof LayerValue first && in.get(1) instanceof LayerValue second
+                && first.layer() != second.layer()) {
+            if (foldGate(n, first.layer(), second.layer()) || foldGate(n, second.layer(), first.layer())) {
+                return;
+            }
+            int[] s0 = layers.get(first.layer()).shape, s1 = layers.get(second.layer()).shape;
+            boolean gateFirst = !Arrays.equals(s0, s1) && isChannelGate(s0, s1);
+            int x = gateFirst ? second.layer() : first.layer(), g = gateFirst ? first.layer() : second.layer();
+            if (!Arrays.equals(s0, s1) && !isChannelGate(layers.get(g).shape, layers.get(x).shape)) {
+                throw new Unsupported("inputs of shapes " + Arrays.toString(s0) + " and " + Arrays.toString(s1)
+                        + " (mul takes one shape, or a map and one factor per channel)");
+            }
+            addNodeLayer(n, new Op.Mul(), List.of(x, g), Map.of(), null);
+            return;
+        }
+        pointwise(n, in, a, (u, v) -> u * v);
+    }
+
+    /** The mean over H and W ({@code x.mean([2, 3])}): a global average pool, flattened without keepdims. */
+    private void reduceMean(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a, "axes", "keepdims", "noop_with_empty_axes");
+        int x = mapInput(n, in, 0);
+        long[] axes = opset >= 18 && present(in, 1) ? longs(n, in, 1, "axes") : a.getInts("axes", null);
+        int rank = layers.get(x).shape.length;
+        Set<Long> over = new HashSet<>();
+        for (long axis : axes == null ? new long[0] : axes) {
+            over.add(axis < 0 ? axis + rank : axis);
+        }
+        if (rank != 4 || !over.equals(Set.of(2L, 3L))) {
+            throw new Unsupported("axes " + Arrays.toString(axes) + " (only the mean over H and W of a map, a global"
+                    + " average pool)");
+        }
+        if (a.getInt("keepdims", 1) != 0) {
+            addNodeLayer(n, new Op.GlobalAvgPool(), List.of(x), Map.of(), null);
+            return;
+        }
+        addDerivedLayer(n, n.getOutput(0) + "::pool", "_pool", new Op.GlobalAvgPool(), x);
+        addNodeLayer(n, new Op.Flatten(), List.of(layers.size() - 1), Map.of(), null);
+    }
+
+    /** Channels [start, end) with step 1: a slice. */
+    private void slice(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a, "starts", "ends", "axes");
+        int x = mapInput(n, in, 0);
+        boolean inputs = opset >= 10;
+        long[] starts = inputs ? longs(n, in, 1, "starts") : a.getInts("starts", null);
+        long[] ends = inputs ? longs(n, in, 2, "ends") : a.getInts("ends", null);
+        long[] axes = inputs ? (present(in, 3) ? longs(n, in, 3, "axes") : null) : a.getInts("axes", null);
+        long[] steps = inputs && present(in, 4) ? longs(n, in, 4, "steps") : null;
+        int[] shape = layers.get(x).shape;
+        if (starts == null || ends == null || starts.length != 1 || ends.length != 1
+                || (axes != null && (axes.length != 1 || (axes[0] != 1 && axes[0] != 1 - shape.length)))
+                || (axes == null && shape.length != 1) || (steps != null && (steps.length != 1 || steps[0] != 1))) {
+            throw new Unsupported("a slice other than a range of channels (axis 1, step 1)");
+        }
+        int channels = shape[1];
+        int from = (int) clampIndex(starts[0], channels), to = (int) clampIndex(ends[0], channels);
+        if (to <= from) {
+            throw new Unsupported("an empty slice [" + starts[0] + ", " + ends[0] + ") of " + channels + " channels");
+        }
+        addNodeLayer(n, new Op.ChannelSlice(from, to), List.of(x), Map.of(), null);
+    }
+
+    /** ONNX's index rule: negative counts from the end, then clamped to [0, size]. */
+    private static long clampIndex(long index, int size) {
+        long i = index < 0 ? index + size : index;
+        return Math.max(0, Math.min(size, i));
+    }
+
+    /** A split of the channels: one slice per output, each named after its output. */
+    private void split(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a, "axis", "split", "num_outputs");
+        int x = mapInput(n, in, 0);
+        int[] shape = layers.get(x).shape;
+        long axis = a.getInt("axis", 0);
+        if (axis != 1 && axis != 1 - shape.length) {
+            throw new Unsupported("axis " + axis + " (the language splits channels, axis 1)");
+        }
+        int parts = n.getOutputCount(), channels = shape[1];
+        long[] sizes = opset >= 13 ? (present(in, 1) ? longs(n, in, 1, "split") : null) : a.getInts("split", null);
+        if (sizes == null) {
+            int each = (channels + parts - 1) / parts;
+            sizes = new long[parts];
+            for (int i = 0; i < parts; i++) {
+                sizes[i] = Math.max(0, Math.min(each, channels - (long) each * i));
+            }
+        }
+        if (sizes.length != parts || Arrays.stream(sizes).sum() != channels || Arrays.stream(sizes).anyMatch(v -> v < 1)) {
+            throw new Unsupported("split " + Arrays.toString(sizes) + " of " + channels + " channels into " + parts);
+        }
+        int from = 0;
+        for (int i = 0; i < parts; i++) {
+            int to = from + (int) sizes[i];
+            String value = n.getOutput(i);
+            addDerivedLayer(n, value, "_" + i, new Op.ChannelSlice(from, to), x);
+            from = to;
+        }
+    }
+
+    private long[] longs(NodeProto n, List<Value> in, int i, String role) throws Unsupported {
+        if (!(in.get(i) instanceof ConstantValue c)) {
+            throw new Unsupported(role + " '" + n.getInput(i) + "' is computed at run time");
+        }
+        return OnnxTensors.toLongs(c.tensor(), folder);
+    }
+
+    /** N×C×1×1 against N×C×H×W. */
+    private static boolean isChannelGate(int[] gate, int[] map) {
+        return gate.length == 4 && map.length == 4 && gate[1] == map[1] && gate[2] == 1 && gate[3] == 1;
+    }
+
+    /** x · sigmoid(x) or x · hardsigmoid(x), the gate computed last and used only here: one layer. */
+    private boolean foldGate(NodeProto n, int x, int gate) {
+        MutableLayer g = layers.get(gate);
+        boolean gates = g.op instanceof Op.Sigmoid || g.op instanceof Op.HardSigmoid;
+        if (!gates || !g.inputs.equals(List.of(x)) || gate != layers.size() - 1 || consumersOf(gate) != 1 || isOutput(g)) {
+            return false;
+        }
+        g.op = g.op instanceof Op.Sigmoid ? new Op.Silu() : new Op.HardSwish();
+        // named after the product, the node that computes the activation's value
+        if (g.name != null) {
+            names.remove(g.name);
+        }
+        g.scope = torchScope(n.getName());
+        g.name = g.scope != null ? null : uniqueName(DOTTED_PATH.matcher(n.getName()).matches() ? n.getName()
+                : sanitise(n.getName(), g.op.kind()));
+        if (g.name != null) {
+            names.add(g.name);
+        }
+        bind(n.getOutput(0), new LayerValue(gate));
+        return true;
+    }
+
+    /** One step of an element-wise expansion: a unary function, or a binary one of the value and a scalar constant or x itself. */
+    private void pointwiseMap(NodeProto n, List<Value> in, OnnxAttributes a, DoubleUnaryOperator f) throws Unsupported {
+        onlyAttributes(a);
+        Pointwise p = asPointwise(n, in, 0);
+        bind(n.getOutput(0), new Pointwise(p.layer(), v -> f.applyAsDouble(p.f().applyAsDouble(v)), n));
+    }
+
+    private void pointwise(NodeProto n, List<Value> in, OnnxAttributes a, DoubleBinaryOperator f) throws Unsupported {
+        onlyAttributes(a);
+        if (in.size() != 2) {
+            throw new Unsupported(in.size() + " inputs");
+        }
+        if (in.get(1) instanceof ConstantValue) {
+            Pointwise p = asPointwise(n, in, 0);
+            double c = scalar(n, in, 1);
+            bind(n.getOutput(0), new Pointwise(p.layer(), v -> f.applyAsDouble(p.f().applyAsDouble(v), c), n));
+            return;
+        }
+        if (in.get(0) instanceof ConstantValue) {
+            double c = scalar(n, in, 0);
+            Pointwise p = asPointwise(n, in, 1);
+            bind(n.getOutput(0), new Pointwise(p.layer(), v -> f.applyAsDouble(c, p.f().applyAsDouble(v)), n));
+            return;
+        }
+        Pointwise p = asPointwise(n, in, 0), q = asPointwise(n, in, 1);
+        if (p.layer() != q.layer()) {
+            throw new Unsupported("an element-wise " + n.getOpType() + " of two different layers' outputs");
+        }
+        bind(n.getOutput(0), new Pointwise(p.layer(), v -> f.applyAsDouble(p.f().applyAsDouble(v), q.f().applyAsDouble(v)), n));
+    }
+
+    private Pointwise asPointwise(NodeProto n, List<Value> in, int i) throws Unsupported {
+        if (i < in.size() && in.get(i) instanceof Pointwise p) {
+            return p;
+        }
+        if (i < in.size() && in.get(i) instanceof LayerValue lv) {
+            return new Pointwise(lv.layer(), v -> v, n);
+        }
+        throw new Unsupported("input '" + (i < n.getInputCount() ? n.getInput(i) : "") + "' is not a layer's output"
+                + " or a scalar constant");
+    }
+
+    /** Activations an expansion may compute, in double as PyTorch defines them. */
+    private static final Map<Op, DoubleUnaryOperator> ACTIVATIONS = activations();
+
+    private static Map<Op, DoubleUnaryOperator> activations() {
+        Map<Op, DoubleUnaryOperator> m = new LinkedHashMap<>();
+        m.put(new Op.Gelu(false), v -> 0.5 * v * (1 + Erf.erf(v / Math.sqrt(2))));
+        m.put(new Op.Gelu(true), v -> 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v))));
+        m.put(new Op.Silu(), v -> v / (1 + Math.exp(-v)));
+        m.put(new Op.HardSwish(), v -> v * Math.min(Math.max(v + 3, 0), 6) / 6);
+        m.put(new Op.HardSigmoid(), v -> Math.min(Math.max(v + 3, 0), 6) / 6);
+        m.put(new Op.Sigmoid(), v -> 1 / (1 + Math.exp(-v)));
+        m.put(new Op.Tanh(), Math::tanh);
+        return m;
+    }
+
+    /**
+     * The layer of an element-wise expansion, the first activation it equals at points across
+     * [-8, 8] (within float rounding of its constants); an expansion that is none is refused.
+     */
+    private int materialise(Pointwise p) throws Unsupported {
+        for (Map.Entry<Op, DoubleUnaryOperator> e : ACTIVATIONS.entrySet()) {
+            boolean equal = true;
+            for (int k = -64; k <= 64 && equal; k++) {
+                double v = k / 8.0 + 0.03;
+                double want = e.getValue().applyAsDouble(v), got = p.f().applyAsDouble(v);
+                equal = Math.abs(got - want) <= 1e-6 * (1 + Math.abs(want));
+            }
+            if (equal) {
+                addNodeLayer(p.last(), e.getKey(), List.of(p.layer()), Map.of(), null);
+                int layer = layers.size() - 1;
+                bind(p.last().getOutput(0), new LayerValue(layer));
+                return layer;
+            }
+        }
+        throw new Unsupported("an element-wise expression ending here that is none of the language's activations");
+    }
+
     private void flatten(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
         onlyAttributes(a, "axis");
         int x = mapInput(n, in, 0);
@@ -636,12 +927,26 @@ public final class OnnxReader {
     /** Reshape to [N, features] (the batch kept by 0, given, or inferred by -1) is a flatten. */
     private void reshape(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
         onlyAttributes(a, "allowzero");
-        int x = mapInput(n, in, 0);
         if (!(in.get(1) instanceof ConstantValue c)) {
             throw new Unsupported("a shape computed at run time (only constant shapes are understood)");
         }
         long[] target = OnnxTensors.toLongs(c.tensor(), folder);
+        if (in.get(0) instanceof Grouped g && g.transposed()) {
+            int[] s = layers.get(g.layer()).shape;
+            if (!matches(target, s)) {
+                throw new Unsupported("reshape of grouped channels to " + Arrays.toString(target) + " (a channel shuffle"
+                        + " reshapes back to " + Arrays.toString(s) + ")");
+            }
+            addNodeLayer(n, new Op.ChannelShuffle(g.groups()), List.of(g.layer()), Map.of(), null);
+            return;
+        }
+        int x = mapInput(n, in, 0);
         int[] s = layers.get(x).shape;
+        if (s.length == 4 && target.length == 5 && target[1] > 0 && s[1] % target[1] == 0
+                && matches(target, new int[] {s[0], (int) target[1], s[1] / (int) target[1], s[2], s[3]})) {
+            bind(n.getOutput(0), new Grouped(x, (int) target[1], false));
+            return;
+        }
         long features = 1;
         for (int i = 1; i < s.length; i++) {
             features *= s[i];
@@ -652,6 +957,22 @@ public final class OnnxReader {
             throw new Unsupported("reshape to " + Arrays.toString(target) + " (only [N, features] is a flatten)");
         }
         addNodeLayer(n, new Op.Flatten(), List.of(x), Map.of(), null);
+    }
+
+    /** Whether a Reshape target states {@code shape}: the batch as 0, -1 or itself, one -1 at most in all. */
+    private static boolean matches(long[] target, int[] shape) {
+        if (target.length != shape.length || !(target[0] == 0 || target[0] == -1 || target[0] == shape[0])) {
+            return false;
+        }
+        int inferred = target[0] == -1 ? 1 : 0;
+        for (int i = 1; i < shape.length; i++) {
+            if (target[i] == -1) {
+                inferred++;
+            } else if (target[i] != shape[i]) {
+                return false;
+            }
+        }
+        return inferred <= 1;
     }
 
     private void dropout(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
@@ -754,6 +1075,14 @@ public final class OnnxReader {
                 : scope != null ? null : uniqueName(DOTTED_PATH.matcher(n.getName()).matches() ? n.getName()
                 : sanitise(n.getName(), op.kind()));
         addLayer(n.getOutput(0), name, op, inputs, params, null);
+        layers.get(layers.size() - 1).scope = scope;
+    }
+
+    /** One of several layers a node becomes, writing {@code value}: named like the node's layers, with a suffix outside PyTorch's scopes. */
+    private void addDerivedLayer(NodeProto n, String value, String suffix, Op op, int input) {
+        String scope = torchScope(n.getName());
+        String name = scope != null ? null : uniqueName(sanitise(n.getName() + suffix, op.kind()));
+        addLayer(value, name, op, List.of(input), Map.of(), null);
         layers.get(layers.size() - 1).scope = scope;
     }
 
@@ -924,6 +1253,9 @@ public final class OnnxReader {
         Value v = in.get(i);
         if (v instanceof LayerValue lv) {
             return lv.layer();
+        }
+        if (v instanceof Pointwise p) {
+            return materialise(p);
         }
         throw new Unsupported("input '" + n.getInput(i) + "' is " + (v instanceof ConstantValue ? "a constant"
                 : "a transposed map") + " where a layer's output is needed");

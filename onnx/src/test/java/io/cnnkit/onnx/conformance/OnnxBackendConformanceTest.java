@@ -62,11 +62,12 @@ class OnnxBackendConformanceTest {
     static final double RTOL = 1e-3;
     static final double ATOL = 1e-7;
     /** Nodes whose every input is data (the others take one data input and constants). */
-    private static final Set<String> MERGES = Set.of("Add", "Sum", "Concat");
+    private static final Set<String> MERGES = Set.of("Add", "Sum", "Concat", "Mul");
     private static final Set<String> ELEMENTWISE = Set.of("Relu", "LeakyRelu", "Sigmoid", "Tanh", "Dropout",
-            "Add", "Sum", "Clip");
+            "Add", "Sum", "Clip", "Mul", "HardSigmoid", "HardSwish", "Gelu");
     /** Value names and helper nodes only: nothing of theirs runs as a layer. */
-    private static final Set<String> NOT_LAYERS = Set.of("Identity", "Constant", "Reshape", "Transpose", "MatMul");
+    private static final Set<String> NOT_LAYERS = Set.of("Identity", "Constant", "Reshape", "Transpose", "MatMul",
+            "Div", "Pow", "Erf");
 
     private static final Map<String, String> SKIPPED = new ConcurrentSkipListMap<>();
     private static final Set<String> PASSED = new java.util.concurrent.ConcurrentSkipListSet<>();

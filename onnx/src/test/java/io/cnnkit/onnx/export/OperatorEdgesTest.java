@@ -79,6 +79,17 @@ class OperatorEdgesTest {
                 new Edge("3x11x13", "avgpool(2, stride=(2, 3), pad=(1, 0, 0, 1))"),
                 new Edge("5x7x9", "globalavgpool"),
                 new Edge("5x7x9", "globalmaxpool"),
+                new Edge("5x7x9", "adaptiveavgpool(1)"),
+                new Edge("5x8x9", "adaptiveavgpool((4, 3))"),
+                new Edge("5x8x9", "adaptivemaxpool((2, 9))"),
+                new Edge("5x8x9", "adaptivemaxpool(1)"),
+                new Edge("6x5x4", "slice(0, 2)"),
+                new Edge("6x5x4", "slice(2, 6)"),
+                new Edge("10", "slice(3, 7)"),
+                new Edge("6x5x4", "channel_shuffle(2)"),
+                new Edge("12x3x5", "channel_shuffle(3)"),
+                new Edge("12x3x5", "channel_shuffle(12)"),
+                new Edge("4x5x6", "stochastic_depth(0.1) -> relu"),
                 new Edge("5x3x3", "flatten -> dense(7)"),
                 new Edge("5x3x3", "flatten -> dense(3, bias=false)"),
                 new Edge("4x5x6", "relu"),
@@ -87,6 +98,12 @@ class OperatorEdgesTest {
                 new Edge("4x5x6", "leakyrelu(0)"),
                 new Edge("4x5x6", "tanh"),
                 new Edge("4x5x6", "sigmoid"),
+                new Edge("4x5x6", "silu"),
+                new Edge("4x5x6", "hardsigmoid"),
+                new Edge("4x5x6", "hardswish"),
+                new Edge("4x5x6", "gelu"),
+                new Edge("4x5x6", "gelu(approximate=\"tanh\")"),
+                new Edge("4x5x6", "conv(4, 1) -> silu -> conv(4, 1)"),
                 new Edge("7x3x2", "softmax"),
                 new Edge("20", "softmax"),
                 new Edge("7x5x6", "lrn(5)"),
@@ -106,7 +123,10 @@ class OperatorEdgesTest {
                 "network M\ninput x: 4x5x6\na = x -> conv(3, 1)\nb = x -> conv(5, 3, pad=1)\n"
                         + "output y = concat(a, b, x)\n",
                 "network M\ninput x: 4x5x6\na = x -> conv(4, 1)\nb = x -> relu\noutput y = add(a, b)\n",
-                "network M\ninput x: 4x5x6\na = x -> conv(4, 1)\nb = x -> relu\noutput y = add(a, b, x)\n");
+                "network M\ninput x: 4x5x6\na = x -> conv(4, 1)\nb = x -> relu\noutput y = add(a, b, x)\n",
+                "network M\ninput x: 4x5x6\na = x -> conv(4, 1)\nb = x -> tanh\noutput y = mul(a, b)\n",
+                "network M\ninput x: 6x5x7\ng = x -> globalavgpool -> conv(3, 1) -> relu -> conv(6, 1) -> hardsigmoid\n"
+                        + "output y = mul(x, g)\n");
     }
 
     static Stream<String> sources() {
@@ -154,6 +174,17 @@ class OperatorEdgesTest {
         assertEquals("export-unsupported", d.code());
         assertEquals(4, d.location().line());
         assertTrue(d.message().contains("lrn of even size " + size), d.message());
+    }
+
+    @Test
+    void anAdaptivePoolOfUnevenWindowsIsRefusedAtItsLocation() {
+        NetworkGraph graph = compile("network A\ninput x: 3x10x10\noutput y = x -> relu\n  -> adaptiveavgpool(3)\n");
+        Analysis analysis = TestModels.analyse(graph, 1);
+        ExportRefusedException e = assertThrows(ExportRefusedException.class,
+                () -> OnnxExporter.export(graph, analysis, Map.of(), ExportOptions.defaults()));
+        Diagnostic d = e.diagnostics().get(0);
+        assertEquals(4, d.location().line());
+        assertTrue(d.message().contains("adaptiveavgpool from 10x10 to 3x3 cannot be exported"), d.message());
     }
 
     static Stream<Integer> evenLrn() {

@@ -37,7 +37,7 @@ class TorchImportTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"lenet5", "resnet_mini", "inception_mini"})
+    @ValueSource(strings = {"lenet5", "resnet_mini", "inception_mini", "mobile_mini"})
     void smallTorchExportsImportAndRunToPyTorchsOutputs(String name) {
         OnnxImporter.Imported imported = OnnxImporter.importModel(FIXTURES.resolve(name + ".onnx"),
                 dir.resolve(name + ".cnn").toString());
