@@ -1,0 +1,153 @@
+#!/usr/bin/python3
+"""Writes the small PyTorch reference fixtures of cnnkit's training tests, into
+train/src/test/resources/fixtures/:
+
+  grads/CASE.safetensors   one operator on random odd shapes: its .cnn source (metadata
+                           'source', the layer is named 'l'), inputs 'in.0', 'in.1', ...,
+                           parameters 'param.NAME', the upstream gradient 'dy', PyTorch's output
+                           'out' and autograd's 'grad.in.K' / 'grad.param.NAME'; batchnorm adds
+                           'after.running_mean' / 'after.running_var' (training mode, momentum
+                           0.1), dropout the mask PyTorch drew ('mask', 0 or 1 / (1 - p)).
+
+Values are float32; PyTorch computes in float64 on them and the results are rounded to float32.
+Everything is seeded. Regenerate with the system python (Debian's python3-torch):
+
+    /usr/bin/python3 scripts/make_train_fixtures.py
+"""
+import json
+import os
+import sys
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_torch_fixtures import write_safetensors  # noqa: E402
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "train", "src", "test",
+                   "resources", "fixtures")
+
+
+def network(inputs, expr):
+    """A one-layer .cnn network: inputs is [(name, shape)], expr the output expression."""
+    lines = ["network Case"]
+    for name, shape in inputs:
+        lines.append("input %s: %s" % (name, "x".join(str(d) for d in shape)))
+    lines.append("output y = " + expr)
+    return "\n".join(lines) + "\n"
+
+
+def grad_case(name, inputs, expr, forward, params=None, values=None, extra=None):
+    """inputs: [(name, per-sample shape)], batch 2 (3 for batchnorm); forward(xs, ps) -> y."""
+    g = torch.Generator().manual_seed(sum(map(ord, name)))
+    batch = 3
+    xs = []
+    for i, (_, shape) in enumerate(inputs):
+        if values == "ties":
+            x = torch.randint(0, 4, (batch,) + tuple(shape), generator=g).float()
+        elif values == "wide":
+            x = torch.rand((batch,) + tuple(shape), generator=g) * 9 - 1.5
+        else:
+            x = torch.randn((batch,) + tuple(shape), generator=g)
+        xs.append(x)
+    ps = {k: v(g) for k, v in (params or {}).items()}
+    x64 = [x.double().requires_grad_(True) for x in xs]
+    p64 = {k: v.double().requires_grad_(k in ("weight", "bias")) for k, v in ps.items()}
+    state = {}
+    y = forward(x64, p64, state)
+    dy = torch.randn(y.shape, generator=g)
+    (y * dy.double()).sum().backward()
+    tensors = {"dy": dy, "out": y.detach().float()}
+    for i, x in enumerate(xs):
+        tensors["in.%d" % i] = x
+        tensors["grad.in.%d" % i] = x64[i].grad.float()
+    for k, v in ps.items():
+        tensors["param." + k] = v
+        if p64[k].grad is not None:
+            tensors["grad.param." + k] = p64[k].grad.float()
+    for k, v in state.items():
+        tensors[k] = v.float()
+    write_safetensors(os.path.join(OUT, "grads", name + ".safetensors"), tensors,
+                      {"source": network(inputs, expr)})
+
+
+def randn(*shape):
+    return lambda g: torch.randn(shape, generator=g)
+
+
+def positive(*shape):
+    return lambda g: torch.rand(shape, generator=g) + 0.5
+
+
+def grads():
+    os.makedirs(os.path.join(OUT, "grads"), exist_ok=True)
+    # conv: asymmetric pads (F.pad order: left, right, top, bottom), stride, dilation, groups
+    grad_case("conv_groups", [("x", (4, 9, 11))],
+              "x -> l: conv(6, (3, 2), stride=(2, 1), pad=(1, 0, 2, 1), dilation=(1, 2), groups=2)",
+              lambda x, p, s: F.conv2d(F.pad(x[0], (0, 1, 1, 2)), p["weight"], p["bias"], stride=(2, 1),
+                                       dilation=(1, 2), groups=2),
+              {"weight": randn(6, 2, 3, 2), "bias": randn(6)})
+    grad_case("conv_depthwise", [("x", (5, 7, 8))], "x -> l: conv(5, 3, stride=2, pad=1, groups=5, bias=false)",
+              lambda x, p, s: F.conv2d(x[0], p["weight"], None, stride=2, padding=1, groups=5),
+              {"weight": randn(5, 1, 3, 3)})
+    grad_case("conv_dense", [("x", (3, 10, 7))], "x -> l: conv(7, 5, pad=2, dilation=2)",
+              lambda x, p, s: F.conv2d(x[0], p["weight"], p["bias"], padding=2, dilation=2),
+              {"weight": randn(7, 3, 5, 5), "bias": randn(7)})
+    grad_case("maxpool_ceil_ties", [("x", (3, 10, 9))], "x -> l: maxpool(3, stride=2, ceil=true)",
+              lambda x, p, s: F.max_pool2d(x[0], 3, stride=2, ceil_mode=True), values="ties")
+    grad_case("maxpool_pad_dilation", [("x", (2, 11, 8))], "x -> l: maxpool((3, 2), stride=(2, 1), pad=1, dilation=2)",
+              lambda x, p, s: F.max_pool2d(x[0], (3, 2), stride=(2, 1), padding=1, dilation=2), values="ties")
+    grad_case("avgpool_ceil_countpad", [("x", (3, 10, 7))], "x -> l: avgpool(3, stride=2, pad=1, ceil=true)",
+              lambda x, p, s: F.avg_pool2d(x[0], 3, stride=2, padding=1, ceil_mode=True, count_include_pad=True))
+    grad_case("avgpool_ceil_nopad", [("x", (3, 9, 10))],
+              "x -> l: avgpool((3, 2), stride=2, pad=1, ceil=true, count_pad=false)",
+              lambda x, p, s: F.avg_pool2d(x[0], (3, 2), stride=2, padding=1, ceil_mode=True,
+                                           count_include_pad=False))
+    grad_case("globalavgpool", [("x", (4, 5, 3))], "x -> l: globalavgpool",
+              lambda x, p, s: F.adaptive_avg_pool2d(x[0], 1))
+    grad_case("globalmaxpool_ties", [("x", (4, 5, 3))], "x -> l: globalmaxpool",
+              lambda x, p, s: F.adaptive_max_pool2d(x[0], 1), values="ties")
+    grad_case("dense_vector", [("x", (13,))], "x -> l: dense(7)",
+              lambda x, p, s: F.linear(x[0], p["weight"], p["bias"]), {"weight": randn(7, 13), "bias": randn(7)})
+    grad_case("dense_map", [("x", (3, 3, 2))], "x -> l: dense(5, bias=false)",
+              lambda x, p, s: F.linear(torch.flatten(x[0], 1), p["weight"]), {"weight": randn(5, 18)})
+    grad_case("flatten", [("x", (3, 3, 5))], "x -> l: flatten", lambda x, p, s: torch.flatten(x[0], 1))
+    grad_case("relu", [("x", (3, 5, 7))], "x -> l: relu", lambda x, p, s: F.relu(x[0]), values="ties")
+    grad_case("relu6", [("x", (3, 5, 7))], "x -> l: relu6", lambda x, p, s: F.relu6(x[0]), values="wide")
+    grad_case("leakyrelu", [("x", (3, 5, 7))], "x -> l: leakyrelu(0.2)", lambda x, p, s: F.leaky_relu(x[0], 0.2))
+    grad_case("tanh", [("x", (3, 5, 7))], "x -> l: tanh", lambda x, p, s: torch.tanh(x[0]))
+    grad_case("sigmoid", [("x", (3, 5, 7))], "x -> l: sigmoid", lambda x, p, s: torch.sigmoid(x[0]))
+    grad_case("softmax_map", [("x", (5, 3, 2))], "x -> l: softmax", lambda x, p, s: F.softmax(x[0], 1))
+    grad_case("softmax_vector", [("x", (9,))], "x -> l: softmax", lambda x, p, s: F.softmax(x[0], 1))
+    grad_case("lrn_odd", [("x", (7, 4, 3))], "x -> l: lrn(size=5, alpha=0.1, beta=0.75, k=2.0)",
+              lambda x, p, s: F.local_response_norm(x[0], 5, alpha=0.1, beta=0.75, k=2.0))
+    grad_case("lrn_even", [("x", (6, 3, 3))], "x -> l: lrn(size=4, alpha=0.3, beta=0.6, k=1.0)",
+              lambda x, p, s: F.local_response_norm(x[0], 4, alpha=0.3, beta=0.6, k=1.0))
+
+    def batchnorm(x, p, s):
+        mean, var = p["running_mean"].clone(), p["running_var"].clone()
+        y = F.batch_norm(x[0], mean, var, p["weight"], p["bias"], training=True, momentum=0.1, eps=1e-3)
+        s["after.running_mean"], s["after.running_var"] = mean, var
+        return y
+    grad_case("batchnorm_train", [("x", (5, 3, 7))], "x -> l: batchnorm(eps=0.001)", batchnorm,
+              {"weight": positive(5), "bias": randn(5), "running_mean": randn(5), "running_var": positive(5)})
+
+    def dropout(x, p, s):
+        mask = F.dropout(torch.ones_like(x[0]), 0.3, training=True)
+        s["mask"] = mask
+        return x[0] * mask
+    grad_case("dropout", [("x", (4, 3, 5))], "x -> l: dropout(0.3)", dropout)
+    grad_case("zeropad", [("x", (2, 4, 5))], "x -> l: zeropad((1, 2, 0, 3))",
+              lambda x, p, s: F.pad(x[0], (2, 3, 1, 0)))
+    grad_case("concat", [("a", (2, 3, 4)), ("b", (3, 3, 4)), ("c", (1, 3, 4))], "l: concat(a, b, c)",
+              lambda x, p, s: torch.cat(x, 1))
+    grad_case("add", [("a", (3, 4, 5)), ("b", (3, 4, 5))], "l: add(a, b)", lambda x, p, s: x[0] + x[1])
+
+
+def main():
+    torch.set_default_dtype(torch.float32)
+    grads()
+
+
+if __name__ == "__main__":
+    main()
