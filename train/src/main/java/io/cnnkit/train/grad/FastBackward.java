@@ -1,0 +1,184 @@
+package io.cnnkit.train.grad;
+
+import io.cnnkit.compiler.op.Op;
+import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.Gemm;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+
+/**
+ * The backward passes of the layers that carry the multiply-adds, as GEMMs on exec's SGEMM
+ * micro-kernels ({@link Gemm}). A convolution, per image and group, with cols = im2col(x)
+ * [K x P] (K = Cin/g·kh·kw, P output positions): dW += dY·colsᵀ and dcols = Wᵀ·dY, scattered
+ * back by col2im; dense: dX = dY·W, dW = dYᵀ·X.
+ *
+ * <p>Images are cut into fixed chunks of {@link #CHUNK}, run in parallel on the pool; each chunk
+ * sums its own weight gradient and the chunks' sums are added in chunk order, so the result is the
+ * same bit for bit on any number of threads.
+ */
+public final class FastBackward {
+    /** Images per parallel chunk: fixed, so that the order of the weight-gradient sums does not depend on the threads. */
+    static final int CHUNK = 4;
+
+    private FastBackward() {
+    }
+
+    /** Whether {@link #backward} has a fast kernel for {@code op}. */
+    public static boolean covers(Op op) {
+        return op instanceof Op.Conv || op instanceof Op.Dense;
+    }
+
+    /** {@code pool} may be null (the calling thread does everything). */
+    public static Gradients backward(Op op, Tensor x, Tensor dy, Map<String, Tensor> params, ForkJoinPool pool) {
+        if (op instanceof Op.Conv c) {
+            return conv(c, x, dy, params.get("weight"), pool);
+        }
+        if (op instanceof Op.Dense d) {
+            return dense(d, x, dy, params.get("weight"));
+        }
+        throw new IllegalArgumentException("no fast backward for " + op.kind());
+    }
+
+    static Gradients dense(Op.Dense d, Tensor x, Tensor dy, Tensor weight) {
+        int n = x.dim(0), in = x.size() / n, units = d.units();
+        Tensor dx = Tensor.zeros(x.shape());
+        Tensor dw = Tensor.zeros(weight.shape());
+        Gemm.multiply(n, in, units, dy.data(), dy.offset(), false, weight.data(), weight.offset(), false,
+                dx.data(), dx.offset(), false);
+        Gemm.multiply(units, in, n, dy.data(), dy.offset(), true, x.data(), x.offset(), false,
+                dw.data(), dw.offset(), false);
+        Map<String, Tensor> params = d.bias() ? Map.of("weight", dw, "bias", sumRows(dy, n, units))
+                : Map.of("weight", dw);
+        return new Gradients(List.of(dx), params);
+    }
+
+    static Gradients conv(Op.Conv c, Tensor x, Tensor dy, Tensor weight, ForkJoinPool pool) {
+        int n = x.dim(0), cin = x.dim(1);
+        Geometry w = Geometry.of(c, x.dim(2), x.dim(3));
+        int groups = c.groups(), cinG = cin / groups, coutG = c.filters() / groups;
+        int k = cinG * w.kh() * w.kw(), positions = w.outH() * w.outW();
+        Tensor dx = Tensor.zeros(x.shape());
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        float[][] partial = new float[chunks][];
+        List<Runnable> work = new ArrayList<>();
+        for (int chunk = 0; chunk < chunks; chunk++) {
+            int first = chunk * CHUNK, last = Math.min(n, first + CHUNK), slot = chunk;
+            work.add(() -> {
+                float[] dw = new float[weight.size()];
+                float[] cols = new float[k * positions], dcols = new float[k * positions];
+                for (int b = first; b < last; b++) {
+                    for (int g = 0; g < groups; g++) {
+                        int xBase = x.offset() + (b * cin + g * cinG) * w.inH() * w.inW();
+                        int dyBase = dy.offset() + (b * c.filters() + g * coutG) * positions;
+                        im2col(x.data(), xBase, cinG, w, cols);
+                        Gemm.multiply(coutG, k, positions, dy.data(), dyBase, false, cols, 0, true,
+                                dw, g * coutG * k, true);
+                        Gemm.multiply(k, positions, coutG, weight.data(), weight.offset() + g * coutG * k, true,
+                                dy.data(), dyBase, false, dcols, 0, false);
+                        col2im(dcols, cinG, w, dx.data(), dx.offset() + (b * cin + g * cinG) * w.inH() * w.inW());
+                    }
+                }
+                partial[slot] = dw;
+            });
+        }
+        run(work, pool);
+        Tensor dw = Tensor.zeros(weight.shape());
+        float[] sum = dw.data();
+        for (float[] p : partial) {
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += p[i];
+            }
+        }
+        if (!c.bias()) {
+            return new Gradients(List.of(dx), Map.of("weight", dw));
+        }
+        Tensor db = Tensor.zeros(c.filters());
+        for (int b = 0; b < n; b++) {
+            for (int co = 0; co < c.filters(); co++) {
+                double s = 0;
+                int base = dy.offset() + (b * c.filters() + co) * positions;
+                for (int p = 0; p < positions; p++) {
+                    s += dy.data()[base + p];
+                }
+                db.set(co, (float) (db.get(co) + s));
+            }
+        }
+        return new Gradients(List.of(dx), Map.of("weight", dw, "bias", db));
+    }
+
+    /** Runs the tasks on the pool (or here), in any order; they write disjoint memory. */
+    static void run(List<Runnable> work, ForkJoinPool pool) {
+        if (pool == null || work.size() == 1) {
+            work.forEach(Runnable::run);
+            return;
+        }
+        List<ForkJoinTask<?>> tasks = new ArrayList<>();
+        for (Runnable r : work) {
+            tasks.add(ForkJoinTask.adapt(r));
+        }
+        pool.submit(() -> ForkJoinTask.invokeAll(tasks)).join();
+    }
+
+    /** cols[(ci·kh + ky)·kw + kx][oy·outW + ox] = x[ci][iy][ix], zero outside the input. */
+    static void im2col(float[] x, int base, int channels, Geometry w, float[] cols) {
+        int positions = w.outH() * w.outW(), row = 0;
+        for (int ci = 0; ci < channels; ci++) {
+            int plane = base + ci * w.inH() * w.inW();
+            for (int ky = 0; ky < w.kh(); ky++) {
+                for (int kx = 0; kx < w.kw(); kx++, row++) {
+                    int at = row * positions;
+                    for (int oy = 0; oy < w.outH(); oy++) {
+                        int iy = w.inY(oy, ky);
+                        boolean rowInside = iy >= 0 && iy < w.inH();
+                        for (int ox = 0; ox < w.outW(); ox++, at++) {
+                            int ix = w.inX(ox, kx);
+                            cols[at] = rowInside && ix >= 0 && ix < w.inW() ? x[plane + iy * w.inW() + ix] : 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The transpose of {@link #im2col}: adds each column value back to the input position it was read from. */
+    static void col2im(float[] cols, int channels, Geometry w, float[] dx, int base) {
+        int positions = w.outH() * w.outW(), row = 0;
+        for (int ci = 0; ci < channels; ci++) {
+            int plane = base + ci * w.inH() * w.inW();
+            for (int ky = 0; ky < w.kh(); ky++) {
+                for (int kx = 0; kx < w.kw(); kx++, row++) {
+                    int at = row * positions;
+                    for (int oy = 0; oy < w.outH(); oy++) {
+                        int iy = w.inY(oy, ky);
+                        if (iy < 0 || iy >= w.inH()) {
+                            at += w.outW();
+                            continue;
+                        }
+                        for (int ox = 0; ox < w.outW(); ox++, at++) {
+                            int ix = w.inX(ox, kx);
+                            if (ix >= 0 && ix < w.inW()) {
+                                dx[plane + iy * w.inW() + ix] += cols[at];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Column sums of a [rows x cols] matrix, in double. */
+    private static Tensor sumRows(Tensor m, int rows, int cols) {
+        Tensor out = Tensor.zeros(cols);
+        for (int j = 0; j < cols; j++) {
+            double s = 0;
+            for (int r = 0; r < rows; r++) {
+                s += m.get(r * cols + j);
+            }
+            out.set(j, (float) s);
+        }
+        return out;
+    }
+}
