@@ -8,6 +8,11 @@ train/src/test/resources/fixtures/:
                            'out' and autograd's 'grad.in.K' / 'grad.param.NAME'; batchnorm adds
                            'after.running_mean' / 'after.running_var' (training mode, momentum
                            0.1), dropout the mask PyTorch drew ('mask', 0 or 1 / (1 - p)).
+  optim.json               torch.optim SGD (momentum, dampening, Nesterov, weight decay, with and
+                           without clip_grad_norm_) and AdamW: two parameters, five fixed
+                           gradients, the parameters after each step; and the learning rates of
+                           StepLR, MultiStepLR, CosineAnnealingLR and LinearLR over 12 epochs;
+                           cross-entropy with and without label smoothing.
 
 Values are float32; PyTorch computes in float64 on them and the results are rounded to float32.
 Everything is seeded. Regenerate with the system python (Debian's python3-torch):
@@ -40,6 +45,7 @@ def network(inputs, expr):
 def grad_case(name, inputs, expr, forward, params=None, values=None, extra=None):
     """inputs: [(name, per-sample shape)], batch 2 (3 for batchnorm); forward(xs, ps) -> y."""
     g = torch.Generator().manual_seed(sum(map(ord, name)))
+    torch.manual_seed(sum(map(ord, name)))  # dropout draws from the global generator
     batch = 3
     xs = []
     for i, (_, shape) in enumerate(inputs):
@@ -144,9 +150,75 @@ def grads():
     grad_case("add", [("a", (3, 4, 5)), ("b", (3, 4, 5))], "l: add(a, b)", lambda x, p, s: x[0] + x[1])
 
 
+OPTIMISERS = [
+    ("sgd_plain", "sgd", dict(lr=0.1), None),
+    ("sgd_momentum", "sgd", dict(lr=0.05, momentum=0.9), None),
+    ("sgd_dampening_decay", "sgd", dict(lr=0.05, momentum=0.8, dampening=0.3, weight_decay=0.01), None),
+    ("sgd_nesterov_decay", "sgd", dict(lr=0.05, momentum=0.9, nesterov=True, weight_decay=5e-4), None),
+    ("sgd_momentum_clipped", "sgd", dict(lr=0.1, momentum=0.9), 0.5),
+    ("adamw_default", "adamw", dict(lr=0.01), None),
+    ("adamw_custom", "adamw", dict(lr=0.003, betas=(0.8, 0.95), eps=1e-6, weight_decay=0.1), 1.0),
+]
+
+
+def optimisers():
+    cases = []
+    for name, kind, settings, clip in OPTIMISERS:
+        g = torch.Generator().manual_seed(sum(map(ord, name)))
+        params = [torch.randn((3, 2), generator=g).requires_grad_(True),
+                  torch.randn((4,), generator=g).requires_grad_(True)]
+        initial = [p.detach().clone() for p in params]
+        optimiser = (torch.optim.SGD if kind == "sgd" else torch.optim.AdamW)(params, **settings)
+        steps = []
+        for _ in range(5):
+            grads = [torch.randn(p.shape, generator=g) * 3 for p in params]
+            for p, grad in zip(params, grads):
+                p.grad = grad.clone()
+            if clip is not None:
+                torch.nn.utils.clip_grad_norm_(params, clip)
+            optimiser.step()
+            steps.append({"grads": [x.flatten().tolist() for x in grads],
+                          "params": [p.detach().flatten().tolist() for p in params]})
+        cases.append({"name": name, "kind": kind, "settings": settings, "clip": clip,
+                      "initial": [p.flatten().tolist() for p in initial], "steps": steps})
+    schedules = []
+    for spec, make in [("step:3:0.5", lambda o: torch.optim.lr_scheduler.StepLR(o, 3, 0.5)),
+                       ("multistep:2,5,9", lambda o: torch.optim.lr_scheduler.MultiStepLR(o, [2, 5, 9], 0.1)),
+                       ("cosine", lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, 12)),
+                       ("cosine:0.1", lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, 12, eta_min=0.02))]:
+        optimiser = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.2)
+        scheduler = make(optimiser)
+        rates = []
+        for _ in range(12):
+            rates.append(optimiser.param_groups[0]["lr"])
+            optimiser.step()
+            scheduler.step()
+        schedules.append({"decay": spec, "warmup": 0, "start": 1.0, "rates": rates})
+    optimiser = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.2)
+    scheduler = torch.optim.lr_scheduler.LinearLR(optimiser, start_factor=0.25, total_iters=4)
+    rates = []
+    for _ in range(12):
+        rates.append(optimiser.param_groups[0]["lr"])
+        optimiser.step()
+        scheduler.step()
+    schedules.append({"decay": "constant", "warmup": 4, "start": 0.25, "rates": rates})
+    losses = []
+    for smoothing in (0.0, 0.1):
+        g = torch.Generator().manual_seed(int(smoothing * 100) + 5)
+        logits = (torch.randn((5, 7), generator=g) * 3).double().requires_grad_(True)
+        labels = torch.randint(0, 7, (5,), generator=g)
+        loss = F.cross_entropy(logits, labels, label_smoothing=smoothing)
+        loss.backward()
+        losses.append({"smoothing": smoothing, "logits": logits.detach().float().tolist(),
+                       "labels": labels.tolist(), "loss": loss.item(), "grad": logits.grad.float().tolist()})
+    with open(os.path.join(OUT, "optim.json"), "w") as f:
+        json.dump({"optimisers": cases, "schedules": schedules, "base_rate": 0.2, "losses": losses}, f)
+
+
 def main():
     torch.set_default_dtype(torch.float32)
     grads()
+    optimisers()
 
 
 if __name__ == "__main__":
