@@ -13,6 +13,12 @@ train/src/test/resources/fixtures/:
                            gradients, the parameters after each step; and the learning rates of
                            StepLR, MultiStepLR, CosineAnnealingLR and LinearLR over 12 epochs;
                            cross-entropy with and without label smoothing.
+  steps/NET.safetensors    whole networks trained in model.train() mode: LeNet-5 and the reduced
+                           ResNet of make_torch_fixtures.py (here on 3x16x16), from the weights
+                           of exec's fixtures, two batches of four images alternating, five steps
+                           of SGD with momentum and five of AdamW: 'images', 'labels' (I64), the
+                           state_dict after the fifth step of each ('sgd.NAME', 'adamw.NAME'),
+                           the source (metadata 'source') and each step's loss (metadata 'losses').
 
 Values are float32; PyTorch computes in float64 on them and the results are rounded to float32.
 Everything is seeded. Regenerate with the system python (Debian's python3-torch):
@@ -27,7 +33,8 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_torch_fixtures import write_safetensors  # noqa: E402
+from make_torch_fixtures import (LENET_CNN, RESNET_CNN, LeNet5, ResNetMini,  # noqa: E402
+                                 write_safetensors)
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "train", "src", "test",
                    "resources", "fixtures")
@@ -215,10 +222,65 @@ def optimisers():
         json.dump({"optimisers": cases, "schedules": schedules, "base_rate": 0.2, "losses": losses}, f)
 
 
+EXEC_FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "exec", "src", "test",
+                             "resources", "fixtures")
+
+
+def read_safetensors(path):
+    """F32 and I64 tensors of a safetensors file."""
+    import struct
+    with open(path, "rb") as f:
+        size = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(size))
+        data = f.read()
+    out = {}
+    for name, e in header.items():
+        if name == "__metadata__":
+            continue
+        begin, end = e["data_offsets"]
+        dtype = {"F32": torch.float32, "I64": torch.int64}[e["dtype"]]
+        out[name] = torch.frombuffer(bytearray(data[begin:end]), dtype=dtype).reshape(e["shape"]).clone()
+    return out
+
+
+STEP_OPTIMISERS = [("sgd", lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9, weight_decay=5e-4)),
+                   ("adamw", lambda p: torch.optim.AdamW(p, lr=1e-3))]
+
+
+def steps_fixture(name, model_class, cnn, input_shape, seed):
+    g = torch.Generator().manual_seed(seed)
+    images = torch.randn((8,) + input_shape, generator=g)
+    labels = torch.randint(0, 10, (8,), generator=g)
+    initial = read_safetensors(os.path.join(EXEC_FIXTURES, name + ".weights.safetensors"))
+    tensors = {"images": images, "labels": labels}
+    losses = {}
+    for kind, make in STEP_OPTIMISERS:
+        model = model_class().double()
+        model.load_state_dict({k: v.double() if v.dtype == torch.float32 else v for k, v in initial.items()})
+        model.train()
+        optimiser = make(model.parameters())
+        losses[kind] = []
+        for step in range(5):
+            batch = slice(4 * (step % 2), 4 * (step % 2) + 4)
+            loss = F.cross_entropy(model(images[batch].double()), labels[batch])
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            losses[kind].append(loss.item())
+        for k, v in model.state_dict().items():
+            if not k.endswith("num_batches_tracked"):
+                tensors[kind + "." + k] = v.float()
+    os.makedirs(os.path.join(OUT, "steps"), exist_ok=True)
+    write_safetensors(os.path.join(OUT, "steps", name + ".safetensors"), tensors,
+                      {"source": cnn, "losses": json.dumps(losses)})
+
+
 def main():
     torch.set_default_dtype(torch.float32)
     grads()
     optimisers()
+    steps_fixture("lenet5", LeNet5, LENET_CNN, (1, 32, 32), 1)
+    steps_fixture("resnet_mini", ResNetMini, RESNET_CNN.replace("3x32x32", "3x16x16"), (3, 16, 16), 2)
 
 
 if __name__ == "__main__":

@@ -26,20 +26,9 @@ public final class FastBackward {
     private FastBackward() {
     }
 
-    /** Whether {@link #backward} has a fast kernel for {@code op}. */
-    public static boolean covers(Op op) {
-        return op instanceof Op.Conv || op instanceof Op.Dense;
-    }
-
     /** {@code pool} may be null (the calling thread does everything). */
-    public static Gradients backward(Op op, Tensor x, Tensor dy, Map<String, Tensor> params, ForkJoinPool pool) {
-        if (op instanceof Op.Conv c) {
-            return conv(c, x, dy, params.get("weight"), pool);
-        }
-        if (op instanceof Op.Dense d) {
-            return dense(d, x, dy, params.get("weight"));
-        }
-        throw new IllegalArgumentException("no fast backward for " + op.kind());
+    static Gradients backward(Op op, Tensor x, Tensor dy, Map<String, Tensor> params, ForkJoinPool pool) {
+        return ReferenceBackward.backwardFast(op, List.of(x), null, dy, params, Saved.NONE, pool);
     }
 
     static Gradients dense(Op.Dense d, Tensor x, Tensor dy, Tensor weight) {

@@ -1,11 +1,13 @@
 package io.cnnkit.train.grad;
 
 import io.cnnkit.compiler.op.Op;
+import io.cnnkit.compiler.op.OpVisitor;
 import io.cnnkit.exec.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * Backward kernels written for obviousness, one per operator: the test oracle of the optimised
@@ -19,68 +21,188 @@ public final class ReferenceBackward {
 
     public static Gradients backward(Op op, List<Tensor> inputs, Tensor output, Tensor dy, Map<String, Tensor> params,
                                      Saved saved) {
-        Tensor x = inputs.get(0);
-        Map<String, Tensor> dParams = new LinkedHashMap<>();
-        List<Tensor> dx = new ArrayList<>();
-        if (op instanceof Op.Concat) {
+        return op.accept(new Dispatch(inputs, output, dy, params, saved, false, null));
+    }
+
+    /**
+     * The backward the trainer runs: conv and dense through {@link FastBackward}'s GEMMs on
+     * {@code pool} (null: the calling thread), every other operator as above.
+     */
+    public static Gradients backwardFast(Op op, List<Tensor> inputs, Tensor output, Tensor dy,
+                                         Map<String, Tensor> params, Saved saved, ForkJoinPool pool) {
+        return op.accept(new Dispatch(inputs, output, dy, params, saved, true, pool));
+    }
+
+    /** One method per operator: a new operator without a backward does not compile. */
+    private record Dispatch(List<Tensor> inputs, Tensor output, Tensor dy, Map<String, Tensor> params, Saved saved,
+                            boolean fast, ForkJoinPool pool) implements OpVisitor<Gradients> {
+
+        private Tensor x() {
+            return inputs.get(0);
+        }
+
+        /** The gradient of the one input, filled by {@code body}, with the parameter gradients it adds. */
+        private Gradients single(java.util.function.BiConsumer<Tensor, Map<String, Tensor>> body) {
+            Tensor g = Tensor.zeros(x().shape());
+            Map<String, Tensor> dParams = new LinkedHashMap<>();
+            body.accept(g, dParams);
+            return new Gradients(List.of(g), dParams);
+        }
+
+        private Gradients identity() {
+            return single((g, p) -> copy(dy, g));
+        }
+
+        private Gradients activation(Op op) {
+            return single((g, p) -> {
+                for (int i = 0; i < g.size(); i++) {
+                    g.set(i, (float) (dy.get(i) * activationSlope(op, x().get(i), output.get(i))));
+                }
+            });
+        }
+
+        @Override
+        public Gradients input(Op.Input op) {
+            return identity();
+        }
+
+        @Override
+        public Gradients conv(Op.Conv op) {
+            if (fast) {
+                return FastBackward.conv(op, x(), dy, params.get("weight"), pool);
+            }
+            return single((g, p) -> ReferenceBackward.conv(op, x(), dy, params, g, p));
+        }
+
+        @Override
+        public Gradients maxPool(Op.MaxPool op) {
+            return single((g, p) -> ReferenceBackward.maxPool(op, x(), dy, g));
+        }
+
+        @Override
+        public Gradients avgPool(Op.AvgPool op) {
+            return single((g, p) -> ReferenceBackward.avgPool(op, x(), dy, g));
+        }
+
+        @Override
+        public Gradients globalAvgPool(Op.GlobalAvgPool op) {
+            return single((g, p) -> {
+                int area = x().dim(2) * x().dim(3);
+                for (int i = 0; i < g.size(); i++) {
+                    g.set(i, (float) ((double) dy.get(i / area) / area));
+                }
+            });
+        }
+
+        @Override
+        public Gradients globalMaxPool(Op.GlobalMaxPool op) {
+            return single((g, p) -> ReferenceBackward.maxPool(op, x(), dy, g));
+        }
+
+        @Override
+        public Gradients dense(Op.Dense op) {
+            if (fast) {
+                return FastBackward.dense(op, x(), dy, params.get("weight"));
+            }
+            return single((g, p) -> ReferenceBackward.dense(op, x(), dy, params, g, p));
+        }
+
+        @Override
+        public Gradients flatten(Op.Flatten op) {
+            return identity();
+        }
+
+        @Override
+        public Gradients relu(Op.Relu op) {
+            return activation(op);
+        }
+
+        @Override
+        public Gradients relu6(Op.Relu6 op) {
+            return activation(op);
+        }
+
+        @Override
+        public Gradients leakyRelu(Op.LeakyRelu op) {
+            return activation(op);
+        }
+
+        @Override
+        public Gradients tanh(Op.Tanh op) {
+            return activation(op);
+        }
+
+        @Override
+        public Gradients sigmoid(Op.Sigmoid op) {
+            return activation(op);
+        }
+
+        @Override
+        public Gradients softmax(Op.Softmax op) {
+            return single((g, p) -> ReferenceBackward.softmax(output, dy, g));
+        }
+
+        @Override
+        public Gradients lrn(Op.Lrn op) {
+            return single((g, p) -> ReferenceBackward.lrn(op, x(), dy, g));
+        }
+
+        @Override
+        public Gradients batchNorm(Op.BatchNorm op) {
+            return single((g, p) -> ReferenceBackward.batchNorm(x(), dy, params, saved, g, p));
+        }
+
+        @Override
+        public Gradients dropout(Op.Dropout op) {
+            return single((g, p) -> {
+                float[] scale = saved.dropoutScale();
+                for (int i = 0; i < g.size(); i++) {
+                    g.set(i, scale == null ? dy.get(i) : dy.get(i) * scale[i]);
+                }
+            });
+        }
+
+        @Override
+        public Gradients zeroPad(Op.ZeroPad op) {
+            return single((g, p) -> {
+                Tensor x = x();
+                int planes = x.dim(0) * x.dim(1), h = x.dim(2), w = x.dim(3), outH = dy.dim(2), outW = dy.dim(3);
+                for (int pl = 0; pl < planes; pl++) {
+                    for (int y = 0; y < h; y++) {
+                        for (int xx = 0; xx < w; xx++) {
+                            g.set((pl * h + y) * w + xx,
+                                    dy.get((pl * outH + y + op.pad().top()) * outW + xx + op.pad().left()));
+                        }
+                    }
+                }
+            });
+        }
+
+        @Override
+        public Gradients concat(Op.Concat op) {
+            List<Tensor> dx = new ArrayList<>();
             int offset = 0;
             for (Tensor in : inputs) {
                 dx.add(sliceChannels(dy, offset, in.dim(1)));
                 offset += in.dim(1);
             }
-            return new Gradients(dx, dParams);
+            return new Gradients(dx, Map.of());
         }
-        if (op instanceof Op.Add) {
+
+        @Override
+        public Gradients add(Op.Add op) {
+            List<Tensor> dx = new ArrayList<>();
             for (int i = 0; i < inputs.size(); i++) {
                 dx.add(dy.copy());
             }
-            return new Gradients(dx, dParams);
+            return new Gradients(dx, Map.of());
         }
-        Tensor g = Tensor.zeros(x.shape());
-        dx.add(g);
-        if (op instanceof Op.Conv c) {
-            conv(c, x, dy, params, g, dParams);
-        } else if (op instanceof Op.Dense d) {
-            dense(d, x, dy, params, g, dParams);
-        } else if (op instanceof Op.MaxPool || op instanceof Op.GlobalMaxPool) {
-            maxPool(op, x, dy, g);
-        } else if (op instanceof Op.AvgPool p) {
-            avgPool(p, x, dy, g);
-        } else if (op instanceof Op.GlobalAvgPool) {
-            int area = x.dim(2) * x.dim(3);
-            for (int i = 0; i < g.size(); i++) {
-                g.set(i, (float) ((double) dy.get(i / area) / area));
-            }
-        } else if (op instanceof Op.BatchNorm) {
-            batchNorm(x, dy, params, saved, g, dParams);
-        } else if (op instanceof Op.Dropout) {
-            for (int i = 0; i < g.size(); i++) {
-                g.set(i, saved.dropoutScale() == null ? dy.get(i) : dy.get(i) * saved.dropoutScale()[i]);
-            }
-        } else if (op instanceof Op.Lrn l) {
-            lrn(l, x, dy, g);
-        } else if (op instanceof Op.Softmax) {
-            softmax(output, dy, g);
-        } else if (op instanceof Op.ZeroPad z) {
-            int planes = x.dim(0) * x.dim(1), h = x.dim(2), w = x.dim(3), outW = dy.dim(3), outH = dy.dim(2);
-            for (int pl = 0; pl < planes; pl++) {
-                for (int y = 0; y < h; y++) {
-                    for (int xx = 0; xx < w; xx++) {
-                        g.set((pl * h + y) * w + xx,
-                                dy.get((pl * outH + y + z.pad().top()) * outW + xx + z.pad().left()));
-                    }
-                }
-            }
-        } else if (op instanceof Op.Flatten || op instanceof Op.Input) {
-            for (int i = 0; i < g.size(); i++) {
-                g.set(i, dy.get(i));
-            }
-        } else {
-            for (int i = 0; i < g.size(); i++) {
-                g.set(i, (float) (dy.get(i) * activationSlope(op, x.get(i), output.get(i))));
-            }
+    }
+
+    private static void copy(Tensor from, Tensor to) {
+        for (int i = 0; i < to.size(); i++) {
+            to.set(i, from.get(i));
         }
-        return new Gradients(dx, dParams);
     }
 
     /**

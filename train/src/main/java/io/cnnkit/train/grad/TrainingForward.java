@@ -58,10 +58,6 @@ public final class TrainingForward {
             runningMean.set(c, (float) ((1 - BATCHNORM_MOMENTUM) * runningMean.get(c) + BATCHNORM_MOMENTUM * mu));
             runningVar.set(c, (float) ((1 - BATCHNORM_MOMENTUM) * runningVar.get(c) + BATCHNORM_MOMENTUM * unbiased));
         }
-        Tensor tracked = params.get("num_batches_tracked");
-        if (tracked != null) {
-            tracked.set(0, tracked.get(0) + 1);
-        }
         return Saved.batchNorm(mean, invStd);
     }
 
