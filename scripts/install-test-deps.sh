@@ -3,9 +3,10 @@
 #   libonnx-testdata  ONNX backend conformance data (node tests)
 #   python3-torch, python3-torchvision  reference outputs for the PyTorch-equality fixtures
 #   chromium, chromium-driver  the HTML report's browser test (Selenium drives the system chromedriver)
+#   dataset-fashion-mnist  real data for the training tests (cnn train's smoke test)
 # Maven downloads the Java dependencies itself.
 set -euo pipefail
-packages=(libonnx-testdata python3-torch python3-torchvision python3-onnx chromium chromium-driver)
+packages=(libonnx-testdata python3-torch python3-torchvision python3-onnx chromium chromium-driver dataset-fashion-mnist)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
