@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         description = "Compile, analyse, draw and run convolutional networks written in .cnn.",
         footer = {"", "Latency next to ONNX Runtime: cnn bench MODEL.cnn (the ./cnn launcher; see docs/performance.md)."},
         subcommands = {CheckCommand.class, GraphCommand.class, AnalyzeCommand.class, CompareCommand.class, RunCommand.class,
-                RenderCommand.class, ReportCommand.class, ExportCommand.class, ImportCommand.class,
+                RenderCommand.class, ReportCommand.class, ExportCommand.class, ImportCommand.class, TrainCommand.class,
+                EvalCommand.class,
                 CommandLine.HelpCommand.class})
 public final class CnnCli implements Runnable {
 
