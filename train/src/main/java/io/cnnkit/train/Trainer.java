@@ -148,7 +148,8 @@ public final class Trainer implements AutoCloseable {
             Tensor out = outputs.get(layer.id());
             Gradients g = settings.reference()
                     ? ReferenceBackward.backward(layer.op(), in, out, dy, params, saved.get(layer.id()))
-                    : ReferenceBackward.backwardFast(layer.op(), in, out, dy, params, saved.get(layer.id()), pool);
+                    : ReferenceBackward.backwardFast(layer.op(), in, out, dy, params, saved.get(layer.id()), pool,
+                            from.stream().anyMatch(f -> !(f.op() instanceof Op.Input)));
             for (int j = 0; j < from.size(); j++) {
                 accumulate(grads, from.get(j).id(), g.inputs().get(j));
             }

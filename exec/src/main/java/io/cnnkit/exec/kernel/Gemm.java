@@ -4,10 +4,14 @@ package io.cnnkit.exec.kernel;
  * A general single-threaded C (+)= op(A) * op(B) on row-major float arrays through the
  * {@link Sgemm} micro-kernels, for callers outside this package (training's backward passes);
  * callers split the work between threads themselves. A is packed into panels of
- * {@link Sgemm#MR} rows and B into panels of {@link Sgemm#NR} columns; the tiles are computed into
- * a padded buffer and added to (or stored into) C.
+ * {@link Sgemm#MR} rows and B into panels of {@link Sgemm#NR} columns straight from either
+ * layout; the tiles are computed into a padded buffer and added to (or stored into) C. The
+ * buffers are kept per thread and reused.
  */
 public final class Gemm {
+    private static final boolean SCALAR = Boolean.getBoolean(KernelOptions.SCALAR_PROPERTY);
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[3][]);
+
     private Gemm() {
     }
 
@@ -31,20 +35,20 @@ public final class Gemm {
         }
         Sgemm.Shape shape = Sgemm.ROWS;
         int mr = shape.mr(), nr = shape.nr();
-        // packPanels reads row-major [rows x k]: A as is, B as its transpose [n x k].
-        float[] rowsA = transA ? transpose(a, aOff, k, m) : slice(a, aOff, m * k);
-        float[] rowsB = transB ? slice(b, bOff, n * k) : transpose(b, bOff, k, n);
-        float[] packedA = Sgemm.packPanels(rowsA, 1, m, k, mr);
-        float[] packedB = Sgemm.packPanels(rowsB, 1, n, k, nr);
         int mPanels = (m + mr - 1) / mr, nPanels = (n + nr - 1) / nr;
         int ldc = nPanels * nr;
-        float[] tiles = Align.floats(mPanels * mr * ldc);
-        boolean scalar = Boolean.getBoolean(KernelOptions.SCALAR_PROPERTY);
+        float[][] buffers = BUFFERS.get();
+        float[] packedA = buffer(buffers, 0, mPanels * mr * k);
+        float[] packedB = buffer(buffers, 1, nPanels * nr * k);
+        float[] tiles = buffer(buffers, 2, mPanels * mr * ldc);
+        // element (row r, step kk) of op(A) is a[aOff + r * rowStride + kk * stepStride]
+        pack(a, aOff, m, k, transA ? 1 : k, transA ? m : 1, mr, packedA);
+        pack(b, bOff, n, k, transB ? k : 1, transB ? 1 : n, nr, packedB);
         for (int p = 0; p < mPanels; p++) {
             int aAt = Sgemm.panelAt(0, p, 0, k, k, mPanels, mr);
             for (int q = 0; q < nPanels; q++) {
                 int bAt = Sgemm.panelAt(0, q, 0, k, k, nPanels, nr);
-                Sgemm.tile(scalar, shape, packedA, aAt, packedB, bAt, k, tiles, Align.FLOATS + p * mr * ldc + q * nr,
+                Sgemm.tile(SCALAR, shape, packedA, aAt, packedB, bAt, k, tiles, Align.FLOATS + p * mr * ldc + q * nr,
                         ldc, false);
             }
         }
@@ -60,18 +64,38 @@ public final class Gemm {
         }
     }
 
-    private static float[] slice(float[] x, int off, int len) {
-        return off == 0 && x.length == len ? x : java.util.Arrays.copyOfRange(x, off, off + len);
+    private static float[] buffer(float[][] buffers, int which, int floats) {
+        float[] b = buffers[which];
+        if (b == null || b.length < Align.FLOATS + floats) {
+            b = Align.floats(floats);
+            buffers[which] = b;
+        }
+        return b;
     }
 
-    /** [rows x cols] at off into a new [cols x rows]. */
-    private static float[] transpose(float[] x, int off, int rows, int cols) {
-        float[] t = new float[rows * cols];
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < cols; j++) {
-                t[j * rows + r] = x[off + r * cols + j];
+    /**
+     * Panels of {@code width} rows in {@link Sgemm#packPanels}' whole-panel layout: row r, step kk
+     * at Align.FLOATS + ((r / width) * k + kk) * width + r % width; rows past {@code rows} are zero.
+     */
+    private static void pack(float[] src, int off, int rows, int k, int rowStride, int stepStride, int width,
+                             float[] packed) {
+        int panels = (rows + width - 1) / width;
+        for (int p = 0; p < panels; p++) {
+            int r0 = p * width, count = Math.min(width, rows - r0);
+            int base = Align.FLOATS + p * k * width;
+            for (int kk = 0; kk < k; kk++) {
+                int dst = base + kk * width, from = off + r0 * rowStride + kk * stepStride;
+                if (rowStride == 1) {
+                    System.arraycopy(src, from, packed, dst, count);
+                } else {
+                    for (int r = 0; r < count; r++) {
+                        packed[dst + r] = src[from + r * rowStride];
+                    }
+                }
+                for (int r = count; r < width; r++) {
+                    packed[dst + r] = 0f;
+                }
             }
         }
-        return t;
     }
 }

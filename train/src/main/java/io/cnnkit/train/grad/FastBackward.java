@@ -15,8 +15,8 @@ import java.util.concurrent.ForkJoinTask;
  * [K x P] (K = Cin/g·kh·kw, P output positions): dW += dY·colsᵀ and dcols = Wᵀ·dY, scattered
  * back by col2im; dense: dX = dY·W, dW = dYᵀ·X.
  *
- * <p>Images are cut into fixed chunks of {@link #CHUNK}, run in parallel on the pool; each chunk
- * sums its own weight gradient and the chunks' sums are added in chunk order, so the result is the
+ * <p>Images are cut into fixed chunks of {@link #CHUNK}, run in parallel on the pool; a chunk's
+ * images go side by side into one pair of GEMMs per group, and each chunk sums its own weight gradient and the chunks' sums are added in chunk order, so the result is the
  * same bit for bit on any number of threads.
  */
 public final class FastBackward {
@@ -28,7 +28,7 @@ public final class FastBackward {
 
     /** {@code pool} may be null (the calling thread does everything). */
     static Gradients backward(Op op, Tensor x, Tensor dy, Map<String, Tensor> params, ForkJoinPool pool) {
-        return ReferenceBackward.backwardFast(op, List.of(x), null, dy, params, Saved.NONE, pool);
+        return ReferenceBackward.backwardFast(op, List.of(x), null, dy, params, Saved.NONE, pool, true);
     }
 
     static Gradients dense(Op.Dense d, Tensor x, Tensor dy, Tensor weight) {
@@ -45,6 +45,11 @@ public final class FastBackward {
     }
 
     static Gradients conv(Op.Conv c, Tensor x, Tensor dy, Tensor weight, ForkJoinPool pool) {
+        return conv(c, x, dy, weight, pool, true);
+    }
+
+    /** {@code inputGradient} false skips dx (left zero): a layer reading the network's input needs none. */
+    static Gradients conv(Op.Conv c, Tensor x, Tensor dy, Tensor weight, ForkJoinPool pool, boolean inputGradient) {
         int n = x.dim(0), cin = x.dim(1);
         Geometry w = Geometry.of(c, x.dim(2), x.dim(3));
         int groups = c.groups(), cinG = cin / groups, coutG = c.filters() / groups;
@@ -54,20 +59,32 @@ public final class FastBackward {
         float[][] partial = new float[chunks][];
         List<Runnable> work = new ArrayList<>();
         for (int chunk = 0; chunk < chunks; chunk++) {
-            int first = chunk * CHUNK, last = Math.min(n, first + CHUNK), slot = chunk;
+            int first = chunk * CHUNK, count = Math.min(n, first + CHUNK) - first, slot = chunk;
             work.add(() -> {
+                // the chunk's images side by side: columns [i * positions, (i + 1) * positions) are image first + i
+                int width = count * positions;
                 float[] dw = new float[weight.size()];
-                float[] cols = new float[k * positions], dcols = new float[k * positions];
-                for (int b = first; b < last; b++) {
-                    for (int g = 0; g < groups; g++) {
-                        int xBase = x.offset() + (b * cin + g * cinG) * w.inH() * w.inW();
-                        int dyBase = dy.offset() + (b * c.filters() + g * coutG) * positions;
-                        im2col(x.data(), xBase, cinG, w, cols);
-                        Gemm.multiply(coutG, k, positions, dy.data(), dyBase, false, cols, 0, true,
-                                dw, g * coutG * k, true);
-                        Gemm.multiply(k, positions, coutG, weight.data(), weight.offset() + g * coutG * k, true,
-                                dy.data(), dyBase, false, dcols, 0, false);
-                        col2im(dcols, cinG, w, dx.data(), dx.offset() + (b * cin + g * cinG) * w.inH() * w.inW());
+                float[] cols = new float[k * width], dcols = new float[k * width], dyRows = new float[coutG * width];
+                for (int g = 0; g < groups; g++) {
+                    for (int i = 0; i < count; i++) {
+                        int b = first + i;
+                        im2col(x.data(), x.offset() + (b * cin + g * cinG) * w.inH() * w.inW(), cinG, w, cols,
+                                i * positions, width);
+                        for (int co = 0; co < coutG; co++) {
+                            System.arraycopy(dy.data(), dy.offset() + (b * c.filters() + g * coutG + co) * positions,
+                                    dyRows, co * width + i * positions, positions);
+                        }
+                    }
+                    Gemm.multiply(coutG, k, width, dyRows, 0, false, cols, 0, true, dw, g * coutG * k, true);
+                    if (!inputGradient) {
+                        continue;
+                    }
+                    Gemm.multiply(k, width, coutG, weight.data(), weight.offset() + g * coutG * k, true, dyRows, 0,
+                            false, dcols, 0, false);
+                    for (int i = 0; i < count; i++) {
+                        int b = first + i;
+                        col2im(dcols, i * positions, width, cinG, w, dx.data(),
+                                dx.offset() + (b * cin + g * cinG) * w.inH() * w.inW());
                     }
                 }
                 partial[slot] = dw;
@@ -111,14 +128,17 @@ public final class FastBackward {
         pool.submit(() -> ForkJoinTask.invokeAll(tasks)).join();
     }
 
-    /** cols[(ci·kh + ky)·kw + kx][oy·outW + ox] = x[ci][iy][ix], zero outside the input. */
-    static void im2col(float[] x, int base, int channels, Geometry w, float[] cols) {
-        int positions = w.outH() * w.outW(), row = 0;
+    /**
+     * cols[(ci·kh + ky)·kw + kx][column + oy·outW + ox] = x[ci][iy][ix], zero outside the input;
+     * rows of {@code stride} columns.
+     */
+    static void im2col(float[] x, int base, int channels, Geometry w, float[] cols, int column, int stride) {
+        int row = 0;
         for (int ci = 0; ci < channels; ci++) {
             int plane = base + ci * w.inH() * w.inW();
             for (int ky = 0; ky < w.kh(); ky++) {
                 for (int kx = 0; kx < w.kw(); kx++, row++) {
-                    int at = row * positions;
+                    int at = row * stride + column;
                     for (int oy = 0; oy < w.outH(); oy++) {
                         int iy = w.inY(oy, ky);
                         boolean rowInside = iy >= 0 && iy < w.inH();
@@ -133,13 +153,13 @@ public final class FastBackward {
     }
 
     /** The transpose of {@link #im2col}: adds each column value back to the input position it was read from. */
-    static void col2im(float[] cols, int channels, Geometry w, float[] dx, int base) {
-        int positions = w.outH() * w.outW(), row = 0;
+    static void col2im(float[] cols, int column, int stride, int channels, Geometry w, float[] dx, int base) {
+        int row = 0;
         for (int ci = 0; ci < channels; ci++) {
             int plane = base + ci * w.inH() * w.inW();
             for (int ky = 0; ky < w.kh(); ky++) {
                 for (int kx = 0; kx < w.kw(); kx++, row++) {
-                    int at = row * positions;
+                    int at = row * stride + column;
                     for (int oy = 0; oy < w.outH(); oy++) {
                         int iy = w.inY(oy, ky);
                         if (iy < 0 || iy >= w.inH()) {

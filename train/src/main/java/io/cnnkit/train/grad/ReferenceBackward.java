@@ -21,21 +21,24 @@ public final class ReferenceBackward {
 
     public static Gradients backward(Op op, List<Tensor> inputs, Tensor output, Tensor dy, Map<String, Tensor> params,
                                      Saved saved) {
-        return op.accept(new Dispatch(inputs, output, dy, params, saved, false, null));
+        return op.accept(new Dispatch(inputs, output, dy, params, saved, false, null, true));
     }
 
     /**
      * The backward the trainer runs: conv and dense through {@link FastBackward}'s GEMMs on
-     * {@code pool} (null: the calling thread), every other operator as above.
+     * {@code pool} (null: the calling thread), every other operator as above. Without
+     * {@code inputGradient} (a layer reading only network inputs) a convolution leaves its input
+     * gradient zero.
      */
     public static Gradients backwardFast(Op op, List<Tensor> inputs, Tensor output, Tensor dy,
-                                         Map<String, Tensor> params, Saved saved, ForkJoinPool pool) {
-        return op.accept(new Dispatch(inputs, output, dy, params, saved, true, pool));
+                                         Map<String, Tensor> params, Saved saved, ForkJoinPool pool,
+                                         boolean inputGradient) {
+        return op.accept(new Dispatch(inputs, output, dy, params, saved, true, pool, inputGradient));
     }
 
     /** One method per operator: a new operator without a backward does not compile. */
     private record Dispatch(List<Tensor> inputs, Tensor output, Tensor dy, Map<String, Tensor> params, Saved saved,
-                            boolean fast, ForkJoinPool pool) implements OpVisitor<Gradients> {
+                            boolean fast, ForkJoinPool pool, boolean inputGradient) implements OpVisitor<Gradients> {
 
         private Tensor x() {
             return inputs.get(0);
@@ -69,7 +72,7 @@ public final class ReferenceBackward {
         @Override
         public Gradients conv(Op.Conv op) {
             if (fast) {
-                return FastBackward.conv(op, x(), dy, params.get("weight"), pool);
+                return FastBackward.conv(op, x(), dy, params.get("weight"), pool, inputGradient);
             }
             return single((g, p) -> ReferenceBackward.conv(op, x(), dy, params, g, p));
         }
