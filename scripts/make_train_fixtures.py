@@ -15,7 +15,9 @@ train/src/test/resources/fixtures/:
                            cross-entropy with and without label smoothing.
   steps/NET.safetensors    whole networks trained in model.train() mode: LeNet-5 and the reduced
                            ResNet of make_torch_fixtures.py (here on 3x16x16), from the weights
-                           of exec's fixtures, two batches of four images alternating, five steps
+                           of exec's fixtures, and the reduced Inception (LRN, ceil-mode pools,
+                           concat) with dropout p=0 and an auxiliary head weighted 0.3 from its
+                           own seeded initial weights ('initial.NAME'); two batches of four images alternating, five steps
                            of SGD with momentum and five of AdamW: 'images', 'labels' (I64), the
                            state_dict after the fifth step of each ('sgd.NAME', 'adamw.NAME'),
                            the source (metadata 'source') and each step's loss (metadata 'losses').
@@ -33,8 +35,8 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_torch_fixtures import (LENET_CNN, RESNET_CNN, LeNet5, ResNetMini,  # noqa: E402
-                                 write_safetensors)
+from make_torch_fixtures import (INCEPTION_CNN, LENET_CNN, RESNET_CNN, InceptionMini,  # noqa: E402
+                                 LeNet5, ResNetMini, write_safetensors)
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "train", "src", "test",
                    "resources", "fixtures")
@@ -247,12 +249,52 @@ STEP_OPTIMISERS = [("sgd", lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9, w
                    ("adamw", lambda p: torch.optim.AdamW(p, lr=1e-3))]
 
 
+class InceptionAux(InceptionMini):
+    """The reduced Inception with dropout p=0 and an auxiliary head on inception3a, weighted 0.3."""
+    def __init__(self):
+        super().__init__()
+        self.dropout = torch.nn.Dropout(0.0)
+        self.auxconv = torch.nn.Conv2d(40, 8, 1)
+        self.auxfc = torch.nn.Linear(72, 10)
+
+    def forward(self, x):
+        x = self.lrn(F.max_pool2d(F.relu(self.conv1(x)), 3, stride=2, ceil_mode=True))
+        a3 = self.inception3a(x)
+        aux = self.auxfc(torch.flatten(F.relu(self.auxconv(F.avg_pool2d(a3, 3, stride=2))), 1))
+        x = self.inception4a(F.max_pool2d(a3, 3, stride=2, ceil_mode=True))
+        x = F.avg_pool2d(x, 3, stride=1, padding=1)
+        x = F.avg_pool2d(x, 3, stride=2, padding=1, ceil_mode=True)
+        return self.fc(torch.flatten(self.dropout(F.adaptive_avg_pool2d(x, 1)), 1)), aux
+
+
+INCEPTION_AUX_CNN = (INCEPTION_CNN
+                     .replace("i3 = stem -> inception3a: inception(8, 8, 16, 4, 8, 8) : 40x8x8 -> maxpool(3, stride=2, ceil=true)",
+                              "a3 = stem -> inception3a: inception(8, 8, 16, 4, 8, 8) : 40x8x8\n"
+                              "i3 = a3 -> maxpool(3, stride=2, ceil=true)")
+                     .replace("dropout(0.4)", "dropout(0.0)")
+                     + "aux output aux1 = a3 -> avgpool(3, stride=2) -> auxconv: conv(8, 1) -> relu -> flatten"
+                       " -> auxfc: dense(10)\n")
+
+
+def loss_of(output, labels):
+    if isinstance(output, tuple):
+        return F.cross_entropy(output[0], labels) + 0.3 * F.cross_entropy(output[1], labels)
+    return F.cross_entropy(output, labels)
+
+
 def steps_fixture(name, model_class, cnn, input_shape, seed):
     g = torch.Generator().manual_seed(seed)
     images = torch.randn((8,) + input_shape, generator=g)
     labels = torch.randint(0, 10, (8,), generator=g)
-    initial = read_safetensors(os.path.join(EXEC_FIXTURES, name + ".weights.safetensors"))
     tensors = {"images": images, "labels": labels}
+    exec_weights = os.path.join(EXEC_FIXTURES, name + ".weights.safetensors")
+    if os.path.exists(exec_weights):
+        initial = read_safetensors(exec_weights)
+    else:
+        torch.manual_seed(seed)
+        initial = {k: v for k, v in model_class().state_dict().items()}
+        for k, v in initial.items():
+            tensors["initial." + k] = v
     losses = {}
     for kind, make in STEP_OPTIMISERS:
         model = model_class().double()
@@ -262,7 +304,7 @@ def steps_fixture(name, model_class, cnn, input_shape, seed):
         losses[kind] = []
         for step in range(5):
             batch = slice(4 * (step % 2), 4 * (step % 2) + 4)
-            loss = F.cross_entropy(model(images[batch].double()), labels[batch])
+            loss = loss_of(model(images[batch].double()), labels[batch])
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
@@ -281,6 +323,7 @@ def main():
     optimisers()
     steps_fixture("lenet5", LeNet5, LENET_CNN, (1, 32, 32), 1)
     steps_fixture("resnet_mini", ResNetMini, RESNET_CNN.replace("3x32x32", "3x16x16"), (3, 16, 16), 2)
+    steps_fixture("inception_aux", InceptionAux, INCEPTION_AUX_CNN, (3, 32, 32), 3)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Whole networks trained step by step equal PyTorch in train() mode (scripts/make_train_fixtures.py,
  * steps/): each of five steps' loss, and every tensor of the state_dict after the fifth step
  * (running statistics included), within 1e-4 relative to the tensor's largest magnitude, for
- * SGD with momentum and AdamW, at 1 and 2 threads, with the fast kernels and the reference ones.
+ * SGD with momentum and AdamW, at 1 and 2 threads, with the fast kernels and the reference ones;
+ * LeNet-5, a reduced ResNet with batchnorm, and a reduced Inception (LRN, concat, ceil-mode pools)
+ * with dropout p=0 and an auxiliary head whose loss weighs 0.3.
  */
 class TrainerTest {
 
@@ -44,13 +46,13 @@ class TrainerTest {
     @CsvSource({"lenet5, sgd, 1, false", "lenet5, sgd, 2, false", "lenet5, adamw, 1, false",
                 "lenet5, adamw, 2, false", "resnet_mini, sgd, 1, false", "resnet_mini, sgd, 2, false",
                 "resnet_mini, adamw, 1, false", "resnet_mini, adamw, 2, false", "lenet5, sgd, 1, true",
-                "resnet_mini, adamw, 1, true"})
+                "resnet_mini, adamw, 1, true", "inception_aux, sgd, 1, false", "inception_aux, sgd, 2, false",
+                "inception_aux, adamw, 1, false", "inception_aux, adamw, 2, false"})
     void fiveStepsEqualPyTorch(String name, String kind, int threads, boolean reference) throws Exception {
         SafeTensors.Contents contents = SafeTensors.read(fixture("steps/" + name + ".safetensors"));
         NetworkGraph graph = CnnCompiler.compileString(name + ".cnn", contents.metadata().get("source")).graphOrThrow();
         Analysis analysis = Analyzer.analyze(graph, 4);
-        Weights initial = Weights.load(Path.of("../exec/src/test/resources/fixtures/" + name + ".weights.safetensors"),
-                ParamRequirement.of(analysis));
+        Weights initial = initialWeights(name, contents, analysis);
         Tensor images = contents.tensors().get("images");
         long[] labels = contents.integers().get("labels").values();
         JsonNode losses = new ObjectMapper().readTree(contents.metadata().get("losses")).get(kind);
@@ -84,6 +86,21 @@ class TrainerTest {
                 assertTrue(worst <= 1e-4, name + " " + kind + " " + param + ": relative error " + worst);
             }
         }
+    }
+
+    /** The fixture's own initial weights ('initial.NAME'), or those of exec's PyTorch fixtures. */
+    static Weights initialWeights(String name, SafeTensors.Contents contents, Analysis analysis) {
+        Map<String, Tensor> own = new java.util.LinkedHashMap<>();
+        contents.tensors().forEach((k, v) -> {
+            if (k.startsWith("initial.") && !k.endsWith("num_batches_tracked")) {
+                own.put(k.substring("initial.".length()), v);
+            }
+        });
+        if (!own.isEmpty()) {
+            return Weights.of(own).requireExactly(ParamRequirement.of(analysis));
+        }
+        return Weights.load(Path.of("../exec/src/test/resources/fixtures/" + name + ".weights.safetensors"),
+                ParamRequirement.of(analysis));
     }
 
     @Test

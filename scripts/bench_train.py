@@ -1,0 +1,90 @@
+#!/usr/bin/python3
+"""Training speed of cnnkit next to PyTorch on the CPU: images per second of LeNet-5 (1x32x32),
+SGD with momentum, batch 64 by default, the same thread count for both, runs alternated.
+
+    nice -n 19 /usr/bin/python3 scripts/bench_train.py [--threads T] [--batch B] [--rounds R] [--steps S]
+
+cnnkit runs `cnn train` (the ./cnn launcher of this checkout) on a synthetic uint8 safetensors
+data set written here, for two epochs of S steps, and its second epoch's images/s (from the
+metrics file) is taken: the first one warms the JIT up. PyTorch trains the same network on the
+same data in memory: 10 warm-up steps, then S timed steps. Prints each round and the medians.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_torch_fixtures  # noqa: E402
+from make_torch_fixtures import LeNet5, write_safetensors  # noqa: E402
+
+make_torch_fixtures.DTYPES[torch.uint8] = "U8"
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+
+
+def torch_rate(images, labels, batch, steps, threads):
+    torch.set_num_threads(threads)
+    model = LeNet5()
+    model.train()
+    optimiser = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    x = images.float() / 255
+
+    def step(i):
+        s = (i * batch) % (x.shape[0] - batch)
+        loss = F.cross_entropy(model(x[s:s + batch]), labels[s:s + batch])
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+    for i in range(10):
+        step(i)
+    start = time.perf_counter()
+    for i in range(steps):
+        step(i)
+    return steps * batch / (time.perf_counter() - start)
+
+
+def cnnkit_rate(data, batch, steps, threads, work):
+    metrics = os.path.join(work, "metrics.jsonl")
+    subprocess.run([os.path.join(ROOT, "cnn"), "train", os.path.join(ROOT, "examples", "lenet5.cnn"),
+                    "--data", data, "--epochs", "2", "--steps", str(steps), "--batch", str(batch),
+                    "--optimizer", "sgd", "--lr", "0.01", "--momentum", "0.9", "--threads", str(threads),
+                    "-o", os.path.join(work, "out.safetensors"), "--metrics", metrics],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(metrics) as f:
+        return json.loads(f.read().splitlines()[-1])["images_per_s"]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--steps", type=int, default=60)
+    args = parser.parse_args()
+    g = torch.Generator().manual_seed(0)
+    n = args.batch * (args.steps + 11)
+    images = torch.randint(0, 256, (n, 1, 32, 32), generator=g, dtype=torch.uint8)
+    labels = torch.randint(0, 10, (n,), generator=g)
+    with tempfile.TemporaryDirectory() as work:
+        data = os.path.join(work, "data.safetensors")
+        write_safetensors(data, {"images": images, "labels": labels})
+        ours, theirs = [], []
+        for r in range(args.rounds):
+            ours.append(cnnkit_rate(data, args.batch, args.steps, args.threads, work))
+            theirs.append(torch_rate(images, labels, args.batch, args.steps, args.threads))
+            print("round %d: cnnkit %.0f img/s, PyTorch %.0f img/s" % (r + 1, ours[-1], theirs[-1]), flush=True)
+    a, b = statistics.median(ours), statistics.median(theirs)
+    print("LeNet-5 batch %d, %d thread(s): cnnkit %.0f img/s, PyTorch %s %.0f img/s, ratio %.2f"
+          % (args.batch, args.threads, a, torch.__version__, b, a / b))
+
+
+if __name__ == "__main__":
+    main()
