@@ -147,7 +147,7 @@ public final class DataSources {
                 throw new DataException("the label count does not match the images: " + labels + " has " + y.length
                         + " labels, " + images + " " + n + " images");
             }
-            return new ByteImages(pixels, y, new int[] {1, h, w}, classes, images.getFileName().toString());
+            return StoredImages.ofBytes(pixels, y, new int[] {1, h, w}, classes, images.getFileName().toString());
         } catch (EOFException e) {
             throw new DataException(images + ": the file ends early (truncated?)", e);
         } catch (IOException e) {
@@ -222,7 +222,7 @@ public final class DataSources {
                 System.arraycopy(bytes, r * record + 1, pixels, at * (record - 1), record - 1);
             }
         }
-        return new ByteImages(pixels, labels, new int[] {3, 32, 32}, CIFAR10_CLASSES,
+        return StoredImages.ofBytes(pixels, labels, new int[] {3, 32, 32}, CIFAR10_CLASSES,
                 files.size() == 1 ? files.get(0).getFileName().toString() : files.size() + " CIFAR-10 batches");
     }
 
@@ -265,11 +265,11 @@ public final class DataSources {
             if (images.dtype() == DType.U8) {
                 byte[] bytes = new byte[pixels.remaining()];
                 pixels.get(bytes);
-                return new ByteImages(bytes, y, per, List.of(), name);
+                return StoredImages.ofBytes(bytes, y, per, List.of(), name);
             }
             float[] values = new float[pixels.remaining() / 4];
             pixels.asFloatBuffer().get(values);
-            return new FloatImages(values, y, per, name);
+            return StoredImages.ofFloats(values, y, per, name);
         } catch (IOException e) {
             throw new DataException(file + ": cannot read: " + e.getMessage(), e);
         }
@@ -286,30 +286,6 @@ public final class DataSources {
             }
         }
         return b.flip();
-    }
-
-    /** Float32 images kept as given. */
-    record FloatImages(float[] values, int[] labels, int[] shape, String describe) implements Dataset {
-        @Override
-        public int size() {
-            return labels.length;
-        }
-
-        @Override
-        public int[] shape() {
-            return shape.clone();
-        }
-
-        @Override
-        public int label(int index) {
-            return labels[index];
-        }
-
-        @Override
-        public void image(int index, float[] into, int offset) {
-            int per = shape[0] * shape[1] * shape[2];
-            System.arraycopy(values, index * per, into, offset, per);
-        }
     }
 
     static Dataset folder(Path root, int[] input) {
