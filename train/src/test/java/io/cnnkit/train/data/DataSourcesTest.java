@@ -171,6 +171,67 @@ class DataSourcesTest {
         }
     }
 
+    @Test
+    void readsImageFoldersAndSkipsUnreadableImagesWhenAsked() throws IOException {
+        for (String cls : List.of("cat", "dog")) {
+            Files.createDirectories(dir.resolve("root").resolve(cls));
+            for (int i = 0; i < 2; i++) {
+                java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(6, 4,
+                        java.awt.image.BufferedImage.TYPE_INT_RGB);
+                img.setRGB(0, 0, cls.equals("cat") ? 0xff0000 : 0x0000ff);
+                javax.imageio.ImageIO.write(img, "png", dir.resolve("root").resolve(cls).resolve(i + ".png").toFile());
+            }
+        }
+        Files.writeString(dir.resolve("root/dog/broken.png"), "not a png");
+        Dataset d = DataSources.open("folder:" + dir.resolve("root"), new int[] {3, 4, 4});
+        assertEquals(List.of("cat", "dog"), d.classNames());
+        assertEquals(5, d.size());
+        assertEquals(0, d.label(1));
+        assertEquals(1, d.label(4));
+        assertArrayEquals(new int[] {3, 4, 4}, d.shape());
+        try (BatchLoader strict = new BatchLoader(d, Augmentation.none(3), new int[] {3, 4, 4}, 8, false, 0, 0, false)) {
+            DataException e = assertThrows(DataException.class, strict::next);
+            assertTrue(e.getMessage().contains("broken.png"), e.getMessage());
+        }
+        try (BatchLoader lenient = new BatchLoader(d, Augmentation.none(3), new int[] {3, 4, 4}, 8, false, 0, 0, true)) {
+            Batch b = lenient.next();
+            assertEquals(4, b.labels().length);
+            assertEquals(1, b.skipped());
+        }
+        Dataset[] parts = DataSources.split(d, 0.4, 1);
+        assertEquals(3, parts[0].size());
+        assertEquals(2, parts[1].size());
+    }
+
+    @Test
+    void flipsMirrorAndRandomResizedCropsStayInTheImage() {
+        float[] src = new float[12];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = i;
+        }
+        Augmentation flip = new Augmentation(0, 0, true, false, new float[] {0}, new float[] {1});
+        int mirrored = 0;
+        for (int sample = 0; sample < 20; sample++) {
+            float[] out = new float[12];
+            flip.apply(src, new int[] {1, 3, 4}, new int[] {1, 3, 4}, new java.util.SplittableRandom(sample), out, 0);
+            boolean same = java.util.Arrays.equals(out, src);
+            assertTrue(same || (out[0] == 3 && out[3] == 0 && out[4] == 7), java.util.Arrays.toString(out));
+            mirrored += same ? 0 : 1;
+        }
+        assertTrue(mirrored > 3 && mirrored < 17, "about half flipped: " + mirrored);
+        for (int sample = 0; sample < 50; sample++) {
+            int[] box = Augmentation.resizedCropBox(30, 40, new java.util.SplittableRandom(sample));
+            assertTrue(box[0] >= 0 && box[1] >= 0 && box[2] > 0 && box[3] > 0 && box[0] + box[2] <= 30
+                    && box[1] + box[3] <= 40, java.util.Arrays.toString(box));
+        }
+        Augmentation rrc = new Augmentation(0, 0, false, true, new float[] {0}, new float[] {1});
+        float[] out = new float[4];
+        rrc.apply(src, new int[] {1, 3, 4}, new int[] {1, 2, 2}, new java.util.SplittableRandom(5), out, 0);
+        for (float v : out) {
+            assertTrue(v >= 0 && v <= 11, java.util.Arrays.toString(out));
+        }
+    }
+
     private static List<int[]> labelsOf(Dataset d, Augmentation aug, long seed, int epoch) {
         List<int[]> out = new ArrayList<>();
         try (BatchLoader loader = new BatchLoader(d, aug, new int[] {1, 4, 4}, 3, true, seed, epoch, false)) {
