@@ -178,6 +178,55 @@ public final class FastBackward {
         }
     }
 
+    /**
+     * Max pooling (and global max pooling) on the arrays: each output's gradient to the first
+     * maximum of its window (PyTorch's tie rule, as {@link ReferenceBackward#maxPool}), summed in float.
+     */
+    static Tensor maxPool(Geometry w, Tensor x, Tensor dy) {
+        int planes = x.dim(0) * x.dim(1), inH = w.inH(), inW = w.inW();
+        Tensor dx = Tensor.zeros(x.shape());
+        float[] xs = x.data(), g = dx.data(), d = dy.data();
+        int xo = x.offset(), dyo = dy.offset();
+        for (int pl = 0; pl < planes; pl++) {
+            int plane = xo + pl * inH * inW;
+            for (int oy = 0; oy < w.outH(); oy++) {
+                for (int ox = 0; ox < w.outW(); ox++) {
+                    float max = Float.NEGATIVE_INFINITY;
+                    int at = -1;
+                    for (int ky = 0; ky < w.kh(); ky++) {
+                        int iy = w.inY(oy, ky);
+                        if (iy < 0 || iy >= inH) {
+                            continue;
+                        }
+                        for (int kx = 0; kx < w.kw(); kx++) {
+                            int ix = w.inX(ox, kx);
+                            if (ix >= 0 && ix < inW) {
+                                float v = xs[plane + iy * inW + ix];
+                                if (at < 0 || v > max || v != v) {
+                                    max = v;
+                                    at = iy * inW + ix;
+                                }
+                            }
+                        }
+                    }
+                    g[pl * inH * inW + at] += d[dyo + (pl * w.outH() + oy) * w.outW() + ox];
+                }
+            }
+        }
+        return dx;
+    }
+
+    /** relu on the arrays: dy where x > 0, else 0. */
+    static Tensor relu(Tensor x, Tensor dy) {
+        Tensor dx = Tensor.zeros(x.shape());
+        float[] xs = x.data(), d = dy.data(), g = dx.data();
+        int xo = x.offset(), dyo = dy.offset();
+        for (int i = 0; i < g.length; i++) {
+            g[i] = xs[xo + i] > 0 ? d[dyo + i] : 0f;
+        }
+        return dx;
+    }
+
     /** Column sums of a [rows x cols] matrix, in double. */
     private static Tensor sumRows(Tensor m, int rows, int cols) {
         Tensor out = Tensor.zeros(cols);

@@ -79,6 +79,10 @@ public final class ReferenceBackward {
 
         @Override
         public Gradients maxPool(Op.MaxPool op) {
+            if (fast) {
+                return new Gradients(List.of(FastBackward.maxPool(Geometry.of(op, x().dim(2), x().dim(3)), x(), dy)),
+                        Map.of());
+            }
             return single((g, p) -> ReferenceBackward.maxPool(op, x(), dy, g));
         }
 
@@ -99,6 +103,11 @@ public final class ReferenceBackward {
 
         @Override
         public Gradients globalMaxPool(Op.GlobalMaxPool op) {
+            if (fast) {
+                int h = x().dim(2), w = x().dim(3);
+                return new Gradients(List.of(FastBackward.maxPool(new Geometry(h, w, h, w, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1),
+                        x(), dy)), Map.of());
+            }
             return single((g, p) -> ReferenceBackward.maxPool(op, x(), dy, g));
         }
 
@@ -117,7 +126,7 @@ public final class ReferenceBackward {
 
         @Override
         public Gradients relu(Op.Relu op) {
-            return activation(op);
+            return fast ? new Gradients(List.of(FastBackward.relu(x(), dy)), Map.of()) : activation(op);
         }
 
         @Override

@@ -38,6 +38,18 @@ class FastBackwardTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @CsvSource({"maxpool_ceil_ties", "maxpool_pad_dilation", "globalmaxpool_ties", "relu"})
+    void poolingAndReluMatchAutograd(String name) {
+        ReferenceBackwardTest.Case c = ReferenceBackwardTest.Case.load(name);
+        Tensor x = c.inputs().get(0);
+        Tensor y = ReferenceKernels.run(c.op(), c.inputs(), c.params());
+        Gradients g = ReferenceBackward.backwardFast(c.op(), c.inputs(), y, c.tensors().get("dy"), c.params(),
+                Saved.NONE, null, true);
+        assertClose(name + " d input", c.tensors().get("grad.in.0"), g.inputs().get(0));
+        assertArrayEquals(x.shape(), g.inputs().get(0).shape());
+    }
+
+    @ParameterizedTest(name = "{0}")
     @CsvSource({"conv_groups", "conv_dense"})
     void largerBatchEqualsReferenceAndIgnoresThreads(String name) {
         ReferenceBackwardTest.Case c = ReferenceBackwardTest.Case.load(name);
