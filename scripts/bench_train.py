@@ -3,8 +3,10 @@
 SGD with momentum, batch 64 by default, the same thread count for both, runs alternated.
 
     nice -n 19 /usr/bin/python3 scripts/bench_train.py [--threads T] [--batch B] [--rounds R] [--steps S]
+        [--jar cli/target/cnn.jar]
 
-cnnkit runs `cnn train` (the ./cnn launcher of this checkout) on a synthetic uint8 safetensors
+cnnkit runs `cnn train` (the ./cnn launcher of this checkout, or java -jar JAR with the launcher's
+JVM options) on a synthetic uint8 safetensors
 data set written here, for two epochs of S steps, and its second epoch's images/s (from the
 metrics file) is taken: the first one warms the JIT up. PyTorch trains the same network on the
 same data in memory: 10 warm-up steps, then S timed steps. Prints each round and the medians.
@@ -51,9 +53,14 @@ def torch_rate(images, labels, batch, steps, threads):
     return steps * batch / (time.perf_counter() - start)
 
 
-def cnnkit_rate(data, batch, steps, threads, work):
+def cnnkit_rate(data, batch, steps, threads, work, jar):
     metrics = os.path.join(work, "metrics.jsonl")
-    subprocess.run([os.path.join(ROOT, "cnn"), "train", os.path.join(ROOT, "examples", "lenet5.cnn"),
+    if os.path.exists(metrics):
+        os.remove(metrics)
+    command = ([os.path.join(ROOT, "cnn")] if jar is None else
+               ["java", "-XX:+UseParallelGC", "--add-modules", "jdk.incubator.vector", "-XX:ObjectAlignmentInBytes=64",
+                "-jar", jar])
+    subprocess.run(command + ["train", os.path.join(ROOT, "examples", "lenet5.cnn"),
                     "--data", data, "--epochs", "2", "--steps", str(steps), "--batch", str(batch),
                     "--optimizer", "sgd", "--lr", "0.01", "--momentum", "0.9", "--threads", str(threads),
                     "-o", os.path.join(work, "out.safetensors"), "--metrics", metrics],
@@ -68,6 +75,7 @@ def main():
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--steps", type=int, default=60)
+    parser.add_argument("--jar", help="a built cnn.jar to run instead of the ./cnn launcher")
     args = parser.parse_args()
     g = torch.Generator().manual_seed(0)
     n = args.batch * (args.steps + 11)
@@ -78,7 +86,7 @@ def main():
         write_safetensors(data, {"images": images, "labels": labels})
         ours, theirs = [], []
         for r in range(args.rounds):
-            ours.append(cnnkit_rate(data, args.batch, args.steps, args.threads, work))
+            ours.append(cnnkit_rate(data, args.batch, args.steps, args.threads, work, args.jar))
             theirs.append(torch_rate(images, labels, args.batch, args.steps, args.threads))
             print("round %d: cnnkit %.0f img/s, PyTorch %.0f img/s" % (r + 1, ours[-1], theirs[-1]), flush=True)
     a, b = statistics.median(ours), statistics.median(theirs)

@@ -34,6 +34,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -210,9 +213,22 @@ final class TrainCommand implements Callable<Integer> {
                 Files.deleteIfExists(metrics);
             }
             Progress progress = new Progress(err, System.console() != null);
+            // Ctrl-C: the run stops after the current step and writes a checkpoint; the hook waits for it
+            AtomicBoolean stopRequested = new AtomicBoolean();
+            CountDownLatch finished = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                stopRequested.set(true);
+                try {
+                    finished.await(10, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(hook);
+            TrainingRun.Outcome outcome;
             try (Trainer trainer = new Trainer(net, start.asMap(), opt,
                     new Trainer.Settings(workers, seed, labelSmoothing, clipNorm, false))) {
-                TrainingRun.run(trainer, train, validation, augmentation, evaluation,
+                outcome = TrainingRun.run(trainer, train, validation, augmentation, evaluation,
                         new TrainingRun.Plan(epochs, batch, lr, sched, steps == null ? 0 : steps, dataOptions.skipUnreadable),
                         seed, workers, checkpoint, output, new TrainingRun.Listener() {
                             @Override
@@ -226,7 +242,20 @@ final class TrainCommand implements Callable<Integer> {
                                 progress.epoch(m);
                                 writeMetrics(m);
                             }
-                        });
+                        }, stopRequested::get);
+            } finally {
+                finished.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running: it returns now that the checkpoint is written
+                }
+            }
+            if (outcome == TrainingRun.Outcome.STOPPED) {
+                err.println("\ncnn train: interrupted; wrote " + output + " and " + TrainingRun.checkpointFor(output)
+                        + " (continue with --resume " + TrainingRun.checkpointFor(output) + ")");
+                err.flush();
+                return ExitCode.FAILURE;
             }
             out.println("wrote " + output + " and " + TrainingRun.checkpointFor(output));
             out.flush();

@@ -10,18 +10,18 @@ import java.util.Map;
  * What a run needs to continue exactly where it stopped, in one safetensors file written
  * atomically (a temporary file, then a move, so a failed write leaves the previous checkpoint):
  * the weights under their PyTorch names, the optimiser state under {@code optimizer.KEY}, and in
- * the metadata the epochs done, the steps done, the seed (every random draw derives from the
+ * the metadata the epochs done, the batches done of the next epoch (when stopped mid-epoch), the steps done, the seed (every random draw derives from the
  * seed, the epoch, the step and the sample, so these are the whole random state) and the optimiser's settings.
  */
-public record Checkpoint(Map<String, Tensor> weights, Map<String, Tensor> optimizerState, int epochsDone, long stepsDone,
-                         long seed, String optimizer) {
+public record Checkpoint(Map<String, Tensor> weights, Map<String, Tensor> optimizerState, int epochsDone,
+                         int batchesDone, long stepsDone, long seed, String optimizer) {
     static final String OPTIMIZER_PREFIX = "optimizer.";
 
     public void write(Path file) {
         Map<String, Tensor> all = new LinkedHashMap<>(weights);
         optimizerState.forEach((k, v) -> all.put(OPTIMIZER_PREFIX + k, v));
         SafeTensors.write(file, all, Map.of("format", "cnnkit-checkpoint-1", "epochs_done", Integer.toString(epochsDone),
-                "steps_done", Long.toString(stepsDone), "seed", Long.toString(seed), "optimizer", optimizer));
+                "batches_done", Integer.toString(batchesDone), "steps_done", Long.toString(stepsDone), "seed", Long.toString(seed), "optimizer", optimizer));
     }
 
     /** @throws IllegalArgumentException if the file is not a checkpoint */
@@ -40,6 +40,6 @@ public record Checkpoint(Map<String, Tensor> weights, Map<String, Tensor> optimi
             }
         });
         return new Checkpoint(weights, state, Integer.parseInt(meta.get("epochs_done")),
-                Long.parseLong(meta.get("steps_done")), Long.parseLong(meta.get("seed")), meta.get("optimizer"));
+                Integer.parseInt(meta.get("batches_done")), Long.parseLong(meta.get("steps_done")), Long.parseLong(meta.get("seed")), meta.get("optimizer"));
     }
 }

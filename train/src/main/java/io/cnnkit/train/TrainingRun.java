@@ -9,6 +9,7 @@ import io.cnnkit.train.data.Dataset;
 import io.cnnkit.train.optim.Schedule;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * Epochs of training: each epoch a seeded shuffle of the data in batches, one trainer step per
@@ -43,28 +44,35 @@ public final class TrainingRun {
         return output.resolveSibling(base + ".ckpt.safetensors");
     }
 
+    /** How a run ended. */
+    public enum Outcome { COMPLETED, STOPPED }
+
     /**
      * Runs epochs {@code resume.epochsDone + 1} to {@code plan.epochs} (all of them without a
-     * checkpoint). The trainer must hold the checkpoint's weights and optimiser state already.
+     * checkpoint; a checkpoint taken mid-epoch continues with the next batch of that epoch). The
+     * trainer must hold the checkpoint's weights and optimiser state already. {@code stop} is
+     * asked after every step; when it says yes, the weights and a checkpoint are written and the
+     * run returns {@link Outcome#STOPPED}.
      */
-    public static void run(Trainer trainer, Dataset train, Optional<Dataset> val, Augmentation augmentation,
-                           Augmentation evalAugmentation, Plan plan, long seed, int threads, Optional<Checkpoint> resume,
-                           Path output, Listener listener) {
+    public static Outcome run(Trainer trainer, Dataset train, Optional<Dataset> val, Augmentation augmentation,
+                              Augmentation evalAugmentation, Plan plan, long seed, int threads,
+                              Optional<Checkpoint> resume, Path output, Listener listener, BooleanSupplier stop) {
         int[] input = trainer.network().inputShape().dims().stream().mapToInt(Long::intValue).toArray();
         int stepsPerEpoch = (train.size() + plan.batch() - 1) / plan.batch();
         if (plan.maxSteps() > 0) {
             stepsPerEpoch = Math.min(stepsPerEpoch, plan.maxSteps());
         }
         long step = resume.map(Checkpoint::stepsDone).orElse(0L);
-        for (int epoch = resume.map(Checkpoint::epochsDone).orElse(0); epoch < plan.epochs(); epoch++) {
+        int skip = resume.map(Checkpoint::batchesDone).orElse(0);
+        for (int epoch = resume.map(Checkpoint::epochsDone).orElse(0); epoch < plan.epochs(); epoch++, skip = 0) {
             double lr = plan.schedule().rate(plan.lr(), epoch, plan.epochs());
             long start = System.nanoTime();
             double lossSum = 0;
             long correct = 0, seen = 0;
             int skipped = 0;
             try (BatchLoader loader = new BatchLoader(train, augmentation, input, plan.batch(), true, seed, epoch,
-                    plan.skipUnreadable())) {
-                for (int s = 0; s < stepsPerEpoch; s++) {
+                    plan.skipUnreadable(), skip)) {
+                for (int s = skip; s < stepsPerEpoch; s++) {
                     Batch b = loader.next();
                     if (b == null) {
                         break;
@@ -77,6 +85,11 @@ public final class TrainingRun {
                     double seconds = (System.nanoTime() - start) / 1e9;
                     listener.step(epoch + 1, plan.epochs(), s + 1, stepsPerEpoch, lossSum / seen, (double) correct / seen,
                             seen / seconds);
+                    if (stop.getAsBoolean() && s + 1 < stepsPerEpoch) {
+                        save(trainer, output, new Checkpoint(trainer.weights(), trainer.optimizer().state(), epoch, s + 1,
+                                step, seed, trainer.optimizer().describe()));
+                        return Outcome.STOPPED;
+                    }
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -88,11 +101,19 @@ public final class TrainingRun {
                 valTop1 = e.top1();
                 valTop5 = e.top5();
             }
-            SafeTensors.write(output, trainer.weights());
-            new Checkpoint(trainer.weights(), trainer.optimizer().state(), epoch + 1, step, seed,
-                    trainer.optimizer().describe()).write(checkpointFor(output));
+            save(trainer, output, new Checkpoint(trainer.weights(), trainer.optimizer().state(), epoch + 1, 0, step,
+                    seed, trainer.optimizer().describe()));
             listener.epoch(new EpochMetrics(epoch + 1, step, lr, lossSum / seen, (double) correct / seen, valLoss, valTop1,
                     valTop5, seen / seconds, seconds, skipped));
+            if (stop.getAsBoolean() && epoch + 1 < plan.epochs()) {
+                return Outcome.STOPPED;
+            }
         }
+        return Outcome.COMPLETED;
+    }
+
+    private static void save(Trainer trainer, Path output, Checkpoint checkpoint) {
+        SafeTensors.write(output, trainer.weights());
+        checkpoint.write(checkpointFor(output));
     }
 }

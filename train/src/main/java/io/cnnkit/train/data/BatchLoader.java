@@ -28,6 +28,12 @@ public final class BatchLoader implements AutoCloseable {
      */
     public BatchLoader(Dataset data, Augmentation augmentation, int[] input, int batch, boolean training, long seed,
                        int epoch, boolean skipUnreadable) {
+        this(data, augmentation, input, batch, training, seed, epoch, skipUnreadable, 0);
+    }
+
+    /** Starting with batch {@code firstBatch} of the epoch (resuming a run stopped mid-epoch). */
+    public BatchLoader(Dataset data, Augmentation augmentation, int[] input, int batch, boolean training, long seed,
+                       int epoch, boolean skipUnreadable, int firstBatch) {
         int[] order = training ? DataSources.permutation(data.size(), new SplittableRandom(mix(seed, epoch, -1)))
                 : identity(data.size());
         int[] stored = data.shape();
@@ -35,7 +41,7 @@ public final class BatchLoader implements AutoCloseable {
         this.worker = new Thread(() -> {
             try {
                 float[] raw = new float[storedPer];
-                for (int start = 0; start < order.length && !closed; start += batch) {
+                for (int start = firstBatch * batch; start < order.length && !closed; start += batch) {
                     int end = Math.min(order.length, start + batch);
                     float[] values = new float[(end - start) * per];
                     int[] labels = new int[end - start];
