@@ -1,0 +1,356 @@
+package io.cnnkit.train;
+
+import io.cnnkit.compiler.graph.Layer;
+import io.cnnkit.compiler.graph.Output;
+import io.cnnkit.compiler.op.Op;
+import io.cnnkit.compiler.op.OpVisitor;
+import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.Fusion;
+import io.cnnkit.exec.kernel.Kernel;
+import io.cnnkit.exec.kernel.KernelOptions;
+import io.cnnkit.exec.kernel.Kernels;
+import io.cnnkit.exec.kernel.ReferenceKernels;
+import io.cnnkit.exec.kernel.Workspace;
+import io.cnnkit.train.grad.Gradients;
+import io.cnnkit.train.grad.ReferenceBackward;
+import io.cnnkit.train.grad.Saved;
+import io.cnnkit.train.grad.TrainingForward;
+import io.cnnkit.train.optim.CrossEntropy;
+import io.cnnkit.train.optim.Optimizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ForkJoinPool;
+
+/**
+ * Trains a compiled network step by step as PyTorch does in {@code model.train()}: a forward pass
+ * over the layers in topological order keeping every layer's output (batchnorm on batch
+ * statistics, dropout with a mask drawn from the seed, the step and the layer), the
+ * cross-entropy of the main output plus the weighted ones of the auxiliary outputs, the backward
+ * pass in reverse order (conv and dense as GEMMs), optional clipping by norm, then the
+ * optimiser's update. Parameters are held under their PyTorch {@code state_dict} names.
+ */
+public final class Trainer implements AutoCloseable {
+
+    /**
+     * @param reference run the reference kernels (forward and backward) instead of the fast ones
+     * @param clipNorm  the largest global gradient norm; 0 for none
+     */
+    public record Settings(int threads, long seed, double labelSmoothing, double clipNorm, boolean reference) {
+        public Settings {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            }
+            if (!(labelSmoothing >= 0 && labelSmoothing < 1) || !(clipNorm >= 0)) {
+                throw new IllegalArgumentException("label smoothing must be in [0, 1) and the clip norm >= 0");
+            }
+        }
+    }
+
+    /** The weighted loss of one step, and how many samples the main output ranked right. */
+    public record StepResult(double loss, int correct, int batch) {
+    }
+
+    private final TrainingNetwork net;
+    private final Settings settings;
+    private final Optimizer optimizer;
+    private final Map<String, Tensor> weights = new LinkedHashMap<>();
+    private final Map<String, Tensor> trainable = new LinkedHashMap<>();
+    private final Map<String, Map<String, Tensor>> byLayer = new HashMap<>();
+    private final ForkJoinPool pool;
+    private final KernelOptions options;
+    private final Map<String, Workspace> workspaces = new HashMap<>();
+
+    /** {@code initial}: every tensor the network needs (PyTorch names), copied. */
+    public Trainer(TrainingNetwork net, Map<String, Tensor> initial, Optimizer optimizer, Settings settings) {
+        this.net = net;
+        this.settings = settings;
+        this.optimizer = optimizer;
+        initial.forEach((name, t) -> weights.put(name, t.copy()));
+        for (Layer layer : net.graph().layers()) {
+            Map<String, Tensor> own = new LinkedHashMap<>();
+            String prefix = layer.name() + ".";
+            weights.forEach((name, t) -> {
+                if (name.startsWith(prefix) && name.indexOf('.', prefix.length()) < 0) {
+                    String param = name.substring(prefix.length());
+                    own.put(param, t);
+                    if (param.equals("weight") || param.equals("bias")) {
+                        trainable.put(name, t);
+                    }
+                }
+            });
+            byLayer.put(layer.name(), own);
+        }
+        this.pool = settings.threads() == 1 ? null : new ForkJoinPool(settings.threads());
+        this.options = KernelOptions.defaults(settings.threads());
+    }
+
+    public TrainingNetwork network() {
+        return net;
+    }
+
+    /** The current tensors (live: copy them to keep a snapshot). */
+    public Map<String, Tensor> weights() {
+        return weights;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /**
+     * One training step on {@code images} [N, C, H, W] with {@code labels} in [0, classes):
+     * forward, loss, backward, update at learning rate {@code lr}. {@code step} (counted from 0
+     * over the whole run) seeds the dropout masks.
+     *
+     * @throws NonFiniteException if the loss is NaN or infinite; the weights are then unchanged
+     */
+    public StepResult step(Tensor images, int[] labels, long step, double lr) {
+        List<Layer> order = net.graph().layers();
+        Map<Integer, Tensor> outputs = new HashMap<>();
+        Map<Integer, Saved> saved = new HashMap<>();
+        for (Layer layer : order) {
+            List<Tensor> in = new ArrayList<>();
+            for (Layer from : net.graph().inputsOf(layer)) {
+                in.add(outputs.get(from.id()));
+            }
+            Forward forward = new Forward(layer, in, images, step);
+            outputs.put(layer.id(), layer.op().accept(forward));
+            saved.put(layer.id(), forward.saved);
+        }
+        Map<Integer, Tensor> grads = new HashMap<>();
+        CrossEntropy.Result main = loss(net.main(), outputs, labels, 1, grads);
+        double total = main.loss();
+        for (int i = 0; i < net.aux().size(); i++) {
+            total += net.auxWeights().get(i) * loss(net.aux().get(i), outputs, labels, net.auxWeights().get(i), grads)
+                    .loss();
+        }
+        if (!Double.isFinite(total)) {
+            throw new NonFiniteException(step, total, firstNonFinite(order, outputs));
+        }
+        Map<String, Tensor> paramGrads = new LinkedHashMap<>();
+        for (int i = order.size() - 1; i >= 0; i--) {
+            Layer layer = order.get(i);
+            Tensor dy = grads.remove(layer.id());
+            if (dy == null || layer.op() instanceof Op.Input) {
+                continue;
+            }
+            List<Layer> from = net.graph().inputsOf(layer);
+            List<Tensor> in = new ArrayList<>();
+            for (Layer f : from) {
+                in.add(outputs.get(f.id()));
+            }
+            Map<String, Tensor> params = byLayer.get(layer.name());
+            Tensor out = outputs.get(layer.id());
+            Gradients g = settings.reference()
+                    ? ReferenceBackward.backward(layer.op(), in, out, dy, params, saved.get(layer.id()))
+                    : ReferenceBackward.backwardFast(layer.op(), in, out, dy, params, saved.get(layer.id()), pool,
+                            from.stream().anyMatch(f -> !(f.op() instanceof Op.Input)));
+            for (int j = 0; j < from.size(); j++) {
+                accumulate(grads, from.get(j).id(), g.inputs().get(j));
+            }
+            g.params().forEach((name, t) -> paramGrads.put(layer.name() + "." + name, t));
+        }
+        Map<String, Tensor> ordered = new LinkedHashMap<>();
+        trainable.forEach((name, t) -> ordered.put(name, paramGrads.getOrDefault(name, Tensor.zeros(t.shape()))));
+        if (settings.clipNorm() > 0) {
+            Optimizer.clipGradNorm(ordered, settings.clipNorm());
+        }
+        optimizer.step(trainable, ordered, lr);
+        return new StepResult(total, main.correct(), labels.length);
+    }
+
+    private CrossEntropy.Result loss(Output output, Map<Integer, Tensor> outputs, int[] labels, double weight,
+                                     Map<Integer, Tensor> grads) {
+        Tensor out = outputs.get(output.layer().id());
+        int n = out.dim(0);
+        CrossEntropy.Result r = CrossEntropy.of(out.reshape(n, out.size() / n), labels, settings.labelSmoothing());
+        Tensor g = r.gradient().reshape(out.shape());
+        if (weight != 1) {
+            for (int i = 0; i < g.size(); i++) {
+                g.set(i, (float) (g.get(i) * weight));
+            }
+        }
+        accumulate(grads, output.layer().id(), g);
+        return r;
+    }
+
+    private static void accumulate(Map<Integer, Tensor> grads, int id, Tensor g) {
+        Tensor sum = grads.get(id);
+        if (sum == null) {
+            grads.put(id, g);
+            return;
+        }
+        if (sum == g) {
+            throw new IllegalStateException("a gradient accumulated into itself");
+        }
+        float[] a = sum.data();
+        for (int i = 0; i < sum.size(); i++) {
+            a[sum.offset() + i] += g.get(i);
+        }
+    }
+
+    private static String firstNonFinite(List<Layer> order, Map<Integer, Tensor> outputs) {
+        for (Layer layer : order) {
+            Tensor t = outputs.get(layer.id());
+            for (int i = 0; i < t.size(); i++) {
+                if (!Float.isFinite(t.get(i))) {
+                    return layer.name();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** One layer's training-mode forward; one method per operator. */
+    private final class Forward implements OpVisitor<Tensor> {
+        private final Layer layer;
+        private final List<Tensor> in;
+        private final Tensor images;
+        private final long step;
+        private Saved saved = Saved.NONE;
+
+        Forward(Layer layer, List<Tensor> in, Tensor images, long step) {
+            this.layer = layer;
+            this.in = in;
+            this.images = images;
+            this.step = step;
+        }
+
+        private Map<String, Tensor> params() {
+            return byLayer.get(layer.name());
+        }
+
+        /** The inference kernel, which training mode shares. */
+        private Tensor kernel(Op op) {
+            if (settings.reference()) {
+                return ReferenceKernels.run(op, in, params());
+            }
+            List<int[]> shapes = in.stream().map(Tensor::shape).toList();
+            Kernel k = Kernels.prepare(op, shapes, params(), Fusion.NONE, options);
+            Tensor out = Tensor.zeros(k.outputShape());
+            String key = layer.id() + "/" + Arrays.toString(shapes.get(0));
+            Workspace ws = workspaces.computeIfAbsent(key, x -> Workspace.forKernel(pool, k));
+            k.run(in.toArray(Tensor[]::new), out, ws);
+            return out;
+        }
+
+        @Override
+        public Tensor input(Op.Input op) {
+            return images;
+        }
+
+        @Override
+        public Tensor conv(Op.Conv op) {
+            return kernel(op);
+        }
+
+        @Override
+        public Tensor maxPool(Op.MaxPool op) {
+            return kernel(op);
+        }
+
+        @Override
+        public Tensor avgPool(Op.AvgPool op) {
+            return kernel(op);
+        }
+
+        @Override
+        public Tensor globalAvgPool(Op.GlobalAvgPool op) {
+            return kernel(op);
+        }
+
+        @Override
+        public Tensor globalMaxPool(Op.GlobalMaxPool op) {
+            return kernel(op);
+        }
+
+        @Override
+        public Tensor dense(Op.Dense op) {
+            return kernel(op);
+        }
+
+        @Override
+        public Tensor flatten(Op.Flatten op) {
+            Tensor x = in.get(0);
+            return x.copy().reshape(x.dim(0), x.size() / x.dim(0));
+        }
+
+        @Override
+        public Tensor relu(Op.Relu op) {
+            return kernel(op);
+        }
+
+        @Override
+        public Tensor relu6(Op.Relu6 op) {
+            return kernel(op);
+        }
+
+        @Override
+        public Tensor leakyRelu(Op.LeakyRelu op) {
+            return kernel(op);
+        }
+
+        @Override
+        public Tensor tanh(Op.Tanh op) {
+            return kernel(op);
+        }
+
+        @Override
+        public Tensor sigmoid(Op.Sigmoid op) {
+            return kernel(op);
+        }
+
+        @Override
+        public Tensor softmax(Op.Softmax op) {
+            return kernel(op);
+        }
+
+        @Override
+        public Tensor lrn(Op.Lrn op) {
+            return kernel(op);
+        }
+
+        @Override
+        public Tensor batchNorm(Op.BatchNorm op) {
+            Tensor out = Tensor.zeros(in.get(0).shape());
+            saved = TrainingForward.batchNorm(op, in.get(0), params(), out);
+            return out;
+        }
+
+        @Override
+        public Tensor dropout(Op.Dropout op) {
+            Tensor out = Tensor.zeros(in.get(0).shape());
+            SplittableRandom random = new SplittableRandom(settings.seed() * 0x9E3779B97F4A7C15L + step * 1_000_003L
+                    + layer.id());
+            saved = TrainingForward.dropout(op, in.get(0), random, out);
+            return out;
+        }
+
+        @Override
+        public Tensor zeroPad(Op.ZeroPad op) {
+            return kernel(op);
+        }
+
+        @Override
+        public Tensor concat(Op.Concat op) {
+            return kernel(op);
+        }
+
+        @Override
+        public Tensor add(Op.Add op) {
+            return kernel(op);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.shutdown();
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package io.cnnkit.train.grad;
+
+import io.cnnkit.compiler.op.Op;
+import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.Gemm;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+
+/**
+ * The backward passes of the layers that carry the multiply-adds, as GEMMs on exec's SGEMM
+ * micro-kernels ({@link Gemm}). A convolution, per image and group, with cols = im2col(x)
+ * [K x P] (K = Cin/g·kh·kw, P output positions): dW += dY·colsᵀ and dcols = Wᵀ·dY, scattered
+ * back by col2im; dense: dX = dY·W, dW = dYᵀ·X.
+ *
+ * <p>Images are cut into fixed chunks of {@link #CHUNK}, run in parallel on the pool; a chunk's
+ * images go side by side into one pair of GEMMs per group, and each chunk sums its own weight gradient and the chunks' sums are added in chunk order, so the result is the
+ * same bit for bit on any number of threads.
+ */
+public final class FastBackward {
+    /** Images per parallel chunk: fixed, so that the order of the weight-gradient sums does not depend on the threads. */
+    static final int CHUNK = 4;
+
+    private FastBackward() {
+    }
+
+    /** {@code pool} may be null (the calling thread does everything). */
+    static Gradients backward(Op op, Tensor x, Tensor dy, Map<String, Tensor> params, ForkJoinPool pool) {
+        return ReferenceBackward.backwardFast(op, List.of(x), null, dy, params, Saved.NONE, pool, true);
+    }
+
+    static Gradients dense(Op.Dense d, Tensor x, Tensor dy, Tensor weight) {
+        int n = x.dim(0), in = x.size() / n, units = d.units();
+        Tensor dx = Tensor.zeros(x.shape());
+        Tensor dw = Tensor.zeros(weight.shape());
+        Gemm.multiply(n, in, units, dy.data(), dy.offset(), false, weight.data(), weight.offset(), false,
+                dx.data(), dx.offset(), false);
+        Gemm.multiply(units, in, n, dy.data(), dy.offset(), true, x.data(), x.offset(), false,
+                dw.data(), dw.offset(), false);
+        Map<String, Tensor> params = d.bias() ? Map.of("weight", dw, "bias", sumRows(dy, n, units))
+                : Map.of("weight", dw);
+        return new Gradients(List.of(dx), params);
+    }
+
+    static Gradients conv(Op.Conv c, Tensor x, Tensor dy, Tensor weight, ForkJoinPool pool) {
+        return conv(c, x, dy, weight, pool, true);
+    }
+
+    /** {@code inputGradient} false skips dx (left zero): a layer reading the network's input needs none. */
+    static Gradients conv(Op.Conv c, Tensor x, Tensor dy, Tensor weight, ForkJoinPool pool, boolean inputGradient) {
+        int n = x.dim(0), cin = x.dim(1);
+        Geometry w = Geometry.of(c, x.dim(2), x.dim(3));
+        int groups = c.groups(), cinG = cin / groups, coutG = c.filters() / groups;
+        int k = cinG * w.kh() * w.kw(), positions = w.outH() * w.outW();
+        Tensor dx = Tensor.zeros(x.shape());
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        float[][] partial = new float[chunks][];
+        List<Runnable> work = new ArrayList<>();
+        for (int chunk = 0; chunk < chunks; chunk++) {
+            int first = chunk * CHUNK, count = Math.min(n, first + CHUNK) - first, slot = chunk;
+            work.add(() -> {
+                // the chunk's images side by side: columns [i * positions, (i + 1) * positions) are image first + i
+                int width = count * positions;
+                float[] dw = new float[weight.size()];
+                float[] cols = new float[k * width], dcols = new float[k * width], dyRows = new float[coutG * width];
+                for (int g = 0; g < groups; g++) {
+                    for (int i = 0; i < count; i++) {
+                        int b = first + i;
+                        im2col(x.data(), x.offset() + (b * cin + g * cinG) * w.inH() * w.inW(), cinG, w, cols,
+                                i * positions, width);
+                        for (int co = 0; co < coutG; co++) {
+                            System.arraycopy(dy.data(), dy.offset() + (b * c.filters() + g * coutG + co) * positions,
+                                    dyRows, co * width + i * positions, positions);
+                        }
+                    }
+                    Gemm.multiply(coutG, k, width, dyRows, 0, false, cols, 0, true, dw, g * coutG * k, true);
+                    if (!inputGradient) {
+                        continue;
+                    }
+                    Gemm.multiply(k, width, coutG, weight.data(), weight.offset() + g * coutG * k, true, dyRows, 0,
+                            false, dcols, 0, false);
+                    for (int i = 0; i < count; i++) {
+                        int b = first + i;
+                        col2im(dcols, i * positions, width, cinG, w, dx.data(),
+                                dx.offset() + (b * cin + g * cinG) * w.inH() * w.inW());
+                    }
+                }
+                partial[slot] = dw;
+            });
+        }
+        run(work, pool);
+        Tensor dw = Tensor.zeros(weight.shape());
+        float[] sum = dw.data();
+        for (float[] p : partial) {
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += p[i];
+            }
+        }
+        if (!c.bias()) {
+            return new Gradients(List.of(dx), Map.of("weight", dw));
+        }
+        Tensor db = Tensor.zeros(c.filters());
+        for (int b = 0; b < n; b++) {
+            for (int co = 0; co < c.filters(); co++) {
+                double s = 0;
+                int base = dy.offset() + (b * c.filters() + co) * positions;
+                for (int p = 0; p < positions; p++) {
+                    s += dy.data()[base + p];
+                }
+                db.set(co, (float) (db.get(co) + s));
+            }
+        }
+        return new Gradients(List.of(dx), Map.of("weight", dw, "bias", db));
+    }
+
+    /** Runs the tasks on the pool (or here), in any order; they write disjoint memory. */
+    static void run(List<Runnable> work, ForkJoinPool pool) {
+        if (pool == null || work.size() == 1) {
+            work.forEach(Runnable::run);
+            return;
+        }
+        List<ForkJoinTask<?>> tasks = new ArrayList<>();
+        for (Runnable r : work) {
+            tasks.add(ForkJoinTask.adapt(r));
+        }
+        pool.submit(() -> ForkJoinTask.invokeAll(tasks)).join();
+    }
+
+    /**
+     * cols[(ci·kh + ky)·kw + kx][column + oy·outW + ox] = x[ci][iy][ix], zero outside the input;
+     * rows of {@code stride} columns.
+     */
+    static void im2col(float[] x, int base, int channels, Geometry w, float[] cols, int column, int stride) {
+        int row = 0;
+        for (int ci = 0; ci < channels; ci++) {
+            int plane = base + ci * w.inH() * w.inW();
+            for (int ky = 0; ky < w.kh(); ky++) {
+                for (int kx = 0; kx < w.kw(); kx++, row++) {
+                    int at = row * stride + column;
+                    for (int oy = 0; oy < w.outH(); oy++) {
+                        int iy = w.inY(oy, ky);
+                        boolean rowInside = iy >= 0 && iy < w.inH();
+                        for (int ox = 0; ox < w.outW(); ox++, at++) {
+                            int ix = w.inX(ox, kx);
+                            cols[at] = rowInside && ix >= 0 && ix < w.inW() ? x[plane + iy * w.inW() + ix] : 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The transpose of {@link #im2col}: adds each column value back to the input position it was read from. */
+    static void col2im(float[] cols, int column, int stride, int channels, Geometry w, float[] dx, int base) {
+        int row = 0;
+        for (int ci = 0; ci < channels; ci++) {
+            int plane = base + ci * w.inH() * w.inW();
+            for (int ky = 0; ky < w.kh(); ky++) {
+                for (int kx = 0; kx < w.kw(); kx++, row++) {
+                    int at = row * stride + column;
+                    for (int oy = 0; oy < w.outH(); oy++) {
+                        int iy = w.inY(oy, ky);
+                        if (iy < 0 || iy >= w.inH()) {
+                            at += w.outW();
+                            continue;
+                        }
+                        for (int ox = 0; ox < w.outW(); ox++, at++) {
+                            int ix = w.inX(ox, kx);
+                            if (ix >= 0 && ix < w.inW()) {
+                                dx[plane + iy * w.inW() + ix] += cols[at];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Max pooling (and global max pooling) on the arrays: each output's gradient to the first
+     * maximum of its window (PyTorch's tie rule, as {@link ReferenceBackward#maxPool}), summed in float.
+     */
+    static Tensor maxPool(Geometry w, Tensor x, Tensor dy) {
+        int planes = x.dim(0) * x.dim(1), inH = w.inH(), inW = w.inW();
+        Tensor dx = Tensor.zeros(x.shape());
+        float[] xs = x.data(), g = dx.data(), d = dy.data();
+        int xo = x.offset(), dyo = dy.offset();
+        for (int pl = 0; pl < planes; pl++) {
+            int plane = xo + pl * inH * inW;
+            for (int oy = 0; oy < w.outH(); oy++) {
+                for (int ox = 0; ox < w.outW(); ox++) {
+                    float max = Float.NEGATIVE_INFINITY;
+                    int at = -1;
+                    for (int ky = 0; ky < w.kh(); ky++) {
+                        int iy = w.inY(oy, ky);
+                        if (iy < 0 || iy >= inH) {
+                            continue;
+                        }
+                        for (int kx = 0; kx < w.kw(); kx++) {
+                            int ix = w.inX(ox, kx);
+                            if (ix >= 0 && ix < inW) {
+                                float v = xs[plane + iy * inW + ix];
+                                if (at < 0 || v > max || v != v) {
+                                    max = v;
+                                    at = iy * inW + ix;
+                                }
+                            }
+                        }
+                    }
+                    g[pl * inH * inW + at] += d[dyo + (pl * w.outH() + oy) * w.outW() + ox];
+                }
+            }
+        }
+        return dx;
+    }
+
+    /** relu on the arrays: dy where x > 0, else 0. */
+    static Tensor relu(Tensor x, Tensor dy) {
+        Tensor dx = Tensor.zeros(x.shape());
+        float[] xs = x.data(), d = dy.data(), g = dx.data();
+        int xo = x.offset(), dyo = dy.offset();
+        for (int i = 0; i < g.length; i++) {
+            g[i] = xs[xo + i] > 0 ? d[dyo + i] : 0f;
+        }
+        return dx;
+    }
+
+    /** Column sums of a [rows x cols] matrix, in double. */
+    private static Tensor sumRows(Tensor m, int rows, int cols) {
+        Tensor out = Tensor.zeros(cols);
+        for (int j = 0; j < cols; j++) {
+            double s = 0;
+            for (int r = 0; r < rows; r++) {
+                s += m.get(r * cols + j);
+            }
+            out.set(j, (float) s);
+        }
+        return out;
+    }
+}
