@@ -342,6 +342,61 @@ public final class Trainer implements AutoCloseable {
         }
 
         @Override
+        public Tensor silu(Op.Silu op) {
+            return kernel(op);
+        }
+
+        @Override
+        public Tensor hardSigmoid(Op.HardSigmoid op) {
+            return kernel(op);
+        }
+
+        @Override
+        public Tensor hardSwish(Op.HardSwish op) {
+            return kernel(op);
+        }
+
+        @Override
+        public Tensor gelu(Op.Gelu op) {
+            return kernel(op);
+        }
+
+        @Override
+        public Tensor adaptiveAvgPool(Op.AdaptiveAvgPool op) {
+            return kernel(op);
+        }
+
+        @Override
+        public Tensor adaptiveMaxPool(Op.AdaptiveMaxPool op) {
+            return kernel(op);
+        }
+
+        /** Training mode drops whole samples (rows) or the whole batch with probability p, as torchvision. */
+        @Override
+        public Tensor stochasticDepth(Op.StochasticDepth op) {
+            Tensor out = Tensor.zeros(in.get(0).shape());
+            SplittableRandom random = new SplittableRandom(settings.seed() * 0x9E3779B97F4A7C15L + step * 1_000_003L
+                    + layer.id());
+            saved = TrainingForward.stochasticDepth(op, in.get(0), random, out);
+            return out;
+        }
+
+        @Override
+        public Tensor channelSlice(Op.ChannelSlice op) {
+            return kernel(op);
+        }
+
+        @Override
+        public Tensor channelShuffle(Op.ChannelShuffle op) {
+            return kernel(op);
+        }
+
+        @Override
+        public Tensor mul(Op.Mul op) {
+            return kernel(op);
+        }
+
+        @Override
         public Tensor add(Op.Add op) {
             return kernel(op);
         }

@@ -1,5 +1,6 @@
 package io.cnnkit.train.grad;
 
+import io.cnnkit.analyzer.ConvArithmetic;
 import io.cnnkit.compiler.op.Op;
 import io.cnnkit.compiler.op.OpVisitor;
 import io.cnnkit.exec.Tensor;
@@ -8,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
+import org.apache.commons.math3.special.Erf;
 
 /**
  * Backward kernels written for obviousness, one per operator: the test oracle of the optimised
@@ -166,12 +168,7 @@ public final class ReferenceBackward {
 
         @Override
         public Gradients dropout(Op.Dropout op) {
-            return single((g, p) -> {
-                float[] scale = saved.dropoutScale();
-                for (int i = 0; i < g.size(); i++) {
-                    g.set(i, scale == null ? dy.get(i) : dy.get(i) * scale[i]);
-                }
-            });
+            return dropoutLike();
         }
 
         @Override
@@ -201,6 +198,127 @@ public final class ReferenceBackward {
             return new Gradients(dx, Map.of());
         }
 
+        /** An element-wise operator whose slope at input x (output y) is {@code slope}. */
+        private Gradients elementwise(java.util.function.DoubleBinaryOperator slope) {
+            return single((g, p) -> {
+                for (int i = 0; i < g.size(); i++) {
+                    g.set(i, (float) (dy.get(i) * slope.applyAsDouble(x().get(i), output.get(i))));
+                }
+            });
+        }
+
+        @Override
+        public Gradients silu(Op.Silu op) {
+            return elementwise((x, y) -> {
+                double s = 1 / (1 + Math.exp(-x));
+                return s * (1 + x * (1 - s));
+            });
+        }
+
+        /** PyTorch's hardsigmoid_backward: 1/6 strictly inside (-3, 3), else 0. */
+        @Override
+        public Gradients hardSigmoid(Op.HardSigmoid op) {
+            return elementwise((x, y) -> x > -3 && x < 3 ? 1.0 / 6 : 0);
+        }
+
+        /** PyTorch's hardswish_backward: 0 below -3, x/3 + 1/2 up to 3 included, 1 above. */
+        @Override
+        public Gradients hardSwish(Op.HardSwish op) {
+            return elementwise((x, y) -> x < -3 ? 0 : x <= 3 ? x / 3 + 0.5 : 1);
+        }
+
+        /** PyTorch's gelu_backward, exact (erf) or with the tanh approximation. */
+        @Override
+        public Gradients gelu(Op.Gelu op) {
+            if (op.tanh()) {
+                double beta = Math.sqrt(2 / Math.PI), kappa = 0.044715;
+                return elementwise((x, y) -> {
+                    double t = Math.tanh(beta * (x + kappa * x * x * x));
+                    return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * beta * (1 + 3 * kappa * x * x);
+                });
+            }
+            return elementwise((x, y) -> 0.5 * (1 + Erf.erf(x / Math.sqrt(2)))
+                    + x * Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI));
+        }
+
+        @Override
+        public Gradients adaptiveAvgPool(Op.AdaptiveAvgPool op) {
+            return single((g, p) -> adaptivePool(x(), dy, g, false));
+        }
+
+        @Override
+        public Gradients adaptiveMaxPool(Op.AdaptiveMaxPool op) {
+            return single((g, p) -> adaptivePool(x(), dy, g, true));
+        }
+
+        /** Training mode: the forward's per-sample mask, saved as dropout's, scales the gradient. */
+        @Override
+        public Gradients stochasticDepth(Op.StochasticDepth op) {
+            return dropoutLike();
+        }
+
+        @Override
+        public Gradients channelSlice(Op.ChannelSlice op) {
+            return single((g, p) -> {
+                int n = x().dim(0), channels = x().dim(1), area = x().size() / (n * channels);
+                int kept = op.to() - op.from();
+                for (int b = 0; b < n; b++) {
+                    for (int i = 0; i < kept * area; i++) {
+                        g.set((b * channels + op.from()) * area + i, dy.get(b * kept * area + i));
+                    }
+                }
+            });
+        }
+
+        /** Output channel j·groups + i is input channel i·(C/groups) + j. */
+        @Override
+        public Gradients channelShuffle(Op.ChannelShuffle op) {
+            return single((g, p) -> {
+                int n = x().dim(0), channels = x().dim(1), area = x().size() / (n * channels);
+                int perGroup = channels / op.groups();
+                for (int b = 0; b < n; b++) {
+                    for (int i = 0; i < op.groups(); i++) {
+                        for (int j = 0; j < perGroup; j++) {
+                            int from = (b * channels + j * op.groups() + i) * area;
+                            int to = (b * channels + i * perGroup + j) * area;
+                            for (int a = 0; a < area; a++) {
+                                g.set(to + a, dy.get(from + a));
+                            }
+                        }
+                    }
+                }
+            });
+        }
+
+        /** Each input gets dy times the other; a C×1×1 input sums its gradient over H×W. */
+        @Override
+        public Gradients mul(Op.Mul op) {
+            Tensor a = inputs.get(0), b = inputs.get(1);
+            return new Gradients(List.of(mulGradient(a, b), mulGradient(b, a)), Map.of());
+        }
+
+        private Tensor mulGradient(Tensor self, Tensor other) {
+            Tensor g = Tensor.zeros(self.shape());
+            int n = dy.dim(0), channels = dy.dim(1), area = dy.size() / (n * channels);
+            boolean selfFull = self.size() == dy.size(), otherFull = other.size() == dy.size();
+            for (int i = 0; i < dy.size(); i++) {
+                int plane = i / area;
+                double v = dy.get(i) * other.get(otherFull ? i : plane);
+                int at = selfFull ? i : plane;
+                g.set(at, (float) (g.get(at) + v));
+            }
+            return g;
+        }
+
+        private Gradients dropoutLike() {
+            return single((g, p) -> {
+                float[] scale = saved.dropoutScale();
+                for (int i = 0; i < g.size(); i++) {
+                    g.set(i, scale == null ? dy.get(i) : dy.get(i) * scale[i]);
+                }
+            });
+        }
+
         @Override
         public Gradients add(Op.Add op) {
             List<Tensor> dx = new ArrayList<>();
@@ -208,6 +326,44 @@ public final class ReferenceBackward {
                 dx.add(dy.copy());
             }
             return new Gradients(dx, Map.of());
+        }
+    }
+
+    /**
+     * Adaptive pooling's backward: each output's gradient goes to its window (PyTorch's rule,
+     * windows may overlap), spread evenly for the average, to the first largest input for the max.
+     */
+    static void adaptivePool(Tensor x, Tensor dy, Tensor g, boolean max) {
+        int planes = x.dim(0) * x.dim(1), inH = x.dim(2), inW = x.dim(3), outH = dy.dim(2), outW = dy.dim(3);
+        for (int plane = 0; plane < planes; plane++) {
+            int in = plane * inH * inW;
+            for (int oy = 0; oy < outH; oy++) {
+                int y0 = ConvArithmetic.adaptiveStart(oy, inH, outH), y1 = ConvArithmetic.adaptiveEnd(oy, inH, outH);
+                for (int ox = 0; ox < outW; ox++) {
+                    int x0 = ConvArithmetic.adaptiveStart(ox, inW, outW), x1 = ConvArithmetic.adaptiveEnd(ox, inW, outW);
+                    double d = dy.get((plane * outH + oy) * outW + ox);
+                    if (max) {
+                        int best = in + y0 * inW + x0;
+                        for (int yy = y0; yy < y1; yy++) {
+                            for (int xx = x0; xx < x1; xx++) {
+                                int at = in + yy * inW + xx;
+                                if (x.get(at) > x.get(best) || Float.isNaN(x.get(at))) {
+                                    best = at;
+                                }
+                            }
+                        }
+                        g.set(best, (float) (g.get(best) + d));
+                    } else {
+                        double share = d / ((y1 - y0) * (x1 - x0));
+                        for (int yy = y0; yy < y1; yy++) {
+                            for (int xx = x0; xx < x1; xx++) {
+                                int at = in + yy * inW + xx;
+                                g.set(at, (float) (g.get(at) + share));
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -74,6 +74,22 @@ public final class TrainingForward {
         return applyDropout(x, scale, out);
     }
 
+    /**
+     * torchvision's stochastic_depth in training: each sample ("row" mode) or the whole batch is kept
+     * with probability 1 - p and then scaled by 1 / (1 - p), or zeroed; the scale is saved as dropout's.
+     */
+    public static Saved stochasticDepth(Op.StochasticDepth op, Tensor x, SplittableRandom random, Tensor out) {
+        float[] scale = new float[x.size()];
+        int n = x.dim(0), perSample = x.size() / n;
+        float keep = op.p() >= 1 ? 0f : (float) (1 / (1 - op.p()));
+        float batchScale = op.p() == 0 || random.nextDouble() >= op.p() ? keep : 0f;
+        for (int b = 0; b < n; b++) {
+            float s = !op.rowMode() ? batchScale : op.p() == 0 || random.nextDouble() >= op.p() ? keep : 0f;
+            java.util.Arrays.fill(scale, b * perSample, (b + 1) * perSample, s);
+        }
+        return applyDropout(x, scale, out);
+    }
+
     /** Dropout with a given mask of 0 or 1 / (1 - p) per element (a mask PyTorch drew, in the tests). */
     public static Saved applyDropout(Tensor x, float[] scale, Tensor out) {
         for (int i = 0; i < scale.length; i++) {
