@@ -37,7 +37,8 @@ import torch.nn.functional as F
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "exec", "src", "test",
                    "resources", "fixtures")
 
-DTYPES = {torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16", torch.int64: "I64"}
+DTYPES = {torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16", torch.float64: "F64",
+          torch.int64: "I64"}
 
 
 def write_safetensors(path, tensors, metadata=None):

@@ -19,8 +19,7 @@ final class AddRule extends MergeRule<Op.Add> {
     public Shape outputShape(Op.Add op, List<Shape> in, Findings findings) throws InvalidLayerException {
         for (int i = 1; i < in.size(); i++) {
             if (!in.get(i).equals(in.get(0))) {
-                throw new InvalidLayerException("add-shape-mismatch", "add inputs must have the same shape: input 1 is "
-                        + in.get(0) + ", input " + (i + 1) + " is " + in.get(i));
+                throw new InvalidLayerException("add-shape-mismatch", "add inputs must have the same shape", 0, i);
             }
         }
         return in.get(0);

@@ -1,12 +1,14 @@
 package io.cnnkit.analyzer;
 
 import io.cnnkit.compiler.Diagnostic;
+import io.cnnkit.compiler.Severity;
 import io.cnnkit.compiler.SourceLocation;
 import io.cnnkit.compiler.graph.Layer;
 import io.cnnkit.compiler.graph.NetworkGraph;
 import io.cnnkit.compiler.graph.Output;
 import io.cnnkit.compiler.graph.Scope;
 import io.cnnkit.compiler.graph.Shape;
+import io.cnnkit.compiler.graph.ValueRef;
 import io.cnnkit.compiler.op.Op;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,7 +61,7 @@ public final class Analyzer {
                 checkAssertion(layer, stats[layer.id()].outputShape());
             } catch (InvalidLayerException e) {
                 failed[layer.id()] = true;
-                diagnostics.add(Diagnostic.error(e.code(), layer.site(), e.getMessage()));
+                diagnostics.add(invalid(graph, layer, in, e));
             } catch (ArithmeticException e) {
                 failed[layer.id()] = true;
                 diagnostics.add(Diagnostic.error("size-overflow", layer.site(), layer.kind()
@@ -71,7 +73,8 @@ public final class Analyzer {
             for (Findings.Warning w : findings.warnings()) {
                 diagnostics.add(Diagnostic.warning(w.code(), layer.site(), w.message()));
             }
-            if (!used[layer.id()] && graph.consumersOf(layer).isEmpty()) {
+            // a value's last layer is left to the compiler, which names the unused value itself
+            if (!used[layer.id()] && graph.consumersOf(layer).isEmpty() && !graph.endsValue(layer)) {
                 diagnostics.add(Diagnostic.warning("unused-layer", layer.site(),
                         "layer '" + layer.name() + "' reaches no output"));
             }
@@ -134,14 +137,8 @@ public final class Analyzer {
     private static <O extends Op> LayerStats analyzeLayer(OpRule<O> rule, Layer layer, List<Shape> in,
                                                           List<ReceptiveField> fields, int batch, boolean inference,
                                                           Findings findings) throws InvalidLayerException {
-        if (in.size() < rule.minInputs() || in.size() > rule.maxInputs()) {
-            String expected = rule.minInputs() == rule.maxInputs() ? Integer.toString(rule.minInputs())
-                    : "at least " + rule.minInputs();
-            throw new InvalidLayerException("arity", layer.kind() + " takes " + expected + " input"
-                    + (expected.equals("1") ? "" : "s") + " but gets " + in.size());
-        }
+        Shape out = ShapeInference.outputShape(rule, layer.op(), in, findings);
         O op = rule.opType().cast(layer.op());
-        Shape out = rule.outputShape(op, in, findings);
         checkSize(layer, out, batch);
         long elements = Math.multiplyExact(out.elements(), (long) batch);
         return new LayerStats(layer, in, out, rule.params(op, in, out),
@@ -169,6 +166,39 @@ public final class Analyzer {
             throw new InvalidLayerException("shape-assertion", layer.kind() + " output is " + out
                     + " but the assertion says " + layer.assertedShape().get());
         }
+    }
+
+    /**
+     * The error for a layer its rule refused, at the layer's call site. The inputs that disagree are
+     * named as written ({@code 'b1' is 64x28x28}), or by position in built graphs, each with a note
+     * at its definition; a layer written inside a module gets a note there too.
+     */
+    private static Diagnostic invalid(NetworkGraph graph, Layer layer, List<Shape> in, InvalidLayerException e) {
+        List<ValueRef> refs = graph.inputRefsOf(layer);
+        StringBuilder message = new StringBuilder(e.getMessage());
+        List<Diagnostic.Related> related = new ArrayList<>();
+        String separator = ": ";
+        for (int slot : e.inputs()) {
+            String name = refs.isEmpty() ? "input " + (slot + 1) : "'" + refs.get(slot).name() + "'";
+            message.append(separator).append(name).append(" is ").append(in.get(slot));
+            separator = ", ";
+            if (!refs.isEmpty()) {
+                related.add(new Diagnostic.Related(refs.get(slot).definition(), name + " is "
+                        + (refs.get(slot).name().equals("in") ? "the module's input here" : "defined here")
+                        + ", " + in.get(slot)));
+            }
+        }
+        if (!layer.definition().equals(layer.site()) && layer.definition().line() > 0) {
+            related.add(new Diagnostic.Related(layer.definition(), "the " + layer.kind() + " is written here, in "
+                    + layer.scopes().stream().filter(Scope::isModule).reduce((a, b) -> b)
+                    .map(s -> "module '" + s.kind() + "'").orElse("a module")));
+        }
+        List<Diagnostic.Fix> fixes = new ArrayList<>();
+        if (e.code().equals("dense-needs-vector") && layer.definition().line() > 0) {
+            fixes.add(new Diagnostic.Fix("insert 'flatten ->' before the dense layer", layer.definition().start(),
+                    "flatten -> "));
+        }
+        return new Diagnostic(Severity.ERROR, e.code(), layer.site(), message.toString(), related, fixes);
     }
 
     /** Marks every layer from which one of the selected outputs can be reached. */

@@ -25,8 +25,7 @@ final class ConcatRule extends MergeRule<Op.Concat> {
                     : x.rank() == first.rank();
             if (!fits) {
                 String what = first.isMap() ? "the same height and width" : "the same rank";
-                throw new InvalidLayerException("concat-shape-mismatch", "concat inputs must have " + what
-                        + ": input 1 is " + first + ", input " + (i + 1) + " is " + x);
+                throw new InvalidLayerException("concat-shape-mismatch", "concat inputs must have " + what, 0, i);
             }
             channels = Math.addExact(channels, x.dim(0));
         }

@@ -103,7 +103,7 @@ public final class MemoryPlan {
             }
         }
         long[] offsets = new long[n];
-        long arena = place(schedule.size(), root, elements, start, end, offsets);
+        long arena = place(root, elements, start, end, offsets);
         return new MemoryPlan(schedule, alias, root, elements, offsets, start, end, arena);
     }
 
@@ -149,7 +149,7 @@ public final class MemoryPlan {
     }
 
     /** Greedy-by-size placement; returns the arena size in elements. */
-    private static long place(int steps, int[] root, long[] elements, int[] start, int[] end, long[] offsets) {
+    private static long place(int[] root, long[] elements, int[] start, int[] end, long[] offsets) {
         List<Integer> buffers = new ArrayList<>();
         for (int id = 0; id < root.length; id++) {
             if (root[id] == id && elements[id] > 0) {
@@ -158,29 +158,18 @@ public final class MemoryPlan {
         }
         buffers.sort(Comparator.<Integer>comparingLong(id -> -elements[id]).thenComparingInt(id -> start[id])
                 .thenComparingInt(id -> id));
-        // placed buffers live at each step, so that a buffer only meets those it could clash with
-        List<List<Integer>> liveAt = new ArrayList<>(steps);
-        for (int i = 0; i < steps; i++) {
-            liveAt.add(new ArrayList<>());
-        }
-        int[] seen = new int[root.length];
-        int stamp = 0;
+        // placed buffers in offset order: one pass over them finds the lowest gap among those whose
+        // lifetime meets this one's (no per-step lists, no sorting per buffer)
+        int[] byOffset = new int[buffers.size()];
+        int placed = 0;
         long arena = 0;
-        List<Integer> clashes = new ArrayList<>();
         for (int b : buffers) {
-            stamp++;
-            clashes.clear();
-            for (int s = start[b]; s <= end[b]; s++) {
-                for (int other : liveAt.get(s)) {
-                    if (seen[other] != stamp) {
-                        seen[other] = stamp;
-                        clashes.add(other);
-                    }
-                }
-            }
-            clashes.sort(Comparator.comparingLong(id -> offsets[id]));
             long offset = 0;
-            for (int other : clashes) {
+            for (int k = 0; k < placed; k++) {
+                int other = byOffset[k];
+                if (start[other] > end[b] || end[other] < start[b]) {
+                    continue;
+                }
                 if (offsets[other] - offset >= elements[b]) {
                     break;
                 }
@@ -188,9 +177,13 @@ public final class MemoryPlan {
             }
             offsets[b] = offset;
             arena = Math.max(arena, Math.addExact(offset, elements[b]));
-            for (int s = start[b]; s <= end[b]; s++) {
-                liveAt.get(s).add(b);
+            int at = placed;
+            while (at > 0 && offsets[byOffset[at - 1]] > offset) {
+                at--;
             }
+            System.arraycopy(byOffset, at, byOffset, at + 1, placed - at);
+            byOffset[at] = b;
+            placed++;
         }
         return arena;
     }

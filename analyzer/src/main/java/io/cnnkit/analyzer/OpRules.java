@@ -1,8 +1,9 @@
 package io.cnnkit.analyzer;
 
 import io.cnnkit.compiler.op.Op;
+import io.cnnkit.compiler.op.OpVisitor;
 
-/** Picks the {@link OpRule} of an operator; the one switch over the operators. */
+/** Picks the {@link OpRule} of an operator through {@link OpVisitor}: a new operator needs a rule to compile. */
 public final class OpRules {
 
     private static final InputRule INPUT = new InputRule();
@@ -19,33 +20,31 @@ public final class OpRules {
     private OpRules() {
     }
 
-    /**
-     * The rule for {@code op}. Java 17 has no pattern switch over the sealed {@link Op}, so this
-     * switches on the record class; a test checks that every permitted record has a rule.
-     */
+    /** The rule for {@code op}. */
     public static OpRule<?> ruleFor(Op op) {
-        return switch (op.getClass().getSimpleName()) {
-            case "Input" -> INPUT;
-            case "Conv" -> CONV;
-            case "MaxPool" -> MAX_POOL;
-            case "AvgPool" -> AVG_POOL;
-            case "GlobalAvgPool" -> GlobalPoolRule.AVG;
-            case "GlobalMaxPool" -> GlobalPoolRule.MAX;
-            case "Dense" -> DENSE;
-            case "Flatten" -> FLATTEN;
-            case "Relu" -> ElementwiseRule.RELU;
-            case "Relu6" -> ElementwiseRule.RELU6;
-            case "LeakyRelu" -> ElementwiseRule.LEAKY_RELU;
-            case "Tanh" -> ElementwiseRule.TANH;
-            case "Sigmoid" -> ElementwiseRule.SIGMOID;
-            case "Softmax" -> ElementwiseRule.SOFTMAX;
-            case "Lrn" -> ElementwiseRule.LRN;
-            case "BatchNorm" -> BATCH_NORM;
-            case "Dropout" -> ElementwiseRule.DROPOUT;
-            case "ZeroPad" -> ZERO_PAD;
-            case "Concat" -> CONCAT;
-            case "Add" -> ADD;
-            default -> throw new IllegalArgumentException("no analyzer rule for " + op.getClass().getName());
-        };
+        return op.accept(RULES);
     }
+
+    private static final OpVisitor<OpRule<?>> RULES = new OpVisitor<>() {
+        @Override public OpRule<?> input(Op.Input op) { return INPUT; }
+        @Override public OpRule<?> conv(Op.Conv op) { return CONV; }
+        @Override public OpRule<?> maxPool(Op.MaxPool op) { return MAX_POOL; }
+        @Override public OpRule<?> avgPool(Op.AvgPool op) { return AVG_POOL; }
+        @Override public OpRule<?> globalAvgPool(Op.GlobalAvgPool op) { return GlobalPoolRule.AVG; }
+        @Override public OpRule<?> globalMaxPool(Op.GlobalMaxPool op) { return GlobalPoolRule.MAX; }
+        @Override public OpRule<?> dense(Op.Dense op) { return DENSE; }
+        @Override public OpRule<?> flatten(Op.Flatten op) { return FLATTEN; }
+        @Override public OpRule<?> relu(Op.Relu op) { return ElementwiseRule.RELU; }
+        @Override public OpRule<?> relu6(Op.Relu6 op) { return ElementwiseRule.RELU6; }
+        @Override public OpRule<?> leakyRelu(Op.LeakyRelu op) { return ElementwiseRule.LEAKY_RELU; }
+        @Override public OpRule<?> tanh(Op.Tanh op) { return ElementwiseRule.TANH; }
+        @Override public OpRule<?> sigmoid(Op.Sigmoid op) { return ElementwiseRule.SIGMOID; }
+        @Override public OpRule<?> softmax(Op.Softmax op) { return ElementwiseRule.SOFTMAX; }
+        @Override public OpRule<?> lrn(Op.Lrn op) { return ElementwiseRule.LRN; }
+        @Override public OpRule<?> batchNorm(Op.BatchNorm op) { return BATCH_NORM; }
+        @Override public OpRule<?> dropout(Op.Dropout op) { return ElementwiseRule.DROPOUT; }
+        @Override public OpRule<?> zeroPad(Op.ZeroPad op) { return ZERO_PAD; }
+        @Override public OpRule<?> concat(Op.Concat op) { return CONCAT; }
+        @Override public OpRule<?> add(Op.Add op) { return ADD; }
+    };
 }

@@ -44,7 +44,8 @@ record Window(String kind, Size2 kernel, Size2 stride, Padding pad, Size2 dilati
             String what = rows > 0 && cols > 0 ? count(rows, "row") + " and " + count(cols, "column")
                     : rows > 0 ? count(rows, "row") : count(cols, "column");
             findings.warn("rows-dropped", kind + " leaves out the last " + what + " of its " + in
-                    + " input (output " + h + "x" + w + "); use ceil=true or more padding to keep them");
+                    + " input (output " + h + "x" + w + "); use " + (kind.equals("conv") ? "" : "ceil=true or ")
+                    + "more padding to keep them");
         }
         return new long[] {h, w};
     }

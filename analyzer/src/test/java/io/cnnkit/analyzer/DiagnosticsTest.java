@@ -189,7 +189,7 @@ class DiagnosticsTest {
     void convolutionThatDropsRowsAndColumns() {
         Analysis a = chain(new long[] {3, 224, 224}, conv(96, 11, 4, 0));
         assertOnly(a, Severity.WARNING, "net.cnn:2:14: warning: conv leaves out the last 1 row and 1 column of its"
-                + " 3x224x224 input (output 54x54); use ceil=true or more padding to keep them [rows-dropped]");
+                + " 3x224x224 input (output 54x54); use more padding to keep them [rows-dropped]");
     }
 
     @Test

@@ -21,6 +21,7 @@ public final class BenchMain {
     /** {@link CnnCli#newCommandLine} plus the {@code bench} subcommand, writing to the given streams. */
     public static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
         CommandLine cli = CnnCli.newCommandLine(out, err);
+        cli.getCommandSpec().removeSubcommand("bench"); // cnn.jar's placeholder, which only points here
         cli.addSubcommand("bench", new BenchCommand());
         cli.getSubcommands().get("bench").setOut(out).setErr(err);
         return cli;

@@ -31,7 +31,7 @@ public final class OrtPeer implements AutoCloseable {
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             // idle intra-op workers park instead of spinning: in alternated runs a spinning worker
-            // holds a core into cnnkit's next run (measured: cnnkit's 2-thread ResNet-18 42 -> 54 ms)
+            // holds a core into cnnkit's next run and slows its two-thread runs (docs/performance.md)
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
             session = env.createSession(model, options);
             for (Map.Entry<String, Tensor> e : inputs.entrySet()) {

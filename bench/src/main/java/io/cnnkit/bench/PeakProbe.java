@@ -27,7 +27,7 @@ public final class PeakProbe {
      * A JVM must run vectors of one width only:
      * once code of a second species runs, JDK 17's C2 sees two receiver types at the shared
      * {@code FloatVector} call sites, stops intrinsifying them and every kernel boxes its vectors
-     * (measured: ResNet-18 50x slower). A JVM running cnnkit's kernels therefore probes every width
+     * (docs/performance.md, "JIT pitfalls"). A JVM running cnnkit's kernels therefore probes every width
      * in a JVM of its own ({@link #inFreshJvm}).
      */
     static final VectorSpecies<Float> SPECIES = Integer.getInteger(BITS_PROPERTY, Kernels.vectorBits()) == 512
@@ -37,7 +37,7 @@ public final class PeakProbe {
     private static final int BLOCK = 1024;
     /**
      * Warm-up bounds: the loop runs interpreted (boxing every vector, at a steady but tiny rate)
-     * until C2 compiles it, which takes seconds on a busy machine; compiled, it is 100x faster.
+     * until C2 compiles it, which takes seconds on a busy machine; compiled, it is orders of magnitude faster.
      */
     private static final long MIN_WARMUP_MILLIS = 500;
     private static final long MAX_WARMUP_MILLIS = 15000;

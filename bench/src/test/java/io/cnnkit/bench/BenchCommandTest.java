@@ -96,6 +96,8 @@ class BenchCommandTest {
     void helpMentionsBenchWithoutTheCliDependingOnIt() {
         StringWriter out = new StringWriter();
         io.cnnkit.cli.CnnCli.newCommandLine(new PrintWriter(out), new PrintWriter(new StringWriter())).execute("--help");
-        assertTrue(out.toString().contains("cnn bench MODEL.cnn"), out.toString());
+        // listed with the other commands; cnn.jar's entry only points to the launcher, BenchMain replaces it
+        assertTrue(out.toString().lines().anyMatch(l -> l.startsWith("  bench ") && l.contains("ONNX Runtime")),
+                out.toString());
     }
 }

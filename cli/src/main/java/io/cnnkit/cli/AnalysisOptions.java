@@ -4,10 +4,14 @@ import io.cnnkit.analyzer.Analysis;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** The {@code --batch} option and compile-then-analyse, mixed into the analysing commands. */
 final class AnalysisOptions {
+
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec command;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "batch size (default: ${DEFAULT-VALUE})")
     int batch;
@@ -17,7 +21,7 @@ final class AnalysisOptions {
         String problem = batch < 1 ? "--batch must be at least 1, got " + batch
                 : depth != null && depth < 0 ? "--depth must be at least 0, got " + depth : null;
         if (problem != null) {
-            err.println("cnn: " + problem);
+            err.println(command.qualifiedName() + ": " + problem);
             err.flush();
         }
         return problem == null;

@@ -2,6 +2,7 @@ package io.cnnkit.cli;
 
 import io.cnnkit.analyzer.Analysis;
 import io.cnnkit.analyzer.report.CsvReport;
+import io.cnnkit.analyzer.report.DiagnosticJson;
 import io.cnnkit.analyzer.report.JsonReport;
 import io.cnnkit.analyzer.report.MarkdownReport;
 import io.cnnkit.analyzer.report.TextReport;
@@ -28,8 +29,12 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "table, json, csv or markdown (default: ${DEFAULT-VALUE})")
     Format format;
 
+    /** A screen: the table format collapses modules by default until the layer table has at most this many rows. */
+    static final int SCREEN_ROWS = 50;
+
     @Option(names = "--depth", paramLabel = "N",
-            description = "collapse module instances nested deeper than N into one row (default: show all)")
+            description = {"collapse module instances nested deeper than N into one row (default: for the table,",
+                    "the deepest N that keeps it to " + SCREEN_ROWS + " rows; for the other formats, every layer)"})
     Integer depth;
 
     @CommandLine.Mixin
@@ -40,19 +45,43 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (format == Format.json) {
+            return json(out);
+        }
         Optional<Analysis> analysis = options.validThenAnalyze(file, spec.commandLine().getErr(), depth);
         if (analysis.isEmpty()) {
             return ExitCode.INVALID_INPUT;
         }
-        int rows = depth == null ? Integer.MAX_VALUE : depth;
-        PrintWriter out = spec.commandLine().getOut();
+        boolean fitted = depth == null && format == Format.table;
+        int rows = fitted ? TextReport.depthToFit(analysis.get(), SCREEN_ROWS) : depth == null ? Integer.MAX_VALUE : depth;
         out.print(switch (format) {
-            case table -> TextReport.render(analysis.get(), rows);
+            case table -> TextReport.render(analysis.get(), rows) + (fitted && rows != Integer.MAX_VALUE
+                    ? (rows == 0 ? "Modules are" : "Modules nested deeper than " + rows + " are")
+                    + " collapsed to keep the table to a screen; --depth N expands N levels, --depth "
+                    + TextReport.deepestScope(analysis.get()) + " shows every layer.\n" : "");
             case json -> JsonReport.render(analysis.get());
             case csv -> CsvReport.render(analysis.get(), rows);
             case markdown -> MarkdownReport.render(analysis.get(), rows);
         });
         out.flush();
         return ExitCode.OK;
+    }
+
+    /** The JSON report, or on errors the diagnostic records (as cnn check --format json): tools always get JSON. */
+    private int json(PrintWriter out) {
+        PrintWriter err = spec.commandLine().getErr();
+        if (!options.valid(err, depth)) {
+            return ExitCode.INVALID_INPUT;
+        }
+        Sources.Checked checked = Sources.check(file, options.batch);
+        Sources.print(checked.diagnostics(), err);
+        if (checked.hasErrors()) {
+            out.print(DiagnosticJson.render(checked.diagnostics()));
+        } else {
+            out.print(JsonReport.render(checked.analysis().orElseThrow()));
+        }
+        out.flush();
+        return checked.hasErrors() ? ExitCode.INVALID_INPUT : ExitCode.OK;
     }
 }

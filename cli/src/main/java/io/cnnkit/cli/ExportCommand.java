@@ -4,6 +4,7 @@ import io.cnnkit.analyzer.Analysis;
 import io.cnnkit.exec.io.Weights;
 import io.cnnkit.exec.io.WeightsException;
 import io.cnnkit.onnx.ExportOptions;
+import io.cnnkit.onnx.ExportRefusedException;
 import io.cnnkit.onnx.OnnxException;
 import io.cnnkit.onnx.OnnxExporter;
 import io.cnnkit.onnx.proto.Onnx.ModelProto;
@@ -52,7 +53,7 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         Optional<ExportOptions> options = options(err);
-        if (options.isEmpty()) {
+        if (options.isEmpty() || !Outputs.usable(output, "export", err, model, source.weights)) {
             return ExitCode.INVALID_INPUT;
         }
         Optional<Analysis> analysis = Sources.analysis(model, 1, err);
@@ -63,6 +64,10 @@ final class ExportCommand implements Callable<Integer> {
         try {
             Weights weights = source.load(analysis.get(), err, "give --weights for trained ones");
             onnx = OnnxExporter.export(analysis.get().graph(), analysis.get(), weights.asMap(), options.get());
+        } catch (ExportRefusedException e) {
+            e.diagnostics().forEach(d -> err.println(d.render()));
+            return fail(err, "nothing written: " + e.diagnostics().size() + " layer"
+                    + (e.diagnostics().size() == 1 ? "" : "s") + " cannot be exported to ONNX", ExitCode.INVALID_INPUT);
         } catch (WeightsException | OnnxException e) {
             return fail(err, e.getMessage(), ExitCode.INVALID_INPUT);
         }

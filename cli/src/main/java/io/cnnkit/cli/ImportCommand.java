@@ -38,6 +38,10 @@ final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        if (!Outputs.usable(output, "import", err, model, weightsOut)
+                || weightsOut != null && !Outputs.usable(weightsOut, "import", err, model)) {
+            return ExitCode.INVALID_INPUT;
+        }
         OnnxImporter.Imported imported;
         try {
             imported = OnnxImporter.importModel(model, output.toString());

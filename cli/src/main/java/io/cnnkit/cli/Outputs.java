@@ -1,11 +1,12 @@
 package io.cnnkit.cli;
 
-import io.cnnkit.diagram.OutputFiles;
+import io.cnnkit.compiler.io.OutputFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 
@@ -14,20 +15,35 @@ final class Outputs {
     private Outputs() {
     }
 
+    /**
+     * Whether {@code output} may be written by {@code command}: not a device, FIFO or folder, and
+     * not one of the command's {@code inputs}. Checked before any work; prints why not.
+     */
+    static boolean usable(Path output, String command, PrintWriter err, Path... inputs) {
+        try {
+            OutputFile.check(output, Arrays.asList(inputs));
+            return true;
+        } catch (IOException e) {
+            err.println("cnn " + command + ": cannot write " + output + ": " + e.getMessage());
+            err.flush();
+            return false;
+        }
+    }
+
     static int write(Path output, CommandLine.Model.CommandSpec spec, Supplier<byte[]> content) {
         PrintWriter err = spec.commandLine().getErr();
         byte[] bytes;
         try {
             bytes = content.get();
         } catch (RuntimeException e) {
-            err.println("cnn: could not draw the diagram: " + e.getMessage());
+            err.println(spec.qualifiedName() + ": could not draw the diagram: " + e.getMessage());
             err.flush();
             return ExitCode.FAILURE;
         }
         try {
-            OutputFiles.write(output, bytes);
+            OutputFile.write(output, bytes);
         } catch (IOException e) {
-            err.println("cnn: cannot write " + output + ": " + reason(e));
+            err.println(spec.qualifiedName() + ": cannot write " + output + ": " + reason(e));
             err.flush();
             return ExitCode.FAILURE;
         }

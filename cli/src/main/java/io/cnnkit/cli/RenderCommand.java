@@ -4,7 +4,7 @@ import io.cnnkit.analyzer.Analysis;
 import io.cnnkit.diagram.DiagramModel;
 import io.cnnkit.diagram.DiagramOptions;
 import io.cnnkit.diagram.DotWriter;
-import io.cnnkit.diagram.GraphvizRenderer;
+import io.cnnkit.diagram.DiagramRenderer;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,12 +18,10 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "render", mixinStandardHelpOptions = true,
         description = {"Draw the network as SVG, PNG or DOT (by the output file's extension).",
-                "Layout by Graphviz in the bundled V8 JavaScript engine; no system Graphviz needed."},
+                "Laid out in the JVM by ELK's layered algorithm; text in DejaVu Sans (fonts-dejavu-core) when installed."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:written", "1:the diagram could not be drawn or written", "2:invalid input or options"})
 final class RenderCommand implements Callable<Integer> {
-    enum Heat { macs, params, memory }
-
     @Parameters(paramLabel = "FILE", description = "the .cnn file")
     Path file;
 
@@ -31,20 +29,12 @@ final class RenderCommand implements Callable<Integer> {
             description = "the diagram to write: OUT.svg, OUT.png or OUT.dot")
     Path output;
 
-    @Option(names = "--depth", paramLabel = "N",
-            description = "draw modules nested deeper than N as one node with subtotals (default: every layer)")
-    Integer depth;
+    @Option(names = "--scale", paramLabel = "S", defaultValue = "2",
+            description = "PNG pixels per diagram pixel (default: ${DEFAULT-VALUE}, sharp on high-density screens)")
+    double scale;
 
-    @Option(names = "--rankdir", defaultValue = "TB", paramLabel = "TB|LR",
-            description = "layout direction: TB (top to bottom) or LR (default: ${DEFAULT-VALUE})")
-    DiagramOptions.RankDir rankDir;
-
-    @Option(names = "--heat", paramLabel = "macs|params|memory",
-            description = "colour nodes by cost (MACs, parameters or activation memory) with a legend")
-    Heat heat;
-
-    @Option(names = "--no-shapes", description = "leave the tensor shapes off the edges")
-    boolean noShapes;
+    @CommandLine.Mixin
+    DiagramArguments diagramArguments;
 
     @CommandLine.Mixin
     AnalysisOptions options;
@@ -57,22 +47,28 @@ final class RenderCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String extension = extension(output);
         if (!extension.equals("svg") && !extension.equals("png") && !extension.equals("dot")) {
-            err.println("cnn: the output file must end in .svg, .png or .dot, got " + output);
+            err.println("cnn render: the output file must end in .svg, .png or .dot, got " + output);
             err.flush();
             return ExitCode.INVALID_INPUT;
         }
-        Optional<Analysis> analysis = options.validThenAnalyze(file, err, depth);
+        if (!Outputs.usable(output, "render", err, file)) {
+            return ExitCode.INVALID_INPUT;
+        }
+        if (!(scale > 0 && scale <= 16)) {
+            err.println("cnn render: --scale must be more than 0 and at most 16, got " + scale);
+            err.flush();
+            return ExitCode.INVALID_INPUT;
+        }
+        Optional<Analysis> analysis = options.validThenAnalyze(file, err, diagramArguments.depth);
         if (analysis.isEmpty()) {
             return ExitCode.INVALID_INPUT;
         }
-        DiagramOptions diagram = new DiagramOptions(depth == null ? Integer.MAX_VALUE : depth, rankDir,
-                Optional.ofNullable(heat).map(h -> DiagramOptions.Heat.valueOf(h.name().toUpperCase(Locale.ROOT))),
-                !noShapes);
-        String dot = DotWriter.write(DiagramModel.of(analysis.get(), diagram), diagram);
+        DiagramOptions diagram = diagramArguments.resolve(analysis.get(), "render", err);
+        DiagramModel model = DiagramModel.of(analysis.get(), diagram);
         return Outputs.write(output, spec, () -> switch (extension) {
-            case "svg" -> GraphvizRenderer.svg(dot).getBytes(StandardCharsets.UTF_8);
-            case "png" -> GraphvizRenderer.png(dot);
-            default -> dot.getBytes(StandardCharsets.UTF_8);
+            case "svg" -> DiagramRenderer.svg(model, diagram).getBytes(StandardCharsets.UTF_8);
+            case "png" -> DiagramRenderer.png(model, diagram, scale);
+            default -> DotWriter.write(model, diagram).getBytes(StandardCharsets.UTF_8);
         });
     }
 

@@ -3,9 +3,9 @@ package io.cnnkit.cli;
 import io.cnnkit.analyzer.Analysis;
 import io.cnnkit.diagram.DiagramModel;
 import io.cnnkit.diagram.DiagramOptions;
-import io.cnnkit.diagram.DotWriter;
-import io.cnnkit.diagram.GraphvizRenderer;
+import io.cnnkit.diagram.DiagramRenderer;
 import io.cnnkit.diagram.HtmlReport;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -28,6 +28,9 @@ final class ReportCommand implements Callable<Integer> {
     Path output;
 
     @CommandLine.Mixin
+    DiagramArguments diagramArguments;
+
+    @CommandLine.Mixin
     AnalysisOptions options;
 
     @CommandLine.Spec
@@ -35,12 +38,17 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Optional<Analysis> analysis = options.validThenAnalyze(file, spec.commandLine().getErr(), null);
+        PrintWriter err = spec.commandLine().getErr();
+        if (!Outputs.usable(output, "report", err, file)) {
+            return ExitCode.INVALID_INPUT;
+        }
+        Optional<Analysis> analysis = options.validThenAnalyze(file, err, diagramArguments.depth);
         if (analysis.isEmpty()) {
             return ExitCode.INVALID_INPUT;
         }
-        String dot = DotWriter.write(DiagramModel.of(analysis.get(), DiagramOptions.DEFAULT), DiagramOptions.DEFAULT);
+        DiagramOptions diagram = diagramArguments.resolve(analysis.get(), "report", err);
+        DiagramModel model = DiagramModel.of(analysis.get(), diagram);
         return Outputs.write(output, spec, () ->
-                HtmlReport.render(analysis.get(), GraphvizRenderer.svg(dot)).getBytes(StandardCharsets.UTF_8));
+                HtmlReport.render(analysis.get(), DiagramRenderer.svg(model, diagram), diagram).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,6 +1,7 @@
 package io.cnnkit.cli;
 
 import io.cnnkit.analyzer.Analysis;
+import io.cnnkit.exec.io.MemoryCheck;
 import io.cnnkit.exec.io.ParamRequirement;
 import io.cnnkit.exec.io.Weights;
 import java.io.PrintWriter;
@@ -8,10 +9,11 @@ import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** {@code --weights W.safetensors | --seed S}: an exclusive option group for commands that need weights. */
+/** {@code --weights W | --seed S}: an exclusive option group for commands that need weights. */
 public final class WeightSource {
-    @Option(names = "--weights", paramLabel = "W.safetensors",
-            description = "weights with PyTorch state_dict names and layouts")
+    @Option(names = "--weights", paramLabel = "W",
+            description = {"weights with PyTorch state_dict names and layouts: safetensors, or a torch.save",
+                    "checkpoint (.pth, read without running any of its code)"})
     Path weights;
 
     @Option(names = "--seed", paramLabel = "S", description = "initialise weights (He normal) from this seed")
@@ -27,9 +29,13 @@ public final class WeightSource {
         return weights != null ? weights.toString() : "from seed " + seed();
     }
 
-    /** The loaded or seeded weights of the analysed network; a note on stderr when they are seeded. */
+    /**
+     * The loaded or seeded weights of the analysed network; a note on stderr when they are seeded.
+     * Refused first when they and the analysis's activation arena cannot fit in the heap.
+     */
     public Weights load(Analysis analysis, PrintWriter err, String seededNote) {
         List<ParamRequirement> required = ParamRequirement.of(analysis);
+        MemoryCheck.check(required, analysis.memoryPlan().arenaBytes());
         if (weights != null) {
             return Weights.load(weights, required);
         }

@@ -1,6 +1,7 @@
 package io.cnnkit.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,7 +88,11 @@ class AnalyzeCommandTest {
     void badOptions() throws IOException {
         Cli r = Cli.run("analyze", file("lenet.cnn", LENET), "--batch", "0");
         assertEquals(ExitCode.INVALID_INPUT, r.code());
-        assertTrue(r.err().contains("--batch must be at least 1, got 0"), r.err());
+        assertEquals("cnn analyze: --batch must be at least 1, got 0\n", r.err());
+        Cli unknown = Cli.run("analyze", file("lenet.cnn", LENET), "--dept", "1");
+        assertEquals(ExitCode.INVALID_INPUT, unknown.code());
+        assertTrue(unknown.err().startsWith("cnn analyze: Unknown options: '--dept', '1'\nPossible solutions: --depth\n"), unknown.err());
+        assertTrue(unknown.err().endsWith("Try 'cnn analyze --help' for usage.\n"), unknown.err());
         assertEquals("", r.out());
         Cli missing = Cli.run("analyze", dir.resolve("missing.cnn").toString());
         assertEquals(ExitCode.INVALID_INPUT, missing.code());
@@ -106,5 +112,30 @@ class AnalyzeCommandTest {
         Cli json = Cli.run("compare", naive, reduced, "--format", "json");
         assertEquals(ExitCode.OK, json.code(), json.err());
         assertEquals(271_351_808L, new ObjectMapper().readTree(json.out()).at("/second/totals/macs").asLong());
+    }
+
+    @Test
+    void deepNetworksFitAScreenByDefaultWithModuleSubtotals() {
+        Cli deep = Cli.run("analyze", "../examples/resnet152.cnn");
+        assertEquals(ExitCode.OK, deep.code(), deep.err());
+        assertTrue(deep.out().lines().count() <= 45, deep.out());
+        assertTrue(deep.out().contains("layer3     repeat (collapsed)  1024x14x14    40,613,888  8,015,314,944"), deep.out());
+        assertTrue(deep.out().endsWith("Modules are collapsed to keep the table to a screen; --depth N expands N levels,"
+                + " --depth 3 shows every layer.\n"), deep.out());
+        // expanded, a module's own row carries the same subtotals as its collapsed row
+        Cli all = Cli.run("analyze", "../examples/resnet152.cnn", "--depth", "3");
+        String layer3 = all.out().lines().filter(l -> l.startsWith("layer3 ")).findFirst().orElseThrow();
+        assertEquals(List.of("layer3", "repeat", "1024x14x14", "40,613,888", "8,015,314,944", "16,071,222,272",
+                "1291/16", "162.37", "MB"), List.of(layer3.trim().split("\\s+")));
+        assertFalse(all.out().contains("collapsed to keep"), "no hint when every layer is shown");
+        assertTrue(all.out().lines().count() > 500);
+    }
+
+    @Test
+    void compareShowsEachSidesTypeWithin120Columns() {
+        Cli r = Cli.run("compare", "../examples/teaching/inception_naive.cnn", "../examples/teaching/inception_bottleneck.cnn");
+        assertEquals(ExitCode.OK, r.code(), r.err());
+        assertTrue(r.out().contains("inception  inception_naive/inception"), r.out());
+        assertTrue(r.out().lines().allMatch(l -> l.length() <= 120), r.out());
     }
 }

@@ -73,7 +73,7 @@ class RenderCommandTest {
     void unknownExtensionIsInvalidInputAndWritesNothing() throws IOException {
         Cli r = run("render", source("lenet.cnn", LENET), "-o", dir.resolve("l.pdf").toString());
         assertEquals(ExitCode.INVALID_INPUT, r.code());
-        assertEquals("cnn: the output file must end in .svg, .png or .dot, got " + dir.resolve("l.pdf")
+        assertEquals("cnn render: the output file must end in .svg, .png or .dot, got " + dir.resolve("l.pdf")
                 + System.lineSeparator(), r.err());
         assertOnlyFiles("lenet.cnn");
     }
@@ -99,9 +99,48 @@ class RenderCommandTest {
         assertEquals(ExitCode.INVALID_INPUT, heat.code());
         assertTrue(heat.err().contains("macs, params, memory"), heat.err());
         Cli missing = run("render", lenet, "-o", dir.resolve("no/such/dir/a.svg").toString());
-        assertEquals(ExitCode.FAILURE, missing.code());
-        assertEquals("cnn: cannot write " + dir.resolve("no/such/dir/a.svg") + ": directory "
+        assertEquals(ExitCode.INVALID_INPUT, missing.code());
+        assertEquals("cnn render: cannot write " + dir.resolve("no/such/dir/a.svg") + ": folder "
                 + dir.resolve("no/such/dir") + " does not exist" + System.lineSeparator(), missing.err());
         assertOnlyFiles("lenet.cnn");
+    }
+
+    @Test
+    void scaleSetsThePngSizeAndIsChecked() throws IOException {
+        String lenet = source("lenet.cnn", LENET);
+        assertEquals(ExitCode.OK, run("render", lenet, "-o", dir.resolve("one.png").toString(), "--scale", "1").code());
+        assertEquals(ExitCode.OK, run("render", lenet, "-o", dir.resolve("two.png").toString(), "--scale", "2").code());
+        int one = ImageIO.read(dir.resolve("one.png").toFile()).getWidth();
+        int two = ImageIO.read(dir.resolve("two.png").toFile()).getWidth();
+        assertTrue(Math.abs(two - 2 * one) <= 1, one + " and " + two);
+        for (String bad : new String[] {"0", "-1", "17"}) {
+            Cli r = run("render", lenet, "-o", dir.resolve("bad.png").toString(), "--scale", bad);
+            assertEquals(ExitCode.INVALID_INPUT, r.code(), bad);
+            assertTrue(r.err().startsWith("cnn render: --scale must be"), r.err());
+        }
+        Cli huge = run("render", lenet, "-o", dir.resolve("huge.png").toString(), "--scale", "16", "--rankdir", "LR");
+        assertEquals(ExitCode.FAILURE, huge.code(), huge.err());
+        assertTrue(huge.err().contains("use a smaller --scale"), huge.err());
+        assertOnlyFiles("lenet.cnn", "one.png", "two.png");
+    }
+
+    /** The report takes render's diagram options, and a deep network is collapsed until legible, saying so. */
+    @Test
+    void reportTakesTheDiagramOptionsAndDeepNetworksAreCollapsed() throws IOException {
+        String lenet = source("lenet.cnn", LENET);
+        Cli r = run("report", lenet, "-o", dir.resolve("l.html").toString(), "--depth", "0", "--heat", "macs",
+                "--rankdir", "LR", "--no-shapes");
+        assertEquals(ExitCode.OK, r.code(), r.err());
+        assertTrue(Files.readString(dir.resolve("l.html")).contains("MACs per node"));
+        Path resnet152 = Path.of("..", "examples", "resnet152.cnn");
+        Cli deep = run("render", resnet152.toString(), "-o", dir.resolve("r.svg").toString());
+        assertEquals(ExitCode.OK, deep.code(), deep.err());
+        assertEquals("cnn render: 516 layers, drawn at --depth 1 to stay legible; --depth 3 draws every layer"
+                + System.lineSeparator(), deep.err());
+        String svg = Files.readString(dir.resolve("r.svg"));
+        assertTrue(svg.contains("id=\"n-layer3.35\"") && !svg.contains("id=\"n-layer3.35.conv1\""));
+        Cli every = run("render", resnet152.toString(), "-o", dir.resolve("all.svg").toString(), "--depth", "3");
+        assertEquals("", every.err());
+        assertTrue(Files.readString(dir.resolve("all.svg")).contains("id=\"n-layer3.35.conv1\""));
     }
 }

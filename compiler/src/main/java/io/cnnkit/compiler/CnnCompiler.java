@@ -5,12 +5,15 @@ import io.cnnkit.compiler.elab.Diagnostics;
 import io.cnnkit.compiler.elab.Elaborator;
 import io.cnnkit.compiler.elab.ModuleChecker;
 import io.cnnkit.compiler.graph.NetworkGraph;
+import io.cnnkit.compiler.io.InputFile;
+import io.cnnkit.compiler.io.RefusedFileException;
 import io.cnnkit.compiler.parse.SourceParser;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,9 +55,10 @@ public final class CnnCompiler {
 
     private static Compilation compile(SourceFile source, Path directory, Diagnostics diagnostics) {
         AtomicReference<Compilation> result = new AtomicReference<>();
-        Thread worker = new Thread(null, () -> result.set(run(source, directory, diagnostics)), "cnn-compiler",
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread worker = new Thread(null, () -> result.set(pipeline(source, directory, diagnostics)), "cnn-compiler",
                 STACK_BYTES);
-        worker.setUncaughtExceptionHandler((thread, error) -> { });
+        worker.setUncaughtExceptionHandler((thread, error) -> failure.set(error));
         worker.start();
         try {
             worker.join();
@@ -62,20 +66,23 @@ public final class CnnCompiler {
             Thread.currentThread().interrupt();
         }
         Compilation compilation = result.get();
-        if (compilation == null) {
-            diagnostics.add(Diagnostic.error(DiagnosticCode.TOO_DEEP, new SourceLocation(source, 1, 1, 1),
+        if (compilation != null) {
+            return compilation;
+        }
+        SourceLocation start = new SourceLocation(source, 1, 1, 1);
+        Throwable error = failure.get();
+        if (error instanceof StackOverflowError) {
+            diagnostics.add(Diagnostic.error(DiagnosticCode.TOO_DEEP, start,
                     "the source is nested too deeply to compile; expected a flatter structure"));
-            return new Compilation(Optional.empty(), diagnostics.list());
+        } else if (error instanceof OutOfMemoryError) {
+            diagnostics.add(Diagnostic.error(DiagnosticCode.TOO_LARGE, start, "the network does not fit in the "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB of memory the JVM may use; expected a smaller"
+                    + " network, or more memory (java -Xmx)"));
+        } else {
+            // a defect of the compiler, not of the source: say so rather than blame the source
+            throw new IllegalStateException("the compiler failed on " + source.path() + ": " + error, error);
         }
-        return compilation;
-    }
-
-    private static Compilation run(SourceFile source, Path directory, Diagnostics diagnostics) {
-        try {
-            return pipeline(source, directory, diagnostics);
-        } catch (StackOverflowError e) {
-            return null;
-        }
+        return new Compilation(Optional.empty(), diagnostics.list());
     }
 
     private static Compilation pipeline(SourceFile source, Path directory, Diagnostics diagnostics) {
@@ -110,20 +117,21 @@ public final class CnnCompiler {
     static Optional<SourceFile> read(Path file, String display, SourceLocation from, Diagnostics diagnostics) {
         SourceLocation at = from != null ? from : new SourceLocation(new SourceFile(display, ""), 1, 1, 1);
         try {
-            if (!Files.isRegularFile(file)) {
-                diagnostics.add(Diagnostic.error(DiagnosticCode.FILE_NOT_FOUND, at, "cannot read '" + display + "': "
-                        + (Files.exists(file) ? "not a regular file" : "no such file")));
+            byte[] bytes;
+            try {
+                bytes = InputFile.readAll(file, MAX_SOURCE_BYTES);
+            } catch (RefusedFileException e) {
+                boolean tooLarge = Files.isRegularFile(file);
+                diagnostics.add(Diagnostic.error(tooLarge ? DiagnosticCode.TOO_LARGE : DiagnosticCode.FILE_NOT_FOUND, at,
+                        tooLarge ? "'" + display + "' is " + Files.size(file) + " bytes; expected a source of at most "
+                                + MAX_SOURCE_BYTES + " bytes" : "cannot read '" + display + "': " + e.getMessage()));
                 return Optional.empty();
             }
-            long size = Files.size(file);
-            if (size > MAX_SOURCE_BYTES) {
-                diagnostics.add(Diagnostic.error(DiagnosticCode.TOO_LARGE, at, "'" + display + "' is " + size
-                        + " bytes; expected a source of at most " + MAX_SOURCE_BYTES + " bytes"));
-                return Optional.empty();
-            }
-            byte[] bytes = Files.readAllBytes(file);
             String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            if (text.startsWith("\uFEFF")) {
+                text = text.substring(1); // a byte order mark, as some Windows editors write
+            }
             return Optional.of(new SourceFile(display, text));
         } catch (CharacterCodingException e) {
             diagnostics.add(Diagnostic.error(DiagnosticCode.ENCODING, at, "'" + display + "' is not valid UTF-8 text"));
@@ -165,7 +173,11 @@ public final class CnnCompiler {
 
         private void visit(Ast.CompilationUnit unit, Path directory) {
             for (Ast.Import imp : unit.imports()) {
-                Path target = directory.resolve(imp.path()).normalize();
+                Optional<Path> resolved = importPath(imp, directory);
+                if (resolved.isEmpty()) {
+                    continue;
+                }
+                Path target = resolved.get();
                 if (stack.contains(target)) {
                     List<String> cycle = new ArrayList<>();
                     for (Path p : stack.subList(stack.indexOf(target), stack.size())) {
@@ -183,7 +195,8 @@ public final class CnnCompiler {
                 if (source.isEmpty()) {
                     continue;
                 }
-                SourceParser.Result parsed = SourceParser.parse(source.get(), MAX_ERRORS);
+                // one error is enough to tell a file that is not a .cnn source; its lines are not echoed at length
+                SourceParser.Result parsed = SourceParser.parse(source.get(), 1);
                 diagnostics.addAll(parsed.diagnostics());
                 if (parsed.unit().isEmpty()) {
                     continue;
@@ -200,6 +213,23 @@ public final class CnnCompiler {
                             "module '" + module.name().name() + "' is already defined at "
                                     + previous.name().location() + "; expected a new name"));
                 }
+            }
+        }
+
+        /** The file an import names: only a {@code .cnn} file, by a path the file system can hold. */
+        private Optional<Path> importPath(Ast.Import imp, Path directory) {
+            String path = imp.path();
+            if (!path.endsWith(".cnn")) {
+                diagnostics.add(Diagnostic.error(DiagnosticCode.FILE_NOT_FOUND, imp.location(), "cannot import '"
+                        + Diagnostic.printable(path) + "': imports take .cnn files; expected a path ending in .cnn"));
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(directory.resolve(path).normalize());
+            } catch (InvalidPathException e) {
+                diagnostics.add(Diagnostic.error(DiagnosticCode.FILE_NOT_FOUND, imp.location(), "cannot import '"
+                        + Diagnostic.printable(path) + "': not a valid file path (" + e.getReason() + ")"));
+                return Optional.empty();
             }
         }
     }

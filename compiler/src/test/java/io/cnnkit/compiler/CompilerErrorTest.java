@@ -15,7 +15,7 @@ class CompilerErrorTest {
     static Stream<Arguments> cases() {
         return Stream.of(
                 Arguments.of("output o = x -> conv(8, 3 -> relu",
-                        List.of("t.cnn:3:27: error: unexpected '->'; expected one of ',', ')' [syntax]")),
+                        List.of("t.cnn:3:21: error: '(' is never closed; expected a matching ')' [syntax]")),
                 Arguments.of("output o = x -> conv(8, 3) -> ",
                         List.of("t.cnn:3:30: error: unexpected end of file; expected one of 'repeat', '[', a name [syntax]")),
                 Arguments.of("output o = x -> conv(8, 3) -> reLu",

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Golden pairs in {@code src/test/resources/diagnostics}: for every diagnostic code, a
- * {@code <code>.cnn} file and the exact rendered output in {@code <code>.errors}.
+ * {@code <code>.cnn} file and the exact rendered output in {@code <code>.errors}; more cases of a
+ * code in {@code <code>-<case>.cnn} and {@code .errors}.
  */
 class GoldenDiagnosticsTest {
     private static final Path DIR = Path.of("src/test/resources/diagnostics");
@@ -32,6 +33,18 @@ class GoldenDiagnosticsTest {
                     code.id() + ".cnn does not produce its own code");
             assertEquals(read(golden), render(compilation));
         }));
+    }
+
+    /** Further pairs named {@code <code>-<case>.cnn} show one code's other messages (recovery, fixes). */
+    @TestFactory
+    Stream<DynamicTest> everyGoldenPairMatches() throws IOException {
+        try (Stream<Path> files = Files.list(DIR)) {
+            return files.filter(p -> p.toString().endsWith(".errors")).sorted().toList().stream()
+                    .map(golden -> DynamicTest.dynamicTest(golden.getFileName().toString(), () -> {
+                        String stem = golden.getFileName().toString().replace(".errors", "");
+                        assertEquals(read(golden), render(CnnCompiler.compile(DIR.resolve(stem + ".cnn"))));
+                    }));
+        }
     }
 
     static String render(Compilation compilation) {

@@ -7,16 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The language reference documents every operator and every diagnostic code the compiler has. */
+/** The language reference names every operator, links their table, and documents every diagnostic code. */
 class LanguageDocTest {
     @Test
     void referenceCoversOperatorsAndCodes() throws Exception {
         String doc = Files.readString(Path.of("../docs/language.md"));
+        // the parameters are in the generated docs/operators.md (OperatorDocsTest keeps it current)
+        assertTrue(doc.contains("(operators.md)"), "docs/language.md must link the operator table");
         for (Operators.Spec spec : Operators.all()) {
-            assertTrue(doc.contains("`" + spec.name() + "`"), "docs/language.md lacks operator " + spec.name());
-            for (String parameter : spec.parameters()) {
-                assertTrue(doc.contains(parameter), "docs/language.md lacks " + spec.name() + "'s " + parameter);
-            }
+            assertTrue(doc.contains("`" + spec.name()), "docs/language.md lacks operator " + spec.name());
         }
         for (DiagnosticCode code : DiagnosticCode.values()) {
             assertTrue(doc.contains("| `" + code.id() + "` |"), "docs/language.md lacks code " + code.id());

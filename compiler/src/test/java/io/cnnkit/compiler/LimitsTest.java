@@ -70,4 +70,59 @@ class LimitsTest {
         Compilation c = assertTimeoutPreemptively(BOUND, () -> CnnCompiler.compile(junk));
         assertTrue(c.hasErrors());
     }
+
+    /**
+     * Doubling at each of 40 nesting levels: names and scopes grow with the depth, so the graph
+     * held gigabytes before the layer bound; the byte bound stops it early.
+     */
+    @Test
+    void deeplyNestedRepeatsStopAtTheGraphByteBound() {
+        StringBuilder source = new StringBuilder("network D\ninput x: 1x4x4\nmodule m0() {\n  out in -> relu\n}\n");
+        for (int i = 1; i < 40; i++) {
+            source.append("module m").append(i).append("() {\n  out in -> repeat 2 m").append(i - 1).append("()\n}\n");
+        }
+        Runtime runtime = Runtime.getRuntime();
+        Compilation c = compile(source.append("output y = x -> m39()\n").toString());
+        assertCode(c, "too-large");
+        String message = c.errors().get(0).message();
+        assertTrue(message.startsWith("the network's layer names and scopes pass the 300 MB bound after "), message);
+        assertTrue(runtime.totalMemory() - runtime.freeMemory() < 1_000_000_000L);
+    }
+
+    @Test
+    void importsTakeCnnFilesByValidPaths(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("passwd"), "root:x:0:0:root:/root:/bin/bash\n");
+        Path main = Files.writeString(dir.resolve("main.cnn"), "network T\nimport \"passwd\"\nimport \"b\0.cnn\"\n"
+                + "input x: 3x8x8\noutput o = x -> relu\n");
+        Compilation c = CnnCompiler.compile(main);
+        assertEquals(2, c.errors().size(), c.diagnostics().toString());
+        assertEquals("cannot import 'passwd': imports take .cnn files; expected a path ending in .cnn",
+                c.errors().get(0).message());
+        assertEquals("file-not-found", c.errors().get(1).code());
+        assertTrue(c.errors().get(1).message().startsWith("cannot import 'b\\u0000.cnn': not a valid file path"),
+                c.errors().get(1).message());
+    }
+
+    @Test
+    void anImportedFileThatIsNotCnnGivesOneError(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("notes.cnn"), "line one\nline two\nline three\nline four\n");
+        Path main = Files.writeString(dir.resolve("main.cnn"), "network T\nimport \"notes.cnn\"\n"
+                + "input x: 3x8x8\noutput o = x -> relu\n");
+        Compilation c = CnnCompiler.compile(main);
+        assertEquals(1, c.errors().size(), c.diagnostics().toString());
+    }
+
+    @Test
+    void aByteOrderMarkIsAcceptedAndControlCharactersAreEscaped(@TempDir Path dir) throws Exception {
+        Path bom = Files.writeString(dir.resolve("bom.cnn"), "\uFEFFnetwork T\ninput x: 3x8x8\noutput o = x -> relu\n");
+        Compilation ok = CnnCompiler.compile(bom);
+        assertTrue(ok.diagnostics().isEmpty(), ok.diagnostics().toString());
+        Compilation bad = CnnCompiler.compileString("t.cnn", "network T\ninput x: 3x8x8\noutput o = x -> /*\u0007\r*/ relx\n");
+        String shown = bad.errors().get(0).render();
+        assertTrue(shown.chars().noneMatch(ch -> ch < 0x20 && ch != '\n'), shown);
+        assertTrue(shown.contains("output o = x -> /*\\u0007\\r*/ relx"), shown);
+        // the caret stays under the name though the escapes before it are wider than one column
+        String[] lines = shown.split("\n");
+        assertEquals(lines[1].indexOf("relx"), lines[2].indexOf('^'), shown);
+    }
 }

@@ -74,7 +74,12 @@ public record DiagramModel(String title, List<Cluster> clusters, List<Node> node
             for (int level = 0; level < expanded; level++) {
                 Scope scope = scopes.get(level);
                 Optional<String> parent = level == 0 ? Optional.empty() : Optional.of(scopes.get(level - 1).path());
-                clusters.putIfAbsent(scope.path(), new Cluster(scope.path(), scope.path() + "  (" + scope.kind() + ")",
+                // nested clusters are titled by their own part of the path: the enclosing cluster shows the rest
+                String own = level == 0 ? scope.path() : scope.path().substring(scopes.get(level - 1).path().length() + 1);
+                String name = DIGITS.matcher(own).matches() && level > 0
+                        ? scopes.get(level - 1).path().substring(scopes.get(level - 1).path().lastIndexOf('.') + 1) + "." + own
+                        : own;
+                clusters.putIfAbsent(scope.path(), new Cluster(scope.path(), name + "  (" + scope.kind() + ")",
                         parent, !s.inference()));
             }
             Optional<String> cluster = expanded == 0 ? Optional.empty() : Optional.of(scopes.get(expanded - 1).path());
@@ -108,6 +113,26 @@ public record DiagramModel(String title, List<Cluster> clusters, List<Node> node
         }
         return new DiagramModel(analysis.graph().name(), new ArrayList<>(clusters.values()),
                 new ArrayList<>(nodes.values()), new ArrayList<>(edges.values()));
+    }
+
+    /**
+     * The depth to draw at when none is asked for: every layer while the diagram has at most
+     * {@code maxNodes} nodes ({@link Integer#MAX_VALUE}), else the deepest depth that stays within it
+     * (0 when even that is too many), so that deep networks stay legible at 100%.
+     */
+    public static int fittingDepth(Analysis analysis, DiagramOptions options, int maxNodes) {
+        int deepest = fullDepth(analysis);
+        for (int depth = deepest; depth > 0; depth--) {
+            if (of(analysis, options.withDepth(depth)).nodes().size() <= maxNodes) {
+                return depth == deepest ? Integer.MAX_VALUE : depth;
+            }
+        }
+        return deepest == 0 ? Integer.MAX_VALUE : 0;
+    }
+
+    /** How deep scopes nest in the network: the depth at which every layer is drawn. */
+    public static int fullDepth(Analysis analysis) {
+        return analysis.layers().stream().mapToInt(s -> s.layer().scopes().size()).max().orElse(0);
     }
 
     private static String shapeLabel(LayerStats source, DiagramOptions options) {

@@ -30,6 +30,9 @@ public record DiagramOptions(int depth, RankDir rankDir, Optional<Heat> heat, bo
         }
     }
 
+    /** Without an explicit depth, modules are collapsed until the diagram has at most this many nodes. */
+    public static final int LEGIBLE_NODES = 200;
+
     public static final DiagramOptions DEFAULT = new DiagramOptions(Integer.MAX_VALUE, RankDir.TB, Optional.empty(), true);
 
     public DiagramOptions {

@@ -3,7 +3,10 @@ package io.cnnkit.diagram;
 import io.cnnkit.diagram.DiagramModel.Cluster;
 import io.cnnkit.diagram.DiagramModel.Edge;
 import io.cnnkit.diagram.DiagramModel.Node;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,20 +21,21 @@ import java.util.Optional;
 public final class DotWriter {
 
     private static final String FONT = "Helvetica";
-    private static final String INK = "#343a40";
-    private static final String AUX_FILL = "#f1f3f5";
-    private static final String AUX_INK = "#868e96";
+    private static final String INK = Palette.INK;
+    private static final String AUX_INK = Palette.AUX_INK;
+    private static final int MAX_INDENT = 32;
 
     private final DiagramModel model;
     private final DiagramOptions options;
+    private final Palette palette;
     private final Optional<HeatScale> heat;
     private final StringBuilder out = new StringBuilder();
 
     private DotWriter(DiagramModel model, DiagramOptions options) {
         this.model = model;
         this.options = options;
-        this.heat = options.heat().map(h -> new HeatScale(model.nodes().stream()
-                .filter(n -> n.kind() != NodeKind.OUTPUT).map(n -> n.cost().of(h)).toList()));
+        this.palette = new Palette(model, options);
+        this.heat = palette.scale();
     }
 
     public static String write(DiagramModel model, DiagramOptions options) {
@@ -55,7 +59,7 @@ public final class DotWriter {
         for (Cluster cluster : model.clusters()) {
             children.computeIfAbsent(cluster.parent(), p -> new ArrayList<>()).add(cluster);
         }
-        writeContents(Optional.empty(), byCluster, children, 1);
+        writeContents(byCluster, children);
         for (Edge edge : model.edges()) {
             out.append("  ").append(quote(edge.from())).append(" -> ").append(quote(edge.to()));
             List<String> attributes = new ArrayList<>();
@@ -74,23 +78,46 @@ public final class DotWriter {
         return out.append("}\n").toString();
     }
 
-    private void writeContents(Optional<String> cluster, Map<Optional<String>, List<Node>> byCluster,
-                               Map<Optional<String>, List<Cluster>> children, int level) {
-        String indent = "  ".repeat(level);
-        for (Cluster child : children.getOrDefault(cluster, List.of())) {
-            out.append(indent).append("subgraph ").append(quote("cluster_" + child.path())).append(" {\n");
-            out.append(indent).append("  graph [id=").append(quote("c-" + child.path())).append(", label=")
-                    .append(quote(child.label())).append(", labeljust=l, fontsize=10, style=")
-                    .append(quote(child.aux() ? "rounded,filled,dashed" : "rounded,filled")).append(", fillcolor=")
-                    .append(quote(level % 2 == 1 ? "#f8f9fa" : "#e9eef4")).append(", color=")
-                    .append(quote(child.aux() ? AUX_INK : "#adb5bd")).append("];\n");
-            writeContents(Optional.of(child.path()), byCluster, children, level + 1);
-            out.append(indent).append("}\n");
+    /** A cluster being written: its path (empty for the top level), nesting level and children left. */
+    private record Frame(Optional<String> cluster, int level, Iterator<Cluster> children) {
+    }
+
+    /**
+     * Writes clusters depth-first with an explicit stack: modules nested thousands deep must not
+     * overflow the thread's stack. Indentation stops growing at {@link #MAX_INDENT} levels, so
+     * that deep nesting does not make the text quadratic in size.
+     */
+    private void writeContents(Map<Optional<String>, List<Node>> byCluster, Map<Optional<String>, List<Cluster>> children) {
+        Deque<Frame> stack = new ArrayDeque<>();
+        stack.push(new Frame(Optional.empty(), 1, children.getOrDefault(Optional.empty(), List.of()).iterator()));
+        while (!stack.isEmpty()) {
+            Frame frame = stack.peek();
+            String indent = indent(frame.level());
+            if (frame.children().hasNext()) {
+                Cluster child = frame.children().next();
+                out.append(indent).append("subgraph ").append(quote("cluster_" + child.path())).append(" {\n");
+                out.append(indent).append("  graph [id=").append(quote("c-" + child.path())).append(", label=")
+                        .append(quote(child.label())).append(", labeljust=l, fontsize=10, style=")
+                        .append(quote(child.aux() ? "rounded,filled,dashed" : "rounded,filled")).append(", fillcolor=")
+                        .append(quote(Palette.clusterFill(frame.level()))).append(", color=")
+                        .append(quote(child.aux() ? AUX_INK : "#adb5bd")).append("];\n");
+                Optional<String> path = Optional.of(child.path());
+                stack.push(new Frame(path, frame.level() + 1, children.getOrDefault(path, List.of()).iterator()));
+                continue;
+            }
+            for (Node node : byCluster.getOrDefault(frame.cluster(), List.of())) {
+                out.append(indent).append(quote(node.id())).append(" [").append(String.join(", ", attributes(node)))
+                        .append("];\n");
+            }
+            stack.pop();
+            if (frame.cluster().isPresent()) {
+                out.append(indent(frame.level() - 1)).append("}\n");
+            }
         }
-        for (Node node : byCluster.getOrDefault(cluster, List.of())) {
-            out.append(indent).append(quote(node.id())).append(" [").append(String.join(", ", attributes(node)))
-                    .append("];\n");
-        }
+    }
+
+    private static String indent(int level) {
+        return "  ".repeat(Math.min(level, MAX_INDENT));
     }
 
     private List<String> attributes(Node node) {
@@ -119,42 +146,14 @@ public final class DotWriter {
             a.add("style=" + quote(String.join(",", style)));
         }
         if (node.kind() != NodeKind.OUTPUT) {
-            a.add("fillcolor=" + quote(fill(node)));
+            a.add("fillcolor=" + quote(palette.fill(node)));
         }
-        if (heat.isPresent() && node.kind() != NodeKind.OUTPUT
-                && heat.get().dark(node.cost().of(options.heat().orElseThrow()))) {
-            a.add("fontcolor=\"#ffffff\"");
-        }
+        palette.text(node).filter(c -> heat.isPresent()).ifPresent(c -> a.add("fontcolor=" + quote(c)));
         if (node.aux()) {
             a.add("color=" + quote(AUX_INK));
-            if (heat.isEmpty()) {
-                a.add("fontcolor=" + quote("#495057"));
-            }
+            palette.text(node).filter(c -> heat.isEmpty()).ifPresent(c -> a.add("fontcolor=" + quote(c)));
         }
         return a;
-    }
-
-    private String fill(Node node) {
-        if (heat.isPresent()) {
-            return heat.get().fill(node.cost().of(options.heat().orElseThrow()));
-        }
-        return node.aux() ? AUX_FILL : fill(node.kind());
-    }
-
-    /** The fill colour of a kind of node, without a heat map. */
-    static String fill(NodeKind kind) {
-        return switch (kind) {
-            case INPUT -> "#d3f9d8";
-            case CONV -> "#d0ebff";
-            case POOL -> "#ffe8cc";
-            case DENSE -> "#ffdeeb";
-            case NORM -> "#e5dbff";
-            case ACTIVATION -> "#fff9db";
-            case MERGE -> "#ffc9c9";
-            case RESHAPE, OTHER -> "#e9ecef";
-            case MODULE -> "#c5f6fa";
-            case OUTPUT -> "#ffffff";
-        };
     }
 
     /** The network's name, or with a heat map an HTML table: the cost's name over the colour scale. */

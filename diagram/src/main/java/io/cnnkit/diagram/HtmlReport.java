@@ -30,6 +30,11 @@ public final class HtmlReport {
 
     /** The page; {@code svg} is the diagram of {@code analysis} drawn with every layer. */
     public static String render(Analysis analysis, String svg) {
+        return render(analysis, svg, DiagramOptions.DEFAULT);
+    }
+
+    /** The page; {@code svg} is the diagram of {@code analysis} drawn with {@code options}. */
+    public static String render(Analysis analysis, String svg, DiagramOptions options) {
         String name = analysis.graph().name();
         StringBuilder out = new StringBuilder(svg.length() + 64 * 1024);
         out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -49,13 +54,21 @@ public final class HtmlReport {
                 .append(ReceptiveFieldChart.svg(analysis)).append("</section>\n</div>\n");
         diagnostics(analysis, out);
         out.append("<div class=\"main\">\n<section class=\"card diagram-card\"><h2>Diagram")
-                .append("<span class=\"tools\"><button type=\"button\" id=\"fit\">fit width</button></span></h2>\n");
-        legend(out);
-        out.append("<div id=\"diagram\" class=\"diagram\">\n").append(inlineSvg(svg)).append("\n</div></section>\n");
+                .append("<span class=\"tools\"><button type=\"button\" id=\"zoom-out\" title=\"zoom out\">\u2212</button>")
+                .append("<button type=\"button\" id=\"zoom-in\" title=\"zoom in\">+</button>")
+                .append("<button type=\"button\" id=\"zoom-fit\" title=\"the whole diagram in the pane\">fit</button>")
+                .append("<button type=\"button\" id=\"zoom-reset\" title=\"actual size\">100%</button></span></h2>\n");
+        if (options.heat().isEmpty()) {
+            legend(out); // with a heat map, colours are costs: the diagram draws that legend itself
+        }
+        out.append(depthNote(analysis, options));
+        out.append("<div id=\"diagram\" class=\"diagram\" tabindex=\"0\" aria-label=\"diagram: wheel to zoom, drag to pan\">")
+                .append("<div class=\"canvas\">\n").append(inlineSvg(svg)).append("\n</div></div>\n")
+                .append("<p class=\"note\">Wheel to zoom, drag to pan; click a node to find its row.</p></section>\n");
         layerTable(analysis, out);
         out.append("</div>\n<footer>Made by cnnkit from the network ").append(escape(name))
-                .append(". Click a node or a row to select a layer; click a column title to sort; click a module")
-                .append(" row to fold it.</footer>\n<script>\n").append(resource("report.js")).append("</script>\n")
+                .append(". Click a node or a row to select a layer; search finds a layer by name; click a column title")
+                .append(" to sort; click a module row to fold it.</footer>\n<script>\n").append(resource("report.js")).append("</script>\n")
                 .append("</body>\n</html>\n");
         return out.toString();
     }
@@ -105,26 +118,33 @@ public final class HtmlReport {
     private static void legend(StringBuilder out) {
         out.append("<div class=\"legend\">");
         for (NodeKind kind : NodeKind.values()) {
-            if (kind == NodeKind.OUTPUT || kind == NodeKind.OTHER || kind == NodeKind.MODULE) {
+            if (kind == NodeKind.OUTPUT) {
                 continue;
             }
-            out.append("<span><i style=\"background:").append(DotWriter.fill(kind)).append("\"></i>")
+            out.append("<span><i style=\"background:").append(Palette.fill(kind)).append("\"></i>")
                     .append(kind.name().toLowerCase(java.util.Locale.ROOT)).append("</span>");
         }
         out.append("<span><i class=\"aux-swatch\"></i>auxiliary head</span></div>\n");
     }
 
     private static final String[] COLUMNS = {"#", "Layer", "Type", "Output shape", "Params", "MACs", "FLOPs",
-            "RF size/stride", "Memory"};
+            "RF", "Memory"};
+    private static final String[] COLUMN_TITLES = {"schedule order", "layer name", "operator", "output shape per sample",
+            "trainable parameters", "multiply-accumulates", "floating-point operations",
+            "receptive field on the input: size/stride", "activation memory of the output"};
 
     private static void layerTable(Analysis analysis, StringBuilder out) {
-        out.append("<section class=\"card table-card\"><h2>Layers</h2>\n<table id=\"layer-table\" class=\"layers\">\n")
+        out.append("<section class=\"card table-card\"><h2>Layers")
+                .append("<input type=\"search\" id=\"search\" placeholder=\"find a layer by name\" aria-label=\"find a layer by name\"")
+                .append(" autocomplete=\"off\"><span id=\"search-count\" class=\"count\"></span><span class=\"tools\">")
+                .append("<button type=\"button\" id=\"unfold-all\">unfold all</button>")
+                .append("<button type=\"button\" id=\"fold-all\">fold</button></span></h2>\n")
+                .append("<div class=\"table-scroll\" id=\"table-scroll\">\n<table id=\"layer-table\" class=\"layers\">\n")
                 .append("<thead><tr>");
         for (int c = 0; c < COLUMNS.length; c++) {
             boolean text = c >= 1 && c <= 3;
             out.append("<th data-col=\"").append(c).append("\" data-type=\"").append(text ? "text" : "num")
-                    .append("\" class=\"").append(text ? "" : "num").append("\" title=\"sort by ")
-                    .append(COLUMNS[c]).append("\">").append(COLUMNS[c]).append("</th>");
+                    .append("\" class=\"").append(text ? "" : "num").append("\" title=\"").append(COLUMN_TITLES[c]).append("; click to sort").append("\">").append(COLUMNS[c]).append("</th>");
         }
         out.append("</tr></thead>\n<tbody>\n");
         // the scopes enclosing each scope, outermost first, from the layers' own scope lists
@@ -144,7 +164,7 @@ public final class HtmlReport {
                 layerRow(s, row, String.join(" ", paths(s.layer().scopes())), index++, out);
             }
         }
-        out.append("</tbody></table>\n</section>\n");
+        out.append("</tbody></table>\n</div></section>\n");
     }
 
     private static List<String> paths(List<Scope> scopes) {
@@ -155,12 +175,11 @@ public final class HtmlReport {
         Totals t = analysis.scope(row.path()).map(ScopeStats::totals).orElse(Totals.ZERO);
         out.append("<tr class=\"scope").append(row.aux() ? " aux" : "").append("\" id=\"s-").append(escape(row.path()))
                 .append("\" data-path=\"").append(escape(row.path())).append("\" data-scopes=\"").append(escape(scopes))
+                .append("\" data-level=\"").append(row.level())
                 .append("\" style=\"--level:").append(row.level()).append("\"><td></td><td class=\"name\">")
                 .append("<span class=\"fold\" aria-hidden=\"true\"></span>").append(escape(row.label()))
                 .append("</td><td>").append(escape(row.type())).append("</td><td></td>")
-                .append(numberCell(t.parameters(), Units.count(t.parameters())))
-                .append(numberCell(t.macs(), Units.count(t.macs())))
-                .append(numberCell(t.flops(), Units.count(t.flops())))
+                .append(countCell(t.parameters())).append(countCell(t.macs())).append(countCell(t.flops()))
                 .append("<td></td>").append(numberCell(t.activationBytes(), Units.scaledBytes(t.activationBytes())))
                 .append("</tr>\n");
     }
@@ -176,12 +195,25 @@ public final class HtmlReport {
                 .append(row.aux() ? " <span class=\"badge\">aux</span>" : "").append("</td><td>")
                 .append(escape(OpSummary.of(s.layer().op()))).append("</td><td class=\"shape\">")
                 .append(escape(Units.shape(s.outputShape()))).append("</td>")
-                .append(numberCell(s.parameters(), Units.count(s.parameters())))
-                .append(numberCell(s.macs(), Units.count(s.macs())))
-                .append(numberCell(s.flops(), Units.count(s.flops())))
+                .append(countCell(s.parameters())).append(countCell(s.macs())).append(countCell(s.flops()))
                 .append(numberCell(rfSize, Units.field(s.receptiveField())))
                 .append(numberCell(s.activationBytes(), Units.scaledBytes(s.activationBytes())))
                 .append("</tr>\n");
+    }
+
+    /** A count in short ({@code 2.36 M}), exact in its tooltip, so that every column fits at 1280 px. */
+    private static String countCell(long n) {
+        return "<td class=\"num\" data-v=\"" + n + "\" title=\"" + Units.count(n) + "\">" + escape(Units.decimal(n)) + "</td>";
+    }
+
+    /** Says which depth the diagram is drawn at when it does not show every layer. */
+    private static String depthNote(Analysis analysis, DiagramOptions options) {
+        int full = DiagramModel.fullDepth(analysis);
+        if (options.depth() >= full) {
+            return "";
+        }
+        return "<p class=\"depth-note\">Modules nested deeper than " + options.depth() + " are drawn as one node with"
+                + " subtotals; <code>cnn report --depth " + full + "</code> draws every layer.</p>\n";
     }
 
     private static String numberCell(long sortValue, String text) {

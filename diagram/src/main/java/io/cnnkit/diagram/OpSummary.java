@@ -1,6 +1,7 @@
 package io.cnnkit.diagram;
 
 import io.cnnkit.compiler.op.Op;
+import io.cnnkit.compiler.op.OpVisitor;
 import io.cnnkit.compiler.op.Padding;
 import io.cnnkit.compiler.op.Size2;
 import java.util.Locale;
@@ -16,43 +17,115 @@ public final class OpSummary {
     }
 
     public static String of(Op op) {
-        if (op instanceof Op.Conv c) {
+        return op.accept(LABELS);
+    }
+
+    private static final OpVisitor<String> LABELS = new OpVisitor<>() {
+        @Override
+        public String input(Op.Input op) {
+            return op.kind();
+        }
+
+        @Override
+        public String conv(Op.Conv c) {
             return "conv " + window(c.kernel(), c.stride()) + ", " + c.filters()
                     + (c.dilation().h() == 1 && c.dilation().w() == 1 ? "" : ", dilation " + c.dilation())
                     + (c.groups() == 1 ? "" : ", groups " + c.groups());
         }
-        if (op instanceof Op.MaxPool p) {
+
+        @Override
+        public String maxPool(Op.MaxPool p) {
             return "maxpool " + window(p.kernel(), p.stride())
                     + (p.dilation().h() == 1 && p.dilation().w() == 1 ? "" : " dilation " + p.dilation())
                     + (p.ceil() ? " ceil" : "");
         }
-        if (op instanceof Op.AvgPool p) {
+
+        @Override
+        public String avgPool(Op.AvgPool p) {
             return "avgpool " + window(p.kernel(), p.stride()) + (p.ceil() ? " ceil" : "")
                     + (p.countPad() || isZero(p.pad()) ? "" : " exclude pad");
         }
-        if (op instanceof Op.GlobalAvgPool) {
+
+        @Override
+        public String globalAvgPool(Op.GlobalAvgPool op) {
             return "global avgpool";
         }
-        if (op instanceof Op.GlobalMaxPool) {
+
+        @Override
+        public String globalMaxPool(Op.GlobalMaxPool op) {
             return "global maxpool";
         }
-        if (op instanceof Op.Dense d) {
+
+        @Override
+        public String dense(Op.Dense d) {
             return "dense " + d.units();
         }
-        if (op instanceof Op.LeakyRelu r) {
+
+        @Override
+        public String flatten(Op.Flatten op) {
+            return op.kind();
+        }
+
+        @Override
+        public String relu(Op.Relu op) {
+            return op.kind();
+        }
+
+        @Override
+        public String relu6(Op.Relu6 op) {
+            return op.kind();
+        }
+
+        @Override
+        public String leakyRelu(Op.LeakyRelu r) {
             return "leakyrelu " + number(r.alpha());
         }
-        if (op instanceof Op.Lrn l) {
+
+        @Override
+        public String tanh(Op.Tanh op) {
+            return op.kind();
+        }
+
+        @Override
+        public String sigmoid(Op.Sigmoid op) {
+            return op.kind();
+        }
+
+        @Override
+        public String softmax(Op.Softmax op) {
+            return op.kind();
+        }
+
+        @Override
+        public String lrn(Op.Lrn l) {
             return "lrn " + l.size();
         }
-        if (op instanceof Op.Dropout d) {
+
+        @Override
+        public String batchNorm(Op.BatchNorm op) {
+            return op.kind();
+        }
+
+        @Override
+        public String dropout(Op.Dropout d) {
             return "dropout " + number(d.p());
         }
-        if (op instanceof Op.ZeroPad z) {
+
+        @Override
+        public String zeroPad(Op.ZeroPad z) {
             return "zeropad " + z.pad();
         }
-        return op.kind();
-    }
+
+        @Override
+        public String concat(Op.Concat op) {
+            return op.kind();
+        }
+
+        @Override
+        public String add(Op.Add op) {
+            return op.kind();
+        }
+    };
 
     /** {@code 7x7/2}, or {@code 3x3} for stride 1. */
     private static String window(Size2 kernel, Size2 stride) {

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 class HtmlReportTest {
 
     static String report(Analysis analysis) {
-        String dot = Fixtures.dot(analysis, DiagramOptions.DEFAULT);
-        return HtmlReport.render(analysis, GraphvizRenderer.svg(dot));
+        return HtmlReport.render(analysis, DiagramRenderer.svg(DiagramModel.of(analysis, DiagramOptions.DEFAULT),
+                DiagramOptions.DEFAULT));
     }
 
     private static int count(String text, String regex) {
@@ -35,7 +35,7 @@ class HtmlReportTest {
             String name = s.layer().name();
             assertTrue(html.contains("<tr class=\"layer" + (s.inference() ? "" : " aux") + "\" id=\"r-" + name + "\""),
                     name);
-            assertTrue(html.contains("id=\"n&#45;" + name + "\""), "no diagram node for " + name);
+            assertTrue(html.contains("id=\"n-" + name + "\""), "no diagram node for " + name);
         }
         // the nine inception modules and the two auxiliary heads are foldable scope rows
         assertEquals(9 + 2, count(html, "<tr class=\"scope"));

@@ -13,7 +13,7 @@ import org.w3c.dom.NodeList;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
 
-/** Parses SVG as XML with javax.xml, without fetching the DTD that Graphviz names. */
+/** Parses SVG as XML with javax.xml, refusing any external DTD. */
 final class Svg {
     private Svg() {
     }
@@ -26,7 +26,7 @@ final class Svg {
         return factory.newDocumentBuilder().parse(new InputSource(new StringReader(svg)));
     }
 
-    /** The ids of every {@code <g>} element: Graphviz's nodes, clusters and edges. */
+    /** The ids of every {@code <g>} element: nodes and clusters. */
     static Set<String> groupIds(Document document) {
         Set<String> ids = new HashSet<>();
         NodeList groups = document.getElementsByTagNameNS("http://www.w3.org/2000/svg", "g");

@@ -7,8 +7,7 @@ import io.cnnkit.analyzer.Analysis;
 import io.cnnkit.compiler.graph.Output;
 import io.cnnkit.diagram.DiagramModel;
 import io.cnnkit.diagram.DiagramOptions;
-import io.cnnkit.diagram.DotWriter;
-import io.cnnkit.diagram.GraphvizRenderer;
+import io.cnnkit.diagram.DiagramRenderer;
 import java.io.StringReader;
 import java.util.HashSet;
 import java.util.Set;
@@ -30,7 +29,7 @@ class ZooRendersTest {
     void rendersAtDepthOne(String file) throws Exception {
         Analysis analysis = Zoo.analyze(file);
         DiagramOptions options = DiagramOptions.DEFAULT.withDepth(1);
-        String svg = GraphvizRenderer.svg(DotWriter.write(DiagramModel.of(analysis, options), options));
+        String svg = DiagramRenderer.svg(DiagramModel.of(analysis, options), options);
 
         Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
                 .parse(new InputSource(new StringReader(svg)));

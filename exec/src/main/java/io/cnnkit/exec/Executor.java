@@ -76,7 +76,8 @@ public final class Executor implements AutoCloseable {
         }
         if (plan.arenaElements() > Tensor.MAX_ELEMENTS - Kernels.ALIGNED_START) {
             throw new IllegalArgumentException("the activations need " + plan.arenaElements()
-                    + " floats, more than one Java array holds; use a smaller batch");
+                    + " floats, more than one Java array holds; "
+                    + (plan.batch() > 1 ? "use a smaller batch" : "expected a smaller input or network"));
         }
         this.plan = plan;
         this.pool = threads == 1 ? null : new ForkJoinPool(threads);

@@ -45,6 +45,15 @@ public final class Tensor {
         return new Tensor(data, offset, shape);
     }
 
+    /** Elements per sample of a batch-first shape: the product of every dimension after the first. */
+    public static int sampleSize(int... shape) {
+        long n = 1;
+        for (int i = 1; i < shape.length; i++) {
+            n *= shape[i];
+        }
+        return Math.toIntExact(n);
+    }
+
     /** The element count of a shape, or an exception if it is negative or too large for one array. */
     public static int checkedSize(int... shape) {
         long n = 1;

@@ -8,7 +8,9 @@ import io.cnnkit.compiler.graph.Layer;
 import io.cnnkit.compiler.graph.NetworkGraph;
 import io.cnnkit.compiler.graph.Output;
 import io.cnnkit.compiler.graph.Shape;
+import io.cnnkit.compiler.Diagnostic;
 import io.cnnkit.compiler.op.Op;
+import io.cnnkit.compiler.op.OpVisitor;
 import io.cnnkit.compiler.op.Padding;
 import io.cnnkit.compiler.op.Size2;
 import io.cnnkit.exec.Tensor;
@@ -55,6 +57,8 @@ public final class OnnxExporter {
     private final GraphProto.Builder out = GraphProto.newBuilder();
     private final Map<Integer, String> values = new HashMap<>();
     private final Set<String> usedValues = new HashSet<>();
+    /** Layers ONNX cannot state as they compute, each with a located reason. */
+    private final List<Diagnostic> refused = new ArrayList<>();
 
     private OnnxExporter(NetworkGraph graph, Analysis analysis, Map<String, Tensor> weights, ExportOptions opts) {
         this.graph = graph;
@@ -69,6 +73,7 @@ public final class OnnxExporter {
      * @param analysis an analysis of {@code graph} without errors (any batch)
      * @param weights  every parameter of the exported layers by full name ({@code conv1.weight})
      * @throws OnnxException if the analysis has errors or weights are missing or mis-shaped
+     * @throws ExportRefusedException if a layer cannot be stated in ONNX as it computes
      */
     public static ModelProto export(NetworkGraph graph, Analysis analysis, Map<String, Tensor> weights,
                                     ExportOptions opts) {
@@ -113,6 +118,9 @@ public final class OnnxExporter {
                 emit(layer);
                 out.addValueInfo(valueInfo(values.get(layer.id()), shape(layer)));
             }
+        }
+        if (!refused.isEmpty()) {
+            throw new ExportRefusedException(refused);
         }
         Set<Integer> aliased = new HashSet<>();
         for (Output o : outputs) {
@@ -180,24 +188,60 @@ public final class OnnxExporter {
     // ---- one node (or a few) per operator ----
 
     private void emit(Layer layer) {
-        String name = layer.name();
-        String y = values.get(layer.id());
         List<String> xs = graph.inputsOf(layer).stream().map(l -> values.get(l.id())).toList();
-        String x = xs.get(0);
-        Op op = layer.op();
-        if (op instanceof Op.Conv c) {
+        layer.op().accept(new NodeWriter(layer, layer.name(), values.get(layer.id()), xs, xs.isEmpty() ? null : xs.get(0)));
+    }
+
+    /**
+     * The node(s) of one layer: {@code name} is the layer's, {@code y} the value it writes, {@code xs}
+     * the values it reads ({@code x} the first).
+     */
+    private final class NodeWriter implements OpVisitor<Void> {
+        private final Layer layer;
+        private final String name;
+        private final String y;
+        private final List<String> xs;
+        private final String x;
+
+        NodeWriter(Layer layer, String name, String y, List<String> xs, String x) {
+            this.layer = layer;
+            this.name = name;
+            this.y = y;
+            this.xs = xs;
+            this.x = x;
+        }
+
+        private Void add(NodeProto.Builder node) {
+            out.addNode(node);
+            return null;
+        }
+
+        private Void unary(String opType) {
+            return add(node(opType, name, List.of(x), y));
+        }
+
+        @Override
+        public Void input(Op.Input op) {
+            throw new IllegalStateException("inputs are graph inputs, not nodes");
+        }
+
+        @Override
+        public Void conv(Op.Conv c) {
             List<String> in = new ArrayList<>(List.of(x, weight(layer, "weight")));
             if (c.bias()) {
                 in.add(weight(layer, "bias"));
             }
             Padding.Explicit pad = resolve(layer, c.pad(), c.kernel(), c.stride(), c.dilation());
-            out.addNode(node("Conv", name, in, y)
+            return add(node("Conv", name, in, y)
                     .addAttribute(ints("kernel_shape", c.kernel().h(), c.kernel().w()))
                     .addAttribute(ints("strides", c.stride().h(), c.stride().w()))
                     .addAttribute(pads(pad))
                     .addAttribute(ints("dilations", c.dilation().h(), c.dilation().w()))
                     .addAttribute(integer("group", c.groups())));
-        } else if (op instanceof Op.MaxPool p) {
+        }
+
+        @Override
+        public Void maxPool(Op.MaxPool p) {
             Padding.Explicit pad = resolve(layer, p.pad(), p.kernel(), p.stride(), p.dilation());
             NodeProto.Builder n = node("MaxPool", name, List.of(x), y)
                     .addAttribute(ints("kernel_shape", p.kernel().h(), p.kernel().w()))
@@ -207,14 +251,27 @@ public final class OnnxExporter {
             if (!p.dilation().equals(new Size2(1, 1))) {
                 n.addAttribute(ints("dilations", p.dilation().h(), p.dilation().w()));
             }
-            out.addNode(n);
-        } else if (op instanceof Op.AvgPool p) {
+            return add(n);
+        }
+
+        @Override
+        public Void avgPool(Op.AvgPool p) {
             averagePool(layer, p, x, y);
-        } else if (op instanceof Op.GlobalAvgPool g) {
-            out.addNode(node("GlobalAveragePool", name, List.of(x), y));
-        } else if (op instanceof Op.GlobalMaxPool g) {
-            out.addNode(node("GlobalMaxPool", name, List.of(x), y));
-        } else if (op instanceof Op.Dense d) {
+            return null;
+        }
+
+        @Override
+        public Void globalAvgPool(Op.GlobalAvgPool op) {
+            return unary("GlobalAveragePool");
+        }
+
+        @Override
+        public Void globalMaxPool(Op.GlobalMaxPool op) {
+            return unary("GlobalMaxPool");
+        }
+
+        @Override
+        public Void dense(Op.Dense d) {
             List<String> in = new ArrayList<>(List.of(x, weight(layer, "weight")));
             if (d.bias()) {
                 in.add(weight(layer, "bias"));
@@ -222,54 +279,96 @@ public final class OnnxExporter {
                 in.add(constant(name + "::zero_bias", OnnxTensors.fromTensor(name + "::zero_bias",
                         Tensor.zeros(d.units()))));
             }
-            out.addNode(node("Gemm", name, in, y).addAttribute(integer("transB", 1)));
-        } else if (op instanceof Op.Flatten f) {
-            out.addNode(node("Flatten", name, List.of(x), y).addAttribute(integer("axis", 1)));
-        } else if (op instanceof Op.Relu r) {
-            out.addNode(node("Relu", name, List.of(x), y));
-        } else if (op instanceof Op.Relu6 r) {
+            return add(node("Gemm", name, in, y).addAttribute(integer("transB", 1)));
+        }
+
+        @Override
+        public Void flatten(Op.Flatten op) {
+            return add(node("Flatten", name, List.of(x), y).addAttribute(integer("axis", 1)));
+        }
+
+        @Override
+        public Void relu(Op.Relu op) {
+            return unary("Relu");
+        }
+
+        @Override
+        public Void relu6(Op.Relu6 op) {
             if (opts.opset() >= 11) {
                 String min = constant(name + "::min", scalar(name + "::min", 0f));
                 String max = constant(name + "::max", scalar(name + "::max", 6f));
-                out.addNode(node("Clip", name, List.of(x, min, max), y));
-            } else {
-                out.addNode(node("Clip", name, List.of(x), y)
-                        .addAttribute(real("min", 0f)).addAttribute(real("max", 6f)));
+                return add(node("Clip", name, List.of(x, min, max), y));
             }
-        } else if (op instanceof Op.LeakyRelu r) {
-            out.addNode(node("LeakyRelu", name, List.of(x), y)
-                .addAttribute(real("alpha", (float) r.alpha())));
-        } else if (op instanceof Op.Tanh t) {
-            out.addNode(node("Tanh", name, List.of(x), y));
-        } else if (op instanceof Op.Sigmoid s) {
-            out.addNode(node("Sigmoid", name, List.of(x), y));
-        } else if (op instanceof Op.Softmax s) {
-            softmax(layer, x, y);
-        } else if (op instanceof Op.Lrn l) {
-            out.addNode(node("LRN", name, List.of(x), y)
-                .addAttribute(integer("size", l.size()))
-                .addAttribute(real("alpha", (float) l.alpha()))
-                .addAttribute(real("beta", (float) l.beta()))
-                .addAttribute(real("bias", (float) l.k())));
-        } else if (op instanceof Op.BatchNorm b) {
-            out.addNode(node("BatchNormalization", name, List.of(x, weight(layer, "weight"),
-                weight(layer, "bias"), weight(layer, "running_mean"), weight(layer, "running_var")), y)
-                .addAttribute(real("epsilon", (float) b.eps())));
-        } else if (op instanceof Op.Dropout d) {
+            return add(node("Clip", name, List.of(x), y).addAttribute(real("min", 0f)).addAttribute(real("max", 6f)));
+        }
+
+        @Override
+        public Void leakyRelu(Op.LeakyRelu r) {
+            return add(node("LeakyRelu", name, List.of(x), y).addAttribute(real("alpha", (float) r.alpha())));
+        }
+
+        @Override
+        public Void tanh(Op.Tanh op) {
+            return unary("Tanh");
+        }
+
+        @Override
+        public Void sigmoid(Op.Sigmoid op) {
+            return unary("Sigmoid");
+        }
+
+        @Override
+        public Void softmax(Op.Softmax op) {
+            OnnxExporter.this.softmax(layer, x, y);
+            return null;
+        }
+
+        /** ONNX LRN windows {@code (size - 1) / 2} channels before and the rest after: PyTorch's only for odd sizes. */
+        @Override
+        public Void lrn(Op.Lrn l) {
+            if (l.size() % 2 == 0) {
+                refused.add(Diagnostic.error("export-unsupported", layer.site(), "lrn of even size " + l.size()
+                        + " cannot be exported: ONNX LRN takes odd sizes only (its window would be placed "
+                        + "differently from PyTorch's); use an odd size"));
+                return null;
+            }
+            return add(node("LRN", name, List.of(x), y)
+                    .addAttribute(integer("size", l.size()))
+                    .addAttribute(real("alpha", (float) l.alpha()))
+                    .addAttribute(real("beta", (float) l.beta()))
+                    .addAttribute(real("bias", (float) l.k())));
+        }
+
+        @Override
+        public Void batchNorm(Op.BatchNorm b) {
+            return add(node("BatchNormalization", name, List.of(x, weight(layer, "weight"), weight(layer, "bias"),
+                    weight(layer, "running_mean"), weight(layer, "running_var")), y)
+                    .addAttribute(real("epsilon", (float) b.eps())));
+        }
+
+        @Override
+        public Void dropout(Op.Dropout d) {
             if (opts.opset() >= 12) {
                 String ratio = constant(name + "::ratio", scalar(name + "::ratio", (float) d.p()));
-                out.addNode(node("Dropout", name, List.of(x, ratio), y));
-            } else {
-                out.addNode(node("Dropout", name, List.of(x), y).addAttribute(real("ratio", (float) d.p())));
+                return add(node("Dropout", name, List.of(x, ratio), y));
             }
-        } else if (op instanceof Op.ZeroPad z) {
-            zeroPad(name, x, y, z.pad());
-        } else if (op instanceof Op.Concat c) {
-            out.addNode(node("Concat", name, xs, y).addAttribute(integer("axis", 1)));
-        } else if (op instanceof Op.Add a) {
-            out.addNode(node(xs.size() == 2 ? "Add" : "Sum", name, xs, y));
-        } else {
-            throw new IllegalStateException("inputs are graph inputs, not nodes");
+            return add(node("Dropout", name, List.of(x), y).addAttribute(real("ratio", (float) d.p())));
+        }
+
+        @Override
+        public Void zeroPad(Op.ZeroPad z) {
+            OnnxExporter.this.zeroPad(name, x, y, z.pad());
+            return null;
+        }
+
+        @Override
+        public Void concat(Op.Concat op) {
+            return add(node("Concat", name, xs, y).addAttribute(integer("axis", 1)));
+        }
+
+        @Override
+        public Void add(Op.Add op) {
+            return add(node(xs.size() == 2 ? "Add" : "Sum", name, xs, y));
         }
     }
 

@@ -3,12 +3,14 @@ package io.cnnkit.onnx;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Parser;
+import io.cnnkit.compiler.io.InputFile;
+import io.cnnkit.compiler.io.RefusedFileException;
 import io.cnnkit.onnx.proto.Onnx.ModelProto;
 import io.cnnkit.onnx.proto.Onnx.TensorProto;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -48,12 +50,12 @@ public final class OnnxFiles {
 
     private static <T> T parse(Path file, Parser<T> parser, String what) {
         try {
-            long size = Files.size(file);
-            if (size > MAX_FILE_BYTES) {
-                throw new OnnxException(file + ": " + size + " bytes is more than the " + MAX_FILE_BYTES
+            if (Files.isRegularFile(file) && Files.size(file) > MAX_FILE_BYTES) {
+                throw new OnnxException(file + ": " + Files.size(file) + " bytes is more than the " + MAX_FILE_BYTES
                         + " an ONNX protobuf file can hold");
             }
-            try (InputStream in = Files.newInputStream(file)) {
+            try (InputStream in = Channels.newInputStream(InputFile.open(file, MAX_FILE_BYTES))) {
+                long size = Files.size(file);
                 CodedInputStream coded = CodedInputStream.newInstance(in);
                 coded.setSizeLimit((int) Math.max(size, 1));
                 coded.setRecursionLimit(MAX_NESTING);
@@ -62,11 +64,27 @@ public final class OnnxFiles {
                 return message;
             }
         } catch (InvalidProtocolBufferException ex) {
-            throw new OnnxException(file + ": not a valid " + what + " (" + ex.getMessage() + ")", ex);
-        } catch (NoSuchFileException ex) {
-            throw new OnnxException(file + ": no such file", ex);
+            throw new OnnxException(file + ": not a valid " + what + " (" + reason(ex) + ")", ex);
+        } catch (RefusedFileException ex) {
+            throw new OnnxException(file + ": " + ex.getMessage(), ex);
         } catch (IOException ex) {
             throw new OnnxException(file + ": cannot read: " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * Protobuf's wording for a length running past the end of the file (the size limit is the
+     * file's size) speaks to programmers; say what it means for a file.
+     */
+    private static String reason(InvalidProtocolBufferException ex) {
+        String message = String.valueOf(ex.getMessage());
+        if (message.startsWith("Protocol message was too large")
+                || message.startsWith("While parsing a protocol message, the input ended unexpectedly")) {
+            return "it ends in the middle of a field: the file is truncated or is not protobuf";
+        }
+        if (message.startsWith("Protocol message had too many levels of nesting")) {
+            return "fields nested more than " + MAX_NESTING + " deep";
+        }
+        return message;
     }
 }

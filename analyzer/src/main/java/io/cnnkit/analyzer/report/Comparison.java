@@ -21,9 +21,19 @@ import java.util.stream.Collectors;
  */
 public final class Comparison {
 
-    /** One module of either network; a side is null where that network has no such module. */
-    public record Module(String path, String type, Totals first, Totals second, Shape firstOutput,
-                         Shape secondOutput) {
+    /**
+     * One module of either network; a side's type, totals and output are null where that network
+     * has no such module.
+     */
+    public record Module(String path, String firstType, String secondType, Totals first, Totals second,
+                         Shape firstOutput, Shape secondOutput) {
+        /** The type shown for both sides: one name when they agree, {@code a/b} when they differ. */
+        public String type() {
+            if (firstType == null || secondType == null || firstType.equals(secondType)) {
+                return firstType != null ? firstType : secondType;
+            }
+            return firstType + "/" + secondType;
+        }
     }
 
     private final Analysis first;
@@ -40,13 +50,13 @@ public final class Comparison {
         Map<String, Module> byPath = new LinkedHashMap<>();
         for (Map.Entry<String, Unit> e : units(first).entrySet()) {
             Unit u = e.getValue();
-            byPath.put(e.getKey(), new Module(e.getKey(), u.type(), u.totals(), null, u.output(), null));
+            byPath.put(e.getKey(), new Module(e.getKey(), u.type(), null, u.totals(), null, u.output(), null));
         }
         for (Map.Entry<String, Unit> e : units(second).entrySet()) {
             Unit u = e.getValue();
             Module m = byPath.get(e.getKey());
-            byPath.put(e.getKey(), m == null ? new Module(e.getKey(), u.type(), null, u.totals(), null, u.output())
-                    : new Module(m.path(), m.type(), m.first(), u.totals(), m.firstOutput(), u.output()));
+            byPath.put(e.getKey(), m == null ? new Module(e.getKey(), null, u.type(), null, u.totals(), null, u.output())
+                    : new Module(m.path(), m.firstType(), u.type(), m.first(), u.totals(), m.firstOutput(), u.output()));
         }
         return new Comparison(first, second, new ArrayList<>(byPath.values()));
     }
@@ -101,13 +111,14 @@ public final class Comparison {
         totalsRow(totals, "Peak activation memory", first.peakActivationBytes(), second.peakActivationBytes(), true);
         totals.row("Outputs", outputs(first), outputs(second), "", "");
         out.append(totals.renderText()).append('\n');
-        Table per = new Table("Module", "Type", ">Params " + a, ">Params " + b, ">Difference", ">MACs " + a,
-                ">MACs " + b, ">Difference", "Output " + a, "Output " + b);
+        // short units keep the table within 120 columns; the JSON form has the exact counts
+        out.append("A = ").append(a).append(", B = ").append(b).append("; a type or output shown as A/B differs.\n");
+        Table per = new Table("Module", "Type", ">Params A", ">Params B", ">Change", ">MACs A", ">MACs B",
+                ">Change", "Output");
         for (Module m : modules) {
             per.row(m.path(), m.type(), value(m.first(), Totals::parameters), value(m.second(), Totals::parameters),
                     difference(m, Totals::parameters), value(m.first(), Totals::macs), value(m.second(), Totals::macs),
-                    difference(m, Totals::macs), m.first() == null ? "-" : Units.shape(m.firstOutput()),
-                    m.second() == null ? "-" : Units.shape(m.secondOutput()));
+                    difference(m, Totals::macs), output(m));
         }
         return out.append(per.renderText()).toString();
     }
@@ -121,8 +132,8 @@ public final class Comparison {
         ArrayNode list = root.putArray("modules");
         for (Module m : modules) {
             ObjectNode node = list.addObject().put("path", m.path()).put("type", m.type());
-            moduleSide(node, "first", m.first(), m.firstOutput());
-            moduleSide(node, "second", m.second(), m.secondOutput());
+            moduleSide(node, "first", m.firstType(), m.first(), m.firstOutput());
+            moduleSide(node, "second", m.secondType(), m.second(), m.secondOutput());
         }
         return JsonReport.write(root);
     }
@@ -133,12 +144,13 @@ public final class Comparison {
         node.put("peakActivationBytes", analysis.peakActivationBytes());
     }
 
-    private static void moduleSide(ObjectNode node, String side, Totals totals, Shape output) {
+    private static void moduleSide(ObjectNode node, String side, String type, Totals totals, Shape output) {
         if (totals == null) {
             node.putNull(side);
             return;
         }
         ObjectNode sideNode = node.putObject(side);
+        sideNode.put("type", type);
         JsonReport.totals(sideNode, totals);
         if (output == null) {
             sideNode.putNull("outputShape");
@@ -149,8 +161,13 @@ public final class Comparison {
 
     private static void totalsRow(Table table, String name, long a, long b, boolean bytes) {
         String ratio = a == 0 ? "-" : String.format(Locale.ROOT, "%.3fx", b / (double) a);
-        table.row(name, bytes ? Units.bytes(a) : Units.countWithUnit(a), bytes ? Units.bytes(b) : Units.countWithUnit(b),
+        table.row(name, bytes ? shortBytes(a) : Units.countWithUnit(a), bytes ? shortBytes(b) : Units.countWithUnit(b),
                 signed(Math.subtractExact(b, a)), ratio);
+    }
+
+    /** {@code 33,525,664 B (33.53 MB)}: the analyze table's MiB are left out to keep within 120 columns. */
+    private static String shortBytes(long bytes) {
+        return Units.count(bytes) + " B (" + Units.scaledBytes(bytes) + ")";
     }
 
     private static String outputs(Analysis analysis) {
@@ -160,13 +177,20 @@ public final class Comparison {
     }
 
     private static String value(Totals t, ToLongFunction<Totals> f) {
-        return t == null ? "-" : Units.count(f.applyAsLong(t));
+        return t == null ? "-" : Units.decimal(f.applyAsLong(t));
+    }
+
+    private static String output(Module m) {
+        String a = m.first() == null ? "-" : Units.shape(m.firstOutput());
+        String b = m.second() == null ? "-" : Units.shape(m.secondOutput());
+        return a.equals(b) ? a : a + "/" + b;
     }
 
     private static String difference(Module m, ToLongFunction<Totals> f) {
         long a = m.first() == null ? 0 : f.applyAsLong(m.first());
         long b = m.second() == null ? 0 : f.applyAsLong(m.second());
-        return signed(Math.subtractExact(b, a));
+        long d = Math.subtractExact(b, a);
+        return (d > 0 ? "+" : "") + Units.decimal(d);
     }
 
     private static String signed(long n) {

@@ -12,7 +12,6 @@ import io.cnnkit.analyzer.ParamSpec;
 import io.cnnkit.analyzer.ReceptiveField;
 import io.cnnkit.analyzer.ScopeStats;
 import io.cnnkit.analyzer.Totals;
-import io.cnnkit.compiler.Diagnostic;
 import io.cnnkit.compiler.graph.Layer;
 import io.cnnkit.compiler.graph.Output;
 import io.cnnkit.compiler.graph.Scope;
@@ -79,11 +78,7 @@ public final class JsonReport {
         root.putObject("memory").put("arenaElements", plan.arenaElements()).put("arenaBytes", plan.arenaBytes())
                 .put("peakLiveElements", plan.peakLiveElements());
         ArrayNode diagnostics = root.putArray("diagnostics");
-        for (Diagnostic d : analysis.diagnostics()) {
-            diagnostics.addObject().put("severity", d.severity().label()).put("code", d.code())
-                    .put("file", d.location().path()).put("line", d.location().line())
-                    .put("column", d.location().column()).put("message", d.message());
-        }
+        DiagnosticJson.addAll(diagnostics, analysis.diagnostics());
         return root;
     }
 

@@ -1,7 +1,10 @@
 package io.cnnkit.analyzer.report;
 
 import io.cnnkit.analyzer.Analysis;
+import io.cnnkit.analyzer.LayerStats;
+import io.cnnkit.analyzer.ScopeStats;
 import io.cnnkit.analyzer.Totals;
+import java.util.Optional;
 
 /**
  * The layer table in the spirit of torchinfo's summary: one row per layer (or per collapsed
@@ -17,14 +20,36 @@ public final class TextReport {
         return render(analysis, Integer.MAX_VALUE);
     }
 
+    /**
+     * The deepest {@code depth} whose table has at most {@code rows} rows (0 when none has), so
+     * that a deep network's table fits a screen; {@link Integer#MAX_VALUE} when every layer fits.
+     */
+    public static int depthToFit(Analysis analysis, int rows) {
+        int deepest = deepestScope(analysis);
+        if (ReportRow.of(analysis, Integer.MAX_VALUE).size() <= rows) {
+            return Integer.MAX_VALUE;
+        }
+        for (int depth = deepest - 1; depth > 0; depth--) {
+            if (ReportRow.of(analysis, depth).size() <= rows) {
+                return depth;
+            }
+        }
+        return 0;
+    }
+
+    /** How deeply modules nest: the depth at which every layer has its own row. */
+    public static int deepestScope(Analysis analysis) {
+        return analysis.layers().stream().mapToInt(s -> s.layer().scopes().size()).max().orElse(0);
+    }
+
     /** Renders with scopes nested deeper than {@code depth} collapsed into one row each. */
     public static String render(Analysis analysis, int depth) {
         StringBuilder out = new StringBuilder();
         out.append(banner(analysis)).append('\n');
         out.append(layerTable(analysis, depth, "  ").renderText()).append('\n');
         out.append(totalsTable(analysis).renderText());
-        out.append("Peak activation memory is the arena of the buffer-reuse plan (docs/counting.md);")
-                .append(" the activation sum counts every layer output once.\n");
+        out.append("A module's row gives its subtotals; its layers follow, indented. Peak activation memory is the\n")
+                .append("arena of the buffer-reuse plan (docs/counting.md); the activation sum counts every layer output once.\n");
         if (analysis.hasAuxiliaryLayers()) {
             out.append("* layer feeds only auxiliary (training) outputs.\n");
         }
@@ -47,7 +72,17 @@ public final class TextReport {
         for (ReportRow row : ReportRow.of(analysis, depth)) {
             String label = indent.repeat(row.level()) + row.label() + (row.aux() ? " *" : "");
             if (row.kind() == ReportRow.Kind.HEADER) {
-                table.row(label, row.type(), "", "", "", "", "", "");
+                // an expanded module's row carries its subtotals; its layers follow, indented
+                Optional<ScopeStats> sub = analysis.scope(row.path());
+                if (sub.isEmpty()) {
+                    table.row(label, row.type(), "", "", "", "", "", "");
+                } else {
+                    Totals t = sub.get().totals();
+                    LayerStats last = analysis.stats(sub.get().last());
+                    table.row(label, row.type(), Units.shape(last.outputShape()), Units.count(t.parameters()),
+                            Units.count(t.macs()), Units.count(t.flops()), Units.field(last.receptiveField()),
+                            Units.scaledBytes(t.activationBytes()));
+                }
                 continue;
             }
             boolean known = row.outputShape() != null;

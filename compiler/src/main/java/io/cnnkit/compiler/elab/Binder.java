@@ -23,6 +23,7 @@ final class Binder {
                                       Ast.Call call, Elaborator.Env env, Diagnostics diagnostics) {
         Map<String, ArgValue> bound = new LinkedHashMap<>();
         Map<String, Ast.Argument> given = new HashMap<>();
+        java.util.Set<String> meant = new java.util.HashSet<>(); // what misspelt names stand for: not missing too
         boolean ok = true;
         boolean sawNamed = false;
         int position = 0;
@@ -32,9 +33,11 @@ final class Binder {
                 sawNamed = true;
                 parameter = arg.name().get().name();
                 if (!parameters.contains(parameter)) {
-                    diagnostics.add(Diagnostic.error(DiagnosticCode.UNKNOWN_ARGUMENT, arg.name().get().location(),
-                            "'" + callee + "' has no parameter '" + parameter + "'"
-                                    + Suggestions.didYouMean(parameter, parameters) + "; expected " + signature));
+                    diagnostics.add(Suggestions.withFix(Diagnostic.error(DiagnosticCode.UNKNOWN_ARGUMENT,
+                            arg.name().get().location(), "'" + callee + "' has no parameter '" + parameter + "'"
+                                    + Suggestions.didYouMean(parameter, parameters) + "; expected " + signature),
+                            arg.name().get(), parameters));
+                    Suggestions.closest(parameter, parameters).ifPresent(meant::add);
                     ok = false;
                     continue;
                 }
@@ -68,7 +71,7 @@ final class Binder {
             }
         }
         for (String parameter : required) {
-            if (!given.containsKey(parameter)) {
+            if (!given.containsKey(parameter) && !meant.contains(parameter)) {
                 diagnostics.add(Diagnostic.error(DiagnosticCode.MISSING_ARGUMENT, call.location(),
                         "missing argument '" + parameter + "'; expected " + signature));
                 ok = false;

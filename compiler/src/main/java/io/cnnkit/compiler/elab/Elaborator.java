@@ -8,6 +8,7 @@ import io.cnnkit.compiler.graph.Layer;
 import io.cnnkit.compiler.graph.NetworkGraph;
 import io.cnnkit.compiler.graph.Scope;
 import io.cnnkit.compiler.graph.Shape;
+import io.cnnkit.compiler.graph.ValueRef;
 import io.cnnkit.compiler.op.ArgValue;
 import io.cnnkit.compiler.op.ArgValue.IntValue;
 import io.cnnkit.compiler.op.ArgumentException;
@@ -36,11 +37,17 @@ import java.util.Set;
 public final class Elaborator {
     public static final int MAX_LAYERS = 1_000_000;
     public static final int MAX_REPEAT = 10_000;
+    /**
+     * The estimated bytes the elaborated graph may hold: names and scope paths grow with the
+     * nesting, so deeply nested modules reach gigabytes long before {@link #MAX_LAYERS} layers.
+     */
+    public static final long MAX_GRAPH_BYTES = 300_000_000L;
 
     private final Diagnostics diagnostics;
     private final Map<String, Ast.ModuleDecl> modules;
     private final Set<String> brokenModules;
     private final NetworkGraph.Builder builder;
+    private long graphBytes;
 
     private Elaborator(String name, Map<String, Ast.ModuleDecl> modules, Set<String> brokenModules,
                        Diagnostics diagnostics) {
@@ -50,12 +57,12 @@ public final class Elaborator {
         this.builder = NetworkGraph.builder(name);
     }
 
-    /** Thrown when the network grows past {@link #MAX_LAYERS}; ends elaboration at once. */
+    /** Thrown when the network grows past {@link #MAX_LAYERS} or {@link #MAX_GRAPH_BYTES}; ends elaboration at once. */
     private static final class TooLarge extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        TooLarge() {
-            super(null, null, false, false);
+        TooLarge(String message) {
+            super(message, null, false, false);
         }
     }
 
@@ -71,8 +78,7 @@ public final class Elaborator {
             elaborator.network(root);
         } catch (TooLarge e) {
             diagnostics.add(Diagnostic.error(DiagnosticCode.TOO_LARGE, new SourceLocation(root.file(), 1, 1, 1),
-                    "the network expands to more than " + String.format("%,d", MAX_LAYERS)
-                            + " layers; expected a smaller network (check repeat counts)"));
+                    e.getMessage() + "; expected a smaller network (check repeat counts and module nesting)"));
             return Optional.empty();
         }
         if (diagnostics.hasErrors()) {
@@ -174,6 +180,7 @@ public final class Elaborator {
             return;
         }
         env.values.put(name.name(), layer);
+        builder.valueEnd(layer);
     }
 
     // ---------------------------------------------------------------- chains
@@ -209,9 +216,7 @@ public final class Elaborator {
                 return; // module arguments are checked when it can be expanded
             }
             if (spec.isEmpty()) {
-                diagnostics.add(Diagnostic.error(DiagnosticCode.UNKNOWN_OPERATOR, call.callee().location(),
-                        "unknown operator or module '" + call.callee().name() + "'"
-                                + Suggestions.didYouMean(call.callee().name(), Suggestions.callables(modules.keySet()))));
+                diagnostics.add(Suggestions.unknownCallee(call.callee(), modules.keySet()));
             } else if (spec.get().arity() == Operators.Arity.UNARY) {
                 buildOp(spec.get(), call, env);
             }
@@ -239,7 +244,11 @@ public final class Elaborator {
                 return merge(node, call.call(), spec.get(), env);
             }
             if (!modules.containsKey(call.call().callee().name()) && spec.isEmpty()) {
-                return reference(call.call().callee(), env); // reported as unknown there
+                if (call.call().arguments().isEmpty() && node.label().isEmpty()) {
+                    return reference(call.call().callee(), env); // `x = y` parses as a call without parentheses
+                }
+                diagnostics.add(Suggestions.unknownCallee(call.call().callee(), modules.keySet()));
+                return null;
             }
         }
         diagnostics.add(Diagnostic.error(DiagnosticCode.MISSING_INPUT, node.location(),
@@ -277,6 +286,9 @@ public final class Elaborator {
             message = "unknown value '" + name.name() + "'" + Suggestions.didYouMean(name.name(), env.visibleValues())
                     + (env.input == null ? "; expected an input or a value defined above"
                     : "; expected 'in' or a value defined above");
+            diagnostics.add(Suggestions.withFix(Diagnostic.error(DiagnosticCode.UNKNOWN_NAME, name.location(), message),
+                    name, env.visibleValues()));
+            return null;
         }
         diagnostics.add(Diagnostic.error(DiagnosticCode.UNKNOWN_NAME, name.location(), message));
         return null;
@@ -292,6 +304,7 @@ public final class Elaborator {
 
     private Layer merge(Ast.LayerNode node, Ast.Call call, Operators.Spec spec, Env env) {
         List<Layer> inputs = new ArrayList<>();
+        List<ValueRef> refs = new ArrayList<>();
         boolean ok = true;
         for (Ast.Argument arg : call.arguments()) {
             if (arg.name().isPresent()) {
@@ -303,8 +316,10 @@ public final class Elaborator {
             Layer in = null;
             if (arg.value() instanceof Ast.NameExpr n) {
                 in = reference(new Ast.Identifier(n.name(), n.location()), env);
+                refs.add(new ValueRef(n.name(), env.declared.getOrDefault(n.name(), n.location())));
             } else if (arg.value() instanceof Ast.InExpr i) {
                 in = moduleInput(i.location(), env);
+                refs.add(new ValueRef("in", env.moduleCall().orElse(i.location())));
             } else {
                 diagnostics.add(Diagnostic.error(DiagnosticCode.ARGUMENT_TYPE, arg.location(),
                         "'" + spec.name() + "' takes the names of values; expected " + spec.signature()));
@@ -326,6 +341,7 @@ public final class Elaborator {
             return null;
         }
         Layer layer = add(name, spec.build().apply(new Arguments(Map.of())), inputs, env, call.location());
+        builder.inputRefs(layer, refs);
         return assertShape(node, layer);
     }
 
@@ -365,9 +381,7 @@ public final class Elaborator {
         }
         Optional<Operators.Spec> spec = Operators.lookup(callee);
         if (spec.isEmpty()) {
-            diagnostics.add(Diagnostic.error(DiagnosticCode.UNKNOWN_OPERATOR, call.callee().location(),
-                    "unknown operator or module '" + callee + "'"
-                            + Suggestions.didYouMean(callee, Suggestions.callables(modules.keySet()))));
+            diagnostics.add(Suggestions.unknownCallee(call.callee(), modules.keySet()));
             return null;
         }
         if (spec.get().arity() == Operators.Arity.MERGE) {
@@ -543,10 +557,17 @@ public final class Elaborator {
 
     private Layer add(String localName, Op op, List<Layer> inputs, Env env, SourceLocation definition) {
         if (builder.size() >= MAX_LAYERS) {
-            throw new TooLarge();
+            throw new TooLarge("the network expands to more than " + String.format("%,d", MAX_LAYERS) + " layers");
+        }
+        String name = env.qualify(localName);
+        // the layer record, its name, its scope list, and about one new scope path as long as its name
+        graphBytes += 120 + 4L * name.length() + 8L * env.scopes.size();
+        if (graphBytes > MAX_GRAPH_BYTES) {
+            throw new TooLarge(String.format("the network's layer names and scopes pass the %,d MB bound after %,d"
+                    + " layers (nested %d deep)", MAX_GRAPH_BYTES / 1_000_000, builder.size(), env.scopes.size()));
         }
         SourceLocation site = env.callSite != null ? env.callSite : definition;
-        return builder.add(env.qualify(localName), op, inputs, env.scopes, site, definition, Optional.empty());
+        return builder.add(name, op, inputs, env.scopes, site, definition, Optional.empty());
     }
 
     /** Where names resolve while elaborating one body (the network, or one module instance). */
@@ -618,6 +639,11 @@ public final class Elaborator {
         String instantiation() {
             return scopes.stream().filter(Scope::isModule).reduce((a, b) -> b)
                     .map(s -> " (in module '" + s.kind() + "' called at " + s.site() + ")").orElse("");
+        }
+
+        /** Where the innermost module instance is called: what its 'in' is. */
+        Optional<SourceLocation> moduleCall() {
+            return scopes.stream().filter(Scope::isModule).reduce((a, b) -> b).map(Scope::site);
         }
 
         String qualify(String local) {

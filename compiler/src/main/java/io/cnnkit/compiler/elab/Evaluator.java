@@ -1,7 +1,6 @@
 package io.cnnkit.compiler.elab;
 
 import io.cnnkit.compiler.DiagnosticCode;
-
 import io.cnnkit.compiler.SourceLocation;
 import io.cnnkit.compiler.ast.Ast;
 import io.cnnkit.compiler.op.ArgValue;
@@ -11,6 +10,7 @@ import io.cnnkit.compiler.op.ArgValue.IntValue;
 import io.cnnkit.compiler.op.ArgValue.StringValue;
 import io.cnnkit.compiler.op.ArgValue.SymbolValue;
 import io.cnnkit.compiler.op.ArgValue.TupleValue;
+import io.cnnkit.compiler.parse.Keywords;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,7 +21,7 @@ import java.util.Set;
  */
 final class Evaluator {
     /** Bare words with a meaning of their own as argument values. */
-    static final Set<String> SYMBOLS = Set.of("same", "valid");
+    static final Set<String> SYMBOLS = Keywords.argumentSymbols();
 
     /** A failed evaluation, located at the offending expression. */
     static final class EvalException extends RuntimeException {

@@ -63,14 +63,12 @@ public final class ModuleChecker {
                 if (modules.containsKey(callee)) {
                     moduleCalls.add(call);
                 } else if (Operators.lookup(callee).isEmpty()) {
-                    diagnostics.add(Diagnostic.error(DiagnosticCode.UNKNOWN_OPERATOR, call.callee().location(),
-                            "unknown operator or module '" + callee + "'"
-                                    + Suggestions.didYouMean(callee, Suggestions.callables(modules.keySet()))));
+                    diagnostics.add(Suggestions.unknownCallee(call.callee(), modules.keySet()));
                     broken.add(name);
                 }
             });
             calls.put(name, moduleCalls);
-            if (!checkNames(module, diagnostics)) {
+            if (!checkNames(module, modules, diagnostics)) {
                 broken.add(name);
             }
             Usage.warnUnused(module.body(), Set.of(), name, diagnostics);
@@ -80,13 +78,16 @@ public final class ModuleChecker {
     }
 
     /** Names in argument expressions must be parameters, repeat indices or symbols such as 'same'. */
-    private static boolean checkNames(Ast.ModuleDecl module, Diagnostics diagnostics) {
+    private static boolean checkNames(Ast.ModuleDecl module, Map<String, Ast.ModuleDecl> modules,
+                                      Diagnostics diagnostics) {
         List<String> params = new ArrayList<>();
         module.params().forEach(p -> params.add(p.name().name()));
         Set<String> known = new HashSet<>(params);
         known.addAll(Evaluator.SYMBOLS);
         List<Ast.Expr> exprs = new ArrayList<>();
-        Usage.forEachArgumentExpr(module.body(), exprs::add, known::add);
+        // the arguments of an unknown callee are not checked: whether they are values or numbers is unknown
+        Usage.forEachArgumentExpr(module.body(), callee -> modules.containsKey(callee)
+                || Operators.lookup(callee).isPresent(), exprs::add, known::add);
         boolean ok = true;
         for (Ast.Expr expr : exprs) {
             List<Ast.NameExpr> unknown = new ArrayList<>();
@@ -97,10 +98,11 @@ public final class ModuleChecker {
             });
             for (Ast.NameExpr n : unknown) {
                 ok = false;
-                diagnostics.add(Diagnostic.error(DiagnosticCode.UNKNOWN_NAME, n.location(), "unknown name '" + n.name() + "'"
-                        + Suggestions.didYouMean(n.name(), params) + "; expected a parameter of module '"
+                Diagnostic error = Diagnostic.error(DiagnosticCode.UNKNOWN_NAME, n.location(), "unknown name '"
+                        + n.name() + "'" + Suggestions.didYouMean(n.name(), params) + "; expected a parameter of module '"
                         + module.name().name() + "'" + (params.isEmpty() ? " (it has none)" : ": "
-                        + String.join(", ", params))));
+                        + String.join(", ", params)));
+                diagnostics.add(Suggestions.withFix(error, new Ast.Identifier(n.name(), n.location()), params));
             }
         }
         return ok;

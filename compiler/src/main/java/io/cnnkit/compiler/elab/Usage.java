@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /** Static facts about a body: which values it declares, which it uses, which names it writes. */
 final class Usage {
@@ -100,6 +101,11 @@ final class Usage {
                 }
             } else {
                 read.add(call.call().callee().name()); // `x = y` parses as a call without parentheses
+                if (Operators.lookup(call.call().callee().name()).isEmpty()) {
+                    // an unknown callee is reported; values it was given are not unused as well
+                    call.call().arguments().stream().filter(a -> a.value() instanceof Ast.NameExpr)
+                            .forEach(a -> read.add(((Ast.NameExpr) a.value()).name()));
+                }
             }
         }
     }
@@ -134,35 +140,38 @@ final class Usage {
      * Every expression that must evaluate to a number or flag in a body: arguments of calls that
      * are not merges, repeat counts and conditions. Repeat index names are passed to {@code indices}.
      */
-    static void forEachArgumentExpr(List<Ast.Statement> body, Consumer<Ast.Expr> action, Consumer<String> indices) {
-        forEachChain(body, chain -> visitExprs(chain, action, indices));
+    static void forEachArgumentExpr(List<Ast.Statement> body, Predicate<String> callable, Consumer<Ast.Expr> action,
+                                    Consumer<String> indices) {
+        forEachChain(body, chain -> visitExprs(chain, callable, action, indices));
     }
 
-    private static void visitExprs(Ast.Chain chain, Consumer<Ast.Expr> action, Consumer<String> indices) {
+    private static void visitExprs(Ast.Chain chain, Predicate<String> callable, Consumer<Ast.Expr> action,
+                                   Consumer<String> indices) {
         if (chain.head() instanceof Ast.LayerHead h) {
-            visitExprs(h.layer(), action, indices);
+            visitExprs(h.layer(), callable, action, indices);
         } else if (chain.head() instanceof Ast.ConditionalHead c) {
             action.accept(c.condition());
-            visitExprs(c.then(), action, indices);
-            visitExprs(c.otherwise(), action, indices);
+            visitExprs(c.then(), callable, action, indices);
+            visitExprs(c.otherwise(), callable, action, indices);
         }
-        chain.steps().forEach(step -> visitExprs(step, action, indices));
+        chain.steps().forEach(step -> visitExprs(step, callable, action, indices));
     }
 
-    private static void visitExprs(Ast.LayerNode node, Consumer<Ast.Expr> action, Consumer<String> indices) {
+    private static void visitExprs(Ast.LayerNode node, Predicate<String> callable, Consumer<Ast.Expr> action,
+                                   Consumer<String> indices) {
         Ast.Body body = node.body();
         if (body instanceof Ast.CallBody c) {
             boolean merge = Operators.lookup(c.call().callee().name())
                     .map(spec -> spec.arity() == Operators.Arity.MERGE).orElse(false);
-            if (!merge) {
+            if (!merge && callable.test(c.call().callee().name())) {
                 c.call().arguments().forEach(arg -> action.accept(arg.value()));
             }
         } else if (body instanceof Ast.GroupBody g) {
-            g.elements().forEach(e -> visitExprs(e, action, indices));
+            g.elements().forEach(e -> visitExprs(e, callable, action, indices));
         } else if (body instanceof Ast.RepeatBody r) {
             action.accept(r.count());
             r.index().ifPresent(i -> indices.accept(i.name()));
-            r.target().forEach(e -> visitExprs(e, action, indices));
+            r.target().forEach(e -> visitExprs(e, callable, action, indices));
         }
     }
 

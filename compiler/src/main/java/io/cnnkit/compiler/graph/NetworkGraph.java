@@ -33,10 +33,15 @@ public final class NetworkGraph {
     private final Map<String, Layer> byName;
     private final List<Layer> inputs;
     private final List<Output> outputs;
+    private final Map<Integer, List<ValueRef>> inputRefs;
+    private final java.util.Set<Integer> valueEnds;
     private final DirectedAcyclicGraph<Integer, Edge> dag;
 
-    private NetworkGraph(String name, List<Layer> byId, List<List<Integer>> inputIds, List<Output> outputs) {
+    private NetworkGraph(String name, List<Layer> byId, List<List<Integer>> inputIds, List<Output> outputs,
+                         Map<Integer, List<ValueRef>> inputRefs, java.util.Set<Integer> valueEnds) {
         this.name = name;
+        this.inputRefs = Map.copyOf(inputRefs);
+        this.valueEnds = java.util.Set.copyOf(valueEnds);
         this.byId = List.copyOf(byId);
         DirectedAcyclicGraph<Integer, Edge> dag = new DirectedAcyclicGraph<>(null, null, false, true);
         for (Layer layer : byId) {
@@ -142,6 +147,19 @@ public final class NetworkGraph {
         return predecessors.get(layer.id());
     }
 
+    /**
+     * How the inputs of a merge were written, one per input in order ({@code add(a, b)} gives
+     * {@code a} and {@code b} with their definitions); empty for other layers and built graphs.
+     */
+    public List<ValueRef> inputRefsOf(Layer layer) {
+        return inputRefs.getOrDefault(layer.id(), List.of());
+    }
+
+    /** True when a named value of the source ends at {@code layer} (its compiler warns if it is unused). */
+    public boolean endsValue(Layer layer) {
+        return valueEnds.contains(layer.id());
+    }
+
     /** The distinct layers consuming {@code layer}'s output, in declaration order. */
     public List<Layer> consumersOf(Layer layer) {
         return successors.get(layer.id());
@@ -166,6 +184,8 @@ public final class NetworkGraph {
         private final List<Layer> layers = new ArrayList<>();
         private final List<List<Integer>> inputs = new ArrayList<>();
         private final List<Output> outputs = new ArrayList<>();
+        private final Map<Integer, List<ValueRef>> inputRefs = new HashMap<>();
+        private final java.util.Set<Integer> valueEnds = new java.util.HashSet<>();
 
         private Builder(String name) {
             this.name = name;
@@ -184,6 +204,20 @@ public final class NetworkGraph {
             layers.add(layer);
             inputs.add(List.copyOf(ids));
             return layer;
+        }
+
+        /** Records how the inputs of {@code layer} (a merge) were written, one per input. */
+        public void inputRefs(Layer layer, List<ValueRef> refs) {
+            if (refs.size() != inputs.get(layer.id()).size()) {
+                throw new IllegalArgumentException(layer.name() + " has " + inputs.get(layer.id()).size()
+                        + " inputs, not " + refs.size());
+            }
+            inputRefs.put(layer.id(), List.copyOf(refs));
+        }
+
+        /** Marks {@code layer} as the end of a named value. */
+        public void valueEnd(Layer layer) {
+            valueEnds.add(layer.id());
         }
 
         /** Shorthand for programmatic graphs: no scopes, no source, no assertion. */
@@ -219,7 +253,7 @@ public final class NetworkGraph {
             for (Output o : outputs) {
                 resolved.add(new Output(o.name(), layers.get(o.layer().id()), o.aux(), o.site()));
             }
-            return new NetworkGraph(name, layers, inputs, resolved);
+            return new NetworkGraph(name, layers, inputs, resolved, inputRefs, valueEnds);
         }
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;
 
 /** Turns one source file into an AST, or syntax diagnostics. The only door to ANTLR. */
@@ -42,11 +43,32 @@ public final class SourceParser {
         parser.addErrorListener(listener);
         CnnBaseParser.CompilationUnitContext tree = parser.compilationUnit();
         if (!diagnostics.isEmpty()) {
-            return new Result(Optional.empty(), diagnostics);
+            return new Result(Optional.empty(), Recovery.rootErrors(file, tokens.getTokens(), statements(tree),
+                    diagnostics));
         }
         AstBuilder builder = new AstBuilder(file, diagnostics);
         Ast.CompilationUnit unit = builder.build(tree);
         return new Result(diagnostics.isEmpty() ? Optional.of(unit) : Optional.empty(), diagnostics);
+    }
+
+    /** The statements the parser recognised (top level and in module bodies), even around errors. */
+    private static List<Recovery.Span> statements(CnnBaseParser.CompilationUnitContext tree) {
+        List<Recovery.Span> spans = new ArrayList<>();
+        List<ParserRuleContext> items = new ArrayList<>(tree.topItem());
+        for (CnnBaseParser.TopItemContext item : tree.topItem()) {
+            if (item instanceof CnnBaseParser.ModuleItemContext m && m.moduleDecl() != null) {
+                items.addAll(m.moduleDecl().moduleStmt());
+            }
+        }
+        for (ParserRuleContext item : items) {
+            Token start = item.getStart();
+            Token stop = item.getStop();
+            if (start != null && stop != null && item.exception == null && stop.getTokenIndex() >= start.getTokenIndex()) {
+                spans.add(new Recovery.Span(start.getLine(), start.getCharPositionInLine() + 1, stop.getLine(),
+                        stop.getCharPositionInLine() + 1));
+            }
+        }
+        return spans;
     }
 
     private static Optional<Diagnostic> checkNesting(SourceFile file, List<Token> tokens) {

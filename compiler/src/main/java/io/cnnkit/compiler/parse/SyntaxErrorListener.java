@@ -41,13 +41,43 @@ final class SyntaxErrorListener extends BaseErrorListener {
             return;
         }
         SourceLocation location = SourceParser.location(file, token);
-        String message = describeUnexpected(token) + expectedClause(parser, e);
+        String message = describeUnexpected(token) + (endsStatement(parser, token)
+                ? statementEnded(parser, token) : expectedClause(parser, e));
         // ANTLR reports the same spot again while recovering; once is enough.
         boolean repeat = diagnostics.stream().anyMatch(d -> d.location().line() == location.line()
                 && d.location().column() == location.column());
         if (!repeat) {
             diagnostics.add(Diagnostic.error(DiagnosticCode.SYNTAX, location, message));
         }
+    }
+
+    /** True when the parser has just finished a statement on this line and wants the next one. */
+    private static boolean endsStatement(Parser parser, Token token) {
+        try {
+            IntervalSet expected = parser.getExpectedTokens();
+            Token previous = parser.getTokenStream().LT(-1);
+            return expected.contains(CnnBaseLexer.OUTPUT) && expected.contains(CnnBaseLexer.MODULE)
+                    && previous != null && previous.getLine() == token.getLine();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * After a complete chain, on the same line: the chain goes on without '->'. A ':' just after
+     * is a label with more than one name in it ({@code conv 1: conv(6, 5)}).
+     */
+    private static String statementEnded(Parser parser, Token token) {
+        Token previous = parser.getTokenStream().LT(-1);
+        String after = previous != null && previous.getType() != Token.EOF ? " after '" + previous.getText() + "'" : "";
+        for (int ahead = 2; ahead <= 3; ahead++) {
+            Token next = parser.getTokenStream().LT(ahead);
+            if (next != null && next.getType() == CnnBaseLexer.COLON && next.getLine() == token.getLine()) {
+                return after + "; expected '->' or a new statement (a label is one name before ':', as in"
+                        + " 'conv1: conv(6, 5)')";
+            }
+        }
+        return after + "; expected '->' to continue the chain, or a new statement";
     }
 
     private String describeUnexpected(Token token) {

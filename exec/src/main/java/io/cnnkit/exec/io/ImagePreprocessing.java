@@ -17,6 +17,8 @@ public record ImagePreprocessing(int channels, int height, int width, int resize
     /** ImageNet statistics of torchvision's pretrained models (RGB). */
     public static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
     public static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
+    /** The smallest standard deviation accepted: pixels in [0, 1] stay within float range. */
+    public static final float MIN_STD = 1e-6f;
 
     public ImagePreprocessing {
         if (channels != 1 && channels != 3) {
@@ -34,8 +36,15 @@ public record ImagePreprocessing(int channels, int height, int width, int resize
                     + mean.length + " and " + std.length);
         }
         for (float s : std) {
-            if (!(s > 0)) {
-                throw new IllegalArgumentException("std values must be positive, got " + Arrays.toString(std));
+            // dividing by a denormal like 1e-45 turns every pixel into infinity
+            if (!(s >= MIN_STD) || !Float.isFinite(s)) {
+                throw new IllegalArgumentException("std values must be finite and at least " + MIN_STD + ", got "
+                        + Arrays.toString(std));
+            }
+        }
+        for (float m : mean) {
+            if (!Float.isFinite(m)) {
+                throw new IllegalArgumentException("mean values must be finite, got " + Arrays.toString(mean));
             }
         }
         mean = mean.clone();

@@ -39,6 +39,8 @@ import javax.imageio.stream.ImageInputStream;
  * only report as warnings, end in an {@link InputException}.
  */
 public final class Images {
+    /** The longer side of a resized image is bounded (a thin image resized by its shorter side grows fast). */
+    public static final int MAX_RESIZED_SIDE = 65_536;
     /** Decoded images larger than this (width × height) are refused before decoding. */
     public static final long MAX_PIXELS = 40_000_000L;
     private static final Set<String> FORMATS = Set.of("png", "jpeg", "bmp");
@@ -63,11 +65,25 @@ public final class Images {
         int per = p.channels() * p.height() * p.width();
         Tensor batch = Tensor.zeros(files.size(), p.channels(), p.height(), p.width());
         for (int i = 0; i < files.size(); i++) {
-            float[] one = preprocess(decode(files.get(i)), p);
+            float[] one = loadOne(files.get(i), p);
             System.arraycopy(one, 0, batch.data(), batch.offset() + i * per, per);
             progress.accept(i + 1);
         }
         return batch;
+    }
+
+    /**
+     * One image, decoded and preprocessed, as {@code C×H×W} floats.
+     *
+     * @throws InputException naming the file when it cannot be read, decoded or resized
+     */
+    public static float[] loadOne(Path file, ImagePreprocessing p) {
+        Decoded image = decode(file);
+        try {
+            return preprocess(image, p);
+        } catch (InputException e) {
+            throw new InputException(file + ": " + e.getMessage(), e);
+        }
     }
 
     /** The image files (by extension: png, jpg, jpeg, bmp) directly in {@code folder}, sorted by name. */
@@ -97,7 +113,8 @@ public final class Images {
 
     static Decoded decode(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new InputException(file + ": no such file");
+            throw new InputException(file + (Files.exists(file) ? ": not a regular file (a device, FIFO or socket)"
+                    : ": no such file"));
         }
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) {
@@ -135,7 +152,8 @@ public final class Images {
                 reader.dispose();
             }
         } catch (IOException e) {
-            throw new InputException(file + ": cannot decode the image (" + e.getMessage() + ")", e);
+            throw new InputException(file + ": cannot decode the image (" + (e.getMessage() != null ? e.getMessage()
+                    : "corrupt or truncated " + e.getClass().getSimpleName()) + ")", e);
         } catch (InputException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -197,14 +215,20 @@ public final class Images {
         float[][] planes = convertChannels(image.planes(), p.channels());
         int inW = image.width();
         int inH = image.height();
+        long longer = (long) p.resizeShorter() * Math.max(inW, inH) / Math.min(inW, inH);
+        if (longer > MAX_RESIZED_SIDE) {
+            throw new InputException("resizing the " + inW + "x" + inH + " image's shorter side to "
+                    + p.resizeShorter() + " makes its longer side " + longer + " pixels (at most "
+                    + MAX_RESIZED_SIDE + ")");
+        }
         int outW;
         int outH;
         if (inW <= inH) { // torchvision Resize(int): the shorter side becomes the size, the other is truncated
             outW = p.resizeShorter();
-            outH = (int) ((long) p.resizeShorter() * inH / inW);
+            outH = (int) longer;
         } else {
             outH = p.resizeShorter();
-            outW = (int) ((long) p.resizeShorter() * inW / inH);
+            outW = (int) longer;
         }
         int top = (int) Math.rint((outH - p.height()) / 2.0);  // CenterCrop: Python's round(), half to even
         int left = (int) Math.rint((outW - p.width()) / 2.0);

@@ -31,11 +31,18 @@ public final class Labels {
      */
     public static List<String> read(Path file) {
         try {
-            if (Files.size(file) > MAX_FILE_BYTES) {
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                throw new InputException(file + ": not a regular file (a labels file has one class name a line)");
+            }
+            // read at most one byte past the bound: a size from the file system may be wrong or change
+            byte[] bytes;
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
+            }
+            if (bytes.length > MAX_FILE_BYTES) {
                 throw new InputException(file + ": a labels file larger than " + MAX_FILE_BYTES + " bytes");
             }
-            String text = StandardCharsets.UTF_8.newDecoder()
-                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+            String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
             if (text.startsWith("\uFEFF")) {
                 text = text.substring(1);
             }

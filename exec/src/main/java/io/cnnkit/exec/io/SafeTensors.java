@@ -1,5 +1,6 @@
 package io.cnnkit.exec.io;
 
+import io.cnnkit.compiler.io.InputFile;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -18,7 +19,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -98,7 +98,7 @@ public final class SafeTensors {
 
     /** Reads and validates a whole file. */
     public static Contents read(Path file) {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel channel = InputFile.open(file, Long.MAX_VALUE)) {
             long fileSize = channel.size();
             Header header = readHeader(file, channel, fileSize);
             Map<String, Tensor> tensors = new LinkedHashMap<>();
@@ -120,7 +120,7 @@ public final class SafeTensors {
 
     /** Reads only the header (validated as in {@link #read}); no tensor data is loaded. */
     public static Map<String, Entry> readEntries(Path file) {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel channel = InputFile.open(file, Long.MAX_VALUE)) {
             return java.util.Collections.unmodifiableMap(readHeader(file, channel, channel.size()).entries);
         } catch (IOException ex) {
             throw new WeightsException(file + ": cannot read: " + describe(ex), ex);
@@ -199,8 +199,8 @@ public final class SafeTensors {
                     + " is outside [2, " + MAX_HEADER_BYTES + "]");
         }
         if (headerSize > fileSize - 8) {
-            throw bad(file, "header length " + headerSize + " exceeds the file size " + fileSize
-                    + " (truncated file?)");
+            throw bad(file, "the header should be " + headerSize + " bytes after the 8-byte length, but the file"
+                    + " has only " + (fileSize - 8) + " bytes there (truncated file?)");
         }
         ByteBuffer headerBytes = readFully(file, channel, 8, (int) headerSize, null);
         String text;
@@ -214,7 +214,9 @@ public final class SafeTensors {
         try {
             root = JSON.readTree(text);
         } catch (JsonProcessingException ex) {
-            throw bad(file, "header is not valid JSON: " + ex.getOriginalMessage(), ex);
+            // Jackson names its limits by the Java method that sets them; a user needs only the numbers
+            throw bad(file, "header is not valid JSON: "
+                    + ex.getOriginalMessage().replaceAll(", from `StreamReadConstraints\\.\\w+\\(\\)`", ""), ex);
         }
         if (root == null || !root.isObject()) {
             throw bad(file, "header is not a JSON object");

@@ -2,6 +2,7 @@ package io.cnnkit.exec.io;
 
 import io.cnnkit.exec.Tensor;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -83,13 +84,16 @@ public final class Weights {
     }
 
     /**
-     * Reads a safetensors file and checks it strictly against {@code required}.
+     * Reads a weights file, safetensors or a PyTorch checkpoint ({@code torch.save}, told apart by
+     * its first bytes; see {@link TorchCheckpoint}), and checks it strictly against {@code required}.
      *
      * @throws WeightsException naming the file: malformed file, or every missing, unexpected and
      *     mis-shaped tensor in one message
      */
     public static Weights load(Path file, List<ParamRequirement> required) {
-        SafeTensors.Contents contents = SafeTensors.read(file);
+        SafeTensors.Contents contents = Files.isRegularFile(file)
+                && TorchCheckpoint.detect(file) != TorchCheckpoint.Format.SAFETENSORS
+                ? TorchCheckpoint.read(file) : SafeTensors.read(file);
         List<String> problems = new ArrayList<>();
         Map<String, int[]> shapes = new LinkedHashMap<>();
         contents.tensors().forEach((name, t) -> shapes.put(name, t.shape()));
@@ -109,7 +113,40 @@ public final class Weights {
         for (ParamRequirement r : required) {
             ordered.put(r.name(), contents.tensors().get(r.name()));
         }
+        List<String> unusable = unusableValues(ordered);
+        if (!unusable.isEmpty()) {
+            throw new WeightsException(file + ": the weights hold values no network can use:\n  "
+                    + String.join("\n  ", unusable));
+        }
         return new Weights(ordered);
+    }
+
+    /** NaN or infinite values, and negative batchnorm variances, by tensor: they would only print NaN%. */
+    static List<String> unusableValues(Map<String, Tensor> tensors) {
+        List<String> problems = new ArrayList<>();
+        tensors.forEach((name, t) -> {
+            int nan = 0;
+            int infinite = 0;
+            int negative = 0;
+            for (int i = 0; i < t.size(); i++) {
+                float v = t.get(i);
+                if (Float.isNaN(v)) {
+                    nan++;
+                } else if (Float.isInfinite(v)) {
+                    infinite++;
+                } else if (v < 0) {
+                    negative++;
+                }
+            }
+            if (nan + infinite > 0) {
+                problems.add(name + ": " + nan + " NaN and " + infinite + " infinite of " + t.size()
+                        + " values; expected finite numbers");
+            }
+            if (name.endsWith(".running_var") && negative > 0) {
+                problems.add(name + ": " + negative + " negative of " + t.size() + " variances; expected 0 or more");
+            }
+        });
+        return problems;
     }
 
     /**

@@ -21,7 +21,7 @@ public record Activation(Kind kind, float alpha) {
         return Optional.empty();
     }
 
-    float apply(float v) {
+    public float apply(float v) {
         switch (kind) {
             case RELU: return Math.max(v, 0f);
             case RELU6: return Math.min(Math.max(v, 0f), 6f);

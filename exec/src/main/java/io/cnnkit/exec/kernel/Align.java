@@ -9,14 +9,14 @@ import java.lang.management.ManagementFactory;
  * except that with {@code -XX:ObjectAlignmentInBytes=64} every object, and so every array's data,
  * starts at the same offset from a 64-byte boundary. Kernels then skip {@link #FLOATS} floats at
  * the start of their workspace and packed weights, so that their panels sit on cache lines in
- * every JVM. (Without the flag that offset is 0 and alignment is left to chance: measured on
- * Winograd's 64x56 layer, 1.30 ms with the scratch aligned against 1.53 without, decided per JVM.)
+ * every JVM. Without the flag that offset is 0 and alignment is left to chance, decided per
+ * allocation, so that one JVM runs the same layers slower than another (docs/performance.md).
  */
-final class Align {
+public final class Align {
     private static final int LINE = 64;
 
     /** Floats to skip so that element FLOATS of any float array is 64-byte aligned, or 0 when no offset does that. */
-    static final int FLOATS = floats();
+    public static final int FLOATS = floats();
 
     private Align() {
     }
@@ -37,7 +37,7 @@ final class Align {
     }
 
     /** A float array of {@code n} elements after {@link #FLOATS} skipped ones. */
-    static float[] floats(int n) {
+    public static float[] floats(int n) {
         return new float[FLOATS + n];
     }
 }

@@ -9,7 +9,7 @@ import java.util.Optional;
  * folded in: w' = w * s, b' = b * s + (beta - mean * s) with s = gamma / sqrt(var + eps),
  * computed in double and rounded once.
  */
-record Folding(float[] weights, float[] bias) {
+public record Folding(float[] weights, float[] bias) {
 
     static Folding of(Tensor weight, Optional<Tensor> bias, int rows, Fusion fusion) {
         int rowLength = weight.size() / rows;
@@ -33,7 +33,7 @@ record Folding(float[] weights, float[] bias) {
         return new Folding(w, b);
     }
 
-    static Folding forConv(Op.Conv c, java.util.Map<String, Tensor> params, int inChannels, Fusion fusion) {
+    public static Folding forConv(Op.Conv c, java.util.Map<String, Tensor> params, int inChannels, Fusion fusion) {
         return of(Params.convWeight(params, c, inChannels), Params.bias(params, c, c.bias(), c.filters()),
                 c.filters(), fusion);
     }

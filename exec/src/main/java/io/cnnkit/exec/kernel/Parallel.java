@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * then yielding) before it gives its pool thread back, so the steps of a network run, one after
  * another, do not pay a thread wake-up each. Called from inside a pool, the range is split evenly over fork-join tasks.
  */
-final class Parallel {
+public final class Parallel {
     static final long MIN_PARALLEL_WORK = 1L << 16;
     /** Chunks per slot and job. */
     private static final int CHUNKS_PER_SLOT = 4;
@@ -39,13 +39,13 @@ final class Parallel {
     }
 
     @FunctionalInterface
-    interface RangeBody {
+    public interface RangeBody {
         void run(int slot, int from, int to);
     }
 
     /** The work of units [from, to) when one thread runs them in a row (setup shared inside the range counted once). */
     @FunctionalInterface
-    interface RangeCost {
+    public interface RangeCost {
         double of(int from, int to);
     }
 
@@ -58,7 +58,7 @@ final class Parallel {
      * one range: returns the bounds, range r being [bounds[r], bounds[r + 1]). {@code cost} must
      * not decrease as a range grows.
      */
-    static int[] balancedRanges(int units, int parts, RangeCost cost) {
+    public static int[] balancedRanges(int units, int parts, RangeCost cost) {
         int count = Math.max(1, Math.min(parts, units));
         double lo = 0, hi = cost.of(0, units);
         int[] best = greedyRanges(hi, units, count, cost);
@@ -94,12 +94,12 @@ final class Parallel {
     }
 
     /** Runs the ranges of {@link #balancedRanges} ({@code bounds}), one per slot as far as there are slots. */
-    static void forRanges(Workspace ws, int[] bounds, long work, RangeBody body) {
+    public static void forRanges(Workspace ws, int[] bounds, long work, RangeBody body) {
         int ranges = bounds.length - 1;
         forRange(ws, ranges, work / ranges, (slot, from, to) -> body.run(slot, bounds[from], bounds[to]));
     }
 
-    static void forRange(Workspace ws, int items, long workPerItem, RangeBody body) {
+    public static void forRange(Workspace ws, int items, long workPerItem, RangeBody body) {
         int parts = (int) Math.min(ws.slots(), items);
         if (ws.pool() == null || parts <= 1 || (long) items * workPerItem < MIN_PARALLEL_WORK) {
             if (items > 0) {

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Looks up a layer's parameters (PyTorch names and layouts) and checks their shapes. */
-final class Params {
+public final class Params {
     private Params() {
     }
 

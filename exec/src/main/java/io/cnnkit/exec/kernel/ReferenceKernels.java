@@ -1,6 +1,10 @@
 package io.cnnkit.exec.kernel;
 
+import io.cnnkit.analyzer.ShapeInference;
 import io.cnnkit.compiler.op.Op;
+import io.cnnkit.compiler.op.OpVisitor;
+import io.cnnkit.compiler.op.Size2;
+import java.util.function.DoubleUnaryOperator;
 import io.cnnkit.exec.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,62 +26,147 @@ public final class ReferenceKernels {
         for (Tensor t : inputs) {
             shapes.add(t.shape());
         }
-        Tensor out = Tensor.zeros(OutputShapes.of(op, shapes));
-        Tensor x = inputs.get(0);
-        if (op instanceof Op.Conv c) {
-            conv(c, x, params, out);
-        } else if (op instanceof Op.MaxPool p) {
-            maxPool(p, x, out);
-        } else if (op instanceof Op.AvgPool p) {
-            avgPool(p, x, out);
-        } else if (op instanceof Op.GlobalAvgPool) {
-            globalPool(x, out, false);
-        } else if (op instanceof Op.GlobalMaxPool) {
-            globalPool(x, out, true);
-        } else if (op instanceof Op.Dense d) {
-            dense(d, x, params, out);
-        } else if (op instanceof Op.Lrn l) {
-            lrn(l, x, out);
-        } else if (op instanceof Op.BatchNorm b) {
-            batchNorm(b, x, params, out);
-        } else if (op instanceof Op.Softmax) {
-            softmax(x, out);
-        } else if (op instanceof Op.ZeroPad z) {
-            zeroPad(z, x, out);
-        } else if (op instanceof Op.Concat) {
-            concat(inputs, out);
-        } else if (op instanceof Op.Add) {
-            add(inputs, out);
-        } else if (op instanceof Op.Input || op instanceof Op.Flatten || op instanceof Op.Dropout) {
-            for (int i = 0; i < x.size(); i++) {
-                out.set(i, x.get(i));
-            }
-        } else {
-            for (int i = 0; i < x.size(); i++) {
-                out.set(i, (float) activation(op, x.get(i)));
-            }
-        }
+        Tensor out = Tensor.zeros(ShapeInference.batched(op, shapes));
+        op.accept(new Runner(inputs, params, out));
         return out;
     }
 
-    static double activation(Op op, double v) {
-        if (op instanceof Op.Relu) {
-            return Math.max(v, 0);
-        } else if (op instanceof Op.Relu6) {
-            return Math.min(Math.max(v, 0), 6);
-        } else if (op instanceof Op.LeakyRelu l) {
-            return v >= 0 ? v : v * l.alpha();
-        } else if (op instanceof Op.Tanh) {
-            return Math.tanh(v);
-        } else if (op instanceof Op.Sigmoid) {
-            return 1 / (1 + Math.exp(-v));
+    /** Each operator's reference computation, writing into {@code out}. */
+    private record Runner(List<Tensor> inputs, Map<String, Tensor> params, Tensor out) implements OpVisitor<Void> {
+        private Tensor x() {
+            return inputs.get(0);
         }
-        throw new IllegalArgumentException("no reference kernel for " + op.kind());
+
+        private Void copy() {
+            for (int i = 0; i < x().size(); i++) {
+                out.set(i, x().get(i));
+            }
+            return null;
+        }
+
+        private Void map(DoubleUnaryOperator f) {
+            for (int i = 0; i < x().size(); i++) {
+                out.set(i, (float) f.applyAsDouble(x().get(i)));
+            }
+            return null;
+        }
+
+        @Override
+        public Void input(Op.Input op) {
+            return copy();
+        }
+
+        @Override
+        public Void conv(Op.Conv op) {
+            ReferenceKernels.conv(op, x(), params, out);
+            return null;
+        }
+
+        @Override
+        public Void maxPool(Op.MaxPool op) {
+            ReferenceKernels.maxPool(op, x(), out);
+            return null;
+        }
+
+        @Override
+        public Void avgPool(Op.AvgPool op) {
+            ReferenceKernels.avgPool(op, x(), out);
+            return null;
+        }
+
+        @Override
+        public Void globalAvgPool(Op.GlobalAvgPool op) {
+            globalPool(x(), out, false);
+            return null;
+        }
+
+        @Override
+        public Void globalMaxPool(Op.GlobalMaxPool op) {
+            globalPool(x(), out, true);
+            return null;
+        }
+
+        @Override
+        public Void dense(Op.Dense op) {
+            ReferenceKernels.dense(op, x(), params, out);
+            return null;
+        }
+
+        @Override
+        public Void flatten(Op.Flatten op) {
+            return copy();
+        }
+
+        @Override
+        public Void relu(Op.Relu op) {
+            return map(v -> Math.max(v, 0));
+        }
+
+        @Override
+        public Void relu6(Op.Relu6 op) {
+            return map(v -> Math.min(Math.max(v, 0), 6));
+        }
+
+        @Override
+        public Void leakyRelu(Op.LeakyRelu op) {
+            return map(v -> v >= 0 ? v : v * op.alpha());
+        }
+
+        @Override
+        public Void tanh(Op.Tanh op) {
+            return map(Math::tanh);
+        }
+
+        @Override
+        public Void sigmoid(Op.Sigmoid op) {
+            return map(v -> 1 / (1 + Math.exp(-v)));
+        }
+
+        @Override
+        public Void softmax(Op.Softmax op) {
+            ReferenceKernels.softmax(x(), out);
+            return null;
+        }
+
+        @Override
+        public Void lrn(Op.Lrn op) {
+            ReferenceKernels.lrn(op, x(), out);
+            return null;
+        }
+
+        @Override
+        public Void batchNorm(Op.BatchNorm op) {
+            ReferenceKernels.batchNorm(op, x(), params, out);
+            return null;
+        }
+
+        @Override
+        public Void dropout(Op.Dropout op) {
+            return copy();
+        }
+
+        @Override
+        public Void zeroPad(Op.ZeroPad op) {
+            ReferenceKernels.zeroPad(op, x(), out);
+            return null;
+        }
+
+        @Override
+        public Void concat(Op.Concat op) {
+            ReferenceKernels.concat(inputs, out);
+            return null;
+        }
+
+        @Override
+        public Void add(Op.Add op) {
+            ReferenceKernels.add(inputs, out);
+            return null;
+        }
     }
 
     static void conv(Op.Conv c, Tensor x, Map<String, Tensor> params, Tensor out) {
         int n = x.dim(0), cin = x.dim(1), inH = x.dim(2), inW = x.dim(3);
-        Window w = OutputShapes.window(c, x.shape());
+        Window w = Window.of(x.shape(), out.shape(), c.kernel(), c.stride(), c.pad(), c.dilation());
         Tensor weight = Params.convWeight(params, c, cin);
         Optional<Tensor> bias = Params.bias(params, c, c.bias(), c.filters());
         int cinG = cin / c.groups(), coutG = c.filters() / c.groups();
@@ -109,7 +198,7 @@ public final class ReferenceKernels {
 
     /** Padded positions never win; with ceil mode a window may overhang the end and is clipped. */
     static void maxPool(Op.MaxPool p, Tensor x, Tensor out) {
-        Window w = OutputShapes.window(p, x.shape());
+        Window w = Window.of(x.shape(), out.shape(), p.kernel(), p.stride(), p.pad(), p.dilation());
         int planes = x.dim(0) * x.dim(1);
         for (int pl = 0; pl < planes; pl++) {
             for (int oy = 0; oy < w.outH(); oy++) {
@@ -139,7 +228,7 @@ public final class ReferenceKernels {
      * is clipped to the input, whose size is the divisor without.
      */
     static void avgPool(Op.AvgPool p, Tensor x, Tensor out) {
-        Window w = OutputShapes.window(p, x.shape());
+        Window w = Window.of(x.shape(), out.shape(), p.kernel(), p.stride(), p.pad(), Size2.square(1));
         int planes = x.dim(0) * x.dim(1);
         for (int pl = 0; pl < planes; pl++) {
             for (int oy = 0; oy < w.outH(); oy++) {
@@ -178,7 +267,7 @@ public final class ReferenceKernels {
 
     /** y = x W^T + b with W [out, in]; a map input is read as its flattened features. */
     static void dense(Op.Dense d, Tensor x, Map<String, Tensor> params, Tensor out) {
-        int n = x.dim(0), in = OutputShapes.features(x.shape());
+        int n = x.dim(0), in = Tensor.sampleSize(x.shape());
         Tensor weight = Params.require(params, d, "weight", d.units(), in);
         Optional<Tensor> bias = Params.bias(params, d, d.bias(), d.units());
         for (int b = 0; b < n; b++) {
@@ -217,7 +306,7 @@ public final class ReferenceKernels {
     }
 
     static void batchNorm(Op.BatchNorm bn, Tensor x, Map<String, Tensor> params, Tensor out) {
-        int n = x.dim(0), ch = x.dim(1), area = OutputShapes.features(x.shape()) / ch;
+        int n = x.dim(0), ch = x.dim(1), area = Tensor.sampleSize(x.shape()) / ch;
         Tensor weight = Params.require(params, bn, "weight", ch);
         Tensor bias = Params.require(params, bn, "bias", ch);
         Tensor mean = Params.require(params, bn, "running_mean", ch);
@@ -235,7 +324,7 @@ public final class ReferenceKernels {
 
     /** Softmax over axis 1 (channels or features), shifted by the maximum for stability. */
     static void softmax(Tensor x, Tensor out) {
-        int n = x.dim(0), ch = x.dim(1), area = OutputShapes.features(x.shape()) / ch;
+        int n = x.dim(0), ch = x.dim(1), area = Tensor.sampleSize(x.shape()) / ch;
         for (int b = 0; b < n; b++) {
             for (int i = 0; i < area; i++) {
                 double max = Double.NEGATIVE_INFINITY;
@@ -267,7 +356,7 @@ public final class ReferenceKernels {
     }
 
     static void concat(List<Tensor> inputs, Tensor out) {
-        int n = out.dim(0), area = OutputShapes.features(out.shape()) / out.dim(1);
+        int n = out.dim(0), area = Tensor.sampleSize(out.shape()) / out.dim(1);
         int at = 0;
         for (int b = 0; b < n; b++) {
             for (Tensor t : inputs) {

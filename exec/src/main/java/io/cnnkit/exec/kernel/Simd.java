@@ -8,20 +8,20 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code cnnkit.simd}: {@code 256}, {@code 512}, or {@code auto} (the default: 512 bits where
  * the machine prefers 16 float lanes, 256 otherwise). One JVM must never run FloatVector code of two
  * widths: C2 then sees two receiver types at every vector call, deoptimises, and all kernels box
- * their vectors (ResNet-18 went from 70 ms to 4.6 s).
+ * their vectors, some fifty times slower (docs/performance.md, "JIT pitfalls").
  */
-final class Simd {
-    static final VectorSpecies<Float> S = choose(System.getProperty("cnnkit.simd", "auto"));
+public final class Simd {
+    public static final VectorSpecies<Float> S = choose(System.getProperty("cnnkit.simd", "auto"));
     /**
      * The concrete vector class of {@link #S}: a micro-kernel stores each accumulator through
      * {@code EXACT.cast(acc).intoArray(...)}. An accumulator after the k loop is a loop phi, and
      * depending on the order in which C2 parses the loop (which follows the profile) it may type
      * that phi as plain FloatVector; {@code intoArray} then cannot be intrinsified and runs the
-     * Vector API's scalar fallback for the life of the JVM (ResNet-18 at 260 ms instead of 31, in
-     * one JVM of ten to fifteen). The cast to this final class gives C2 the exact type in every
+     * Vector API's scalar fallback for the life of the JVM (about one JVM in twelve ran every
+     * network about ten times slower). The cast to this final class gives C2 the exact type in every
      * parse order and costs a class check per store.
      */
-    static final Class<? extends FloatVector> EXACT = S.vectorType().asSubclass(FloatVector.class);
+    public static final Class<? extends FloatVector> EXACT = S.vectorType().asSubclass(FloatVector.class);
 
     private Simd() {
     }

@@ -60,7 +60,7 @@ public final class Workspace {
     }
 
     /** The slot's scratch: kernels use it from index {@link Align#FLOATS} on. */
-    float[] scratch(int slot) {
+    public float[] scratch(int slot) {
         return scratch[slot];
     }
 
@@ -69,7 +69,7 @@ public final class Workspace {
     }
 
     /** The shared scratch: kernels use it from index {@link Align#FLOATS} on. */
-    float[] shared() {
+    public float[] shared() {
         return shared;
     }
 }

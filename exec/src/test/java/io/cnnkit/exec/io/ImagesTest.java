@@ -142,6 +142,8 @@ class ImagesTest {
         Path missing = dir.resolve("missing.png");
         assertEquals(missing + ": no such file",
                 assertThrows(InputException.class, () -> Images.load(missing, RGB)).getMessage());
+        assertEquals("/dev/zero: not a regular file (a device, FIFO or socket)",
+                assertThrows(InputException.class, () -> Images.load(Path.of("/dev/zero"), RGB)).getMessage());
         assertThrows(InputException.class, () -> Images.listFolder(dir.resolve("nowhere")));
         Path gif = dir.resolve("a.gif");
         javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(2, 2, java.awt.image.BufferedImage.TYPE_BYTE_INDEXED),

@@ -36,6 +36,19 @@ class LabelsTest {
     }
 
     @Test
+    void devicesAreRefusedBeforeReadingAndBigFilesAfterTheBound() throws IOException {
+        // /dev/zero never ends: its size says 0, so only a bounded read or a type check stops it
+        assertEquals("/dev/zero: not a regular file (a labels file has one class name a line)",
+                assertThrows(InputException.class, () -> Labels.read(Path.of("/dev/zero"))).getMessage());
+        Path big = dir.resolve("big.txt");
+        try (var out = Files.newOutputStream(big)) {
+            out.write(new byte[(int) Labels.MAX_FILE_BYTES + 1]);
+        }
+        assertTrue(assertThrows(InputException.class, () -> Labels.read(big)).getMessage()
+                .endsWith("a labels file larger than " + Labels.MAX_FILE_BYTES + " bytes"));
+    }
+
+    @Test
     void topKRanksEachRowWithTiesByIndex() {
         Tensor scores = Tensor.of(new float[] {0.1f, 0.7f, 0.2f, 0.7f, /* row 2 */ 5, -1, 3, 4}, 2, 4);
         List<List<Labels.Prediction>> top = Labels.topK(scores, 3, List.of("a", "b", "c", "d"));

@@ -152,8 +152,12 @@ class SafeTensorsTest {
                 Arguments.of("negative header", ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN)
                         .putLong(-1).array(), "header length"),
                 Arguments.of("header past end", ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN)
-                        .putLong(1000).array(), "exceeds the file size"),
+                        .putLong(1000).array(),
+                        "the header should be 1000 bytes after the 8-byte length, but the file has only 8 bytes there"),
                 Arguments.of("not json", file("{\"t\": [", eight), "not valid JSON"),
+                // Jackson's limit, without the name of the Java method that sets it
+                Arguments.of("long number", file("{\"t\":" + "1".repeat(1200) + "}", eight),
+                        "exceeds the maximum allowed (1000)"),
                 Arguments.of("trailing", file("{" + ok + "} {}", eight), "not valid JSON"),
                 Arguments.of("not object", file("[1,2]", eight), "not a JSON object"),
                 Arguments.of("duplicate", file("{" + ok + "," + ok + "}", eight), "not valid JSON"),

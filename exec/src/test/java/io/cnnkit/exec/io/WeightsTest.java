@@ -141,4 +141,29 @@ class WeightsTest {
         WeightsException e = assertThrows(WeightsException.class, () -> w.requireExactly(List.of(req("a.weight", 2))));
         assertTrue(e.getMessage().contains("wrong shape: a.weight is [2, 2], expected [2]"), e.getMessage());
     }
+
+    @Test
+    void nonFiniteWeightsAndNegativeVariancesAreRefusedByName() {
+        Map<String, Tensor> tensors = new java.util.LinkedHashMap<>(Weights.initialize(CONV_BN, 3).asMap());
+        Tensor conv = tensors.get("conv1.weight").copy();
+        conv.set(0, Float.NaN);
+        conv.set(1, Float.POSITIVE_INFINITY);
+        tensors.put("conv1.weight", conv);
+        Tensor var = tensors.get("bn1.running_var").copy();
+        var.set(5, -0.5f);
+        tensors.put("bn1.running_var", var);
+        Path p = dir.resolve("bad.safetensors");
+        SafeTensors.write(p, tensors);
+        WeightsException e = assertThrows(WeightsException.class, () -> Weights.load(p, CONV_BN));
+        assertEquals(p + ": the weights hold values no network can use:\n"
+                + "  conv1.weight: 1 NaN and 1 infinite of 18432 values; expected finite numbers\n"
+                + "  bn1.running_var: 1 negative of 64 variances; expected 0 or more", e.getMessage());
+    }
+
+    @Test
+    void aDenormalStdIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ImagePreprocessing(1, 4,
+                4, 5, new float[] {0.5f}, new float[] {1e-45f}));
+        assertEquals("std values must be finite and at least 1.0E-6, got [1.4E-45]", e.getMessage());
+    }
 }

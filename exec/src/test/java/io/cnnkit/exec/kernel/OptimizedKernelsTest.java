@@ -2,11 +2,13 @@ package io.cnnkit.exec.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import io.cnnkit.analyzer.ShapeInference;
 import io.cnnkit.compiler.op.Op;
 import io.cnnkit.compiler.op.Padding;
 import io.cnnkit.compiler.op.Size2;
 import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.conv.ConvAlgorithm;
+import io.cnnkit.exec.kernel.conv.ConvKernels;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Optimised kernels (vector and forced-scalar paths, one and two threads) against the reference
  * kernels on seeded random shapes: odd sizes, strides, asymmetric and same pads, dilations, groups.
  */
-class OptimizedKernelsTest {
+public class OptimizedKernelsTest {
     private static final ForkJoinPool POOL = new ForkJoinPool(2);
 
     @AfterAll
@@ -30,7 +32,7 @@ class OptimizedKernelsTest {
         POOL.shutdown();
     }
 
-    static Tensor random(Random rnd, int... shape) {
+    public static Tensor random(Random rnd, int... shape) {
         Tensor t = Tensor.zeros(shape);
         for (int i = 0; i < t.size(); i++) {
             t.set(i, (float) rnd.nextGaussian());
@@ -60,7 +62,7 @@ class OptimizedKernelsTest {
         }
     }
 
-    static Map<String, Tensor> batchNormParams(Random rnd, int channels) {
+    public static Map<String, Tensor> batchNormParams(Random rnd, int channels) {
         return Map.of("weight", random(rnd, channels), "bias", random(rnd, channels),
                 "running_mean", random(rnd, channels), "running_var", positive(rnd, channels));
     }
@@ -104,7 +106,7 @@ class OptimizedKernelsTest {
             int[] shape = {1 + rnd.nextInt(2), cinG * groups, 1 + rnd.nextInt(trial % 5 == 0 ? 30 : 12),
                     1 + rnd.nextInt(trial % 5 == 0 ? 30 : 12)};
             try {
-                OutputShapes.of(conv, List.of(shape));
+                ShapeInference.batched(conv, List.of(shape));
             } catch (IllegalArgumentException tooSmall) {
                 continue;
             }
@@ -165,11 +167,11 @@ class OptimizedKernelsTest {
     /** Every convolution algorithm that applies to the shape (the GEMMs always), not only the one chosen. */
     static void checkEveryAlgorithm(Op.Conv conv, Tensor x, Map<String, Tensor> params, String what) {
         Tensor want = OpRunner.runReference(conv, List.of(x), params);
-        for (Kernels.ConvAlgorithm algorithm : Kernels.ConvAlgorithm.values()) {
-            boolean applies = algorithm.applies(OutputShapes.window(conv, x.shape()), x.dim(1), conv.groups());
+        for (ConvAlgorithm algorithm : ConvAlgorithm.values()) {
+            boolean applies = algorithm.applies(Window.of(conv, x.shape()), x.dim(1), conv.groups());
             for (boolean scalar : new boolean[] {false, true}) {
                 if (applies) {
-                    Kernel k = Kernels.prepareConv(conv, List.of(x.shape()), params, Fusion.NONE,
+                    Kernel k = ConvKernels.prepare(conv, List.of(x.shape()), params, Fusion.NONE,
                             new KernelOptions(scalar, 2), algorithm);
                     Tensor got = Tensor.zeros(k.outputShape());
                     k.run(new Tensor[] {x}, got, Workspace.forKernel(POOL, k));
@@ -202,7 +204,7 @@ class OptimizedKernelsTest {
             int size = trial % 3 == 0 ? 45 : 13;
             int[] shape = {1 + rnd.nextInt(2), 1 + rnd.nextInt(5), 1 + rnd.nextInt(size), 1 + rnd.nextInt(size)};
             try {
-                OutputShapes.of(op, List.of(shape));
+                ShapeInference.batched(op, List.of(shape));
             } catch (IllegalArgumentException tooSmall) {
                 continue;
             }
@@ -324,13 +326,13 @@ class OptimizedKernelsTest {
 
             Fusion fusion = Fusion.NONE.withBatchNorm(new Op.BatchNorm(1e-5), bn).withResidual()
                     .withActivation(Activation.of(act).orElseThrow());
-            Window window = OutputShapes.window(conv, x.shape());
-            for (Kernels.ConvAlgorithm algorithm : Kernels.ConvAlgorithm.values()) {
+            Window window = Window.of(conv, x.shape());
+            for (ConvAlgorithm algorithm : ConvAlgorithm.values()) {
                 for (boolean scalar : new boolean[] {false, true}) {
                     if (!algorithm.applies(window, cin, conv.groups())) {
                         continue;
                     }
-                    Kernel k = Kernels.prepareConv(conv, List.of(x.shape(), residual.shape()), params, fusion,
+                    Kernel k = ConvKernels.prepare(conv, List.of(x.shape(), residual.shape()), params, fusion,
                             new KernelOptions(scalar, 2), algorithm);
                     Tensor got = Tensor.zeros(k.outputShape());
                     k.run(new Tensor[] {x, residual}, got, Workspace.forKernel(POOL, k));

@@ -1,8 +1,10 @@
 package io.cnnkit.onnx.imports;
 
+import io.cnnkit.compiler.format.Formatter;
+import io.cnnkit.compiler.op.ArgValue;
 import io.cnnkit.compiler.op.Op;
-import io.cnnkit.compiler.op.Padding;
-import io.cnnkit.compiler.op.Size2;
+import io.cnnkit.compiler.op.Operators;
+import io.cnnkit.compiler.parse.Keywords;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,8 +24,13 @@ import java.util.Set;
  * {@code _}. {@link Written#names} maps each imported layer name to its name in the source.
  */
 final class CnnWriter {
-    private static final Set<String> KEYWORDS = Set.of("network", "import", "input", "output", "aux", "module",
-            "out", "repeat", "as", "if", "then", "else", "true", "false", "in", "same", "valid");
+    private static final Set<String> KEYWORDS = reservedWords();
+
+    private static Set<String> reservedWords() {
+        Set<String> words = new HashSet<>(Keywords.all());
+        words.addAll(Keywords.argumentSymbols());
+        return Set.copyOf(words);
+    }
 
     record Written(String source, Map<String, String> names) {
     }
@@ -105,7 +112,10 @@ final class CnnWriter {
         for (int i = 0; i < net.layers().size(); i++) {
             names.put(net.layers().get(i).name(), pathOf(leafOf.get(i)));
         }
-        return new Written(out.toString(), names);
+        // laid out as `cnn fmt` lays out any source; text the formatter cannot parse is kept as it is,
+        // for the importer's compile check to report
+        Formatter.Result formatted = Formatter.format("imported.cnn", out.toString());
+        return new Written(formatted.ok() ? formatted.text() : out.toString(), names);
     }
 
     private static Item child(Item scope, String label) {
@@ -630,87 +640,27 @@ final class CnnWriter {
 
     // ---- operators ----
 
+    /** The call that states {@code op}, its arguments from the operator's declaration. */
     static String call(Op op, List<String> inputs, Lits lits) {
-        List<String> args = new ArrayList<>();
-        if (op instanceof Op.Conv c) {
-            args.add(literal(lits, c.filters()));
-            args.add(size(c.kernel()));
-            named(args, "stride", c.stride(), new Size2(1, 1));
-            pad(args, c.pad());
-            named(args, "dilation", c.dilation(), new Size2(1, 1));
-            if (c.groups() != 1) {
-                args.add("groups=" + c.groups());
-            }
-            if (!c.bias()) {
-                args.add("bias=false");
-            }
-        } else if (op instanceof Op.MaxPool p) {
-            args.add(size(p.kernel()));
-            named(args, "stride", p.stride(), p.kernel());
-            pad(args, p.pad());
-            named(args, "dilation", p.dilation(), new Size2(1, 1));
-            if (p.ceil()) {
-                args.add("ceil=true");
-            }
-        } else if (op instanceof Op.AvgPool p) {
-            args.add(size(p.kernel()));
-            named(args, "stride", p.stride(), p.kernel());
-            pad(args, p.pad());
-            if (p.ceil()) {
-                args.add("ceil=true");
-            }
-            if (!p.countPad()) {
-                args.add("count_pad=false");
-            }
-        } else if (op instanceof Op.Dense d) {
-            args.add(literal(lits, d.units()));
-            if (!d.bias()) {
-                args.add("bias=false");
-            }
-        } else if (op instanceof Op.LeakyRelu r) {
-            args.add(real(r.alpha()));
-        } else if (op instanceof Op.Lrn l) {
-            args.add("size=" + l.size());
-            args.add("alpha=" + real(l.alpha()));
-            args.add("beta=" + real(l.beta()));
-            args.add("k=" + real(l.k()));
-        } else if (op instanceof Op.BatchNorm b) {
-            if ((float) b.eps() != 1e-5f) {
-                args.add("eps=" + real(b.eps()));
-            }
-        } else if (op instanceof Op.Dropout d) {
-            args.add(real(d.p()));
-        } else if (op instanceof Op.ZeroPad z) {
-            args.add(padding(z.pad()));
-        } else if (op instanceof Op.Concat || op instanceof Op.Add) {
+        List<String> args = new ArrayList<>(inputs.size());
+        Operators.Spec spec = Operators.of(op).orElseThrow();
+        if (spec.arity() == Operators.Arity.MERGE) {
             args.addAll(inputs);
+        }
+        for (Operators.Argument a : Operators.arguments(op)) {
+            String value = a.width() ? literal(lits, Math.toIntExact(((ArgValue.IntValue) a.value()).value()))
+                    : text(a.value());
+            args.add(a.positional() ? value : a.name() + "=" + value);
         }
         return args.isEmpty() ? op.kind() : op.kind() + "(" + String.join(", ", args) + ")";
     }
 
-    private static void named(List<String> args, String name, Size2 value, Size2 defaultValue) {
-        if (!value.equals(defaultValue)) {
-            args.add(name + "=" + size(value));
+    /** A value as the language writes it; numbers as the shortest decimal that reads back as float32. */
+    private static String text(ArgValue value) {
+        if (value instanceof ArgValue.FloatValue f) {
+            return real(f.value());
         }
-    }
-
-    private static void pad(List<String> args, Padding pad) {
-        if (pad instanceof Padding.Same) {
-            args.add("pad=same");
-        } else if (!pad.equals(new Padding.Explicit(0, 0, 0, 0))) {
-            args.add("pad=" + padding((Padding.Explicit) pad));
-        }
-    }
-
-    private static String padding(Padding.Explicit p) {
-        if (p.top() == p.bottom() && p.left() == p.right()) {
-            return p.top() == p.left() ? Integer.toString(p.top()) : "(" + p.top() + ", " + p.left() + ")";
-        }
-        return "(" + p.top() + ", " + p.left() + ", " + p.bottom() + ", " + p.right() + ")";
-    }
-
-    private static String size(Size2 s) {
-        return s.h() == s.w() ? Integer.toString(s.h()) : "(" + s.h() + ", " + s.w() + ")";
+        return value.toString();
     }
 
     /** The shortest decimal that reads back as the same float32 (ONNX attributes are float32). */

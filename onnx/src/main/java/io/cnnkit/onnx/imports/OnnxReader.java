@@ -1,11 +1,11 @@
 package io.cnnkit.onnx.imports;
 
 import io.cnnkit.analyzer.ConvArithmetic;
+import io.cnnkit.analyzer.ShapeInference;
 import io.cnnkit.compiler.op.Op;
 import io.cnnkit.compiler.op.Padding;
 import io.cnnkit.compiler.op.Size2;
 import io.cnnkit.exec.Tensor;
-import io.cnnkit.exec.kernel.OutputShapes;
 import io.cnnkit.onnx.OnnxAttributes;
 import io.cnnkit.onnx.OnnxException;
 import io.cnnkit.onnx.OnnxFiles;
@@ -20,6 +20,7 @@ import io.cnnkit.onnx.proto.Onnx.ValueInfoProto;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -121,6 +122,7 @@ public final class OnnxReader {
     }
 
     private ImportedNetwork read() {
+        singleAssignment();
         for (NodeProto n : graph.getNodeList()) {
             for (String in : n.getInputList()) {
                 uses.merge(in, 1, Integer::sum);
@@ -250,38 +252,56 @@ public final class OnnxReader {
         }
     }
 
+    /** How one kind of ONNX node is read. */
+    private interface NodeDecoder {
+        void decode(OnnxReader reader, NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported;
+    }
+
+    /** The decoder of every ONNX node type the importer reads, by type; listed in {@link #NODE_TYPES}. */
+    private static Map<String, NodeDecoder> decoders() {
+        Map<String, NodeDecoder> d = new LinkedHashMap<>();
+        d.put("Conv", OnnxReader::conv);
+        d.put("MaxPool", OnnxReader::maxPool);
+        d.put("AveragePool", OnnxReader::averagePool);
+        d.put("GlobalAveragePool", (r, n, in, a) -> r.simple(n, in, a, new Op.GlobalAvgPool()));
+        d.put("GlobalMaxPool", (r, n, in, a) -> r.simple(n, in, a, new Op.GlobalMaxPool()));
+        d.put("Gemm", OnnxReader::gemm);
+        d.put("MatMul", OnnxReader::matMul);
+        d.put("Relu", (r, n, in, a) -> r.simple(n, in, a, new Op.Relu()));
+        d.put("LeakyRelu", (r, n, in, a) -> r.simple(n, in, a, new Op.LeakyRelu(a.getFloat("alpha", 0.01f)), "alpha"));
+        d.put("Tanh", (r, n, in, a) -> r.simple(n, in, a, new Op.Tanh()));
+        d.put("Sigmoid", (r, n, in, a) -> r.simple(n, in, a, new Op.Sigmoid()));
+        d.put("Clip", OnnxReader::clip);
+        d.put("Softmax", OnnxReader::softmax);
+        d.put("LRN", OnnxReader::lrn);
+        d.put("BatchNormalization", OnnxReader::batchNorm);
+        d.put("Concat", OnnxReader::concat);
+        d.put("Add", OnnxReader::add);
+        d.put("Sum", OnnxReader::sum);
+        d.put("Flatten", OnnxReader::flatten);
+        d.put("Reshape", OnnxReader::reshape);
+        d.put("Dropout", OnnxReader::dropout);
+        d.put("Pad", OnnxReader::pad);
+        d.put("Identity", (r, n, in, a) -> {
+            onlyAttributes(a);
+            r.bind(n.getOutput(0), in.get(0));
+        });
+        d.put("Constant", (r, n, in, a) -> r.constant(n, a));
+        d.put("Transpose", OnnxReader::transpose);
+        return d;
+    }
+
+    private static final Map<String, NodeDecoder> DECODERS = decoders();
+
+    /** The ONNX node types (default domain) that the importer reads. */
+    public static final Set<String> NODE_TYPES = Collections.unmodifiableSet(DECODERS.keySet());
+
     private void map(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
-        switch (n.getOpType()) {
-            case "Conv" -> conv(n, in, a);
-            case "MaxPool" -> maxPool(n, in, a);
-            case "AveragePool" -> averagePool(n, in, a);
-            case "GlobalAveragePool" -> simple(n, in, a, new Op.GlobalAvgPool());
-            case "GlobalMaxPool" -> simple(n, in, a, new Op.GlobalMaxPool());
-            case "Gemm" -> gemm(n, in, a);
-            case "MatMul" -> matMul(n, in, a);
-            case "Relu" -> simple(n, in, a, new Op.Relu());
-            case "LeakyRelu" -> simple(n, in, a, new Op.LeakyRelu(a.getFloat("alpha", 0.01f)), "alpha");
-            case "Tanh" -> simple(n, in, a, new Op.Tanh());
-            case "Sigmoid" -> simple(n, in, a, new Op.Sigmoid());
-            case "Clip" -> clip(n, in, a);
-            case "Softmax" -> softmax(n, in, a);
-            case "LRN" -> lrn(n, in, a);
-            case "BatchNormalization" -> batchNorm(n, in, a);
-            case "Concat" -> concat(n, in, a);
-            case "Add" -> add(n, in, a);
-            case "Sum" -> sum(n, in, a);
-            case "Flatten" -> flatten(n, in, a);
-            case "Reshape" -> reshape(n, in, a);
-            case "Dropout" -> dropout(n, in, a);
-            case "Pad" -> pad(n, in, a);
-            case "Identity" -> {
-                onlyAttributes(a);
-                bind(n.getOutput(0), in.get(0));
-            }
-            case "Constant" -> constant(n, a);
-            case "Transpose" -> transpose(n, in, a);
-            default -> throw new Unsupported("operator " + n.getOpType() + " is not in the language");
+        NodeDecoder decoder = DECODERS.get(n.getOpType());
+        if (decoder == null) {
+            throw new Unsupported("operator " + n.getOpType() + " is not in the language");
         }
+        decoder.decode(this, n, in, a);
     }
 
     private void conv(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
@@ -742,7 +762,7 @@ public final class OnnxReader {
         int[] out = shape;
         if (out == null) {
             List<int[]> in = inputs.stream().map(i -> layers.get(i).shape).toList();
-            out = OutputShapes.of(op, in);
+            out = ShapeInference.batched(op, in);
             long elements = 1;
             for (int d : out) {
                 if (d < 1 || d > MAX_DIM) {
@@ -855,6 +875,23 @@ public final class OnnxReader {
         for (String out : n.getOutputList()) {
             if (!out.isEmpty()) {
                 values.put(out, new Failed());
+            }
+        }
+    }
+
+    /** ONNX assigns each value once; a second writer would silently cut a branch off. */
+    private void singleAssignment() {
+        Map<String, String> writers = new HashMap<>();
+        graph.getInputList().forEach(in -> writers.put(in.getName(), "the graph input"));
+        graph.getInitializerList().forEach(t -> writers.put(t.getName(), "an initializer"));
+        for (NodeProto n : graph.getNodeList()) {
+            String node = "node '" + n.getName() + "' (" + n.getOpType() + ")";
+            for (String out : n.getOutputList()) {
+                String previous = out.isEmpty() ? null : writers.putIfAbsent(out, node);
+                if (previous != null) {
+                    throw new OnnxException(file + ": not a valid ONNX graph: " + node + " writes '" + out
+                            + "', which " + previous + " already writes; expected each value written once");
+                }
             }
         }
     }

@@ -2,7 +2,7 @@ package io.cnnkit.train.grad;
 
 import io.cnnkit.compiler.op.Op;
 import io.cnnkit.exec.Tensor;
-import io.cnnkit.exec.kernel.Gemm;
+import io.cnnkit.exec.kernel.gemm.Gemm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

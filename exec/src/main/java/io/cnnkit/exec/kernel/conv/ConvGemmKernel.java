@@ -1,0 +1,207 @@
+package io.cnnkit.exec.kernel.conv;
+
+import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.Align;
+import io.cnnkit.exec.kernel.Folding;
+import io.cnnkit.exec.kernel.Fusion;
+import io.cnnkit.exec.kernel.KernelOptions;
+import io.cnnkit.exec.kernel.Simd;
+import io.cnnkit.exec.kernel.Window;
+import io.cnnkit.exec.kernel.Workspace;
+import io.cnnkit.exec.kernel.gemm.Sgemm;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Convolution as a GEMM per image and group: C[Cout/g x OH*OW] = A[Cout/g x K] * B[K x OH*OW] with
+ * K = Cin/g * kh * kw. A (the weights, batchnorm folded) is packed into mr-row panels
+ * once (the layer's tile shape, {@link Sgemm#best}); B is never materialised whole: for each block of {@link GemmConv#KC} K-rows and chunk of output
+ * positions it is gathered from the input ("im2col by tiles") into nr-column panels
+ * in the slot's scratch, and a 1x1 stride-1 convolution just copies input rows. The loop order
+ * keeps one B panel in L1 while all A panels stream past it (GotoBLAS/MLAS style). The epilogue
+ * (bias, residual, activation) runs on each finished tile.
+ *
+ * <p>The work is split into one range of weight panels x position chunks per thread ({@link GemmConv#parts}).
+ */
+final class ConvGemmKernel extends GemmConvKernel {
+    /** Upper bound of column panels per work item: the packed B block stays in L2. */
+    private static final int PANELS_MAX = 8;
+
+    private final Sgemm.Shape shape;
+    private final int mr, nr, n;
+    private final GemmConv.Chunks chunks;
+    private final int[] parts;
+    /**
+     * A strided 1x1 window without padding (ResNet's downsampling): the offset in an input plane
+     * of each output position's input, so that packing B is one vector gather per 16 positions
+     * instead of a strided copy per output row; null for other windows.
+     */
+    private final int[] pointSources;
+
+    ConvGemmKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
+                   KernelOptions options) {
+        super(inShape, outShape, w, groups, folded, fusion, options, shape(w, outShape[1] / groups).mr());
+        this.shape = shape(w, g.coutG());
+        this.mr = shape.mr();
+        this.nr = shape.nr();
+        this.n = w.outSize();
+        // equal chunks of whole panels (784 positions: 7, 7, 7 and 4 panels rather than 8, 8, 8 and 1)
+        this.chunks = GemmConv.Chunks.of(n, nr, PANELS_MAX);
+        this.parts = g.parts(chunks, ConvCostModel.im2colPrepareCost(w) * Simd.S.length(), options.threads());
+        boolean unpadded = w.padTop() == 0 && w.padLeft() == 0 && w.padBottom() == 0 && w.padRight() == 0;
+        this.pointSources = w.kh() * w.kw() == 1 && !w.isPointwise() && unpadded ? pointSources(w) : null;
+    }
+
+    /** Input offsets within a plane of the output positions of a 1x1 window without padding. */
+    private static int[] pointSources(Window w) {
+        int[] sources = new int[w.outSize()];
+        for (int oy = 0, p = 0; oy < w.outH(); oy++) {
+            for (int ox = 0; ox < w.outW(); ox++, p++) {
+                sources[p] = oy * w.sh() * w.inW() + ox * w.sw();
+            }
+        }
+        return sources;
+    }
+
+    /** The tile shape for {@code coutG} output channels per group on this window. */
+    static Sgemm.Shape shape(Window w, int coutG) {
+        return Sgemm.best(coutG, w.outSize());
+    }
+
+    @Override
+    public int scratchPerSlot() {
+        return g.kc() * chunks.size() + mr * nr;
+    }
+
+    @Override
+    public void run(Tensor[] inputs, Tensor output, Workspace ws) {
+        Tensor x = inputs[0];
+        Tensor res = g.residual() ? inputs[1] : null;
+        g.forEachItem(ws, parts, chunks.count(), macs(), (image, group, p0, p1, chunk, scratch) ->
+                compute(x, res, output, image, group, p0, p1, chunk, scratch));
+    }
+
+    private void compute(Tensor x, Tensor res, Tensor out, int image, int group, int p0, int p1, int chunk,
+                         float[] scratch) {
+        int n0 = chunks.start(chunk), n1 = chunks.end(chunk);
+        int panels = (n1 - n0 + nr - 1) / nr;
+        int k = g.k(), coutG = g.coutG();
+        int xBase = x.offset() + g.planeBase(image, group, g.cin(), g.cinG(), w.inH() * w.inW());
+        int cBase = out.offset() + g.planeBase(image, group, g.cout(), coutG, n);
+        int rBase = res == null ? 0 : res.offset() + g.planeBase(image, group, g.cout(), coutG, n);
+        float[] c = out.data();
+        int tile = Align.FLOATS + g.kc() * chunks.size();
+        for (int k0 = 0; k0 < k; k0 += g.kc()) {
+            int kc = Math.min(g.kc(), k - k0);
+            packB(x.data(), xBase, k0, kc, n0, n1, scratch);
+            boolean first = k0 == 0, last = k0 + kc == k;
+            for (int q = 0; q < panels; q++) {
+                int col = n0 + q * nr;
+                int cols = Math.min(nr, n1 - col);
+                int bOff = Align.FLOATS + q * kc * nr;
+                for (int p = p0; p < p1; p++) {
+                    int row = p * mr;
+                    int rows = Math.min(mr, coutG - row);
+                    int aOff = g.weightsAt(group, p, k0);
+                    int cAt = cBase + row * n + col;
+                    if (rows == mr && cols == nr) {
+                        Sgemm.tile(g.scalar(), shape, g.packedWeights(), aOff, scratch, bOff, kc, c, cAt, n, !first);
+                    } else {
+                        if (!first) {
+                            for (int r = 0; r < rows; r++) {
+                                System.arraycopy(c, cAt + r * n, scratch, tile + r * nr, cols);
+                            }
+                        }
+                        Sgemm.tile(g.scalar(), shape, g.packedWeights(), aOff, scratch, bOff, kc, scratch, tile, nr, !first);
+                        for (int r = 0; r < rows; r++) {
+                            System.arraycopy(scratch, tile + r * nr, c, cAt + r * n, cols);
+                        }
+                    }
+                    if (last) {
+                        for (int r = 0; r < rows; r++) {
+                            g.epilogue().apply(c, cAt + r * n, cols, g.bias()[group * coutG + row + r],
+                                    res == null ? null : res.data(), rBase + (row + r) * n + col);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Gathers rows [k0, k0 + kc) of B for output positions [n0, n1) into nr-column panels:
+     * dst[Align.FLOATS + q * kc * nr + kk * nr + j]; positions past n1 and padded input read as zero.
+     */
+    private void packB(float[] x, int xBase, int k0, int kc, int n0, int n1, float[] dst) {
+        int plane = w.inH() * w.inW();
+        int taps = w.kh() * w.kw();
+        boolean pointwise = w.isPointwise();
+        int panels = (n1 - n0 + nr - 1) / nr;
+        for (int kk = 0; kk < kc; kk++) {
+            int kIndex = k0 + kk;
+            int ci = kIndex / taps, tap = kIndex % taps;
+            int ky = tap / w.kw(), kx = tap % w.kw();
+            int src = xBase + ci * plane;
+            for (int q = 0; q < panels; q++) {
+                int d = Align.FLOATS + q * kc * nr + kk * nr;
+                int p = n0 + q * nr;
+                int cols = Math.min(nr, n1 - p);
+                if (pointwise) {
+                    System.arraycopy(x, src + p, dst, d, cols);
+                } else if (pointSources != null) {
+                    gatherPoints(x, src, p, cols, dst, d);
+                } else {
+                    gatherRow(x, src, ky, kx, p, cols, dst, d);
+                }
+                if (cols < nr) {
+                    Arrays.fill(dst, d + cols, d + nr, 0f);
+                }
+            }
+        }
+    }
+
+    /** B values of a strided 1x1 window for {@code cols} output positions from {@code p}, from the plane at {@code src}. */
+    private void gatherPoints(float[] x, int src, int p, int cols, float[] dst, int d) {
+        int j = 0;
+        if (!g.scalar()) {
+            for (int lanes = Simd.S.length(); j + lanes <= cols; j += lanes) {
+                FloatVector.fromArray(Simd.S, x, src, pointSources, p + j).intoArray(dst, d + j);
+            }
+        }
+        for (; j < cols; j++) {
+            dst[d + j] = x[src + pointSources[p + j]];
+        }
+    }
+
+    /** B values of tap (ky, kx) of one input channel for {@code cols} output positions from {@code p}. */
+    private void gatherRow(float[] x, int src, int ky, int kx, int p, int cols, float[] dst, int d) {
+        int oy = p / w.outW(), ox = p % w.outW();
+        int j = 0;
+        while (j < cols) {
+            int len = Math.min(cols - j, w.outW() - ox);
+            int iy = oy * w.sh() - w.padTop() + ky * w.dh();
+            if (iy < 0 || iy >= w.inH()) {
+                Arrays.fill(dst, d + j, d + j + len, 0f);
+            } else {
+                int row = src + iy * w.inW();
+                int ix0 = ox * w.sw() - w.padLeft() + kx * w.dw();
+                int sw = w.sw();
+                // columns t in [lo, hi) read inside the row: 0 <= ix0 + t * sw < inW
+                int lo = Math.min(len, Math.max(0, -Math.floorDiv(ix0, sw)));
+                int hi = Math.max(lo, Math.min(len, Math.floorDiv(w.inW() - 1 - ix0, sw) + 1));
+                Arrays.fill(dst, d + j, d + j + lo, 0f);
+                if (sw == 1) {
+                    System.arraycopy(x, row + ix0 + lo, dst, d + j + lo, hi - lo);
+                } else {
+                    for (int t = lo, at = row + ix0 + lo * sw; t < hi; t++, at += sw) {
+                        dst[d + j + t] = x[at];
+                    }
+                }
+                Arrays.fill(dst, d + j + hi, d + j + len, 0f);
+            }
+            j += len;
+            ox = 0;
+            oy++;
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package io.cnnkit.exec.kernel.conv;
+
+import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.Align;
+import io.cnnkit.exec.kernel.Folding;
+import io.cnnkit.exec.kernel.Fusion;
+import io.cnnkit.exec.kernel.KernelOptions;
+import io.cnnkit.exec.kernel.Simd;
+import io.cnnkit.exec.kernel.Window;
+import io.cnnkit.exec.kernel.gemm.Sgemm;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Direct convolution with output channels in the vectors: a tile is {@link #ROWS} consecutive
+ * output columns of one output row times {@link #WIDTH} output channels (two vectors), and each
+ * of its K steps broadcasts the seven inputs straight from the zero-padded phase planes
+ * ({@link PhasePlanes}) at the K row's offset, against one packed row of weights. Nothing is
+ * packed per run besides the padded copy of the input, and a row of 7, 14, 28, 56 or 112 outputs
+ * (every map of the zoo's networks) is cut into tiles without waste, where the implicit GEMM's
+ * 32-column panels compute 64 positions for a 7x7 map's 49. The price: the tile is stored
+ * transposed (channel by channel) through the epilogue, which only small K (the 3-channel stem)
+ * feels. Work items are chunks of at most {@link #TILES_PER_ITEM} tiles times a run of channel
+ * panels; within one, each K block of a channel panel's weights is read once for all the item's tiles,
+ * whose accumulators wait in the slot's scratch.
+ */
+final class DirectConvKernel extends PhasePlaneConvKernel {
+    private static final VectorSpecies<Float> S = Simd.S;
+    private static final Class<? extends FloatVector> EXACT = Simd.EXACT;
+    private static final int L = S.length();
+    /** Output columns per tile. */
+    static final int ROWS = 7;
+    /** Output channels per tile: two vectors. */
+    static final int WIDTH = 2 * L;
+    private static final int TILE = ROWS * WIDTH;
+    /** The tile as positions x channels, for the waste of a layer's output row and channels. */
+    static final Sgemm.Shape SHAPE = new Sgemm.Shape(ROWS, WIDTH);
+    /** Most tiles per chunk: their accumulators for every channel panel stay in L2. */
+    private static final int TILES_PER_ITEM = 8;
+
+    private final int tilesPerRow;
+
+    DirectConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
+                     KernelOptions options) {
+        super(inShape, outShape, w, groups, folded, fusion, options, WIDTH,
+                GemmConv.Chunks.of(w.outH() * tilesPerRow(w) * ROWS, ROWS, TILES_PER_ITEM), 0);
+        this.tilesPerRow = tilesPerRow(w);
+    }
+
+    /** Accumulators of every tile and channel panel of an item. */
+    @Override
+    public int scratchPerSlot() {
+        return TILES_PER_ITEM * g.mPanels() * TILE;
+    }
+
+    private static int tilesPerRow(Window w) {
+        return (w.outW() + ROWS - 1) / ROWS;
+    }
+
+    /** Tiles of chunk {@code chunk} for channel panels [q0, q1) of one image and group. */
+    @Override
+    void compute(float[] padded, Tensor res, Tensor out, int image, int group, int q0, int q1, int chunk,
+                 float[] scratch) {
+        int t0 = chunks.start(chunk) / ROWS, t1 = chunks.end(chunk) / ROWS;
+        int xBase = g.planeBase(image, group, g.cin(), g.cinG(), planes.channelSize());
+        int[] offsets = planes.offsets();
+        int k = g.k(), kc = g.kc();
+        for (int k0 = 0; k0 < k; k0 += kc) {
+            int steps = Math.min(kc, k - k0);
+            for (int q = q0; q < q1; q++) {
+                int wAt = g.weightsAt(group, q, k0);
+                for (int t = t0; t < t1; t++) {
+                    int at = xBase + (t / tilesPerRow) * planes.width() + (t % tilesPerRow) * ROWS;
+                    int acc = accumulatorsAt(q - q0, t - t0);
+                    if (g.scalar()) {
+                        tileScalar(padded, at, offsets, k0, steps, g.packedWeights(), wAt, scratch, acc, k0 > 0);
+                    } else {
+                        tile(padded, at, offsets, k0, steps, g.packedWeights(), wAt, scratch, acc, k0 > 0);
+                    }
+                }
+            }
+        }
+        for (int q = q0; q < q1; q++) {
+            for (int t = t0; t < t1; t++) {
+                store(scratch, accumulatorsAt(q - q0, t - t0), q, t, image, group, res, out);
+            }
+        }
+    }
+
+    /** Where the accumulators of channel panel q0 + dq and tile t0 + dt of an item start in the scratch. */
+    private static int accumulatorsAt(int dq, int dt) {
+        return Align.FLOATS + (dq * TILES_PER_ITEM + dt) * TILE;
+    }
+
+    /** The finished tile at {@code acc} ([ROWS][WIDTH]) to the output; columns past the row's end are dropped. */
+    private void store(float[] scratch, int acc, int q, int t, int image, int group, Tensor res, Tensor out) {
+        int oy = t / tilesPerRow, ox = (t % tilesPerRow) * ROWS;
+        int c0 = group * g.coutG() + q * WIDTH;
+        int at = (image * g.cout() + c0) * w.outSize() + oy * w.outW() + ox;
+        g.epilogue().applyTransposed(scratch, acc, WIDTH, Math.min(ROWS, w.outW() - ox),
+                Math.min(WIDTH, g.coutG() - q * WIDTH), g.bias(), c0, out.data(), out.offset() + at, w.outSize(),
+                res == null ? null : res.data(), res == null ? 0 : res.offset() + at);
+    }
+
+    /**
+     * One tile over K rows [k0, k0 + kc): c[r][j] (+)= sum over kk of x[at + r + offsets[kk]] *
+     * w[wAt + (kk - k0) * WIDTH + j]. Written out in one method: on JDK 17 a FloatVector passed to
+     * a helper is boxed. The stores go through {@link Simd#EXACT}, as in {@link Sgemm}.
+     */
+    private static void tile(float[] x, int at, int[] offsets, int k0, int kc, float[] w, int wAt, float[] c, int co,
+                             boolean accumulate) {
+        FloatVector c00 = accumulate ? FloatVector.fromArray(S, c, co) : FloatVector.zero(S);
+        FloatVector c01 = accumulate ? FloatVector.fromArray(S, c, co + L) : FloatVector.zero(S);
+        FloatVector c10 = accumulate ? FloatVector.fromArray(S, c, co + WIDTH) : FloatVector.zero(S);
+        FloatVector c11 = accumulate ? FloatVector.fromArray(S, c, co + WIDTH + L) : FloatVector.zero(S);
+        FloatVector c20 = accumulate ? FloatVector.fromArray(S, c, co + 2 * WIDTH) : FloatVector.zero(S);
+        FloatVector c21 = accumulate ? FloatVector.fromArray(S, c, co + 2 * WIDTH + L) : FloatVector.zero(S);
+        FloatVector c30 = accumulate ? FloatVector.fromArray(S, c, co + 3 * WIDTH) : FloatVector.zero(S);
+        FloatVector c31 = accumulate ? FloatVector.fromArray(S, c, co + 3 * WIDTH + L) : FloatVector.zero(S);
+        FloatVector c40 = accumulate ? FloatVector.fromArray(S, c, co + 4 * WIDTH) : FloatVector.zero(S);
+        FloatVector c41 = accumulate ? FloatVector.fromArray(S, c, co + 4 * WIDTH + L) : FloatVector.zero(S);
+        FloatVector c50 = accumulate ? FloatVector.fromArray(S, c, co + 5 * WIDTH) : FloatVector.zero(S);
+        FloatVector c51 = accumulate ? FloatVector.fromArray(S, c, co + 5 * WIDTH + L) : FloatVector.zero(S);
+        FloatVector c60 = accumulate ? FloatVector.fromArray(S, c, co + 6 * WIDTH) : FloatVector.zero(S);
+        FloatVector c61 = accumulate ? FloatVector.fromArray(S, c, co + 6 * WIDTH + L) : FloatVector.zero(S);
+        for (int kk = 0; kk < kc; kk++) {
+            int xk = at + offsets[k0 + kk];
+            int wk = wAt + kk * WIDTH;
+            FloatVector w0 = FloatVector.fromArray(S, w, wk);
+            FloatVector w1 = FloatVector.fromArray(S, w, wk + L);
+            FloatVector x0 = FloatVector.broadcast(S, x[xk]);
+            c00 = x0.fma(w0, c00);
+            c01 = x0.fma(w1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, x[xk + 1]);
+            c10 = x1.fma(w0, c10);
+            c11 = x1.fma(w1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, x[xk + 2]);
+            c20 = x2.fma(w0, c20);
+            c21 = x2.fma(w1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, x[xk + 3]);
+            c30 = x3.fma(w0, c30);
+            c31 = x3.fma(w1, c31);
+            FloatVector x4 = FloatVector.broadcast(S, x[xk + 4]);
+            c40 = x4.fma(w0, c40);
+            c41 = x4.fma(w1, c41);
+            FloatVector x5 = FloatVector.broadcast(S, x[xk + 5]);
+            c50 = x5.fma(w0, c50);
+            c51 = x5.fma(w1, c51);
+            FloatVector x6 = FloatVector.broadcast(S, x[xk + 6]);
+            c60 = x6.fma(w0, c60);
+            c61 = x6.fma(w1, c61);
+        }
+        EXACT.cast(c00).intoArray(c, co);
+        EXACT.cast(c01).intoArray(c, co + L);
+        EXACT.cast(c10).intoArray(c, co + WIDTH);
+        EXACT.cast(c11).intoArray(c, co + WIDTH + L);
+        EXACT.cast(c20).intoArray(c, co + 2 * WIDTH);
+        EXACT.cast(c21).intoArray(c, co + 2 * WIDTH + L);
+        EXACT.cast(c30).intoArray(c, co + 3 * WIDTH);
+        EXACT.cast(c31).intoArray(c, co + 3 * WIDTH + L);
+        EXACT.cast(c40).intoArray(c, co + 4 * WIDTH);
+        EXACT.cast(c41).intoArray(c, co + 4 * WIDTH + L);
+        EXACT.cast(c50).intoArray(c, co + 5 * WIDTH);
+        EXACT.cast(c51).intoArray(c, co + 5 * WIDTH + L);
+        EXACT.cast(c60).intoArray(c, co + 6 * WIDTH);
+        EXACT.cast(c61).intoArray(c, co + 6 * WIDTH + L);
+    }
+
+    /** {@link #tile} in plain Java: the forced-scalar path. */
+    private static void tileScalar(float[] x, int at, int[] offsets, int k0, int kc, float[] w, int wAt, float[] c,
+                                   int co, boolean accumulate) {
+        if (!accumulate) {
+            java.util.Arrays.fill(c, co, co + TILE, 0f);
+        }
+        for (int kk = 0; kk < kc; kk++) {
+            int xk = at + offsets[k0 + kk];
+            int wk = wAt + kk * WIDTH;
+            for (int r = 0; r < ROWS; r++) {
+                float xv = x[xk + r];
+                for (int j = 0; j < WIDTH; j++) {
+                    c[co + r * WIDTH + j] += xv * w[wk + j];
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.cnnkit.exec.kernel.conv;
+
+import io.cnnkit.exec.kernel.Folding;
+import io.cnnkit.exec.kernel.Fusion;
+import io.cnnkit.exec.kernel.Kernel;
+import io.cnnkit.exec.kernel.KernelOptions;
+import io.cnnkit.exec.kernel.Window;
+
+/** The shape and prepared weights that every GEMM-based convolution kernel holds. */
+abstract class GemmConvKernel implements Kernel {
+    protected final int[] outShape;
+    protected final Window w;
+    protected final GemmConv g;
+
+    /** {@code width}: output channels per weight panel (see {@link GemmConv#of}). */
+    GemmConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
+                   KernelOptions options, int width) {
+        this.outShape = outShape.clone();
+        this.w = w;
+        this.g = GemmConv.of(inShape, outShape, w, groups, folded, fusion, options, width);
+    }
+
+    @Override
+    public final int[] outputShape() {
+        return outShape.clone();
+    }
+
+    @Override
+    public final long macs() {
+        return g.macs(w);
+    }
+}

@@ -1,0 +1,165 @@
+package io.cnnkit.exec.kernel.conv;
+
+import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.Parallel;
+import io.cnnkit.exec.kernel.Window;
+import io.cnnkit.exec.kernel.Workspace;
+import java.util.Arrays;
+
+/**
+ * The input of a convolution copied once into a zero-padded buffer and split for stride (sh, sw)
+ * into sh x sw phase planes xq[a][b][i][j] = xpad[i * sh + a][j * sw + b], each Hq x Wq =
+ * ceil(Hp / sh) x ceil(Wp / sw) (for stride 1 just the padded input). Output positions are
+ * numbered in phase coordinates, p = oy * Wq + ox, so that the input that K row (ci, ky, kx) of the
+ * im2col matrix holds for position p is {@code xq[p + offset(kk)]}: one offset per K row, and
+ * consecutive output columns of a row read consecutive floats. Positions ox >= outW of a phase row
+ * may be computed and dropped; they read the next row, plane or {@link #TAIL} floats past the
+ * planes, never outside the buffer. Winograd's convolution uses the same split with m x m phases
+ * of its own size ({@link #tiles}), reading them at offsets of its own.
+ */
+final class PhasePlanes {
+    /** Floats past the planes that dropped positions may read, besides one phase row. */
+    static final int TAIL = 64;
+
+    private final Window w;
+    private final int sh, sw, wq, planeQ, channelSize;
+    private final int[] offsets;
+    /** Per column phase b, the phase columns that read inside an input row; and the columns where all do. */
+    private final int[] colStart, colEnd;
+    private final int allFrom, allTo;
+
+    /** The planes of a convolution with window {@code w}, split by its stride, with the offsets of its K rows. */
+    PhasePlanes(Window w, int cinG) {
+        this(w, w.sh(), w.sw(), ceilDiv(w.inH() + w.padTop() + w.padBottom(), w.sh()), width(w), cinG);
+    }
+
+    /** m x m phase planes of {@code rows} x {@code cols} each of the input of {@code w} (no K-row offsets). */
+    static PhasePlanes tiles(Window w, int m, int rows, int cols) {
+        return new PhasePlanes(w, m, m, rows, cols, 0);
+    }
+
+    private PhasePlanes(Window w, int sh, int sw, int rows, int cols, int cinG) {
+        this.w = w;
+        this.sh = sh;
+        this.sw = sw;
+        this.wq = cols;
+        this.planeQ = rows * cols;
+        this.channelSize = sh * sw * planeQ;
+        this.colStart = new int[sw];
+        this.colEnd = new int[sw];
+        int from = 0, to = wq;
+        for (int b = 0; b < sw; b++) {
+            int first = b - w.padLeft();
+            colStart[b] = Math.min(wq, Math.max(0, ceilDiv(-first, sw)));
+            colEnd[b] = Math.max(colStart[b], Math.min(wq, ceilDiv(w.inW() - first, sw)));
+            from = Math.max(from, colStart[b]);
+            to = Math.min(to, colEnd[b]);
+        }
+        this.allFrom = from;
+        this.allTo = Math.max(from, to);
+        this.offsets = new int[cinG * w.kh() * w.kw()];
+        for (int ci = 0, kk = 0; ci < cinG; ci++) {
+            for (int ky = 0; ky < w.kh(); ky++) {
+                int dy = ky * w.dh();
+                for (int kx = 0; kx < w.kw(); kx++) {
+                    int dx = kx * w.dw();
+                    int phase = (dy % sh) * sw + dx % sw;
+                    offsets[kk++] = ci * channelSize + phase * planeQ + (dy / sh) * wq + dx / sw;
+                }
+            }
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    /** Wq: columns of a phase plane. */
+    static int width(Window w) {
+        return ceilDiv(w.inW() + w.padLeft() + w.padRight(), w.sw());
+    }
+
+    int width() {
+        return wq;
+    }
+
+    /** Floats per input channel (all its phase planes). */
+    int channelSize() {
+        return channelSize;
+    }
+
+    /** Offset of K row kk (ci, ky, kx) from an output position, per {@link #offsets()}. */
+    int[] offsets() {
+        return offsets;
+    }
+
+    /** Floats of the buffer for {@code channels} input channels, with the tail dropped positions read. */
+    int bufferSize(int channels) {
+        return channels * channelSize + wq + TAIL;
+    }
+
+    /** Every channel of every image of {@code x} into {@code dst}, channel after channel. */
+    void fill(Workspace ws, Tensor x, int channels, float[] dst) {
+        Parallel.forRange(ws, channels, channelSize, (slot, from, to) -> {
+            for (int plane = from; plane < to; plane++) {
+                pad(x.data(), x.offset() + plane * w.inH() * w.inW(), dst, plane * channelSize);
+            }
+        });
+    }
+
+    /**
+     * One input channel into its zero-padded phase planes at {@code at}. Phase column j of column
+     * phase b reads input column j * sw + b - padLeft, inside the row for j in [colStart[b],
+     * colEnd[b]). For stride 2 the columns where both phases read inside the row are copied in one
+     * pass over the input row, the edges phase by phase; other strides go phase by phase.
+     */
+    private void pad(float[] x, int src, float[] dst, int at) {
+        int hq = planeQ / wq;
+        for (int a = 0; a < sh; a++) {
+            for (int i = 0; i < hq; i++) {
+                int rowA = at + a * sw * planeQ + i * wq;   // phase (a, b) is b planes further
+                int iy = i * sh + a - w.padTop();
+                if (iy < 0 || iy >= w.inH()) {
+                    for (int b = 0; b < sw; b++) {
+                        Arrays.fill(dst, rowA + b * planeQ, rowA + b * planeQ + wq, 0f);
+                    }
+                    continue;
+                }
+                int in = src + iy * w.inW() - w.padLeft();
+                for (int b = 0; b < sw; b++) {
+                    int row = rowA + b * planeQ;
+                    Arrays.fill(dst, row, row + colStart[b], 0f);
+                    Arrays.fill(dst, row + colEnd[b], row + wq, 0f);
+                }
+                if (sw == 1) {
+                    System.arraycopy(x, in + colStart[0], dst, rowA + colStart[0], colEnd[0] - colStart[0]);
+                    continue;
+                }
+                if (sw != 2) {
+                    // phase by phase: one strided pass over the row each (measured faster than one
+                    // pass writing sw planes at once for Winograd's 4 phases)
+                    for (int b = 0; b < sw; b++) {
+                        int row = rowA + b * planeQ;
+                        for (int j = colStart[b]; j < colEnd[b]; j++) {
+                            dst[row + j] = x[in + j * sw + b];
+                        }
+                    }
+                    continue;
+                }
+                for (int b = 0; b < 2; b++) {
+                    int row = rowA + b * planeQ;
+                    for (int j = colStart[b]; j < Math.min(colEnd[b], allFrom); j++) {
+                        dst[row + j] = x[in + j * 2 + b];
+                    }
+                    for (int j = Math.max(colStart[b], allTo); j < colEnd[b]; j++) {
+                        dst[row + j] = x[in + j * 2 + b];
+                    }
+                }
+                for (int j = allFrom; j < allTo; j++) {
+                    dst[rowA + j] = x[in + 2 * j];
+                    dst[rowA + planeQ + j] = x[in + 2 * j + 1];
+                }
+            }
+        }
+    }
+}

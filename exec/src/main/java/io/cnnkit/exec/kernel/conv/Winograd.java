@@ -1,0 +1,216 @@
+package io.cnnkit.exec.kernel.conv;
+
+import io.cnnkit.exec.kernel.Simd;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Winograd's minimal filtering algorithms F(m x m, 3 x 3) (Lavin and Gray, "Fast Algorithms for
+ * Convolutional Neural Networks", 2016): an m x m output tile of a 3x3 stride-1 convolution is
+ * Y = A^T [(G g G^T) .* (B^T d B)] A from an alpha x alpha input tile d (alpha = m + 2), with alpha^2
+ * multiplies instead of 9 m^2. F(2,3) (alpha 4) has coefficients 0, +-1 and +-1/2 (exact in float);
+ * F(4,3) (alpha 6) has coefficients up to 8 and 1/24, and a larger rounding error.
+ *
+ * <p>The 2-D transforms are applied as two passes of a 1-D transform, each over {@code n} tiles at
+ * once (one vector lane per tile): {@link #input} computes the alpha values B^T x from alpha rows
+ * {@code src[base + offsets[i] + j]}, {@link #output} the m values A^T x; results go to
+ * {@code dst[dBase + i * dStride + j]}. The vector forms are written out per m (a FloatVector passed
+ * between methods is boxed on JDK 17); the scalar forms apply the matrices and are the forced-scalar path.
+ */
+final class Winograd {
+    private static final VectorSpecies<Float> S = Simd.S;
+
+    /** Output tile sizes supported. */
+    static final int F2 = 2, F4 = 4;
+
+    private static final float[][] BT2 = {
+        {1, 0, -1, 0},
+        {0, 1, 1, 0},
+        {0, -1, 1, 0},
+        {0, 1, 0, -1}};
+    private static final double[][] G2 = {
+        {1, 0, 0},
+        {0.5, 0.5, 0.5},
+        {0.5, -0.5, 0.5},
+        {0, 0, 1}};
+    private static final float[][] AT2 = {
+        {1, 1, 1, 0},
+        {0, 1, -1, -1}};
+
+    private static final float[][] BT4 = {
+        {4, 0, -5, 0, 1, 0},
+        {0, -4, -4, 1, 1, 0},
+        {0, 4, -4, -1, 1, 0},
+        {0, -2, -1, 2, 1, 0},
+        {0, 2, -1, -2, 1, 0},
+        {0, 4, 0, -5, 0, 1}};
+    private static final double[][] G4 = {
+        {1 / 4.0, 0, 0},
+        {-1 / 6.0, -1 / 6.0, -1 / 6.0},
+        {-1 / 6.0, 1 / 6.0, -1 / 6.0},
+        {1 / 24.0, 1 / 12.0, 1 / 6.0},
+        {1 / 24.0, -1 / 12.0, 1 / 6.0},
+        {0, 0, 1}};
+    private static final float[][] AT4 = {
+        {1, 1, 1, 1, 1, 0},
+        {0, 1, -1, 2, -2, 0},
+        {0, 1, 1, 4, 4, 0},
+        {0, 1, -1, 8, -8, 1}};
+
+    private Winograd() {
+    }
+
+    static int alpha(int m) {
+        return m + 2;
+    }
+
+    /**
+     * Filters [rows, cols, 3, 3] (row-major) into transform space: u[(xi * rows + r) * cols + c] =
+     * (G g G^T)[xi / alpha][xi % alpha], computed in double and rounded once.
+     */
+    static float[] transformFilters(float[] g, int rows, int cols, int m) {
+        double[][] gm = m == F2 ? G2 : G4;
+        int alpha = alpha(m);
+        float[] u = new float[alpha * alpha * rows * cols];
+        double[] gg = new double[alpha * 3];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                int src = (r * cols + c) * 9;
+                for (int i = 0; i < alpha; i++) {
+                    for (int kx = 0; kx < 3; kx++) {
+                        double s = 0;
+                        for (int ky = 0; ky < 3; ky++) {
+                            s += gm[i][ky] * g[src + ky * 3 + kx];
+                        }
+                        gg[i * 3 + kx] = s;
+                    }
+                }
+                for (int i = 0; i < alpha; i++) {
+                    for (int k = 0; k < alpha; k++) {
+                        double s = 0;
+                        for (int kx = 0; kx < 3; kx++) {
+                            s += gg[i * 3 + kx] * gm[k][kx];
+                        }
+                        u[((i * alpha + k) * rows + r) * cols + c] = (float) s;
+                    }
+                }
+            }
+        }
+        return u;
+    }
+
+    /** alpha values of B^T x per tile; {@code n} a multiple of the vector length on the vector path. */
+    static void input(int m, boolean scalar, float[] src, int base, int[] offsets, float[] dst, int dBase, int dStride,
+                      int n) {
+        transform(true, m, scalar, src, base, offsets, dst, dBase, dStride, n);
+    }
+
+    /** m values of A^T x per tile; {@code n} a multiple of the vector length on the vector path. */
+    static void output(int m, boolean scalar, float[] src, int base, int[] offsets, float[] dst, int dBase, int dStride,
+                       int n) {
+        transform(false, m, scalar, src, base, offsets, dst, dBase, dStride, n);
+    }
+
+    private static void transform(boolean input, int m, boolean scalar, float[] src, int base, int[] offsets,
+                                  float[] dst, int dBase, int dStride, int n) {
+        if (scalar) {
+            float[][] matrix = input ? (m == F2 ? BT2 : BT4) : (m == F2 ? AT2 : AT4);
+            apply(matrix, src, base, offsets, dst, dBase, dStride, n);
+        } else if (m == F2) {
+            if (input) {
+                input4(src, base, offsets, dst, dBase, dStride, n);
+            } else {
+                output4(src, base, offsets, dst, dBase, dStride, n);
+            }
+        } else if (input) {
+            input6(src, base, offsets, dst, dBase, dStride, n);
+        } else {
+            output6(src, base, offsets, dst, dBase, dStride, n);
+        }
+    }
+
+    /** dst_i = sum_k matrix[i][k] * src_k, lane by lane: the scalar path. */
+    private static void apply(float[][] matrix, float[] src, int base, int[] offsets, float[] dst, int dBase,
+                              int dStride, int n) {
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i < matrix.length; i++) {
+                float s = 0;
+                for (int k = 0; k < offsets.length; k++) {
+                    s += matrix[i][k] * src[base + offsets[k] + j];
+                }
+                dst[dBase + i * dStride + j] = s;
+            }
+        }
+    }
+
+    private static void input4(float[] src, int base, int[] o, float[] dst, int d, int ds, int n) {
+        int o0 = base + o[0], o1 = base + o[1], o2 = base + o[2], o3 = base + o[3];
+        for (int j = 0; j < n; j += S.length()) {
+            FloatVector x0 = FloatVector.fromArray(S, src, o0 + j);
+            FloatVector x1 = FloatVector.fromArray(S, src, o1 + j);
+            FloatVector x2 = FloatVector.fromArray(S, src, o2 + j);
+            FloatVector x3 = FloatVector.fromArray(S, src, o3 + j);
+            x0.sub(x2).intoArray(dst, d + j);
+            x1.add(x2).intoArray(dst, d + ds + j);
+            x2.sub(x1).intoArray(dst, d + 2 * ds + j);
+            x1.sub(x3).intoArray(dst, d + 3 * ds + j);
+        }
+    }
+
+    private static void output4(float[] src, int base, int[] o, float[] dst, int d, int ds, int n) {
+        int o0 = base + o[0], o1 = base + o[1], o2 = base + o[2], o3 = base + o[3];
+        for (int j = 0; j < n; j += S.length()) {
+            FloatVector x0 = FloatVector.fromArray(S, src, o0 + j);
+            FloatVector x1 = FloatVector.fromArray(S, src, o1 + j);
+            FloatVector x2 = FloatVector.fromArray(S, src, o2 + j);
+            FloatVector x3 = FloatVector.fromArray(S, src, o3 + j);
+            x0.add(x1).add(x2).intoArray(dst, d + j);
+            x1.sub(x2).sub(x3).intoArray(dst, d + ds + j);
+        }
+    }
+
+    /** The rows of BT4, grouped as in NNPACK: 16 adds and 8 multiplies per tile. */
+    private static void input6(float[] src, int base, int[] o, float[] dst, int d, int ds, int n) {
+        int o0 = base + o[0], o1 = base + o[1], o2 = base + o[2], o3 = base + o[3], o4 = base + o[4], o5 = base + o[5];
+        FloatVector four = FloatVector.broadcast(S, 4f), minusFour = FloatVector.broadcast(S, -4f);
+        FloatVector minusFive = FloatVector.broadcast(S, -5f), two = FloatVector.broadcast(S, 2f);
+        for (int j = 0; j < n; j += S.length()) {
+            FloatVector x0 = FloatVector.fromArray(S, src, o0 + j);
+            FloatVector x1 = FloatVector.fromArray(S, src, o1 + j);
+            FloatVector x2 = FloatVector.fromArray(S, src, o2 + j);
+            FloatVector x3 = FloatVector.fromArray(S, src, o3 + j);
+            FloatVector x4 = FloatVector.fromArray(S, src, o4 + j);
+            FloatVector x5 = FloatVector.fromArray(S, src, o5 + j);
+            FloatVector t1 = x2.fma(minusFour, x4);
+            FloatVector t2 = x1.fma(minusFour, x3);
+            FloatVector t3 = x4.sub(x2);
+            FloatVector t4 = x3.sub(x1).mul(two);
+            x0.fma(four, x2.fma(minusFive, x4)).intoArray(dst, d + j);
+            t1.add(t2).intoArray(dst, d + ds + j);
+            t1.sub(t2).intoArray(dst, d + 2 * ds + j);
+            t3.add(t4).intoArray(dst, d + 3 * ds + j);
+            t3.sub(t4).intoArray(dst, d + 4 * ds + j);
+            x1.fma(four, x3.fma(minusFive, x5)).intoArray(dst, d + 5 * ds + j);
+        }
+    }
+
+    private static void output6(float[] src, int base, int[] o, float[] dst, int d, int ds, int n) {
+        int o0 = base + o[0], o1 = base + o[1], o2 = base + o[2], o3 = base + o[3], o4 = base + o[4], o5 = base + o[5];
+        FloatVector two = FloatVector.broadcast(S, 2f), four = FloatVector.broadcast(S, 4f);
+        FloatVector eight = FloatVector.broadcast(S, 8f);
+        for (int j = 0; j < n; j += S.length()) {
+            FloatVector x0 = FloatVector.fromArray(S, src, o0 + j);
+            FloatVector x1 = FloatVector.fromArray(S, src, o1 + j);
+            FloatVector x2 = FloatVector.fromArray(S, src, o2 + j);
+            FloatVector x3 = FloatVector.fromArray(S, src, o3 + j);
+            FloatVector x4 = FloatVector.fromArray(S, src, o4 + j);
+            FloatVector x5 = FloatVector.fromArray(S, src, o5 + j);
+            FloatVector sum12 = x1.add(x2), diff12 = x1.sub(x2);
+            FloatVector sum34 = x3.add(x4), diff34 = x3.sub(x4);
+            x0.add(sum12).add(sum34).intoArray(dst, d + j);
+            diff34.fma(two, diff12).intoArray(dst, d + ds + j);
+            sum34.fma(four, sum12).intoArray(dst, d + 2 * ds + j);
+            diff34.fma(eight, diff12).add(x5).intoArray(dst, d + 3 * ds + j);
+        }
+    }
+}

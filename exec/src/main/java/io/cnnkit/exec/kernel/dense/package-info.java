@@ -1,0 +1,2 @@
+/** The fully connected layer, one GEMV per sample. */
+package io.cnnkit.exec.kernel.dense;

@@ -1,0 +1,2 @@
+/** Max and average pooling, windowed and global, vectorised along output rows. */
+package io.cnnkit.exec.kernel.pool;

@@ -1,0 +1,190 @@
+package io.cnnkit.onnx.export;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cnnkit.analyzer.Analysis;
+import io.cnnkit.compiler.CnnCompiler;
+import io.cnnkit.compiler.Compilation;
+import io.cnnkit.compiler.Diagnostic;
+import io.cnnkit.compiler.graph.Layer;
+import io.cnnkit.compiler.graph.NetworkGraph;
+import io.cnnkit.compiler.op.Op;
+import io.cnnkit.compiler.op.Operators;
+import io.cnnkit.exec.Executor;
+import io.cnnkit.exec.Tensor;
+import io.cnnkit.onnx.ExportOptions;
+import io.cnnkit.onnx.ExportRefusedException;
+import io.cnnkit.onnx.OnnxExporter;
+import io.cnnkit.onnx.TestModels;
+import io.cnnkit.onnx.imports.OnnxImporter;
+import io.cnnkit.onnx.proto.Onnx.ModelProto;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every operator at the edges of its arguments, exported and run in ONNX Runtime next to our
+ * executor, then imported back by the production importer and run again: the three must agree.
+ * What ONNX cannot state as cnnkit computes it (an LRN of even size) is refused with a located
+ * error instead.
+ */
+class OperatorEdgesTest {
+    private static final double TOLERANCE = 1e-4;
+
+    /** One layer (or a short chain) on a small input, odd sizes on purpose. */
+    record Edge(String input, String chain) {
+        String source() {
+            return "network Edge\ninput x: " + input + "\noutput y = x -> " + chain + "\n";
+        }
+
+        @Override
+        public String toString() {
+            return chain + " on " + input;
+        }
+    }
+
+    static List<Edge> edges() {
+        return List.of(
+                new Edge("3x11x13", "conv(4, 3)"),
+                new Edge("3x11x13", "conv(5, (3, 2), stride=(2, 1), pad=(1, 0, 2, 1), bias=false)"),
+                new Edge("4x12x9", "conv(6, 3, pad=same, stride=2)"),
+                new Edge("4x12x9", "conv(4, 3, dilation=2, pad=2, groups=2)"),
+                new Edge("6x10x10", "conv(6, 5, pad=2, groups=6)"),
+                new Edge("3x11x13", "maxpool(3, stride=2)"),
+                new Edge("3x11x13", "maxpool(3, stride=2, ceil=true)"),
+                new Edge("3x11x13", "maxpool(3, stride=2, pad=1, ceil=true)"),
+                new Edge("3x12x12", "maxpool(2, stride=1, dilation=2)"),
+                new Edge("3x11x13", "maxpool((3, 2), pad=(1, 0, 1, 1))"),
+                new Edge("3x11x13", "maxpool(3, pad=same, stride=2)"),
+                new Edge("3x11x13", "avgpool(3, stride=2)"),
+                new Edge("3x11x13", "avgpool(3, stride=2, pad=1)"),
+                new Edge("3x11x13", "avgpool(3, stride=2, pad=1, count_pad=false)"),
+                new Edge("3x11x13", "avgpool(3, stride=2, pad=1, ceil=true)"),
+                new Edge("3x11x13", "avgpool(3, stride=2, pad=1, ceil=true, count_pad=false)"),
+                new Edge("3x11x13", "avgpool(2, stride=(2, 3), pad=(1, 0, 0, 1))"),
+                new Edge("5x7x9", "globalavgpool"),
+                new Edge("5x7x9", "globalmaxpool"),
+                new Edge("5x3x3", "flatten -> dense(7)"),
+                new Edge("5x3x3", "flatten -> dense(3, bias=false)"),
+                new Edge("4x5x6", "relu"),
+                new Edge("4x5x6", "relu6"),
+                new Edge("4x5x6", "leakyrelu(0.2)"),
+                new Edge("4x5x6", "leakyrelu(0)"),
+                new Edge("4x5x6", "tanh"),
+                new Edge("4x5x6", "sigmoid"),
+                new Edge("7x3x2", "softmax"),
+                new Edge("20", "softmax"),
+                new Edge("7x5x6", "lrn(5)"),
+                new Edge("7x5x6", "lrn(size=3, alpha=0.01, beta=0.5, k=2.0)"),
+                new Edge("7x5x6", "lrn(1)"),
+                new Edge("4x5x6", "batchnorm"),
+                new Edge("4x5x6", "batchnorm(eps=0.001)"),
+                new Edge("12", "batchnorm"),
+                new Edge("4x5x6", "dropout(0.3)"),
+                new Edge("4x5x6", "zeropad(1)"),
+                new Edge("4x5x6", "zeropad((1, 2, 0, 3))"));
+    }
+
+    /** Merges need two values, so they get networks of their own. */
+    static List<String> merges() {
+        return List.of(
+                "network M\ninput x: 4x5x6\na = x -> conv(3, 1)\nb = x -> conv(5, 3, pad=1)\n"
+                        + "output y = concat(a, b, x)\n",
+                "network M\ninput x: 4x5x6\na = x -> conv(4, 1)\nb = x -> relu\noutput y = add(a, b)\n",
+                "network M\ninput x: 4x5x6\na = x -> conv(4, 1)\nb = x -> relu\noutput y = add(a, b, x)\n");
+    }
+
+    static Stream<String> sources() {
+        return Stream.concat(edges().stream().map(Edge::source), merges().stream());
+    }
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @MethodSource("sources")
+    void exportRunsInOnnxRuntimeAndImportsBackUnchanged(String source) throws Exception {
+        NetworkGraph graph = compile(source);
+        int batch = 2;
+        Analysis analysis = TestModels.analyse(graph, batch);
+        Map<String, Tensor> weights = TestModels.weights(analysis, 5);
+        Layer input = graph.inputs().get(0);
+        int[] shape = IntStream.concat(IntStream.of(batch),
+                ((Op.Input) input.op()).shape().dims().stream().mapToInt(Long::intValue)).toArray();
+        Tensor x = TestModels.randomInput(shape, 13);
+
+        Tensor ours = run(graph, weights, batch, input.name(), x);
+        for (int opset = ExportOptions.MIN_OPSET; opset <= ExportOptions.MAX_OPSET; opset++) {
+            ModelProto model = OnnxExporter.export(graph, analysis, weights, ExportOptions.defaults().withOpset(opset));
+            Tensor theirs = OrtRunner.run(model.toByteArray(), Map.of(input.name(), x)).get("y");
+            assertClose(source + " in ONNX Runtime at opset " + opset, theirs, ours);
+        }
+
+        Path onnx = dir.resolve("edge.onnx");
+        OnnxExporter.write(OnnxExporter.export(graph, analysis, weights, ExportOptions.defaults()), onnx);
+        OnnxImporter.Imported back = OnnxImporter.importModel(onnx, dir.resolve("edge.cnn").toString());
+        Tensor imported = run(back.graph(), back.weights(), batch, back.graph().inputs().get(0).name(), x);
+        assertClose(source + " imported back as\n" + back.source(), imported, ours);
+    }
+
+    @ParameterizedTest
+    @MethodSource("evenLrn")
+    void anLrnOfEvenSizeIsRefusedAtItsLocation(int size) {
+        NetworkGraph graph = compile("network L\ninput x: 6x4x4\noutput y = x -> relu\n  -> norm: lrn(" + size + ")\n");
+        Analysis analysis = TestModels.analyse(graph, 1);
+        ExportRefusedException e = assertThrows(ExportRefusedException.class,
+                () -> OnnxExporter.export(graph, analysis, Map.of(), ExportOptions.defaults()));
+        assertEquals(1, e.diagnostics().size());
+        Diagnostic d = e.diagnostics().get(0);
+        assertEquals("export-unsupported", d.code());
+        assertEquals(4, d.location().line());
+        assertTrue(d.message().contains("lrn of even size " + size), d.message());
+    }
+
+    static Stream<Integer> evenLrn() {
+        return Stream.of(2, 4);
+    }
+
+    /** A new operator needs an edge here: the list must name every declared operator. */
+    @Test
+    void everyOperatorHasAnEdge() {
+        Set<String> covered = new TreeSet<>();
+        sources().forEach(s -> compile(s).layers().forEach(l -> covered.add(l.kind())));
+        Set<String> declared = Operators.all().stream().map(Operators.Spec::name).collect(Collectors.toCollection(TreeSet::new));
+        declared.removeAll(covered);
+        assertEquals(Set.of(), declared, "operators without an export edge");
+    }
+
+    private static NetworkGraph compile(String source) {
+        Compilation c = CnnCompiler.compileString("edge.cnn", source);
+        assertFalse(c.hasErrors(), () -> source + c.diagnostics().stream().map(Diagnostic::render).toList());
+        return c.graph().orElseThrow();
+    }
+
+    private static Tensor run(NetworkGraph graph, Map<String, Tensor> weights, int batch, String input, Tensor x) {
+        try (Executor executor = new Executor(graph, weights, batch, 1)) {
+            return executor.run(Map.of(input, x)).values().iterator().next();
+        }
+    }
+
+    private static void assertClose(String what, Tensor actual, Tensor expected) {
+        assertArrayEquals(expected.shape(), actual.shape(), what + ": shape " + Arrays.toString(actual.shape()));
+        double error = TestModels.relativeError(actual.toArray(), expected.toArray());
+        assertTrue(error <= TOLERANCE, String.format(Locale.ROOT, "%s: relative error %.2e", what, error));
+    }
+}
