@@ -124,8 +124,6 @@ def grads():
               lambda x, p, s: F.adaptive_max_pool2d(x[0], 1), values="ties")
     grad_case("dense_vector", [("x", (13,))], "x -> l: dense(7)",
               lambda x, p, s: F.linear(x[0], p["weight"], p["bias"]), {"weight": randn(7, 13), "bias": randn(7)})
-    grad_case("dense_map", [("x", (3, 3, 2))], "x -> l: dense(5, bias=false)",
-              lambda x, p, s: F.linear(torch.flatten(x[0], 1), p["weight"]), {"weight": randn(5, 18)})
     grad_case("flatten", [("x", (3, 3, 5))], "x -> l: flatten", lambda x, p, s: torch.flatten(x[0], 1))
     grad_case("relu", [("x", (3, 5, 7))], "x -> l: relu", lambda x, p, s: F.relu(x[0]), values="ties")
     grad_case("relu6", [("x", (3, 5, 7))], "x -> l: relu6", lambda x, p, s: F.relu6(x[0]), values="wide")

@@ -212,7 +212,8 @@ final class TrainCommand implements Callable<Integer> {
             if (metrics != null && resume == null) {
                 Files.deleteIfExists(metrics);
             }
-            Progress progress = new Progress(err, System.console() != null);
+            String tty = System.getProperty(Sources.TTY_PROPERTY);
+            Progress progress = new Progress(err, tty != null ? Boolean.parseBoolean(tty) : System.console() != null);
             // Ctrl-C: the run stops after the current step and writes a checkpoint; the hook waits for it
             AtomicBoolean stopRequested = new AtomicBoolean();
             CountDownLatch finished = new CountDownLatch(1);

@@ -20,7 +20,7 @@ class FastBackwardTest {
 
     @ParameterizedTest(name = "{0} on {1} threads")
     @CsvSource({"conv_groups, 1", "conv_groups, 2", "conv_depthwise, 2", "conv_dense, 1", "conv_dense, 2",
-                "dense_vector, 1", "dense_map, 2"})
+                "dense_vector, 1", "dense_vector, 2"})
     void matchesAutograd(String name, int threads) {
         ReferenceBackwardTest.Case c = ReferenceBackwardTest.Case.load(name);
         ForkJoinPool pool = threads == 1 ? null : new ForkJoinPool(threads);

@@ -3,7 +3,6 @@ package io.cnnkit.exec.kernel.gemm;
 import io.cnnkit.exec.kernel.Align;
 import io.cnnkit.exec.kernel.KernelOptions;
 import io.cnnkit.exec.kernel.Simd;
-
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
