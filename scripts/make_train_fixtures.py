@@ -155,6 +155,23 @@ def grads():
     grad_case("concat", [("a", (2, 3, 4)), ("b", (3, 3, 4)), ("c", (1, 3, 4))], "l: concat(a, b, c)",
               lambda x, p, s: torch.cat(x, 1))
     grad_case("add", [("a", (3, 4, 5)), ("b", (3, 4, 5))], "l: add(a, b)", lambda x, p, s: x[0] + x[1])
+    grad_case("silu", [("x", (3, 5, 7))], "x -> l: silu", lambda x, p, s: F.silu(x[0]), values="wide")
+    grad_case("hardsigmoid", [("x", (3, 5, 7))], "x -> l: hardsigmoid", lambda x, p, s: F.hardsigmoid(x[0]),
+              values="wide")
+    grad_case("hardswish", [("x", (3, 5, 7))], "x -> l: hardswish", lambda x, p, s: F.hardswish(x[0]),
+              values="wide")
+    grad_case("gelu", [("x", (3, 5, 7))], "x -> l: gelu", lambda x, p, s: F.gelu(x[0]))
+    grad_case("gelu_tanh", [("x", (3, 5, 7))], 'x -> l: gelu(approximate="tanh")',
+              lambda x, p, s: F.gelu(x[0], approximate="tanh"))
+    grad_case("mul_se", [("a", (4, 3, 5)), ("b", (4, 1, 1))], "l: mul(a, b)", lambda x, p, s: x[0] * x[1])
+    grad_case("mul_same", [("a", (4, 3, 5)), ("b", (4, 3, 5))], "l: mul(a, b)", lambda x, p, s: x[0] * x[1])
+    grad_case("adaptiveavgpool", [("x", (3, 10, 7))], "x -> l: adaptiveavgpool((4, 3))",
+              lambda x, p, s: F.adaptive_avg_pool2d(x[0], (4, 3)))
+    grad_case("adaptivemaxpool_ties", [("x", (3, 10, 7))], "x -> l: adaptivemaxpool((4, 3))",
+              lambda x, p, s: F.adaptive_max_pool2d(x[0], (4, 3)), values="ties")
+    grad_case("slice", [("x", (6, 3, 4))], "x -> l: slice(2, 5)", lambda x, p, s: x[0][:, 2:5])
+    grad_case("channel_shuffle", [("x", (6, 3, 4))], "x -> l: channel_shuffle(3)",
+              lambda x, p, s: x[0].reshape(3, 3, 2, 3, 4).transpose(1, 2).reshape(3, 6, 3, 4))
 
 
 OPTIMISERS = [

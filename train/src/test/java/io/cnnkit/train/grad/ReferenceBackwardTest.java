@@ -32,7 +32,9 @@ class ReferenceBackwardTest {
         return Stream.of("conv_groups", "conv_depthwise", "conv_dense", "maxpool_ceil_ties", "maxpool_pad_dilation",
                 "avgpool_ceil_countpad", "avgpool_ceil_nopad", "globalavgpool", "globalmaxpool_ties", "dense_vector",
                 "flatten", "relu", "relu6", "leakyrelu", "tanh", "sigmoid", "softmax_map",
-                "softmax_vector", "lrn_odd", "lrn_even", "batchnorm_train", "dropout", "zeropad", "concat", "add");
+                "softmax_vector", "lrn_odd", "lrn_even", "batchnorm_train", "dropout", "zeropad", "concat", "add",
+                "silu", "hardsigmoid", "hardswish", "gelu", "gelu_tanh", "mul_se", "mul_same", "adaptiveavgpool",
+                "adaptivemaxpool_ties", "slice", "channel_shuffle");
     }
 
     /** A fixture case: the layer 'l' of its network, its inputs and parameters, and PyTorch's tensors. */
