@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Long coverage-guided fuzz runs of cnnkit's Jazzer targets (docs/robustness.md), one after another.
 #   [FUZZ_SECONDS=S] scripts/fuzz-long.sh [RUNS] [TARGET...]   default: 1000000 runs (at most a day) of every target
-# Each target runs in its own JVM at low priority, with a per-input time limit and an RSS limit;
+# Each target runs in its own JVM at low priority, with a per-input time limit (60 s: at nice 19 on a busy
+# machine the first input also pays for loading and instrumenting the classes) and an RSS limit;
 # its growing corpus is kept in fuzz/target/corpus/TARGET, findings in fuzz/target/findings/.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,7 +24,7 @@ fuzz() {
   corpus="fuzz/target/corpus/$t"; mkdir -p "$corpus"
   nice -n 19 java -Xmx2g -Xss8m --add-modules jdk.incubator.vector -cp "$cp" com.code_intelligence.jazzer.Jazzer \
     --target_class="io.cnnkit.fuzz.$t" --instrumentation_includes='io.cnnkit.**' \
-    -runs="$runs" -max_total_time="${FUZZ_SECONDS:-86400}" -timeout=20 -rss_limit_mb=3000 -print_final_stats=1 \
+    -runs="$runs" -max_total_time="${FUZZ_SECONDS:-86400}" -timeout=60 -rss_limit_mb=3000 -print_final_stats=1 \
     -artifact_prefix="fuzz/target/findings/$t-" "$corpus" "$seeds"/*/ 2>&1 | grep -E '^Done|stat::|ERROR|Exception|==[0-9]+==' \
     | sed "s/^/$t: /" || true
 }

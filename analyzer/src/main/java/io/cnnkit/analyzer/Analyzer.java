@@ -64,8 +64,9 @@ public final class Analyzer {
                 diagnostics.add(invalid(graph, layer, in, e));
             } catch (ArithmeticException e) {
                 failed[layer.id()] = true;
-                diagnostics.add(Diagnostic.error("size-overflow", layer.site(), layer.kind()
-                        + " sizes overflow 64-bit arithmetic (inputs " + in + ", batch " + batch + ")"));
+                diagnostics.add(Diagnostic.error("size-overflow", layer.site(), layer.kind() + " '" + layer.name()
+                        + "': its sizes overflow 64-bit arithmetic (" + (in.isEmpty() ? "" : "inputs " + in + ", ")
+                        + "batch " + batch + "); expected smaller dimensions"));
             }
             if (stats[layer.id()] == null) {
                 stats[layer.id()] = LayerStats.unanalysed(layer, in, inference[layer.id()]);

@@ -7,7 +7,9 @@ import io.cnnkit.compiler.op.Op;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -80,10 +82,15 @@ public final class MemoryPlan {
         }
         int[] alias = new int[n];
         int[] root = new int[n];
+        // by id: no layer sharing this one's buffer has another consumer or is a network input or
+        // output; set once per layer in schedule order, so a chain of in-place layers is not re-walked
+        boolean[] writable = new boolean[n];
         for (Layer layer : schedule) {
-            int from = aliasTarget(graph, layer, alias, root, step, isOutput);
+            int from = aliasTarget(graph, layer, writable, root, step);
             alias[layer.id()] = from;
             root[layer.id()] = from < 0 ? layer.id() : root[from];
+            writable[layer.id()] = graph.consumersOf(layer).size() == 1 && !isOutput[layer.id()]
+                    && !(layer.op() instanceof Op.Input) && (from < 0 || writable[from]);
         }
         long[] elements = new long[n];
         int[] start = new int[n];
@@ -107,19 +114,19 @@ public final class MemoryPlan {
         return new MemoryPlan(schedule, alias, root, elements, offsets, start, end, arena);
     }
 
-    private static int aliasTarget(NetworkGraph graph, Layer layer, int[] alias, int[] root, int[] step,
-                                   boolean[] isOutput) {
+    private static int aliasTarget(NetworkGraph graph, Layer layer, boolean[] writable, int[] root, int[] step) {
         List<Layer> in = graph.inputsOf(layer);
         Op op = layer.op();
         if (op instanceof Op.Add) {
+            // inputs per buffer, so that an add of many inputs stays linear in their number
+            Map<Integer, Integer> sharing = new HashMap<>();
+            for (Layer input : in) {
+                sharing.merge(root[input.id()], 1, Integer::sum);
+            }
             int target = -1;
-            for (int i = 0; i < in.size(); i++) {
-                Layer candidate = in.get(i);
-                boolean shared = false;
-                for (int j = 0; j < in.size(); j++) {
-                    shared |= j != i && root[in.get(j).id()] == root[candidate.id()];
-                }
-                if (!shared && writable(graph, candidate, alias, isOutput)
+            for (Layer candidate : in) {
+                boolean shared = sharing.get(root[candidate.id()]) > 1;
+                if (!shared && writable[candidate.id()]
                         && (target < 0 || step[candidate.id()] > step[target])) {
                     target = candidate.id();
                 }
@@ -136,18 +143,7 @@ public final class MemoryPlan {
                 || op instanceof Op.Tanh || op instanceof Op.Sigmoid || op instanceof Op.Silu
                 || op instanceof Op.HardSigmoid || op instanceof Op.HardSwish || op instanceof Op.Gelu
                 || op instanceof Op.BatchNorm;
-        return inPlace && writable(graph, in.get(0), alias, isOutput) ? in.get(0).id() : -1;
-    }
-
-    /** True when no layer sharing {@code value}'s buffer has another consumer or is a network input or output. */
-    private static boolean writable(NetworkGraph graph, Layer value, int[] alias, boolean[] isOutput) {
-        for (int id = value.id(); id >= 0; id = alias[id]) {
-            Layer sharer = graph.layer(id);
-            if (graph.consumersOf(sharer).size() != 1 || isOutput[id] || sharer.op() instanceof Op.Input) {
-                return false;
-            }
-        }
-        return true;
+        return inPlace && writable[in.get(0).id()] ? in.get(0).id() : -1;
     }
 
     /** Greedy-by-size placement; returns the arena size in elements. */

@@ -161,8 +161,8 @@ class DiagnosticsTest {
     void sizesThatOverflowLong() {
         // 2^39 features times 2^30 units is 2^69 multiply-accumulates
         Analysis a = chain(new long[] {1L << 39}, dense(1 << 30));
-        assertOnly(a, Severity.ERROR, "net.cnn:2:14: error: dense sizes overflow 64-bit arithmetic"
-                + " (inputs [549755813888], batch 1) [size-overflow]");
+        assertOnly(a, Severity.ERROR, "net.cnn:2:14: error: dense 'bad': its sizes overflow 64-bit arithmetic"
+                + " (inputs [549755813888], batch 1); expected smaller dimensions [size-overflow]");
     }
 
     @Test

@@ -193,4 +193,19 @@ class MemoryPlanTest {
         // the branches and the concat; the input fits under the concat, which starts after its last reader
         assertEquals(2L * 8000 * 16, a.memoryPlan().arenaElements());
     }
+
+    /** Each in-place layer of a long chain re-walked the chain before it: 100,000 relus took minutes. */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aLongInPlaceChainIsPlannedQuickly() {
+        NetworkGraph.Builder b = NetworkGraph.builder("chain");
+        Layer x = b.add("x", input(1, 2, 2));
+        Layer current = b.add("c", conv(1, 1), x);
+        for (int i = 0; i < 100_000; i++) {
+            current = b.add("r" + i, RELU, current);
+        }
+        Analysis a = Analyzer.analyze(b.output("y", b.add("last", conv(1, 1), current)).build(), 1);
+        MemoryPlan plan = a.memoryPlan();
+        assertEquals(a.graph().layer(1), plan.bufferOwner(a.graph().layer(100_001)));
+    }
 }

@@ -117,16 +117,20 @@ public final class CnnCompiler {
     static Optional<SourceFile> read(Path file, String display, SourceLocation from, Diagnostics diagnostics) {
         SourceLocation at = from != null ? from : new SourceLocation(new SourceFile(display, ""), 1, 1, 1);
         try {
-            byte[] bytes;
+            long size;
             try {
-                bytes = InputFile.readAll(file, MAX_SOURCE_BYTES);
+                size = InputFile.check(file, Long.MAX_VALUE);
             } catch (RefusedFileException e) {
-                boolean tooLarge = Files.isRegularFile(file);
-                diagnostics.add(Diagnostic.error(tooLarge ? DiagnosticCode.TOO_LARGE : DiagnosticCode.FILE_NOT_FOUND, at,
-                        tooLarge ? "'" + display + "' is " + Files.size(file) + " bytes; expected a source of at most "
-                                + MAX_SOURCE_BYTES + " bytes" : "cannot read '" + display + "': " + e.getMessage()));
+                diagnostics.add(Diagnostic.error(DiagnosticCode.FILE_NOT_FOUND, at, "cannot read '" + display + "': "
+                        + e.getMessage()));
                 return Optional.empty();
             }
+            if (size > MAX_SOURCE_BYTES) {
+                diagnostics.add(Diagnostic.error(DiagnosticCode.TOO_LARGE, at, "'" + display + "' is " + size
+                        + " bytes; expected a source of at most " + MAX_SOURCE_BYTES + " bytes"));
+                return Optional.empty();
+            }
+            byte[] bytes = InputFile.readAll(file, MAX_SOURCE_BYTES);
             String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
             if (text.startsWith("\uFEFF")) {

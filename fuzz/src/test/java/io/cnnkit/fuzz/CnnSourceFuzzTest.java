@@ -47,7 +47,7 @@ public class CnnSourceFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "25s")
+    @FuzzTest(maxDuration = "20s")
     void compileAnalyzeExport(byte[] data) {
         fuzzerTestOneInput(data);
     }

@@ -24,7 +24,7 @@ public class ImageFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "25s")
+    @FuzzTest(maxDuration = "20s")
     void image(byte[] data) {
         fuzzerTestOneInput(data);
     }

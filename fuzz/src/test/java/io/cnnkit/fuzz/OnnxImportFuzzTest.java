@@ -19,7 +19,7 @@ public class OnnxImportFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "25s")
+    @FuzzTest(maxDuration = "20s")
     void onnxImport(byte[] data) {
         fuzzerTestOneInput(data);
     }

@@ -19,7 +19,7 @@ public class SafeTensorsFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "25s")
+    @FuzzTest(maxDuration = "20s")
     void safetensors(byte[] data) {
         fuzzerTestOneInput(data);
     }

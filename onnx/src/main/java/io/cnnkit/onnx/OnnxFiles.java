@@ -65,6 +65,9 @@ public final class OnnxFiles {
             }
         } catch (InvalidProtocolBufferException ex) {
             throw new OnnxException(file + ": not a valid " + what + " (" + reason(ex) + ")", ex);
+        } catch (IndexOutOfBoundsException ex) {
+            // protobuf-java's stream decoder can index past its buffer on a malformed varint (found by fuzzing)
+            throw new OnnxException(file + ": not a valid " + what + " (a malformed number field)", ex);
         } catch (RefusedFileException ex) {
             throw new OnnxException(file + ": " + ex.getMessage(), ex);
         } catch (IOException ex) {

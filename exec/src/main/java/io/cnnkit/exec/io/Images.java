@@ -130,6 +130,10 @@ public final class Images {
                 if (!FORMATS.contains(format)) {
                     throw new InputException(file + ": " + format + " images are not supported (use PNG, JPEG or BMP)");
                 }
+                if (format.equals("bmp") && embedsCompressedImage(file)) {
+                    // the JDK's reader allocates the embedded image's declared size, up to 4 GB, from a few bytes
+                    throw new InputException(file + ": BMP files with an embedded JPEG or PNG are not supported");
+                }
                 reader.setInput(in, true, true);
                 long w = reader.getWidth(0);
                 long h = reader.getHeight(0);
@@ -159,6 +163,21 @@ public final class Images {
         } catch (RuntimeException e) {
             // the JDK decoders throw assorted unchecked exceptions on malformed data
             throw new InputException(file + ": corrupt image (" + e + ")", e);
+        }
+    }
+
+    /** Whether a BMP's info header declares BI_JPEG (4) or BI_PNG (5) compression (offset 30, little-endian). */
+    private static boolean embedsCompressedImage(Path file) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(34).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            while (header.hasRemaining() && ch.read(header) > 0) {
+                // the file and info headers up to the compression field
+            }
+            if (header.position() < 34) {
+                return false;
+            }
+            int compression = header.getInt(30);
+            return compression == 4 || compression == 5;
         }
     }
 
