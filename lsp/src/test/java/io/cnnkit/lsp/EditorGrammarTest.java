@@ -18,7 +18,7 @@ class EditorGrammarTest {
     @Test
     void theTextMateGrammarHighlightsEveryBuiltInOperator() throws IOException {
         String grammar = Files.readString(Path.of("..", "editors", "vscode", "syntaxes", "cnn.tmLanguage.json"));
-        Matcher m = Pattern.compile("\"support\\.function\\.builtin\\.cnn\",\\s*\"match\": \"\\\\\\\\b\\(([a-z0-9|]+)\\)")
+        Matcher m = Pattern.compile("\"support\\.function\\.builtin\\.cnn\",\\s*\"match\": \"\\\\\\\\b\\(([a-z0-9_|]+)\\)")
                 .matcher(grammar);
         m.find();
         Set<String> highlighted = new TreeSet<>(Set.of(m.group(1).split("\\|")));
