@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 
 /** The {@code cnn} command: one subcommand per job, all testable through {@link #newCommandLine}. */
 @Command(name = "cnn", mixinStandardHelpOptions = true, versionProvider = CnnCli.Version.class,
-        description = "Compile, analyse, draw and run convolutional networks written in .cnn.",
+        description = "Compile, analyse, draw, run and train convolutional networks written in .cnn.",
         footer = {"", "Shell completion: source <(cnn completion bash)  (or zsh)."},
         subcommands = {CheckCommand.class, GraphCommand.class, AnalyzeCommand.class, CompareCommand.class, RunCommand.class,
                 RenderCommand.class, ReportCommand.class, ExportCommand.class, ImportCommand.class, FmtCommand.class,

@@ -1,5 +1,6 @@
 package io.cnnkit.onnx;
 
+import io.cnnkit.analyzer.OpRules;
 import io.cnnkit.compiler.op.ArgValue;
 import io.cnnkit.compiler.op.Arguments;
 import io.cnnkit.compiler.op.Op;
@@ -47,10 +48,15 @@ public final class OperatorDocs {
                     .append(String.join(", ", m.imports())).append(" |\n");
         }
         for (Operators.Spec spec : Operators.all()) {
-            md.append("\n## ").append(spec.name()).append("\n\n`").append(spec.signatureWithDefaults()).append("`: ")
+            // how many values a merge takes is its analysis rule's arity
+            boolean pair = OpRules.ruleFor(example(spec)).maxInputs() == 2;
+            String signature = spec.arity() == Operators.Arity.MERGE
+                    ? spec.name() + (pair ? "(a, b)" : "(a, b, ...)") : spec.signatureWithDefaults();
+            md.append("\n## ").append(spec.name()).append("\n\n`").append(signature).append("`: ")
                     .append(spec.doc()).append('\n');
             if (spec.arity() == Operators.Arity.MERGE) {
-                md.append("\nTakes two or more values as arguments: `").append(spec.signature()).append("`.\n");
+                md.append("\nTakes ").append(pair ? "two values" : "two or more values").append(" as arguments: `")
+                        .append(signature).append("`.\n");
             }
             if (!spec.params().isEmpty()) {
                 md.append("\n| parameter | takes | default | meaning |\n|---|---|---|---|\n");
