@@ -51,7 +51,7 @@ public final class FastBackward {
     /** {@code inputGradient} false skips dx (left zero): a layer reading the network's input needs none. */
     static Gradients conv(Op.Conv c, Tensor x, Tensor dy, Tensor weight, ForkJoinPool pool, boolean inputGradient) {
         int n = x.dim(0), cin = x.dim(1);
-        Geometry w = Geometry.of(c, x.dim(2), x.dim(3));
+        Geometry w = Geometry.of(c, x, dy);
         int groups = c.groups(), cinG = cin / groups, coutG = c.filters() / groups;
         int k = cinG * w.kh() * w.kw(), positions = w.outH() * w.outW();
         Tensor dx = Tensor.zeros(x.shape());

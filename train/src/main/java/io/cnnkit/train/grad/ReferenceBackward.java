@@ -82,7 +82,7 @@ public final class ReferenceBackward {
         @Override
         public Gradients maxPool(Op.MaxPool op) {
             if (fast) {
-                return new Gradients(List.of(FastBackward.maxPool(Geometry.of(op, x().dim(2), x().dim(3)), x(), dy)),
+                return new Gradients(List.of(FastBackward.maxPool(Geometry.of(op, x(), dy), x(), dy)),
                         Map.of());
             }
             return single((g, p) -> ReferenceBackward.maxPool(op, x(), dy, g));
@@ -106,9 +106,7 @@ public final class ReferenceBackward {
         @Override
         public Gradients globalMaxPool(Op.GlobalMaxPool op) {
             if (fast) {
-                int h = x().dim(2), w = x().dim(3);
-                return new Gradients(List.of(FastBackward.maxPool(new Geometry(h, w, h, w, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1),
-                        x(), dy)), Map.of());
+                return new Gradients(List.of(FastBackward.maxPool(Geometry.of(op, x(), dy), x(), dy)), Map.of());
             }
             return single((g, p) -> ReferenceBackward.maxPool(op, x(), dy, g));
         }
@@ -408,7 +406,7 @@ public final class ReferenceBackward {
 
     static void conv(Op.Conv c, Tensor x, Tensor dy, Map<String, Tensor> params, Tensor dx, Map<String, Tensor> dParams) {
         int n = x.dim(0), cin = x.dim(1);
-        Geometry w = Geometry.of(c, x.dim(2), x.dim(3));
+        Geometry w = Geometry.of(c, x, dy);
         Tensor weight = params.get("weight");
         int cinG = cin / c.groups(), coutG = c.filters() / c.groups();
         double[] gx = new double[x.size()], gw = new double[weight.size()], gb = new double[c.filters()];
@@ -472,8 +470,7 @@ public final class ReferenceBackward {
      */
     static void maxPool(Op op, Tensor x, Tensor dy, Tensor dx) {
         int planes = x.dim(0) * x.dim(1), inH = x.dim(2), inW = x.dim(3);
-        Geometry w = op instanceof Op.GlobalMaxPool
-                ? new Geometry(inH, inW, inH, inW, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1) : Geometry.of(op, inH, inW);
+        Geometry w = Geometry.of(op, x, dy);
         double[] gx = new double[x.size()];
         for (int pl = 0; pl < planes; pl++) {
             for (int oy = 0; oy < w.outH(); oy++) {
@@ -504,7 +501,7 @@ public final class ReferenceBackward {
     /** The forward's divisor (see the exec reference avgPool) spread evenly over the window's input positions. */
     static void avgPool(Op.AvgPool p, Tensor x, Tensor dy, Tensor dx) {
         int planes = x.dim(0) * x.dim(1);
-        Geometry w = Geometry.of(p, x.dim(2), x.dim(3));
+        Geometry w = Geometry.of(p, x, dy);
         double[] gx = new double[x.size()];
         for (int pl = 0; pl < planes; pl++) {
             for (int oy = 0; oy < w.outH(); oy++) {
