@@ -1,11 +1,13 @@
 package io.cnnkit.cli;
 
 import io.cnnkit.analyzer.Analysis;
+import io.cnnkit.analyzer.TrainingMemory;
 import io.cnnkit.analyzer.report.CsvReport;
 import io.cnnkit.analyzer.report.DiagnosticJson;
 import io.cnnkit.analyzer.report.JsonReport;
 import io.cnnkit.analyzer.report.MarkdownReport;
 import io.cnnkit.analyzer.report.TextReport;
+import io.cnnkit.analyzer.report.TrainingMemoryReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -37,6 +39,14 @@ final class AnalyzeCommand implements Callable<Integer> {
                     "the deepest N that keeps it to " + SCREEN_ROWS + " rows; for the other formats, every layer)"})
     Integer depth;
 
+    enum TrainOptimizer { sgd, momentum, adamw }
+
+    @Option(names = "--train", arity = "0..1", fallbackValue = "momentum", paramLabel = "OPTIMIZER",
+            description = {"the training memory per layer and in total instead: kept activations, gradients,",
+                    "optimiser state and parameters, as cnn train allocates them; OPTIMIZER sgd (no",
+                    "momentum), momentum (the default) or adamw; table or json"})
+    TrainOptimizer train;
+
     @CommandLine.Mixin
     AnalysisOptions options;
 
@@ -46,6 +56,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (train != null) {
+            return training(out);
+        }
         if (format == Format.json) {
             return json(out);
         }
@@ -64,6 +77,22 @@ final class AnalyzeCommand implements Callable<Integer> {
             case csv -> CsvReport.render(analysis.get(), rows);
             case markdown -> MarkdownReport.render(analysis.get(), rows);
         });
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    private int training(PrintWriter out) {
+        PrintWriter err = spec.commandLine().getErr();
+        if (format != Format.table && format != Format.json) {
+            err.println("cnn analyze: --train prints a table or json, not " + format);
+            return ExitCode.INVALID_INPUT;
+        }
+        Optional<Analysis> analysis = options.validThenAnalyze(file, err, depth);
+        if (analysis.isEmpty()) {
+            return ExitCode.INVALID_INPUT;
+        }
+        TrainingMemory memory = TrainingMemory.of(analysis.get(), train.ordinal());
+        out.print(format == Format.json ? TrainingMemoryReport.json(memory) : TrainingMemoryReport.table(memory));
         out.flush();
         return ExitCode.OK;
     }

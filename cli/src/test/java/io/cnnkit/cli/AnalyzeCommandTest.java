@@ -58,6 +58,24 @@ class AnalyzeCommandTest {
         assertEquals(4 * 416_520L, root.at("/totals/inference/macs").asLong());
     }
 
+    /** LeNet-5 at batch 16 by hand: 61,706 parameters; outputs 1024 + 2·4704 + 1176 + 2·1600 + 400 + 2·120 + 2·84 + 10 per sample. */
+    @Test
+    void trainingMemory() throws IOException {
+        String path = file("lenet.cnn", LENET);
+        Cli r = Cli.run("analyze", path, "--train=adamw", "--batch", "16", "--format", "json");
+        assertEquals(ExitCode.OK, r.code(), r.err());
+        JsonNode totals = new ObjectMapper().readTree(r.out()).get("totals");
+        assertEquals(61_706 * 4, totals.get("parameter_bytes").asLong());
+        assertEquals(2 * 61_706 * 4, totals.get("optimizer_bytes").asLong());
+        assertEquals(16 * 4 * (1024 + 2 * 4704 + 1176 + 2 * 1600 + 400 + 2 * 120 + 2 * 84 + 10),
+                totals.get("activation_bytes").asLong());
+        Cli table = Cli.run("analyze", path, "--train", "--batch", "16");
+        assertTrue(table.out().contains("SGD with momentum") && table.out().contains("gradient peak"), table.out());
+        Cli csv = Cli.run("analyze", path, "--train", "--format", "csv");
+        assertEquals(ExitCode.INVALID_INPUT, csv.code());
+        assertTrue(csv.err().contains("cnn analyze: --train prints a table or json"), csv.err());
+    }
+
     @Test
     void csvAndMarkdownWithDepth() throws IOException {
         String path = file("naive.cnn", INCEPTION.formatted("Naive", "", "", ""));

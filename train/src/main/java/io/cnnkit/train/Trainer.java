@@ -1,5 +1,6 @@
 package io.cnnkit.train;
 
+import io.cnnkit.analyzer.TrainingMemory;
 import io.cnnkit.compiler.graph.Layer;
 import io.cnnkit.compiler.graph.Output;
 import io.cnnkit.compiler.op.Op;
@@ -20,6 +21,7 @@ import io.cnnkit.train.optim.Optimizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +66,9 @@ public final class Trainer implements AutoCloseable {
     private final ForkJoinPool pool;
     private final KernelOptions options;
     private final Map<String, Workspace> workspaces = new HashMap<>();
+    /** Every layer's output buffer by layer and batch shape, written again by each step. */
+    private final Map<String, Tensor> outputBuffers = new HashMap<>();
+    private TrainingMemory.Totals lastStepMemory;
 
     /** {@code initial}: every tensor the network needs (PyTorch names), copied. */
     public Trainer(TrainingNetwork net, Map<String, Tensor> initial, Optimizer optimizer, Settings settings) {
@@ -103,6 +108,16 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
+     * What the last step held, counted from its tensors (each array once): the parameters, the
+     * optimiser state, the layer outputs and saved masks and statistics of the forward pass, and the
+     * largest sum of live activation and parameter gradients in the backward pass; the analyzer's
+     * {@link TrainingMemory} plans the same. Null before the first step.
+     */
+    public TrainingMemory.Totals lastStepMemory() {
+        return lastStepMemory;
+    }
+
+    /**
      * One training step on {@code images} [N, C, H, W] with {@code labels} in [0, classes):
      * forward, loss, backward, update at learning rate {@code lr}. {@code step} (counted from 0
      * over the whole run) seeds the dropout masks.
@@ -122,6 +137,7 @@ public final class Trainer implements AutoCloseable {
             outputs.put(layer.id(), layer.op().accept(forward));
             saved.put(layer.id(), forward.saved);
         }
+        long activationBytes = keptBytes(outputs.values(), saved.values());
         Map<Integer, Tensor> grads = new HashMap<>();
         CrossEntropy.Result main = loss(net.main(), outputs, labels, 1, grads);
         double total = main.loss();
@@ -133,12 +149,14 @@ public final class Trainer implements AutoCloseable {
             throw new NonFiniteException(step, total, firstNonFinite(order, outputs));
         }
         Map<String, Tensor> paramGrads = new LinkedHashMap<>();
+        long gradientPeak = bytes(grads.values()), paramGradBytes = 0;
         for (int i = order.size() - 1; i >= 0; i--) {
             Layer layer = order.get(i);
             Tensor dy = grads.remove(layer.id());
             if (dy == null || layer.op() instanceof Op.Input) {
                 continue;
             }
+            long pending = bytes(grads.values()) + (long) dy.size() * Float.BYTES;
             List<Layer> from = net.graph().inputsOf(layer);
             List<Tensor> in = new ArrayList<>();
             for (Layer f : from) {
@@ -150,6 +168,9 @@ public final class Trainer implements AutoCloseable {
                     ? ReferenceBackward.backward(layer.op(), in, out, dy, params, saved.get(layer.id()))
                     : ReferenceBackward.backwardFast(layer.op(), in, out, dy, params, saved.get(layer.id()), pool,
                             from.stream().anyMatch(f -> !(f.op() instanceof Op.Input)));
+            long fresh = bytes(g.inputs()) + bytes(g.params().values());
+            gradientPeak = Math.max(gradientPeak, pending + fresh + paramGradBytes);
+            paramGradBytes += bytes(g.params().values());
             for (int j = 0; j < from.size(); j++) {
                 accumulate(grads, from.get(j).id(), g.inputs().get(j));
             }
@@ -157,10 +178,13 @@ public final class Trainer implements AutoCloseable {
         }
         Map<String, Tensor> ordered = new LinkedHashMap<>();
         trainable.forEach((name, t) -> ordered.put(name, paramGrads.getOrDefault(name, Tensor.zeros(t.shape()))));
+        gradientPeak = Math.max(gradientPeak, bytes(ordered.values()));
         if (settings.clipNorm() > 0) {
             Optimizer.clipGradNorm(ordered, settings.clipNorm());
         }
         optimizer.step(trainable, ordered, lr);
+        lastStepMemory = new TrainingMemory.Totals(bytes(weights.values()), optimizer.stateBytes(), activationBytes,
+                gradientPeak);
         return new StepResult(total, main.correct(), labels.length);
     }
 
@@ -177,6 +201,26 @@ public final class Trainer implements AutoCloseable {
         }
         accumulate(grads, output.layer().id(), g);
         return r;
+    }
+
+    /** Bytes of the distinct arrays behind {@code tensors} (views of one array count once). */
+    private static long bytes(java.util.Collection<Tensor> tensors) {
+        Map<float[], Boolean> seen = new IdentityHashMap<>();
+        long sum = 0;
+        for (Tensor t : tensors) {
+            if (seen.put(t.data(), Boolean.TRUE) == null) {
+                sum += (long) t.data().length * Float.BYTES;
+            }
+        }
+        return sum;
+    }
+
+    private static long keptBytes(java.util.Collection<Tensor> outputs, java.util.Collection<Saved> saved) {
+        long sum = bytes(outputs);
+        for (Saved s : saved) {
+            sum += s.bytes();
+        }
+        return sum;
     }
 
     private static void accumulate(Map<Integer, Tensor> grads, int id, Tensor g) {
@@ -221,6 +265,11 @@ public final class Trainer implements AutoCloseable {
             this.step = step;
         }
 
+        /** This layer's output buffer of {@code shape}, kept from step to step (kernels overwrite it). */
+        private Tensor buffer(int[] shape) {
+            return outputBuffers.computeIfAbsent(layer.id() + "/" + Arrays.toString(shape), x -> Tensor.zeros(shape));
+        }
+
         private Map<String, Tensor> params() {
             return byLayer.get(layer.name());
         }
@@ -232,7 +281,7 @@ public final class Trainer implements AutoCloseable {
             }
             List<int[]> shapes = in.stream().map(Tensor::shape).toList();
             Kernel k = Kernels.prepare(op, shapes, params(), Fusion.NONE, options);
-            Tensor out = Tensor.zeros(k.outputShape());
+            Tensor out = buffer(k.outputShape());
             String key = layer.id() + "/" + Arrays.toString(shapes.get(0));
             Workspace ws = workspaces.computeIfAbsent(key, x -> Workspace.forKernel(pool, k));
             k.run(in.toArray(Tensor[]::new), out, ws);
@@ -277,7 +326,7 @@ public final class Trainer implements AutoCloseable {
         @Override
         public Tensor flatten(Op.Flatten op) {
             Tensor x = in.get(0);
-            return x.copy().reshape(x.dim(0), x.size() / x.dim(0));
+            return x.reshape(x.dim(0), x.size() / x.dim(0));
         }
 
         @Override
@@ -317,14 +366,14 @@ public final class Trainer implements AutoCloseable {
 
         @Override
         public Tensor batchNorm(Op.BatchNorm op) {
-            Tensor out = Tensor.zeros(in.get(0).shape());
+            Tensor out = buffer(in.get(0).shape());
             saved = TrainingForward.batchNorm(op, in.get(0), params(), out);
             return out;
         }
 
         @Override
         public Tensor dropout(Op.Dropout op) {
-            Tensor out = Tensor.zeros(in.get(0).shape());
+            Tensor out = buffer(in.get(0).shape());
             SplittableRandom random = new SplittableRandom(settings.seed() * 0x9E3779B97F4A7C15L + step * 1_000_003L
                     + layer.id());
             saved = TrainingForward.dropout(op, in.get(0), random, out);
@@ -374,7 +423,7 @@ public final class Trainer implements AutoCloseable {
         /** Training mode drops whole samples (rows) or the whole batch with probability p, as torchvision. */
         @Override
         public Tensor stochasticDepth(Op.StochasticDepth op) {
-            Tensor out = Tensor.zeros(in.get(0).shape());
+            Tensor out = buffer(in.get(0).shape());
             SplittableRandom random = new SplittableRandom(settings.seed() * 0x9E3779B97F4A7C15L + step * 1_000_003L
                     + layer.id());
             saved = TrainingForward.stochasticDepth(op, in.get(0), random, out);

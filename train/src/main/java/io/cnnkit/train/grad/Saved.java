@@ -8,6 +8,13 @@ package io.cnnkit.train.grad;
 public record Saved(float[] dropoutScale, double[] batchMean, double[] batchInvStd) {
     public static final Saved NONE = new Saved(null, null, null);
 
+    /** The bytes of the saved arrays. */
+    public long bytes() {
+        return (dropoutScale == null ? 0L : (long) dropoutScale.length * Float.BYTES)
+                + (batchMean == null ? 0L : (long) batchMean.length * Double.BYTES)
+                + (batchInvStd == null ? 0L : (long) batchInvStd.length * Double.BYTES);
+    }
+
     public static Saved dropout(float[] scale) {
         return new Saved(scale, null, null);
     }

@@ -46,6 +46,12 @@ public final class AdamW implements Optimizer {
     }
 
     @Override
+    public long stateBytes() {
+        return java.util.stream.Stream.concat(firstMoments.values().stream(), secondMoments.values().stream())
+                .mapToLong(t -> (long) t.size() * Float.BYTES).sum();
+    }
+
+    @Override
     public Map<String, Tensor> state() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         out.put("step", Tensor.of(new float[] {steps}, 1));

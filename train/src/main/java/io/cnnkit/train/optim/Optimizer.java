@@ -13,6 +13,9 @@ public sealed interface Optimizer permits Sgd, AdamW {
     /** One step at learning rate {@code lr}; {@code grads} has one tensor per parameter of {@code params}. */
     void step(Map<String, Tensor> params, Map<String, Tensor> grads, double lr);
 
+    /** The bytes of the state tensors it holds now (none before the first step). */
+    long stateBytes();
+
     /** A copy of the state. */
     Map<String, Tensor> state();
 

@@ -52,6 +52,11 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
+    public long stateBytes() {
+        return buffers.values().stream().mapToLong(t -> (long) t.size() * Float.BYTES).sum();
+    }
+
+    @Override
     public Map<String, Tensor> state() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         buffers.forEach((k, v) -> out.put("momentum_buffer." + k, v.copy()));
