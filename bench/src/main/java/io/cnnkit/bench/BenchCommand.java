@@ -61,6 +61,18 @@ public final class BenchCommand implements Callable<Integer> {
             description = "timed runs per side (default: ${DEFAULT-VALUE})")
     int runs;
 
+    @Option(names = "--train", description = {"time training steps instead (forward, loss, backward, SGD with momentum)",
+            "next to PyTorch on the CPU (through --python), in images/s"})
+    boolean train;
+
+    @Option(names = "--steps", paramLabel = "S", defaultValue = "1",
+            description = "with --train: training steps per timed run (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--python", paramLabel = "PATH", defaultValue = "/usr/bin/python3",
+            description = "with --train: the Python with torch and onnx that runs PyTorch (default: ${DEFAULT-VALUE})")
+    String python;
+
     @Option(names = "--profile", description = "also print cnnkit's time and GFLOP/s per layer and per kind of layer")
     boolean profile;
 
@@ -98,6 +110,17 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (WeightsException | IllegalArgumentException e) {
             err.println("cnn bench: " + e.getMessage());
             return ExitCode.INVALID_INPUT;
+        }
+        if (train) {
+            if (steps < 1 || profile) {
+                err.println("cnn bench --train: --steps must be at least 1, and --profile times inference only");
+                return ExitCode.INVALID_INPUT;
+            }
+            out.printf(Locale.ROOT, "%s: training, batch %d, %d thread%s, weights %s%n", bench.graph().name(), batch,
+                    threads, threads == 1 ? "" : "s", source.describe());
+            printLoad(out);
+            return TrainBench.run(bench, new TrainBench.Settings(threads, warmup, runs, steps, python,
+                    peer != Peer.none), out, err);
         }
         out.printf(Locale.ROOT, "%s: batch %d, %d thread%s, %.3f GMAC per run, weights %s%n", bench.graph().name(),
                 batch, threads, threads == 1 ? "" : "s", bench.macs() / 1e9,
