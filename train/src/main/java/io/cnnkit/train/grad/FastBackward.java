@@ -11,8 +11,8 @@ import java.util.concurrent.ForkJoinTask;
 
 /**
  * The backward passes of the layers that carry the multiply-adds, as GEMMs on exec's SGEMM
- * micro-kernels ({@link Gemm}). A convolution, per image and group, with cols = im2col(x)
- * [K x P] (K = Cin/g·kh·kw, P output positions): dW += dY·colsᵀ and dcols = Wᵀ·dY, scattered
+ * micro-kernels ({@link Gemm}). A convolution, per image and group, with rows = im2row(x)
+ * [P x K] (K = Cin/g·kh·kw, P output positions): dW += dY·rows and dcols = Wᵀ·dY [K x P], scattered
  * back by col2im; dense: dX = dY·W, dW = dYᵀ·X.
  *
  * <p>Images are cut into fixed chunks of {@link #CHUNK}, run in parallel on the pool; a chunk's
@@ -64,18 +64,18 @@ public final class FastBackward {
                 // the chunk's images side by side: columns [i * positions, (i + 1) * positions) are image first + i
                 int width = count * positions;
                 float[] dw = new float[weight.size()];
-                float[] cols = new float[k * width], dcols = new float[k * width], dyRows = new float[coutG * width];
+                float[] rows = new float[width * k], dcols = new float[k * width], dyRows = new float[coutG * width];
                 for (int g = 0; g < groups; g++) {
                     for (int i = 0; i < count; i++) {
                         int b = first + i;
-                        im2col(x.data(), x.offset() + (b * cin + g * cinG) * w.inH() * w.inW(), cinG, w, cols,
-                                i * positions, width);
+                        im2row(x.data(), x.offset() + (b * cin + g * cinG) * w.inH() * w.inW(), cinG, w, rows,
+                                i * positions * k, k);
                         for (int co = 0; co < coutG; co++) {
                             System.arraycopy(dy.data(), dy.offset() + (b * c.filters() + g * coutG + co) * positions,
                                     dyRows, co * width + i * positions, positions);
                         }
                     }
-                    Gemm.multiply(coutG, k, width, dyRows, 0, false, cols, 0, true, dw, g * coutG * k, true);
+                    Gemm.multiply(coutG, k, width, dyRows, 0, false, rows, 0, false, dw, g * coutG * k, true);
                     if (!inputGradient) {
                         continue;
                     }
@@ -129,22 +129,28 @@ public final class FastBackward {
     }
 
     /**
-     * cols[(ci·kh + ky)·kw + kx][column + oy·outW + ox] = x[ci][iy][ix], zero outside the input;
-     * rows of {@code stride} columns.
+     * im2col transposed, one row per output position: rows[at + (oy·outW + ox)·k + (ci·kh + ky)·kw + kx]
+     * = x[ci][iy][ix], zero outside the input. The weight gradient dY·rows is then a product the
+     * GEMM's register tiles compute from packed panels, where dY·colsᵀ would be one dot product per element.
      */
-    static void im2col(float[] x, int base, int channels, Geometry w, float[] cols, int column, int stride) {
-        int row = 0;
-        for (int ci = 0; ci < channels; ci++) {
-            int plane = base + ci * w.inH() * w.inW();
-            for (int ky = 0; ky < w.kh(); ky++) {
-                for (int kx = 0; kx < w.kw(); kx++, row++) {
-                    int at = row * stride + column;
-                    for (int oy = 0; oy < w.outH(); oy++) {
+    static void im2row(float[] x, int base, int channels, Geometry w, float[] rows, int at, int k) {
+        int inH = w.inH(), inW = w.inW();
+        for (int oy = 0; oy < w.outH(); oy++) {
+            for (int ox = 0; ox < w.outW(); ox++) {
+                int row = at + (oy * w.outW() + ox) * k;
+                for (int ci = 0; ci < channels; ci++) {
+                    int plane = base + ci * inH * inW;
+                    for (int ky = 0; ky < w.kh(); ky++) {
                         int iy = w.inY(oy, ky);
-                        boolean rowInside = iy >= 0 && iy < w.inH();
-                        for (int ox = 0; ox < w.outW(); ox++, at++) {
+                        if (iy < 0 || iy >= inH) {
+                            java.util.Arrays.fill(rows, row, row + w.kw(), 0f);
+                            row += w.kw();
+                            continue;
+                        }
+                        int line = plane + iy * inW;
+                        for (int kx = 0; kx < w.kw(); kx++, row++) {
                             int ix = w.inX(ox, kx);
-                            cols[at] = rowInside && ix >= 0 && ix < w.inW() ? x[plane + iy * w.inW() + ix] : 0f;
+                            rows[row] = ix >= 0 && ix < inW ? x[line + ix] : 0f;
                         }
                     }
                 }
@@ -152,7 +158,10 @@ public final class FastBackward {
         }
     }
 
-    /** The transpose of {@link #im2col}: adds each column value back to the input position it was read from. */
+    /**
+     * The transpose of im2col, cols[(ci·kh + ky)·kw + kx][column + oy·outW + ox] = x[ci][iy][ix] in rows of
+     * {@code stride} columns: adds each column value back to the input position it was read from.
+     */
     static void col2im(float[] cols, int column, int stride, int channels, Geometry w, float[] dx, int base) {
         int row = 0;
         for (int ci = 0; ci < channels; ci++) {
