@@ -12,6 +12,7 @@ import io.cnnkit.exec.kernel.KernelOptions;
 import io.cnnkit.exec.kernel.Kernels;
 import io.cnnkit.exec.kernel.ReferenceKernels;
 import io.cnnkit.exec.kernel.Workspace;
+import io.cnnkit.train.grad.FastLayers;
 import io.cnnkit.train.grad.Gradients;
 import io.cnnkit.train.grad.ReferenceBackward;
 import io.cnnkit.train.grad.Saved;
@@ -367,7 +368,8 @@ public final class Trainer implements AutoCloseable {
         @Override
         public Tensor batchNorm(Op.BatchNorm op) {
             Tensor out = buffer(in.get(0).shape());
-            saved = TrainingForward.batchNorm(op, in.get(0), params(), out);
+            saved = settings.reference() ? TrainingForward.batchNorm(op, in.get(0), params(), out)
+                    : FastLayers.batchNormForward(op, in.get(0), params(), out, pool);
             return out;
         }
 

@@ -46,6 +46,12 @@ public final class ReferenceBackward {
             return inputs.get(0);
         }
 
+        /** The fast path of a parameterless operator whose samples are independent: its reference, image by image in parallel. */
+        private Gradients perImage(java.util.function.Function<Dispatch, Gradients> reference) {
+            return FastLayers.perImage(inputs, output, dy, pool, s -> reference.apply(
+                    new Dispatch(s.inputs(), s.output(), s.dy(), params, saved, false, null, true)));
+        }
+
         /** The gradient of the one input, filled by {@code body}, with the parameter gradients it adds. */
         private Gradients single(java.util.function.BiConsumer<Tensor, Map<String, Tensor>> body) {
             Tensor g = Tensor.zeros(x().shape());
@@ -59,6 +65,9 @@ public final class ReferenceBackward {
         }
 
         private Gradients activation(Op op) {
+            if (fast) {
+                return FastLayers.elementwise(x(), output, dy, (x, y) -> activationSlope(op, x, y), pool);
+            }
             return single((g, p) -> {
                 for (int i = 0; i < g.size(); i++) {
                     g.set(i, (float) (dy.get(i) * activationSlope(op, x().get(i), output.get(i))));
@@ -90,11 +99,17 @@ public final class ReferenceBackward {
 
         @Override
         public Gradients avgPool(Op.AvgPool op) {
+            if (fast) {
+                return perImage(d -> d.avgPool(op));
+            }
             return single((g, p) -> ReferenceBackward.avgPool(op, x(), dy, g));
         }
 
         @Override
         public Gradients globalAvgPool(Op.GlobalAvgPool op) {
+            if (fast) {
+                return perImage(d -> d.globalAvgPool(op));
+            }
             return single((g, p) -> {
                 int area = x().dim(2) * x().dim(3);
                 for (int i = 0; i < g.size(); i++) {
@@ -151,16 +166,25 @@ public final class ReferenceBackward {
 
         @Override
         public Gradients softmax(Op.Softmax op) {
+            if (fast) {
+                return perImage(d -> d.softmax(op));
+            }
             return single((g, p) -> ReferenceBackward.softmax(output, dy, g));
         }
 
         @Override
         public Gradients lrn(Op.Lrn op) {
+            if (fast) {
+                return perImage(d -> d.lrn(op));
+            }
             return single((g, p) -> ReferenceBackward.lrn(op, x(), dy, g));
         }
 
         @Override
         public Gradients batchNorm(Op.BatchNorm op) {
+            if (fast) {
+                return FastLayers.batchNormBackward(x(), dy, params, saved, pool);
+            }
             return single((g, p) -> ReferenceBackward.batchNorm(x(), dy, params, saved, g, p));
         }
 
@@ -171,6 +195,9 @@ public final class ReferenceBackward {
 
         @Override
         public Gradients zeroPad(Op.ZeroPad op) {
+            if (fast) {
+                return perImage(d -> d.zeroPad(op));
+            }
             return single((g, p) -> {
                 Tensor x = x();
                 int planes = x.dim(0) * x.dim(1), h = x.dim(2), w = x.dim(3), outH = dy.dim(2), outW = dy.dim(3);
@@ -187,6 +214,9 @@ public final class ReferenceBackward {
 
         @Override
         public Gradients concat(Op.Concat op) {
+            if (fast) {
+                return perImage(d -> d.concat(op));
+            }
             List<Tensor> dx = new ArrayList<>();
             int offset = 0;
             for (Tensor in : inputs) {
@@ -198,6 +228,9 @@ public final class ReferenceBackward {
 
         /** An element-wise operator whose slope at input x (output y) is {@code slope}. */
         private Gradients elementwise(java.util.function.DoubleBinaryOperator slope) {
+            if (fast) {
+                return FastLayers.elementwise(x(), output, dy, slope, pool);
+            }
             return single((g, p) -> {
                 for (int i = 0; i < g.size(); i++) {
                     g.set(i, (float) (dy.get(i) * slope.applyAsDouble(x().get(i), output.get(i))));
@@ -241,11 +274,17 @@ public final class ReferenceBackward {
 
         @Override
         public Gradients adaptiveAvgPool(Op.AdaptiveAvgPool op) {
+            if (fast) {
+                return perImage(d -> d.adaptiveAvgPool(op));
+            }
             return single((g, p) -> adaptivePool(x(), dy, g, false));
         }
 
         @Override
         public Gradients adaptiveMaxPool(Op.AdaptiveMaxPool op) {
+            if (fast) {
+                return perImage(d -> d.adaptiveMaxPool(op));
+            }
             return single((g, p) -> adaptivePool(x(), dy, g, true));
         }
 
@@ -257,6 +296,9 @@ public final class ReferenceBackward {
 
         @Override
         public Gradients channelSlice(Op.ChannelSlice op) {
+            if (fast) {
+                return perImage(d -> d.channelSlice(op));
+            }
             return single((g, p) -> {
                 int n = x().dim(0), channels = x().dim(1), area = x().size() / (n * channels);
                 int kept = op.to() - op.from();
@@ -271,6 +313,9 @@ public final class ReferenceBackward {
         /** Output channel j·groups + i is input channel i·(C/groups) + j. */
         @Override
         public Gradients channelShuffle(Op.ChannelShuffle op) {
+            if (fast) {
+                return perImage(d -> d.channelShuffle(op));
+            }
             return single((g, p) -> {
                 int n = x().dim(0), channels = x().dim(1), area = x().size() / (n * channels);
                 int perGroup = channels / op.groups();
@@ -291,6 +336,9 @@ public final class ReferenceBackward {
         /** Each input gets dy times the other; a C×1×1 input sums its gradient over H×W. */
         @Override
         public Gradients mul(Op.Mul op) {
+            if (fast) {
+                return perImage(d -> d.mul(op));
+            }
             Tensor a = inputs.get(0), b = inputs.get(1);
             return new Gradients(List.of(mulGradient(a, b), mulGradient(b, a)), Map.of());
         }
@@ -309,6 +357,9 @@ public final class ReferenceBackward {
         }
 
         private Gradients dropoutLike() {
+            if (fast) {
+                return FastLayers.scaled(dy, saved.dropoutScale(), pool);
+            }
             return single((g, p) -> {
                 float[] scale = saved.dropoutScale();
                 for (int i = 0; i < g.size(); i++) {
