@@ -226,6 +226,22 @@ def optimisers():
         optimiser.step()
         scheduler.step()
     schedules.append({"decay": "constant", "warmup": 4, "start": 0.25, "rates": rates})
+    # per-iteration schedules: 20 steps, the schedulers stepped after every optimiser step
+    lr = torch.optim.lr_scheduler
+    for spec, warmup, start, make in [
+            ("cosine", 5, 0.1, lambda o: lr.ChainedScheduler([lr.LinearLR(o, start_factor=0.1, total_iters=5),
+                                                               lr.CosineAnnealingLR(o, 20)])),
+            ("step:4:0.5", 3, 0.2, lambda o: lr.ChainedScheduler([lr.LinearLR(o, start_factor=0.2, total_iters=3),
+                                                                   lr.StepLR(o, 4, 0.5)])),
+            ("multistep:3,7,15", 0, 1.0, lambda o: lr.MultiStepLR(o, [3, 7, 15], 0.1))]:
+        optimiser = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.2)
+        scheduler = make(optimiser)
+        rates = []
+        for _ in range(20):
+            rates.append(optimiser.param_groups[0]["lr"])
+            optimiser.step()
+            scheduler.step()
+        schedules.append({"decay": spec, "warmup": warmup, "start": start, "rates": rates, "per_step": True})
     losses = []
     for smoothing in (0.0, 0.1):
         g = torch.Generator().manual_seed(int(smoothing * 100) + 5)

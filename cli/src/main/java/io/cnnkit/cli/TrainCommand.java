@@ -98,12 +98,17 @@ final class TrainCommand implements Callable<Integer> {
     double eps;
 
     @Option(names = "--schedule", paramLabel = "S", defaultValue = "constant",
-            description = "per-epoch learning rate: constant, step:EVERY[:GAMMA], multistep:M1,M2,...[:GAMMA], cosine[:MIN_FACTOR]")
+            description = "learning rate per epoch (or step, --per-step): constant, step:EVERY[:GAMMA], multistep:M1,M2,...[:GAMMA], cosine[:MIN_FACTOR]")
     String schedule;
 
     @Option(names = "--warmup", paramLabel = "N[:START]",
-            description = "linear warm-up over N epochs from START (default 0.1) times the rate")
+            description = "linear warm-up over N epochs (steps with --per-step) from START (default 0.1) times the rate")
     String warmup;
+
+    @Option(names = "--per-step",
+            description = "advance the schedule every step, not every epoch (PyTorch's schedulers stepped per"
+                    + " iteration): --warmup N, step:EVERY, the milestones and cosine's period count steps")
+    boolean perStep;
 
     @Option(names = "--clip-norm", paramLabel = "C", defaultValue = "0", description = "clip the global gradient norm to C (0: off)")
     double clipNorm;
@@ -327,7 +332,7 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--warmup takes N[:START], e.g. 5 or 5:0.1, not '" + warmup + "'");
             }
         }
-        return new Schedule(Schedule.parseDecay(schedule), warmEpochs, warmStart);
+        return new Schedule(Schedule.parseDecay(schedule), warmEpochs, warmStart, perStep);
     }
 
     private void writeMetrics(TrainingRun.EpochMetrics m) {

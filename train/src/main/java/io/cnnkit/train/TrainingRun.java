@@ -13,7 +13,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Epochs of training: each epoch a seeded shuffle of the data in batches, one trainer step per
- * batch at the schedule's rate for the epoch, then an evaluation on the validation data, the
+ * batch at the schedule's rate for the epoch (or the step), then an evaluation on the validation data, the
  * weights written to the output and a checkpoint beside it (both atomically).
  */
 public final class TrainingRun {
@@ -65,7 +65,7 @@ public final class TrainingRun {
         long step = resume.map(Checkpoint::stepsDone).orElse(0L);
         int skip = resume.map(Checkpoint::batchesDone).orElse(0);
         for (int epoch = resume.map(Checkpoint::epochsDone).orElse(0); epoch < plan.epochs(); epoch++, skip = 0) {
-            double lr = plan.schedule().rate(plan.lr(), epoch, plan.epochs());
+            double lr = plan.schedule().rateAt(plan.lr(), epoch, plan.epochs(), step, stepsPerEpoch);
             long start = System.nanoTime();
             double lossSum = 0;
             long correct = 0, seen = 0;
@@ -78,6 +78,7 @@ public final class TrainingRun {
                         break;
                     }
                     skipped += b.skipped();
+                    lr = plan.schedule().rateAt(plan.lr(), epoch, plan.epochs(), step, stepsPerEpoch);
                     Trainer.StepResult r = trainer.step(b.images(), b.labels(), step++, lr);
                     lossSum += r.loss() * r.batch();
                     correct += r.correct();

@@ -4,12 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The learning rate per epoch (0-based), in closed form, as PyTorch's schedulers give it when
- * stepped once per epoch: {@code StepLR}, {@code MultiStepLR}, {@code CosineAnnealingLR}
- * (T_max = the run's epochs), each optionally preceded by {@code LinearLR} warm-up whose factor
- * multiplies.
+ * The learning rate in closed form, as PyTorch's schedulers give it: {@code StepLR},
+ * {@code MultiStepLR}, {@code CosineAnnealingLR} (T_max = the run's length), each optionally
+ * chained with {@code LinearLR} warm-up whose factor multiplies ({@code ChainedScheduler}). Stepped
+ * once per epoch, or with {@code perStep} once per training step: then the warm-up length, the step
+ * size, the milestones and T_max count steps.
  */
-public record Schedule(Decay decay, int warmupEpochs, double warmupStart) {
+public record Schedule(Decay decay, int warmupEpochs, double warmupStart, boolean perStep) {
 
     public sealed interface Decay permits Constant, Step, MultiStep, Cosine {
         double factor(int epoch, int epochs);
@@ -46,7 +47,11 @@ public record Schedule(Decay decay, int warmupEpochs, double warmupStart) {
         }
     }
 
-    public static final Schedule CONSTANT = new Schedule(new Constant(), 0, 1);
+    public static final Schedule CONSTANT = new Schedule(new Constant(), 0, 1, false);
+
+    public Schedule(Decay decay, int warmupEpochs, double warmupStart) {
+        this(decay, warmupEpochs, warmupStart, false);
+    }
 
     public Schedule {
         if (warmupEpochs < 0 || warmupStart <= 0 || warmupStart > 1) {
@@ -54,6 +59,18 @@ public record Schedule(Decay decay, int warmupEpochs, double warmupStart) {
         }
     }
 
+    /**
+     * The rate of training step {@code step} (0-based over the run) in epoch {@code epoch}, for a run
+     * of {@code epochs} epochs of {@code stepsPerEpoch} steps.
+     */
+    public double rateAt(double base, int epoch, int epochs, long step, int stepsPerEpoch) {
+        if (!perStep) {
+            return rate(base, epoch, epochs);
+        }
+        return rate(base, Math.toIntExact(step), Math.multiplyExact(epochs, stepsPerEpoch));
+    }
+
+    /** The rate at position {@code epoch} of {@code epochs} (steps of the run when {@link #perStep}). */
     public double rate(double base, int epoch, int epochs) {
         double warm = warmupEpochs == 0 ? 1
                 : warmupStart + (1 - warmupStart) * Math.min(epoch, warmupEpochs) / warmupEpochs;

@@ -99,13 +99,19 @@ class OptimizerTest {
     @ParameterizedTest(name = "{index}")
     @MethodSource("schedules")
     void schedulesEqualTorch(JsonNode s) throws IOException {
+        boolean perStep = s.path("per_step").asBoolean(false);
         Schedule schedule = new Schedule(Schedule.parseDecay(s.get("decay").asText()), s.get("warmup").asInt(),
-                s.get("start").asDouble());
+                s.get("start").asDouble(), perStep);
         JsonNode rates = s.get("rates");
         double base = fixture().get("base_rate").asDouble();
         for (int epoch = 0; epoch < rates.size(); epoch++) {
             assertEquals(rates.get(epoch).asDouble(), schedule.rate(base, epoch, rates.size()), 1e-9,
                     s.get("decay").asText() + " epoch " + epoch);
+            if (perStep) {
+                // 20 steps as 4 epochs of 5: the step counts, not the epoch
+                assertEquals(rates.get(epoch).asDouble(), schedule.rateAt(base, epoch / 5, 4, epoch, 5), 1e-9,
+                        s.get("decay").asText() + " step " + epoch);
+            }
         }
     }
 
