@@ -205,43 +205,35 @@ def optimisers():
                           "params": [p.detach().flatten().tolist() for p in params]})
         cases.append({"name": name, "kind": kind, "settings": settings, "clip": clip,
                       "initial": [p.flatten().tolist() for p in initial], "steps": steps})
-    schedules = []
-    for spec, make in [("step:3:0.5", lambda o: torch.optim.lr_scheduler.StepLR(o, 3, 0.5)),
-                       ("multistep:2,5,9", lambda o: torch.optim.lr_scheduler.MultiStepLR(o, [2, 5, 9], 0.1)),
-                       ("cosine", lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, 12)),
-                       ("cosine:0.1", lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, 12, eta_min=0.02))]:
+    lr = torch.optim.lr_scheduler
+
+    def rates_of(make, count):
+        """The learning rate before each of count optimiser steps, the scheduler stepped after each."""
         optimiser = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.2)
         scheduler = make(optimiser)
         rates = []
-        for _ in range(12):
+        for _ in range(count):
             rates.append(optimiser.param_groups[0]["lr"])
             optimiser.step()
             scheduler.step()
-        schedules.append({"decay": spec, "warmup": 0, "start": 1.0, "rates": rates})
-    optimiser = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.2)
-    scheduler = torch.optim.lr_scheduler.LinearLR(optimiser, start_factor=0.25, total_iters=4)
-    rates = []
-    for _ in range(12):
-        rates.append(optimiser.param_groups[0]["lr"])
-        optimiser.step()
-        scheduler.step()
-    schedules.append({"decay": "constant", "warmup": 4, "start": 0.25, "rates": rates})
+        return rates
+    schedules = []
+    for spec, make in [("step:3:0.5", lambda o: lr.StepLR(o, 3, 0.5)),
+                       ("multistep:2,5,9", lambda o: lr.MultiStepLR(o, [2, 5, 9], 0.1)),
+                       ("cosine", lambda o: lr.CosineAnnealingLR(o, 12)),
+                       ("cosine:0.1", lambda o: lr.CosineAnnealingLR(o, 12, eta_min=0.02))]:
+        schedules.append({"decay": spec, "warmup": 0, "start": 1.0, "rates": rates_of(make, 12)})
+    schedules.append({"decay": "constant", "warmup": 4, "start": 0.25,
+                      "rates": rates_of(lambda o: lr.LinearLR(o, start_factor=0.25, total_iters=4), 12)})
     # per-iteration schedules: 20 steps, the schedulers stepped after every optimiser step
-    lr = torch.optim.lr_scheduler
     for spec, warmup, start, make in [
             ("cosine", 5, 0.1, lambda o: lr.ChainedScheduler([lr.LinearLR(o, start_factor=0.1, total_iters=5),
                                                                lr.CosineAnnealingLR(o, 20)])),
             ("step:4:0.5", 3, 0.2, lambda o: lr.ChainedScheduler([lr.LinearLR(o, start_factor=0.2, total_iters=3),
                                                                    lr.StepLR(o, 4, 0.5)])),
             ("multistep:3,7,15", 0, 1.0, lambda o: lr.MultiStepLR(o, [3, 7, 15], 0.1))]:
-        optimiser = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.2)
-        scheduler = make(optimiser)
-        rates = []
-        for _ in range(20):
-            rates.append(optimiser.param_groups[0]["lr"])
-            optimiser.step()
-            scheduler.step()
-        schedules.append({"decay": spec, "warmup": warmup, "start": start, "rates": rates, "per_step": True})
+        schedules.append({"decay": spec, "warmup": warmup, "start": start, "rates": rates_of(make, 20),
+                          "per_step": True})
     losses = []
     for smoothing in (0.0, 0.1):
         g = torch.Generator().manual_seed(int(smoothing * 100) + 5)
