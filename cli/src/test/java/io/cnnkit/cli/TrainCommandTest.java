@@ -79,6 +79,37 @@ class TrainCommandTest {
     }
 
     /** The checkpoint path beside an output. */
+    /**
+     * A full disk while writing: the resumed run's writes fail in a JVM whose file size is limited
+     * (ulimit -f, so every write past 100 kB fails as on a full disk); the previous weights and
+     * checkpoint stay byte for byte, no temporary file is left, and the error says so (exit 1).
+     */
+    @Test
+    void aFailedCheckpointWriteKeepsThePreviousOne() throws Exception {
+        Path out = dir.resolve("lenet.safetensors"), ckpt = TrainingCkpt.of(out);
+        Cli first = train(out, "--epochs", "1", "--steps", "2");
+        assertEquals(0, first.code(), first.err());
+        byte[] weights = Files.readAllBytes(out), checkpoint = Files.readAllBytes(ckpt);
+        List<String> command = new ArrayList<>(List.of("java", "--add-modules", "jdk.incubator.vector", "-cp",
+                System.getProperty("java.class.path"), CnnCli.class.getName(), "train", LENET, "--data",
+                "fashion-mnist:train", "--pad", "2", "--mean", "0.286", "--std", "0.353", "--limit", "320", "--batch",
+                "32", "--optimizer", "sgd", "--lr", "0.05", "--momentum", "0.9", "--seed", "3", "--threads", "2",
+                "-o", out.toString(), "--epochs", "2", "--steps", "2", "--resume", ckpt.toString()));
+        String line = String.join(" ", command.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
+        Process p = new ProcessBuilder("bash", "-c", "ulimit -f 100; exec " + line).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS), "the resumed run did not end");
+        assertEquals(ExitCode.FAILURE, p.exitValue(), output);
+        assertTrue(output.contains("cnn train: ") && output.contains("File too large")
+                && output.contains("unchanged"), output);
+        assertArrayEquals(weights, Files.readAllBytes(out));
+        assertArrayEquals(checkpoint, Files.readAllBytes(ckpt));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(ckpt.getFileName().toString(), out.getFileName().toString()),
+                    files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+    }
+
     static final class TrainingCkpt {
         static Path of(Path out) {
             return io.cnnkit.train.TrainingRun.checkpointFor(out);

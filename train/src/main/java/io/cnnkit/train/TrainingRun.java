@@ -2,11 +2,14 @@ package io.cnnkit.train;
 
 import io.cnnkit.exec.Tensor;
 import io.cnnkit.exec.io.SafeTensors;
+import io.cnnkit.exec.io.WeightsException;
 import io.cnnkit.train.data.Augmentation;
 import io.cnnkit.train.data.Batch;
 import io.cnnkit.train.data.BatchLoader;
 import io.cnnkit.train.data.Dataset;
 import io.cnnkit.train.optim.Schedule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -113,8 +116,24 @@ public final class TrainingRun {
         return Outcome.COMPLETED;
     }
 
+    /**
+     * Writes the weights, then the checkpoint, each atomically.
+     *
+     * @throws UncheckedIOException when either cannot be written (a full disk): the file that failed
+     *                              is as it was
+     */
     private static void save(Trainer trainer, Path output, Checkpoint checkpoint) {
-        SafeTensors.write(output, trainer.weights());
-        checkpoint.write(checkpointFor(output));
+        try {
+            SafeTensors.write(output, trainer.weights());
+        } catch (WeightsException e) {
+            throw new UncheckedIOException(e.getMessage() + " (" + output + " and " + checkpointFor(output)
+                    + " are unchanged)", new IOException(e));
+        }
+        try {
+            checkpoint.write(checkpointFor(output));
+        } catch (WeightsException e) {
+            throw new UncheckedIOException(e.getMessage() + " (" + checkpointFor(output) + " is unchanged; " + output
+                    + " holds the newer weights)", new IOException(e));
+        }
     }
 }
