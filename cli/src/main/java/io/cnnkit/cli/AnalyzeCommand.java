@@ -42,9 +42,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     enum TrainOptimizer { sgd, momentum, adamw }
 
     @Option(names = "--train", arity = "0..1", fallbackValue = "momentum", paramLabel = "OPTIMIZER",
-            description = {"the training memory per layer and in total instead: kept activations, gradients,",
-                    "optimiser state and parameters, as cnn train allocates them; OPTIMIZER sgd (no",
-                    "momentum), momentum (the default) or adamw; table or json"})
+            description = "the training memory per layer and in total instead: kept activations, gradient peak,"
+                    + " optimiser state and parameters, as cnn train holds them; OPTIMIZER sgd (no momentum),"
+                    + " momentum (the default) or adamw; table or json")
     TrainOptimizer train;
 
     @CommandLine.Mixin
