@@ -4,7 +4,10 @@ trainer does. The ONNX graph is interpreted node by node with torch.nn.functiona
 (PyTorch state_dict names) become the parameters (weights and biases) and buffers (running
 statistics).
 
-    python3 torch_train_peer.py MODEL.onnx IMAGES.f32 LABELS.i64 THREADS
+    python3 torch_train_peer.py MODEL.onnx IMAGES.f32 LABELS.i64 THREADS MAIN [AUX=WEIGHT ...]
+
+The loss is the cross-entropy of the graph output MAIN plus WEIGHT times that of each auxiliary
+output AUX. Dropout draws its own masks (training mode), so its losses differ from cnnkit's.
 
 Reads commands on stdin: `run K` trains K steps and answers `seconds S loss L` (wall time of
 the K steps, the last one's loss); `quit` ends. Prints `ready TORCH_VERSION` once built, or `error MESSAGE` and exits 2.
@@ -42,7 +45,8 @@ class OnnxModule(torch.nn.Module):
         self.buffers_ = {}
         for init in model.graph.initializer:
             value = torch.from_numpy(numpy_helper.to_array(init).copy())
-            if init.name.endswith("running_mean") or init.name.endswith("running_var") or value.dtype != torch.float32:
+            if (init.name.endswith("running_mean") or init.name.endswith("running_var")
+                    or value.dtype != torch.float32 or value.dim() == 0):
                 self.buffers_[init.name] = value
             else:
                 p = torch.nn.Parameter(value)
@@ -65,7 +69,7 @@ class OnnxModule(torch.nn.Module):
         for node in self.graph.node:
             ins = [self.value(values, n) if n else None for n in node.input]
             values[node.output[0]] = OPS[node.op_type](ins, attributes(node))
-        return values[self.graph.output[0].name]
+        return {o.name: values[o.name] for o in self.graph.output}
 
 
 def conv(ins, a):
@@ -111,13 +115,16 @@ OPS = {
     "LeakyRelu": lambda ins, a: F.leaky_relu(ins[0], a.get("alpha", 0.01)),
     "LRN": lambda ins, a: F.local_response_norm(ins[0], a["size"], a.get("alpha", 1e-4), a.get("beta", 0.75),
                                                 a.get("bias", 1.0)),
-    "Dropout": lambda ins, a: ins[0],
+    "Dropout": lambda ins, a: F.dropout(ins[0], float(ins[1]) if len(ins) > 1 and ins[1] is not None
+                                        else a.get("ratio", 0.5), True),
     "Identity": lambda ins, a: ins[0],
 }
 
 
 def main():
     model_path, images_path, labels_path, threads = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    main_output = sys.argv[5]
+    aux = [(spec.rsplit("=", 1)[0], float(spec.rsplit("=", 1)[1])) for spec in sys.argv[6:]]
     torch.set_num_threads(threads)
     try:
         model = OnnxModule(onnx.load(model_path))
@@ -137,7 +144,10 @@ def main():
             break
         start = time.perf_counter()
         for _ in range(int(words[1])):
-            loss = F.cross_entropy(model(images).flatten(1), labels)
+            outputs = model(images)
+            loss = F.cross_entropy(outputs[main_output].flatten(1), labels)
+            for name, weight in aux:
+                loss = loss + weight * F.cross_entropy(outputs[name].flatten(1), labels)
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()

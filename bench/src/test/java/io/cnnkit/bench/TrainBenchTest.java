@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code cnn bench --train}: PyTorch's first step on the ONNX export equals cnnkit's (a network with
- * batchnorm, a residual add, pooling and dense layers), both sides are timed, and the training memory
- * the trainer held equals the analyzer's.
+ * batchnorm, a residual add, pooling, dense layers and an auxiliary head weighted 0.3), both sides
+ * are timed, and the training memory the trainer held equals the analyzer's.
  */
 class TrainBenchTest {
     static final String NET = """
@@ -22,6 +22,7 @@ class TrainBenchTest {
             input x: 3x12x12
             y = x -> c1: conv(8, 3, pad=1, bias=false) -> b1: batchnorm -> relu
             z = y -> c2: conv(8, 3, pad=1) -> relu
+            aux output side = y -> globalavgpool -> flatten -> head: dense(5)
             output logits = add(y, z) -> maxpool(2) -> avgpool(2) -> flatten -> fc: dense(5)
             """;
 
