@@ -16,13 +16,18 @@ import io.cnnkit.train.optim.Schedule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A run stopped mid-epoch (as Ctrl-C stops it) and resumed from its checkpoint ends bit for bit where a straight run ends. */
+/**
+ * A run stopped mid-epoch (as Ctrl-C stops it) and resumed from its checkpoint ends bit for bit where a
+ * straight run ends; its learning rate follows a per-step schedule (warm-up over 4 steps, then cosine).
+ */
 class TrainingRunTest {
     @TempDir
     Path dir;
@@ -33,6 +38,9 @@ class TrainingRunTest {
             output logits = image -> conv1: conv(4, 5, stride=2) -> bn: batchnorm -> relu -> maxpool(2)
                 -> flatten -> drop: dropout(0.3) -> fc: dense(10)
             """;
+
+    static final Schedule SCHEDULE = new Schedule(new Schedule.Cosine(0), 4, 0.5, true);
+    private final List<Double> epochRates = new ArrayList<>();
 
     private Path train(String name, int stopAfter, boolean resume) {
         Analysis analysis = Analyzer.analyze(CnnCompiler.compileString("s.cnn", NET).graphOrThrow(), 16);
@@ -49,7 +57,7 @@ class TrainingRunTest {
         try (Trainer trainer = new Trainer(net, start.asMap(), optimizer, new Trainer.Settings(2, 4, 0.1, 1.0, false))) {
             TrainingRun.Outcome outcome = TrainingRun.run(trainer, data, Optional.empty(),
                     new Augmentation(0, 2, true, false, new float[] {0.3f}, new float[] {0.35f}), Augmentation.none(1),
-                    new TrainingRun.Plan(2, 16, 1e-3, new Schedule(new Schedule.Cosine(0), 1, 0.5), 0, false), 4, 2,
+                    new TrainingRun.Plan(2, 16, 1e-3, SCHEDULE, 0, false), 4, 2,
                     from, out, new TrainingRun.Listener() {
                         @Override
                         public void step(int epoch, int epochs, int step, int all, double loss, double acc, double rate) {
@@ -58,6 +66,7 @@ class TrainingRunTest {
 
                         @Override
                         public void epoch(TrainingRun.EpochMetrics metrics) {
+                            epochRates.add(metrics.lr());
                         }
                     }, () -> stopAfter > 0 && steps.get() >= stopAfter);
             assertEquals(stopAfter > 0 ? TrainingRun.Outcome.STOPPED : TrainingRun.Outcome.COMPLETED, outcome);
@@ -68,6 +77,8 @@ class TrainingRunTest {
     @Test
     void stoppedMidEpochAndResumedEqualsStraight() throws IOException {
         Path straight = train("straight", 0, false);
+        // 96 images in batches of 16: 6 steps per epoch; each epoch reports its last step's rate
+        assertEquals(List.of(SCHEDULE.rate(1e-3, 5, 12), SCHEDULE.rate(1e-3, 11, 12)), epochRates);
         train("split", 3, false);
         Checkpoint mid = Checkpoint.read(TrainingRun.checkpointFor(dir.resolve("split.safetensors")));
         assertEquals(0, mid.epochsDone());
