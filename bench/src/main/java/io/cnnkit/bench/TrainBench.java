@@ -215,7 +215,8 @@ final class TrainBench {
             String first = replies.readLine();
             if (first == null || !first.startsWith("ready ")) {
                 err.println("cnn bench --train: the PyTorch peer did not start: " + (first == null
-                        ? "it exited (is torch installed for " + s.python() + "?)" : first));
+                        ? "it exited (is torch installed for " + s.python() + "?)" : first.replaceFirst("^error ", ""))
+                        + "; --peer none times cnnkit alone");
                 p.destroy();
                 return null;
             }
