@@ -163,22 +163,29 @@ public final class FastBackward {
      * {@code stride} columns: adds each column value back to the input position it was read from.
      */
     static void col2im(float[] cols, int column, int stride, int channels, Geometry w, float[] dx, int base) {
-        int row = 0;
+        int row = 0, inW = w.inW(), sw = w.sw();
         for (int ci = 0; ci < channels; ci++) {
-            int plane = base + ci * w.inH() * w.inW();
+            int plane = base + ci * w.inH() * inW;
             for (int ky = 0; ky < w.kh(); ky++) {
                 for (int kx = 0; kx < w.kw(); kx++, row++) {
+                    // the outputs ox whose ix = ox·sw - padLeft + kx·dw lies in [0, inW): no test per element
+                    int shift = kx * w.dw() - w.padLeft();
+                    int first = Math.max(0, -Math.floorDiv(shift, sw));
+                    int last = Math.min(w.outW() - 1, Math.floorDiv(inW - 1 - shift, sw));
                     int at = row * stride + column;
-                    for (int oy = 0; oy < w.outH(); oy++) {
+                    for (int oy = 0; oy < w.outH(); oy++, at += w.outW()) {
                         int iy = w.inY(oy, ky);
-                        if (iy < 0 || iy >= w.inH()) {
-                            at += w.outW();
+                        if (iy < 0 || iy >= w.inH() || first > last) {
                             continue;
                         }
-                        for (int ox = 0; ox < w.outW(); ox++, at++) {
-                            int ix = w.inX(ox, kx);
-                            if (ix >= 0 && ix < w.inW()) {
-                                dx[plane + iy * w.inW() + ix] += cols[at];
+                        int line = plane + iy * inW + shift;
+                        if (sw == 1) {
+                            for (int ox = first; ox <= last; ox++) {
+                                dx[line + ox] += cols[at + ox];
+                            }
+                        } else {
+                            for (int ox = first; ox <= last; ox++) {
+                                dx[line + ox * sw] += cols[at + ox];
                             }
                         }
                     }

@@ -77,4 +77,40 @@ class FastBackwardTest {
         }
         assertArrayEquals(one.inputs().get(0).toArray(), two.inputs().get(0).toArray());
     }
+
+    /** col2im's ranges of valid outputs add what a bounds test per element adds, bit for bit. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"'7,9,3,3,1,1,1,1,1,1,1,1'", "'8,8,3,3,2,2,1,1,1,1,1,1'", "'9,7,3,2,2,3,2,1,2,0,1,3'",
+                "'5,6,1,1,2,2,1,1,0,0,0,0'", "'6,6,5,5,1,3,2,2,4,4,4,4'"})
+    void col2imEqualsBoundsTestPerElement(String spec) {
+        int[] v = java.util.Arrays.stream(spec.split(",")).mapToInt(Integer::parseInt).toArray();
+        int inH = v[0], inW = v[1], kh = v[2], kw = v[3], sh = v[4], sw = v[5], dh = v[6], dw = v[7];
+        int top = v[8], left = v[9], bottom = v[10], right = v[11];
+        int outH = (inH + top + bottom - dh * (kh - 1) - 1) / sh + 1, outW = (inW + left + right - dw * (kw - 1) - 1) / sw + 1;
+        Geometry w = new Geometry(inH, inW, kh, kw, sh, sw, dh, dw, top, left, bottom, right, outH, outW);
+        int channels = 2, width = outH * outW + 3;
+        float[] cols = new float[channels * kh * kw * width];
+        Random random = new Random(5);
+        for (int i = 0; i < cols.length; i++) {
+            cols[i] = (float) random.nextGaussian();
+        }
+        float[] expected = new float[1 + channels * inH * inW], actual = new float[expected.length];
+        int row = 0;
+        for (int ci = 0; ci < channels; ci++) {
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < kw; kx++, row++) {
+                    for (int oy = 0; oy < outH; oy++) {
+                        for (int ox = 0; ox < outW; ox++) {
+                            int iy = w.inY(oy, ky), ix = w.inX(ox, kx);
+                            if (iy >= 0 && iy < inH && ix >= 0 && ix < inW) {
+                                expected[1 + (ci * inH + iy) * inW + ix] += cols[row * width + 2 + oy * outW + ox];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        FastBackward.col2im(cols, 2, width, channels, w, actual, 1);
+        assertArrayEquals(expected, actual);
+    }
 }
