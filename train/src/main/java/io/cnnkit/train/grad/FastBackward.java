@@ -134,10 +134,13 @@ public final class FastBackward {
      * GEMM's register tiles compute from packed panels, where dY·colsᵀ would be one dot product per element.
      */
     static void im2row(float[] x, int base, int channels, Geometry w, float[] rows, int at, int k) {
-        int inH = w.inH(), inW = w.inW();
+        int inH = w.inH(), inW = w.inW(), dw = w.dw();
         for (int oy = 0; oy < w.outH(); oy++) {
             for (int ox = 0; ox < w.outW(); ox++) {
                 int row = at + (oy * w.outW() + ox) * k;
+                int first = w.inX(ox, 0);
+                // the whole window row inside the map: copy without a test per element
+                boolean inside = first >= 0 && first + (w.kw() - 1) * dw < inW;
                 for (int ci = 0; ci < channels; ci++) {
                     int plane = base + ci * inH * inW;
                     for (int ky = 0; ky < w.kh(); ky++) {
@@ -148,6 +151,12 @@ public final class FastBackward {
                             continue;
                         }
                         int line = plane + iy * inW;
+                        if (inside) {
+                            for (int kx = 0, ix = line + first; kx < w.kw(); kx++, row++, ix += dw) {
+                                rows[row] = x[ix];
+                            }
+                            continue;
+                        }
                         for (int kx = 0; kx < w.kw(); kx++, row++) {
                             int ix = w.inX(ox, kx);
                             rows[row] = ix >= 0 && ix < inW ? x[line + ix] : 0f;

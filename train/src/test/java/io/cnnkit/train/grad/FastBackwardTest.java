@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ForkJoinPool;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The GEMM backward of conv and dense equals autograd on the fixtures, at 1 and 2 threads, and
@@ -78,16 +80,55 @@ class FastBackwardTest {
         assertArrayEquals(one.inputs().get(0).toArray(), two.inputs().get(0).toArray());
     }
 
-    /** col2im's ranges of valid outputs add what a bounds test per element adds, bit for bit. */
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"'7,9,3,3,1,1,1,1,1,1,1,1'", "'8,8,3,3,2,2,1,1,1,1,1,1'", "'9,7,3,2,2,3,2,1,2,0,1,3'",
-                "'5,6,1,1,2,2,1,1,0,0,0,0'", "'6,6,5,5,1,3,2,2,4,4,4,4'"})
-    void col2imEqualsBoundsTestPerElement(String spec) {
+    /** inH, inW, kh, kw, sh, sw, dh, dw, top, left, bottom, right: odd sizes, strides, dilations, asymmetric pads. */
+    static Geometry geometry(String spec) {
         int[] v = java.util.Arrays.stream(spec.split(",")).mapToInt(Integer::parseInt).toArray();
         int inH = v[0], inW = v[1], kh = v[2], kw = v[3], sh = v[4], sw = v[5], dh = v[6], dw = v[7];
         int top = v[8], left = v[9], bottom = v[10], right = v[11];
         int outH = (inH + top + bottom - dh * (kh - 1) - 1) / sh + 1, outW = (inW + left + right - dw * (kw - 1) - 1) / sw + 1;
-        Geometry w = new Geometry(inH, inW, kh, kw, sh, sw, dh, dw, top, left, bottom, right, outH, outW);
+        return new Geometry(inH, inW, kh, kw, sh, sw, dh, dw, top, left, bottom, right, outH, outW);
+    }
+
+    /** im2row copies what the per-element definition reads (zero outside the map), at an offset. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("windows")
+    void im2rowEqualsDefinition(String spec) {
+        Geometry w = geometry(spec);
+        int channels = 2, k = channels * w.kh() * w.kw();
+        float[] x = new float[3 + channels * w.inH() * w.inW()];
+        Random random = new Random(6);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        float[] expected = new float[5 + w.outH() * w.outW() * k], actual = new float[expected.length];
+        for (int oy = 0; oy < w.outH(); oy++) {
+            for (int ox = 0; ox < w.outW(); ox++) {
+                for (int ci = 0, r = 0; ci < channels; ci++) {
+                    for (int ky = 0; ky < w.kh(); ky++) {
+                        for (int kx = 0; kx < w.kw(); kx++, r++) {
+                            int iy = w.inY(oy, ky), ix = w.inX(ox, kx);
+                            boolean in = iy >= 0 && iy < w.inH() && ix >= 0 && ix < w.inW();
+                            expected[5 + (oy * w.outW() + ox) * k + r] = in ? x[3 + (ci * w.inH() + iy) * w.inW() + ix] : 0f;
+                        }
+                    }
+                }
+            }
+        }
+        FastBackward.im2row(x, 3, channels, w, actual, 5, k);
+        assertArrayEquals(expected, actual);
+    }
+
+    static Stream<String> windows() {
+        return Stream.of("7,9,3,3,1,1,1,1,1,1,1,1", "8,8,3,3,2,2,1,1,1,1,1,1", "9,7,3,2,2,3,2,1,2,0,1,3",
+                "5,6,1,1,2,2,1,1,0,0,0,0", "6,6,5,5,1,3,2,2,4,4,4,4");
+    }
+
+    /** col2im's ranges of valid outputs add what a bounds test per element adds, bit for bit. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("windows")
+    void col2imEqualsBoundsTestPerElement(String spec) {
+        Geometry w = geometry(spec);
+        int inH = w.inH(), inW = w.inW(), kh = w.kh(), kw = w.kw(), outH = w.outH(), outW = w.outW();
         int channels = 2, width = outH * outW + 3;
         float[] cols = new float[channels * kh * kw * width];
         Random random = new Random(5);
