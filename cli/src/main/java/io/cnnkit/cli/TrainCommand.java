@@ -252,7 +252,9 @@ final class TrainCommand implements Callable<Integer> {
                         || trainer.weights().containsKey(n + ".bias"), freeze);
                 trainer.freeze(frozen);
                 if (!frozen.isEmpty()) {
-                    err.println("freezing " + frozen.size() + " layers: " + String.join(", ", frozen));
+                    List<String> names = List.copyOf(frozen);
+                    err.println("freezing " + names.size() + " layers: " + String.join(", ", names.subList(0,
+                            Math.min(6, names.size()))) + (names.size() > 6 ? " and " + (names.size() - 6) + " more" : ""));
                     err.flush();
                 }
                 if (metrics != null && statsEvery > 0) {
