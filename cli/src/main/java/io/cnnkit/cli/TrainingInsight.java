@@ -66,6 +66,8 @@ final class TrainingInsight {
     static ObjectNode statsLine(LayerStatistics.Sample sample) {
         ObjectNode line = JSON.createObjectNode().put("kind", "layers").put("step", sample.step())
                 .put("loss", sample.loss());
+        put(line, "stats_cpu_ms", sample.statsMillis());
+        put(line, "step_cpu_ms", sample.stepMillis());
         ArrayNode layers = line.putArray("layers");
         for (LayerStatistics.Row r : sample.rows()) {
             ObjectNode o = layers.addObject().put("name", r.layer());

@@ -4,6 +4,8 @@ import io.cnnkit.compiler.graph.Layer;
 import io.cnnkit.compiler.op.Op;
 import io.cnnkit.exec.Tensor;
 import io.cnnkit.train.StepObserver;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,7 +17,8 @@ import java.util.function.Consumer;
  * {@code wandb.watch} show: each weight's gradient L2 norm, its own norm and the ratio of the
  * update to it (healthy around 1e-3), each layer output's mean and standard deviation, and after
  * ReLU the fraction of zeros (dead or inactive units). Weights are copied only on sampled steps,
- * so the cost between samples is one modulo.
+ * so the cost between samples is one modulo and a read of the thread's CPU clock; each sample
+ * records its own CPU time and the mean of a step's, which tells what the statistics cost.
  */
 public final class LayerStatistics implements StepObserver {
 
@@ -24,8 +27,12 @@ public final class LayerStatistics implements StepObserver {
                       double activationStd, double zeroFraction) {
     }
 
-    /** All layers, in the network's order, at one step. */
-    public record Sample(long step, double loss, List<Row> rows) {
+    /**
+     * All layers, in the network's order, at one step; and what the statistics cost: the CPU time
+     * of the trainer's thread spent on this sample, and its mean CPU time per step outside the
+     * statistics so far (NaN at step 0). With one worker thread that is the whole step.
+     */
+    public record Sample(long step, double loss, List<Row> rows, double statsMillis, double stepMillis) {
         public Sample {
             rows = List.copyOf(rows);
         }
@@ -35,6 +42,12 @@ public final class LayerStatistics implements StepObserver {
     private final Consumer<Sample> sink;
     private StepView pending;
     private final Map<String, float[]> before = new HashMap<>();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private long lastCall = -1;
+    private long spentSinceLastCall;
+    private long stepNanos;
+    private long steps;
+    private long sampleStart;
 
     /** @param every sample steps 0, every, 2·every, ... (at least 1) */
     public LayerStatistics(int every, Consumer<Sample> sink) {
@@ -47,11 +60,19 @@ public final class LayerStatistics implements StepObserver {
 
     @Override
     public boolean samples(long step) {
+        long now = THREADS.getCurrentThreadCpuTime();
+        if (lastCall >= 0) {
+            stepNanos += now - lastCall - spentSinceLastCall;
+            steps++;
+        }
+        lastCall = now;
+        spentSinceLastCall = 0;
         return step % every == 0;
     }
 
     @Override
     public void beforeUpdate(StepView view) {
+        sampleStart = THREADS.getCurrentThreadCpuTime();
         pending = view;
         before.clear();
         view.grads().keySet().stream().filter(n -> n.endsWith(".weight"))
@@ -61,6 +82,7 @@ public final class LayerStatistics implements StepObserver {
     @Override
     public void afterUpdate(long step, Map<String, Tensor> weights) {
         List<Row> rows = new ArrayList<>();
+        double loss = pending.loss();
         for (Layer layer : pending.order()) {
             if (layer.op() instanceof Op.Input) {
                 continue;
@@ -96,9 +118,12 @@ public final class LayerStatistics implements StepObserver {
             boolean relu = layer.op() instanceof Op.Relu || layer.op() instanceof Op.Relu6;
             rows.add(new Row(layer.name(), gradNorm, weightNorm, ratio, mean, std, relu ? (double) zeros / n : Double.NaN));
         }
-        sink.accept(new Sample(step, pending.loss(), rows));
         pending = null;
         before.clear();
+        long spent = THREADS.getCurrentThreadCpuTime() - sampleStart;
+        spentSinceLastCall += spent;
+        sink.accept(new Sample(step, loss, rows, spent / 1e6,
+                steps == 0 ? Double.NaN : stepNanos / 1e6 / steps));
     }
 
     /** The L2 norm, summed in double. */
