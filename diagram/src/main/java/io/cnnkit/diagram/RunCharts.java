@@ -70,12 +70,13 @@ public final class RunCharts {
     static String chart(String id, String title, List<Series> all) {
         List<Series> series = all.stream().filter(s -> finite(s) > 0).toList();
         StringBuilder svg = new StringBuilder();
+        int height = series.isEmpty() ? 50 : HEIGHT + 18 * series.size();
         svg.append(String.format(Locale.ROOT, "<figure class=\"run-chart\" id=\"%s\"><svg xmlns=\"http://www.w3.org/2000/svg\""
                 + " width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">", id, WIDTH,
-                HEIGHT + 18 * series.size(), WIDTH, HEIGHT + 18 * series.size(), HtmlReport.escape(title)));
+                height, WIDTH, height, HtmlReport.escape(title)));
         svg.append(text(LEFT, 18, title, "start", "600", 13));
         if (series.isEmpty()) {
-            svg.append(text(LEFT, HEIGHT / 2.0, "not measured in this run", "start", "400", 12));
+            svg.append(text(LEFT, 40, "not in this run (no epoch has ended)", "start", "400", 12));
             return svg.append("</svg></figure>\n").toString();
         }
         double x0 = Double.POSITIVE_INFINITY, x1 = Double.NEGATIVE_INFINITY;
@@ -166,7 +167,7 @@ public final class RunCharts {
         HeatScale scale = new HeatScale(all, false);
         int cols = run.samples().size();
         int labelW = 8 + 7 * layers.stream().mapToInt(String::length).max().orElse(4);
-        double cell = Math.max(2, Math.min(14, 760.0 / cols)), rowH = layers.size() > 60 ? 6 : 12;
+        double cell = Math.max(2, Math.min(40, 760.0 / cols)), rowH = layers.size() > 60 ? 6 : 12;
         double width = labelW + cols * cell + 20, height = 24 + layers.size() * rowH + 28;
         StringBuilder svg = new StringBuilder(String.format(Locale.ROOT, "<figure class=\"grad-strip\" id=\"grad-strip\">"
                 + "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\""
