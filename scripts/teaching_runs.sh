@@ -12,12 +12,13 @@ mkdir -p "$out"
 cnn="${CNN:-$root/cnn}" # CNN=path: another launcher, e.g. a fixed build while sources change
 teaching="$root/examples/teaching"
 data=(--data fashion-mnist:train --mean 0.286 --std 0.353 --threads 2)
-timed() { # NAME COMMAND...: runs it, appends "NAME seconds exit-code" to OUT/times.txt
+timed() { # NAME COMMAND...: runs it, appends its name, seconds and exit code to OUT/times.txt
   local name="$1" start
   shift
   start=$(date +%s)
   timeout 1800 nice -n 19 "$@"
-  echo "$name $(( $(date +%s) - start )) $?" >> "$out/times.txt"
+  local code=$?
+  echo "$name $(( $(date +%s) - start )) s, exit $code" >> "$out/times.txt"
 }
 [ "$part" = train ] || for net in plain20 resnet20 plain56 resnet56 plain56_tanh; do
   timed "grads-$net" "$cnn" grads "$teaching/$net.cnn" "${data[@]}" --batch 64 --seed 1 --format json \
