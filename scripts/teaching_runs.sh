@@ -2,7 +2,7 @@
 # The runs behind docs/teaching.md's training pairs: cnn grads at initialisation on the first 64
 # Fashion-MNIST training images, then SGD (momentum 0.9, learning rate 0.05, batch 32, one thread)
 # with per-layer statistics every 5 steps: STEPS steps (default 40) for the 20-layer pair and the
-# Inception with and without auxiliary heads, DEEP_STEPS (default 15) for the 56-layer pair. Each
+# Inception with and without auxiliary heads, DEEP_STEPS (default 15) for the 56-layer networks. Each
 # run under nice -n 19 and bounded by a timeout; seconds and exit codes go to OUT_DIR/times.txt.
 # Usage: scripts/teaching_runs.sh OUT_DIR [STEPS [DEEP_STEPS [grads|train|all]]]
 set -u
@@ -41,6 +41,8 @@ train inception_aux inception_aux "$steps" --aux-weight 0.3
 train inception_noaux inception_aux "$steps" --aux-weight 0
 train plain56 plain56 "$deep_steps"
 train resnet56 resnet56 "$deep_steps"
+train plain56_tanh plain56_tanh "$deep_steps"
+train plain56_sigmoid plain56_sigmoid "$deep_steps"
 for name in inception_aux inception_noaux; do # the main output alone: the two training losses differ by the aux terms
   timed "eval-$name" "$cnn" eval "$teaching/inception_aux.cnn" --weights "$out/$name.safetensors" --data fashion-mnist:test \
     --mean 0.286 --std 0.353 --limit 2000 --threads 2 --format json > "$out/$name.eval.json"
