@@ -21,6 +21,9 @@ train/src/test/resources/fixtures/:
                            of SGD with momentum and five of AdamW: 'images', 'labels' (I64), the
                            state_dict after the fifth step of each ('sgd.NAME', 'adamw.NAME'),
                            the source (metadata 'source') and each step's loss (metadata 'losses').
+  grad_norms.json          per parameter of LeNet-5 and the reduced ResNet, the L2 norm of its
+                           gradient after one forward and backward pass over the eight images of
+                           steps/NET from its initial weights, and the loss (what cnn grads prints).
 
 Values are float32; PyTorch computes in float64 on them and the results are rounded to float32.
 Everything is seeded. Regenerate with the system python (Debian's python3-torch):
@@ -340,6 +343,28 @@ def steps_fixture(name, model_class, cnn, input_shape, seed):
                       {"source": cnn, "losses": json.dumps(losses)})
 
 
+def grad_norms():
+    """grad_norms.json: per parameter, the L2 norm of its gradient after one train()-mode forward and
+    backward pass in float64 over all eight images of each steps/ fixture, from its initial weights
+    (what cnn grads prints)."""
+    out = {}
+    for name, model_class in [("lenet5", LeNet5), ("resnet_mini", ResNetMini)]:
+        tensors = read_safetensors(os.path.join(OUT, "steps", name + ".safetensors"))
+        initial = {k[len("initial."):]: v for k, v in tensors.items() if k.startswith("initial.")}
+        if not initial:
+            initial = read_safetensors(os.path.join(EXEC_FIXTURES, name + ".weights.safetensors"))
+        model = model_class().double()
+        model.load_state_dict({k: v.double() if v.dtype == torch.float32 else v for k, v in initial.items()},
+                              strict=False)
+        model.train()
+        loss = loss_of(model(tensors["images"].double()), tensors["labels"])
+        loss.backward()
+        out[name] = {"loss": loss.item(),
+                     "norms": {k: p.grad.norm().item() for k, p in model.named_parameters()}}
+    with open(os.path.join(OUT, "grad_norms.json"), "w") as f:
+        json.dump(out, f, indent=1, sort_keys=True)
+
+
 def main():
     torch.set_default_dtype(torch.float32)
     grads()
@@ -347,6 +372,7 @@ def main():
     steps_fixture("lenet5", LeNet5, LENET_CNN, (1, 32, 32), 1)
     steps_fixture("resnet_mini", ResNetMini, RESNET_CNN.replace("3x32x32", "3x16x16"), (3, 16, 16), 2)
     steps_fixture("inception_aux", InceptionAux, INCEPTION_AUX_CNN, (3, 32, 32), 3)
+    grad_norms()
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {CheckCommand.class, GraphCommand.class, AnalyzeCommand.class, CompareCommand.class, RunCommand.class,
                 RenderCommand.class, ReportCommand.class, ExportCommand.class, ImportCommand.class, FmtCommand.class,
                 LspCommand.class, ServeCommand.class, BenchLauncherCommand.class, WeightsCommand.class,
-                CompletionCommand.class, TrainCommand.class, EvalCommand.class,
+                CompletionCommand.class, TrainCommand.class, EvalCommand.class, GradsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class CnnCli implements Runnable {
 

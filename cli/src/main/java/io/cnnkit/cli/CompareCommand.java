@@ -4,6 +4,7 @@ import io.cnnkit.analyzer.Analysis;
 import io.cnnkit.analyzer.report.Comparison;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -28,6 +29,13 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE})")
     Format format;
 
+    @Option(names = "--runs", arity = "2", paramLabel = "METRICS.jsonl",
+            description = "the two networks' training runs (cnn train --metrics): their curves overlaid in -o OUT.html")
+    List<Path> runs;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT.html", description = "with --runs, the page to write")
+    Path output;
+
     @CommandLine.Mixin
     AnalysisOptions options;
 
@@ -45,8 +53,11 @@ final class CompareCommand implements Callable<Integer> {
         if (a.isEmpty() || b.isEmpty()) {
             return ExitCode.INVALID_INPUT;
         }
-        PrintWriter out = spec.commandLine().getOut();
         Comparison comparison = Comparison.of(a.get(), b.get());
+        if (runs != null || output != null) {
+            return RunComparison.write(comparison, runs, output, spec);
+        }
+        PrintWriter out = spec.commandLine().getOut();
         out.print(format == Format.json ? comparison.renderJson() : comparison.renderText());
         out.flush();
         return ExitCode.OK;

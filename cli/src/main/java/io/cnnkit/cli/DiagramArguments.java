@@ -3,6 +3,8 @@ package io.cnnkit.cli;
 import io.cnnkit.analyzer.Analysis;
 import io.cnnkit.diagram.DiagramModel;
 import io.cnnkit.diagram.DiagramOptions;
+import io.cnnkit.diagram.RunLog;
+import java.nio.file.Path;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Optional;
@@ -10,7 +12,7 @@ import picocli.CommandLine.Option;
 
 /** The diagram options that {@code render} and {@code report} share. */
 final class DiagramArguments {
-    enum Heat { macs, params, memory }
+    enum Heat { macs, params, memory, grad }
 
     @Option(names = "--depth", paramLabel = "N",
             description = {"draw modules nested deeper than N as one node with subtotals; 0 collapses every module",
@@ -21,12 +23,38 @@ final class DiagramArguments {
             description = "layout direction: TB (top to bottom) or LR (default: ${DEFAULT-VALUE})")
     DiagramOptions.RankDir rankDir;
 
-    @Option(names = "--heat", paramLabel = "macs|params|memory",
-            description = "colour nodes by cost (MACs, parameters or activation memory) with a legend")
+    @Option(names = "--heat", paramLabel = "macs|params|memory|grad",
+            description = {"colour nodes by cost (MACs, parameters or activation memory) with a legend,",
+                    "or by the weight gradient norm of the last statistics line of --run"})
     Heat heat;
+
+    @Option(names = "--run", paramLabel = "METRICS.jsonl", description = "a training run (cnn train --metrics)")
+    Path run;
 
     @Option(names = "--no-shapes", description = "leave the tensor shapes off the edges")
     boolean noShapes;
+
+    /**
+     * The run of {@code --run}, checked with {@code --heat grad}: empty without one.
+     *
+     * @throws IllegalArgumentException for an unreadable run or {@code --heat grad} without one
+     */
+    Optional<RunLog> run() {
+        if (heat == Heat.grad && run == null) {
+            throw new IllegalArgumentException("--heat grad colours by a training run's gradients: give --run METRICS.jsonl");
+        }
+        Optional<RunLog> log = Optional.ofNullable(run).map(RunLog::read);
+        if (heat == Heat.grad && log.get().samples().isEmpty()) {
+            throw new IllegalArgumentException(run + " has no per-layer statistics (cnn train --metrics with --stats-every)");
+        }
+        return log;
+    }
+
+    /** The diagram, with the run's last gradient norms when it has any. */
+    static DiagramModel model(Analysis analysis, DiagramOptions options, Optional<RunLog> run) {
+        DiagramModel model = DiagramModel.of(analysis, options);
+        return run.map(r -> model.withGradients(r.lastGradNorms())).orElse(model);
+    }
 
     /** The options for this network: an explicit depth as given, else one that keeps the diagram legible (said on stderr). */
     DiagramOptions resolve(Analysis analysis, String command, PrintWriter err) {

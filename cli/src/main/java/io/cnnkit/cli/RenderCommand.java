@@ -5,6 +5,7 @@ import io.cnnkit.diagram.DiagramModel;
 import io.cnnkit.diagram.DiagramOptions;
 import io.cnnkit.diagram.DotWriter;
 import io.cnnkit.diagram.DiagramRenderer;
+import io.cnnkit.diagram.RunLog;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -63,8 +64,16 @@ final class RenderCommand implements Callable<Integer> {
         if (analysis.isEmpty()) {
             return ExitCode.INVALID_INPUT;
         }
+        Optional<RunLog> run;
+        try {
+            run = diagramArguments.run();
+        } catch (IllegalArgumentException e) {
+            err.println("cnn render: " + e.getMessage());
+            err.flush();
+            return ExitCode.INVALID_INPUT;
+        }
         DiagramOptions diagram = diagramArguments.resolve(analysis.get(), "render", err);
-        DiagramModel model = DiagramModel.of(analysis.get(), diagram);
+        DiagramModel model = DiagramArguments.model(analysis.get(), diagram, run);
         return Outputs.write(output, spec, () -> switch (extension) {
             case "svg" -> DiagramRenderer.svg(model, diagram).getBytes(StandardCharsets.UTF_8);
             case "png" -> DiagramRenderer.png(model, diagram, scale);

@@ -4,7 +4,9 @@ import io.cnnkit.analyzer.Analysis;
 import io.cnnkit.diagram.DiagramModel;
 import io.cnnkit.diagram.DiagramOptions;
 import io.cnnkit.diagram.DiagramRenderer;
+import io.cnnkit.diagram.RunLog;
 import io.cnnkit.diagram.HtmlReport;
+import io.cnnkit.diagram.RunCharts;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -46,9 +48,18 @@ final class ReportCommand implements Callable<Integer> {
         if (analysis.isEmpty()) {
             return ExitCode.INVALID_INPUT;
         }
+        Optional<RunLog> run;
+        try {
+            run = diagramArguments.run();
+        } catch (IllegalArgumentException e) {
+            err.println("cnn report: " + e.getMessage());
+            err.flush();
+            return ExitCode.INVALID_INPUT;
+        }
         DiagramOptions diagram = diagramArguments.resolve(analysis.get(), "report", err);
-        DiagramModel model = DiagramModel.of(analysis.get(), diagram);
+        DiagramModel model = DiagramArguments.model(analysis.get(), diagram, run);
         return Outputs.write(output, spec, () ->
-                HtmlReport.render(analysis.get(), DiagramRenderer.svg(model, diagram), diagram).getBytes(StandardCharsets.UTF_8));
+                HtmlReport.render(analysis.get(), DiagramRenderer.svg(model, diagram), diagram,
+                        run.map(r -> RunCharts.section(java.util.List.of(r))).orElse("")).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -12,6 +12,8 @@ import io.cnnkit.train.NonFiniteException;
 import io.cnnkit.train.Trainer;
 import io.cnnkit.train.TrainingNetwork;
 import io.cnnkit.train.TrainingRun;
+import io.cnnkit.train.insight.HeadTransfer;
+import io.cnnkit.train.insight.LayerStatistics;
 import io.cnnkit.train.data.Augmentation;
 import io.cnnkit.train.data.DataException;
 import io.cnnkit.train.data.DataSources;
@@ -33,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -148,6 +151,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--metrics", paramLabel = "FILE.jsonl", description = "append one JSON line of metrics per epoch")
     Path metrics;
 
+    @Option(names = "--stats-every", paramLabel = "K", defaultValue = "10",
+            description = {"with --metrics, a line of per-layer statistics every K steps: gradient and weight norms,",
+                    "update-to-weight ratio, activation mean and std, zeros after ReLU; 0: none (default: ${DEFAULT-VALUE})"})
+    int statsEvery;
+
+    @Option(names = "--freeze", paramLabel = "GLOB[,GLOB...]",
+            description = {"do not train the layers whose names match (* crosses dots); !GLOB freezes all others",
+                    "(--freeze '!fc': only the head trains). Frozen batchnorm uses its running statistics."})
+    String freeze;
+
     @Option(names = "--resume", paramLabel = "CKPT", description = "continue from a checkpoint (OUT.ckpt.safetensors)")
     Path resume;
 
@@ -159,8 +172,9 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         int workers = threads == null ? Executor.defaultThreads() : threads;
-        if (workers < 1 || batch < 1 || epochs < 1 || (steps != null && steps < 1) || !(lr > 0)) {
-            return fail(err, "--threads, --batch, --epochs and --steps must be at least 1 and --lr positive",
+        if (workers < 1 || batch < 1 || epochs < 1 || (steps != null && steps < 1) || !(lr > 0) || statsEvery < 0) {
+            return fail(err, "--threads, --batch, --epochs and --steps must be at least 1, --lr positive and"
+                    + " --stats-every 0 or more",
                     ExitCode.INVALID_INPUT);
         }
         if (output.toAbsolutePath().getParent() != null && !Files.isDirectory(output.toAbsolutePath().getParent())) {
@@ -206,7 +220,12 @@ final class TrainCommand implements Callable<Integer> {
                 opt.load(c.optimizerState());
                 checkpoint = Optional.of(c);
             } else if (initial != null) {
-                start = Weights.load(initial, required);
+                HeadTransfer transfer = HeadTransfer.load(initial, required, seed);
+                for (String layer : transfer.initialised()) {
+                    err.println("cnn train: " + layer + " has other shapes in " + initial + " (a head for another class"
+                            + " count?): initialised it from seed " + seed + ", loaded everything else");
+                }
+                start = transfer.weights();
             } else {
                 start = Weights.initialize(required, seed);
             }
@@ -234,6 +253,18 @@ final class TrainCommand implements Callable<Integer> {
             TrainingRun.Outcome outcome;
             try (Trainer trainer = new Trainer(net, start.asMap(), opt,
                     new Trainer.Settings(workers, seed, labelSmoothing, clipNorm, false))) {
+                Set<String> frozen = TrainingInsight.frozenLayers(net, n -> trainer.weights().containsKey(n + ".weight")
+                        || trainer.weights().containsKey(n + ".bias"), freeze);
+                trainer.freeze(frozen);
+                if (!frozen.isEmpty()) {
+                    List<String> names = List.copyOf(frozen);
+                    err.println("freezing " + names.size() + " layers: " + String.join(", ", names.subList(0,
+                            Math.min(6, names.size()))) + (names.size() > 6 ? " and " + (names.size() - 6) + " more" : ""));
+                    err.flush();
+                }
+                if (metrics != null && statsEvery > 0) {
+                    trainer.observe(new LayerStatistics(statsEvery, s -> appendMetrics(TrainingInsight.statsLine(s))));
+                }
                 outcome = TrainingRun.run(trainer, train, validation, augmentation, evaluation,
                         new TrainingRun.Plan(epochs, batch, lr, sched, steps == null ? 0 : steps, dataOptions.skipUnreadable),
                         seed, workers, checkpoint, output, new TrainingRun.Listener() {
@@ -346,6 +377,10 @@ final class TrainCommand implements Callable<Integer> {
             line.put("val_loss", m.valLoss()).put("val_top1", m.valTop1()).put("val_top5", m.valTop5());
         }
         line.put("images_per_s", m.imagesPerSecond()).put("seconds", m.seconds()).put("skipped", m.skipped());
+        appendMetrics(line);
+    }
+
+    private void appendMetrics(ObjectNode line) {
         try (Writer w = Files.newBufferedWriter(metrics, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND)) {
             w.write(JSON.writeValueAsString(line));

@@ -39,17 +39,42 @@ public record DiagramModel(String title, List<Cluster> clusters, List<Node> node
         }
     }
 
-    /** What a node costs, for the heat map: MACs, trainable parameters, activation bytes. */
-    public record Cost(long macs, long params, long memory) {
+    /** What a node costs, for the heat map: MACs, trainable parameters, activation bytes, a gradient norm (0: none). */
+    public record Cost(long macs, long params, long memory, double grad) {
         public static final Cost NONE = new Cost(0, 0, 0);
 
-        public long of(DiagramOptions.Heat heat) {
+        public Cost(long macs, long params, long memory) {
+            this(macs, params, memory, 0);
+        }
+
+        public double of(DiagramOptions.Heat heat) {
             return switch (heat) {
                 case MACS -> macs;
                 case PARAMS -> params;
                 case MEMORY -> memory;
+                case GRAD -> grad;
             };
         }
+    }
+
+    /**
+     * The same diagram with gradient norms for the {@code GRAD} heat map: a layer's own from
+     * {@code byLayer}, a collapsed module's the root of the summed squares of its layers'.
+     */
+    public DiagramModel withGradients(Map<String, Double> byLayer) {
+        List<Node> graded = new ArrayList<>();
+        for (Node n : nodes) {
+            double squares = 0;
+            for (Map.Entry<String, Double> e : byLayer.entrySet()) {
+                if (e.getKey().equals(n.id()) || n.kind() == NodeKind.MODULE && e.getKey().startsWith(n.id() + ".")) {
+                    squares += e.getValue() * e.getValue();
+                }
+            }
+            Cost c = n.cost();
+            graded.add(new Node(n.id(), n.kind(), n.title(), n.details(), n.cluster(), n.aux(),
+                    new Cost(c.macs(), c.params(), c.memory(), Math.sqrt(squares))));
+        }
+        return new DiagramModel(title, clusters, graded, edges);
     }
 
     /** A data flow between two visible nodes; {@code label} is the tensor shape, or empty. */

@@ -17,7 +17,9 @@ public record DiagramOptions(int depth, RankDir rankDir, Optional<Heat> heat, bo
 
     /** The cost a heat map shows. */
     public enum Heat {
-        MACS("MACs"), PARAMS("parameters"), MEMORY("activation memory");
+        MACS("MACs"), PARAMS("parameters"), MEMORY("activation memory"),
+        /** Of a training run: the diagram model must be given the norms ({@link DiagramModel#withGradients}). */
+        GRAD("gradient norm (last sampled step)");
 
         private final String title;
 

@@ -21,16 +21,20 @@ final class HeatScale {
     private final double logMax;
     private final boolean empty;
 
-    HeatScale(List<Long> costs) {
-        long min = costs.stream().filter(c -> c > 0).mapToLong(Long::longValue).min().orElse(0);
-        long max = costs.stream().mapToLong(Long::longValue).max().orElse(0);
+    private final boolean counts;
+
+    /** @param counts whole numbers (MACs, bytes), shown as {@code 1.20 M}; else small reals shown as {@code 3.1e-04} */
+    HeatScale(List<Double> costs, boolean counts) {
+        this.counts = counts;
+        double min = costs.stream().filter(c -> c > 0).mapToDouble(Double::doubleValue).min().orElse(0);
+        double max = costs.stream().mapToDouble(Double::doubleValue).max().orElse(0);
         empty = max <= 0;
         logMin = empty ? 0 : Math.log(min);
         logMax = empty ? 0 : Math.log(max);
     }
 
     /** The bucket of a cost, or -1 for zero. */
-    int bucket(long cost) {
+    int bucket(double cost) {
         if (cost <= 0 || empty) {
             return -1;
         }
@@ -41,12 +45,12 @@ final class HeatScale {
         return Math.min(b, COLOURS.size() - 1);
     }
 
-    String fill(long cost) {
+    String fill(double cost) {
         int b = bucket(cost);
         return b < 0 ? ZERO : COLOURS.get(b);
     }
 
-    boolean dark(long cost) {
+    boolean dark(double cost) {
         return isDark(bucket(cost));
     }
 
@@ -62,7 +66,8 @@ final class HeatScale {
         }
         for (int b = 0; b < COLOURS.size(); b++) {
             double log = logMax == logMin ? logMax : logMin + b * (logMax - logMin) / COLOURS.size();
-            bounds.add(Units.decimal(Math.round(Math.exp(log))));
+            bounds.add(counts ? Units.decimal(Math.round(Math.exp(log)))
+                    : String.format(java.util.Locale.ROOT, "%.1e", Math.exp(log)));
         }
         return bounds;
     }

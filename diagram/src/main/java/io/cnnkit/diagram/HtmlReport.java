@@ -35,6 +35,11 @@ public final class HtmlReport {
 
     /** The page; {@code svg} is the diagram of {@code analysis} drawn with {@code options}. */
     public static String render(Analysis analysis, String svg, DiagramOptions options) {
+        return render(analysis, svg, options, "");
+    }
+
+    /** The page with {@code section} (HTML, e.g. {@link RunCharts#section}) after the summary cards. */
+    public static String render(Analysis analysis, String svg, DiagramOptions options, String section) {
         String name = analysis.graph().name();
         StringBuilder out = new StringBuilder(svg.length() + 64 * 1024);
         out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -51,7 +56,7 @@ public final class HtmlReport {
         out.append("<div class=\"summary\">\n");
         totals(analysis, out);
         out.append("<section class=\"card\" id=\"rf\"><h2>Receptive field per layer</h2>\n")
-                .append(ReceptiveFieldChart.svg(analysis)).append("</section>\n</div>\n");
+                .append(ReceptiveFieldChart.svg(analysis)).append("</section>\n</div>\n").append(section);
         diagnostics(analysis, out);
         out.append("<div class=\"main\">\n<section class=\"card diagram-card\"><h2>Diagram")
                 .append("<span class=\"tools\"><button type=\"button\" id=\"zoom-out\" title=\"zoom out\">\u2212</button>")

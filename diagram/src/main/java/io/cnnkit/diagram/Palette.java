@@ -18,7 +18,7 @@ final class Palette {
     Palette(DiagramModel model, DiagramOptions options) {
         this.heat = options.heat();
         this.scale = heat.map(h -> new HeatScale(model.nodes().stream()
-                .filter(n -> n.kind() != NodeKind.OUTPUT).map(n -> n.cost().of(h)).toList()));
+                .filter(n -> n.kind() != NodeKind.OUTPUT).map(n -> n.cost().of(h)).toList(), h != DiagramOptions.Heat.GRAD));
     }
 
     Optional<HeatScale> scale() {

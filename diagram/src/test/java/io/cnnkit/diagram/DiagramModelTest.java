@@ -108,7 +108,7 @@ class DiagramModelTest {
         DiagramOptions options = DiagramOptions.DEFAULT.withDepth(0).withHeat(DiagramOptions.Heat.MACS);
         String dot = Fixtures.dot(resnet152, options);
         assertTrue(dot.contains("MACs per node, logarithmic colour scale"), dot);
-        HeatScale scale = new HeatScale(List.of(1_000L, 1_000_000L, 1_000_000_000L));
+        HeatScale scale = new HeatScale(List.of(1e3, 1e6, 1e9), true);
         assertEquals(-1, scale.bucket(0));
         assertEquals(0, scale.bucket(1_000));
         assertEquals(4, scale.bucket(1_000_000));

@@ -26,6 +26,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ForkJoinPool;
 
@@ -70,6 +71,8 @@ public final class Trainer implements AutoCloseable {
     /** Every layer's output buffer by layer and batch shape, written again by each step. */
     private final Map<String, Tensor> outputBuffers = new HashMap<>();
     private TrainingMemory.Totals lastStepMemory;
+    private StepObserver observer = StepObserver.NONE;
+    private Freezing freezing;
 
     /** {@code initial}: every tensor the network needs (PyTorch names), copied. */
     public Trainer(TrainingNetwork net, Map<String, Tensor> initial, Optimizer optimizer, Settings settings) {
@@ -93,6 +96,22 @@ public final class Trainer implements AutoCloseable {
         }
         this.pool = settings.threads() == 1 ? null : new ForkJoinPool(settings.threads());
         this.options = KernelOptions.defaults(settings.threads());
+        this.freezing = Freezing.of(net, this::hasParams, Set.of());
+    }
+
+    private boolean hasParams(String layer) {
+        return byLayer.get(layer).keySet().stream().anyMatch(p -> p.equals("weight") || p.equals("bias"));
+    }
+
+    /** Looks into sampled steps from now on. */
+    public void observe(StepObserver observer) {
+        this.observer = observer;
+    }
+
+    /** Stops updating these layers (see {@link Freezing}); call before the first step. */
+    public void freeze(Set<String> layers) {
+        freezing = Freezing.of(net, this::hasParams, layers);
+        trainable.keySet().removeIf(name -> layers.contains(name.substring(0, name.lastIndexOf('.'))));
     }
 
     public TrainingNetwork network() {
@@ -154,7 +173,7 @@ public final class Trainer implements AutoCloseable {
         for (int i = order.size() - 1; i >= 0; i--) {
             Layer layer = order.get(i);
             Tensor dy = grads.remove(layer.id());
-            if (dy == null || layer.op() instanceof Op.Input) {
+            if (dy == null || layer.op() instanceof Op.Input || !freezing.runsBackward(layer)) {
                 continue;
             }
             long pending = bytes(grads.values()) + (long) dy.size() * Float.BYTES;
@@ -183,9 +202,16 @@ public final class Trainer implements AutoCloseable {
         if (settings.clipNorm() > 0) {
             Optimizer.clipGradNorm(ordered, settings.clipNorm());
         }
+        boolean observed = observer.samples(step);
+        if (observed) {
+            observer.beforeUpdate(new StepObserver.StepView(step, total, order, outputs, ordered, weights));
+        }
         optimizer.step(trainable, ordered, lr);
         lastStepMemory = new TrainingMemory.Totals(bytes(weights.values()), optimizer.stateBytes(), activationBytes,
                 gradientPeak);
+        if (observed) {
+            observer.afterUpdate(step, weights);
+        }
         return new StepResult(total, main.correct(), labels.length);
     }
 
@@ -367,6 +393,9 @@ public final class Trainer implements AutoCloseable {
 
         @Override
         public Tensor batchNorm(Op.BatchNorm op) {
+            if (freezing.isFrozen(layer)) {
+                return kernel(op); // inference mode: the running statistics, left as they are
+            }
             Tensor out = buffer(in.get(0).shape());
             saved = settings.reference() ? TrainingForward.batchNorm(op, in.get(0), params(), out)
                     : FastLayers.batchNormForward(op, in.get(0), params(), out, pool);
