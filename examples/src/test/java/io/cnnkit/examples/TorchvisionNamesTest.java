@@ -32,6 +32,7 @@ class TorchvisionNamesTest {
             "resnet50.cnn,              resnet50",
             "resnet101.cnn,             resnet101",
             "resnet152.cnn,             resnet152",
+            "mobilenet_v2.cnn,          mobilenet_v2",
     })
     void weightNamesAndShapesAreTorchvisions(String file, String model) throws IOException {
         assertEquals(sorted(torchvisionKeys(model)), sorted(weights(Zoo.analyze(file))));
