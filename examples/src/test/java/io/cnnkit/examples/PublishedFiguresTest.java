@@ -30,6 +30,7 @@ class PublishedFiguresTest {
             "resnet50.cnn,              25557032,    4089184256",
             "resnet152.cnn,             60192808,    11513626624",
             "mobilenet_v2.cnn,          3504872,     300774272",
+            "efficientnet_b0.cnn,       5288548,     385814752",
     })
     void inferenceParametersAndMacs(String file, long parameters, long macs) {
         Totals totals = Zoo.analyze(file).inferenceTotals();

@@ -33,6 +33,7 @@ class TorchvisionNamesTest {
             "resnet101.cnn,             resnet101",
             "resnet152.cnn,             resnet152",
             "mobilenet_v2.cnn,          mobilenet_v2",
+            "efficientnet_b0.cnn,       efficientnet_b0",
     })
     void weightNamesAndShapesAreTorchvisions(String file, String model) throws IOException {
         assertEquals(sorted(torchvisionKeys(model)), sorted(weights(Zoo.analyze(file))));
