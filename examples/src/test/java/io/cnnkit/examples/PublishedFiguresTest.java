@@ -31,6 +31,8 @@ class PublishedFiguresTest {
             "resnet152.cnn,             60192808,    11513626624",
             "mobilenet_v2.cnn,          3504872,     300774272",
             "efficientnet_b0.cnn,       5288548,     385814752",
+            "mobilenet_v3_large.cnn,    5483032,     216589760",
+            "mobilenet_v3_small.cnn,    2542856,     56510400",
     })
     void inferenceParametersAndMacs(String file, long parameters, long macs) {
         Totals totals = Zoo.analyze(file).inferenceTotals();

@@ -34,6 +34,8 @@ class TorchvisionNamesTest {
             "resnet152.cnn,             resnet152",
             "mobilenet_v2.cnn,          mobilenet_v2",
             "efficientnet_b0.cnn,       efficientnet_b0",
+            "mobilenet_v3_large.cnn,    mobilenet_v3_large",
+            "mobilenet_v3_small.cnn,    mobilenet_v3_small",
     })
     void weightNamesAndShapesAreTorchvisions(String file, String model) throws IOException {
         assertEquals(sorted(torchvisionKeys(model)), sorted(weights(Zoo.analyze(file))));
