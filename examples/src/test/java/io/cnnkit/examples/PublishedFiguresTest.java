@@ -33,6 +33,7 @@ class PublishedFiguresTest {
             "efficientnet_b0.cnn,       5288548,     385814752",
             "mobilenet_v3_large.cnn,    5483032,     216589760",
             "mobilenet_v3_small.cnn,    2542856,     56510400",
+            "shufflenet_v2_x1_0.cnn,    2278604,     144907992",
     })
     void inferenceParametersAndMacs(String file, long parameters, long macs) {
         Totals totals = Zoo.analyze(file).inferenceTotals();

@@ -36,6 +36,7 @@ class TorchvisionNamesTest {
             "efficientnet_b0.cnn,       efficientnet_b0",
             "mobilenet_v3_large.cnn,    mobilenet_v3_large",
             "mobilenet_v3_small.cnn,    mobilenet_v3_small",
+            "shufflenet_v2_x1_0.cnn,    shufflenet_v2_x1_0",
     })
     void weightNamesAndShapesAreTorchvisions(String file, String model) throws IOException {
         assertEquals(sorted(torchvisionKeys(model)), sorted(weights(Zoo.analyze(file))));
