@@ -37,6 +37,7 @@ class TorchvisionNamesTest {
             "mobilenet_v3_large.cnn,    mobilenet_v3_large",
             "mobilenet_v3_small.cnn,    mobilenet_v3_small",
             "shufflenet_v2_x1_0.cnn,    shufflenet_v2_x1_0",
+            "regnet_y_400mf.cnn,        regnet_y_400mf",
     })
     void weightNamesAndShapesAreTorchvisions(String file, String model) throws IOException {
         assertEquals(sorted(torchvisionKeys(model)), sorted(weights(Zoo.analyze(file))));

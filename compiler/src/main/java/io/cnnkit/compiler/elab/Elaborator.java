@@ -44,6 +44,7 @@ public final class Elaborator {
     public static final long MAX_GRAPH_BYTES = 300_000_000L;
     /** The "value name" of a module's {@code out} chain: not a name, it marks the step that ends the module. */
     private static final String MODULE_OUT = ".out";
+    private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)\\}");
 
     private final Diagnostics diagnostics;
     private final Map<String, Ast.ModuleDecl> modules;
@@ -567,6 +568,31 @@ public final class Elaborator {
         return (int) count.value();
     }
 
+    /**
+     * A quoted label with every {@code {name}} replaced by the integer that the parameter, let or
+     * repeat index holds ({@code "block{stage}-{i}"}); null after reporting a name that holds none.
+     */
+    private Ast.Identifier interpolate(Ast.Identifier label, Env env) {
+        if (label.name().indexOf('{') < 0) {
+            return label;
+        }
+        java.util.regex.Matcher m = PLACEHOLDER.matcher(label.name());
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            ArgValue v = env.params.get(m.group(1));
+            if (!(v instanceof IntValue i)) {
+                diagnostics.add(Diagnostic.error(v == null ? DiagnosticCode.UNKNOWN_NAME : DiagnosticCode.ARGUMENT_TYPE,
+                        label.location(), "'{" + m.group(1) + "}' in label \"" + label.name() + "\" "
+                                + (v == null ? "names no parameter, let or repeat index" : "is " + v.describe())
+                                + "; expected the name of an integer" + env.instantiation()));
+                return null;
+            }
+            m.appendReplacement(out, Long.toString(i.value()));
+        }
+        m.appendTail(out);
+        return new Ast.Identifier(out.toString(), label.location());
+    }
+
     /** An unlabelled group or repeat that ends a module's {@code out} chain, outside any group. */
     private static boolean endsModule(Ast.LayerNode node, Env env, Optional<String> valueName) {
         return node.label().isEmpty() && valueName.filter(MODULE_OUT::equals).isPresent() && !env.group;
@@ -575,7 +601,8 @@ public final class Elaborator {
     /** The local name of a step, or null when its label is already taken (reported). */
     private String localName(Ast.LayerNode node, Env env, boolean composite, String kind, Optional<String> valueName) {
         if (node.label().isPresent()) {
-            return env.names.claim(node.label().get(), diagnostics);
+            Ast.Identifier label = interpolate(node.label().get(), env);
+            return label == null ? null : env.names.claim(label, diagnostics);
         }
         if (env.group) {
             return env.names.claimIndex();
