@@ -369,6 +369,7 @@ public final class OnnxReader {
         if (in.stream().anyMatch(v -> v instanceof Ints)) {
             switch (n.getOpType()) {
                 case "Add" -> integers(n, in, a, Math::addExact);
+                case "Sub" -> integers(n, in, a, Math::subtractExact);
                 case "Mul" -> integers(n, in, a, Math::multiplyExact);
                 case "Div" -> integers(n, in, a, OnnxReader::divide);
                 case "Concat" -> concatInts(n, in, a);
