@@ -361,6 +361,9 @@ public final class OnnxReader {
     /** The ONNX node types (default domain) that the importer reads. */
     public static final Set<String> NODE_TYPES = Collections.unmodifiableSet(DECODERS.keySet());
 
+    /** Node types read only as arithmetic on sizes ({@link Ints}), which no layer comes of. */
+    public static final Set<String> SIZE_NODE_TYPES = Set.of("Shape", "Gather", "Unsqueeze", "Squeeze", "Cast", "Sub");
+
     private void map(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
         NodeDecoder decoder = DECODERS.get(n.getOpType());
         if (decoder == null) {
