@@ -625,12 +625,20 @@ final class CnnWriter {
             templates.put(text, t);
             templatesById.add(t);
         }
-        t.suggestions.add(identifier(scope.label.matches("\\d+") && scope.parent != null
-                ? scope.parent.label + "_block" : scope.label, "block"));
+        t.suggestions.add(identifier(suggestedName(scope), "block"));
         t.instances.add(List.copyOf(lits.values));
         Instance instance = new Instance(t, List.copyOf(lits.values));
         instanceOf.put(scope, instance);
         return instance;
+    }
+
+    /** A scope's label, or for an element of a group the nearest named scope's with {@code _block}. */
+    private static String suggestedName(Item scope) {
+        Item named = scope;
+        while (named.label.matches("\\d+") && named.parent != null && named.parent.parent != null) {
+            named = named.parent;
+        }
+        return named == scope ? scope.label : named.label.matches("\\d+") ? "block" : named.label + "_block";
     }
 
     /**
