@@ -102,10 +102,10 @@ def main():
     torch.set_num_threads(1)
     os.makedirs(sys.argv[1], exist_ok=True)
     names = sys.argv[2:] or list(MODELS)
-    for seed, name in enumerate(names):
+    for name in names:
         if name not in MODELS:
             sys.exit(f"unknown model {name}; known: {', '.join(MODELS)}")
-        fixture(sys.argv[1], name, 100 + seed)
+        fixture(sys.argv[1], name, 100 + list(MODELS).index(name))  # a model's seed does not depend on the others
 
 
 if __name__ == "__main__":
