@@ -16,8 +16,8 @@ import torch.nn as nn
 import torchvision.models as models
 
 
-def figures(name):
-    model = getattr(models, name)().eval()
+def count_macs(model, x):
+    """Convolution and linear MACs of one forward pass on x, bias excluded, per image."""
     macs = 0
 
     def conv(m, inputs, output):
@@ -29,13 +29,18 @@ def figures(name):
         nonlocal macs
         macs += output.numel() // output.shape[0] * m.in_features
 
-    for m in model.modules():
-        if isinstance(m, nn.Conv2d):
-            m.register_forward_hook(conv)
-        elif isinstance(m, nn.Linear):
-            m.register_forward_hook(linear)
+    hooks = [m.register_forward_hook(conv if isinstance(m, nn.Conv2d) else linear)
+             for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
     with torch.no_grad():
-        model(torch.zeros(1, 3, 224, 224))
+        model(x)
+    for h in hooks:
+        h.remove()
+    return macs
+
+
+def figures(name):
+    model = getattr(models, name)().eval()
+    macs = count_macs(model, torch.zeros(1, 3, 224, 224))
     params = sum(p.numel() for p in model.parameters())
     return params, macs
 

@@ -44,6 +44,8 @@ final class CnnWriter {
         // for a scope that is written as a composite
         int entry = -1;
         int exit = -1;
+        /** A group whose numbering keeps gaps, each written as a placeholder step. */
+        boolean gaps;
 
         Item(String label, int layer) {
             this.label = label;
@@ -61,6 +63,7 @@ final class CnnWriter {
     private final Set<Integer> outputLayers = new HashSet<>();
     private final Set<String> moduleNames = new HashSet<>();
     private final Map<Integer, Item> leafOf = new HashMap<>();
+    private boolean placeholders;
 
 
     private CnnWriter(ImportedNetwork net) {
@@ -102,6 +105,10 @@ final class CnnWriter {
         templatesById.forEach(this::nameModule);
         StringBuilder out = new StringBuilder();
         out.append("// imported from ONNX by cnnkit\n");
+        if (placeholders) {
+            out.append("// dropout(0.0) in a group stands for a module the export left out (a batchnorm folded into\n"
+                    + "// the convolution before it, an inference-time dropout): it keeps torchvision's numbering\n");
+        }
         out.append("network ").append(identifier(net.name().isEmpty() ? "Imported" : net.name(), "Imported"))
                 .append("\n\n");
         for (Template t : templates.values()) {
@@ -151,6 +158,7 @@ final class CnnWriter {
             labelsUnique(scope);
             return;
         }
+        closeGaps(scope);
         if (!singleEntryExit(scope)) {
             dissolve(scope);
         } else {
@@ -198,7 +206,48 @@ final class CnnWriter {
         return true;
     }
 
+    /**
+     * A numbered scope with gaps ({@code block.0.0}, {@code block.0.2}: the export left out a
+     * batchnorm folded into the convolution before it, or an inference-time dropout) is numbered
+     * anew from 0 when only layers without parameters move; otherwise it keeps its numbers and
+     * each gap is written as a placeholder ({@link #PLACEHOLDER}), so that every weight keeps its
+     * name.
+     */
+    private void closeGaps(Item scope) {
+        List<Item> kids = scope.children;
+        long previous = -1;
+        for (Item c : kids) {
+            if (!c.label.matches("0|[1-9][0-9]{0,8}") || Long.parseLong(c.label) <= previous) {
+                return;
+            }
+            previous = Long.parseLong(c.label);
+        }
+        if (previous >= MAX_GROUP) {
+            return;
+        }
+        for (int i = 0; i < kids.size(); i++) {
+            Set<Integer> members = new HashSet<>();
+            collect(kids.get(i), members);
+            if (!kids.get(i).label.equals(Integer.toString(i))
+                    && members.stream().anyMatch(m -> !net.layers().get(m).params().isEmpty())) {
+                scope.gaps = true;
+                return;
+            }
+        }
+        for (int i = 0; i < kids.size(); i++) {
+            kids.get(i).label = Integer.toString(i);
+        }
+    }
+
+    /** A step that computes nothing, standing for a module the export left out. */
+    static final Op PLACEHOLDER = new Op.Dropout(0);
+    /** Gaps are filled up to this number: beyond it the labels are not torchvision's numbering. */
+    private static final int MAX_GROUP = 10_000;
+
     private boolean numbered(Item scope) {
+        if (scope.gaps) {
+            return true;
+        }
         for (int i = 0; i < scope.children.size(); i++) {
             if (!scope.children.get(i).label.equals(Integer.toString(i))) {
                 return false;
@@ -406,20 +455,36 @@ final class CnnWriter {
         }
         List<String> elements = new ArrayList<>();
         List<Item> kids = scope.children;
+        int next = 0; // the number the next step gets
         for (int i = 0; i < kids.size(); ) {
             Item c = kids.get(i);
+            for (; next < Integer.parseInt(c.label); next++) {
+                elements.add(call(PLACEHOLDER, List.of(), null));
+                placeholders = true;
+            }
+            next++;
             if (c.leaf()) {
                 elements.add(call(net.layers().get(c.layer).op(), List.of(), lits));
                 i++;
                 continue;
             }
+            if (numbered(c)) {
+                // a group in a group (nn.Sequential in nn.Sequential); a repeat in brackets, not spliced
+                String inner = composite(c, lits);
+                elements.add(inner.startsWith("[") ? inner : "[" + inner + "]");
+                i++;
+                continue;
+            }
             Instance m = instance(c);
             int j = i + 1;
-            while (j < kids.size() && !kids.get(j).leaf() && instance(kids.get(j)).equals(m)) {
+            while (j < kids.size() && !kids.get(j).leaf() && !numbered(kids.get(j))
+                    && Integer.parseInt(kids.get(j).label) == Integer.parseInt(c.label) + j - i
+                    && instance(kids.get(j)).equals(m)) {
                 j++;
             }
             String call = m.template().call(m.values(), lits);
             elements.add(j - i > 1 ? "repeat " + (j - i) + " " + call : call);
+            next += j - i - 1;
             i = j;
         }
         if (elements.size() == 1 && elements.get(0).startsWith("repeat ")) {
@@ -560,12 +625,20 @@ final class CnnWriter {
             templates.put(text, t);
             templatesById.add(t);
         }
-        t.suggestions.add(identifier(scope.label.matches("\\d+") && scope.parent != null
-                ? scope.parent.label + "_block" : scope.label, "block"));
+        t.suggestions.add(identifier(suggestedName(scope), "block"));
         t.instances.add(List.copyOf(lits.values));
         Instance instance = new Instance(t, List.copyOf(lits.values));
         instanceOf.put(scope, instance);
         return instance;
+    }
+
+    /** A scope's label, or for an element of a group the nearest named scope's with {@code _block}. */
+    private static String suggestedName(Item scope) {
+        Item named = scope;
+        while (named.label.matches("\\d+") && named.parent != null && named.parent.parent != null) {
+            named = named.parent;
+        }
+        return named == scope ? scope.label : named.label.matches("\\d+") ? "block" : named.label + "_block";
     }
 
     /**

@@ -46,7 +46,7 @@ public final class OnnxReader {
     private static final Set<String> PARAMS = Set.of("weight", "bias", "running_mean", "running_var");
 
     /** A value of the ONNX graph: a layer's output, a constant, or a channels-last view (Transpose). */
-    private sealed interface Value permits LayerValue, ConstantValue, ChannelsLast, Pointwise, Grouped, Failed {
+    private sealed interface Value permits LayerValue, ConstantValue, ChannelsLast, Pointwise, Grouped, Ints, Failed {
     }
 
     private record LayerValue(int layer) implements Value {
@@ -73,6 +73,18 @@ public final class OnnxReader {
      */
     private record Grouped(int layer, int groups, boolean transposed) implements Value {
     }
+
+    /**
+     * Integers computed from sizes, as PyTorch exports arithmetic on {@code x.size()} (Shape,
+     * Gather, Add, Div, Unsqueeze, Concat, as in {@code chunk} and {@code view}): folded at
+     * import, since every size but the batch is fixed. {@link #BATCH} stands for the batch size,
+     * {@link #FROM_BATCH} for a number computed from it.
+     */
+    private record Ints(long[] values, boolean scalar) implements Value {
+    }
+
+    private static final long BATCH = Long.MIN_VALUE;
+    private static final long FROM_BATCH = Long.MIN_VALUE + 1;
 
     /** The output of a node that could not be imported: its consumers are not reported again. */
     private record Failed() implements Value {
@@ -255,6 +267,11 @@ public final class OnnxReader {
             in.add(v);
         }
         if (in.stream().anyMatch(v -> v instanceof Failed)) {
+            // what it computes is unknown, but an operator outside the language is reported all the same
+            if (!DECODERS.containsKey(n.getOpType()) || !n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
+                problems.add(describe(n) + ": " + (DECODERS.containsKey(n.getOpType()) ? "operator domain '"
+                        + n.getDomain() + "'" : "operator " + n.getOpType() + " is not in the language"));
+            }
             markFailed(n);
             return;
         }
@@ -330,6 +347,12 @@ public final class OnnxReader {
         });
         d.put("Constant", (r, n, in, a) -> r.constant(n, a));
         d.put("Transpose", OnnxReader::transpose);
+        d.put("Shape", OnnxReader::shapeOf);
+        d.put("Gather", OnnxReader::gather);
+        d.put("Unsqueeze", (r, n, in, a) -> r.squeeze(n, in, a, true));
+        d.put("Squeeze", (r, n, in, a) -> r.squeeze(n, in, a, false));
+        d.put("Cast", OnnxReader::cast);
+        d.put("Sub", (r, n, in, a) -> r.integers(n, in, a, Math::subtractExact));
         return d;
     }
 
@@ -338,12 +361,154 @@ public final class OnnxReader {
     /** The ONNX node types (default domain) that the importer reads. */
     public static final Set<String> NODE_TYPES = Collections.unmodifiableSet(DECODERS.keySet());
 
+    /** Node types read only as arithmetic on sizes ({@link Ints}), which no layer comes of. */
+    public static final Set<String> SIZE_NODE_TYPES = Set.of("Shape", "Gather", "Unsqueeze", "Squeeze", "Cast", "Sub");
+
     private void map(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
         NodeDecoder decoder = DECODERS.get(n.getOpType());
         if (decoder == null) {
             throw new Unsupported("operator " + n.getOpType() + " is not in the language");
         }
+        if (in.stream().anyMatch(v -> v instanceof Ints)) {
+            switch (n.getOpType()) {
+                case "Add" -> integers(n, in, a, Math::addExact);
+                case "Sub" -> integers(n, in, a, Math::subtractExact);
+                case "Mul" -> integers(n, in, a, Math::multiplyExact);
+                case "Div" -> integers(n, in, a, OnnxReader::divide);
+                case "Concat" -> concatInts(n, in, a);
+                default -> decoder.decode(this, n, in, a);
+            }
+            return;
+        }
         decoder.decode(this, n, in, a);
+    }
+
+    // ---- integers from sizes ----
+
+    /** The integers of a size computation or an integer constant; null for anything else. */
+    private Ints ints(Value v) {
+        if (v instanceof Ints i) {
+            return i;
+        }
+        if (v instanceof ConstantValue c && !OnnxTensors.isFloating(c.tensor()) && c.tensor().getDimsCount() <= 1) {
+            return new Ints(OnnxTensors.toLongs(c.tensor(), folder), c.tensor().getDimsCount() == 0);
+        }
+        return null;
+    }
+
+    private Ints intsInput(NodeProto n, List<Value> in, int i) throws Unsupported {
+        Ints v = i < in.size() ? ints(in.get(i)) : null;
+        if (v == null) {
+            throw new Unsupported("input '" + (i < n.getInputCount() ? n.getInput(i) : "") + "' is not an integer"
+                    + " constant or a size (only arithmetic on sizes is understood)");
+        }
+        return v;
+    }
+
+    private void shapeOf(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a, "start", "end");
+        int[] shape = layers.get(mapInput(n, in, 0)).shape;
+        int rank = shape.length;
+        int start = (int) clampIndex(a.getInt("start", 0), rank);
+        int end = (int) clampIndex(a.getInt("end", rank), rank);
+        long[] v = new long[Math.max(0, end - start)];
+        for (int i = start; i < end; i++) {
+            v[i - start] = i == 0 ? BATCH : shape[i];
+        }
+        bind(n.getOutput(0), new Ints(v, false));
+    }
+
+    /** Elements of a size vector: {@code x.size(1)}. */
+    private void gather(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a, "axis");
+        Ints data = in.get(0) instanceof Ints i ? i : null;
+        if (data == null || data.scalar() || a.getInt("axis", 0) != 0) {
+            throw new Unsupported("a gather other than elements of a size vector (axis 0)");
+        }
+        Ints indices = intsInput(n, in, 1);
+        long[] out = new long[indices.values().length];
+        for (int i = 0; i < out.length; i++) {
+            long k = indices.values()[i];
+            long at = k < 0 ? k + data.values().length : k;
+            if (k == BATCH || k == FROM_BATCH || at < 0 || at >= data.values().length) {
+                throw new Unsupported("index " + k + " outside a size vector of " + data.values().length);
+            }
+            out[i] = data.values()[(int) at];
+        }
+        bind(n.getOutput(0), new Ints(out, indices.scalar()));
+    }
+
+    /** Unsqueeze of a scalar size to a vector of one, and Squeeze back. */
+    private void squeeze(NodeProto n, List<Value> in, OnnxAttributes a, boolean unsqueeze) throws Unsupported {
+        onlyAttributes(a, "axes");
+        Ints v = in.get(0) instanceof Ints i ? i : null;
+        long[] axes = opset >= 13 ? (present(in, 1) ? longs(n, in, 1, "axes") : null) : a.getInts("axes", null);
+        boolean first = axes != null && axes.length == 1 && (axes[0] == 0 || axes[0] == -1);
+        if (v == null || v.scalar() != unsqueeze || !(first || !unsqueeze && axes == null) || v.values().length != 1) {
+            throw new Unsupported("an " + n.getOpType().toLowerCase(java.util.Locale.ROOT) + " other than of a size"
+                    + " (scalar to a vector of one and back)");
+        }
+        bind(n.getOutput(0), new Ints(v.values(), !unsqueeze));
+    }
+
+    /** Cast of sizes between integer types, or of a map to float32: nothing changes. */
+    private void cast(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a, "to", "saturate");
+        long to = a.getInt("to", 0);
+        boolean integer = to == TensorProto.DataType.INT64_VALUE || to == TensorProto.DataType.INT32_VALUE;
+        if (in.get(0) instanceof Ints v && integer) {
+            bind(n.getOutput(0), v);
+            return;
+        }
+        if (in.get(0) instanceof LayerValue v && to == TensorProto.DataType.FLOAT_VALUE) {
+            bind(n.getOutput(0), v);
+            return;
+        }
+        throw new Unsupported("cast to type " + to + " (only sizes between integer types, or maps to float32)");
+    }
+
+    /** Element-wise integer arithmetic on sizes, a scalar or vector of one broadcast over the other. */
+    private void integers(NodeProto n, List<Value> in, OnnxAttributes a, java.util.function.LongBinaryOperator f)
+            throws Unsupported {
+        onlyAttributes(a);
+        if (in.size() != 2) {
+            throw new Unsupported(in.size() + " inputs");
+        }
+        Ints x = intsInput(n, in, 0), y = intsInput(n, in, 1);
+        int length = Math.max(x.values().length, y.values().length);
+        if (x.values().length != length && x.values().length != 1 || y.values().length != length && y.values().length != 1) {
+            throw new Unsupported("sizes of lengths " + x.values().length + " and " + y.values().length);
+        }
+        long[] out = new long[length];
+        for (int i = 0; i < length; i++) {
+            long u = x.values()[x.values().length == 1 ? 0 : i], v = y.values()[y.values().length == 1 ? 0 : i];
+            out[i] = u <= FROM_BATCH || v <= FROM_BATCH ? FROM_BATCH : f.applyAsLong(u, v);
+        }
+        bind(n.getOutput(0), new Ints(out, x.scalar() && y.scalar()));
+    }
+
+    /** ONNX's integer division truncates; by zero it is refused. */
+    private static long divide(long u, long v) {
+        if (v == 0) {
+            throw new ArithmeticException("a size divided by zero");
+        }
+        return u / v;
+    }
+
+    private void concatInts(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a, "axis");
+        if (a.getInt("axis", 0) != 0) {
+            throw new Unsupported("a concatenation of sizes over axis " + a.getInt("axis", 0));
+        }
+        List<Long> out = new ArrayList<>();
+        for (int i = 0; i < in.size(); i++) {
+            Ints v = intsInput(n, in, i);
+            if (v.scalar()) {
+                throw new Unsupported("a concatenation of scalars");
+            }
+            Arrays.stream(v.values()).forEach(out::add);
+        }
+        bind(n.getOutput(0), new Ints(out.stream().mapToLong(Long::longValue).toArray(), false));
     }
 
     private void conv(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
@@ -803,10 +968,14 @@ public final class OnnxReader {
     }
 
     private long[] longs(NodeProto n, List<Value> in, int i, String role) throws Unsupported {
-        if (!(in.get(i) instanceof ConstantValue c)) {
+        Ints v = ints(in.get(i));
+        if (v == null) {
             throw new Unsupported(role + " '" + n.getInput(i) + "' is computed at run time");
         }
-        return OnnxTensors.toLongs(c.tensor(), folder);
+        if (Arrays.stream(v.values()).anyMatch(x -> x <= FROM_BATCH)) {
+            throw new Unsupported(role + " '" + n.getInput(i) + "' depends on the batch size");
+        }
+        return v.values();
     }
 
     /** N×C×1×1 against N×C×H×W. */
@@ -927,10 +1096,17 @@ public final class OnnxReader {
     /** Reshape to [N, features] (the batch kept by 0, given, or inferred by -1) is a flatten. */
     private void reshape(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
         onlyAttributes(a, "allowzero");
-        if (!(in.get(1) instanceof ConstantValue c)) {
+        Ints shape = ints(in.get(1));
+        if (shape == null) {
             throw new Unsupported("a shape computed at run time (only constant shapes are understood)");
         }
-        long[] target = OnnxTensors.toLongs(c.tensor(), folder);
+        long[] target = shape.values().clone();
+        if (target.length > 0 && target[0] == BATCH) {
+            target[0] = 0; // x.view(x.size(0), ...): the batch kept
+        }
+        if (Arrays.stream(target).anyMatch(x -> x <= FROM_BATCH)) {
+            throw new Unsupported("a shape computed from the batch size");
+        }
         if (in.get(0) instanceof Grouped g && g.transposed()) {
             int[] s = layers.get(g.layer()).shape;
             if (!matches(target, s)) {
@@ -1113,20 +1289,32 @@ public final class OnnxReader {
     }
 
     /**
-     * The module path of a PyTorch scope name ({@code /layer1/layer1.0/relu/Relu} gives
-     * {@code layer1.0.relu}, {@code /Flatten} gives {@code ""}), or null for other names.
+     * The module path of a PyTorch scope name, or null for other names. PyTorch writes one
+     * component per module: its attribute name, or for a numbered child the previous component
+     * and the number ({@code /layer1/layer1.0/relu/Relu} gives {@code layer1.0.relu},
+     * {@code /features/features.1/conv/conv.0/conv.0.0/Conv} gives {@code features.1.conv.0.0},
+     * {@code /Flatten} gives {@code ""}). Characters outside identifiers become {@code _}
+     * (RegNet's {@code block1-0} is {@code block1_0}).
      */
-    private static String torchScope(String nodeName) {
+    static String torchScope(String nodeName) {
         if (!nodeName.startsWith("/")) {
             return null;
         }
         String[] parts = nodeName.substring(1).split("/", -1);
-        String path = "";
+        StringBuilder path = new StringBuilder();
+        String previous = null;
         for (int i = 0; i < parts.length - 1; i++) {
             String p = parts[i];
-            path = path.isEmpty() || p.startsWith(path + ".") ? p : path + "." + p;
+            String added = previous != null && p.startsWith(previous + ".") ? p.substring(previous.length() + 1) : p;
+            for (String segment : added.split("\\.", -1)) {
+                if (segment.isEmpty()) {
+                    return null;
+                }
+                path.append(path.length() == 0 ? "" : ".").append(segment.replaceAll("[^A-Za-z0-9_]", "_"));
+            }
+            previous = p;
         }
-        return path.isEmpty() || DOTTED_PATH.matcher(path).matches() ? path : null;
+        return path.length() == 0 || DOTTED_PATH.matcher(path).matches() ? path.toString() : null;
     }
 
     /**
@@ -1142,8 +1330,12 @@ public final class OnnxReader {
                 perScope.merge(l.scope, 1, Integer::sum);
             }
         }
+        // a scope with scopes or named layers inside is a module holding several things (a folded
+        // export names its convolutions by scope too, so the scopes count, not only the names)
         Set<String> containers = new HashSet<>();
-        for (String n : names) {
+        List<String> paths = new ArrayList<>(names);
+        layers.stream().filter(l -> l.name == null).forEach(l -> paths.add(l.scope));
+        for (String n : paths) {
             for (int dot = n.indexOf('.'); dot >= 0; dot = n.indexOf('.', dot + 1)) {
                 containers.add(n.substring(0, dot));
             }
@@ -1258,7 +1450,7 @@ public final class OnnxReader {
             return materialise(p);
         }
         throw new Unsupported("input '" + n.getInput(i) + "' is " + (v instanceof ConstantValue ? "a constant"
-                : "a transposed map") + " where a layer's output is needed");
+                : v instanceof Ints ? "a size" : "a transposed map") + " where a layer's output is needed");
     }
 
     private Tensor floats(NodeProto n, List<Value> in, int i, String role) throws Unsupported {

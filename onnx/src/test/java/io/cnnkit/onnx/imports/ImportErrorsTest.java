@@ -75,22 +75,24 @@ class ImportErrorsTest {
         GraphProto.Builder g = convNet()
                 .addNode(node("Resize", "up", List.of("c"), "r"))
                 .addNode(node("Relu", "act", List.of("r"), "a"))            // fed by a failed node: not reported
+                .addNode(node("Celu", "act2", List.of("a"), "a2"))          // ... unless outside the language
                 .addNode(node("MaxPool", "pool", List.of("c"), "p", ints("kernel_shape", 2, 2),
                         string("auto_pad", "SAME_LOWER"), ints("pads", 0, 0, 0, 0),
                         AttributeProto.newBuilder().setName("frobnicate").setType(AttributeProto.AttributeType.INT)
                                 .setI(1).build()))
                 .addNode(node("LRN", "norm", List.of("c"), "n", AttributeProto.newBuilder().setName("size")
                         .setType(AttributeProto.AttributeType.INT).setI(4).build()))
-                .addNode(node("Concat", "cat", List.of("a", "p", "n"), "y"))
+                .addNode(node("Concat", "cat", List.of("a2", "p", "n"), "y"))
                 .addOutput(value("y"));
         UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
                 () -> OnnxImporter.importModel(save(dir, g), "m.cnn"));
         assertEquals(List.of(
                 "Resize node 'up': operator Resize is not in the language",
+                "Celu node 'act2': operator Celu is not in the language",
                 "MaxPool node 'pool': attribute frobnicate not supported",
                 "LRN node 'norm': size 4 (an odd size is needed: ONNX and PyTorch centre an even window differently)"),
                 e.problems());
-        assertTrue(e.getMessage().startsWith(dir.resolve("m.onnx") + ": cannot import 3 nodes into .cnn:\n  Resize"),
+        assertTrue(e.getMessage().startsWith(dir.resolve("m.onnx") + ": cannot import 4 nodes into .cnn:\n  Resize"),
                 e.getMessage());
     }
 
@@ -106,6 +108,27 @@ class ImportErrorsTest {
         assertEquals(1, e.problems().size(), e.getMessage());
         assertEquals("AveragePool node 'pool': avgpool padding 2 is more than half the kernel 3x3; a window would"
                 + " see only padding", e.problems().get(0));
+    }
+
+    @Test
+    void sizesAreFoldedButAShapeComputedFromTheBatchIsRefused() throws IOException {
+        // x.view(x.size(0) * 2, -1): Shape, Gather, Mul, Unsqueeze, Concat, Reshape
+        GraphProto.Builder g = convNet()
+                .addInitializer(OnnxTensors.int64("zero", 0).toBuilder().clearDims().build())
+                .addInitializer(OnnxTensors.int64("two", 2).toBuilder().clearDims().build())
+                .addInitializer(OnnxTensors.int64("axes", 0))
+                .addInitializer(OnnxTensors.int64("rest", -1))
+                .addNode(node("Shape", "/Shape", List.of("c"), "s"))
+                .addNode(node("Gather", "/Gather", List.of("s", "zero"), "n"))
+                .addNode(node("Mul", "/Mul", List.of("n", "two"), "n2"))
+                .addNode(node("Unsqueeze", "/Unsqueeze", List.of("n2", "axes"), "n2v"))
+                .addNode(node("Concat", "/Concat", List.of("n2v", "rest"), "shape", AttributeProto.newBuilder()
+                        .setName("axis").setType(AttributeProto.AttributeType.INT).setI(0).build()))
+                .addNode(node("Reshape", "/Reshape", List.of("c", "shape"), "y"))
+                .addOutput(value("y"));
+        UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
+                () -> OnnxImporter.importModel(save(dir, g), "m.cnn"));
+        assertEquals(List.of("Reshape node '/Reshape': a shape computed from the batch size"), e.problems());
     }
 
     @Test
