@@ -65,7 +65,7 @@ final class TrainingInsight {
     /** One metrics line: {@code "kind": "layers"}, the step, its loss, and per layer the figures that apply. */
     static ObjectNode statsLine(LayerStatistics.Sample sample) {
         ObjectNode line = JSON.createObjectNode().put("kind", "layers").put("step", sample.step())
-                .put("loss", sample.loss());
+                .put("loss", sample.loss()).put("lr", sample.lr());
         put(line, "stats_cpu_ms", sample.statsMillis());
         put(line, "step_cpu_ms", sample.stepMillis());
         ArrayNode layers = line.putArray("layers");

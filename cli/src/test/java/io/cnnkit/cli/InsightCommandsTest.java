@@ -75,6 +75,7 @@ class InsightCommandsTest {
         assertEquals(List.of(0L, 2L, 4L, 6L, 8L), samples.stream().map(s -> s.get("step").asLong()).toList());
         assertEquals(7, lines.size(), "five statistics lines and two epochs");
         for (JsonNode sample : samples) {
+            assertEquals(0.05, sample.get("lr").asDouble(), 1e-9, "a constant schedule's rate at every sample");
             JsonNode layers = sample.get("layers");
             assertEquals(12, layers.size(), "every layer but the input");
             for (JsonNode layer : layers) {

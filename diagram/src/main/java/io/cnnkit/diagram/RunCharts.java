@@ -44,10 +44,15 @@ public final class RunCharts {
             loss.add(epochs(run, who + "validation loss", val, dashed, RunLog.Epoch::valLoss));
             accuracy.add(epochs(run, who + "train top-1", train, dashed, e -> 100 * e.trainTop1()));
             accuracy.add(epochs(run, who + "validation top-1", val, dashed, e -> 100 * e.valTop1()));
-            lr.add(epochs(run, who + "learning rate", train, dashed, RunLog.Epoch::lr));
+            boolean sampledRates = run.samples().stream().anyMatch(s -> Double.isFinite(s.lr()));
+            lr.add(sampledRates
+                    ? new Series(who + "learning rate (sampled steps)", train, dashed,
+                            run.samples().stream().mapToDouble(RunLog.Sample::step).toArray(),
+                            run.samples().stream().mapToDouble(RunLog.Sample::lr).toArray())
+                    : epochs(run, who + "learning rate (per epoch)", train, dashed, RunLog.Epoch::lr));
         }
         out.append(chart("chart-loss", "Loss", loss)).append(chart("chart-accuracy", "Accuracy (%)", accuracy))
-                .append(chart("chart-lr", "Learning rate (per epoch, at the epoch's last step)", lr));
+                .append(chart("chart-lr", "Learning rate", lr));
         out.append("</div>\n");
         if (runs.size() == 1) {
             out.append(gradientStrip(runs.get(0)));

@@ -28,8 +28,11 @@ public record RunLog(String name, List<Epoch> epochs, List<Sample> samples) {
                         double valTop1) {
     }
 
-    /** One statistics line: the step, its loss, and each layer's weight gradient norm, in network order. */
-    public record Sample(long step, double loss, Map<String, Double> gradNorms) {
+    /**
+     * One statistics line: the step, its loss, the learning rate it used (NaN in runs written
+     * before the rate was recorded), and each layer's weight gradient norm, in network order.
+     */
+    public record Sample(long step, double loss, double lr, Map<String, Double> gradNorms) {
         public Sample {
             gradNorms = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(gradNorms));
         }
@@ -87,7 +90,7 @@ public record RunLog(String name, List<Epoch> epochs, List<Sample> samples) {
                         norms.put(layer.path("name").asText(), layer.get("grad_norm").asDouble());
                     }
                 }
-                samples.add(new Sample(line.get("step").asLong(), number(line, "loss"), norms));
+                samples.add(new Sample(line.get("step").asLong(), number(line, "loss"), number(line, "lr"), norms));
             } else if (line.path("epoch").isNumber()) {
                 epochs.add(new Epoch(line.get("epoch").asInt(), line.get("step").asLong(), number(line, "lr"),
                         number(line, "train_loss"), number(line, "train_top1"), number(line, "val_loss"),

@@ -15,7 +15,7 @@ public interface StepObserver {
     StepObserver NONE = step -> false;
 
     /** One step as the trainer holds it before the update; read it, do not keep or change it. */
-    record StepView(long step, double loss, List<Layer> order, Map<Integer, Tensor> outputs,
+    record StepView(long step, double loss, double lr, List<Layer> order, Map<Integer, Tensor> outputs,
                     Map<String, Tensor> grads, Map<String, Tensor> weights) {
     }
 

@@ -204,7 +204,7 @@ public final class Trainer implements AutoCloseable {
         }
         boolean observed = observer.samples(step);
         if (observed) {
-            observer.beforeUpdate(new StepObserver.StepView(step, total, order, outputs, ordered, weights));
+            observer.beforeUpdate(new StepObserver.StepView(step, total, lr, order, outputs, ordered, weights));
         }
         optimizer.step(trainable, ordered, lr);
         lastStepMemory = new TrainingMemory.Totals(bytes(weights.values()), optimizer.stateBytes(), activationBytes,

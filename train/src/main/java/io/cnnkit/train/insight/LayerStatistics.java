@@ -32,7 +32,7 @@ public final class LayerStatistics implements StepObserver {
      * of the trainer's thread spent on this sample, and its mean CPU time per step outside the
      * statistics so far (NaN at step 0). With one worker thread that is the whole step.
      */
-    public record Sample(long step, double loss, List<Row> rows, double statsMillis, double stepMillis) {
+    public record Sample(long step, double loss, double lr, List<Row> rows, double statsMillis, double stepMillis) {
         public Sample {
             rows = List.copyOf(rows);
         }
@@ -83,6 +83,7 @@ public final class LayerStatistics implements StepObserver {
     public void afterUpdate(long step, Map<String, Tensor> weights) {
         List<Row> rows = new ArrayList<>();
         double loss = pending.loss();
+        double lr = pending.lr();
         for (Layer layer : pending.order()) {
             if (layer.op() instanceof Op.Input) {
                 continue;
@@ -122,7 +123,7 @@ public final class LayerStatistics implements StepObserver {
         before.clear();
         long spent = THREADS.getCurrentThreadCpuTime() - sampleStart;
         spentSinceLastCall += spent;
-        sink.accept(new Sample(step, loss, rows, spent / 1e6,
+        sink.accept(new Sample(step, loss, lr, rows, spent / 1e6,
                 steps == 0 ? Double.NaN : stepNanos / 1e6 / steps));
     }
 
