@@ -7,6 +7,7 @@ import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Splits a kernel's independent work items into contiguous ranges, each run with the scratch of
@@ -14,18 +15,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * operations) runs on the calling thread: forking costs more than it saves there.
  *
  * <p>Called from outside the pool (the executor's thread), the caller works too, as slot 0, and
- * the other slots are served by helper tasks of a {@link Team}: the range is cut into a few chunks
- * per slot that every participant takes as it comes, so a slot whose core is busy with other work
- * takes fewer of them, and an idle helper waits for the next job for {@link #SPIN_NANOS} (spinning,
- * then yielding) before it gives its pool thread back, so the steps of a network run, one after
- * another, do not pay a thread wake-up each. Called from inside a pool, the range is split evenly over fork-join tasks.
+ * the other slots are served by the persistent helper threads of the pool's {@link Team}: the
+ * range is cut into a few chunks per slot that every participant takes as it comes, so a slot
+ * whose core is busy with other work takes fewer of them (for a convolution's balanced ranges, one
+ * chunk per slot: a static partition unless a helper is late). Which thread runs a chunk never
+ * changes its result. Called from inside a pool, the range is split evenly over fork-join tasks.
  */
 public final class Parallel {
     static final long MIN_PARALLEL_WORK = 1L << 16;
     /** Chunks per slot and job. */
     private static final int CHUNKS_PER_SLOT = 4;
-    /** How long an idle helper waits for the next job, spinning, before it returns its thread to the pool. */
+    /** How long an idle helper spins for the next job before it parks. */
     private static final long SPIN_NANOS = 200_000;
+    /** How long a parked helper waits for the next job before its thread ends. */
+    static final long KEEP_ALIVE_NANOS = 1_000_000_000L;
     /** Waits longer than this yield the core (it may be shared with other work) instead of spinning on it. */
     private static final long YIELD_AFTER_NANOS = 20_000;
 
@@ -167,38 +170,58 @@ public final class Parallel {
     }
 
     /**
-     * The helpers of one workspace: at most one helper task per slot 1..n-1 (it owns that slot's
-     * scratch while {@code helping[slot]} is set), each running every published job until it has
-     * been idle for {@link #SPIN_NANOS}.
+     * The helper threads of one pool: one persistent daemon thread per slot 1..n-1, started on the
+     * first job. Between jobs a helper spins on its core ({@link Thread#onSpinWait}) for
+     * {@link #SPIN_NANOS}, so the steps of a network, one after another, find it awake; then it
+     * parks (never yields: a yielded thread waits behind other work for a scheduler tick, a parked
+     * one that is woken preempts it) and after {@link #KEEP_ALIVE_NANOS} without work it ends; the
+     * next job starts it again. One job runs at a time: a caller that finds the team busy (another
+     * thread's job, or a job nested in one) runs its job alone.
      */
     static final class Team {
-        private final ForkJoinPool pool;
-        private final AtomicBoolean[] helping;
+        private static final int NONE = 0, ACTIVE = 1, PARKED = 2;
+        private static final java.util.Map<ForkJoinPool, Team> TEAMS = new java.util.WeakHashMap<>();
+
+        private final AtomicInteger[] state;
+        private final Thread[] threads;
+        private final AtomicBoolean busy = new AtomicBoolean();
         private volatile Job current;
 
-        Team(ForkJoinPool pool, int slots) {
-            this.pool = pool;
-            this.helping = new AtomicBoolean[slots];
+        private Team(int slots) {
+            this.state = new AtomicInteger[slots];
+            this.threads = new Thread[slots];
             for (int s = 0; s < slots; s++) {
-                helping[s] = new AtomicBoolean(s == 0);   // slot 0 is the caller's
+                state[s] = new AtomicInteger(s == 0 ? ACTIVE : NONE);   // slot 0 is the caller's
+            }
+        }
+
+        /** The team of {@code pool}'s threads, shared by every workspace on that pool. */
+        static Team of(ForkJoinPool pool, int slots) {
+            synchronized (TEAMS) {
+                return TEAMS.computeIfAbsent(pool, p -> new Team(slots));
             }
         }
 
         /** Runs {@code job} on the calling thread and helpers for slots 1..parts-1; returns when all of it is done. */
         void run(Job job, int parts) {
-            current = job;
-            for (int slot = 1; slot < parts; slot++) {
-                if (helping[slot].compareAndSet(false, true)) {
-                    int s = slot;
-                    pool.execute(() -> help(s));
+            if (!busy.compareAndSet(false, true)) {
+                job.work(0);
+            } else {
+                try {
+                    current = job;
+                    for (int slot = 1; slot < parts; slot++) {
+                        wake(slot);
+                    }
+                    job.work(0);
+                    long since = System.nanoTime();
+                    while (job.finished.get() < job.chunks) {
+                        pause(since);
+                    }
+                } finally {
+                    current = null;
+                    busy.set(false);
                 }
             }
-            job.work(0);
-            long since = System.nanoTime();
-            while (job.finished.get() < job.chunks) {
-                pause(since);
-            }
-            current = null;
             Throwable failure = job.failure;
             if (failure instanceof RuntimeException e) {
                 throw e;
@@ -208,7 +231,21 @@ public final class Parallel {
             }
         }
 
+        private void wake(int slot) {
+            AtomicInteger st = state[slot];
+            int now = st.get();
+            if (now == PARKED && st.compareAndSet(PARKED, ACTIVE)) {
+                LockSupport.unpark(threads[slot]);
+            } else if (now == NONE && st.compareAndSet(NONE, ACTIVE)) {
+                Thread t = new Thread(() -> help(slot), "cnnkit-helper-" + slot);
+                t.setDaemon(true);
+                threads[slot] = t;
+                t.start();
+            }
+        }
+
         private void help(int slot) {
+            AtomicInteger st = state[slot];
             Job last = null;
             long idleSince = System.nanoTime();
             while (true) {
@@ -218,14 +255,22 @@ public final class Parallel {
                     job.work(slot);
                     idleSince = System.nanoTime();
                 } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
-                    pause(idleSince);
+                    Thread.onSpinWait();
                 } else {
-                    // give the slot up, unless a job came meanwhile and nobody else took the slot for it
-                    helping[slot].set(false);
-                    Job again = current;
-                    if (again == null || again == last || !helping[slot].compareAndSet(false, true)) {
-                        return;
+                    st.set(PARKED);
+                    job = current;
+                    if (job != null && job != last) {   // came while we announced the park
+                        st.set(ACTIVE);
+                        continue;
                     }
+                    LockSupport.parkNanos(this, KEEP_ALIVE_NANOS);
+                    if (st.get() == PARKED) {   // not woken by a job: a timeout or a spurious return
+                        if (System.nanoTime() - idleSince >= KEEP_ALIVE_NANOS && st.compareAndSet(PARKED, NONE)) {
+                            return;
+                        }
+                        st.compareAndSet(PARKED, ACTIVE);
+                    }
+                    idleSince = System.nanoTime();
                 }
             }
         }

@@ -21,7 +21,7 @@ public final class Workspace {
             scratch[s] = Align.floats(scratchPerSlot);
         }
         this.shared = Align.floats(sharedScratch);
-        this.team = pool == null ? null : new Parallel.Team(pool, slots);
+        this.team = pool == null ? null : Parallel.Team.of(pool, slots);
     }
 
     /** A workspace large enough for {@code kernel}. */

@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** The work split: every item once, one body per slot at a time, failures reported, helpers that retire and return. */
+/** The work split: every item once, one body per slot at a time, failures reported, helpers that park, end and return. */
 class ParallelTest {
     private static final ForkJoinPool POOL = new ForkJoinPool(3);
 
@@ -38,8 +39,34 @@ class ParallelTest {
                 assertEquals(1, runs.get(i), "job " + job + " item " + i);
             }
             if (job % 50 == 0) {
-                Thread.sleep(2);   // longer than helpers wait: they give their threads back, new ones start
+                Thread.sleep(2);   // longer than helpers spin: they park and are woken by the next job
             }
+        }
+    }
+
+    /** A helper idle for longer than it is kept alive ends; the next job starts a new one, on the same pool's team. */
+    @Test
+    void helpersThatEndAreStartedAgain() throws InterruptedException {
+        ForkJoinPool pool = new ForkJoinPool(2);
+        try {
+            Workspace first = new Workspace(pool, 1, 0), second = new Workspace(pool, 1, 0);
+            assertSame(first.team(), second.team(), "one team per pool");
+            for (int round = 0; round < 2; round++) {
+                AtomicIntegerArray slots = new AtomicIntegerArray(2);
+                for (int job = 0; job < 2000 && slots.get(1) == 0; job++) {
+                    Parallel.forRange(round == 0 ? first : second, 2, Parallel.MIN_PARALLEL_WORK, (slot, from, to) -> {
+                        slots.incrementAndGet(slot);
+                        long end = System.nanoTime() + 20_000;
+                        while (System.nanoTime() < end) {
+                            Thread.onSpinWait();
+                        }
+                    });
+                }
+                assertTrue(slots.get(1) > 0, "round " + round + ": no helper ever ran");
+                Thread.sleep(TimeUnit.NANOSECONDS.toMillis(Parallel.KEEP_ALIVE_NANOS) + 300);   // the helper ends
+            }
+        } finally {
+            pool.shutdown();
         }
     }
 
@@ -75,7 +102,7 @@ class ParallelTest {
                 assertEquals(1, runs.get(0), "job " + job);
                 assertEquals(1, runs.get(1), "job " + job);
                 if (job % 50 == 0) {
-                    Thread.sleep(2);   // the helper gives its thread back; the next pair starts a new one
+                    Thread.sleep(2);   // the helper parks; the next pair wakes it
                 }
             }
             IllegalStateException boom = new IllegalStateException("boom");

@@ -2,9 +2,14 @@ package io.cnnkit.exec.kernel.conv;
 
 import io.cnnkit.exec.Tensor;
 import io.cnnkit.exec.kernel.Parallel;
+import io.cnnkit.exec.kernel.Simd;
 import io.cnnkit.exec.kernel.Window;
 import io.cnnkit.exec.kernel.Workspace;
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The input of a convolution copied once into a zero-padded buffer and split for stride (sh, sw)
@@ -18,6 +23,11 @@ import java.util.Arrays;
  * of its own size ({@link #tiles}), reading them at offsets of its own.
  */
 final class PhasePlanes {
+    private static final VectorSpecies<Float> S = Simd.S;
+    /** A vector's even (odd) lanes, in both halves of the result: two vectors' blended are one column phase. */
+    private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(S, i -> 2 * (i % (S.length() / 2)));
+    private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(S, i -> 2 * (i % (S.length() / 2)) + 1);
+    private static final VectorMask<Float> HIGH_HALF = VectorMask.fromLong(S, -1L << (S.length() / 2));
     /** Floats past the planes that dropped positions may read, besides one phase row. */
     static final int TAIL = 64;
 
@@ -107,11 +117,20 @@ final class PhasePlanes {
         });
     }
 
+    /** Even and odd floats of two vectors of {@code x} from {@code from}: one vector each, to {@code even} and {@code odd}. */
+    private static void splitPair(float[] x, int from, float[] dst, int even, int odd) {
+        FloatVector lo = FloatVector.fromArray(S, x, from);
+        FloatVector hi = FloatVector.fromArray(S, x, from + S.length());
+        lo.rearrange(EVENS).blend(hi.rearrange(EVENS), HIGH_HALF).intoArray(dst, even);
+        lo.rearrange(ODDS).blend(hi.rearrange(ODDS), HIGH_HALF).intoArray(dst, odd);
+    }
+
     /**
      * One input channel into its zero-padded phase planes at {@code at}. Phase column j of column
      * phase b reads input column j * sw + b - padLeft, inside the row for j in [colStart[b],
      * colEnd[b]). For stride 2 the columns where both phases read inside the row are copied in one
-     * pass over the input row, the edges phase by phase; other strides go phase by phase.
+     * pass over the input row, a vector of each phase at a time, the edges phase by phase; other
+     * strides go phase by phase.
      */
     private void pad(float[] x, int src, float[] dst, int at) {
         int hq = planeQ / wq;
@@ -155,7 +174,16 @@ final class PhasePlanes {
                         dst[row + j] = x[in + j * 2 + b];
                     }
                 }
-                for (int j = allFrom; j < allTo; j++) {
+                int lanes = S.length(), last = allTo - lanes, j = allFrom;
+                if (last >= allFrom) {
+                    // a vector of each phase from two input vectors; the last vector ends at allTo, overlapping
+                    for (; j < last; j += lanes) {
+                        splitPair(x, in + 2 * j, dst, rowA + j, rowA + planeQ + j);
+                    }
+                    splitPair(x, in + 2 * last, dst, rowA + last, rowA + planeQ + last);
+                    continue;
+                }
+                for (; j < allTo; j++) {
                     dst[rowA + j] = x[in + 2 * j];
                     dst[rowA + planeQ + j] = x[in + 2 * j + 1];
                 }
