@@ -54,7 +54,7 @@ class TorchvisionNamesTest {
         for (LayerStats s : a.layers()) {
             for (ParamSpec p : s.params()) {
                 String shape = p.shape().stream().map(String::valueOf).collect(Collectors.joining("x"));
-                lines.add(s.layer().name() + "." + p.name() + " " + shape);
+                lines.add(p.key(s.layer().name()) + " " + shape);
             }
         }
         return lines;

@@ -314,6 +314,35 @@ public class OptimizedKernelsTest {
         checkAllPaths(new Op.Softmax(), List.of(random(rnd, 3, 10)), Map.of(), "softmax on vectors");
     }
 
+    /** ConvNeXt's operators: layer norm over channels, layer scale and the linear layer over channels. */
+    @Test
+    void layerNormScaleAndLinearOverChannels() {
+        Random rnd = new Random(11);
+        // planes shorter, equal to and longer than a vector, and a run split across work items
+        for (int[] shape : new int[][] {{2, 7, 5, 3}, {1, 96, 4, 4}, {2, 5, 17, 19}, {1, 3, 30, 30}, {3, 12}}) {
+            int c = shape[1];
+            Tensor x = random(rnd, shape);
+            for (int i = 0; i < x.size(); i++) {
+                x.set(i, x.get(i) * 3 + 5); // an offset the mean must take out
+            }
+            Map<String, Tensor> norm = Map.of("weight", random(rnd, c), "bias", random(rnd, c));
+            String at = " on " + java.util.Arrays.toString(shape);
+            checkAllPaths(new Op.LayerNorm(1e-6), List.of(x), norm, "layernorm" + at);
+            int[] factors = shape.length == 4 ? new int[] {c, 1, 1} : new int[] {c};
+            checkAllPaths(new Op.Scale(), List.of(x), Map.of("", random(rnd, factors)), "scale" + at);
+            if (shape.length == 4) {
+                for (boolean bias : new boolean[] {true, false}) {
+                    Map<String, Tensor> p = new HashMap<>();
+                    p.put("weight", random(rnd, 4 * c, c));
+                    if (bias) {
+                        p.put("bias", random(rnd, 4 * c));
+                    }
+                    checkAllPaths(new Op.Linear(4 * c, bias), List.of(x), p, "linear" + at);
+                }
+            }
+        }
+    }
+
     @Test
     void fusedBatchNormResidualAndActivationEqualTheUnfusedChain() {
         Random rnd = new Random(7);
