@@ -162,7 +162,7 @@ public final class Kernels {
 
         @Override
         public Kernel sigmoid(Op.Sigmoid op) {
-            return new SimpleKernels.Unary(v -> (float) (1 / (1 + Math.exp(-v))), outShape);
+            return smooth(SmoothActivationKernel.Kind.SIGMOID);
         }
 
         @Override

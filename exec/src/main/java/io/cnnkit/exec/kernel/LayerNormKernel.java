@@ -50,13 +50,14 @@ record LayerNormKernel(float eps, float[] weight, float[] bias, int[] outputShap
         for (int c = 0; c < channels; c++) {
             sum = sum.add(FloatVector.fromArray(S, in, xi + c * area));
         }
-        FloatVector mean = sum.div(channels);
+        // the sums are loop phis: used through the exact class (Simd.EXACT), which C2 intrinsifies in every parse order
+        FloatVector mean = Simd.EXACT.cast(sum).div(channels);
         FloatVector squares = FloatVector.zero(S);
         for (int c = 0; c < channels; c++) {
             FloatVector d = FloatVector.fromArray(S, in, xi + c * area).sub(mean);
             squares = d.fma(d, squares);
         }
-        FloatVector invStd = FloatVector.broadcast(S, 1f).div(squares.div(channels).add(eps).sqrt());
+        FloatVector invStd = FloatVector.broadcast(S, 1f).div(Simd.EXACT.cast(squares).div(channels).add(eps).sqrt());
         for (int c = 0; c < channels; c++) {
             FloatVector v = FloatVector.fromArray(S, in, xi + c * area).sub(mean).mul(invStd);
             v.fma(weight[c], bias[c]).intoArray(out, oi + c * area);
