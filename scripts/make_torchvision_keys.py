@@ -7,32 +7,29 @@ Weights are not needed, so the models are built without downloading anything.
 
 Regenerate with Debian's python3-torchvision (the system python, not a virtualenv):
 
-    /usr/bin/python3 scripts/make_torchvision_keys.py
+    /usr/bin/python3 scripts/make_torchvision_keys.py [MODEL ...]
 """
 import os
+import sys
 
-import torchvision.models as models
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_zoo_fixtures import BUILDERS  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples", "src", "test",
                    "resources", "torchvision")
 
-MODELS = {
-    "alexnet": lambda: models.alexnet(),
-    "vgg16": lambda: models.vgg16(),
-    "vgg19": lambda: models.vgg19(),
-    "resnet18": lambda: models.resnet18(),
-    "resnet34": lambda: models.resnet34(),
-    "resnet50": lambda: models.resnet50(),
-    "resnet101": lambda: models.resnet101(),
-    "resnet152": lambda: models.resnet152(),
-    # init_weights=False skips scipy's truncated normal, which is slow and irrelevant here.
-    "googlenet": lambda: models.googlenet(aux_logits=True, init_weights=False),
-}
+# The zoo's torchvision-named models, built as the equivalence fixtures build them.
+MODELS = {name: BUILDERS[name] for name in (
+    "alexnet", "vgg16", "vgg19", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "googlenet",
+    "mobilenet_v2", "efficientnet_b0", "mobilenet_v3_large", "mobilenet_v3_small", "shufflenet_v2_x1_0",
+    "regnet_y_400mf")}
 
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    for name, build in MODELS.items():
+    names = sys.argv[1:] or list(MODELS)
+    for name in names:
+        build = MODELS[name]
         lines = []
         for key, tensor in build().state_dict().items():
             shape = "x".join(str(d) for d in tensor.shape) or "-"

@@ -13,7 +13,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cnn="$root/cnn"
 models=(lenet5 alexnet alexnet_torchvision vgg16 vgg19 googlenet googlenet_torchvision
-        resnet18 resnet34 resnet50 resnet101 resnet152)
+        resnet18 resnet34 resnet50 resnet101 resnet152 mobilenet_v2 efficientnet_b0
+        mobilenet_v3_large mobilenet_v3_small shufflenet_v2_x1_0 regnet_y_400mf)
 
 diagrams=true
 case "${1:-}" in
@@ -54,11 +55,11 @@ summary_row() {
 {
   echo "# The model zoo"
   echo
-  echo "The classic CNNs in [\`examples/\`](../examples), each written once in the \`.cnn\` language."
+  echo "The classic CNNs and their efficient descendants in [\`examples/\`](../examples), each written once in the \`.cnn\` language."
   echo "This page is generated from those sources by \`scripts/make_zoo_gallery.sh\`; do not edit it by hand."
   echo "The tests in \`examples/src/test/\` pin every model's parameters and MACs to the published"
   echo "figures, check that the torchvision variants have torchvision's \`state_dict\` names, run every"
-  echo "model on an image, and compare eight of them with PyTorch's output (torchvision's own models"
+  echo "model on an image, and compare fourteen of them with PyTorch's output (torchvision's own models"
   echo "for the torchvision-named files)."
   echo "Teaching pairs that isolate one design idea each are walked through in [teaching.md](teaching.md)."
   echo

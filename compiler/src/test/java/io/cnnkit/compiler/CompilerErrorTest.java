@@ -17,7 +17,7 @@ class CompilerErrorTest {
                 Arguments.of("output o = x -> conv(8, 3 -> relu",
                         List.of("t.cnn:3:21: error: '(' is never closed; expected a matching ')' [syntax]")),
                 Arguments.of("output o = x -> conv(8, 3) -> ",
-                        List.of("t.cnn:3:30: error: unexpected end of file; expected one of 'repeat', '[', a name [syntax]")),
+                        List.of("t.cnn:3:30: error: unexpected end of file; expected one of 'repeat', '[', an integer, a string, a name [syntax]")),
                 Arguments.of("output o = x -> conv(8, 3) -> reLu",
                         List.of("t.cnn:3:31: error: unknown operator or module 'reLu' (did you mean 'relu'?) [unknown-operator]")),
                 Arguments.of("output o = x -> conv(8, kernel=3x3, stride=(2, 1), pad=(1, 1, 0, 0), dilation=0)",

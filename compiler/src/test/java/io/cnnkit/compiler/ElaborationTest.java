@@ -122,6 +122,49 @@ class ElaborationTest {
     }
 
     @Test
+    void numberedAndQuotedLabelsAndAModuleEndingInAGroupGiveNestedSequentialNames() {
+        NetworkGraph g = compile("""
+                network T
+                input x: 3x32x32
+                module cbr(c, k=1) {
+                  out in -> [conv(c, k, pad=(k - 1) / 2, bias=false) -> batchnorm -> relu6]
+                }
+                module stack(c) {
+                  out in -> repeat 2 cbr(c)
+                }
+                module block(c) {
+                  y = in -> block: [cbr(c) -> 3: cbr(c, 3) -> conv(c, 1)]
+                  out y -> "block1-0": stack(c)
+                }
+                f = x -> [cbr(8, 3) -> block(8) -> 5: relu -> tanh]
+                output o = f -> 7: tanh
+                """);
+        assertEquals(List.of("x", "f.0.0", "f.0.1", "f.0.2",
+                "f.1.block.0.0", "f.1.block.0.1", "f.1.block.0.2",
+                "f.1.block.3.0", "f.1.block.3.1", "f.1.block.3.2", "f.1.block.4",
+                "f.1.block1-0.0.0", "f.1.block1-0.0.1", "f.1.block1-0.0.2",
+                "f.1.block1-0.1.0", "f.1.block1-0.1.1", "f.1.block1-0.1.2", "f.5", "f.6", "7"), names(g));
+    }
+
+    @Test
+    void letsComputeNumbersFromParametersWithMaxAndMin() {
+        NetworkGraph g = compile("""
+                network T
+                input x: 72x8x8
+                let width = max(16, 3 * 4)
+                module se(v) {
+                  let rounded = max(8, (v / 4 + 4) / 8 * 8)
+                  let squeeze = if rounded < 0.9 * (v / 4) then rounded + 8 else rounded
+                  out in -> conv(squeeze, 1) -> conv(min(v, 2.5 * v), 1)
+                }
+                output o = x -> se(72) -> conv(width, 1)
+                """);
+        assertEquals(24, ((Op.Conv) g.layers().get(1).op()).filters(), "_make_divisible(18, 8) is 24");
+        assertEquals(72, ((Op.Conv) g.layers().get(2).op()).filters(), "min of ints and a float keeps the int");
+        assertEquals(16, ((Op.Conv) g.layers().get(3).op()).filters());
+    }
+
+    @Test
     void mergesKeepInputOrderAndTopologicalOrderFollowsDeclarations() {
         NetworkGraph g = compile("""
                 network T

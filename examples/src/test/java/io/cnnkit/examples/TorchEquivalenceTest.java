@@ -49,6 +49,12 @@ class TorchEquivalenceTest {
         MODELS.put("googlenet_torchvision.cnn", "googlenet");
         MODELS.put("resnet18.cnn", "resnet18");
         MODELS.put("resnet50.cnn", "resnet50");
+        MODELS.put("mobilenet_v2.cnn", "mobilenet_v2");
+        MODELS.put("efficientnet_b0.cnn", "efficientnet_b0");
+        MODELS.put("mobilenet_v3_large.cnn", "mobilenet_v3_large");
+        MODELS.put("mobilenet_v3_small.cnn", "mobilenet_v3_small");
+        MODELS.put("shufflenet_v2_x1_0.cnn", "shufflenet_v2_x1_0");
+        MODELS.put("regnet_y_400mf.cnn", "regnet_y_400mf");
         MODELS.put("lenet5.cnn", "lenet5");
         MODELS.put("alexnet.cnn", "alexnet_paper");
         MODELS.put("googlenet.cnn", "googlenet_paper");

@@ -32,6 +32,12 @@ class TorchvisionNamesTest {
             "resnet50.cnn,              resnet50",
             "resnet101.cnn,             resnet101",
             "resnet152.cnn,             resnet152",
+            "mobilenet_v2.cnn,          mobilenet_v2",
+            "efficientnet_b0.cnn,       efficientnet_b0",
+            "mobilenet_v3_large.cnn,    mobilenet_v3_large",
+            "mobilenet_v3_small.cnn,    mobilenet_v3_small",
+            "shufflenet_v2_x1_0.cnn,    shufflenet_v2_x1_0",
+            "regnet_y_400mf.cnn,        regnet_y_400mf",
     })
     void weightNamesAndShapesAreTorchvisions(String file, String model) throws IOException {
         assertEquals(sorted(torchvisionKeys(model)), sorted(weights(Zoo.analyze(file))));

@@ -20,7 +20,9 @@ final class Zoo {
     /** The models of the zoo (the teaching pairs and the block library aside). */
     static final List<String> MODELS = List.of("lenet5.cnn", "alexnet.cnn", "alexnet_torchvision.cnn", "vgg16.cnn",
             "vgg19.cnn", "googlenet.cnn", "googlenet_torchvision.cnn", "resnet18.cnn", "resnet34.cnn", "resnet50.cnn",
-            "resnet101.cnn", "resnet152.cnn");
+            "resnet101.cnn", "resnet152.cnn", "mobilenet_v2.cnn", "efficientnet_b0.cnn",
+            "mobilenet_v3_large.cnn", "mobilenet_v3_small.cnn", "shufflenet_v2_x1_0.cnn",
+            "regnet_y_400mf.cnn");
 
     private Zoo() {
     }

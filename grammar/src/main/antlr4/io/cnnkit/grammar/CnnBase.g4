@@ -19,6 +19,7 @@ topItem
     | INPUT IDENT ':' shape                         #inputItem
     | AUX? OUTPUT IDENT ('=' chain)?                #outputItem
     | IDENT '=' chain                               #valueItem
+    | LET IDENT '=' expr                            #letItem
     ;
 
 moduleDecl
@@ -31,6 +32,7 @@ param
 
 moduleStmt
     : IDENT '=' chain                               #moduleValue
+    | LET IDENT '=' expr                            #moduleLet
     | OUT chain                                     #moduleOut
     ;
 
@@ -47,7 +49,15 @@ head
     ;
 
 layer
-    : (IDENT ':')? layerBody shapeAssertion?
+    : (label ':')? layerBody shapeAssertion?
+    ;
+
+// A name (`conv1`), a position as nn.Sequential numbers it (`0`), or any other module name
+// PyTorch allows, quoted (`"block1-0"`).
+label
+    : IDENT
+    | INT
+    | STRING
     ;
 
 layerBody
@@ -90,6 +100,7 @@ expr
     | expr '&&' expr                                #andExpr
     | expr '||' expr                                #orExpr
     | IF expr THEN expr ELSE expr                   #conditionalExpr
+    | IDENT '(' expr (',' expr)* ')'                #functionExpr
     | INT                                           #intLiteral
     | FLOAT                                         #floatLiteral
     | SHAPE                                         #dimsLiteral
@@ -114,6 +125,7 @@ ELSE    : 'else';
 TRUE    : 'true';
 FALSE   : 'false';
 IN      : 'in';
+LET     : 'let';
 
 ARROW   : '->';
 LE      : '<=';

@@ -58,6 +58,8 @@ final class Hovers {
                 index.labelledLayer(s).ifPresent(node -> facts.ifPresent(f -> layers(md, producers(node, f))));
             }
             case PARAMETER -> md.append(code("parameter " + s.name() + " of module " + s.container()));
+            case LET -> md.append(code("let " + s.name() + (s.container().isEmpty() ? "" : " in module " + s.container()))
+                    + "\n\na number computed once per " + (s.container().isEmpty() ? "network" : "instance"));
             case INDEX -> md.append(code("repetition index " + s.name()) + "\n\nthe copy's number, from 0");
             case ARGUMENT -> {
                 Operators.Spec spec = Operators.lookup(s.container()).orElseThrow();

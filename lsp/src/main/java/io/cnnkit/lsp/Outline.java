@@ -26,6 +26,7 @@ final class Outline {
                 case MODULE -> SymbolKind.Class;
                 case VALUE -> SymbolKind.Variable;
                 case PARAMETER, INDEX -> SymbolKind.TypeParameter;
+                case LET -> SymbolKind.Constant;
                 default -> null;
             };
             if (kind == null) {

@@ -19,7 +19,7 @@ import java.util.Optional;
  */
 public final class SymbolIndex {
 
-    public enum Kind { VALUE, PARAMETER, INDEX, MODULE, LABEL, OPERATOR, ARGUMENT }
+    public enum Kind { VALUE, PARAMETER, LET, INDEX, MODULE, LABEL, OPERATOR, ARGUMENT }
 
     /**
      * A named thing. {@code container} is the module whose body defines it ("" for the network body
@@ -96,7 +96,8 @@ public final class SymbolIndex {
         for (Occurrence o : occurrences) {
             Symbol s = o.symbol();
             if (o.definition() && s.container().equals(container)
-                    && (s.kind() == Kind.VALUE || s.kind() == Kind.PARAMETER || s.kind() == Kind.INDEX)) {
+                    && (s.kind() == Kind.VALUE || s.kind() == Kind.PARAMETER || s.kind() == Kind.LET
+                    || s.kind() == Kind.INDEX)) {
                 seen.putIfAbsent(s.name(), s);
             }
         }
@@ -148,6 +149,11 @@ public final class SymbolIndex {
                 }
             } else if (statement instanceof Ast.OutDecl out) {
                 chain(out.chain(), container, forward);
+            } else if (statement instanceof Ast.LetDecl let) {
+                expr(let.value(), container, forward);
+                Symbol number = new Symbol(Kind.LET, let.name().name(), container, let.name().location());
+                define(number, let.name().location());
+                forward.put(number.name(), number); // readable below its line, as in the elaborator
             }
         }
     }
@@ -238,6 +244,8 @@ public final class SymbolIndex {
             expr(c.condition(), container, scope);
             expr(c.then(), container, scope);
             expr(c.otherwise(), container, scope);
+        } else if (expr instanceof Ast.FunctionExpr f) {
+            f.arguments().forEach(e -> expr(e, container, scope));
         }
     }
 

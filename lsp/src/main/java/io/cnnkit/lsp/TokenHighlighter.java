@@ -59,7 +59,7 @@ final class TokenHighlighter {
                 type = TYPES.indexOf(switch (o.symbol().kind()) {
                     case OPERATOR -> "function";
                     case MODULE -> "class";
-                    case VALUE -> "variable";
+                    case VALUE, LET -> "variable";
                     case PARAMETER, INDEX, ARGUMENT -> "parameter";
                     case LABEL -> "property";
                 });

@@ -127,6 +127,19 @@ class LanguageServerTest {
     }
 
     @Test
+    void hoverNamesLetsAndNumberedLabelsAndFindsTheirDefinitions() throws Exception {
+        Path file = dir.resolve("lets.cnn");
+        String text = "network L\ninput x: 16x8x8\nmodule cbr(c) {\n  let hidden = max(8, c / 4)\n"
+                + "  out in -> [0: conv(hidden, 1) -> batchnorm -> relu6]\n}\noutput o = x -> cbr(64) -> flatten\n";
+        client.open(file, text);
+        assertEquals(List.of(), client.nextDiagnostics(file));
+        String let = hover(file, at(text, "conv(hidden", 6));
+        assertTrue(let.contains("let hidden in module cbr"), let);
+        String label = hover(file, at(text, "0: conv", 0));
+        assertTrue(label.contains("output **16x8x8**"), label);
+    }
+
+    @Test
     void completionOffersOperatorsModulesValuesNamedArgumentsAndImportPaths() throws Exception {
         Path file = dir.resolve("complete.cnn");
         String text = "network C\nimport \"\"\ninput image: 3x32x32\nstem = image -> conv(8, 3, )\noutput y = stem -> \n";

@@ -51,6 +51,10 @@ public final class Ast {
             implements Statement {
     }
 
+    /** {@code let name = expr}: a number computed once per module instance (or for the network). */
+    public record LetDecl(Identifier name, Expr value, SourceLocation location) implements Statement {
+    }
+
     /** A module's {@code out chain}. */
     public record OutDecl(Chain chain, SourceLocation location) implements Statement {
     }
@@ -165,5 +169,12 @@ public final class Ast {
 
     public record ConditionalExpr(Expr condition, Expr then, Expr otherwise, SourceLocation location)
             implements Expr {
+    }
+
+    /** {@code max(a, b)}: a built-in function of numbers. */
+    public record FunctionExpr(Identifier function, List<Expr> arguments, SourceLocation location) implements Expr {
+        public FunctionExpr {
+            arguments = List.copyOf(arguments);
+        }
     }
 }

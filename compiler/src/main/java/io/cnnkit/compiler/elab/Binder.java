@@ -66,7 +66,7 @@ final class Binder {
             try {
                 bound.put(parameter, Evaluator.eval(arg.value(), env.names()));
             } catch (Evaluator.EvalException e) {
-                diagnostics.add(Diagnostic.error(e.code, e.location, e.getMessage() + env.instantiation()));
+                e.report(diagnostics, env.instantiation());
                 ok = false;
             }
         }
@@ -114,7 +114,7 @@ final class Binder {
                 }
             });
         } catch (Evaluator.EvalException e) {
-            diagnostics.add(Diagnostic.error(e.code, e.location, e.getMessage()));
+            e.report(diagnostics, "");
             return null;
         }
     }

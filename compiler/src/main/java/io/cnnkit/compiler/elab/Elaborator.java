@@ -42,6 +42,9 @@ public final class Elaborator {
      * nesting, so deeply nested modules reach gigabytes long before {@link #MAX_LAYERS} layers.
      */
     public static final long MAX_GRAPH_BYTES = 300_000_000L;
+    /** The "value name" of a module's {@code out} chain: not a name, it marks the step that ends the module. */
+    private static final String MODULE_OUT = ".out";
+    private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)\\}");
 
     private final Diagnostics diagnostics;
     private final Map<String, Ast.ModuleDecl> modules;
@@ -101,6 +104,8 @@ public final class Elaborator {
                 input(input, env);
             } else if (statement instanceof Ast.ValueDecl value) {
                 define(value.name(), chain(value.chain(), env, Optional.of(value.name().name())), env);
+            } else if (statement instanceof Ast.LetDecl let) {
+                let(let, env);
             } else if (statement instanceof Ast.OutputDecl output) {
                 anyOutput = true;
                 output(output, env, outputNames);
@@ -181,6 +186,26 @@ public final class Elaborator {
         }
         env.values.put(name.name(), layer);
         builder.valueEnd(layer);
+    }
+
+    /** {@code let name = expr}: evaluated where it stands, then readable like a parameter below it. */
+    private void let(Ast.LetDecl let, Env env) {
+        String name = let.name().name();
+        String clash = env.params.containsKey(name) ? (env.lets.containsKey(name) ? "a number defined at line "
+                + env.lets.get(name).line() : "a parameter" + (env.moduleName == null ? "" : " of module '"
+                + env.moduleName + "'")) : env.declared.containsKey(name) ? "a value (a tensor)" : null;
+        if (clash != null) {
+            diagnostics.add(Diagnostic.error(DiagnosticCode.DUPLICATE_NAME, let.name().location(),
+                    "'" + name + "' is already " + clash + "; expected a new name"));
+            return;
+        }
+        try {
+            env.params.put(name, Evaluator.eval(let.value(), env.names()));
+            env.lets.put(name, let.name().location());
+        } catch (Evaluator.EvalException e) {
+            env.failed.add(name);
+            e.report(diagnostics, env.instantiation());
+        }
     }
 
     // ---------------------------------------------------------------- chains
@@ -447,20 +472,27 @@ public final class Elaborator {
         for (Ast.Statement statement : module.body()) {
             if (statement instanceof Ast.ValueDecl value) {
                 define(value.name(), chain(value.chain(), env, Optional.of(value.name().name())), env);
+            } else if (statement instanceof Ast.LetDecl let) {
+                let(let, env);
             } else if (statement instanceof Ast.OutDecl o) {
-                out = chain(o.chain(), env, Optional.empty());
+                out = chain(o.chain(), env, Optional.of(MODULE_OUT));
             }
         }
         return out;
     }
 
     private Layer group(Ast.LayerNode node, Ast.GroupBody group, Layer input, Env env, Optional<String> valueName) {
-        String name = localName(node, env, true, "group", valueName);
-        if (name == null) {
-            return null;
+        Env inner;
+        if (endsModule(node, env, valueName)) {
+            inner = env.asGroup(); // the module is the group, as an nn.Sequential subclass: elements numbered in it
+        } else {
+            String name = localName(node, env, true, "group", valueName);
+            if (name == null) {
+                return null;
+            }
+            String path = env.qualify(name);
+            inner = env.group(path, new Scope(path, "group", group.location()));
         }
-        String path = env.qualify(name);
-        Env inner = env.group(path, new Scope(path, "group", group.location()));
         Layer current = input;
         for (Ast.LayerNode element : group.elements()) {
             current = layer(element, current, inner, Optional.empty());
@@ -478,6 +510,10 @@ public final class Elaborator {
         }
         // Inside a group an unlabelled repeat splices its copies into the group's numbering.
         boolean splice = env.group && node.label().isEmpty();
+        if (endsModule(node, env, valueName)) {
+            env = env.asGroup(); // the module is the sequence of copies, numbered in its own scope
+            splice = true;
+        }
         Env repeatEnv = env;
         if (!splice) {
             String name = localName(node, env, true, "repeat", valueName);
@@ -520,7 +556,7 @@ public final class Elaborator {
         try {
             value = Evaluator.eval(repeat.count(), env.names());
         } catch (Evaluator.EvalException e) {
-            diagnostics.add(Diagnostic.error(e.code, e.location, e.getMessage() + env.instantiation()));
+            e.report(diagnostics, env.instantiation());
             return -1;
         }
         if (!(value instanceof IntValue count) || count.value() < 0 || count.value() > MAX_REPEAT) {
@@ -532,15 +568,46 @@ public final class Elaborator {
         return (int) count.value();
     }
 
+    /**
+     * A quoted label with every {@code {name}} replaced by the integer that the parameter, let or
+     * repeat index holds ({@code "block{stage}-{i}"}); null after reporting a name that holds none.
+     */
+    private Ast.Identifier interpolate(Ast.Identifier label, Env env) {
+        if (label.name().indexOf('{') < 0) {
+            return label;
+        }
+        java.util.regex.Matcher m = PLACEHOLDER.matcher(label.name());
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            ArgValue v = env.params.get(m.group(1));
+            if (!(v instanceof IntValue i)) {
+                diagnostics.add(Diagnostic.error(v == null ? DiagnosticCode.UNKNOWN_NAME : DiagnosticCode.ARGUMENT_TYPE,
+                        label.location(), "'{" + m.group(1) + "}' in label \"" + label.name() + "\" "
+                                + (v == null ? "names no parameter, let or repeat index" : "is " + v.describe())
+                                + "; expected the name of an integer" + env.instantiation()));
+                return null;
+            }
+            m.appendReplacement(out, Long.toString(i.value()));
+        }
+        m.appendTail(out);
+        return new Ast.Identifier(out.toString(), label.location());
+    }
+
+    /** An unlabelled group or repeat that ends a module's {@code out} chain, outside any group. */
+    private static boolean endsModule(Ast.LayerNode node, Env env, Optional<String> valueName) {
+        return node.label().isEmpty() && valueName.filter(MODULE_OUT::equals).isPresent() && !env.group;
+    }
+
     /** The local name of a step, or null when its label is already taken (reported). */
     private String localName(Ast.LayerNode node, Env env, boolean composite, String kind, Optional<String> valueName) {
         if (node.label().isPresent()) {
-            return env.names.claim(node.label().get(), diagnostics);
+            Ast.Identifier label = interpolate(node.label().get(), env);
+            return label == null ? null : env.names.claim(label, diagnostics);
         }
         if (env.group) {
             return env.names.claimIndex();
         }
-        if (composite && valueName.isPresent()) {
+        if (composite && valueName.filter(v -> !v.equals(MODULE_OUT)).isPresent()) {
             return env.names.claim(new Ast.Identifier(valueName.get(), node.location()), diagnostics);
         }
         return env.names.auto(kind);
@@ -550,7 +617,7 @@ public final class Elaborator {
         try {
             return Evaluator.bool(Evaluator.eval(condition, env.names()), condition.location(), "if");
         } catch (Evaluator.EvalException e) {
-            diagnostics.add(Diagnostic.error(e.code, e.location, e.getMessage() + env.instantiation()));
+            e.report(diagnostics, env.instantiation());
             return null;
         }
     }
@@ -574,26 +641,33 @@ public final class Elaborator {
     static final class Env {
         final String prefix;
         final List<Scope> scopes;
+        /** Parameters, repeat indices and the body's {@code let} numbers defined so far. */
         final Map<String, ArgValue> params;
+        /** Where each {@code let} of the body so far stands. */
+        final Map<String, SourceLocation> lets;
         final Layer input;
         final Map<String, Layer> values;
         final Set<String> failed;
         final Map<String, SourceLocation> declared;
+        final Map<String, SourceLocation> declaredLets;
         final NameTable names;
         final SourceLocation callSite;
         final boolean group;
         final String moduleName;
 
-        private Env(String prefix, List<Scope> scopes, Map<String, ArgValue> params, Layer input,
-                    Map<String, Layer> values, Set<String> failed, Map<String, SourceLocation> declared,
-                    NameTable names, SourceLocation callSite, boolean group, String moduleName) {
+        private Env(String prefix, List<Scope> scopes, Map<String, ArgValue> params, Map<String, SourceLocation> lets,
+                    Layer input, Map<String, Layer> values, Set<String> failed, Map<String, SourceLocation> declared,
+                    Map<String, SourceLocation> declaredLets, NameTable names, SourceLocation callSite, boolean group,
+                    String moduleName) {
             this.prefix = prefix;
             this.scopes = scopes;
             this.params = params;
+            this.lets = lets;
             this.input = input;
             this.values = values;
             this.failed = failed;
             this.declared = declared;
+            this.declaredLets = declaredLets;
             this.names = names;
             this.callSite = callSite;
             this.group = group;
@@ -601,14 +675,16 @@ public final class Elaborator {
         }
 
         static Env top(Ast.CompilationUnit root, List<Ast.Statement> statements) {
-            return new Env("", List.of(), Map.of(), null, new HashMap<>(), new HashSet<>(),
-                    Usage.declaredValues(statements), NameTable.forBody(statements), null, false, null);
+            return new Env("", List.of(), new HashMap<>(), new HashMap<>(), null, new HashMap<>(), new HashSet<>(),
+                    Usage.declaredValues(statements), Usage.declaredLets(statements), NameTable.forBody(statements),
+                    null, false, null);
         }
 
         Env module(String path, Scope scope, Map<String, ArgValue> moduleParams, Layer moduleInput,
                    Ast.ModuleDecl module, SourceLocation call) {
-            return new Env(path, append(scope), Map.copyOf(moduleParams), moduleInput, new HashMap<>(), new HashSet<>(),
-                    Usage.declaredValues(module.body()), NameTable.forBody(module.body()),
+            return new Env(path, append(scope), new HashMap<>(moduleParams), new HashMap<>(), moduleInput,
+                    new HashMap<>(), new HashSet<>(), Usage.declaredValues(module.body()),
+                    Usage.declaredLets(module.body()), NameTable.forBody(module.body()),
                     callSite != null ? callSite : call, false, module.name().name());
         }
 
@@ -616,16 +692,22 @@ public final class Elaborator {
             return child(path, scope, true);
         }
 
+        /** This scope numbering its unlabelled steps like a group: a module that is a sequence. */
+        Env asGroup() {
+            return new Env(prefix, scopes, params, lets, input, values, failed, declared, declaredLets, names,
+                    callSite, true, moduleName);
+        }
+
         Env child(String path, Scope scope, boolean isGroup) {
-            return new Env(path, append(scope), params, input, values, failed, declared, new NameTable(Set.of()),
-                    callSite, isGroup, moduleName);
+            return new Env(path, append(scope), params, lets, input, values, failed, declared, declaredLets,
+                    new NameTable(Set.of()), callSite, isGroup, moduleName);
         }
 
         Env withParameter(String name, ArgValue value) {
             Map<String, ArgValue> extended = new HashMap<>(params);
             extended.put(name, value);
-            return new Env(prefix, scopes, Map.copyOf(extended), input, values, failed, declared, names, callSite,
-                    group, moduleName);
+            return new Env(prefix, scopes, extended, lets, input, values, failed, declared, declaredLets, names,
+                    callSite, group, moduleName);
         }
 
         private List<Scope> append(Scope scope) {
@@ -663,6 +745,14 @@ public final class Elaborator {
 
                 @Override
                 public String unknown(String name) {
+                    SourceLocation later = declaredLets.get(name);
+                    if (later != null && failed.contains(name)) {
+                        return null; // its definition's error says why
+                    }
+                    if (later != null) {
+                        return "'" + name + "' is used before its definition at line " + later.line()
+                                + "; expected a number defined above";
+                    }
                     if (values.containsKey(name) || declared.containsKey(name)) {
                         return "'" + name + "' is a value (a tensor), not a parameter; expected a number";
                     }
@@ -673,6 +763,12 @@ public final class Elaborator {
                             + (params.isEmpty() ? "; expected a number, a tuple, same or valid"
                             : "; expected a parameter" + where + ": "
                             + String.join(", ", new java.util.TreeSet<>(params.keySet())));
+                }
+
+                @Override
+                public DiagnosticCode unknownCode(String name) {
+                    return declaredLets.containsKey(name) ? DiagnosticCode.USED_BEFORE_DEFINITION
+                            : DiagnosticCode.UNKNOWN_NAME;
                 }
             };
         }

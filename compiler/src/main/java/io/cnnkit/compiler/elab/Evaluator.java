@@ -23,6 +23,9 @@ final class Evaluator {
     /** Bare words with a meaning of their own as argument values. */
     static final Set<String> SYMBOLS = Keywords.argumentSymbols();
 
+    /** The built-in functions of numbers. */
+    static final List<String> FUNCTIONS = List.of("max", "min");
+
     /** A failed evaluation, located at the offending expression. */
     static final class EvalException extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -34,14 +37,26 @@ final class Evaluator {
             this.code = code;
             this.location = location;
         }
+
+        /** Adds the error, unless it only follows from one already reported (a failed {@code let}). */
+        void report(Diagnostics diagnostics, String suffix) {
+            if (code != null) {
+                diagnostics.add(io.cnnkit.compiler.Diagnostic.error(code, location, getMessage() + suffix));
+            }
+        }
     }
 
     /** What names mean where the expression stands. */
     interface Names {
         ArgValue parameter(String name);  // null when not a parameter
 
-        /** Why {@code name} is not a parameter here (for the message), e.g. "'x' is a value". */
+        /** Why {@code name} is not a parameter here (for the message), e.g. "'x' is a value"; null when already reported. */
         String unknown(String name);
+
+        /** The code of the error for {@code name}: unknown, or read above its definition. */
+        default DiagnosticCode unknownCode(String name) {
+            return DiagnosticCode.UNKNOWN_NAME;
+        }
     }
 
     private Evaluator() {
@@ -75,7 +90,8 @@ final class Evaluator {
             if (SYMBOLS.contains(n.name())) {
                 return new SymbolValue(n.name());
             }
-            throw new EvalException(DiagnosticCode.UNKNOWN_NAME, n.location(), names.unknown(n.name()));
+            String why = names.unknown(n.name());
+            throw new EvalException(why == null ? null : names.unknownCode(n.name()), n.location(), why);
         }
         if (expr instanceof Ast.InExpr in) {
             throw new EvalException(DiagnosticCode.ARGUMENT_TYPE, in.location(),
@@ -86,6 +102,9 @@ final class Evaluator {
         }
         if (expr instanceof Ast.BinaryExpr b) {
             return binary(b, names);
+        }
+        if (expr instanceof Ast.FunctionExpr f) {
+            return function(f, names);
         }
         Ast.ConditionalExpr c = (Ast.ConditionalExpr) expr;
         return bool(eval(c.condition(), names), c.condition().location(), "if")
@@ -164,6 +183,33 @@ final class Evaluator {
                     y == 0 ? "division by zero" : "arithmetic result is not a finite number");
         }
         return new FloatValue(result);
+    }
+
+    /** {@code max(a, b, ...)} and {@code min(a, b, ...)}: the first largest (smallest) argument as it is, as in Python. */
+    private static ArgValue function(Ast.FunctionExpr f, Names names) {
+        String name = f.function().name();
+        if (!FUNCTIONS.contains(name)) {
+            throw new EvalException(DiagnosticCode.UNKNOWN_NAME, f.function().location(), "unknown function '" + name
+                    + "'" + Suggestions.didYouMean(name, FUNCTIONS) + "; expected " + String.join(" or ", FUNCTIONS)
+                    + " (operators and modules are layers: they go in a chain)");
+        }
+        if (f.arguments().size() < 2) {
+            throw new EvalException(DiagnosticCode.MISSING_ARGUMENT, f.location(),
+                    "'" + name + "' needs at least two numbers, got " + f.arguments().size());
+        }
+        ArgValue best = null;
+        for (Ast.Expr e : f.arguments()) {
+            ArgValue v = eval(e, names);
+            if (!isNumber(v)) {
+                throw typeError(e.location(), "'" + name + "' needs numbers", v);
+            }
+            boolean better = name.equals("max") ? toDouble(v) > toDouble(best == null ? v : best)
+                    : toDouble(v) < toDouble(best == null ? v : best);
+            if (best == null || better) {
+                best = v;
+            }
+        }
+        return best;
     }
 
     static boolean bool(ArgValue v, SourceLocation at, String context) {

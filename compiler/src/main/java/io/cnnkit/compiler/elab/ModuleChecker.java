@@ -82,9 +82,11 @@ public final class ModuleChecker {
                                       Diagnostics diagnostics) {
         List<String> params = new ArrayList<>();
         module.params().forEach(p -> params.add(p.name().name()));
+        params.addAll(Usage.declaredLets(module.body()).keySet());
         Set<String> known = new HashSet<>(params);
         known.addAll(Evaluator.SYMBOLS);
         List<Ast.Expr> exprs = new ArrayList<>();
+        module.body().stream().filter(s -> s instanceof Ast.LetDecl).forEach(s -> exprs.add(((Ast.LetDecl) s).value()));
         // the arguments of an unknown callee are not checked: whether they are values or numbers is unknown
         Usage.forEachArgumentExpr(module.body(), callee -> modules.containsKey(callee)
                 || Operators.lookup(callee).isPresent(), exprs::add, known::add);

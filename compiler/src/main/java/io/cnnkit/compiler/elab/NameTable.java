@@ -13,6 +13,8 @@ final class NameTable {
     private final Set<String> reserved;
     private final Map<String, Ast.Identifier> claimed = new HashMap<>();
     private final Set<String> used = new HashSet<>();
+    /** The names that {@link #claimIndex} gave, by position in a group. */
+    private final Set<String> positions = new HashSet<>();
     private final Map<String, Integer> counters = new HashMap<>();
     private int nextIndex;
 
@@ -27,7 +29,19 @@ final class NameTable {
 
     /** Takes an explicit name; reports and returns null when it is already taken in this scope. */
     String claim(Ast.Identifier name, Diagnostics diagnostics) {
+        if (name.name().isEmpty() || name.name().contains(".")) {
+            diagnostics.add(Diagnostic.error(DiagnosticCode.LABEL, name.location(), "label \"" + name.name() + "\" "
+                    + (name.name().isEmpty() ? "is empty" : "contains '.', which separates scopes in layer names")
+                    + "; expected a PyTorch module name, such as \"block1-0\""));
+            return null;
+        }
         Ast.Identifier previous = claimed.get(name.name());
+        if (previous == null && positions.contains(name.name())) {
+            diagnostics.add(Diagnostic.error(DiagnosticCode.DUPLICATE_NAME, name.location(), "layer name '"
+                    + name.name() + "' is already the position of an unlabelled step before it; expected a number"
+                    + " after the steps before it (" + nextIndex + " or more), or no label"));
+            return null;
+        }
         if (previous != null || used.contains(name.name())) {
             String where = previous != null && previous.location().line() > 0
                     ? " at " + previous.location().path() + ":" + previous.location().line() : "";
@@ -37,6 +51,10 @@ final class NameTable {
         }
         claimed.put(name.name(), name);
         used.add(name.name());
+        if (name.name().matches("[0-9]{1,9}")) {
+            // a numbered step: unlabelled steps after it in a group go on from its number
+            nextIndex = Math.max(nextIndex, Integer.parseInt(name.name()) + 1);
+        }
         return name.name();
     }
 
@@ -47,6 +65,7 @@ final class NameTable {
             name = Integer.toString(nextIndex++);
         } while (used.contains(name));
         used.add(name);
+        positions.add(name);
         return name;
     }
 

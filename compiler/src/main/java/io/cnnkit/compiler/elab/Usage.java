@@ -33,6 +33,17 @@ final class Usage {
         return declared;
     }
 
+    /** Every {@code let} of a body, with where. */
+    static Map<String, SourceLocation> declaredLets(List<Ast.Statement> body) {
+        Map<String, SourceLocation> lets = new LinkedHashMap<>();
+        for (Ast.Statement s : body) {
+            if (s instanceof Ast.LetDecl let) {
+                lets.putIfAbsent(let.name().name(), let.name().location());
+            }
+        }
+        return lets;
+    }
+
     /** Labels written directly in this scope (not inside groups or repeats) and value names. */
     static Set<String> namesWrittenIn(List<Ast.Statement> body) {
         Set<String> names = new HashSet<>(declaredValues(body).keySet());
@@ -186,6 +197,8 @@ final class Usage {
         } else if (expr instanceof Ast.BinaryExpr b) {
             forEachName(b.left(), action);
             forEachName(b.right(), action);
+        } else if (expr instanceof Ast.FunctionExpr f) {
+            f.arguments().forEach(e -> forEachName(e, action));
         } else if (expr instanceof Ast.ConditionalExpr c) {
             forEachName(c.condition(), action);
             forEachName(c.then(), action);

@@ -114,12 +114,19 @@ public final class Formatter {
             }
             return new Doc.Cat(parts);
         }
+        if (item instanceof LetItemContext let) {
+            return let(let.LET(), let.IDENT(), let.ASSIGN(), let.expr());
+        }
         ValueItemContext v = (ValueItemContext) item;
         return assignment(v.IDENT(), v.ASSIGN(), v.chain());
     }
 
     private Doc assignment(TerminalNode name, TerminalNode assign, ChainContext chain) {
         return Doc.cat(tok(name), Doc.text(" "), tok(assign), Doc.text(" "), chain(chain));
+    }
+
+    private Doc let(TerminalNode let, TerminalNode name, TerminalNode assign, ExprContext value) {
+        return Doc.cat(tok(let), Doc.text(" "), tok(name), Doc.text(" "), tok(assign), Doc.text(" "), expr(value));
     }
 
     private Doc module(ModuleDeclContext ctx) {
@@ -137,6 +144,7 @@ public final class Formatter {
         for (ModuleStmtContext stmt : ctx.moduleStmt()) {
             statementStarts.add(stmt.getStart().getTokenIndex());
             Doc inner = stmt instanceof ModuleValueContext v ? assignment(v.IDENT(), v.ASSIGN(), v.chain())
+                    : stmt instanceof ModuleLetContext let ? let(let.LET(), let.IDENT(), let.ASSIGN(), let.expr())
                     : Doc.cat(tok(((ModuleOutContext) stmt).OUT()), Doc.text(" "), chain(((ModuleOutContext) stmt).chain()));
             body.add(inner);
         }
@@ -173,8 +181,8 @@ public final class Formatter {
 
     private Doc layer(LayerContext ctx) {
         List<Doc> parts = new ArrayList<>();
-        if (ctx.IDENT() != null) {
-            parts.add(tok(ctx.IDENT()));
+        if (ctx.label() != null) {
+            parts.add(tok(ctx.label().getStart()));
             parts.add(tok(ctx.COLON()));
             parts.add(Doc.text(" "));
         }
@@ -251,14 +259,10 @@ public final class Formatter {
             return Doc.cat(tok(p.LPAREN()), expr(p.expr()), tok(p.RPAREN()));
         }
         if (ctx instanceof TupleExprContext t) {
-            List<Doc> parts = new ArrayList<>(List.of(tok(t.LPAREN()), expr(t.expr(0))));
-            for (int i = 1; i < t.expr().size(); i++) {
-                parts.add(tok(t.COMMA(i - 1)));
-                parts.add(Doc.text(" "));
-                parts.add(expr(t.expr(i)));
-            }
-            parts.add(tok(t.RPAREN()));
-            return new Doc.Cat(parts);
+            return Doc.cat(tok(t.LPAREN()), commaList(t.expr(), t.COMMA()), tok(t.RPAREN()));
+        }
+        if (ctx instanceof FunctionExprContext f) {
+            return Doc.cat(tok(f.IDENT()), tok(f.LPAREN()), commaList(f.expr(), f.COMMA()), tok(f.RPAREN()));
         }
         if (ctx instanceof UnaryExprContext u) {
             return Doc.cat(tok(u.op), expr(u.expr()));
@@ -273,6 +277,17 @@ public final class Formatter {
                     expr((ExprContext) ctx.getChild(2)));
         }
         return tok(ctx.getStart()); // a literal or a name: one token
+    }
+
+    /** {@code a, b, c} on one line: the elements of a tuple or a function's arguments. */
+    private Doc commaList(List<ExprContext> elements, List<TerminalNode> commas) {
+        List<Doc> parts = new ArrayList<>(List.of(expr(elements.get(0))));
+        for (int i = 1; i < elements.size(); i++) {
+            parts.add(tok(commas.get(i - 1)));
+            parts.add(Doc.text(" "));
+            parts.add(expr(elements.get(i)));
+        }
+        return new Doc.Cat(parts);
     }
 
     /** Keywords and names separated by single spaces ({@code network X}, {@code import "f"}). */

@@ -43,6 +43,8 @@ final class AstBuilder {
                         Optional.ofNullable(out.chain()).map(this::chain), out.AUX() != null, location(out)));
             } else if (item instanceof ValueItemContext v) {
                 statements.add(new Ast.ValueDecl(identifier(v.IDENT()), chain(v.chain()), location(v)));
+            } else if (item instanceof LetItemContext let) {
+                statements.add(new Ast.LetDecl(identifier(let.IDENT()), expr(let.expr()), location(let)));
             }
         }
         return new Ast.CompilationUnit(file, network, imports, modules, statements);
@@ -57,6 +59,8 @@ final class AstBuilder {
         for (ModuleStmtContext stmt : ctx.moduleStmt()) {
             if (stmt instanceof ModuleValueContext v) {
                 body.add(new Ast.ValueDecl(identifier(v.IDENT()), chain(v.chain()), location(v)));
+            } else if (stmt instanceof ModuleLetContext let) {
+                body.add(new Ast.LetDecl(identifier(let.IDENT()), expr(let.expr()), location(let)));
             } else if (stmt instanceof ModuleOutContext o) {
                 body.add(new Ast.OutDecl(chain(o.chain()), location(o)));
             }
@@ -86,9 +90,16 @@ final class AstBuilder {
     }
 
     private Ast.LayerNode layer(LayerContext ctx) {
-        Optional<Ast.Identifier> label = Optional.ofNullable(ctx.IDENT()).map(this::identifier);
+        Optional<Ast.Identifier> label = Optional.ofNullable(ctx.label()).map(this::label);
         Optional<Ast.ShapeLiteral> assertion = Optional.ofNullable(ctx.shapeAssertion()).map(a -> shape(a.shape()));
         return new Ast.LayerNode(label, body(ctx.layerBody()), assertion, location(ctx));
+    }
+
+    /** A label's name: a quoted label without its quotes. */
+    private Ast.Identifier label(LabelContext ctx) {
+        Token token = ctx.getStart();
+        String name = ctx.STRING() != null ? unquote(token) : token.getText();
+        return new Ast.Identifier(name, location(token));
     }
 
     private Ast.Body body(LayerBodyContext ctx) {
@@ -170,6 +181,13 @@ final class AstBuilder {
         }
         if (ctx instanceof ConditionalExprContext c) {
             return new Ast.ConditionalExpr(expr(c.expr(0)), expr(c.expr(1)), expr(c.expr(2)), at);
+        }
+        if (ctx instanceof FunctionExprContext f) {
+            List<Expr> args = new ArrayList<>();
+            for (ExprContext e : f.expr()) {
+                args.add(expr(e));
+            }
+            return new Ast.FunctionExpr(identifier(f.IDENT()), args, at);
         }
         if (ctx instanceof IntLiteralContext i) {
             return new Ast.IntLiteral(parseLong(i.getText(), i.getStart()), at);

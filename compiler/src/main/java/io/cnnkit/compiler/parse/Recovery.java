@@ -66,7 +66,7 @@ final class Recovery {
         Token t = visible.get(i);
         return switch (t.getType()) {
             case CnnBaseLexer.NETWORK, CnnBaseLexer.IMPORT, CnnBaseLexer.INPUT, CnnBaseLexer.OUTPUT, CnnBaseLexer.AUX,
-                    CnnBaseLexer.MODULE, CnnBaseLexer.OUT -> true;
+                    CnnBaseLexer.MODULE, CnnBaseLexer.OUT, CnnBaseLexer.LET -> true;
             case CnnBaseLexer.IDENT -> i + 1 < visible.size() && visible.get(i + 1).getType() == CnnBaseLexer.ASSIGN
                     && (i == 0 || visible.get(i - 1).getLine() < t.getLine());
             default -> false;

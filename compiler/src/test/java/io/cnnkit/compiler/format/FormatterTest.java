@@ -64,6 +64,22 @@ class FormatterTest {
     }
 
     @Test
+    void letsFunctionsAndNumberedOrQuotedLabelsKeepTheirSpelling() {
+        String source = "network N input x: 3x8x8 let w = max( 8,4 ) module m(c) { let h = min(c*2, 64) "
+                + "out in -> [conv(h, 1) -> 3: relu] } output o = x -> \"block1-0\": m(w) -> 0: flatten";
+        assertEquals("""
+                network N
+                input x: 3x8x8
+                let w = max(8, 4)
+                module m(c) {
+                  let h = min(c * 2, 64)
+                  out in -> [conv(h, 1) -> 3: relu]
+                }
+                output o = x -> "block1-0": m(w) -> 0: flatten
+                """, Formatter.format("n.cnn", source).text());
+    }
+
+    @Test
     void commentsStayWhereTheyWereWrittenAndEmptyLinesCollapseToOne() {
         String source = """
                 // header
