@@ -38,6 +38,7 @@ class TorchvisionNamesTest {
             "mobilenet_v3_small.cnn,    mobilenet_v3_small",
             "shufflenet_v2_x1_0.cnn,    shufflenet_v2_x1_0",
             "regnet_y_400mf.cnn,        regnet_y_400mf",
+            "convnext_tiny.cnn,         convnext_tiny",
     })
     void weightNamesAndShapesAreTorchvisions(String file, String model) throws IOException {
         assertEquals(sorted(torchvisionKeys(model)), sorted(weights(Zoo.analyze(file))));
