@@ -167,7 +167,11 @@ public final class OnnxExporter {
         }
     }
 
-    /** A layer's value is named like the layer, except that an output's layer takes the output's name. */
+    /**
+     * A layer's value is named like the layer, except that an output's layer takes the output's
+     * name, and a layer with a bare parameter (which is the initializer named like the layer) writes
+     * {@code layer::out}.
+     */
     private void nameValues(List<Layer> layers, List<Output> outputs) {
         Set<String> layerNames = new HashSet<>();
         layers.forEach(l -> layerNames.add(l.name()));
@@ -179,7 +183,8 @@ public final class OnnxExporter {
             }
         }
         for (Layer l : layers) {
-            String name = renamed.getOrDefault(l.id(), l.name());
+            boolean bare = analysis.stats(l).params().stream().anyMatch(p -> p.name().equals(ParamSpec.BARE));
+            String name = renamed.getOrDefault(l.id(), bare ? l.name() + "::out" : l.name());
             values.put(l.id(), name);
             usedValues.add(name);
         }

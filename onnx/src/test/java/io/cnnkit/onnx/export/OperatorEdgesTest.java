@@ -118,6 +118,7 @@ class OperatorEdgesTest {
                 new Edge("4x5x6", "conv(6, 7, pad=3, groups=2) -> layernorm(eps=0.000001) -> linear(8) -> gelu"
                         + " -> linear(6, bias=false) -> layer_scale: scale"),
                 new Edge("10", "scale"),
+                new Edge("4x5x6", "layer_scale: scale -> relu"),
                 new Edge("4x5x6", "dropout(0.3)"),
                 new Edge("4x5x6", "zeropad(1)"),
                 new Edge("4x5x6", "zeropad((1, 2, 0, 3))"));
