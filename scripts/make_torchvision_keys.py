@@ -22,7 +22,7 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples",
 MODELS = {name: BUILDERS[name] for name in (
     "alexnet", "vgg16", "vgg19", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "googlenet",
     "mobilenet_v2", "efficientnet_b0", "mobilenet_v3_large", "mobilenet_v3_small", "shufflenet_v2_x1_0",
-    "regnet_y_400mf")}
+    "regnet_y_400mf", "convnext_tiny")}
 
 
 def main():

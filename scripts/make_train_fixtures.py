@@ -70,7 +70,8 @@ def grad_case(name, inputs, expr, forward, params=None, values=None, extra=None)
         xs.append(x)
     ps = {k: v(g) for k, v in (params or {}).items()}
     x64 = [x.double().requires_grad_(True) for x in xs]
-    p64 = {k: v.double().requires_grad_(k in ("weight", "bias")) for k, v in ps.items()}
+    # "" is a bare parameter (a scale layer's factors, named by the layer alone)
+    p64 = {k: v.double().requires_grad_(k in ("weight", "bias", "")) for k, v in ps.items()}
     state = {}
     y = forward(x64, p64, state)
     dy = torch.randn(y.shape, generator=g)
@@ -175,6 +176,17 @@ def grads():
     grad_case("slice", [("x", (6, 3, 4))], "x -> l: slice(2, 5)", lambda x, p, s: x[0][:, 2:5])
     grad_case("channel_shuffle", [("x", (6, 3, 4))], "x -> l: channel_shuffle(3)",
               lambda x, p, s: x[0].reshape(3, 3, 2, 3, 4).transpose(1, 2).reshape(3, 6, 3, 4))
+    # ConvNeXt's LayerNorm2d: channels moved last, F.layer_norm over them, moved back
+    grad_case("layernorm", [("x", (6, 3, 5))], "x -> l: layernorm(eps=0.000001)",
+              lambda x, p, s: F.layer_norm(x[0].permute(0, 2, 3, 1), (6,), p["weight"], p["bias"], 1e-6)
+              .permute(0, 3, 1, 2), {"weight": positive(6), "bias": randn(6)}, values="wide")
+    grad_case("layernorm_vector", [("x", (9,))], "x -> l: layernorm",
+              lambda x, p, s: F.layer_norm(x[0], (9,), p["weight"], p["bias"]), {"weight": positive(9), "bias": randn(9)})
+    grad_case("scale", [("x", (4, 3, 5))], "x -> l: scale", lambda x, p, s: p[""] * x[0], {"": randn(4, 1, 1)})
+    # nn.Linear on the channels-last tensor, as torchvision's CNBlock applies it
+    grad_case("linear", [("x", (5, 3, 4))], "x -> l: linear(7)",
+              lambda x, p, s: F.linear(x[0].permute(0, 2, 3, 1), p["weight"], p["bias"]).permute(0, 3, 1, 2),
+              {"weight": randn(7, 5), "bias": randn(7)})
 
 
 OPTIMISERS = [

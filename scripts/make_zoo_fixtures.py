@@ -148,10 +148,28 @@ BUILDERS = {
     "mobilenet_v3_small": lambda: models.mobilenet_v3_small(),
     "shufflenet_v2_x1_0": lambda: models.shufflenet_v2_x1_0(),
     "regnet_y_400mf": lambda: models.regnet_y_400mf(),
+    "convnext_tiny": lambda: convnext_tiny(),
     "lenet5": LeNet5,
     "alexnet_paper": AlexNetPaper,
     "googlenet_paper": GoogLeNetPaper,
 }
+
+def convnext_tiny():
+    """torchvision's convnext_tiny with its layer scales (1e-6 at initialisation, which would hide the
+    blocks' branches) and its layer norms' scale and shift drawn at random, as batchnorm statistics
+    are for the other models."""
+    model = models.convnext_tiny()
+    generator = torch.Generator().manual_seed(SEED + 1)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if name.endswith("layer_scale"):
+                p.copy_(torch.rand(p.shape, generator=generator) * 0.5 + 0.25)
+        for m in model.modules():
+            if isinstance(m, nn.LayerNorm):
+                m.weight.copy_(torch.rand(m.weight.shape, generator=generator) + 0.5)
+                m.bias.copy_(torch.randn(m.bias.shape, generator=generator) * 0.1)
+    return model
+
 
 INPUT_SHAPES = {"lenet5": (1, 32, 32), "alexnet_paper": (3, 227, 227)}
 

@@ -14,7 +14,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cnn="$root/cnn"
 models=(lenet5 alexnet alexnet_torchvision vgg16 vgg19 googlenet googlenet_torchvision
         resnet18 resnet34 resnet50 resnet101 resnet152 mobilenet_v2 efficientnet_b0
-        mobilenet_v3_large mobilenet_v3_small shufflenet_v2_x1_0 regnet_y_400mf)
+        mobilenet_v3_large mobilenet_v3_small shufflenet_v2_x1_0 regnet_y_400mf convnext_tiny)
 
 diagrams=true
 case "${1:-}" in

@@ -21,7 +21,7 @@ import java.util.Optional;
  *
  * <p><b>Aliasing.</b> {@code flatten}, {@code dropout} and {@code stochastic_depth} always reuse their input's buffer (they
  * are views). {@code relu}, {@code relu6}, {@code leakyrelu}, {@code tanh}, {@code sigmoid},
- * {@code silu}, {@code hardsigmoid}, {@code hardswish}, {@code gelu} and {@code batchnorm} work in place when their single input has no other consumer and is not a
+ * {@code silu}, {@code hardsigmoid}, {@code hardswish}, {@code gelu}, {@code batchnorm} and {@code scale} work in place when their single input has no other consumer and is not a
  * network input or output; when that input is itself a view, the same must hold for every layer
  * sharing the buffer up the chain, since the in-place write changes all of them. An {@code add}
  * works in place on one of its inputs under the same condition: on the one computed last of those
@@ -142,7 +142,7 @@ public final class MemoryPlan {
         boolean inPlace = op instanceof Op.Relu || op instanceof Op.Relu6 || op instanceof Op.LeakyRelu
                 || op instanceof Op.Tanh || op instanceof Op.Sigmoid || op instanceof Op.Silu
                 || op instanceof Op.HardSigmoid || op instanceof Op.HardSwish || op instanceof Op.Gelu
-                || op instanceof Op.BatchNorm;
+                || op instanceof Op.BatchNorm || op instanceof Op.Scale;
         return inPlace && writable[in.get(0).id()] ? in.get(0).id() : -1;
     }
 

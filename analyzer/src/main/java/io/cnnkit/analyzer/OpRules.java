@@ -19,6 +19,9 @@ public final class OpRules {
     private static final MulRule MUL = new MulRule();
     private static final ChannelSliceRule SLICE = new ChannelSliceRule();
     private static final ChannelShuffleRule SHUFFLE = new ChannelShuffleRule();
+    private static final LayerNormRule LAYER_NORM = new LayerNormRule();
+    private static final ScaleRule SCALE = new ScaleRule();
+    private static final LinearRule LINEAR = new LinearRule();
 
     private OpRules() {
     }
@@ -51,6 +54,9 @@ public final class OpRules {
         @Override public OpRule<?> softmax(Op.Softmax op) { return ElementwiseRule.SOFTMAX; }
         @Override public OpRule<?> lrn(Op.Lrn op) { return ElementwiseRule.LRN; }
         @Override public OpRule<?> batchNorm(Op.BatchNorm op) { return BATCH_NORM; }
+        @Override public OpRule<?> layerNorm(Op.LayerNorm op) { return LAYER_NORM; }
+        @Override public OpRule<?> scale(Op.Scale op) { return SCALE; }
+        @Override public OpRule<?> linear(Op.Linear op) { return LINEAR; }
         @Override public OpRule<?> dropout(Op.Dropout op) { return ElementwiseRule.DROPOUT; }
         @Override public OpRule<?> stochasticDepth(Op.StochasticDepth op) { return ElementwiseRule.STOCHASTIC_DEPTH; }
         @Override public OpRule<?> channelSlice(Op.ChannelSlice op) { return SLICE; }

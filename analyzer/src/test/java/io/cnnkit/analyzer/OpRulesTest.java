@@ -24,7 +24,7 @@ class OpRulesTest {
             new Op.StochasticDepth(0.1, true), new Op.ChannelSlice(0, 1), new Op.ChannelShuffle(1), new Op.Dense(1, true), new Op.Flatten(), new Op.Relu(), new Op.Relu6(),
             new Op.LeakyRelu(0.01), new Op.Tanh(), new Op.Sigmoid(), new Op.Silu(), new Op.HardSigmoid(),
             new Op.HardSwish(), new Op.Gelu(false), new Op.Softmax(), new Op.Lrn(5, 1e-4, 0.75, 1),
-            new Op.BatchNorm(1e-5), new Op.Dropout(0.5), new Op.ZeroPad(Padding.ZERO), new Op.Concat(), new Op.Mul(),
+            new Op.BatchNorm(1e-5), new Op.LayerNorm(1e-6), new Op.Scale(), new Op.Linear(2, true), new Op.Dropout(0.5), new Op.ZeroPad(Padding.ZERO), new Op.Concat(), new Op.Mul(),
             new Op.Add());
 
     @Test

@@ -58,6 +58,26 @@ class OperatorRulesTest {
                 one(new Op.BatchNorm(1e-5)).params());
     }
 
+    /** ConvNeXt's operators: rules of docs/counting.md, PyTorch's parameter names and shapes. */
+    @Test
+    void layerNormScaleAndLinear() {
+        Shape same = Shape.chw(4, 6, 6);
+        assertCounts(new Op.LayerNorm(1e-6), same, 0, 144 * 7);
+        assertEquals(List.of(ParamSpec.trainable("weight", 4), ParamSpec.trainable("bias", 4)),
+                one(new Op.LayerNorm(1e-6)).params());
+        assertEquals(one(new Op.Relu()).receptiveField(), one(new Op.LayerNorm(1e-6)).receptiveField());
+        assertCounts(new Op.Scale(), same, 0, 144);
+        LayerStats scale = one(new Op.Scale());
+        assertEquals(List.of(ParamSpec.trainable(ParamSpec.BARE, 4, 1, 1)), scale.params());
+        assertEquals("layer_scale", scale.params().get(0).key("layer_scale"));
+        assertEquals("block.2.weight", ParamSpec.trainable("weight", 4).key("block.2"));
+        // 16 outputs per position from 4 channels: 4·16·36 MACs, twice that and a bias add per output in FLOPs
+        assertCounts(new Op.Linear(16, true), Shape.chw(16, 6, 6), 4 * 16 * 36, 2 * 4 * 16 * 36 + 16 * 36);
+        assertEquals(List.of(ParamSpec.trainable("weight", 16, 4), ParamSpec.trainable("bias", 16)),
+                one(new Op.Linear(16, true)).params());
+        assertEquals(List.of(ParamSpec.trainable("weight", 16, 4)), one(new Op.Linear(16, false)).params());
+    }
+
     @Test
     void pooling() {
         assertCounts(Nets.maxpool(2, 2), Shape.chw(4, 3, 3), 0, 36 * 3);

@@ -137,6 +137,21 @@ public final class OpSummary {
         }
 
         @Override
+        public String layerNorm(Op.LayerNorm op) {
+            return op.kind();
+        }
+
+        @Override
+        public String scale(Op.Scale op) {
+            return "layer scale";
+        }
+
+        @Override
+        public String linear(Op.Linear l) {
+            return "linear " + l.units();
+        }
+
+        @Override
         public String dropout(Op.Dropout d) {
             return "dropout " + number(d.p());
         }

@@ -36,6 +36,7 @@ class PublishedFiguresTest {
             "mobilenet_v3_small.cnn,    2542856,     56510400",
             "shufflenet_v2_x1_0.cnn,    2278604,     144907992",
             "regnet_y_400mf.cnn,        4344144,     401842848",
+            "convnext_tiny.cnn,         28589128,    4455531264",
     })
     void inferenceParametersAndMacs(String file, long parameters, long macs) {
         Totals totals = Zoo.analyze(file).inferenceTotals();

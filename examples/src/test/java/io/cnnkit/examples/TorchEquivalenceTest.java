@@ -55,6 +55,7 @@ class TorchEquivalenceTest {
         MODELS.put("mobilenet_v3_small.cnn", "mobilenet_v3_small");
         MODELS.put("shufflenet_v2_x1_0.cnn", "shufflenet_v2_x1_0");
         MODELS.put("regnet_y_400mf.cnn", "regnet_y_400mf");
+        MODELS.put("convnext_tiny.cnn", "convnext_tiny");
         MODELS.put("lenet5.cnn", "lenet5");
         MODELS.put("alexnet.cnn", "alexnet_paper");
         MODELS.put("googlenet.cnn", "googlenet_paper");

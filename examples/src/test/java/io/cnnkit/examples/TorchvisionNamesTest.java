@@ -38,6 +38,7 @@ class TorchvisionNamesTest {
             "mobilenet_v3_small.cnn,    mobilenet_v3_small",
             "shufflenet_v2_x1_0.cnn,    shufflenet_v2_x1_0",
             "regnet_y_400mf.cnn,        regnet_y_400mf",
+            "convnext_tiny.cnn,         convnext_tiny",
     })
     void weightNamesAndShapesAreTorchvisions(String file, String model) throws IOException {
         assertEquals(sorted(torchvisionKeys(model)), sorted(weights(Zoo.analyze(file))));
@@ -60,7 +61,7 @@ class TorchvisionNamesTest {
         for (LayerStats s : a.layers()) {
             for (ParamSpec p : s.params()) {
                 String shape = p.shape().stream().map(String::valueOf).collect(Collectors.joining("x"));
-                lines.add(s.layer().name() + "." + p.name() + " " + shape);
+                lines.add(p.key(s.layer().name()) + " " + shape);
             }
         }
         return lines;

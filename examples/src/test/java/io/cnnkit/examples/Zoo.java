@@ -22,7 +22,7 @@ final class Zoo {
             "vgg19.cnn", "googlenet.cnn", "googlenet_torchvision.cnn", "resnet18.cnn", "resnet34.cnn", "resnet50.cnn",
             "resnet101.cnn", "resnet152.cnn", "mobilenet_v2.cnn", "efficientnet_b0.cnn",
             "mobilenet_v3_large.cnn", "mobilenet_v3_small.cnn", "shufflenet_v2_x1_0.cnn",
-            "regnet_y_400mf.cnn");
+            "regnet_y_400mf.cnn", "convnext_tiny.cnn");
 
     private Zoo() {
     }

@@ -28,14 +28,15 @@ public final class TestNetworks {
                 int fanIn = t.size() / shape[0];
                 for (int i = 0; i < t.size(); i++) {
                     float v = switch (spec.name()) {
-                        case "weight" -> stats.layer().op() instanceof Op.BatchNorm ? 0.5f + rnd.nextFloat()
+                        case "weight" -> stats.layer().op() instanceof Op.BatchNorm || stats.layer().op() instanceof Op.LayerNorm
+                                ? 0.5f + rnd.nextFloat()
                                 : (float) (rnd.nextGaussian() * Math.sqrt(2.0 / fanIn));
                         case "running_var" -> 0.5f + rnd.nextFloat();
                         default -> (float) (rnd.nextGaussian() * 0.1);
                     };
                     t.set(i, v);
                 }
-                weights.put(stats.layer().name() + "." + spec.name(), t);
+                weights.put(spec.key(stats.layer().name()), t);
             }
         }
         return weights;

@@ -151,7 +151,7 @@ public final class OnnxExporter {
         List<String> problems = new ArrayList<>();
         for (Layer layer : layers) {
             for (ParamSpec p : analysis.stats(layer).params()) {
-                String name = layer.name() + "." + p.name();
+                String name = p.key(layer.name());
                 Tensor t = weights.get(name);
                 int[] want = p.shape().stream().mapToInt(Math::toIntExact).toArray();
                 if (t == null) {
@@ -167,7 +167,11 @@ public final class OnnxExporter {
         }
     }
 
-    /** A layer's value is named like the layer, except that an output's layer takes the output's name. */
+    /**
+     * A layer's value is named like the layer, except that an output's layer takes the output's
+     * name, and a layer with a bare parameter (which is the initializer named like the layer) writes
+     * {@code layer::out}.
+     */
     private void nameValues(List<Layer> layers, List<Output> outputs) {
         Set<String> layerNames = new HashSet<>();
         layers.forEach(l -> layerNames.add(l.name()));
@@ -179,7 +183,8 @@ public final class OnnxExporter {
             }
         }
         for (Layer l : layers) {
-            String name = renamed.getOrDefault(l.id(), l.name());
+            boolean bare = analysis.stats(l).params().stream().anyMatch(p -> p.name().equals(ParamSpec.BARE));
+            String name = renamed.getOrDefault(l.id(), bare ? l.name() + "::out" : l.name());
             values.put(l.id(), name);
             usedValues.add(name);
         }
@@ -438,6 +443,61 @@ public final class OnnxExporter {
                     .addAttribute(real("epsilon", (float) b.eps())));
         }
 
+        /**
+         * On a map, the channels are moved last and back around the normalisation, as PyTorch exports
+         * ConvNeXt's LayerNorm2d: LayerNormalization over the last axis from opset 17, before that
+         * PyTorch's expansion (ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add).
+         */
+        @Override
+        public Void layerNorm(Op.LayerNorm op) {
+            boolean map = shape(layer).size() == 4;
+            String in = x;
+            String normalised = map ? name + "::normalised" : y;
+            if (map) {
+                in = name + "::channels_last";
+                add(node("Transpose", in, List.of(x), in).addAttribute(ints("perm", 0, 2, 3, 1)));
+            }
+            if (opts.opset() >= 17) {
+                add(node("LayerNormalization", map ? normalised : name, List.of(in, weight(layer, "weight"),
+                        weight(layer, "bias")), normalised).addAttribute(integer("axis", -1))
+                        .addAttribute(real("epsilon", (float) op.eps())));
+            } else {
+                String mean = meanOfLastAxis(in);
+                String centred = step("Sub", in, mean);
+                String squared = step("Pow", centred, number("two", 2f));
+                String variance = meanOfLastAxis(squared);
+                String std = step("Sqrt", step("Add", variance, number("eps", (float) op.eps())));
+                String scaled = step("Mul", step("Div", centred, std), weight(layer, "weight"));
+                add(node("Add", map ? normalised : name, List.of(scaled, weight(layer, "bias")), normalised));
+            }
+            return map ? add(node("Transpose", name, List.of(normalised), y).addAttribute(ints("perm", 0, 3, 1, 2)))
+                    : null;
+        }
+
+        /** ReduceMean over the last axis, kept (the axes an attribute: the expansion runs below opset 17). */
+        private String meanOfLastAxis(String input) {
+            String value = name + "::reducemean_" + steps++;
+            add(node("ReduceMean", value, List.of(input), value).addAttribute(ints("axes", -1)));
+            return value;
+        }
+
+        /** Mul by the factors, a C×1×1 initializer named after the layer, as PyTorch exports layer_scale. */
+        @Override
+        public Void scale(Op.Scale op) {
+            return add(node("Mul", name, List.of(x, weight(layer, ParamSpec.BARE)), y));
+        }
+
+        /** The 1×1 convolution it is, its weight written as Conv's [units, C, 1, 1]. */
+        @Override
+        public Void linear(Op.Linear op) {
+            int channels = Math.toIntExact(analysis.stats(layer).inputShapes().get(0).channels());
+            List<String> in = new ArrayList<>(List.of(x, weight(layer, "weight", op.units(), channels, 1, 1)));
+            if (op.bias()) {
+                in.add(weight(layer, "bias"));
+            }
+            return add(node("Conv", name, in, y).addAttribute(ints("kernel_shape", 1, 1)));
+        }
+
         @Override
         public Void dropout(Op.Dropout d) {
             if (opts.opset() >= 12) {
@@ -559,9 +619,18 @@ public final class OnnxExporter {
     // ---- protobuf helpers ----
 
     private String weight(Layer layer, String param) {
-        String name = layer.name() + "." + param;
+        String name = ParamSpec.key(layer.name(), param);
         if (usedValues.add(name)) {
             out.addInitializer(OnnxTensors.fromTensor(name, weights.get(name)));
+        }
+        return name;
+    }
+
+    /** A weight written with another shape of the same elements (a linear layer's as a 1×1 conv's). */
+    private String weight(Layer layer, String param, int... shape) {
+        String name = ParamSpec.key(layer.name(), param);
+        if (usedValues.add(name)) {
+            out.addInitializer(OnnxTensors.fromTensor(name, weights.get(name).reshape(shape)));
         }
         return name;
     }

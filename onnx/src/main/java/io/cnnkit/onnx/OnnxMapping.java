@@ -153,6 +153,26 @@ public final class OnnxMapping {
         }
 
         @Override
+        public Mapping layerNorm(Op.LayerNorm op) {
+            return new Mapping(List.of("LayerNormalization", "Transpose", "ReduceMean", "Sub", "Pow", "Add", "Sqrt", "Div",
+                    "Mul"), List.of("LayerNormalization", "Transpose", "ReduceMean", "Sub", "Pow", "Add", "Sqrt", "Div",
+                    "Mul"), "a map's channels are moved last and back (Transpose) around LayerNormalization over the"
+                    + " last axis (opset 17 on) or, before, PyTorch's expansion; import reads both, as PyTorch exports"
+                    + " ConvNeXt's LayerNorm2d");
+        }
+
+        @Override
+        public Mapping scale(Op.Scale op) {
+            return new Mapping(List.of("Mul"), List.of("Mul"), "a constant C×1×1 factor named after the layer");
+        }
+
+        @Override
+        public Mapping linear(Op.Linear op) {
+            return new Mapping(List.of("Conv"), List.of(), "exported as the 1×1 Conv it is (weight [units, C, 1, 1]),"
+                    + " which imports as a conv");
+        }
+
+        @Override
         public Mapping dropout(Op.Dropout op) {
             return same("Dropout");
         }

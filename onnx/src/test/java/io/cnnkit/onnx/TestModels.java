@@ -8,6 +8,7 @@ import io.cnnkit.compiler.CnnCompiler;
 import io.cnnkit.compiler.Compilation;
 import io.cnnkit.compiler.Diagnostic;
 import io.cnnkit.compiler.graph.NetworkGraph;
+import io.cnnkit.compiler.op.Op;
 import io.cnnkit.exec.Tensor;
 import io.cnnkit.exec.io.ParamRequirement;
 import io.cnnkit.exec.io.Weights;
@@ -74,7 +75,7 @@ public final class TestModels {
         for (Map.Entry<String, Tensor> e : w.entrySet()) {
             String name = e.getKey();
             boolean bn = name.endsWith(".running_mean") || name.endsWith(".running_var")
-                    || (w.containsKey(name.substring(0, name.lastIndexOf('.')) + ".running_mean"));
+                    || (name.contains(".") && w.containsKey(name.substring(0, name.lastIndexOf('.')) + ".running_mean"));
             if (bn) {
                 Tensor t = e.getValue().copy();
                 boolean positive = name.endsWith(".running_var") || name.endsWith(".weight");
@@ -82,6 +83,18 @@ public final class TestModels {
                     t.set(i, positive ? 0.5f + random.nextFloat() : random.nextFloat() - 0.5f);
                 }
                 e.setValue(t);
+            }
+        }
+        // layer norms and scales would start as the identity, hiding a mix-up of their tensors
+        for (var stats : analysis.layers()) {
+            if (stats.layer().op() instanceof Op.LayerNorm || stats.layer().op() instanceof Op.Scale) {
+                for (var p : stats.params()) {
+                    Tensor t = w.get(p.key(stats.layer().name())).copy();
+                    for (int i = 0; i < t.size(); i++) {
+                        t.set(i, p.name().equals("bias") ? random.nextFloat() - 0.5f : 0.5f + random.nextFloat());
+                    }
+                    w.put(p.key(stats.layer().name()), t);
+                }
             }
         }
         return w;

@@ -1,5 +1,6 @@
 package io.cnnkit.train;
 
+import io.cnnkit.analyzer.ParamSpec;
 import io.cnnkit.analyzer.TrainingMemory;
 import io.cnnkit.compiler.graph.Layer;
 import io.cnnkit.compiler.graph.Output;
@@ -92,6 +93,12 @@ public final class Trainer implements AutoCloseable {
                     }
                 }
             });
+            Tensor bare = weights.get(layer.name());
+            if (bare != null) {
+                // a tensor named as a layer is that layer's bare parameter (a scale layer's factors)
+                own.put(ParamSpec.BARE, bare);
+                trainable.put(layer.name(), bare);
+            }
             byLayer.put(layer.name(), own);
         }
         this.pool = settings.threads() == 1 ? null : new ForkJoinPool(settings.threads());
@@ -194,7 +201,7 @@ public final class Trainer implements AutoCloseable {
             for (int j = 0; j < from.size(); j++) {
                 accumulate(grads, from.get(j).id(), g.inputs().get(j));
             }
-            g.params().forEach((name, t) -> paramGrads.put(layer.name() + "." + name, t));
+            g.params().forEach((name, t) -> paramGrads.put(ParamSpec.key(layer.name(), name), t));
         }
         Map<String, Tensor> ordered = new LinkedHashMap<>();
         trainable.forEach((name, t) -> ordered.put(name, paramGrads.getOrDefault(name, Tensor.zeros(t.shape()))));
@@ -400,6 +407,22 @@ public final class Trainer implements AutoCloseable {
             saved = settings.reference() ? TrainingForward.batchNorm(op, in.get(0), params(), out)
                     : FastLayers.batchNormForward(op, in.get(0), params(), out, pool);
             return out;
+        }
+
+        /** Layer norm has no batch statistics: training mode runs the inference kernel. */
+        @Override
+        public Tensor layerNorm(Op.LayerNorm op) {
+            return kernel(op);
+        }
+
+        @Override
+        public Tensor scale(Op.Scale op) {
+            return kernel(op);
+        }
+
+        @Override
+        public Tensor linear(Op.Linear op) {
+            return kernel(op);
         }
 
         @Override

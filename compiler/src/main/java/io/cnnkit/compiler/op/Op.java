@@ -165,6 +165,37 @@ public sealed interface Op {
         public <R> R accept(OpVisitor<R> visitor) { return visitor.batchNorm(this); }
     }
 
+    /**
+     * Layer normalisation over the channels at each position (ConvNeXt's {@code LayerNorm2d}, PyTorch
+     * {@code LayerNorm(C)} on a channels-last tensor), with a learned scale and shift per channel.
+     */
+    record LayerNorm(double eps) implements Op {
+        public String kind() { return "layernorm"; }
+
+        public <R> R accept(OpVisitor<R> visitor) { return visitor.layerNorm(this); }
+    }
+
+    /**
+     * A learned factor per channel (ConvNeXt's layer scale, a bare {@code nn.Parameter} of shape
+     * C×1×1): its one parameter is named after the layer itself.
+     */
+    record Scale() implements Op {
+        public String kind() { return "scale"; }
+
+        public <R> R accept(OpVisitor<R> visitor) { return visitor.scale(this); }
+    }
+
+    /**
+     * PyTorch {@code Linear} applied at each position of a map over its channels (ConvNeXt's blocks,
+     * which permute to channels-last around it): a 1×1 convolution whose weight is stored
+     * {@code [units, C]}.
+     */
+    record Linear(int units, boolean bias) implements Op {
+        public String kind() { return "linear"; }
+
+        public <R> R accept(OpVisitor<R> visitor) { return visitor.linear(this); }
+    }
+
     /** Identity at inference; {@code p} is kept for reports and export. */
     record Dropout(double p) implements Op {
         public String kind() { return "dropout"; }

@@ -53,6 +53,12 @@ public interface OpVisitor<R> {
 
     R batchNorm(Op.BatchNorm op);
 
+    R layerNorm(Op.LayerNorm op);
+
+    R scale(Op.Scale op);
+
+    R linear(Op.Linear op);
+
     R dropout(Op.Dropout op);
 
     R stochasticDepth(Op.StochasticDepth op);

@@ -169,6 +169,11 @@ public final class Operators {
         unary("dense", Category.DENSE, "Fully connected layer on a vector (PyTorch `Linear`); flatten first.",
                 List.of(width("units", "output features"), BIAS),
                 a -> new Op.Dense(a.positive("units"), a.bool("bias", true)));
+        unary("linear", Category.DENSE, "PyTorch `Linear` over the channels at each position of a map, as "
+                        + "ConvNeXt applies it between two permutes: a 1×1 convolution whose weight is stored "
+                        + "`[units, C]`, so that such a `state_dict` loads unchanged.",
+                List.of(width("units", "output channels"), BIAS),
+                a -> new Op.Linear(a.positive("units"), a.bool("bias", true)));
         unary("flatten", Category.RESHAPE, "C×H×W to a vector of C·H·W.", List.of(), a -> new Op.Flatten());
         unary("relu", Category.ACTIVATION, "max(x, 0).", List.of(), a -> new Op.Relu());
         unary("relu6", Category.ACTIVATION, "min(max(x, 0), 6).", List.of(), a -> new Op.Relu6());
@@ -202,6 +207,16 @@ public final class Operators {
                         + "scale and shift (PyTorch `BatchNorm2d`/`BatchNorm1d`).",
                 List.of(optional("eps", Type.NUMBER, "0.00001", "added to the variance, in (0, 1]")),
                 a -> new Op.BatchNorm(a.number("eps", 1e-5, Double.MIN_VALUE, 1, false)));
+        unary("layernorm", Category.NORM, "Layer normalisation over the channels at each position, with a "
+                        + "learned scale and shift per channel (ConvNeXt's `LayerNorm2d`; PyTorch `LayerNorm(C)` on a "
+                        + "channels-last tensor); on a vector, over its features. The default eps is PyTorch's "
+                        + "`LayerNorm` default; ConvNeXt passes `eps=0.000001` (1e-6).",
+                List.of(optional("eps", Type.NUMBER, "0.00001", "added to the variance, in (0, 1]")),
+                a -> new Op.LayerNorm(a.number("eps", 1e-5, Double.MIN_VALUE, 1, false)));
+        unary("scale", Category.NORM, "A learned factor per channel (ConvNeXt's layer scale). Its one tensor, of "
+                        + "shape C×1×1 (F on a vector), is named after the layer itself, without `.weight`, as a bare "
+                        + "`nn.Parameter` is in a PyTorch `state_dict`: `layer_scale: scale` reads `layer_scale`.",
+                List.of(), a -> new Op.Scale());
         unary("dropout", Category.RESHAPE, "Identity at inference; `p` is kept for reports and export.",
                 List.of(optional("p", Type.NUMBER, "0.5", "drop probability, in [0, 1)")),
                 a -> new Op.Dropout(a.number("p", 0.5, 0, 1, true)));
@@ -385,6 +400,21 @@ public final class Operators {
         @Override
         public List<Argument> batchNorm(Op.BatchNorm op) {
             return new Args().named("eps", new FloatValue(op.eps()), (float) op.eps() != 1e-5f).list;
+        }
+
+        @Override
+        public List<Argument> layerNorm(Op.LayerNorm op) {
+            return new Args().named("eps", new FloatValue(op.eps()), (float) op.eps() != 1e-5f).list;
+        }
+
+        @Override
+        public List<Argument> scale(Op.Scale op) {
+            return List.of();
+        }
+
+        @Override
+        public List<Argument> linear(Op.Linear op) {
+            return new Args().width(op.units()).named("bias", new BoolValue(false), !op.bias()).list;
         }
 
         @Override

@@ -29,7 +29,8 @@ class OperatorsTest {
             "stochastic_depth(0.2, mode=\"batch\")", "slice(0, 3)", "slice(2, 5)", "channel_shuffle(2)", "channel_shuffle(3)", "flatten", "flatten -> dense(7)", "flatten -> dense(3, bias=false)", "relu",
             "relu6", "leakyrelu", "leakyrelu(0.2)", "tanh", "sigmoid", "silu", "hardsigmoid",
             "hardswish", "gelu", "gelu(approximate=\"tanh\")", "gelu(approximate=\"none\")", "softmax", "lrn", "lrn(4, alpha=0.001)",
-            "lrn(size=3, alpha=0.01, beta=0.5, k=2.0)", "batchnorm", "batchnorm(eps=0.001)", "dropout",
+            "lrn(size=3, alpha=0.01, beta=0.5, k=2.0)", "batchnorm", "batchnorm(eps=0.001)", "layernorm",
+            "layernorm(eps=0.000001)", "scale", "linear(8)", "linear(3, bias=false)", "dropout",
             "dropout(0.3)", "zeropad(1)", "zeropad((1, 2))", "zeropad((1, 2, 0, 3))");
 
     @Test

@@ -9,11 +9,17 @@ import java.util.List;
 
 /**
  * One tensor a network needs: its full name ({@code layerName.param}, PyTorch {@code state_dict}
- * style) and shape.
+ * style), shape, and the parameter's name within its layer ({@code weight}, {@code bias}, …, or
+ * {@link ParamSpec#BARE} for a bare parameter named by its layer alone).
  */
-public record ParamRequirement(String name, int[] shape) {
+public record ParamRequirement(String name, int[] shape, String param) {
     public ParamRequirement {
         shape = shape.clone();
+    }
+
+    /** A requirement whose parameter name is the part of {@code name} after the last dot. */
+    public ParamRequirement(String name, int[] shape) {
+        this(name, shape, name.substring(name.lastIndexOf('.') + 1));
     }
 
     @Override
@@ -35,15 +41,10 @@ public record ParamRequirement(String name, int[] shape) {
         for (LayerStats stats : analysis.layers()) {
             for (ParamSpec p : stats.params()) {
                 int[] shape = p.shape().stream().mapToInt(Math::toIntExact).toArray();
-                out.add(new ParamRequirement(stats.layer().name() + "." + p.name(), shape));
+                out.add(new ParamRequirement(p.key(stats.layer().name()), shape, p.name()));
             }
         }
         return List.copyOf(out);
-    }
-
-    /** The part after the last dot: {@code weight}, {@code bias}, {@code running_mean}, … */
-    public String param() {
-        return name.substring(name.lastIndexOf('.') + 1);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.cnnkit.exec.io;
 
+import io.cnnkit.analyzer.ParamSpec;
 import io.cnnkit.exec.Tensor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +49,8 @@ public final class Weights {
      *       (Cin/groups·kh·kw for conv, in for dense). (PyTorch's own default for Conv2d/Linear is
      *       kaiming_uniform with a = √5; torchvision's ResNet uses kaiming_normal in fan_out mode.)
      *   <li>{@code weight} of rank 1 (batchnorm scale) and {@code running_var}: 1;
-     *       {@code bias} and {@code running_mean}: 0.
+     *       {@code bias} and {@code running_mean}: 0; a bare parameter (a {@code scale} layer's
+     *       factors): 1, the identity.
      * </ul>
      * The normal samples come from {@link java.util.Random#nextGaussian()} (its algorithm is
      * fixed by its specification) seeded with a SplitMix64 mix of {@code seed} and the 64-bit
@@ -74,7 +76,7 @@ public final class Weights {
                         fill(t, 1f);
                     }
                 }
-                case "running_var" -> fill(t, 1f);
+                case "running_var", ParamSpec.BARE -> fill(t, 1f);
                 case "bias", "running_mean" -> { } // zeros
                 default -> throw new IllegalArgumentException("no initialisation rule for parameter " + r.name());
             }

@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The fused tail of a conv or dense kernel, applied to a run of outputs of one channel while they
- * are still in cache: y = act(y + bias + residual).
+ * are still in cache: y = act(y + bias + residual), act any {@link Activation}.
  */
 public final class Epilogue {
     private static final VectorSpecies<Float> S = Simd.S;
@@ -20,6 +20,8 @@ public final class Epilogue {
      */
     private final boolean clampLow, clampHigh, leaky;
     private final float alpha;
+    /** A smooth activation (silu, gelu, …), vectorised as {@link SmoothActivationKernel} computes it; null if none. */
+    private final SmoothActivationKernel.Kind smooth;
 
     public Epilogue(Activation activation, boolean scalar) {
         Activation.Kind kind = activation.kind();
@@ -28,6 +30,7 @@ public final class Epilogue {
         this.clampHigh = kind == Activation.Kind.RELU6;
         this.leaky = kind == Activation.Kind.LEAKY_RELU;
         this.alpha = activation.alpha();
+        this.smooth = activation.smooth();
     }
 
     /** In place on c[at, at + len); {@code res} is null without a residual. */
@@ -62,6 +65,9 @@ public final class Epilogue {
                 }
                 if (leaky) {
                     v = v.blend(v.mul(alpha), v.compare(VectorOperators.LT, 0f));
+                }
+                if (smooth != null) {
+                    v = SmoothActivationKernel.apply(smooth, v);
                 }
                 v.intoArray(c, at + j);
             }
@@ -98,6 +104,9 @@ public final class Epilogue {
                     if (leaky) {
                         v = v.blend(v.mul(alpha), v.compare(VectorOperators.LT, 0f));
                     }
+                    if (smooth != null) {
+                        v = SmoothActivationKernel.apply(smooth, v);
+                    }
                     v.intoArray(tile, t);
                 }
             }
@@ -125,6 +134,9 @@ public final class Epilogue {
         }
         if (clampHigh) {
             v = Math.min(v, 6f);
+        }
+        if (smooth != null) {
+            return SmoothActivationKernel.apply(smooth, v);
         }
         return leaky && v < 0 ? v * alpha : v;
     }

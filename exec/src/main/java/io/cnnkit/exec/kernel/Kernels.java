@@ -1,5 +1,6 @@
 package io.cnnkit.exec.kernel;
 
+import io.cnnkit.analyzer.ParamSpec;
 import io.cnnkit.analyzer.ShapeInference;
 import io.cnnkit.compiler.op.Op;
 import io.cnnkit.compiler.op.OpVisitor;
@@ -47,8 +48,9 @@ public final class Kernels {
      */
     public static Kernel prepare(Op op, List<int[]> inputShapes, Map<String, Tensor> params, Fusion fusion,
                                  KernelOptions options) {
-        if (!fusion.isNone() && !(op instanceof Op.Conv || op instanceof Op.Dense)) {
-            throw new IllegalArgumentException("only conv and dense kernels take fused operators, not " + op.kind());
+        if (!fusion.isNone() && !(op instanceof Op.Conv || op instanceof Op.Dense || op instanceof Op.Linear)) {
+            throw new IllegalArgumentException("only conv, linear and dense kernels take fused operators, not "
+                    + op.kind());
         }
         // a fused residual is an extra input of the kernel, not of the operator
         List<int[]> opInputs = fusion.residual() ? inputShapes.subList(0, 1) : inputShapes;
@@ -160,7 +162,7 @@ public final class Kernels {
 
         @Override
         public Kernel sigmoid(Op.Sigmoid op) {
-            return new SimpleKernels.Unary(v -> (float) (1 / (1 + Math.exp(-v))), outShape);
+            return smooth(SmoothActivationKernel.Kind.SIGMOID);
         }
 
         @Override
@@ -201,6 +203,27 @@ public final class Kernels {
         public Kernel batchNorm(Op.BatchNorm op) {
             double[][] affine = Params.batchNormAffine(params, op, x()[1]);
             return new SimpleKernels.Affine(toFloat(affine[0]), toFloat(affine[1]), outShape);
+        }
+
+        @Override
+        public Kernel layerNorm(Op.LayerNorm op) {
+            int c = x()[1];
+            return new LayerNormKernel((float) op.eps(), Params.require(params, op, "weight", c).toArray(),
+                    Params.require(params, op, "bias", c).toArray(), outShape, options.scalar());
+        }
+
+        @Override
+        public Kernel scale(Op.Scale op) {
+            int c = x()[1];
+            Tensor factors = Params.require(params, op, ParamSpec.BARE, x().length == 4 ? new int[] {c, 1, 1} : new int[] {c});
+            return new SimpleKernels.Affine(factors.toArray(), new float[c], outShape);
+        }
+
+        /** The 1×1 convolution it is, its {@code [units, C]} weight seen as {@code [units, C, 1, 1]}. */
+        @Override
+        public Kernel linear(Op.Linear op) {
+            return ConvKernels.prepare(Params.linearAsConv(op), inputShapes, Params.linearAsConvParams(params, op,
+                    x()[1]), fusion, options);
         }
 
         @Override

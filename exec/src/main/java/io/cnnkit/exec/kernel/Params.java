@@ -2,7 +2,10 @@ package io.cnnkit.exec.kernel;
 
 import io.cnnkit.compiler.op.Op;
 import io.cnnkit.exec.Tensor;
+import io.cnnkit.compiler.op.Padding;
+import io.cnnkit.compiler.op.Size2;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -38,6 +41,19 @@ public final class Params {
     /** Conv weight [Cout, Cin/groups, kh, kw]. */
     static Tensor convWeight(Map<String, Tensor> params, Op.Conv c, int inChannels) {
         return require(params, c, "weight", c.filters(), inChannels / c.groups(), c.kernel().h(), c.kernel().w());
+    }
+
+    /** The 1×1 convolution a {@code linear} layer computes. */
+    public static Op.Conv linearAsConv(Op.Linear l) {
+        return new Op.Conv(l.units(), Size2.square(1), Size2.square(1), Padding.ZERO,
+                Size2.square(1), 1, l.bias());
+    }
+
+    /** A {@code linear} layer's parameters with its {@code [units, C]} weight viewed as a 1×1 conv's. */
+    public static Map<String, Tensor> linearAsConvParams(Map<String, Tensor> params, Op.Linear l, int channels) {
+        Map<String, Tensor> conv = new HashMap<>(params);
+        conv.put("weight", require(params, l, "weight", l.units(), channels).reshape(l.units(), channels, 1, 1));
+        return conv;
     }
 
     /** Batchnorm folded to a per-channel affine map y = x * scale + shift, computed in double. */

@@ -178,6 +178,28 @@ public final class ReferenceKernels {
         }
 
         @Override
+        public Void layerNorm(Op.LayerNorm op) {
+            ReferenceKernels.layerNorm(op, x(), params, out);
+            return null;
+        }
+
+        @Override
+        public Void scale(Op.Scale op) {
+            Tensor factors = params.get(io.cnnkit.analyzer.ParamSpec.BARE);
+            int channels = x().dim(1), area = Tensor.sampleSize(x().shape()) / channels;
+            for (int i = 0; i < out.size(); i++) {
+                out.set(i, x().get(i) * factors.get(i / area % channels));
+            }
+            return null;
+        }
+
+        @Override
+        public Void linear(Op.Linear op) {
+            ReferenceKernels.linear(op, x(), params, out);
+            return null;
+        }
+
+        @Override
         public Void dropout(Op.Dropout op) {
             return copy();
         }
@@ -436,6 +458,66 @@ public final class ReferenceKernels {
                 for (int c = 0; c < ch; c++) {
                     int at = (b * ch + c) * area + i;
                     out.set(at, (float) (Math.exp(x.get(at) - max) / sum));
+                }
+            }
+        }
+    }
+
+    /** PyTorch's layer_norm over the channels of each position: biased variance, eps inside the root. */
+    static void layerNorm(Op.LayerNorm op, Tensor x, Map<String, Tensor> params, Tensor out) {
+        Tensor weight = params.get("weight"), bias = params.get("bias");
+        int n = x.dim(0), channels = x.dim(1), area = Tensor.sampleSize(x.shape()) / channels;
+        double[][] stats = layerNormStatistics(x, op.eps());
+        for (int b = 0; b < n; b++) {
+            for (int p = 0; p < area; p++) {
+                int base = b * channels * area + p, position = b * area + p;
+                for (int c = 0; c < channels; c++) {
+                    out.set(base + c * area, (float) ((x.get(base + c * area) - stats[0][position])
+                            * stats[1][position] * weight.get(c) + bias.get(c)));
+                }
+            }
+        }
+    }
+
+    /**
+     * The mean and 1 / sqrt(biased variance + eps) over the channels of each position of {@code x}
+     * (N×C×H×W or N×F), in double, indexed by sample·H·W + position.
+     */
+    public static double[][] layerNormStatistics(Tensor x, double eps) {
+        int n = x.dim(0), channels = x.dim(1), area = Tensor.sampleSize(x.shape()) / channels;
+        double[] mean = new double[n * area], invStd = new double[n * area];
+        for (int b = 0; b < n; b++) {
+            for (int p = 0; p < area; p++) {
+                int base = b * channels * area + p;
+                double sum = 0;
+                for (int c = 0; c < channels; c++) {
+                    sum += x.get(base + c * area);
+                }
+                double mu = sum / channels, squares = 0;
+                for (int c = 0; c < channels; c++) {
+                    double d = x.get(base + c * area) - mu;
+                    squares += d * d;
+                }
+                mean[b * area + p] = mu;
+                invStd[b * area + p] = 1 / Math.sqrt(squares / channels + eps);
+            }
+        }
+        return new double[][] {mean, invStd};
+    }
+
+    /** PyTorch's Linear at each position: out[o] = bias[o] + Σ_c weight[o, c]·x[c]. */
+    static void linear(Op.Linear op, Tensor x, Map<String, Tensor> params, Tensor out) {
+        Tensor weight = params.get("weight");
+        Optional<Tensor> bias = Optional.ofNullable(params.get("bias"));
+        int n = x.dim(0), channels = x.dim(1), area = Tensor.sampleSize(x.shape()) / channels;
+        for (int b = 0; b < n; b++) {
+            for (int o = 0; o < op.units(); o++) {
+                for (int p = 0; p < area; p++) {
+                    double sum = bias.isPresent() ? bias.get().get(o) : 0;
+                    for (int c = 0; c < channels; c++) {
+                        sum += (double) weight.get(o * channels + c) * x.get((b * channels + c) * area + p);
+                    }
+                    out.set((b * op.units() + o) * area + p, (float) sum);
                 }
             }
         }

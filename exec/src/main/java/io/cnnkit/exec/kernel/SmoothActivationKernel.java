@@ -6,8 +6,9 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The activations of the mobile and ConvNeXt networks, a vector at a time: silu, hardsigmoid,
- * hardswish and gelu (exact and tanh). Element-wise, so it may run in place. The exact gelu uses
+ * The activations of the mobile and ConvNeXt networks, a vector at a time: sigmoid, silu,
+ * hardsigmoid, hardswish and gelu (exact and tanh); {@link Epilogue} applies the same formulas
+ * when one is fused into the convolution that produces its input. Element-wise, so it may run in place. The exact gelu uses
  * Abramowitz and Stegun's erf (7.1.26, absolute error below 1.5e-7), since the Vector API has no
  * erf; the scalar path computes the same formulas, for the tails and for {@code scalar} runs.
  */
@@ -22,7 +23,7 @@ record SmoothActivationKernel(Kind kind, int[] outputShape, boolean scalar) impl
     private static final float A1 = 0.254829592f, A2 = -0.284496736f, A3 = 1.421413741f, A4 = -1.453152027f,
             A5 = 1.061405429f;
 
-    enum Kind { SILU, HARD_SIGMOID, HARD_SWISH, GELU_ERF, GELU_TANH }
+    enum Kind { SIGMOID, SILU, HARD_SIGMOID, HARD_SWISH, GELU_ERF, GELU_TANH }
 
     @Override
     public boolean inPlace() {
@@ -38,17 +39,18 @@ record SmoothActivationKernel(Kind kind, int[] outputShape, boolean scalar) impl
             int i = from * CHUNK, end = Math.min(size, to * CHUNK);
             if (!scalar) {
                 for (; i + S.length() <= end; i += S.length()) {
-                    apply(FloatVector.fromArray(S, in, x.offset() + i)).intoArray(out, output.offset() + i);
+                    apply(kind, FloatVector.fromArray(S, in, x.offset() + i)).intoArray(out, output.offset() + i);
                 }
             }
             for (; i < end; i++) {
-                out[output.offset() + i] = apply(in[x.offset() + i]);
+                out[output.offset() + i] = apply(kind, in[x.offset() + i]);
             }
         });
     }
 
-    private FloatVector apply(FloatVector v) {
+    static FloatVector apply(Kind kind, FloatVector v) {
         return switch (kind) {
+            case SIGMOID -> FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
             case SILU -> v.div(v.neg().lanewise(VectorOperators.EXP).add(1f));
             case HARD_SIGMOID -> hardSigmoid(v);
             case HARD_SWISH -> v.mul(hardSigmoid(v));
@@ -58,8 +60,9 @@ record SmoothActivationKernel(Kind kind, int[] outputShape, boolean scalar) impl
         };
     }
 
-    float apply(float v) {
+    static float apply(Kind kind, float v) {
         return switch (kind) {
+            case SIGMOID -> 1f / ((float) Math.exp(-v) + 1f);
             case SILU -> v / ((float) Math.exp(-v) + 1f);
             case HARD_SIGMOID -> hardSigmoid(v);
             case HARD_SWISH -> v * hardSigmoid(v);

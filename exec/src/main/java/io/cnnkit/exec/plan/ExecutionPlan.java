@@ -134,7 +134,7 @@ public final class ExecutionPlan {
         TreeSet<String> unexpected = new TreeSet<>(weights.keySet());
         for (LayerStats stats : analysis.layers()) {
             for (ParamSpec spec : stats.params()) {
-                String key = stats.layer().name() + "." + spec.name();
+                String key = spec.key(stats.layer().name());
                 unexpected.remove(key);
                 Tensor t = weights.get(key);
                 long[] want = spec.shape().stream().mapToLong(Long::longValue).toArray();
@@ -262,12 +262,12 @@ public final class ExecutionPlan {
         }
 
         private static boolean isConvOrDense(Layer layer) {
-            return layer.op() instanceof Op.Conv || layer.op() instanceof Op.Dense;
+            return layer.op() instanceof Op.Conv || layer.op() instanceof Op.Linear || layer.op() instanceof Op.Dense;
         }
 
         /** A conv step (batchnorm folded, no epilogue yet) can add {@code residual}, ready before it runs. */
         private boolean canTakeResidual(Draft conv, Layer residual) {
-            if (!(conv.producer.op() instanceof Op.Conv) || conv.hasEpilogue()
+            if (!(conv.producer.op() instanceof Op.Conv || conv.producer.op() instanceof Op.Linear) || conv.hasEpilogue()
                     || memory.bufferOwner(residual) == memory.bufferOwner(conv.output)) {
                 return false;
             }
@@ -282,7 +282,7 @@ public final class ExecutionPlan {
         private Map<String, Tensor> paramsOf(Layer layer) {
             Map<String, Tensor> params = new HashMap<>();
             for (ParamSpec spec : analysis.stats(layer).params()) {
-                params.put(spec.name(), weights.get(layer.name() + "." + spec.name()));
+                params.put(spec.name(), weights.get(spec.key(layer.name())));
             }
             return params;
         }

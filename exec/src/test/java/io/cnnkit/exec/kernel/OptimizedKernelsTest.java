@@ -314,10 +314,41 @@ public class OptimizedKernelsTest {
         checkAllPaths(new Op.Softmax(), List.of(random(rnd, 3, 10)), Map.of(), "softmax on vectors");
     }
 
+    /** ConvNeXt's operators: layer norm over channels, layer scale and the linear layer over channels. */
+    @Test
+    void layerNormScaleAndLinearOverChannels() {
+        Random rnd = new Random(11);
+        // planes shorter, equal to and longer than a vector, and a run split across work items
+        for (int[] shape : new int[][] {{2, 7, 5, 3}, {1, 96, 4, 4}, {2, 5, 17, 19}, {1, 3, 30, 30}, {3, 12}}) {
+            int c = shape[1];
+            Tensor x = random(rnd, shape);
+            for (int i = 0; i < x.size(); i++) {
+                x.set(i, x.get(i) * 3 + 5); // an offset the mean must take out
+            }
+            Map<String, Tensor> norm = Map.of("weight", random(rnd, c), "bias", random(rnd, c));
+            String at = " on " + java.util.Arrays.toString(shape);
+            checkAllPaths(new Op.LayerNorm(1e-6), List.of(x), norm, "layernorm" + at);
+            int[] factors = shape.length == 4 ? new int[] {c, 1, 1} : new int[] {c};
+            checkAllPaths(new Op.Scale(), List.of(x), Map.of("", random(rnd, factors)), "scale" + at);
+            if (shape.length == 4) {
+                for (boolean bias : new boolean[] {true, false}) {
+                    Map<String, Tensor> p = new HashMap<>();
+                    p.put("weight", random(rnd, 4 * c, c));
+                    if (bias) {
+                        p.put("bias", random(rnd, 4 * c));
+                    }
+                    checkAllPaths(new Op.Linear(4 * c, bias), List.of(x), p, "linear" + at);
+                }
+            }
+        }
+    }
+
     @Test
     void fusedBatchNormResidualAndActivationEqualTheUnfusedChain() {
         Random rnd = new Random(7);
-        for (int trial = 0; trial < 12; trial++) {
+        List<Op> activations = List.of(new Op.Relu(), new Op.Relu6(), new Op.LeakyRelu(0.2), new Op.Sigmoid(),
+                new Op.Silu(), new Op.HardSigmoid(), new Op.HardSwish(), new Op.Gelu(false), new Op.Gelu(true));
+        for (int trial = 0; trial < 18; trial++) {
             boolean depthwise = trial % 3 == 2;
             int cin = depthwise ? 5 : 3 + trial, cout = depthwise ? 5 : 7 + 2 * trial;
             Op.Conv conv = new Op.Conv(cout, Size2.square(3), Size2.square(1 + trial % 2), Padding.symmetric(1, 1),
@@ -329,7 +360,8 @@ public class OptimizedKernelsTest {
                 params.put("bias", random(rnd, cout));
             }
             Map<String, Tensor> bn = batchNormParams(rnd, cout);
-            Op act = List.of(new Op.Relu(), new Op.Relu6(), new Op.LeakyRelu(0.2)).get(trial % 3);
+            // every activation once on each half of the trials, on other convolutions each time
+            Op act = activations.get((trial + trial / 9) % 9);
 
             Tensor y = OpRunner.runReference(conv, List.of(x), params);
             y = OpRunner.runReference(new Op.BatchNorm(1e-5), List.of(y), bn);
@@ -353,6 +385,44 @@ public class OptimizedKernelsTest {
                             "fused " + conv + " " + act.kind() + " " + algorithm + (scalar ? " scalar" : ""));
                 }
             }
+        }
+    }
+
+    /**
+     * The flat path of depthwise 5×5 and 7×7 convolutions of stride 1: planes narrower than a
+     * vector, odd sizes, asymmetric padding, a channel multiplier, and the fused batchnorm, residual
+     * and smooth activation, against the reference chain.
+     */
+    @Test
+    void largeDepthwiseKernelsEqualTheReference() {
+        Random rnd = new Random(13);
+        int[][] cases = {{5, 7, 7, 2, 1}, {7, 7, 7, 3, 1}, {7, 14, 14, 3, 1}, {5, 28, 28, 2, 1}, {7, 9, 23, 3, 2},
+                {5, 17, 5, 1, 1}, {7, 3, 2, 3, 1}};
+        for (int[] c : cases) {
+            int k = c[0], h = c[1], wd = c[2], pad = c[3], multiplier = c[4], cin = 6;
+            Op.Conv conv = new Op.Conv(cin * multiplier, Size2.square(k), Size2.square(1),
+                    pad == 2 ? new Padding.Explicit(2, 1, 3, 2) : Padding.symmetric(pad, pad), Size2.square(1), cin,
+                    true);
+            Tensor x = random(rnd, 2, cin, h, wd);
+            Map<String, Tensor> params = Map.of("weight", random(rnd, cin * multiplier, 1, k, k),
+                    "bias", random(rnd, cin * multiplier));
+            String what = "depthwise " + k + "x" + k + " on " + h + "x" + wd + " pad " + pad + " x" + multiplier;
+            checkAllPaths(conv, List.of(x), params, what);
+
+            Map<String, Tensor> bn = batchNormParams(rnd, cin * multiplier);
+            Tensor y = OpRunner.runReference(new Op.BatchNorm(1e-5), List.of(OpRunner.runReference(conv, List.of(x),
+                    params)), bn);
+            Tensor residual = random(rnd, y.shape());
+            Op act = new Op.Gelu(false);
+            Tensor want = OpRunner.runReference(act, List.of(OpRunner.runReference(new Op.Add(), List.of(y, residual),
+                    Map.of())), Map.of());
+            Fusion fusion = Fusion.NONE.withBatchNorm(new Op.BatchNorm(1e-5), bn).withResidual()
+                    .withActivation(Activation.of(act).orElseThrow());
+            Kernel kernel = ConvKernels.prepare(conv, List.of(x.shape(), residual.shape()), params, fusion,
+                    new KernelOptions(false, 2), ConvAlgorithm.DEPTHWISE);
+            Tensor got = Tensor.zeros(kernel.outputShape());
+            kernel.run(new Tensor[] {x, residual}, got, Workspace.forKernel(POOL, kernel));
+            assertClose(want, got, "fused " + what);
         }
     }
 

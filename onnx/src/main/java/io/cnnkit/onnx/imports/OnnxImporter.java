@@ -1,5 +1,6 @@
 package io.cnnkit.onnx.imports;
 
+import io.cnnkit.analyzer.ParamSpec;
 import io.cnnkit.analyzer.Analysis;
 import io.cnnkit.analyzer.Analyzer;
 import io.cnnkit.analyzer.LayerStats;
@@ -112,7 +113,7 @@ public final class OnnxImporter {
                         + l.op().kind() + " " + expected);
                 return Optional.empty();
             }
-            l.params().forEach((param, tensor) -> weights.put(name + "." + param, tensor));
+            l.params().forEach((param, tensor) -> weights.put(ParamSpec.key(name, param), tensor));
         }
         for (ParamRequirement r : ParamRequirement.of(analysis)) {
             Tensor t = weights.get(r.name());

@@ -1,6 +1,7 @@
 package io.cnnkit.onnx.imports;
 
 import io.cnnkit.analyzer.ConvArithmetic;
+import io.cnnkit.analyzer.ParamSpec;
 import io.cnnkit.analyzer.ShapeInference;
 import io.cnnkit.compiler.op.Op;
 import io.cnnkit.compiler.op.Padding;
@@ -46,7 +47,8 @@ public final class OnnxReader {
     private static final Set<String> PARAMS = Set.of("weight", "bias", "running_mean", "running_var");
 
     /** A value of the ONNX graph: a layer's output, a constant, or a channels-last view (Transpose). */
-    private sealed interface Value permits LayerValue, ConstantValue, ChannelsLast, Pointwise, Grouped, Ints, Failed {
+    private sealed interface Value permits LayerValue, ConstantValue, ChannelsLast, Pointwise, Grouped, LayerNormPart,
+            Ints, Failed {
     }
 
     private record LayerValue(int layer) implements Value {
@@ -73,6 +75,21 @@ public final class OnnxReader {
      */
     private record Grouped(int layer, int groups, boolean transposed) implements Value {
     }
+
+    /**
+     * A step of PyTorch's layer-norm expansion (before opset 17) over the last axis of {@code layer}'s
+     * output, channels-last (a map after Transpose (0, 2, 3, 1)) or a vector: the mean, x minus it,
+     * its square, the variance, plus eps, the root, the quotient, times the weight; adding the bias
+     * makes the layernorm layer.
+     */
+    private record LayerNormPart(int layer, boolean channelsLast, NormStage stage, double eps, Tensor weight)
+            implements Value {
+        LayerNormPart next(NormStage to) {
+            return new LayerNormPart(layer, channelsLast, to, eps, weight);
+        }
+    }
+
+    private enum NormStage { MEAN, CENTRED, SQUARED, VARIANCE, VARIANCE_EPS, STD, NORMED, SCALED }
 
     /**
      * Integers computed from sizes, as PyTorch exports arithmetic on {@code x.size()} (Shape,
@@ -347,12 +364,14 @@ public final class OnnxReader {
         });
         d.put("Constant", (r, n, in, a) -> r.constant(n, a));
         d.put("Transpose", OnnxReader::transpose);
+        d.put("LayerNormalization", OnnxReader::layerNormalization);
+        d.put("Sub", (r, n, in, a) -> r.pointwise(n, in, a, (u, c) -> u - c));
+        d.put("Sqrt", (r, n, in, a) -> r.pointwiseMap(n, in, a, Math::sqrt));
         d.put("Shape", OnnxReader::shapeOf);
         d.put("Gather", OnnxReader::gather);
         d.put("Unsqueeze", (r, n, in, a) -> r.squeeze(n, in, a, true));
         d.put("Squeeze", (r, n, in, a) -> r.squeeze(n, in, a, false));
         d.put("Cast", OnnxReader::cast);
-        d.put("Sub", (r, n, in, a) -> r.integers(n, in, a, Math::subtractExact));
         return d;
     }
 
@@ -380,7 +399,9 @@ public final class OnnxReader {
             }
             return;
         }
-        decoder.decode(this, n, in, a);
+        if (!layerNormStep(n, in, a)) {
+            decoder.decode(this, n, in, a);
+        }
     }
 
     // ---- integers from sizes ----
@@ -710,7 +731,10 @@ public final class OnnxReader {
         addNodeLayer(n, new Op.Softmax(), List.of(x), Map.of(), null);
     }
 
-    /** Transpose is accepted only as the two halves of a channel softmax on a map (opset below 13). */
+    /**
+     * Transpose is accepted only as the two halves of a channel softmax (opset below 13) or of a
+     * layer norm over a map's channels.
+     */
     private void transpose(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
         onlyAttributes(a, "perm");
         long[] perm = a.getInts("perm", null);
@@ -729,8 +753,143 @@ public final class OnnxReader {
             addNodeLayer(nameSource(n, softmaxNode), new Op.Softmax(), List.of(cl.layer()), Map.of(), null);
             return;
         }
+        if (v instanceof ChannelsLast cl && Arrays.equals(perm, new long[] {0, 3, 1, 2})) {
+            bind(n.getOutput(0), new LayerValue(cl.layer()));
+            return;
+        }
         throw new Unsupported("transpose " + Arrays.toString(perm) + " (only the channels-last pair around a softmax"
-                + " is understood)");
+                + " or a layer norm is understood)");
+    }
+
+    // ---- layer normalisation ----
+
+    /**
+     * LayerNormalization over the last axis of a channels-last map (PyTorch's export of ConvNeXt's
+     * LayerNorm2d from opset 17) or of a vector: a layernorm layer, still channels-last for a map.
+     */
+    private void layerNormalization(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a, "axis", "epsilon", "stash_type");
+        int source = normSource(in.get(0));
+        long axis = a.getInt("axis", -1);
+        int rank = in.get(0) instanceof ChannelsLast ? 4 : source < 0 ? 0 : layers.get(source).shape.length;
+        if (source < 0 || (axis != -1 && axis != rank - 1)) {
+            throw new Unsupported("a layer normalisation other than over the channels (the last axis of a"
+                    + " channels-last map, or of a vector)");
+        }
+        int channels = layers.get(source).shape[1];
+        Tensor weight = floats(n, in, 1, "scale");
+        Tensor bias = present(in, 2) ? floats(n, in, 2, "bias") : Tensor.zeros(channels);
+        if (weight.size() != channels || bias.size() != channels) {
+            throw new Unsupported("scale or bias of other than " + channels + " values");
+        }
+        addNormLayer(n, in.get(0) instanceof ChannelsLast, source, a.getFloat("epsilon", 1e-5f), weight, bias,
+                paramName(n, in, 1));
+    }
+
+    /** The layer a layer norm reads: under a channels-last map, or a vector's; -1 for anything else. */
+    private int normSource(Value v) {
+        if (v instanceof ChannelsLast cl && !cl.softmax()) {
+            return cl.layer();
+        }
+        return v instanceof LayerValue lv && layers.get(lv.layer()).shape.length == 2 ? lv.layer() : -1;
+    }
+
+    private void addNormLayer(NodeProto n, boolean channelsLast, int source, float eps, Tensor weight, Tensor bias,
+                              String paramPath) throws Unsupported {
+        int channels = layers.get(source).shape[1];
+        // the float eps as written (1e-6, not 9.99999997e-7)
+        Op op = new Op.LayerNorm(Double.parseDouble(Float.toString(eps)));
+        addNodeLayer(n, op, List.of(source), Map.of("weight", Tensor.of(weight.toArray(), channels),
+                "bias", Tensor.of(bias.toArray(), channels)), paramPath);
+        if (channelsLast) {
+            values.put(n.getOutput(0), new ChannelsLast(layers.size() - 1, false));
+        }
+    }
+
+    /**
+     * One node of PyTorch's layer-norm expansion ({@link LayerNormPart}); false when the node is not
+     * one, for the ordinary decoder. A step whose operands do not fit the pattern is refused.
+     */
+    private boolean layerNormStep(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        String type = n.getOpType();
+        LayerNormPart p = in.stream().filter(v -> v instanceof LayerNormPart).map(v -> (LayerNormPart) v)
+                .findFirst().orElse(null);
+        if (p == null) {
+            if (!type.equals("ReduceMean") || in.isEmpty() || normSource(in.get(0)) < 0) {
+                return false;
+            }
+            int source = normSource(in.get(0));
+            lastAxisMean(n, in, a, in.get(0) instanceof ChannelsLast ? 4 : 2);
+            bind(n.getOutput(0), new LayerNormPart(source, in.get(0) instanceof ChannelsLast, NormStage.MEAN, 0, null));
+            return true;
+        }
+        Value other = in.size() == 2 ? in.get(in.get(0) == p ? 1 : 0) : null;
+        NormStage next = switch (type) {
+            case "Sub" -> p.stage() == NormStage.MEAN && in.get(1) == p && normSource(in.get(0)) == p.layer()
+                    ? NormStage.CENTRED : null;
+            case "Pow" -> p.stage() == NormStage.CENTRED && in.get(0) == p && scalar(n, in, 1) == 2f
+                    ? NormStage.SQUARED : null;
+            case "Mul" -> p.stage() == NormStage.CENTRED && other == p ? NormStage.SQUARED
+                    : p.stage() == NormStage.NORMED && other instanceof ConstantValue ? NormStage.SCALED : null;
+            case "ReduceMean" -> p.stage() == NormStage.SQUARED ? NormStage.VARIANCE : null;
+            case "Add" -> p.stage() == NormStage.VARIANCE && other instanceof ConstantValue ? NormStage.VARIANCE_EPS
+                    : p.stage() == NormStage.SCALED && other instanceof ConstantValue ? NormStage.SCALED : null;
+            case "Sqrt" -> p.stage() == NormStage.VARIANCE_EPS ? NormStage.STD : null;
+            case "Div" -> p.stage() == NormStage.CENTRED && in.get(1) instanceof LayerNormPart q
+                    && q.stage() == NormStage.STD && q.layer() == p.layer() ? NormStage.NORMED : null;
+            default -> null;
+        };
+        if (next == null) {
+            throw new Unsupported("a step that does not continue the layer-norm expansion it reads ("
+                    + p.stage().name().toLowerCase(java.util.Locale.ROOT) + ")");
+        }
+        int constant = in.indexOf(other);
+        switch (type) {
+            case "ReduceMean" -> lastAxisMean(n, in, a, p.channelsLast() ? 4 : 2);
+            case "Add" -> {
+                if (next == NormStage.VARIANCE_EPS) {
+                    bind(n.getOutput(0), new LayerNormPart(p.layer(), p.channelsLast(), next, scalar(n, in, constant),
+                            null));
+                    return true;
+                }
+                Tensor bias = floats(n, in, constant, "bias");
+                if (bias.size() != p.weight().size()) {
+                    throw new Unsupported("a layer-norm bias of " + bias.size() + " values for "
+                            + p.weight().size() + " channels");
+                }
+                addNormLayer(n, p.channelsLast(), p.layer(), (float) p.eps(), p.weight(), bias,
+                        paramName(n, in, constant));
+                return true;
+            }
+            case "Mul" -> {
+                if (next == NormStage.SCALED) {
+                    Tensor weight = floats(n, in, constant, "weight");
+                    if (weight.size() != layers.get(p.layer()).shape[1]) {
+                        throw new Unsupported("a layer-norm weight of " + weight.size() + " values for "
+                                + layers.get(p.layer()).shape[1] + " channels");
+                    }
+                    bind(n.getOutput(0), new LayerNormPart(p.layer(), p.channelsLast(), next, p.eps(), weight));
+                    return true;
+                }
+            }
+            case "Div" -> {
+                bind(n.getOutput(0), ((LayerNormPart) in.get(1)).next(next));
+                return true;
+            }
+            default -> { }
+        }
+        bind(n.getOutput(0), p.next(next));
+        return true;
+    }
+
+    /** A ReduceMean of the expansion: over the last axis, dimensions kept. */
+    private void lastAxisMean(NodeProto n, List<Value> in, OnnxAttributes a, int rank) throws Unsupported {
+        onlyAttributes(a, "axes", "keepdims");
+        long[] axes = opset >= 18 && present(in, 1) ? longs(n, in, 1, "axes") : a.getInts("axes", null);
+        if (axes == null || axes.length != 1 || (axes[0] != -1 && axes[0] != rank - 1) || a.getInt("keepdims", 1) != 1) {
+            throw new Unsupported("a mean of a channels-last map over axes " + Arrays.toString(axes)
+                    + " (only over the last, kept, as in a layer norm)");
+        }
     }
 
     /** The node whose name names the layer: the outer transpose, unless only the softmax has one. */
@@ -883,7 +1042,29 @@ public final class OnnxReader {
             addNodeLayer(n, new Op.Mul(), List.of(x, g), Map.of(), null);
             return;
         }
+        int constant = in.get(0) instanceof ConstantValue ? 0 : in.get(1) instanceof ConstantValue ? 1 : -1;
+        if (constant >= 0 && in.get(1 - constant) instanceof LayerValue lv
+                && channelFactors(n, in, constant, layers.get(lv.layer()).shape)) {
+            int[] shape = layers.get(lv.layer()).shape;
+            Tensor factors = floats(n, in, constant, "factor");
+            String init = n.getInput(constant);
+            int[] own = shape.length == 4 ? new int[] {shape[1], 1, 1} : new int[] {shape[1]};
+            addNodeLayer(n, new Op.Scale(), List.of(lv.layer()), Map.of(ParamSpec.BARE,
+                    Tensor.of(factors.toArray(), own)), DOTTED_PATH.matcher(init).matches() ? init : null);
+            return;
+        }
         pointwise(n, in, a, (u, v) -> u * v);
+    }
+
+    /**
+     * Whether input {@code i} is a constant of one factor per channel of a value of shape {@code x}
+     * (C×1×1 for a map, F for a vector, with or without a leading 1), more than one: a scale layer.
+     */
+    private boolean channelFactors(NodeProto n, List<Value> in, int i, int[] x) throws Unsupported {
+        int[] shape = floats(n, in, i, "factor").shape();
+        int[] own = shape.length == x.length && shape[0] == 1 ? Arrays.copyOfRange(shape, 1, shape.length) : shape;
+        int[] want = x.length == 4 ? new int[] {x[1], 1, 1} : new int[] {x[1]};
+        return (x.length == 4 || x.length == 2) && x[1] > 1 && Arrays.equals(own, want);
     }
 
     /** The mean over H and W ({@code x.mean([2, 3])}): a global average pool, flattened without keepdims. */

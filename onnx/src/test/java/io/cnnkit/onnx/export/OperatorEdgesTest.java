@@ -112,6 +112,13 @@ class OperatorEdgesTest {
                 new Edge("4x5x6", "batchnorm"),
                 new Edge("4x5x6", "batchnorm(eps=0.001)"),
                 new Edge("12", "batchnorm"),
+                new Edge("4x5x6", "layernorm"),
+                new Edge("9x4x3", "layernorm(eps=0.000001)"),
+                new Edge("12", "layernorm"),
+                new Edge("4x5x6", "conv(6, 7, pad=3, groups=2) -> layernorm(eps=0.000001) -> linear(8) -> gelu"
+                        + " -> linear(6, bias=false) -> layer_scale: scale"),
+                new Edge("10", "scale"),
+                new Edge("4x5x6", "layer_scale: scale -> relu"),
                 new Edge("4x5x6", "dropout(0.3)"),
                 new Edge("4x5x6", "zeropad(1)"),
                 new Edge("4x5x6", "zeropad((1, 2, 0, 3))"));
@@ -160,6 +167,22 @@ class OperatorEdgesTest {
         OnnxImporter.Imported back = OnnxImporter.importModel(onnx, dir.resolve("edge.cnn").toString());
         Tensor imported = run(back.graph(), back.weights(), batch, back.graph().inputs().get(0).name(), x);
         assertClose(source + " imported back as\n" + back.source(), imported, ours);
+    }
+
+    /** From opset 17 a layer norm is LayerNormalization between two transposes; it imports back as layernorm. */
+    @Test
+    void aLayerNormImportsBackFromLayerNormalization() throws Exception {
+        NetworkGraph graph = compile("network N\ninput x: 5x4x3\noutput y = x -> conv(6, 1) -> norm: layernorm(eps=0.000001)"
+                + " -> relu\n");
+        Analysis analysis = TestModels.analyse(graph, 2);
+        Map<String, Tensor> weights = TestModels.weights(analysis, 7);
+        Tensor x = TestModels.randomInput(new int[] {2, 5, 4, 3}, 3);
+        Path onnx = dir.resolve("norm.onnx");
+        OnnxExporter.write(OnnxExporter.export(graph, analysis, weights, ExportOptions.defaults().withOpset(17)), onnx);
+        OnnxImporter.Imported back = OnnxImporter.importModel(onnx, dir.resolve("norm.cnn").toString());
+        assertTrue(back.source().contains("norm: layernorm(eps=0.000001)"), back.source());
+        assertClose("imported back as\n" + back.source(), run(back.graph(), back.weights(), 2, "x", x),
+                run(graph, weights, 2, "x", x));
     }
 
     @ParameterizedTest

@@ -80,7 +80,7 @@ class RoundTripTest {
             assertArrayEquals(w.toArray(), e.getValue().toArray(), e.getKey());
         }
         List<String> exported = original.layers().stream().filter(LayerStats::inference)
-                .flatMap(s -> s.params().stream().map(p -> s.layer().name() + "." + p.name())).sorted().toList();
+                .flatMap(s -> s.params().stream().map(p -> p.key(s.layer().name()))).sorted().toList();
         assertEquals(exported, List.copyOf(sorted.keySet()), "weight names");
     }
 }

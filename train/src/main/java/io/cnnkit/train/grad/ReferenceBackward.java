@@ -1,9 +1,12 @@
 package io.cnnkit.train.grad;
 
 import io.cnnkit.analyzer.ConvArithmetic;
+import io.cnnkit.analyzer.ParamSpec;
 import io.cnnkit.compiler.op.Op;
 import io.cnnkit.compiler.op.OpVisitor;
 import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.Params;
+import io.cnnkit.exec.kernel.ReferenceKernels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -186,6 +189,39 @@ public final class ReferenceBackward {
                 return FastLayers.batchNormBackward(x(), dy, params, saved, pool);
             }
             return single((g, p) -> ReferenceBackward.batchNorm(x(), dy, params, saved, g, p));
+        }
+
+        @Override
+        public Gradients layerNorm(Op.LayerNorm op) {
+            return single((g, p) -> ReferenceBackward.layerNorm(op, x(), dy, params, g, p));
+        }
+
+        /** dx = dy times the channel's factor; the factor's gradient sums dy·x over the batch and positions. */
+        @Override
+        public Gradients scale(Op.Scale op) {
+            return single((g, p) -> {
+                Tensor factors = params.get(ParamSpec.BARE);
+                int channels = x().dim(1), area = x().size() / (x().dim(0) * channels);
+                double[] gs = new double[channels];
+                for (int i = 0; i < g.size(); i++) {
+                    int c = i / area % channels;
+                    g.set(i, dy.get(i) * factors.get(c));
+                    gs[c] += (double) dy.get(i) * x().get(i);
+                }
+                p.put(ParamSpec.BARE, store(gs, Tensor.zeros(factors.shape())));
+            });
+        }
+
+        /** The 1×1 convolution's backward, its weight and weight gradient seen as {@code [units, C]}. */
+        @Override
+        public Gradients linear(Op.Linear op) {
+            Op.Conv conv = Params.linearAsConv(op);
+            Map<String, Tensor> convParams = Params.linearAsConvParams(params, op, x().dim(1));
+            Gradients g = fast ? FastBackward.conv(conv, x(), dy, convParams.get("weight"), pool, inputGradient)
+                    : single((dx, p) -> ReferenceBackward.conv(conv, x(), dy, convParams, dx, p));
+            Map<String, Tensor> dParams = new LinkedHashMap<>(g.params());
+            dParams.put("weight", dParams.get("weight").reshape(op.units(), x().dim(1)));
+            return new Gradients(g.inputs(), dParams);
         }
 
         @Override
@@ -491,6 +527,40 @@ public final class ReferenceBackward {
         if (c.bias()) {
             dParams.put("bias", store(gb, Tensor.zeros(c.filters())));
         }
+    }
+
+    /**
+     * Layer norm over channels, per position: with x̂ = (x − μ)/σ and ĝ = dy·weight,
+     * dx = (ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) / σ; dweight sums dy·x̂ and dbias sums dy.
+     */
+    static void layerNorm(Op.LayerNorm op, Tensor x, Tensor dy, Map<String, Tensor> params, Tensor dx,
+                          Map<String, Tensor> dParams) {
+        Tensor weight = params.get("weight");
+        int n = x.dim(0), channels = x.dim(1), area = x.size() / (n * channels);
+        double[] gw = new double[channels], gb = new double[channels];
+        double[] xHat = new double[channels], gHat = new double[channels];
+        double[][] stats = ReferenceKernels.layerNormStatistics(x, op.eps());
+        for (int b = 0; b < n; b++) {
+            for (int pos = 0; pos < area; pos++) {
+                int base = b * channels * area + pos;
+                double mean = stats[0][b * area + pos], invStd = stats[1][b * area + pos];
+                double meanG = 0, meanGx = 0;
+                for (int c = 0; c < channels; c++) {
+                    double d = dy.get(base + c * area);
+                    xHat[c] = (x.get(base + c * area) - mean) * invStd;
+                    gHat[c] = d * weight.get(c);
+                    gw[c] += d * xHat[c];
+                    gb[c] += d;
+                    meanG += gHat[c] / channels;
+                    meanGx += gHat[c] * xHat[c] / channels;
+                }
+                for (int c = 0; c < channels; c++) {
+                    dx.set(base + c * area, (float) ((gHat[c] - meanG - xHat[c] * meanGx) * invStd));
+                }
+            }
+        }
+        dParams.put("weight", store(gw, Tensor.zeros(channels)));
+        dParams.put("bias", store(gb, Tensor.zeros(channels)));
     }
 
     static void dense(Op.Dense d, Tensor x, Tensor dy, Map<String, Tensor> params, Tensor dx, Map<String, Tensor> dParams) {

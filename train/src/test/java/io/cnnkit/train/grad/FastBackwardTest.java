@@ -40,8 +40,8 @@ class FastBackwardTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"maxpool_ceil_ties", "maxpool_pad_dilation", "globalmaxpool_ties", "relu"})
-    void poolingAndReluMatchAutograd(String name) {
+    @CsvSource({"maxpool_ceil_ties", "maxpool_pad_dilation", "globalmaxpool_ties", "relu", "linear"})
+    void poolingReluAndLinearMatchAutograd(String name) {
         ReferenceBackwardTest.Case c = ReferenceBackwardTest.Case.load(name);
         Tensor x = c.inputs().get(0);
         Tensor y = ReferenceKernels.run(c.op(), c.inputs(), c.params());
@@ -49,6 +49,9 @@ class FastBackwardTest {
                 Saved.NONE, null, true);
         assertClose(name + " d input", c.tensors().get("grad.in.0"), g.inputs().get(0));
         assertArrayEquals(x.shape(), g.inputs().get(0).shape());
+        for (String p : g.params().keySet()) {
+            assertClose(name + " d " + p, c.tensors().get("grad.param." + p), g.params().get(p));
+        }
     }
 
     @ParameterizedTest(name = "{0}")

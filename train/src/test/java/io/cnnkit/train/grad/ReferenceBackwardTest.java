@@ -34,7 +34,7 @@ class ReferenceBackwardTest {
                 "flatten", "relu", "relu6", "leakyrelu", "tanh", "sigmoid", "softmax_map",
                 "softmax_vector", "lrn_odd", "lrn_even", "batchnorm_train", "dropout", "zeropad", "concat", "add",
                 "silu", "hardsigmoid", "hardswish", "gelu", "gelu_tanh", "mul_se", "mul_same", "adaptiveavgpool",
-                "adaptivemaxpool_ties", "slice", "channel_shuffle");
+                "adaptivemaxpool_ties", "slice", "channel_shuffle", "layernorm", "layernorm_vector", "scale", "linear");
     }
 
     /** A fixture case: the layer 'l' of its network, its inputs and parameters, and PyTorch's tensors. */

@@ -6,6 +6,7 @@ import io.cnnkit.exec.kernel.Folding;
 import io.cnnkit.exec.kernel.Fusion;
 import io.cnnkit.exec.kernel.Kernel;
 import io.cnnkit.exec.kernel.KernelOptions;
+import io.cnnkit.exec.kernel.Kernels;
 import io.cnnkit.exec.kernel.Parallel;
 import io.cnnkit.exec.kernel.Simd;
 import io.cnnkit.exec.kernel.Window;
@@ -19,6 +20,14 @@ import jdk.incubator.vector.VectorSpecies;
  * with any channel multiplier): a direct kernel, one output plane per work item. For each tap it
  * adds weight * shifted input row into the output row over the range of columns whose input lies
  * inside the image, so padding costs nothing; with stride 1 that inner loop is a vector fma.
+ *
+ * <p>Large kernels of stride 1 (5×5 and up: MobileNet-v3's and EfficientNet's 5×5, ConvNeXt's
+ * 7×7) take a flat path instead, which keeps the sums in registers rather than loading and storing
+ * the output row once per tap: the plane is copied into scratch with its zero padding, rows
+ * {@code pw = outW + kw − 1} apart, so that output (oy, ox) is position oy·pw + ox of a flat run
+ * and every tap is the same shift of it for all outputs; two vectors of that run take all
+ * kh·kw taps, then the epilogue copies each row's outW valid positions out (the kw − 1 between
+ * rows are computed and dropped). Small planes (7×7, 14×14) are vectorised this way too.
  */
 final class DepthwiseConvKernel implements Kernel {
     private static final VectorSpecies<Float> S = Simd.S;
@@ -30,6 +39,10 @@ final class DepthwiseConvKernel implements Kernel {
     private final float[] bias;
     private final boolean residual, scalar;
     private final Epilogue epilogue;
+    /** The flat path's padded row length and the floats of its padded plane and flat output; 0 off it. */
+    private final int pw, paddedLength, flatLength;
+    /** The flat path's offset of each tap (ky, kx) in the padded plane: ky·pw + kx. */
+    private final int[] tapOffsets;
 
     DepthwiseConvKernel(int[] inShape, int[] outShape, Window w, Folding folded, Fusion fusion,
                         KernelOptions options) {
@@ -44,6 +57,21 @@ final class DepthwiseConvKernel implements Kernel {
         this.residual = fusion.residual();
         this.scalar = options.scalar();
         this.epilogue = new Epilogue(fusion.activation(), scalar);
+        boolean flat = !scalar && w.kh() >= 5 && w.kw() >= 5 && w.sh() == 1 && w.sw() == 1 && w.dh() == 1
+                && w.dw() == 1;
+        int step = 2 * S.length();
+        this.pw = flat ? w.outW() + w.kw() - 1 : 0;
+        this.flatLength = flat ? (w.outH() * pw + step - 1) / step * step : 0;
+        this.paddedLength = flat ? flatLength + (w.kh() - 1) * pw + w.kw() : 0;
+        this.tapOffsets = new int[flat ? w.kh() * w.kw() : 0];
+        for (int t = 0; t < tapOffsets.length; t++) {
+            tapOffsets[t] = t / w.kw() * pw + t % w.kw();
+        }
+    }
+
+    @Override
+    public int scratchPerSlot() {
+        return paddedLength + flatLength;
     }
 
     @Override
@@ -63,7 +91,11 @@ final class DepthwiseConvKernel implements Kernel {
         int planes = batch * cout;
         Parallel.forRange(ws, planes, (long) w.outSize() * w.kh() * w.kw(), (slot, from, to) -> {
             for (int plane = from; plane < to; plane++) {
-                plane(x, res, output, plane);
+                if (pw > 0) {
+                    flatPlane(x, res, output, plane, ws.scratch(slot));
+                } else {
+                    plane(x, res, output, plane);
+                }
             }
         });
     }
@@ -101,5 +133,38 @@ final class DepthwiseConvKernel implements Kernel {
         }
         epilogue.apply(o, dst, w.outSize(), bias[co], res == null ? null : res.data(),
                 res == null ? 0 : res.offset() + plane * w.outSize());
+    }
+
+    private void flatPlane(Tensor x, Tensor res, Tensor out, int plane, float[] scratch) {
+        int image = plane / cout, co = plane % cout;
+        int src = x.offset() + (image * cin + co / multiplier) * w.inH() * w.inW();
+        int dst = out.offset() + plane * w.outSize();
+        int padded = Kernels.ALIGNED_START, flat = padded + paddedLength;
+        float[] xs = x.data();
+        Arrays.fill(scratch, padded, padded + paddedLength, 0f);
+        for (int iy = 0; iy < w.inH(); iy++) {
+            System.arraycopy(xs, src + iy * w.inW(), scratch, padded + (iy + w.padTop()) * pw + w.padLeft(), w.inW());
+        }
+        int taps = w.kh() * w.kw(), first = co * taps, lanes = S.length();
+        for (int i = 0; i < flatLength; i += 2 * lanes) {
+            // one loop over the taps (offsets precomputed): sums carried through nested loops were boxed by C2
+            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
+            int at = padded + i;
+            for (int t = 0; t < taps; t++) {
+                FloatVector wv = FloatVector.broadcast(S, weights[first + t]);
+                int from = at + tapOffsets[t];
+                a0 = wv.fma(FloatVector.fromArray(S, scratch, from), a0);
+                a1 = wv.fma(FloatVector.fromArray(S, scratch, from + lanes), a1);
+            }
+            // the sums are loop phis: stored through the exact class (Simd.EXACT), or C2 may not intrinsify the store
+            Simd.EXACT.cast(a0).intoArray(scratch, flat + i);
+            Simd.EXACT.cast(a1).intoArray(scratch, flat + i + lanes);
+        }
+        float[] r = res == null ? null : res.data();
+        int resAt = res == null ? 0 : res.offset() + plane * w.outSize();
+        for (int oy = 0; oy < w.outH(); oy++) {
+            epilogue.apply(scratch, flat + oy * pw, out.data(), dst + oy * w.outW(), w.outW(), bias[co], r,
+                    resAt + oy * w.outW());
+        }
     }
 }
