@@ -59,6 +59,13 @@ public final class MutantHarness {
             sample(Path.of(args[1]), Files.createDirectories(Path.of(args[2])), Path.of(args[3]), 400, 14);
             System.exit(0);
         }
+        if (args.length == 5 && args[0].equals("write")) { // write KIND COUNT ROOT DIR: the mutants alone
+            List<Path> seeds = seeds(args[1], Path.of(args[3]));
+            for (int i = 0; i < Integer.parseInt(args[2]); i++) {
+                mutant(args[1], 1, i, seeds, Files.createDirectories(Path.of(args[4])), new StringBuilder());
+            }
+            return;
+        }
         if (args.length == 2 && args[0].equals("rejudge")) {
             rejudge(Path.of(args[1]));
             return;
