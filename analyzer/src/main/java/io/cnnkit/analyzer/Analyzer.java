@@ -13,6 +13,7 @@ import io.cnnkit.compiler.op.Op;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -25,6 +26,11 @@ public final class Analyzer {
 
     /** The largest tensor, in elements for the whole batch, that the analyzer accepts: 2^40. */
     public static final long MAX_TENSOR_ELEMENTS = 1L << 40;
+    /**
+     * The largest tensor, in elements, that run, export and training can hold: one Java array
+     * ({@code Tensor.MAX_ELEMENTS} in the exec module). Larger ones are analysed with a warning.
+     */
+    public static final long MAX_RUNNABLE_ELEMENTS = Integer.MAX_VALUE - 8;
 
     private Analyzer() {
     }
@@ -38,6 +44,7 @@ public final class Analyzer {
         LayerStats[] stats = new LayerStats[graph.size()];
         boolean[] failed = new boolean[graph.size()];
         List<Diagnostic> diagnostics = new ArrayList<>();
+        Diagnostic unrunnable = null;
         for (Layer layer : graph.layers()) {
             List<Shape> in = new ArrayList<>();
             List<ReceptiveField> fields = new ArrayList<>();
@@ -70,6 +77,8 @@ public final class Analyzer {
             }
             if (stats[layer.id()] == null) {
                 stats[layer.id()] = LayerStats.unanalysed(layer, in, inference[layer.id()]);
+            } else if (unrunnable == null) {
+                unrunnable = unrunnable(stats[layer.id()], batch);
             }
             for (Findings.Warning w : findings.warnings()) {
                 diagnostics.add(Diagnostic.warning(w.code(), layer.site(), w.message()));
@@ -94,6 +103,10 @@ public final class Analyzer {
             summary.inference().parameterBytes();
             summary.training().parameterBytes();
             summary.scopes().values().forEach(scope -> scope.totals().parameterBytes());
+            // one warning says why the network cannot run; a network with errors cannot anyway
+            if (unrunnable != null && diagnostics.stream().noneMatch(Diagnostic::isError)) {
+                diagnostics.add(unrunnable);
+            }
             return new Analysis(graph, batch, diagnostics, stats, plan, summary.inference(), summary.training(),
                     summary.scopes());
         } catch (ArithmeticException e) {
@@ -160,6 +173,29 @@ public final class Analyzer {
                     + elements + " elements at batch " + batch + ", more than the bound of 2^40 = "
                     + MAX_TENSOR_ELEMENTS);
         }
+    }
+
+    /**
+     * The warning for the first tensor of {@code s} that one Java array cannot hold, or null: the
+     * analysis stands, but run and export refuse it.
+     */
+    private static Diagnostic unrunnable(LayerStats s, int batch) {
+        String bound = String.format(Locale.ROOT, ", more than the %,d one tensor can hold;"
+                + " it is analysed, but run and export refuse it", MAX_RUNNABLE_ELEMENTS);
+        Layer layer = s.layer();
+        long elements = s.activationBytes() / Analysis.BYTES_PER_ELEMENT;
+        if (elements > MAX_RUNNABLE_ELEMENTS) {
+            return Diagnostic.warning("too-large-to-run", layer.site(), String.format(Locale.ROOT, "%s '%s': its"
+                    + " output %s has %,d elements at batch %d", layer.kind(), layer.name(), s.outputShape(), elements,
+                    batch) + bound);
+        }
+        for (ParamSpec p : s.params()) {
+            if (p.elements() > MAX_RUNNABLE_ELEMENTS) {
+                return Diagnostic.warning("too-large-to-run", layer.site(), String.format(Locale.ROOT,
+                        "%s.%s %s has %,d elements", layer.name(), p.name(), p.shape(), p.elements()) + bound);
+            }
+        }
+        return null;
     }
 
     private static void checkAssertion(Layer layer, Shape out) throws InvalidLayerException {

@@ -157,6 +157,23 @@ class DiagnosticsTest {
                 + " elements at batch 1, more than the bound of 2^40 = 1099511627776 [tensor-too-large]");
     }
 
+    /** Within the analyzer's 2^40 but past one Java array: analysed, with a warning at the layer. */
+    @Test
+    void tensorsBeyondOneArrayAreAnalysedWithAWarning() {
+        Analysis a = chain(new long[] {3, 30_000, 30_000}, conv(64, 3));
+        assertTrue(a.stats(a.graph().layers().get(1)).analysed());
+        String bound = ", more than the 2,147,483,639 one tensor can hold; it is analysed, but run and export refuse it"
+                + " [too-large-to-run]";
+        // one warning, at the first tensor past the bound
+        assertOnly(a, Severity.WARNING, "<none>:0:0: warning: input 'image': its output 3x30000x30000 has"
+                + " 2,700,000,000 elements at batch 1" + bound);
+        assertOnly(chain(new long[] {3, 6000, 6000}, conv(64, 3)), Severity.WARNING, "net.cnn:2:14: warning: conv"
+                + " 'bad': its output 64x5998x5998 has 2,302,464,256 elements at batch 1" + bound);
+        Analysis dense = chain(new long[] {16_777_216}, dense(1000));
+        assertOnly(dense, Severity.WARNING, "net.cnn:2:14: warning: bad.weight [1000, 16777216] has 16,777,216,000"
+                + " elements" + bound);
+    }
+
     @Test
     void sizesThatOverflowLong() {
         // 2^39 features times 2^30 units is 2^69 multiply-accumulates

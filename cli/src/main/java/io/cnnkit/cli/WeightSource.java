@@ -34,6 +34,7 @@ public final class WeightSource {
      * Refused first when they and the analysis's activation arena cannot fit in the heap.
      */
     public Weights load(Analysis analysis, PrintWriter err, String seededNote) {
+        MemoryCheck.checkActivations(analysis);
         List<ParamRequirement> required = ParamRequirement.of(analysis);
         MemoryCheck.check(required, analysis.memoryPlan().arenaBytes());
         if (weights != null) {

@@ -72,21 +72,35 @@ class LimitsTest {
     }
 
     /**
-     * Doubling at each of 40 nesting levels: names and scopes grow with the depth, so the graph
-     * held gigabytes before the layer bound; the byte bound stops it early.
+     * Doubling at each of 40 nesting levels (2^39 layers) and a module calling the one below it
+     * twice, 28 times over (2^28): the layers are counted from the syntax tree, so the bound is
+     * reported with the true count at the call, before any layer is made.
      */
     @Test
-    void deeplyNestedRepeatsStopAtTheGraphByteBound() {
-        StringBuilder source = new StringBuilder("network D\ninput x: 1x4x4\nmodule m0() {\n  out in -> relu\n}\n");
+    void nestedRepeatsAndDoublingModulesAreCountedBeforeExpansion() {
+        StringBuilder nested = new StringBuilder("network D\ninput x: 1x4x4\nmodule m0() {\n  out in -> relu\n}\n");
         for (int i = 1; i < 40; i++) {
-            source.append("module m").append(i).append("() {\n  out in -> repeat 2 m").append(i - 1).append("()\n}\n");
+            nested.append("module m").append(i).append("() {\n  out in -> repeat 2 m").append(i - 1).append("()\n}\n");
         }
-        Runtime runtime = Runtime.getRuntime();
-        Compilation c = compile(source.append("output y = x -> m39()\n").toString());
-        assertCode(c, "too-large");
-        String message = c.errors().get(0).message();
-        assertTrue(message.startsWith("the network's layer names and scopes pass the 300 MB bound after "), message);
-        assertTrue(runtime.totalMemory() - runtime.freeMemory() < 1_000_000_000L);
+        StringBuilder doubling = new StringBuilder("network D\ninput x: 1x4x4\nmodule d0() {\n  out in -> relu\n}\n");
+        for (int i = 1; i <= 28; i++) {
+            doubling.append("module d").append(i).append("() {\n  a = in -> d").append(i - 1).append("()\n  out a -> d")
+                    .append(i - 1).append("()\n}\n");
+        }
+        String bound = " layers, more than the 1,000,000 allowed (passed at this step); expected a smaller network"
+                + " (check repeat counts and module nesting)";
+        Compilation c = assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> CnnCompiler.compileString("t.cnn", nested.append("output y = x -> m39()\n").toString()));
+        assertEquals(1, c.errors().size(), c.diagnostics().toString());
+        assertEquals("too-large", c.errors().get(0).code());
+        assertEquals("the network expands to 549,755,813,889" + bound, c.errors().get(0).message());
+        assertEquals(123, c.errors().get(0).location().line());
+        c = assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> CnnCompiler.compileString("t.cnn", doubling.append("output y = x -> d28()\n").toString()));
+        assertEquals("the network expands to 268,435,457" + bound, c.errors().get(0).message());
+        // past 2^63 the count saturates
+        c = compile("network T\ninput x: 3x8x8\noutput o = x -> " + "repeat 10000 (".repeat(5) + "relu" + ")".repeat(5) + "\n");
+        assertEquals("the network expands to more than 2^63" + bound, c.errors().get(0).message());
     }
 
     @Test

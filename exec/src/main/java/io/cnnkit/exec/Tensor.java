@@ -8,8 +8,8 @@ import java.util.Arrays;
  * so that kernels can write their outputs in place.
  */
 public final class Tensor {
-    /** Elements in one tensor are bounded by Java's array size. */
-    public static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+    /** Elements in one tensor are bounded by Java's array size (the analyzer warns past it). */
+    public static final long MAX_ELEMENTS = io.cnnkit.analyzer.Analyzer.MAX_RUNNABLE_ELEMENTS;
 
     private final int[] shape;
     private final float[] data;

@@ -49,14 +49,16 @@ public final class OnnxFiles {
     }
 
     private static <T> T parse(Path file, Parser<T> parser, String what) {
+        CodedInputStream coded = null;
+        long size = 0;
         try {
             if (Files.isRegularFile(file) && Files.size(file) > MAX_FILE_BYTES) {
                 throw new OnnxException(file + ": " + Files.size(file) + " bytes is more than the " + MAX_FILE_BYTES
                         + " an ONNX protobuf file can hold");
             }
             try (InputStream in = Channels.newInputStream(InputFile.open(file, MAX_FILE_BYTES))) {
-                long size = Files.size(file);
-                CodedInputStream coded = CodedInputStream.newInstance(in);
+                size = Files.size(file);
+                coded = CodedInputStream.newInstance(in);
                 coded.setSizeLimit((int) Math.max(size, 1));
                 coded.setRecursionLimit(MAX_NESTING);
                 T message = parser.parseFrom(coded);
@@ -64,10 +66,10 @@ public final class OnnxFiles {
                 return message;
             }
         } catch (InvalidProtocolBufferException ex) {
-            throw new OnnxException(file + ": not a valid " + what + " (" + reason(ex) + ")", ex);
+            throw new OnnxException(damaged(file, what, reason(ex), coded, size), ex);
         } catch (IndexOutOfBoundsException ex) {
             // protobuf-java's stream decoder can index past its buffer on a malformed varint (found by fuzzing)
-            throw new OnnxException(file + ": not a valid " + what + " (a malformed number field)", ex);
+            throw new OnnxException(damaged(file, what, "a malformed number field", coded, size), ex);
         } catch (RefusedFileException ex) {
             throw new OnnxException(file + ": " + ex.getMessage(), ex);
         } catch (IOException ex) {
@@ -75,9 +77,17 @@ public final class OnnxFiles {
         }
     }
 
+    /** "FILE: not a valid ONNX model (REASON, at byte N of M); ..." with what a person can do. */
+    private static String damaged(Path file, String what, String reason, CodedInputStream coded, long size) {
+        String where = coded == null ? "" : String.format(java.util.Locale.ROOT, ", at byte %,d of %,d",
+                Math.min(coded.getTotalBytesRead(), size), size);
+        return file + ": not a valid " + what + " (" + reason + where + "); the file is damaged or is not an ONNX"
+                + " protobuf file: export or download it again";
+    }
+
     /**
-     * Protobuf's wording for a length running past the end of the file (the size limit is the
-     * file's size) speaks to programmers; say what it means for a file.
+     * Protobuf's wording speaks to programmers ("Use CodedInputStream.setSizeLimit()"); say what
+     * each failure means for a file.
      */
     private static String reason(InvalidProtocolBufferException ex) {
         String message = String.valueOf(ex.getMessage());
@@ -88,6 +98,21 @@ public final class OnnxFiles {
         if (message.startsWith("Protocol message had too many levels of nesting")) {
             return "fields nested more than " + MAX_NESTING + " deep";
         }
-        return message;
+        if (message.contains("invalid wire type")) {
+            return "a field of an unknown encoding";
+        }
+        if (message.contains("end-group tag did not match") || message.contains("invalid tag (zero)")) {
+            return "a field tag that is not valid";
+        }
+        if (message.contains("negative size")) {
+            return "a field with a negative length";
+        }
+        if (message.contains("malformed varint")) {
+            return "a malformed number field";
+        }
+        if (message.contains("invalid UTF-8")) {
+            return "a name that is not UTF-8 text";
+        }
+        return "its protobuf encoding is malformed";
     }
 }

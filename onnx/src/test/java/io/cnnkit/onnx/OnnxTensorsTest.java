@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -109,6 +110,21 @@ class OnnxTensorsTest {
         OnnxException e = assertThrows(OnnxException.class, () -> OnnxFiles.readModel(garbage));
         assertTrue(e.getMessage().contains("not a valid ONNX model"), e.getMessage());
         assertThrows(OnnxException.class, () -> OnnxFiles.readModel(dir.resolve("missing.onnx")));
+    }
+
+    /** Protobuf's own wording ("Protocol message tag had invalid wire type.") is put in a person's words. */
+    @Test
+    void malformedProtobufIsDescribedWithItsPlace() throws IOException {
+        String hint = "); the file is damaged or is not an ONNX protobuf file: export or download it again";
+        Map<String, byte[]> files = Map.of(
+                "a field of an unknown encoding, at byte 1 of 3", new byte[] {0x0f, 1, 2},     // field 1, wire type 7
+                "a field tag that is not valid, at byte 1 of 2", new byte[] {0x00, 1},         // tag zero
+                "a field tag that is not valid, at byte 3 of 3", new byte[] {0x0b, 0x0c, 0});  // group ended by another
+        for (Map.Entry<String, byte[]> file : files.entrySet()) {
+            Path path = Files.write(dir.resolve("bad.onnx"), file.getValue());
+            OnnxException e = assertThrows(OnnxException.class, () -> OnnxFiles.readModel(path));
+            assertEquals(path + ": not a valid ONNX model (" + file.getKey() + hint, e.getMessage());
+        }
     }
 
     @Test

@@ -76,6 +76,16 @@ public final class Elaborator {
     public static Optional<NetworkGraph> elaborate(Ast.CompilationUnit root, String networkName,
                                                    Map<String, Ast.ModuleDecl> modules, Set<String> brokenModules,
                                                    Diagnostics diagnostics) {
+        // the bound is checked on a count from the syntax tree before any layer is made
+        Optional<LayerCount.Excess> excess = LayerCount.pastBound(root, modules, brokenModules, MAX_LAYERS);
+        if (excess.isPresent()) {
+            long layers = excess.get().layers();
+            diagnostics.add(Diagnostic.error(DiagnosticCode.TOO_LARGE, excess.get().at(), "the network expands to "
+                    + (layers == Long.MAX_VALUE ? "more than 2^63" : String.format("%,d", layers))
+                    + " layers, more than the " + String.format("%,d", MAX_LAYERS) + " allowed (passed at this step);"
+                    + " expected a smaller network (check repeat counts and module nesting)"));
+            return Optional.empty();
+        }
         Elaborator elaborator = new Elaborator(networkName, modules, brokenModules, diagnostics);
         try {
             elaborator.network(root);

@@ -125,8 +125,8 @@ public final class Images {
                 throw new InputException(file + ": not a PNG, JPEG or BMP image");
             }
             ImageReader reader = readers.next();
+            String format = reader.getFormatName().toLowerCase(Locale.ROOT);
             try {
-                String format = reader.getFormatName().toLowerCase(Locale.ROOT);
                 if (!FORMATS.contains(format)) {
                     throw new InputException(file + ": " + format + " images are not supported (use PNG, JPEG or BMP)");
                 }
@@ -145,25 +145,83 @@ public final class Images {
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
                 BufferedImage image = reader.read(0);
                 if (!warnings.isEmpty()) {
-                    throw new InputException(file + ": corrupt or truncated image (" + warnings.get(0) + ")");
+                    throw new InputException(damaged(file, format, warnings.get(0), in));
                 }
                 if (format.equals("png") && !endsWithIend(file)) {
                     // the JDK decoder accepts a file cut after the pixel data
-                    throw new InputException(file + ": truncated PNG (no IEND chunk at the end)");
+                    throw new InputException(file + ": truncated PNG (no IEND chunk at the end); save it again with an"
+                            + " image editor or leave it out");
                 }
                 return planes(image);
+            } catch (InputException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                // the JDK decoders throw IIOExceptions and assorted unchecked exceptions on malformed data;
+                // the stream's position, read before it closes, says how far decoding got
+                throw new InputException(damaged(file, format, decoderMessage(e), in), e);
             } finally {
                 reader.dispose();
             }
-        } catch (IOException e) {
-            throw new InputException(file + ": cannot decode the image (" + (e.getMessage() != null ? e.getMessage()
-                    : "corrupt or truncated " + e.getClass().getSimpleName()) + ")", e);
         } catch (InputException e) {
             throw e;
-        } catch (RuntimeException e) {
-            // the JDK decoders throw assorted unchecked exceptions on malformed data
-            throw new InputException(file + ": corrupt image (" + e + ")", e);
+        } catch (IOException | RuntimeException e) {
+            throw new InputException(damaged(file, "image", decoderMessage(e), null), e);
         }
+    }
+
+    /** A decoder's own message, "end of file" for an EOFException (it has none), "" for its unchecked failures. */
+    private static String decoderMessage(Exception e) {
+        if (e instanceof java.io.EOFException) {
+            return "end of file";
+        }
+        return e instanceof RuntimeException || e.getMessage() == null ? "" : e.getMessage();
+    }
+
+    /**
+     * "FILE: the JPEG image is damaged (WHAT, found at byte N of M); ..." in a person's words: the
+     * JDK decoders' own messages ("Bogus marker length", "null") are for their authors.
+     */
+    private static String damaged(Path file, String format, String decoderMessage, ImageInputStream in) {
+        String what = plainReason(decoderMessage == null ? "" : decoderMessage);
+        String where = "";
+        try {
+            long size = Files.size(file);
+            if (in != null) {
+                where = String.format(Locale.ROOT, "found at byte %,d of %,d", Math.min(in.getStreamPosition(), size), size);
+            }
+        } catch (IOException | RuntimeException e) {
+            // without the position the message still says what is wrong
+        }
+        String detail = what.isEmpty() ? where : where.isEmpty() ? what : what + ", " + where;
+        return file + ": the " + (format.equals("image") ? "image" : format.toUpperCase(Locale.ROOT) + " image")
+                + " is damaged and cannot be decoded" + (detail.isEmpty() ? "" : " (" + detail + ")")
+                + "; save it again with an image editor or leave it out";
+    }
+
+    /** What a JDK image decoder's message means for the file, or "" when it says nothing a person can use. */
+    static String plainReason(String message) {
+        String m = message.toLowerCase(Locale.ROOT);
+        if (m.contains("premature end") || m.contains("truncat") || m.contains("eof") || m.contains("end of file")) {
+            return "the file ends early";
+        }
+        if (m.contains("huffman") || m.contains("quantization")) {
+            return "a compression table is missing or damaged";
+        }
+        if (m.contains("png image data") || m.contains("inflat") || m.contains("zlib") || m.contains("corrupt jpeg data")) {
+            return "the compressed pixel data is damaged";
+        }
+        if (m.contains("palette")) {
+            return "its colour palette is damaged";
+        }
+        if (m.contains("marker") || m.contains("file structure") || m.contains("sof") || m.contains("sos")) {
+            return "its JPEG markers are damaged";
+        }
+        if (m.contains("metadata") || m.contains("header") || m.contains("magic") || m.contains("compression")
+                || m.contains("filter") || m.contains("interlace") || m.contains("bit depth") || m.contains("colo")
+                || m.contains("unsupported") || m.contains("width") || m.contains("height")) {
+            return "its header is damaged or uses a variant that is not supported";
+        }
+        return "";
     }
 
     /** Whether a BMP's info header declares BI_JPEG (4) or BI_PNG (5) compression (offset 30, little-endian). */

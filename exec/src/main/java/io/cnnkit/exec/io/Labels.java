@@ -1,10 +1,11 @@
 package io.cnnkit.exec.io;
 
+import io.cnnkit.compiler.io.InputFile;
+import io.cnnkit.compiler.io.RefusedFileException;
 import io.cnnkit.exec.Tensor;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,17 +32,8 @@ public final class Labels {
      */
     public static List<String> read(Path file) {
         try {
-            if (Files.exists(file) && !Files.isRegularFile(file)) {
-                throw new InputException(file + ": not a regular file (a labels file has one class name a line)");
-            }
-            // read at most one byte past the bound: a size from the file system may be wrong or change
-            byte[] bytes;
-            try (java.io.InputStream in = Files.newInputStream(file)) {
-                bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
-            }
-            if (bytes.length > MAX_FILE_BYTES) {
-                throw new InputException(file + ": a labels file larger than " + MAX_FILE_BYTES + " bytes");
-            }
+            // only a regular file within the bound is read: a FIFO or /dev/zero is refused before opening
+            byte[] bytes = InputFile.readAll(file, MAX_FILE_BYTES);
             String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
             if (text.startsWith("\uFEFF")) {
                 text = text.substring(1);
@@ -56,6 +48,8 @@ public final class Labels {
             return List.copyOf(lines);
         } catch (CharacterCodingException e) {
             throw new InputException(file + ": the labels file is not UTF-8 text", e);
+        } catch (RefusedFileException e) {
+            throw new InputException(file + ": " + e.getMessage() + "; --labels takes a UTF-8 text file, one class name a line", e);
         } catch (NoSuchFileException e) {
             throw new InputException(file + ": no such file", e);
         } catch (IOException e) {

@@ -1,5 +1,7 @@
 package io.cnnkit.exec.io;
 
+import io.cnnkit.analyzer.Analysis;
+import io.cnnkit.analyzer.LayerStats;
 import io.cnnkit.exec.Tensor;
 import java.util.List;
 import java.util.Locale;
@@ -30,8 +32,7 @@ public final class MemoryCheck {
                 elements = multiply(elements, d);
             }
             if (elements > Tensor.MAX_ELEMENTS) {
-                throw new WeightsException(String.format(Locale.ROOT, "%s has %,d elements, more than the %,d one"
-                        + " tensor can hold; expected a smaller layer", r.name(), elements, Tensor.MAX_ELEMENTS));
+                throw new WeightsException(tooManyElements(r.name(), elements) + "; expected a smaller layer");
             }
             weightBytes = Math.addExact(weightBytes, 4 * elements);
         }
@@ -42,6 +43,29 @@ public final class MemoryCheck {
                     + " smaller network", megabytes(weightBytes), megabytes(activationBytes), megabytes(needed),
                     megabytes(maxHeapBytes), Math.max(1, (long) Math.ceil(needed / HEAP_SHARE / (1L << 30)))));
         }
+    }
+
+    /**
+     * Refuses a network with a layer whose output, at the analysed batch, has more elements than one
+     * tensor holds (the analyzer only warns: it counts in 64 bits), naming the layer and where it is written.
+     *
+     * @throws WeightsException at the first such layer
+     */
+    public static void checkActivations(Analysis analysis) {
+        for (LayerStats s : analysis.layers()) {
+            long elements = s.activationBytes() / Analysis.BYTES_PER_ELEMENT;
+            if (s.analysed() && elements > Tensor.MAX_ELEMENTS) {
+                throw new WeightsException(s.layer().site() + ": " + tooManyElements(s.layer().kind() + " '"
+                        + s.layer().name() + "': its output " + s.outputShape() + " at batch " + analysis.batch(), elements)
+                        + "; expected a smaller input or layer" + (analysis.batch() > 1 ? ", or a smaller batch" : ""));
+            }
+        }
+    }
+
+    /** "WHAT has N elements, more than the M one tensor can hold". */
+    static String tooManyElements(String what, long elements) {
+        return String.format(Locale.ROOT, "%s has %,d elements, more than the %,d one tensor can hold", what, elements,
+                Tensor.MAX_ELEMENTS);
     }
 
     /** {@link #check(List, long, long)} against this JVM's {@link Runtime#maxMemory()}. */

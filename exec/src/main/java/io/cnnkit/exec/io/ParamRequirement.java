@@ -3,6 +3,7 @@ package io.cnnkit.exec.io;
 import io.cnnkit.analyzer.Analysis;
 import io.cnnkit.analyzer.LayerStats;
 import io.cnnkit.analyzer.ParamSpec;
+import io.cnnkit.exec.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,6 +33,7 @@ public record ParamRequirement(String name, int[] shape, String param) {
      * {@code state_dict} holds them too), in the analyzer's layer order.
      *
      * @throws IllegalArgumentException if the analysis has errors (its shapes are unknown)
+     * @throws WeightsException naming a tensor with more elements than one tensor holds
      */
     public static List<ParamRequirement> of(Analysis analysis) {
         if (analysis.hasErrors()) {
@@ -40,8 +42,14 @@ public record ParamRequirement(String name, int[] shape, String param) {
         List<ParamRequirement> out = new ArrayList<>();
         for (LayerStats stats : analysis.layers()) {
             for (ParamSpec p : stats.params()) {
+                String name = p.key(stats.layer().name());
+                // the analyzer counts in 64 bits; one tensor is one Java array
+                if (p.elements() > Tensor.MAX_ELEMENTS) {
+                    throw new WeightsException(stats.layer().site() + ": "
+                            + MemoryCheck.tooManyElements(name + " " + p.shape(), p.elements()) + "; expected a smaller layer");
+                }
                 int[] shape = p.shape().stream().mapToInt(Math::toIntExact).toArray();
-                out.add(new ParamRequirement(p.key(stats.layer().name()), shape, p.name()));
+                out.add(new ParamRequirement(name, shape, p.name()));
             }
         }
         return List.copyOf(out);

@@ -133,6 +133,48 @@ class ImagesTest {
         }
     }
 
+    /**
+     * Damaged images are described in a person's words, with how far decoding got: none of the JDK
+     * decoders' own messages ("Bogus marker length", "EOFException", "null").
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"rgb.png", "rgb.jpg", "rgb.bmp"})
+    void damagedImagesAreDescribedWithoutTheDecodersWords(String name) throws IOException {
+        byte[] full = Files.readAllBytes(image(name));
+        java.util.regex.Pattern clear = java.util.regex.Pattern.compile(": (the (PNG|JPEG|BMP) image is damaged and cannot"
+                + " be decoded( \\(([a-zA-Z ]+, )?found at byte [\\d,]+ of [\\d,]+\\))?; save it again with an image"
+                + " editor or leave it out|not a PNG, JPEG or BMP image|truncated PNG .*)$");
+        java.util.Random random = new java.util.Random(7);
+        int damaged = 0;
+        for (int trial = 0; trial < 60; trial++) {
+            byte[] bytes = full.clone();
+            int at = 2 + random.nextInt(Math.min(bytes.length - 2, 400));
+            for (int k = 0; k < 1 + trial % 4; k++) {
+                bytes[Math.min(bytes.length - 1, at + k)] = (byte) random.nextInt(256);
+            }
+            Path file = dir.resolve(trial + "_" + name);
+            Files.write(file, trial % 3 == 0 ? Arrays.copyOf(bytes, bytes.length / 2) : bytes);
+            try {
+                Images.load(file, RGB);
+            } catch (InputException e) {
+                damaged++;
+                String message = e.getMessage();
+                assertTrue(message.startsWith(file + ": ") && clear.matcher(message.substring(file.toString().length()))
+                        .matches(), message);
+            }
+        }
+        assertTrue(damaged > 20, "only " + damaged + " of 60 damaged images were refused");
+    }
+
+    @Test
+    void theDecodersMessagesAreTranslated() {
+        assertEquals("a compression table is missing or damaged", Images.plainReason("Bogus Huffman table definition"));
+        assertEquals("its JPEG markers are damaged", Images.plainReason("Bogus marker length"));
+        assertEquals("the compressed pixel data is damaged", Images.plainReason("Error reading PNG image data"));
+        assertEquals("the file ends early", Images.plainReason("Premature end of JPEG file"));
+        assertEquals("", Images.plainReason("null"));
+    }
+
     @Test
     void unsupportedOrMissingFilesGiveAClearError() throws IOException {
         Path text = dir.resolve("x.png");

@@ -32,20 +32,28 @@ class LabelsTest {
         Path binary = dir.resolve("bin.txt");
         Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
         assertTrue(assertThrows(InputException.class, () -> Labels.read(binary)).getMessage().contains("not UTF-8"));
-        assertThrows(InputException.class, () -> Labels.read(dir.resolve("none.txt")));
     }
 
     @Test
-    void devicesAreRefusedBeforeReadingAndBigFilesAfterTheBound() throws IOException {
-        // /dev/zero never ends: its size says 0, so only a bounded read or a type check stops it
-        assertEquals("/dev/zero: not a regular file (a labels file has one class name a line)",
+    void devicesFifosAndFoldersAreRefusedBeforeReadingAndBigFilesBeforeReading() throws Exception {
+        // /dev/zero never ends and a FIFO blocks on open: only a type check before opening stops them
+        String hint = "; --labels takes a UTF-8 text file, one class name a line";
+        assertEquals("/dev/zero: not a regular file (a device, FIFO or socket)" + hint,
                 assertThrows(InputException.class, () -> Labels.read(Path.of("/dev/zero"))).getMessage());
+        Path fifo = dir.resolve("fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        assertEquals(fifo + ": not a regular file (a device, FIFO or socket)" + hint,
+                assertThrows(InputException.class, () -> Labels.read(fifo)).getMessage());
+        assertEquals(dir + ": it is a folder, not a file" + hint,
+                assertThrows(InputException.class, () -> Labels.read(dir)).getMessage());
+        assertEquals(dir.resolve("none.txt") + ": no such file" + hint,
+                assertThrows(InputException.class, () -> Labels.read(dir.resolve("none.txt"))).getMessage());
         Path big = dir.resolve("big.txt");
         try (var out = Files.newOutputStream(big)) {
             out.write(new byte[(int) Labels.MAX_FILE_BYTES + 1]);
         }
-        assertTrue(assertThrows(InputException.class, () -> Labels.read(big)).getMessage()
-                .endsWith("a labels file larger than " + Labels.MAX_FILE_BYTES + " bytes"));
+        assertEquals(big + ": 10000001 bytes is more than the 10000000 this file may have" + hint,
+                assertThrows(InputException.class, () -> Labels.read(big)).getMessage());
     }
 
     @Test

@@ -386,7 +386,7 @@ public final class OnnxReader {
     private void map(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
         NodeDecoder decoder = DECODERS.get(n.getOpType());
         if (decoder == null) {
-            throw new Unsupported("operator " + n.getOpType() + " is not in the language");
+            throw new Unsupported("operator '" + n.getOpType() + "' is not in the language");
         }
         if (in.stream().anyMatch(v -> v instanceof Ints)) {
             switch (n.getOpType()) {
@@ -1663,8 +1663,8 @@ public final class OnnxReader {
         Set<String> known = Set.of(allowed);
         List<String> unknown = a.names().stream().filter(s -> !known.contains(s)).toList();
         if (!unknown.isEmpty()) {
-            throw new Unsupported("attribute" + (unknown.size() == 1 ? " " : "s ") + String.join(", ", unknown)
-                    + " not supported");
+            throw new Unsupported("attribute" + (unknown.size() == 1 ? " '" : "s '") + String.join("', '", unknown)
+                    + "' not supported");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.cnnkit.onnx.imports;
 
+import io.cnnkit.compiler.Diagnostic;
 import java.util.List;
 
 /**
@@ -11,9 +12,21 @@ public final class UnsupportedModelException extends RuntimeException {
     private final List<String> problems;
 
     public UnsupportedModelException(String model, List<String> problems) {
-        super(model + ": cannot import " + problems.size() + (problems.size() == 1 ? " node" : " nodes")
-                + " into .cnn:\n  " + String.join("\n  ", problems));
-        this.problems = List.copyOf(problems);
+        this(model, problems.stream().map(UnsupportedModelException::printable).toList(), true);
+    }
+
+    private UnsupportedModelException(String model, List<String> printable, boolean escaped) {
+        super(model + ": cannot import " + printable.size() + (printable.size() == 1 ? " node" : " nodes")
+                + " into .cnn:\n  " + String.join("\n  ", printable));
+        this.problems = List.copyOf(printable);
+    }
+
+    /**
+     * Names from the file (nodes, operators, attributes) with control characters and bytes that
+     * were not UTF-8 (decoded as U+FFFD) shown as escapes, so a damaged name is visible as such.
+     */
+    private static String printable(String problem) {
+        return Diagnostic.printable(problem).replace("\uFFFD", "\\ufffd");
     }
 
     public List<String> problems() {

@@ -87,13 +87,30 @@ class ImportErrorsTest {
         UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
                 () -> OnnxImporter.importModel(save(dir, g), "m.cnn"));
         assertEquals(List.of(
-                "Resize node 'up': operator Resize is not in the language",
-                "Celu node 'act2': operator Celu is not in the language",
-                "MaxPool node 'pool': attribute frobnicate not supported",
+                "Resize node 'up': operator 'Resize' is not in the language",
+                "Celu node 'act2': operator 'Celu' is not in the language",
+                "MaxPool node 'pool': attribute 'frobnicate' not supported",
                 "LRN node 'norm': size 4 (an odd size is needed: ONNX and PyTorch centre an even window differently)"),
                 e.problems());
         assertTrue(e.getMessage().startsWith(dir.resolve("m.onnx") + ": cannot import 4 nodes into .cnn:\n  Resize"),
                 e.getMessage());
+    }
+
+    /** Damaged names (a NUL, bytes that are not UTF-8) are shown as escapes, not printed raw. */
+    @Test
+    void damagedNamesAreEscaped() throws IOException {
+        GraphProto.Builder g = convNet()
+                .addNode(node("Relu", "act", List.of("c"), "a").toBuilder()
+                        .setOpTypeBytes(com.google.protobuf.ByteString.copyFrom(new byte[] {'R', (byte) 0xff, 'l', 'u'})))
+                .addNode(node("MaxPool", "pool", List.of("c"), "p", ints("kernel_shape", 2, 2),
+                        AttributeProto.newBuilder().setName("\u0000mode").setType(AttributeProto.AttributeType.INT)
+                                .setI(1).build()))
+                .addNode(node("Concat", "cat", List.of("a", "p"), "y"))
+                .addOutput(value("y"));
+        UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
+                () -> OnnxImporter.importModel(save(dir, g), "m.cnn"));
+        assertEquals(List.of("R\\ufffdlu node 'act': operator 'R\\ufffdlu' is not in the language",
+                "MaxPool node 'pool': attribute '\\u0000mode' not supported"), e.problems());
     }
 
     @Test
