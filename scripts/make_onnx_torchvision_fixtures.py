@@ -72,6 +72,7 @@ MODELS = {
     "shufflenet_v2_x0_5": lambda: (models.shufflenet_v2_x0_5(), 64),
     "shufflenet_v2_x1_0": lambda: (models.shufflenet_v2_x1_0(), 64),
     "regnet_y_400mf": lambda: (models.regnet_y_400mf(), 64),
+    "convnext_tiny": lambda: (models.convnext_tiny(), 64),
 }
 
 
@@ -89,7 +90,7 @@ def fixture(folder, name, seed):
     torch.onnx.export(model.eval(), x, os.path.join(folder, name + ".onnx"))
     channels = sum(m.num_features for m in model.modules() if isinstance(m, nn.BatchNorm2d))
     params = sum(p.numel() for p in model.parameters()) - channels
-    weights = [n.replace("-", "_") for n, m in model.named_modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+    weights = [n for n, m in model.named_modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
     tf.write_safetensors(os.path.join(folder, name + ".io.safetensors"), {"input": x, "output": expected},
                          {"producer": "scripts/make_onnx_torchvision_fixtures.py", "torch": torch.__version__,
                           "parameters": str(params), "macs": str(macs), "weights": ",".join(weights)})

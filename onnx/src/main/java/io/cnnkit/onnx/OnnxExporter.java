@@ -31,6 +31,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -487,15 +488,33 @@ public final class OnnxExporter {
             return add(node("Mul", name, List.of(x, weight(layer, ParamSpec.BARE)), y));
         }
 
-        /** The 1×1 convolution it is, its weight written as Conv's [units, C, 1, 1]. */
+        /**
+         * As PyTorch exports nn.Linear on a channels-last map (ConvNeXt's block): Transpose (0, 2, 3, 1),
+         * MatMul by the weight transposed to [C, units] (the initializer keeps the layer's weight name),
+         * Add of the bias, Transpose back; on a vector, MatMul and Add only.
+         */
         @Override
         public Void linear(Op.Linear op) {
+            boolean map = shape(layer).size() == 4;
             int channels = Math.toIntExact(analysis.stats(layer).inputShapes().get(0).channels());
-            List<String> in = new ArrayList<>(List.of(x, weight(layer, "weight", op.units(), channels, 1, 1)));
-            if (op.bias()) {
-                in.add(weight(layer, "bias"));
+            String in = x;
+            if (map) {
+                in = name + "::channels_last";
+                add(node("Transpose", in, List.of(x), in).addAttribute(ints("perm", 0, 2, 3, 1)));
             }
-            return add(node("Conv", name, in, y).addAttribute(ints("kernel_shape", 1, 1)));
+            String w = ParamSpec.key(layer.name(), "weight");
+            if (usedValues.add(w)) {
+                out.addInitializer(OnnxTensors.fromTensor(w, transposed(weights.get(w), op.units(), channels)));
+            }
+            String linear = map ? name + "::linear" : y;
+            String product = op.bias() ? name + "::matmul" : linear;
+            add(node("MatMul", name, List.of(in, w), product));
+            if (op.bias()) {
+                add(node("Add", product.equals(linear) ? name : name + "::bias", List.of(product, weight(layer, "bias")),
+                        linear));
+            }
+            return map ? add(node("Transpose", name + "::channels_first", List.of(linear), y)
+                    .addAttribute(ints("perm", 0, 3, 1, 2))) : null;
         }
 
         @Override
@@ -507,10 +526,14 @@ public final class OnnxExporter {
             return add(node("Dropout", name, List.of(x), y).addAttribute(real("ratio", (float) d.p())));
         }
 
-        /** The identity at inference, as PyTorch's export leaves it out. */
+        /**
+         * The identity at inference; the node keeps the layer's name, and its doc string {@code p} and
+         * {@code mode}, so that import gives the layer back ({@code OnnxReader} reads both).
+         */
         @Override
         public Void stochasticDepth(Op.StochasticDepth op) {
-            return unary("Identity");
+            return add(node("Identity", name, List.of(x), y).setDocString(String.format(Locale.ROOT,
+                    "stochastic_depth(p=%s, mode=%s)", op.p(), op.rowMode() ? "row" : "batch")));
         }
 
         /** Slice on axis 1: starts, ends and axes as inputs (opset 10 on). */
@@ -626,13 +649,16 @@ public final class OnnxExporter {
         return name;
     }
 
-    /** A weight written with another shape of the same elements (a linear layer's as a 1×1 conv's). */
-    private String weight(Layer layer, String param, int... shape) {
-        String name = ParamSpec.key(layer.name(), param);
-        if (usedValues.add(name)) {
-            out.addInitializer(OnnxTensors.fromTensor(name, weights.get(name).reshape(shape)));
+    /** A [rows, cols] matrix as its [cols, rows] transpose. */
+    private static Tensor transposed(Tensor m, int rows, int cols) {
+        float[] a = m.toArray();
+        float[] t = new float[a.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = a[r * cols + c];
+            }
         }
-        return name;
+        return Tensor.of(t, cols, rows);
     }
 
     private String constant(String name, TensorProto value) {

@@ -168,8 +168,9 @@ public final class OnnxMapping {
 
         @Override
         public Mapping linear(Op.Linear op) {
-            return new Mapping(List.of("Conv"), List.of(), "exported as the 1×1 Conv it is (weight [units, C, 1, 1]),"
-                    + " which imports as a conv");
+            return new Mapping(List.of("Transpose", "MatMul", "Add"), List.of("MatMul"), "as PyTorch exports nn.Linear"
+                    + " on a channels-last map: MatMul by the weight transposed to [C, units], Add of the bias,"
+                    + " between Transposes to channels-last and back");
         }
 
         @Override
@@ -179,7 +180,8 @@ public final class OnnxMapping {
 
         @Override
         public Mapping stochasticDepth(Op.StochasticDepth op) {
-            return new Mapping(List.of("Identity"), List.of(), "the identity; PyTorch's export leaves it out");
+            return new Mapping(List.of("Identity"), List.of("Identity"), "the identity, named after the layer with p and"
+                    + " mode in its doc string, which import reads back; PyTorch's export leaves it out");
         }
 
         @Override

@@ -198,7 +198,7 @@ final class CnnWriter {
         if (numbered(scope) && !chainOfElements(scope, entry)) {
             return false;
         }
-        if (!numbered(scope) && scope.children.stream().anyMatch(c -> !isIdentifier(c.label))) {
+        if (!numbered(scope) && scope.children.stream().anyMatch(c -> !isIdentifier(c.label) && !isQuotable(c.label))) {
             return false;
         }
         scope.entry = entry;
@@ -310,7 +310,8 @@ final class CnnWriter {
         Set<String> used = new HashSet<>();
         boolean group = scope.parent != null && numbered(scope);
         for (Item c : scope.children) {
-            if (!group) {
+            boolean input = c.leaf() && net.layers().get(c.layer).op() instanceof Op.Input;
+            if (!group && (input || !isQuotable(c.label))) {
                 c.label = identifier(c.label, c.leaf() ? net.layers().get(c.layer).op().kind() : "block");
             }
             String base = c.label;
@@ -442,9 +443,9 @@ final class CnnWriter {
             ImportedNetwork.Layer l = net.layers().get(it.layer);
             List<String> args = l.inputs().stream()
                     .map(in -> source(index.get(in), scope, itemOfLayer, valueOf)).toList();
-            return it.label + ": " + call(l.op(), args, lits);
+            return labelText(it.label) + ": " + call(l.op(), args, lits);
         }
-        return it.label + ": " + composite(it, lits);
+        return labelText(it.label) + ": " + composite(it, lits);
     }
 
     /** A module call, a repeat of one, or a group for a scope. */
@@ -752,6 +753,19 @@ final class CnnWriter {
 
     static boolean isIdentifier(String s) {
         return s.matches("[A-Za-z_][A-Za-z0-9_]*") && !KEYWORDS.contains(s);
+    }
+
+    /**
+     * A name part that is no identifier but can be a quoted label ({@code "block1-0"}, as torchvision's
+     * RegNet names its blocks): it starts with a letter and holds no dot, quote, brace or space.
+     */
+    static boolean isQuotable(String s) {
+        return !isIdentifier(s) && s.matches("[A-Za-z_][^.\"\\\\{}\\s]*") && !s.matches("[A-Za-z0-9_]*");
+    }
+
+    /** A label as written: quoted when it is no identifier. */
+    private static String labelText(String label) {
+        return isQuotable(label) ? "\"" + label + "\"" : label;
     }
 
     static String identifier(String raw, String fallback) {

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.math3.special.Erf;
 
@@ -43,7 +44,8 @@ import org.apache.commons.math3.special.Erf;
 public final class OnnxReader {
     /** The language bounds sizes by 2^24. */
     static final long MAX_DIM = 1 << 24;
-    private static final Pattern DOTTED_PATH = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z0-9_]+)*");
+    /** A layer's dotted name; a part may hold characters that only a quoted label can ({@code block1-0}). */
+    private static final Pattern DOTTED_PATH = Pattern.compile("[A-Za-z_][^./:\"\\\\{}\\s]*(\\.[^./:\"\\\\{}\\s]+)*");
     private static final Set<String> PARAMS = Set.of("weight", "bias", "running_mean", "running_var");
 
     /** A value of the ONNX graph: a layer's output, a constant, or a channels-last view (Transpose). */
@@ -66,7 +68,10 @@ public final class OnnxReader {
      * PyTorch's GELU before opset 20 (Div, Erf, Add, Mul with scalars); it becomes a layer where it
      * is used, if it is one of the language's activations ({@link #materialise}).
      */
-    private record Pointwise(int layer, DoubleUnaryOperator f, NodeProto last) implements Value {
+    private record Pointwise(int layer, DoubleUnaryOperator f, NodeProto last, boolean channelsLast) implements Value {
+        Pointwise(int layer, DoubleUnaryOperator f, NodeProto last) {
+            this(layer, f, last, false);
+        }
     }
 
     /**
@@ -358,10 +363,7 @@ public final class OnnxReader {
         d.put("Reshape", OnnxReader::reshape);
         d.put("Dropout", OnnxReader::dropout);
         d.put("Pad", OnnxReader::pad);
-        d.put("Identity", (r, n, in, a) -> {
-            onlyAttributes(a);
-            r.bind(n.getOutput(0), in.get(0));
-        });
+        d.put("Identity", OnnxReader::identity);
         d.put("Constant", (r, n, in, a) -> r.constant(n, a));
         d.put("Transpose", OnnxReader::transpose);
         d.put("LayerNormalization", OnnxReader::layerNormalization);
@@ -672,6 +674,23 @@ public final class OnnxReader {
     /** MatMul by a constant [in, out] matrix: a dense layer without bias (a following Add adds it). */
     private void matMul(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
         onlyAttributes(a);
+        Value v = in.get(0);
+        if (v instanceof Pointwise p && p.channelsLast()) {
+            materialise(p);
+            v = values.get(n.getInput(0));
+        }
+        if (v instanceof ChannelsLast cl && !cl.softmax()) {
+            // nn.Linear over the channels of a channels-last map (ConvNeXt's block): a linear layer
+            int channels = layers.get(cl.layer()).shape[1];
+            Tensor b = floats(n, in, 1, "B");
+            if (b.rank() != 2 || b.dim(0) != channels) {
+                throw new Unsupported("B " + Arrays.toString(b.shape()) + " does not fit " + channels + " channels");
+            }
+            addNodeLayer(n, new Op.Linear(b.dim(1), false), List.of(cl.layer()), Map.of("weight", transpose2(b)),
+                    paramName(n, in, 1));
+            values.put(n.getOutput(0), new ChannelsLast(layers.size() - 1, false));
+            return;
+        }
         int x = mapInput(n, in, 0);
         requireRank(layers.get(x), 2, "MatMul");
         Tensor b = floats(n, in, 1, "B");
@@ -681,6 +700,30 @@ public final class OnnxReader {
         addNodeLayer(n, new Op.Dense(b.dim(1), false), List.of(x), Map.of("weight", transpose2(b)),
                 paramName(n, in, 1));
     }
+
+    /**
+     * A pass-through, except an Identity named like a stochastic depth layer ({@code ….stochastic_depth},
+     * as cnnkit exports one): that layer, with the {@code p} and {@code mode} of its doc string.
+     * PyTorch's own export leaves torchvision's StochasticDepth out, so nothing else is guessed.
+     */
+    private void identity(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
+        onlyAttributes(a);
+        String name = n.getName();
+        boolean depth = name.equals("stochastic_depth") || name.endsWith(".stochastic_depth");
+        if (!depth || !(in.get(0) instanceof LayerValue || in.get(0) instanceof Pointwise p && !p.channelsLast())) {
+            bind(n.getOutput(0), in.get(0));
+            return;
+        }
+        Matcher p = STOCHASTIC_P.matcher(n.getDocString());
+        double drop = p.find() ? Double.parseDouble(p.group(1)) : 0;
+        if (!(drop >= 0 && drop <= 1)) {
+            throw new Unsupported("stochastic depth p = " + drop + " in its doc string (p is in [0, 1])");
+        }
+        boolean row = !n.getDocString().contains("mode=batch");
+        addNodeLayer(n, new Op.StochasticDepth(drop, row), List.of(mapInput(n, in, 0)), Map.of(), null);
+    }
+
+    private static final Pattern STOCHASTIC_P = Pattern.compile("\\bp=([0-9.eE+-]+)");
 
     private void clip(NodeProto n, List<Value> in, OnnxAttributes a) throws Unsupported {
         float min;
@@ -743,6 +786,9 @@ public final class OnnxReader {
             bind(n.getOutput(0), new Grouped(g.layer(), g.groups(), true));
             return;
         }
+        if (v instanceof Pointwise p && !p.channelsLast()) {
+            v = new LayerValue(materialise(p));
+        }
         if (v instanceof LayerValue lv && Arrays.equals(perm, new long[] {0, 2, 3, 1})
                 && layers.get(lv.layer()).shape.length == 4) {
             values.put(n.getOutput(0), new ChannelsLast(lv.layer(), false));
@@ -751,6 +797,10 @@ public final class OnnxReader {
         if (v instanceof ChannelsLast cl && cl.softmax() && Arrays.equals(perm, new long[] {0, 3, 1, 2})) {
             NodeProto softmaxNode = pendingSoftmaxNames.getOrDefault(n.getInput(0), n);
             addNodeLayer(nameSource(n, softmaxNode), new Op.Softmax(), List.of(cl.layer()), Map.of(), null);
+            return;
+        }
+        if (v instanceof Pointwise p && p.channelsLast() && Arrays.equals(perm, new long[] {0, 3, 1, 2})) {
+            bind(n.getOutput(0), new LayerValue(materialise(p)));
             return;
         }
         if (v instanceof ChannelsLast cl && Arrays.equals(perm, new long[] {0, 3, 1, 2})) {
@@ -963,6 +1013,18 @@ public final class OnnxReader {
             return;
         }
         int constant = in.get(0) instanceof ConstantValue ? 0 : in.get(1) instanceof ConstantValue ? 1 : -1;
+        if (constant >= 0 && in.get(1 - constant) instanceof ChannelsLast cl && !cl.softmax()) {
+            MutableLayer linear = layers.get(cl.layer());
+            Tensor c = floats(n, in, constant, "bias");
+            if (!(linear.op instanceof Op.Linear l) || l.bias() || consumersOf(cl.layer()) != 1
+                    || cl.layer() != layers.size() - 1 || c.size() != l.units() || c.rank() > 1) {
+                throw new Unsupported("adding a constant to channels-last values other than a linear layer's bias");
+            }
+            linear.op = new Op.Linear(l.units(), true);
+            linear.params.put("bias", Tensor.of(c.toArray(), l.units()));
+            values.put(n.getOutput(0), new ChannelsLast(cl.layer(), false));
+            return;
+        }
         if (constant >= 0) {
             int x = mapInput(n, in, 1 - constant);
             MutableLayer dense = layers.get(x);
@@ -1190,7 +1252,7 @@ public final class OnnxReader {
     private void pointwiseMap(NodeProto n, List<Value> in, OnnxAttributes a, DoubleUnaryOperator f) throws Unsupported {
         onlyAttributes(a);
         Pointwise p = asPointwise(n, in, 0);
-        bind(n.getOutput(0), new Pointwise(p.layer(), v -> f.applyAsDouble(p.f().applyAsDouble(v)), n));
+        bind(n.getOutput(0), new Pointwise(p.layer(), v -> f.applyAsDouble(p.f().applyAsDouble(v)), n, p.channelsLast()));
     }
 
     private void pointwise(NodeProto n, List<Value> in, OnnxAttributes a, DoubleBinaryOperator f) throws Unsupported {
@@ -1201,20 +1263,23 @@ public final class OnnxReader {
         if (in.get(1) instanceof ConstantValue) {
             Pointwise p = asPointwise(n, in, 0);
             double c = scalar(n, in, 1);
-            bind(n.getOutput(0), new Pointwise(p.layer(), v -> f.applyAsDouble(p.f().applyAsDouble(v), c), n));
+            bind(n.getOutput(0), new Pointwise(p.layer(), v -> f.applyAsDouble(p.f().applyAsDouble(v), c), n,
+                    p.channelsLast()));
             return;
         }
         if (in.get(0) instanceof ConstantValue) {
             double c = scalar(n, in, 0);
             Pointwise p = asPointwise(n, in, 1);
-            bind(n.getOutput(0), new Pointwise(p.layer(), v -> f.applyAsDouble(c, p.f().applyAsDouble(v)), n));
+            bind(n.getOutput(0), new Pointwise(p.layer(), v -> f.applyAsDouble(c, p.f().applyAsDouble(v)), n,
+                    p.channelsLast()));
             return;
         }
         Pointwise p = asPointwise(n, in, 0), q = asPointwise(n, in, 1);
-        if (p.layer() != q.layer()) {
+        if (p.layer() != q.layer() || p.channelsLast() != q.channelsLast()) {
             throw new Unsupported("an element-wise " + n.getOpType() + " of two different layers' outputs");
         }
-        bind(n.getOutput(0), new Pointwise(p.layer(), v -> f.applyAsDouble(p.f().applyAsDouble(v), q.f().applyAsDouble(v)), n));
+        bind(n.getOutput(0), new Pointwise(p.layer(), v -> f.applyAsDouble(p.f().applyAsDouble(v), q.f().applyAsDouble(v)), n,
+                p.channelsLast()));
     }
 
     private Pointwise asPointwise(NodeProto n, List<Value> in, int i) throws Unsupported {
@@ -1223,6 +1288,9 @@ public final class OnnxReader {
         }
         if (i < in.size() && in.get(i) instanceof LayerValue lv) {
             return new Pointwise(lv.layer(), v -> v, n);
+        }
+        if (i < in.size() && in.get(i) instanceof ChannelsLast cl && !cl.softmax()) {
+            return new Pointwise(cl.layer(), v -> v, n, true);
         }
         throw new Unsupported("input '" + (i < n.getInputCount() ? n.getInput(i) : "") + "' is not a layer's output"
                 + " or a scalar constant");
@@ -1258,7 +1326,8 @@ public final class OnnxReader {
             if (equal) {
                 addNodeLayer(p.last(), e.getKey(), List.of(p.layer()), Map.of(), null);
                 int layer = layers.size() - 1;
-                bind(p.last().getOutput(0), new LayerValue(layer));
+                // an activation is element-wise: on channels-last values it is the same layer, still channels-last
+                bind(p.last().getOutput(0), p.channelsLast() ? new ChannelsLast(layer, false) : new LayerValue(layer));
                 return layer;
             }
         }
@@ -1474,8 +1543,8 @@ public final class OnnxReader {
      * component per module: its attribute name, or for a numbered child the previous component
      * and the number ({@code /layer1/layer1.0/relu/Relu} gives {@code layer1.0.relu},
      * {@code /features/features.1/conv/conv.0/conv.0.0/Conv} gives {@code features.1.conv.0.0},
-     * {@code /Flatten} gives {@code ""}). Characters outside identifiers become {@code _}
-     * (RegNet's {@code block1-0} is {@code block1_0}).
+     * {@code /Flatten} gives {@code ""}). A component may hold characters outside identifiers
+     * (RegNet's {@code block1-0}): it becomes a quoted label; those no label can hold become {@code _}.
      */
     static String torchScope(String nodeName) {
         if (!nodeName.startsWith("/")) {
@@ -1491,7 +1560,7 @@ public final class OnnxReader {
                 if (segment.isEmpty()) {
                     return null;
                 }
-                path.append(path.length() == 0 ? "" : ".").append(segment.replaceAll("[^A-Za-z0-9_]", "_"));
+                path.append(path.length() == 0 ? "" : ".").append(segment.replaceAll("[:\"\\\\{}\\s]", "_"));
             }
             previous = p;
         }
@@ -1627,7 +1696,7 @@ public final class OnnxReader {
         if (v instanceof LayerValue lv) {
             return lv.layer();
         }
-        if (v instanceof Pointwise p) {
+        if (v instanceof Pointwise p && !p.channelsLast()) {
             return materialise(p);
         }
         throw new Unsupported("input '" + n.getInput(i) + "' is " + (v instanceof ConstantValue ? "a constant"

@@ -18,9 +18,10 @@ class TorchScopeTest {
     }
 
     @Test
-    void charactersOutsideIdentifiersBecomeUnderscores() {
-        assertEquals("trunk_output.block1.block1_0.f.a.0",
+    void aComponentOutsideIdentifiersIsKeptForAQuotedLabel() {
+        assertEquals("trunk_output.block1.block1-0.f.a.0",
                 OnnxReader.torchScope("/trunk_output/block1/block1-0/f/a/a.0/Conv"));
+        assertEquals("a.b_c", OnnxReader.torchScope("/a/b{c/Conv"));
     }
 
     @Test

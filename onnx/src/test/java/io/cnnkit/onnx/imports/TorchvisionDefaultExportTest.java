@@ -72,6 +72,7 @@ class TorchvisionDefaultExportTest {
         "shufflenet_v2_x0_5, true, true",
         "shufflenet_v2_x1_0, true, true",
         "regnet_y_400mf, true, false",
+        "convnext_tiny, true, true",
     })
     void defaultExportImportsStructuredWithTorchvisionsNamesAndRunsToPyTorchsOutputs(String name, boolean modules,
                                                                                       boolean repeat) {
@@ -95,7 +96,7 @@ class TorchvisionDefaultExportTest {
         // every convolution and linear layer of torchvision is one layer, with its name
         List<String> expected = List.of(meta.get("weights").split(","));
         List<String> weighted = imported.graph().layers().stream()
-                .filter(l -> l.op() instanceof Op.Conv || l.op() instanceof Op.Dense).map(Layer::name).toList();
+                .filter(l -> l.op() instanceof Op.Conv || l.op() instanceof Op.Dense || l.op() instanceof Op.Linear).map(Layer::name).toList();
         assertEquals(expected.size(), weighted.size(), "convolution and linear layers");
         assertEquals(new TreeSet<>(expected), new TreeSet<>(weighted), "torchvision's names");
 
