@@ -56,7 +56,7 @@ final class LayerCount {
     static Optional<Excess> pastBound(Ast.CompilationUnit root, Map<String, Ast.ModuleDecl> modules,
                                       Set<String> brokenModules, long limit) {
         LayerCount counter = new LayerCount(modules, brokenModules);
-        Map<String, ArgValue> none = Map.of();
+        Map<String, ArgValue> lets = new HashMap<>();
         long total = 0;
         SourceLocation at = null;
         try {
@@ -66,16 +66,20 @@ final class LayerCount {
                     at = at == null && total > limit ? input.location() : at;
                     continue;
                 }
+                if (statement instanceof Ast.LetDecl let) {
+                    define(let, lets);
+                    continue;
+                }
                 Ast.Chain chain = statement instanceof Ast.ValueDecl v ? v.chain()
                         : statement instanceof Ast.OutputDecl o ? o.chain().orElse(null) : null;
                 if (chain == null) {
                     continue;
                 }
                 // step by step, to point at the one that passes the bound
-                total = plus(total, counter.head(chain.head(), none));
+                total = plus(total, counter.head(chain.head(), lets));
                 at = at == null && total > limit ? chain.location() : at;
                 for (Ast.LayerNode step : chain.steps()) {
-                    total = plus(total, counter.node(step, none));
+                    total = plus(total, counter.node(step, lets));
                     at = at == null && total > limit ? step.location() : at;
                 }
             }
@@ -168,15 +172,26 @@ final class LayerCount {
             return known;
         }
         long n = 0;
+        Map<String, ArgValue> names = new HashMap<>(bound);
         for (Ast.Statement statement : module.body()) {
-            if (statement instanceof Ast.ValueDecl value) {
-                n = plus(n, chain(value.chain(), bound));
+            if (statement instanceof Ast.LetDecl let) {
+                define(let, names);
+            } else if (statement instanceof Ast.ValueDecl value) {
+                n = plus(n, chain(value.chain(), names));
             } else if (statement instanceof Ast.OutDecl out) {
-                n = plus(n, chain(out.chain(), bound));
+                n = plus(n, chain(out.chain(), names));
             }
         }
         moduleSizes.put(key, n);
         return n;
+    }
+
+    /** {@code let name = expr}: readable below it; one that does not evaluate is left out (elaboration reports it). */
+    private static void define(Ast.LetDecl let, Map<String, ArgValue> names) {
+        ArgValue value = eval(let.value(), names);
+        if (value != null) {
+            names.putIfAbsent(let.name().name(), value);
+        }
     }
 
     /** The module's parameters for this call, defaults included; null when they do not bind. */
@@ -264,6 +279,9 @@ final class LayerCount {
         }
         if (expr instanceof Ast.TupleExpr t) {
             return t.elements().stream().anyMatch(e -> uses(e, name));
+        }
+        if (expr instanceof Ast.FunctionExpr f) {
+            return f.arguments().stream().anyMatch(e -> uses(e, name));
         }
         return !(expr instanceof Ast.IntLiteral || expr instanceof Ast.FloatLiteral || expr instanceof Ast.BoolLiteral
                 || expr instanceof Ast.StringLiteral || expr instanceof Ast.InExpr);

@@ -50,6 +50,10 @@ class LayerCountTest {
             + "module e(n=2) { out in -> d(n) -> d(n - 2) -> d(n=n) }\n"
             + "input i: 3x8x8\noutput o = i -> d(0) -> [relu] -> e -> e(3)\naux output a = i -> relu\n",
         "input i: 3x8x8\nx = i -> relu\ny = i -> relu\noutput o = concat(x, y) -> repeat 0 relu\n",
+        "let depth = max(1, 5 / 2)\n"
+            + "module s(c, expand=1) { let hidden = c * expand\n"
+            + "  out in -> [0: conv(hidden, 1) -> repeat (if expand != 1 then 1 else 0) relu -> 3: conv(c, 1)] }\n"
+            + "input i: 3x8x8\noutput o = i -> repeat depth as k s(4, expand=k + 1) -> \"tail-{depth}\": relu\n",
     })
     void countsLanguageFeaturesExactly(String body) {
         String text = "network T\n" + body;

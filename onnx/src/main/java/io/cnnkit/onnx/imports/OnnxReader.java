@@ -292,7 +292,7 @@ public final class OnnxReader {
             // what it computes is unknown, but an operator outside the language is reported all the same
             if (!DECODERS.containsKey(n.getOpType()) || !n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
                 problems.add(describe(n) + ": " + (DECODERS.containsKey(n.getOpType()) ? "operator domain '"
-                        + n.getDomain() + "'" : "operator " + n.getOpType() + " is not in the language"));
+                        + n.getDomain() + "'" : "operator '" + n.getOpType() + "' is not in the language"));
             }
             markFailed(n);
             return;
