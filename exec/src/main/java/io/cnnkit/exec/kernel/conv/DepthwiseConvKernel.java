@@ -13,6 +13,7 @@ import io.cnnkit.exec.kernel.Window;
 import io.cnnkit.exec.kernel.Workspace;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -34,6 +35,9 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class DepthwiseConvKernel implements Kernel {
     private static final VectorSpecies<Float> S = Simd.S;
+    /** Lane i of two vectors' 2·S.length() floats: 2i (even columns) and 2i + 1 (odd); i ≥ S.length() selects the second. */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i),
+            ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
 
     private final int[] outShape;
     private final Window w;
@@ -180,19 +184,20 @@ final class DepthwiseConvKernel implements Kernel {
                 System.arraycopy(xs, row, scratch, rowStart + w.padLeft(), inW);
                 continue;
             }
-            for (int b = 0; b < sw; b++) {
-                // phase column j holds input column j·sw + shift; loops of constant stride, which C2 unrolls
-                int shift = b - w.padLeft(), to = rowStart + b * planeQ;
-                int j = Math.max(0, ceilDiv(-shift, sw)), end = Math.floorDiv(inW - shift + sw - 1, sw);
-                if (sw == 2) {
-                    for (; j < end; j++) {
-                        scratch[to + j] = xs[row + 2 * j + shift];
-                    }
-                } else {
-                    for (; j < end; j++) {
-                        scratch[to + j] = xs[row + j * sw + shift];
-                    }
+            int ix = 0;
+            if (sw == 2) {
+                // two vectors of the row split into their even and odd columns, each stored whole into its phase
+                for (int lanes = S.length(); ix <= inW - 2 * lanes; ix += 2 * lanes) {
+                    FloatVector v0 = FloatVector.fromArray(S, xs, row + ix), v1 = FloatVector.fromArray(S, xs,
+                            row + ix + lanes);
+                    int px = ix + w.padLeft();
+                    v0.rearrange(EVEN, v1).intoArray(scratch, rowStart + px % 2 * planeQ + px / 2);
+                    v0.rearrange(ODD, v1).intoArray(scratch, rowStart + (px + 1) % 2 * planeQ + (px + 1) / 2);
                 }
+            }
+            for (; ix < inW; ix++) {
+                int px = ix + w.padLeft();
+                scratch[rowStart + px % sw * planeQ + px / sw] = xs[row + ix];
             }
         }
     }
