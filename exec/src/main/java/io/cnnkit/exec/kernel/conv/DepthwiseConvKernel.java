@@ -168,6 +168,14 @@ final class DepthwiseConvKernel implements Kernel {
         }
         float[] r = res == null ? null : res.data();
         int resAt = res == null ? 0 : res.offset() + plane * w.outSize();
+        if (w.outW() < 4 * lanes) {
+            // short rows: gathered into one run first, so that the epilogue is one call rather than one per row
+            for (int oy = 1; oy < w.outH(); oy++) {
+                System.arraycopy(scratch, flat + oy * wq, scratch, flat + oy * w.outW(), w.outW());
+            }
+            epilogue.apply(scratch, flat, out.data(), dst, w.outSize(), bias[co], r, resAt);
+            return;
+        }
         for (int oy = 0; oy < w.outH(); oy++) {
             epilogue.apply(scratch, flat + oy * wq, out.data(), dst + oy * w.outW(), w.outW(), bias[co], r,
                     resAt + oy * w.outW());
@@ -195,9 +203,14 @@ final class DepthwiseConvKernel implements Kernel {
                     v0.rearrange(ODD, v1).intoArray(scratch, rowStart + (px + 1) % 2 * planeQ + (px + 1) / 2);
                 }
             }
+            // the rest one float at a time, phase b and column j stepped along (a division per float cost more than the taps)
+            int px = ix + w.padLeft(), b = px % sw, j = px / sw;
             for (; ix < inW; ix++) {
-                int px = ix + w.padLeft();
-                scratch[rowStart + px % sw * planeQ + px / sw] = xs[row + ix];
+                scratch[rowStart + b * planeQ + j] = xs[row + ix];
+                if (++b == sw) {
+                    b = 0;
+                    j++;
+                }
             }
         }
     }
