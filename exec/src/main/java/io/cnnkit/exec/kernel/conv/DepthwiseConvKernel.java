@@ -13,6 +13,7 @@ import io.cnnkit.exec.kernel.Window;
 import io.cnnkit.exec.kernel.Workspace;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -35,9 +36,15 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class DepthwiseConvKernel implements Kernel {
     private static final VectorSpecies<Float> S = Simd.S;
-    /** Lane i of two vectors' 2·S.length() floats: 2i (even columns) and 2i + 1 (odd); i ≥ S.length() selects the second. */
-    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i),
-            ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
+    /**
+     * The even (odd) columns of two vectors: lane i takes lane 2i (2i + 1) modulo the length of
+     * the first vector in the low half and of the second in the high half ({@link #HIGH_HALF}).
+     * Constant shuffles and a blend: the two-vector rearrange wraps its shuffle on every call.
+     */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i % S.length()),
+            ODD = VectorShuffle.fromOp(S, i -> (2 * i + 1) % S.length());
+    private static final VectorMask<Float> HIGH_HALF = VectorMask.fromLong(S,
+            ((1L << S.length()) - 1) & -(1L << S.length() / 2));
 
     private final int[] outShape;
     private final Window w;
@@ -199,8 +206,10 @@ final class DepthwiseConvKernel implements Kernel {
                     FloatVector v0 = FloatVector.fromArray(S, xs, row + ix), v1 = FloatVector.fromArray(S, xs,
                             row + ix + lanes);
                     int px = ix + w.padLeft();
-                    v0.rearrange(EVEN, v1).intoArray(scratch, rowStart + px % 2 * planeQ + px / 2);
-                    v0.rearrange(ODD, v1).intoArray(scratch, rowStart + (px + 1) % 2 * planeQ + (px + 1) / 2);
+                    v0.rearrange(EVEN).blend(v1.rearrange(EVEN), HIGH_HALF)
+                            .intoArray(scratch, rowStart + px % 2 * planeQ + px / 2);
+                    v0.rearrange(ODD).blend(v1.rearrange(ODD), HIGH_HALF)
+                            .intoArray(scratch, rowStart + (px + 1) % 2 * planeQ + (px + 1) / 2);
                 }
             }
             // the rest one float at a time, phase b and column j stepped along (a division per float cost more than the taps)
