@@ -389,24 +389,32 @@ public class OptimizedKernelsTest {
     }
 
     /**
-     * The flat path of depthwise 5×5 and 7×7 convolutions of stride 1: planes narrower than a
-     * vector, odd sizes, asymmetric padding, a channel multiplier, and the fused batchnorm, residual
-     * and smooth activation, against the reference chain.
+     * The flat path of depthwise convolutions, 3×3 to 7×7 at stride 1 and 2 (through phase planes)
+     * and with dilation: planes narrower than a vector, odd sizes, asymmetric padding, a channel
+     * multiplier, and the fused batchnorm, residual and smooth activation, against the reference chain.
      */
     @Test
-    void largeDepthwiseKernelsEqualTheReference() {
+    void depthwiseKernelsEqualTheReference() {
         Random rnd = new Random(13);
-        int[][] cases = {{5, 7, 7, 2, 1}, {7, 7, 7, 3, 1}, {7, 14, 14, 3, 1}, {5, 28, 28, 2, 1}, {7, 9, 23, 3, 2},
-                {5, 17, 5, 1, 1}, {7, 3, 2, 3, 1}};
+        // kernel, height, width, pad (2: asymmetric 2,1,3,2; 4: asymmetric 0,1,1,0), multiplier, stride, dilation
+        int[][] cases = {{5, 7, 7, 2, 1, 1, 1}, {7, 7, 7, 3, 1, 1, 1}, {7, 14, 14, 3, 1, 1, 1}, {5, 28, 28, 2, 1, 1, 1},
+                {7, 9, 23, 3, 2, 1, 1}, {5, 17, 5, 1, 1, 1, 1}, {7, 3, 2, 3, 1, 1, 1},
+                {3, 7, 7, 1, 1, 1, 1}, {3, 14, 14, 1, 1, 1, 1}, {3, 56, 56, 1, 1, 1, 1}, {3, 13, 37, 1, 2, 1, 1},
+                {3, 9, 11, 4, 1, 1, 1}, {3, 3, 1, 1, 1, 1, 1}, {3, 11, 11, 1, 1, 1, 2}, {3, 12, 9, 2, 2, 1, 3},
+                {3, 14, 14, 1, 1, 2, 1}, {3, 15, 15, 1, 1, 2, 1}, {3, 28, 28, 4, 1, 2, 1}, {3, 13, 40, 1, 2, 2, 1},
+                {5, 14, 14, 2, 1, 2, 1}, {5, 15, 9, 2, 1, 2, 1}, {3, 17, 17, 2, 1, 2, 2}, {3, 8, 8, 1, 1, 3, 1},
+                {3, 2, 3, 1, 1, 2, 1}, {3, 5, 70, 1, 1, 2, 1}, {3, 6, 67, 4, 2, 2, 1}};
         for (int[] c : cases) {
-            int k = c[0], h = c[1], wd = c[2], pad = c[3], multiplier = c[4], cin = 6;
-            Op.Conv conv = new Op.Conv(cin * multiplier, Size2.square(k), Size2.square(1),
-                    pad == 2 ? new Padding.Explicit(2, 1, 3, 2) : Padding.symmetric(pad, pad), Size2.square(1), cin,
-                    true);
+            int k = c[0], h = c[1], wd = c[2], pad = c[3], multiplier = c[4], stride = c[5], dilation = c[6], cin = 6;
+            Padding padding = pad == 2 ? new Padding.Explicit(2, 1, 3, 2)
+                    : pad == 4 ? new Padding.Explicit(0, 1, 1, 0) : Padding.symmetric(pad, pad);
+            Op.Conv conv = new Op.Conv(cin * multiplier, Size2.square(k), Size2.square(stride), padding,
+                    Size2.square(dilation), cin, true);
             Tensor x = random(rnd, 2, cin, h, wd);
             Map<String, Tensor> params = Map.of("weight", random(rnd, cin * multiplier, 1, k, k),
                     "bias", random(rnd, cin * multiplier));
-            String what = "depthwise " + k + "x" + k + " on " + h + "x" + wd + " pad " + pad + " x" + multiplier;
+            String what = "depthwise " + k + "x" + k + "/" + stride + " dilation " + dilation + " on " + h + "x" + wd
+                    + " pad " + pad + " x" + multiplier;
             checkAllPaths(conv, List.of(x), params, what);
 
             Map<String, Tensor> bn = batchNormParams(rnd, cin * multiplier);

@@ -13,24 +13,38 @@ import io.cnnkit.exec.kernel.Window;
 import io.cnnkit.exec.kernel.Workspace;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Convolution where every output channel reads a single input channel (groups == Cin, depthwise
- * with any channel multiplier): a direct kernel, one output plane per work item. For each tap it
- * adds weight * shifted input row into the output row over the range of columns whose input lies
- * inside the image, so padding costs nothing; with stride 1 that inner loop is a vector fma.
+ * with any channel multiplier): a direct kernel, one output plane per work item.
  *
- * <p>Large kernels of stride 1 (5×5 and up: MobileNet-v3's and EfficientNet's 5×5, ConvNeXt's
- * 7×7) take a flat path instead, which keeps the sums in registers rather than loading and storing
- * the output row once per tap: the plane is copied into scratch with its zero padding, rows
- * {@code pw = outW + kw − 1} apart, so that output (oy, ox) is position oy·pw + ox of a flat run
- * and every tap is the same shift of it for all outputs; two vectors of that run take all
- * kh·kw taps, then the epilogue copies each row's outW valid positions out (the kw − 1 between
- * rows are computed and dropped). Small planes (7×7, 14×14) are vectorised this way too.
+ * <p>The vector path is flat: it keeps the sums in registers rather than loading and storing the
+ * output row once per tap. The plane is copied into scratch with its zero padding and split by
+ * the stride into sh·sw phase planes ({@code xq[a][b][i][j] = xpad[i·sh + a][j·sw + b]}, rows
+ * {@code wq = ceil(padded width / sw)} apart; for stride 1 the single plane is the padded input).
+ * Output (oy, ox) is then position oy·wq + ox of a flat run, and every tap (ky, kx) reads the same
+ * shift of that run for all outputs: its phase plane plus (ky·dh / sh)·wq + kx·dw / sw, a
+ * stride-1 access whatever the stride and dilation. Two vectors of the run take all kh·kw taps,
+ * then the epilogue copies each row's outW valid positions out (the wq − outW between rows are
+ * computed and dropped). Planes narrower than a vector (7×7, 14×14) are vectorised this way too.
+ *
+ * <p>The scalar path (forced by {@link KernelOptions#scalar()}) adds weight × shifted input row into
+ * the output row for each tap over the columns whose input lies inside the image.
  */
 final class DepthwiseConvKernel implements Kernel {
     private static final VectorSpecies<Float> S = Simd.S;
+    /**
+     * The even (odd) columns of two vectors: lane i takes lane 2i (2i + 1) modulo the length of
+     * the first vector in the low half and of the second in the high half ({@link #HIGH_HALF}).
+     * Constant shuffles and a blend: the two-vector rearrange wraps its shuffle on every call.
+     */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i % S.length()),
+            ODD = VectorShuffle.fromOp(S, i -> (2 * i + 1) % S.length());
+    private static final VectorMask<Float> HIGH_HALF = VectorMask.fromLong(S,
+            ((1L << S.length()) - 1) & -(1L << S.length() / 2));
 
     private final int[] outShape;
     private final Window w;
@@ -39,9 +53,9 @@ final class DepthwiseConvKernel implements Kernel {
     private final float[] bias;
     private final boolean residual, scalar;
     private final Epilogue epilogue;
-    /** The flat path's padded row length and the floats of its padded plane and flat output; 0 off it. */
-    private final int pw, paddedLength, flatLength;
-    /** The flat path's offset of each tap (ky, kx) in the padded plane: ky·pw + kx. */
+    /** The flat path's phase row length wq and phase plane size, and the floats of its phase planes and flat output. */
+    private final int wq, planeQ, paddedLength, flatLength;
+    /** The flat path's offset of each tap (ky, kx) in the phase planes. */
     private final int[] tapOffsets;
 
     DepthwiseConvKernel(int[] inShape, int[] outShape, Window w, Folding folded, Fusion fusion,
@@ -57,16 +71,24 @@ final class DepthwiseConvKernel implements Kernel {
         this.residual = fusion.residual();
         this.scalar = options.scalar();
         this.epilogue = new Epilogue(fusion.activation(), scalar);
-        boolean flat = !scalar && w.kh() >= 5 && w.kw() >= 5 && w.sh() == 1 && w.sw() == 1 && w.dh() == 1
-                && w.dw() == 1;
+        boolean flat = !scalar;
         int step = 2 * S.length();
-        this.pw = flat ? w.outW() + w.kw() - 1 : 0;
-        this.flatLength = flat ? (w.outH() * pw + step - 1) / step * step : 0;
-        this.paddedLength = flat ? flatLength + (w.kh() - 1) * pw + w.kw() : 0;
+        this.wq = flat ? ceilDiv(w.inW() + w.padLeft() + w.padRight(), w.sw()) : 0;
+        this.planeQ = flat ? ceilDiv(w.inH() + w.padTop() + w.padBottom(), w.sh()) * wq : 0;
+        this.flatLength = flat ? ceilDiv(w.outH() * wq, step) * step : 0;
+        // positions past the valid ones (dropped columns, the rounding to two vectors) read up to
+        // flatLength + one phase row past the planes: zeros there, never outside the scratch
+        this.paddedLength = flat ? w.sh() * w.sw() * planeQ + flatLength + wq : 0;
         this.tapOffsets = new int[flat ? w.kh() * w.kw() : 0];
         for (int t = 0; t < tapOffsets.length; t++) {
-            tapOffsets[t] = t / w.kw() * pw + t % w.kw();
+            int dy = t / w.kw() * w.dh(), dx = t % w.kw() * w.dw();
+            int phase = dy % w.sh() * w.sw() + dx % w.sw();
+            tapOffsets[t] = phase * planeQ + dy / w.sh() * wq + dx / w.sw();
         }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 
     @Override
@@ -91,7 +113,7 @@ final class DepthwiseConvKernel implements Kernel {
         int planes = batch * cout;
         Parallel.forRange(ws, planes, (long) w.outSize() * w.kh() * w.kw(), (slot, from, to) -> {
             for (int plane = from; plane < to; plane++) {
-                if (pw > 0) {
+                if (!scalar) {
                     flatPlane(x, res, output, plane, ws.scratch(slot));
                 } else {
                     plane(x, res, output, plane);
@@ -118,13 +140,6 @@ final class DepthwiseConvKernel implements Kernel {
                     float wv = weights[(co * w.kh() + ky) * w.kw() + kx];
                     int shift = w.colShift(kx), hi = w.endCol(kx);
                     int ox = w.firstCol(kx);
-                    if (w.sw() == 1 && !scalar) {
-                        FloatVector wvv = FloatVector.broadcast(S, wv);
-                        for (; ox <= hi - S.length(); ox += S.length()) {
-                            FloatVector acc = FloatVector.fromArray(S, o, orow + ox);
-                            wvv.fma(FloatVector.fromArray(S, xs, irow + ox + shift), acc).intoArray(o, orow + ox);
-                        }
-                    }
                     for (; ox < hi; ox++) {
                         o[orow + ox] += wv * xs[irow + ox * w.sw() + shift];
                     }
@@ -142,9 +157,7 @@ final class DepthwiseConvKernel implements Kernel {
         int padded = Kernels.ALIGNED_START, flat = padded + paddedLength;
         float[] xs = x.data();
         Arrays.fill(scratch, padded, padded + paddedLength, 0f);
-        for (int iy = 0; iy < w.inH(); iy++) {
-            System.arraycopy(xs, src + iy * w.inW(), scratch, padded + (iy + w.padTop()) * pw + w.padLeft(), w.inW());
-        }
+        copyIntoPhases(xs, src, scratch, padded);
         int taps = w.kh() * w.kw(), first = co * taps, lanes = S.length();
         for (int i = 0; i < flatLength; i += 2 * lanes) {
             // one loop over the taps (offsets precomputed): sums carried through nested loops were boxed by C2
@@ -162,9 +175,52 @@ final class DepthwiseConvKernel implements Kernel {
         }
         float[] r = res == null ? null : res.data();
         int resAt = res == null ? 0 : res.offset() + plane * w.outSize();
+        if (w.outW() < 4 * lanes) {
+            // short rows: gathered into one run first, so that the epilogue is one call rather than one per row
+            for (int oy = 1; oy < w.outH(); oy++) {
+                System.arraycopy(scratch, flat + oy * wq, scratch, flat + oy * w.outW(), w.outW());
+            }
+            epilogue.apply(scratch, flat, out.data(), dst, w.outSize(), bias[co], r, resAt);
+            return;
+        }
         for (int oy = 0; oy < w.outH(); oy++) {
-            epilogue.apply(scratch, flat + oy * pw, out.data(), dst + oy * w.outW(), w.outW(), bias[co], r,
+            epilogue.apply(scratch, flat + oy * wq, out.data(), dst + oy * w.outW(), w.outW(), bias[co], r,
                     resAt + oy * w.outW());
+        }
+    }
+
+    /** The input plane at {@code src} into the zeroed phase planes at {@code padded}, each float at its padded place. */
+    private void copyIntoPhases(float[] xs, int src, float[] scratch, int padded) {
+        int sh = w.sh(), sw = w.sw(), inW = w.inW();
+        for (int iy = 0; iy < w.inH(); iy++) {
+            int py = iy + w.padTop(), row = src + iy * inW;
+            int rowStart = padded + py % sh * sw * planeQ + py / sh * wq;
+            if (sw == 1) {
+                System.arraycopy(xs, row, scratch, rowStart + w.padLeft(), inW);
+                continue;
+            }
+            int ix = 0;
+            if (sw == 2) {
+                // two vectors of the row split into their even and odd columns, each stored whole into its phase
+                for (int lanes = S.length(); ix <= inW - 2 * lanes; ix += 2 * lanes) {
+                    FloatVector v0 = FloatVector.fromArray(S, xs, row + ix), v1 = FloatVector.fromArray(S, xs,
+                            row + ix + lanes);
+                    int px = ix + w.padLeft();
+                    v0.rearrange(EVEN).blend(v1.rearrange(EVEN), HIGH_HALF)
+                            .intoArray(scratch, rowStart + px % 2 * planeQ + px / 2);
+                    v0.rearrange(ODD).blend(v1.rearrange(ODD), HIGH_HALF)
+                            .intoArray(scratch, rowStart + (px + 1) % 2 * planeQ + (px + 1) / 2);
+                }
+            }
+            // the rest one float at a time, phase b and column j stepped along (a division per float cost more than the taps)
+            int px = ix + w.padLeft(), b = px % sw, j = px / sw;
+            for (; ix < inW; ix++) {
+                scratch[rowStart + b * planeQ + j] = xs[row + ix];
+                if (++b == sw) {
+                    b = 0;
+                    j++;
+                }
+            }
         }
     }
 }
