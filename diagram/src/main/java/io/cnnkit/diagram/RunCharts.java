@@ -61,8 +61,13 @@ public final class RunCharts {
     }
 
     private static String describe(RunLog run) {
-        return run.name() + ": " + run.epochs().size() + " epochs, " + run.samples().size() + " statistics samples"
+        return run.name() + ": " + count(run.epochs().size(), "epoch") + ", "
+                + count(run.samples().size(), "statistics sample")
                 + (run.epochs().isEmpty() ? "" : ", " + run.epochs().get(run.epochs().size() - 1).step() + " steps");
+    }
+
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     private static Series epochs(RunLog run, String label, String colour, boolean dashed,
@@ -96,9 +101,10 @@ public final class RunCharts {
                 }
             }
         }
+        // every chart's step axis starts at 0, so the charts line up and a single epoch is not a lone dot
+        x0 = Math.min(0, x0);
         if (x1 == x0) {
-            x0 -= 1;
-            x1 += 1;
+            x1 = x0 + 1;
         }
         if (y1 == y0) {
             double pad = y0 == 0 ? 1 : Math.abs(y0) * 0.1;
