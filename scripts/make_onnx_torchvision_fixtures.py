@@ -61,6 +61,7 @@ def vgg11():
 
 MODELS = {
     "resnet18": lambda: (models.resnet18(), 64),
+    "resnet50": lambda: (models.resnet50(), 64),
     "googlenet": lambda: (models.googlenet(aux_logits=False, init_weights=True), 64),
     "alexnet": alexnet,
     "vgg11": vgg11,
@@ -69,6 +70,7 @@ MODELS = {
     "squeezenet1_0": lambda: (models.squeezenet1_0(), 64),
     "efficientnet_b0": lambda: (models.efficientnet_b0(), 64),
     "mobilenet_v3_small": lambda: (models.mobilenet_v3_small(), 64),
+    "mobilenet_v3_large": lambda: (models.mobilenet_v3_large(), 64),
     "shufflenet_v2_x0_5": lambda: (models.shufflenet_v2_x0_5(), 64),
     "shufflenet_v2_x1_0": lambda: (models.shufflenet_v2_x1_0(), 64),
     "regnet_y_400mf": lambda: (models.regnet_y_400mf(), 64),

@@ -61,6 +61,7 @@ class TorchvisionDefaultExportTest {
     @CsvSource({
         // name, modules expected (AlexNet and VGG are groups only), a repeat expected
         "resnet18, true, true",
+        "resnet50, true, true",
         "googlenet, true, false",
         "alexnet, false, false",
         "vgg11, false, false",
@@ -69,6 +70,7 @@ class TorchvisionDefaultExportTest {
         "squeezenet1_0, true, true",
         "efficientnet_b0, true, true",
         "mobilenet_v3_small, true, true",
+        "mobilenet_v3_large, true, true",
         "shufflenet_v2_x0_5, true, true",
         "shufflenet_v2_x1_0, true, true",
         "regnet_y_400mf, true, false",
