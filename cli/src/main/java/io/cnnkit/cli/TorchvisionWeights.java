@@ -34,7 +34,26 @@ record TorchvisionWeights(String name, String network, String url, long paramete
             new TorchvisionWeights("resnet152", "ResNet152", BASE + "resnet152-394f9c45.pth", 60_192_808, 78.312),
             new TorchvisionWeights("resnet152_v2", "ResNet152", BASE + "resnet152-f82ba261.pth", 60_192_808, 82.284),
             new TorchvisionWeights("vgg16", "VGG16", BASE + "vgg16-397923af.pth", 138_357_544, 71.592),
-            new TorchvisionWeights("vgg19", "VGG19", BASE + "vgg19-dcbb9e9d.pth", 143_667_240, 72.376));
+            new TorchvisionWeights("vgg19", "VGG19", BASE + "vgg19-dcbb9e9d.pth", 143_667_240, 72.376),
+            new TorchvisionWeights("mobilenet_v2", "MobileNetV2", BASE + "mobilenet_v2-b0353104.pth", 3_504_872, 71.878),
+            new TorchvisionWeights("mobilenet_v2_v2", "MobileNetV2", BASE + "mobilenet_v2-7ebf99e0.pth", 3_504_872,
+                    72.154),
+            new TorchvisionWeights("mobilenet_v3_large", "MobileNetV3Large", BASE + "mobilenet_v3_large-8738ca79.pth",
+                    5_483_032, 74.042),
+            new TorchvisionWeights("mobilenet_v3_large_v2", "MobileNetV3Large",
+                    BASE + "mobilenet_v3_large-5c1a4163.pth", 5_483_032, 75.274),
+            new TorchvisionWeights("mobilenet_v3_small", "MobileNetV3Small", BASE + "mobilenet_v3_small-047dcff4.pth",
+                    2_542_856, 67.668),
+            new TorchvisionWeights("efficientnet_b0", "EfficientNetB0", BASE + "efficientnet_b0_rwightman-3dd342df.pth",
+                    5_288_548, 77.692),
+            new TorchvisionWeights("shufflenet_v2_x1_0", "ShuffleNetV2x1", BASE + "shufflenetv2_x1-5666bf0f80.pth",
+                    2_278_604, 69.362),
+            new TorchvisionWeights("regnet_y_400mf", "RegNetY400MF", BASE + "regnet_y_400mf-c65dace8.pth", 4_344_144,
+                    74.046),
+            new TorchvisionWeights("regnet_y_400mf_v2", "RegNetY400MF", BASE + "regnet_y_400mf-e6988f5f.pth", 4_344_144,
+                    75.804),
+            new TorchvisionWeights("convnext_tiny", "ConvNeXtTiny", BASE + "convnext_tiny-983f1562.pth", 28_589_128,
+                    82.520));
 
     static Optional<TorchvisionWeights> named(String name) {
         return ALL.stream().filter(w -> w.name().equals(name)).findFirst();

@@ -68,10 +68,12 @@ final class WeightsCommand implements Callable<Integer> {
         }
         switch (format) {
             case table -> {
-                out.printf(Locale.ROOT, "%-13s %-21s %6s  %-15s %s%n", "name", "network", "top-1", "sha256 prefix", "url");
+                int nameWidth = Math.max(13, shown.stream().mapToInt(w -> w.name().length()).max().orElse(0));
+                out.printf(Locale.ROOT, "%-" + nameWidth + "s %-21s %6s  %-15s %s%n", "name", "network", "top-1",
+                        "sha256 prefix", "url");
                 for (TorchvisionWeights w : shown) {
-                    out.printf(Locale.ROOT, "%-13s %-21s %5.2f%%  %-15s %s%n", w.name(), w.network(), w.top1(),
-                            w.sha256Prefix(), w.url());
+                    out.printf(Locale.ROOT, "%-" + nameWidth + "s %-21s %5.2f%%  %-15s %s%n", w.name(), w.network(),
+                            w.top1(), w.sha256Prefix(), w.url());
                 }
                 out.println("Download and check one: cnn weights fetch NAME [-o DIR]; then cnn run MODEL.cnn --weights"
                         + " DIR/FILE.pth");

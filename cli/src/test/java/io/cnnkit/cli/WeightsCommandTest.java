@@ -87,6 +87,12 @@ class WeightsCommandTest {
                 + "vgg16,VGG16,138357544,71.592,397923af,https://download.pytorch.org/models/vgg16-397923af.pth\n", csv.out());
         Cli json = Cli.run("weights", "--format", "json");
         assertTrue(json.out().contains("\"sha256Prefix\" : \"f37072fd\""), json.out());
+        for (String zoo : List.of("mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small", "efficientnet_b0",
+                "shufflenet_v2_x1_0", "regnet_y_400mf", "convnext_tiny")) {
+            Cli fits = Cli.run("weights", "../examples/" + zoo + ".cnn", "--format", "csv");
+            assertEquals(ExitCode.OK, fits.code(), zoo + ": " + fits.err());
+            assertTrue(fits.out().contains("\n" + zoo + ","), fits.out()); // the file's own network and parameters
+        }
         Cli none = Cli.run("weights", "../examples/lenet5.cnn");
         assertEquals(ExitCode.INVALID_INPUT, none.code());
         assertTrue(none.err().startsWith("cnn weights: no published weights fit network LeNet5 (61,706 parameters)"),
