@@ -428,9 +428,7 @@ public final class Trainer implements AutoCloseable {
         @Override
         public Tensor dropout(Op.Dropout op) {
             Tensor out = buffer(in.get(0).shape());
-            SplittableRandom random = new SplittableRandom(settings.seed() * 0x9E3779B97F4A7C15L + step * 1_000_003L
-                    + layer.id());
-            saved = TrainingForward.dropout(op, in.get(0), random, out);
+            saved = TrainingForward.dropout(op, in.get(0), layerRandom(), out);
             return out;
         }
 
@@ -474,13 +472,16 @@ public final class Trainer implements AutoCloseable {
             return kernel(op);
         }
 
+        /** This layer's draws at this step, from the seed, step and layer alone: a resumed run repeats them. */
+        private SplittableRandom layerRandom() {
+            return new SplittableRandom(settings.seed() * 0x9E3779B97F4A7C15L + step * 1_000_003L + layer.id());
+        }
+
         /** Training mode drops whole samples (rows) or the whole batch with probability p, as torchvision. */
         @Override
         public Tensor stochasticDepth(Op.StochasticDepth op) {
             Tensor out = buffer(in.get(0).shape());
-            SplittableRandom random = new SplittableRandom(settings.seed() * 0x9E3779B97F4A7C15L + step * 1_000_003L
-                    + layer.id());
-            saved = TrainingForward.stochasticDepth(op, in.get(0), random, out);
+            saved = TrainingForward.stochasticDepth(op, in.get(0), layerRandom(), out);
             return out;
         }
 
