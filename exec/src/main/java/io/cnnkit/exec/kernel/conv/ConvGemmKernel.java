@@ -22,8 +22,8 @@ import jdk.incubator.vector.FloatVector;
  * (bias, residual, activation) runs on each finished tile.
  *
  * <p>A 1x1 stride-1 layer whose positions end a few short of a whole panel (49 = 48 + 1 on 7x7
- * maps, 196 = 192 + 4 on 14x14) may leave those last {@link Layout#tail} positions to a product by
- * vectors instead ({@link #layout}): each A panel, still in L1 after its tiles, is multiplied by
+ * maps, 196 = 192 + 4 on 14x14; all of a squeeze-excitation's 1x1 map) may leave those last
+ * {@link Layout#tail} positions to a product by vectors instead ({@link #layout}): each A panel, still in L1 after its tiles, is multiplied by
  * the tail's B values repeated across the panel's rows, rather than computing a whole tile panel
  * for them.
  *
@@ -79,7 +79,8 @@ final class ConvGemmKernel extends GemmConvKernel {
         this.tiled = n - tail;
         this.tailSteps = Simd.S.length() / mr;
         // equal chunks of whole panels (784 positions: 7, 7, 7 and 4 panels rather than 8, 8, 8 and 1)
-        this.chunks = GemmConv.Chunks.of(tiled, nr, PANELS_MAX);
+        // maps of at most TAIL_MAX positions (squeeze-excitation's 1x1 maps) are all tail: one empty chunk
+        this.chunks = tiled == 0 ? new GemmConv.Chunks(1, 0, 0) : GemmConv.Chunks.of(tiled, nr, PANELS_MAX);
         this.parts = g.parts(chunks, ConvCostModel.im2colPrepareCost(w) * Simd.S.length(), options.threads());
         boolean unpadded = w.padTop() == 0 && w.padLeft() == 0 && w.padBottom() == 0 && w.padRight() == 0;
         this.pointSources = w.kh() * w.kw() == 1 && !w.isPointwise() && unpadded ? pointSources(w) : null;
@@ -110,7 +111,7 @@ final class ConvGemmKernel extends GemmConvKernel {
         for (Sgemm.Shape candidate : new Sgemm.Shape[] {Sgemm.ROWS, Sgemm.COLUMNS}) {
             int tail = n % candidate.nr();
             Layout withTail = new Layout(candidate, tail);
-            if (tail > 0 && tail <= TAIL_MAX && tail < n && Simd.S.length() % candidate.mr() == 0
+            if (tail > 0 && tail <= TAIL_MAX && Simd.S.length() % candidate.mr() == 0
                     && withTail.useful(coutG, n) > best.useful(coutG, n)) {
                 best = withTail;
             }

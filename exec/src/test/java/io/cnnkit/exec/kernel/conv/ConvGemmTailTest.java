@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The im2col tiles' tail product ({@link ConvGemmKernel#layout}): 1x1 stride-1 layers whose last
  * few positions are computed by vectors over the A panels instead of a tile panel, against the
- * reference chain (conv, batchnorm, residual add, relu6). Maps of 49, 50 and 196 positions, output
+ * reference chain (conv, batchnorm, residual add, relu6). Maps of 49, 50 and 196 positions, and of 1
+ * and 3 (squeeze-excitation's, all tail), output
  * channels that leave a partial panel, K of one odd block and of several blocks, two groups,
  * batch 2; vector and scalar paths, one and two threads.
  */
@@ -53,6 +54,8 @@ class ConvGemmTailTest {
         Window strided = Window.of(new Op.Conv(64, Size2.square(1), Size2.square(2), Padding.ZERO, Size2.square(1), 1,
                 false), new int[] {1, 64, 14, 14});
         assertEquals(0, ConvGemmKernel.layout(strided, 160).tail(), "strided 1x1 layers have no tail");
+        Window squeeze = Window.of(conv(64, 1), new int[] {1, 576, 1, 1});
+        assertEquals(1, ConvGemmKernel.layout(squeeze, 144).tail(), "a 1x1 map is all tail");
     }
 
     private static double usefulWithoutTail(Window w, int m) {
@@ -62,7 +65,7 @@ class ConvGemmTailTest {
     @Test
     void theTailEqualsTheReferenceChain() {
         Random rnd = new Random(21);
-        int[][] maps = {{7, 7}, {5, 10}, {14, 14}};
+        int[][] maps = {{7, 7}, {5, 10}, {14, 14}, {1, 1}, {1, 3}};
         int[][] channels = {{37, 13}, {300, 40}, {24, 70}};
         for (int[] map : maps) {
             for (int[] ch : channels) {
