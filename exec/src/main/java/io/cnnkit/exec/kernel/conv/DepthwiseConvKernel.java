@@ -57,6 +57,8 @@ final class DepthwiseConvKernel implements Kernel {
     private final int wq, planeQ, paddedLength, flatLength;
     /** The flat path's offset of each tap (ky, kx) in the phase planes. */
     private final int[] tapOffsets;
+    /** Stride-1 input rows no longer than a vector: the lanes of one row, copied as one vector with zeros past it. */
+    private final VectorMask<Float> rowLanes;
 
     DepthwiseConvKernel(int[] inShape, int[] outShape, Window w, Folding folded, Fusion fusion,
                         KernelOptions options) {
@@ -79,6 +81,9 @@ final class DepthwiseConvKernel implements Kernel {
         // positions past the valid ones (dropped columns, the rounding to two vectors) read up to
         // flatLength + one phase row past the planes: zeros there, never outside the scratch
         this.paddedLength = flat ? w.sh() * w.sw() * planeQ + flatLength + wq : 0;
+        // stride 1 only: with phase planes a last row's zeros would land on the next plane's first rows
+        this.rowLanes = flat && w.sh() == 1 && w.sw() == 1 && w.inW() <= S.length()
+                ? VectorMask.fromLong(S, (1L << w.inW()) - 1) : null;
         this.tapOffsets = new int[flat ? w.kh() * w.kw() : 0];
         for (int t = 0; t < tapOffsets.length; t++) {
             int dy = t / w.kw() * w.dh(), dx = t % w.kw() * w.dw();
@@ -184,8 +189,15 @@ final class DepthwiseConvKernel implements Kernel {
         int resAt = res == null ? 0 : res.offset() + plane * w.outSize();
         if (w.outW() < 4 * lanes) {
             // short rows: gathered into one run first, so that the epilogue is one call rather than one per row
+            boolean byVector = w.outW() <= lanes && lanes <= wq;
             for (int oy = 1; oy < w.outH(); oy++) {
-                System.arraycopy(scratch, flat + oy * wq, scratch, flat + oy * w.outW(), w.outW());
+                int from = oy * wq, to = oy * w.outW();
+                if (byVector && from + lanes <= flatLength) {
+                    // one vector per row; its lanes past the row land where later rows go, never on their sources
+                    FloatVector.fromArray(S, scratch, flat + from).intoArray(scratch, flat + to);
+                } else {
+                    System.arraycopy(scratch, flat + from, scratch, flat + to, w.outW());
+                }
             }
             epilogue.apply(scratch, flat, out.data(), dst, w.outSize(), bias[co], r, resAt);
             return;
@@ -242,7 +254,13 @@ final class DepthwiseConvKernel implements Kernel {
             int py = iy + w.padTop(), row = src + iy * inW;
             int rowStart = padded + py % sh * sw * planeQ + py / sh * wq;
             if (sw == 1) {
-                System.arraycopy(xs, row, scratch, rowStart + w.padLeft(), inW);
+                if (rowLanes != null && row + S.length() <= xs.length) {
+                    // zeros past the row: they land on padding, or on the next row before its copy
+                    FloatVector.zero(S).blend(FloatVector.fromArray(S, xs, row), rowLanes)
+                            .intoArray(scratch, rowStart + w.padLeft());
+                } else {
+                    System.arraycopy(xs, row, scratch, rowStart + w.padLeft(), inW);
+                }
                 continue;
             }
             int ix = 0;
