@@ -19,7 +19,10 @@ import jdk.incubator.vector.FloatVector;
  * positions it is gathered from the input ("im2col by tiles") into nr-column panels
  * in the slot's scratch, and a 1x1 stride-1 convolution just copies input rows. The loop order
  * keeps one B panel in L1 while all A panels stream past it (GotoBLAS/MLAS style). The epilogue
- * (bias, residual, activation) runs on each finished tile.
+ * (bias, residual, activation) runs on each finished tile. A layer of small K whose whole B block
+ * fits in L1 (MobileNet-v2's 16->96 on 112x112) turns the loop round: each A panel meets every B
+ * panel of the chunk in turn, then the epilogue runs once per row of the chunk, which writes C in
+ * long runs and spares an epilogue call per tile row.
  *
  * <p>A 1x1 stride-1 layer whose positions end a few short of a whole panel (49 = 48 + 1 on 7x7
  * maps, 196 = 192 + 4 on 14x14; all of a squeeze-excitation's 1x1 map) may leave those last
@@ -32,6 +35,8 @@ import jdk.incubator.vector.FloatVector;
 final class ConvGemmKernel extends GemmConvKernel {
     /** Upper bound of column panels per work item: the packed B block stays in L2. */
     private static final int PANELS_MAX = 8;
+    /** Most floats of a single-block B (K x chunk) for which tiles run weight panel by weight panel: 32 KB, an L1. */
+    private static final int ROW_MAJOR_B_MAX = 8192;
 
     /** Most positions left to the tail product, and its cost per output relative to a tile slot (two loads per FMA). */
     static final int TAIL_MAX = 4;
@@ -147,33 +152,24 @@ final class ConvGemmKernel extends GemmConvKernel {
             int kc = Math.min(g.kc(), k - k0);
             packB(x.data(), xBase, k0, kc, n0, n1, scratch);
             boolean first = k0 == 0, last = k0 + kc == k;
-            for (int q = 0; q < panels; q++) {
-                int col = n0 + q * nr;
-                int cols = Math.min(nr, n1 - col);
-                int bOff = Align.FLOATS + q * kc * nr;
+            if (first && last && k * chunks.size() <= ROW_MAJOR_B_MAX) {
+                // one small K block (the write of C dominates, the whole B block stays in L1): each weight
+                // panel's rows across all column panels in turn, so C is written in runs of the chunk's width, not nr
+                // and the epilogue once per row of the chunk rather than per tile (its rows are still in L1)
                 for (int p = p0; p < p1; p++) {
-                    int row = p * mr;
-                    int rows = Math.min(mr, coutG - row);
-                    int aOff = g.weightsAt(group, p, k0);
-                    int cAt = cBase + row * n + col;
-                    if (rows == mr && cols == nr) {
-                        Sgemm.tile(g.scalar(), shape, g.packedWeights(), aOff, scratch, bOff, kc, c, cAt, n, !first);
-                    } else {
-                        if (!first) {
-                            for (int r = 0; r < rows; r++) {
-                                System.arraycopy(c, cAt + r * n, scratch, tile + r * nr, cols);
-                            }
-                        }
-                        Sgemm.tile(g.scalar(), shape, g.packedWeights(), aOff, scratch, bOff, kc, scratch, tile, nr, !first);
-                        for (int r = 0; r < rows; r++) {
-                            System.arraycopy(scratch, tile + r * nr, c, cAt + r * n, cols);
-                        }
+                    for (int q = 0; q < panels; q++) {
+                        tileAt(res, c, group, p, q, k0, kc, n0, n1, cBase, rBase, tile, scratch, false);
                     }
-                    if (last) {
-                        for (int r = 0; r < rows; r++) {
-                            g.epilogue().apply(c, cAt + r * n, cols, g.bias()[group * coutG + row + r],
-                                    res == null ? null : res.data(), rBase + (row + r) * n + col);
-                        }
+                    int row = p * mr;
+                    for (int r = 0, rows = Math.min(mr, coutG - row); r < rows; r++) {
+                        g.epilogue().apply(c, cBase + (row + r) * n + n0, n1 - n0, g.bias()[group * coutG + row + r],
+                                res == null ? null : res.data(), rBase + (row + r) * n + n0);
+                    }
+                }
+            } else {
+                for (int q = 0; q < panels; q++) {
+                    for (int p = p0; p < p1; p++) {
+                        tileAt(res, c, group, p, q, k0, kc, n0, n1, cBase, rBase, tile, scratch, k0 + kc == k);
                     }
                 }
             }
@@ -193,6 +189,39 @@ final class ConvGemmKernel extends GemmConvKernel {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /** One tile: weight panel p times column panel q for K rows [k0, k0 + kc), then the epilogue if asked (after the last block). */
+    private void tileAt(Tensor res, float[] c, int group, int p, int q, int k0, int kc, int n0, int n1,
+                        int cBase, int rBase, int tile, float[] scratch, boolean last) {
+        boolean first = k0 == 0;
+        int coutG = g.coutG();
+        int col = n0 + q * nr;
+        int cols = Math.min(nr, n1 - col);
+        int bOff = Align.FLOATS + q * kc * nr;
+        int row = p * mr;
+        int rows = Math.min(mr, coutG - row);
+        int aOff = g.weightsAt(group, p, k0);
+        int cAt = cBase + row * n + col;
+        if (rows == mr && cols == nr) {
+            Sgemm.tile(g.scalar(), shape, g.packedWeights(), aOff, scratch, bOff, kc, c, cAt, n, !first);
+        } else {
+            if (!first) {
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(c, cAt + r * n, scratch, tile + r * nr, cols);
+                }
+            }
+            Sgemm.tile(g.scalar(), shape, g.packedWeights(), aOff, scratch, bOff, kc, scratch, tile, nr, !first);
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(scratch, tile + r * nr, c, cAt + r * n, cols);
+            }
+        }
+        if (last) {
+            for (int r = 0; r < rows; r++) {
+                g.epilogue().apply(c, cAt + r * n, cols, g.bias()[group * coutG + row + r],
+                        res == null ? null : res.data(), rBase + (row + r) * n + col);
             }
         }
     }

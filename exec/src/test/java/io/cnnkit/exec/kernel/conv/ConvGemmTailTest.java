@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * reference chain (conv, batchnorm, residual add, relu6). Maps of 49, 50 and 196 positions, and of 1
  * and 3 (squeeze-excitation's, all tail), output
  * channels that leave a partial panel, K of one odd block and of several blocks, two groups,
- * batch 2; vector and scalar paths, one and two threads.
+ * batch 2; vector and scalar paths, one and two threads. Also the loop order of small-K layers
+ * ({@link #smallKLayersEqualTheReferenceChain}).
  */
 class ConvGemmTailTest {
     private static final ForkJoinPool POOL = new ForkJoinPool(2);
@@ -70,32 +71,59 @@ class ConvGemmTailTest {
         for (int[] map : maps) {
             for (int[] ch : channels) {
                 for (int groups : new int[] {1, 2}) {
-                    int cin = ch[0] * groups, cout = ch[1] * groups;
-                    Op.Conv conv = new Op.Conv(cout, Size2.square(1), Size2.square(1), Padding.ZERO, Size2.square(1),
-                            groups, true);
-                    Tensor x = random(rnd, 2, cin, map[0], map[1]);
-                    Map<String, Tensor> params = new HashMap<>();
-                    params.put("weight", random(rnd, cout, ch[0], 1, 1));
-                    params.put("bias", random(rnd, cout));
-                    Map<String, Tensor> bn = batchNormParams(rnd, cout);
-                    Tensor y = OpRunner.runReference(conv, List.of(x), params);
-                    y = OpRunner.runReference(new Op.BatchNorm(1e-5), List.of(y), bn);
-                    Tensor residual = random(rnd, y.shape());
-                    y = OpRunner.runReference(new Op.Add(), List.of(y, residual), Map.of());
-                    Tensor want = OpRunner.runReference(new Op.Relu6(), List.of(y), Map.of());
-                    Fusion fusion = Fusion.NONE.withBatchNorm(new Op.BatchNorm(1e-5), bn).withResidual()
-                            .withActivation(new Activation(Activation.Kind.RELU6, 0f));
-                    for (boolean scalar : new boolean[] {false, true}) {
-                        for (int threads : new int[] {1, 2}) {
-                            Kernel k = ConvKernels.prepare(conv, List.of(x.shape(), residual.shape()), params, fusion,
-                                    new KernelOptions(scalar, threads), ConvAlgorithm.IM2COL_TILES);
-                            Tensor got = Tensor.zeros(k.outputShape());
-                            k.run(new Tensor[] {x, residual}, got, Workspace.forKernel(POOL, k));
-                            assertClose(want, got, cin + "->" + cout + " g" + groups + " on " + map[0] + "x" + map[1]
-                                    + (scalar ? " scalar" : " vector") + " threads " + threads);
-                        }
-                    }
+                    checkChain(rnd, ch[0], ch[1], groups, map[0], map[1]);
                 }
+            }
+        }
+    }
+
+    /**
+     * 1x1 layers of small K on maps of several position chunks (23x29, 28x28, 5x70): a single K
+     * block of at most 32 KB per chunk runs weight panel by weight panel with the epilogue once per
+     * row of a chunk, larger ones (K = 40 at either width) column panel by column panel. Partial
+     * weight and position panels, two groups.
+     */
+    @Test
+    void smallKLayersEqualTheReferenceChain() {
+        Random rnd = new Random(22);
+        int[][] maps = {{23, 29}, {28, 28}, {5, 70}};
+        for (int[] map : maps) {
+            for (int k : new int[] {3, 16, 24, 32, 33, 40}) {
+                for (int groups : new int[] {1, 2}) {
+                    checkChain(rnd, k, 37, groups, map[0], map[1]);
+                }
+            }
+        }
+    }
+
+    /**
+     * A 1x1 layer of {@code cinG} -> {@code coutG} channels per group with batchnorm, residual and
+     * relu6 fused, by the im2col tiles (vector and scalar, one and two threads) against the reference chain.
+     */
+    private static void checkChain(Random rnd, int cinG, int coutG, int groups, int height, int width) {
+        int cin = cinG * groups, cout = coutG * groups;
+        Op.Conv conv = new Op.Conv(cout, Size2.square(1), Size2.square(1), Padding.ZERO, Size2.square(1),
+                groups, true);
+        Tensor x = random(rnd, 2, cin, height, width);
+        Map<String, Tensor> params = new HashMap<>();
+        params.put("weight", random(rnd, cout, cinG, 1, 1));
+        params.put("bias", random(rnd, cout));
+        Map<String, Tensor> bn = batchNormParams(rnd, cout);
+        Tensor y = OpRunner.runReference(conv, List.of(x), params);
+        y = OpRunner.runReference(new Op.BatchNorm(1e-5), List.of(y), bn);
+        Tensor residual = random(rnd, y.shape());
+        y = OpRunner.runReference(new Op.Add(), List.of(y, residual), Map.of());
+        Tensor want = OpRunner.runReference(new Op.Relu6(), List.of(y), Map.of());
+        Fusion fusion = Fusion.NONE.withBatchNorm(new Op.BatchNorm(1e-5), bn).withResidual()
+                .withActivation(new Activation(Activation.Kind.RELU6, 0f));
+        for (boolean scalar : new boolean[] {false, true}) {
+            for (int threads : new int[] {1, 2}) {
+                Kernel k = ConvKernels.prepare(conv, List.of(x.shape(), residual.shape()), params, fusion,
+                        new KernelOptions(scalar, threads), ConvAlgorithm.IM2COL_TILES);
+                Tensor got = Tensor.zeros(k.outputShape());
+                k.run(new Tensor[] {x, residual}, got, Workspace.forKernel(POOL, k));
+                assertClose(want, got, cin + "->" + cout + " g" + groups + " on " + height + "x" + width
+                        + (scalar ? " scalar" : " vector") + " threads " + threads);
             }
         }
     }
