@@ -19,10 +19,10 @@ import jdk.incubator.vector.FloatVector;
  * positions it is gathered from the input ("im2col by tiles") into nr-column panels
  * in the slot's scratch, and a 1x1 stride-1 convolution just copies input rows. The loop order
  * keeps one B panel in L1 while all A panels stream past it (GotoBLAS/MLAS style). The epilogue
- * (bias, residual, activation) runs on each finished tile. A layer of small K whose whole B block
+ * (bias, residual, activation) runs on the rows of a work item's chunk once its last tile is done,
+ * while they are in L2 (on each finished tile where they would not be). A layer of small K whose whole B block
  * fits in L1 (MobileNet-v2's 16->96 on 112x112) turns the loop round: each A panel meets every B
- * panel of the chunk in turn, then the epilogue runs once per row of the chunk, which writes C in
- * long runs and spares an epilogue call per tile row.
+ * panel of the chunk in turn, which writes C in long runs.
  *
  * <p>A 1x1 stride-1 layer whose positions end a few short of a whole panel (49 = 48 + 1 on 7x7
  * maps, 196 = 192 + 4 on 14x14; all of a squeeze-excitation's 1x1 map) may leave those last
@@ -37,6 +37,8 @@ final class ConvGemmKernel extends GemmConvKernel {
     private static final int PANELS_MAX = 8;
     /** Most floats of a single-block B (K x chunk) for which tiles run weight panel by weight panel: 32 KB, an L1. */
     private static final int ROW_MAJOR_B_MAX = 8192;
+    /** Most floats of C of one work item whose epilogue waits for the chunk's last tile: 256 KB, in L2. */
+    private static final int ROW_EPILOGUE_C_MAX = 65536;
 
     /** Most positions left to the tail product, and its cost per output relative to a tile slot (two loads per FMA). */
     static final int TAIL_MAX = 4;
@@ -160,16 +162,19 @@ final class ConvGemmKernel extends GemmConvKernel {
                     for (int q = 0; q < panels; q++) {
                         tileAt(res, c, group, p, q, k0, kc, n0, n1, cBase, rBase, tile, scratch, false);
                     }
-                    int row = p * mr;
-                    for (int r = 0, rows = Math.min(mr, coutG - row); r < rows; r++) {
-                        g.epilogue().apply(c, cBase + (row + r) * n + n0, n1 - n0, g.bias()[group * coutG + row + r],
-                                res == null ? null : res.data(), rBase + (row + r) * n + n0);
-                    }
+                    rowEpilogues(res, c, group, p, n0, n1, cBase, rBase);
                 }
             } else {
+                // the last block's epilogue per row of the chunk where the item's part of C stays in L2
+                boolean rowEpilogue = last && (long) (p1 - p0) * mr * (n1 - n0) <= ROW_EPILOGUE_C_MAX;
                 for (int q = 0; q < panels; q++) {
                     for (int p = p0; p < p1; p++) {
-                        tileAt(res, c, group, p, q, k0, kc, n0, n1, cBase, rBase, tile, scratch, k0 + kc == k);
+                        tileAt(res, c, group, p, q, k0, kc, n0, n1, cBase, rBase, tile, scratch, last && !rowEpilogue);
+                    }
+                }
+                if (rowEpilogue) {
+                    for (int p = p0; p < p1; p++) {
+                        rowEpilogues(res, c, group, p, n0, n1, cBase, rBase);
                     }
                 }
             }
@@ -190,6 +195,15 @@ final class ConvGemmKernel extends GemmConvKernel {
                     }
                 }
             }
+        }
+    }
+
+    /** The epilogue on the rows of weight panel p over positions [n0, n1). */
+    private void rowEpilogues(Tensor res, float[] c, int group, int p, int n0, int n1, int cBase, int rBase) {
+        int row = p * mr, coutG = g.coutG();
+        for (int r = 0, rows = Math.min(mr, coutG - row); r < rows; r++) {
+            g.epilogue().apply(c, cBase + (row + r) * n + n0, n1 - n0, g.bias()[group * coutG + row + r],
+                    res == null ? null : res.data(), rBase + (row + r) * n + n0);
         }
     }
 
