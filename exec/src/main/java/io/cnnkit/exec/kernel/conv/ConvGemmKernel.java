@@ -20,9 +20,9 @@ import jdk.incubator.vector.FloatVector;
  * in the slot's scratch, and a 1x1 stride-1 convolution just copies input rows. The loop order
  * keeps one B panel in L1 while all A panels stream past it (GotoBLAS/MLAS style). The epilogue
  * (bias, residual, activation) runs on the rows of a work item's chunk once its last tile is done,
- * while they are in L2 (on each finished tile where they would not be). A layer of small K whose whole B block
- * fits in L1 (MobileNet-v2's 16->96 on 112x112) turns the loop round: each A panel meets every B
- * panel of the chunk in turn, which writes C in long runs.
+ * while they are in L2 (on each finished tile where they would not be). A layer of small K whose
+ * whole B block fits in L1 (MobileNet-v2's 16->96 on 112x112) turns the loop round: each A panel
+ * meets every B panel of the chunk in turn, which writes C in long runs.
  *
  * <p>A 1x1 stride-1 layer whose positions end a few short of a whole panel (49 = 48 + 1 on 7x7
  * maps, 196 = 192 + 4 on 14x14; all of a squeeze-excitation's 1x1 map) may leave those last
@@ -156,8 +156,8 @@ final class ConvGemmKernel extends GemmConvKernel {
             boolean first = k0 == 0, last = k0 + kc == k;
             if (first && last && k * chunks.size() <= ROW_MAJOR_B_MAX) {
                 // one small K block (the write of C dominates, the whole B block stays in L1): each weight
-                // panel's rows across all column panels in turn, so C is written in runs of the chunk's width, not nr
-                // and the epilogue once per row of the chunk rather than per tile (its rows are still in L1)
+                // panel's rows across all column panels in turn, so that C is written in runs of the
+                // chunk's width rather than nr, then their epilogue while they are still in L1
                 for (int p = p0; p < p1; p++) {
                     for (int q = 0; q < panels; q++) {
                         tileAt(res, c, group, p, q, k0, kc, n0, n1, cBase, rBase, tile, scratch, false);
