@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cnnkit.analyzer.Analysis;
 import io.cnnkit.analyzer.Analyzer;
+import io.cnnkit.analyzer.ParamSpec;
 import io.cnnkit.compiler.CnnCompiler;
 import io.cnnkit.compiler.graph.Layer;
 import io.cnnkit.compiler.graph.NetworkGraph;
@@ -110,6 +111,8 @@ class ExecutorTest {
             weights.forEach((k, v) -> {
                 if (k.startsWith(prefix) && !k.substring(prefix.length()).contains(".")) {
                     params.put(k.substring(prefix.length()), v);
+                } else if (k.equals(ParamSpec.key(layer.name(), ParamSpec.BARE))) {
+                    params.put(ParamSpec.BARE, v);
                 }
             });
             values.put(layer, OpRunner.runReference(layer.op(), in, params));
@@ -244,6 +247,29 @@ class ExecutorTest {
         assertEquals(2, steps.size(), steps.toString());
         assertTrue(steps.get(1).matches("conv_2\\+batchnorm_1\\+add_1\\+relu_2"), steps.toString());
         checkNetwork(RESIDUAL, 2);
+    }
+
+    /** ConvNeXt's block (layer scale, stochastic depth, residual add) and a scale after a batchnorm. */
+    static final String LAYER_SCALE = """
+            network LayerScale
+            input image: 6x9x7
+            x = image -> conv(6, 3, pad=1)
+            y = x -> [conv(6, 7, pad=3, groups=6) -> layernorm -> linear(24) -> gelu -> linear(6)] -> scale
+                  -> stochastic_depth(0.1)
+            z = add(y, x) -> conv(5, 3, pad=1, bias=false) -> batchnorm -> scale -> dropout(0.5)
+            w = image -> conv(5, 1)
+            output result = add(z, w) -> relu
+            """;
+
+    @Test
+    void aScaleFoldsIntoTheLayerBeforeItAndTheAddAfterItFuses() {
+        NetworkGraph graph = compile(LAYER_SCALE);
+        ExecutionPlan plan = ExecutionPlan.build(graph, weights(graph, 1), 1, KernelOptions.defaults(1));
+        List<String> steps = plan.steps().stream().map(ExecutionPlan.Step::name).toList();
+        assertTrue(steps.contains("group_1.4+scale_1+stochastic_depth_1+add_1"), steps.toString());
+        assertTrue(steps.contains("conv_2+batchnorm_1+scale_2+dropout_1"), steps.toString());
+        assertFalse(steps.stream().anyMatch(s -> s.startsWith("scale") || s.startsWith("add")), steps.toString());
+        checkNetwork(LAYER_SCALE, 2);
     }
 
     @Test

@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * Weights of a conv or dense layer as rows (one per output channel) with a following batchnorm
- * folded in: w' = w * s, b' = b * s + (beta - mean * s) with s = gamma / sqrt(var + eps),
- * computed in double and rounded once.
+ * folded in: w' = w * s, b' = b * s + (beta - mean * s) with s = gamma / sqrt(var + eps), and a
+ * following per-channel scale f after it: s and the shift times f. Computed in double and rounded once.
  */
 public record Folding(float[] weights, float[] bias) {
 
@@ -20,6 +20,16 @@ public record Folding(float[] weights, float[] bias) {
             double[][] affine = Params.batchNormAffine(fusion.batchNormParams(), fusion.batchNorm().get(), rows);
             scale = affine[0];
             shift = affine[1];
+        }
+        if (fusion.scale().isPresent()) {
+            Tensor factors = fusion.scale().get();
+            if (factors.size() != rows) {
+                throw new IllegalArgumentException("a fused scale needs " + rows + " factors, not " + factors.size());
+            }
+            for (int r = 0; r < rows; r++) {
+                scale[r] *= factors.get(r);
+                shift[r] *= factors.get(r);
+            }
         }
         float[] w = new float[weight.size()];
         float[] b = new float[rows];

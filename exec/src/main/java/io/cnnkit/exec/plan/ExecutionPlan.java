@@ -230,9 +230,22 @@ public final class ExecutionPlan {
             Optional<Layer> alias = memory.aliasOf(layer);
             Draft d = alias.map(a -> owner[a.id()]).orElse(null);
             if (op instanceof Op.BatchNorm bn && d != null && d.output == alias.get()
-                    && isConvOrDense(d.producer) && d.batchNorm == null && !d.hasEpilogue()) {
+                    && isConvOrDense(d.producer) && d.batchNorm == null && d.fusion.scale().isEmpty()
+                    && !d.hasEpilogue()) {
                 d.fusion = d.fusion.withBatchNorm(bn, paramsOf(layer));
                 d.batchNorm = layer;
+                return adopt(d, layer);
+            }
+            // ConvNeXt's layer scale after its second linear layer, as batchnorm folds
+            if (op instanceof Op.Scale && d != null && d.output == alias.get() && isConvOrDense(d.producer)
+                    && d.fusion.scale().isEmpty() && !d.hasEpilogue()) {
+                d.fusion = d.fusion.withScale(paramsOf(layer).get(ParamSpec.BARE));
+                return adopt(d, layer);
+            }
+            // an identity view of a step's output joins the step, so that an add after it can fuse
+            // (ConvNeXt's stochastic depth between its layer scale and residual add)
+            if ((op instanceof Op.Dropout || op instanceof Op.StochasticDepth) && d != null && d.output == alias.get()
+                    && isConvOrDense(d.producer)) {
                 return adopt(d, layer);
             }
             Optional<Activation> activation = Activation.of(op);

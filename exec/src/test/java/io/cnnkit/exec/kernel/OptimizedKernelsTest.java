@@ -49,7 +49,7 @@ public class OptimizedKernelsTest {
     }
 
     /** |got - want| <= 1e-4 * max(1, max |want|) everywhere (float sums against double sums). */
-    static void assertClose(Tensor want, Tensor got, String what) {
+    public static void assertClose(Tensor want, Tensor got, String what) {
         assertArrayEquals(want.shape(), got.shape(), what);
         float scale = 1f;
         for (int i = 0; i < want.size(); i++) {

@@ -50,7 +50,7 @@ final class ConvCostModel {
         int m = outChannels / groups, n = w.outSize(), k = inChannels / groups * w.kh() * w.kw();
         int lanes = Simd.S.length();
         boolean pointwise = w.kh() * w.kw() == 1;
-        double tiles = ConvGemmKernel.shape(w, m).useful(m, n) / (1 + im2colPrepareCost(w) * lanes / m);
+        double tiles = ConvGemmKernel.layout(w, m).useful(m, n) / (1 + im2colPrepareCost(w) * lanes / m);
         double transposed = Sgemm.ROWS.useful(n, m) / (1 + GATHER_COST * lanes / m);
         int padded = ImplicitConvKernel.paddedPositions(w);
         double implicit = pointwise ? 0

@@ -19,16 +19,52 @@ import jdk.incubator.vector.FloatVector;
  * positions it is gathered from the input ("im2col by tiles") into nr-column panels
  * in the slot's scratch, and a 1x1 stride-1 convolution just copies input rows. The loop order
  * keeps one B panel in L1 while all A panels stream past it (GotoBLAS/MLAS style). The epilogue
- * (bias, residual, activation) runs on each finished tile.
+ * (bias, residual, activation) runs on the rows of a work item's chunk once its last tile is done,
+ * while they are in L2 (on each finished tile where they would not be). A layer of small K whose
+ * whole B block fits in L1 (MobileNet-v2's 16->96 on 112x112) turns the loop round: each A panel
+ * meets every B panel of the chunk in turn, which writes C in long runs.
+ *
+ * <p>A 1x1 stride-1 layer whose positions end a few short of a whole panel (49 = 48 + 1 on 7x7
+ * maps, 196 = 192 + 4 on 14x14; all of a squeeze-excitation's 1x1 map) may leave those last
+ * {@link Layout#tail} positions to a product by vectors instead ({@link #layout}): each A panel, still in L1 after its tiles, is multiplied by
+ * the tail's B values repeated across the panel's rows, rather than computing a whole tile panel
+ * for them.
  *
  * <p>The work is split into one range of weight panels x position chunks per thread ({@link GemmConv#parts}).
  */
 final class ConvGemmKernel extends GemmConvKernel {
     /** Upper bound of column panels per work item: the packed B block stays in L2. */
     private static final int PANELS_MAX = 8;
+    /** Most floats of a single-block B (K x chunk) for which tiles run weight panel by weight panel: 32 KB, an L1. */
+    private static final int ROW_MAJOR_B_MAX = 8192;
+    /** Most floats of C of one work item whose epilogue waits for the chunk's last tile: 256 KB, in L2. */
+    private static final int ROW_EPILOGUE_C_MAX = 65536;
+
+    /** Most positions left to the tail product, and its cost per output relative to a tile slot (two loads per FMA). */
+    static final int TAIL_MAX = 4;
+    private static final double TAIL_COST = 1.5;
+
+    /**
+     * The tile shape and how many of the last positions the tail product computes (0: none). The
+     * tail needs panels whose mr rows divide a vector, so that a vector holds whole k steps.
+     */
+    record Layout(Sgemm.Shape shape, int tail) {
+        /** The useful fraction of the tile slots, the tail's outputs counted at {@link #TAIL_COST}. */
+        double useful(int m, int n) {
+            int mr = shape.mr(), nr = shape.nr(), tiled = n - tail;
+            double slots = (double) ceilDiv(m, mr) * mr * ceilDiv(tiled, nr) * nr + TAIL_COST * m * tail;
+            return m * (double) n / slots;
+        }
+
+        private static int ceilDiv(int a, int b) {
+            return (a + b - 1) / b;
+        }
+    }
 
     private final Sgemm.Shape shape;
     private final int mr, nr, n;
+    /** Positions [tiled, n) are the tail ({@link Layout#tail}); the K steps per vector of the tail product. */
+    private final int tail, tiled, tailSteps;
     private final GemmConv.Chunks chunks;
     private final int[] parts;
     /**
@@ -40,13 +76,18 @@ final class ConvGemmKernel extends GemmConvKernel {
 
     ConvGemmKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                    KernelOptions options) {
-        super(inShape, outShape, w, groups, folded, fusion, options, shape(w, outShape[1] / groups).mr());
-        this.shape = shape(w, g.coutG());
+        super(inShape, outShape, w, groups, folded, fusion, options, layout(w, outShape[1] / groups).shape().mr());
+        Layout layout = layout(w, g.coutG());
+        this.shape = layout.shape();
         this.mr = shape.mr();
         this.nr = shape.nr();
         this.n = w.outSize();
+        this.tail = layout.tail();
+        this.tiled = n - tail;
+        this.tailSteps = Simd.S.length() / mr;
         // equal chunks of whole panels (784 positions: 7, 7, 7 and 4 panels rather than 8, 8, 8 and 1)
-        this.chunks = GemmConv.Chunks.of(n, nr, PANELS_MAX);
+        // maps of at most TAIL_MAX positions (squeeze-excitation's 1x1 maps) are all tail: one empty chunk
+        this.chunks = tiled == 0 ? new GemmConv.Chunks(1, 0, 0) : GemmConv.Chunks.of(tiled, nr, PANELS_MAX);
         this.parts = g.parts(chunks, ConvCostModel.im2colPrepareCost(w) * Simd.S.length(), options.threads());
         boolean unpadded = w.padTop() == 0 && w.padLeft() == 0 && w.padBottom() == 0 && w.padRight() == 0;
         this.pointSources = w.kh() * w.kw() == 1 && !w.isPointwise() && unpadded ? pointSources(w) : null;
@@ -63,14 +104,32 @@ final class ConvGemmKernel extends GemmConvKernel {
         return sources;
     }
 
-    /** The tile shape for {@code coutG} output channels per group on this window. */
-    static Sgemm.Shape shape(Window w, int coutG) {
-        return Sgemm.best(coutG, w.outSize());
+    /**
+     * The tile shape for {@code coutG} output channels per group on this window ({@link Sgemm#best}),
+     * or, for a 1x1 stride-1 window, a shape with a tail of at most {@link #TAIL_MAX} positions
+     * where that wastes less.
+     */
+    static Layout layout(Window w, int coutG) {
+        int n = w.outSize();
+        Layout best = new Layout(Sgemm.best(coutG, n), 0);
+        if (!w.isPointwise()) {
+            return best;
+        }
+        for (Sgemm.Shape candidate : new Sgemm.Shape[] {Sgemm.ROWS, Sgemm.COLUMNS}) {
+            int tail = n % candidate.nr();
+            Layout withTail = new Layout(candidate, tail);
+            if (tail > 0 && tail <= TAIL_MAX && Simd.S.length() % candidate.mr() == 0
+                    && withTail.useful(coutG, n) > best.useful(coutG, n)) {
+                best = withTail;
+            }
+        }
+        return best;
     }
 
     @Override
     public int scratchPerSlot() {
-        return g.kc() * chunks.size() + mr * nr;
+        // B panels, a partial tile, then the tail's repeated B values and one vector of its sums
+        return g.kc() * chunks.size() + mr * nr + tail * g.kc() * mr + Simd.S.length();
     }
 
     @Override
@@ -95,35 +154,134 @@ final class ConvGemmKernel extends GemmConvKernel {
             int kc = Math.min(g.kc(), k - k0);
             packB(x.data(), xBase, k0, kc, n0, n1, scratch);
             boolean first = k0 == 0, last = k0 + kc == k;
-            for (int q = 0; q < panels; q++) {
-                int col = n0 + q * nr;
-                int cols = Math.min(nr, n1 - col);
-                int bOff = Align.FLOATS + q * kc * nr;
+            if (first && last && k * chunks.size() <= ROW_MAJOR_B_MAX) {
+                // one small K block (the write of C dominates, the whole B block stays in L1): each weight
+                // panel's rows across all column panels in turn, so that C is written in runs of the
+                // chunk's width rather than nr, then their epilogue while they are still in L1
+                for (int p = p0; p < p1; p++) {
+                    for (int q = 0; q < panels; q++) {
+                        tileAt(res, c, group, p, q, k0, kc, n0, n1, cBase, rBase, tile, scratch, false);
+                    }
+                    rowEpilogues(res, c, group, p, n0, n1, cBase, rBase);
+                }
+            } else {
+                // the last block's epilogue per row of the chunk where the item's part of C stays in L2
+                boolean rowEpilogue = last && (long) (p1 - p0) * mr * (n1 - n0) <= ROW_EPILOGUE_C_MAX;
+                for (int q = 0; q < panels; q++) {
+                    for (int p = p0; p < p1; p++) {
+                        tileAt(res, c, group, p, q, k0, kc, n0, n1, cBase, rBase, tile, scratch, last && !rowEpilogue);
+                    }
+                }
+                if (rowEpilogue) {
+                    for (int p = p0; p < p1; p++) {
+                        rowEpilogues(res, c, group, p, n0, n1, cBase, rBase);
+                    }
+                }
+            }
+            if (tail > 0 && chunk == chunks.count() - 1) {
+                int repeated = tile + mr * nr;
+                repeatTail(x.data(), xBase, k0, kc, scratch, repeated);
                 for (int p = p0; p < p1; p++) {
                     int row = p * mr;
                     int rows = Math.min(mr, coutG - row);
-                    int aOff = g.weightsAt(group, p, k0);
-                    int cAt = cBase + row * n + col;
-                    if (rows == mr && cols == nr) {
-                        Sgemm.tile(g.scalar(), shape, g.packedWeights(), aOff, scratch, bOff, kc, c, cAt, n, !first);
-                    } else {
-                        if (!first) {
-                            for (int r = 0; r < rows; r++) {
-                                System.arraycopy(c, cAt + r * n, scratch, tile + r * nr, cols);
-                            }
-                        }
-                        Sgemm.tile(g.scalar(), shape, g.packedWeights(), aOff, scratch, bOff, kc, scratch, tile, nr, !first);
-                        for (int r = 0; r < rows; r++) {
-                            System.arraycopy(scratch, tile + r * nr, c, cAt + r * n, cols);
-                        }
-                    }
+                    tailProduct(g.packedWeights(), g.weightsAt(group, p, k0), kc, scratch, repeated,
+                            c, cBase + row * n + tiled, rows, !first);
                     if (last) {
                         for (int r = 0; r < rows; r++) {
-                            g.epilogue().apply(c, cAt + r * n, cols, g.bias()[group * coutG + row + r],
-                                    res == null ? null : res.data(), rBase + (row + r) * n + col);
+                            g.epilogue().apply(c, cBase + (row + r) * n + tiled, tail,
+                                    g.bias()[group * coutG + row + r], res == null ? null : res.data(),
+                                    rBase + (row + r) * n + tiled);
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /** The epilogue on the rows of weight panel p over positions [n0, n1). */
+    private void rowEpilogues(Tensor res, float[] c, int group, int p, int n0, int n1, int cBase, int rBase) {
+        int row = p * mr, coutG = g.coutG();
+        for (int r = 0, rows = Math.min(mr, coutG - row); r < rows; r++) {
+            g.epilogue().apply(c, cBase + (row + r) * n + n0, n1 - n0, g.bias()[group * coutG + row + r],
+                    res == null ? null : res.data(), rBase + (row + r) * n + n0);
+        }
+    }
+
+    /** One tile: weight panel p times column panel q for K rows [k0, k0 + kc), then the epilogue if asked (after the last block). */
+    private void tileAt(Tensor res, float[] c, int group, int p, int q, int k0, int kc, int n0, int n1,
+                        int cBase, int rBase, int tile, float[] scratch, boolean last) {
+        boolean first = k0 == 0;
+        int coutG = g.coutG();
+        int col = n0 + q * nr;
+        int cols = Math.min(nr, n1 - col);
+        int bOff = Align.FLOATS + q * kc * nr;
+        int row = p * mr;
+        int rows = Math.min(mr, coutG - row);
+        int aOff = g.weightsAt(group, p, k0);
+        int cAt = cBase + row * n + col;
+        if (rows == mr && cols == nr) {
+            Sgemm.tile(g.scalar(), shape, g.packedWeights(), aOff, scratch, bOff, kc, c, cAt, n, !first);
+        } else {
+            if (!first) {
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(c, cAt + r * n, scratch, tile + r * nr, cols);
+                }
+            }
+            Sgemm.tile(g.scalar(), shape, g.packedWeights(), aOff, scratch, bOff, kc, scratch, tile, nr, !first);
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(scratch, tile + r * nr, c, cAt + r * n, cols);
+            }
+        }
+        if (last) {
+            for (int r = 0; r < rows; r++) {
+                g.epilogue().apply(c, cAt + r * n, cols, g.bias()[group * coutG + row + r],
+                        res == null ? null : res.data(), rBase + (row + r) * n + col);
+            }
+        }
+    }
+
+    /**
+     * The tail's B values for K rows [k0, k0 + kc), each repeated mr times, as the A panel holds
+     * its rows: dst[at + j * kc * mr + kk * mr + r] = B[k0 + kk][tiled + j].
+     */
+    private void repeatTail(float[] x, int xBase, int k0, int kc, float[] dst, int at) {
+        for (int j = 0; j < tail; j++) {
+            for (int kk = 0; kk < kc; kk++) {
+                Arrays.fill(dst, at + (j * kc + kk) * mr, at + (j * kc + kk + 1) * mr, x[xBase + (k0 + kk) * n + tiled + j]);
+            }
+        }
+    }
+
+    /**
+     * C[r][j] (+)= sum over kk of A[kk][r] * B[kk][tiled + j] for the tail's positions j and the
+     * panel's first {@code rows} rows: the A panel times the repeated B values ({@link #repeatTail}),
+     * a vector holding {@link #tailSteps} K steps of all mr rows, folded per row at the end.
+     */
+    private void tailProduct(float[] a, int aOff, int kc, float[] rep, int repAt, float[] c, int cAt, int rows,
+                             boolean accumulate) {
+        int lanes = Simd.S.length(), flat = kc * mr, sums = repAt + tail * flat;
+        for (int j = 0; j < tail; j++) {
+            int b = repAt + j * flat, i = 0;
+            if (!g.scalar()) {
+                FloatVector acc = FloatVector.zero(Simd.S);
+                for (; i <= flat - lanes; i += lanes) {
+                    acc = FloatVector.fromArray(Simd.S, a, aOff + i).fma(FloatVector.fromArray(Simd.S, rep, b + i), acc);
+                }
+                // a loop phi: stored through the exact class (Simd.EXACT), or C2 may not intrinsify the store
+                Simd.EXACT.cast(acc).intoArray(rep, sums);
+            } else {
+                Arrays.fill(rep, sums, sums + lanes, 0f);
+            }
+            for (; i < flat; i++) {
+                rep[sums + i % lanes] += a[aOff + i] * rep[b + i];
+            }
+            for (int r = 0; r < rows; r++) {
+                float sum = 0f;
+                for (int step = 0; step < tailSteps; step++) {
+                    sum += rep[sums + step * mr + r];
+                }
+                int at = cAt + r * n + j;
+                c[at] = accumulate ? c[at] + sum : sum;
             }
         }
     }

@@ -57,6 +57,8 @@ final class DepthwiseConvKernel implements Kernel {
     private final int wq, planeQ, paddedLength, flatLength;
     /** The flat path's offset of each tap (ky, kx) in the phase planes. */
     private final int[] tapOffsets;
+    /** Stride-1 input rows no longer than a vector: the lanes of one row, copied as one vector with zeros past it. */
+    private final VectorMask<Float> rowLanes;
 
     DepthwiseConvKernel(int[] inShape, int[] outShape, Window w, Folding folded, Fusion fusion,
                         KernelOptions options) {
@@ -79,6 +81,9 @@ final class DepthwiseConvKernel implements Kernel {
         // positions past the valid ones (dropped columns, the rounding to two vectors) read up to
         // flatLength + one phase row past the planes: zeros there, never outside the scratch
         this.paddedLength = flat ? w.sh() * w.sw() * planeQ + flatLength + wq : 0;
+        // stride 1 only: with phase planes a last row's zeros would land on the next plane's first rows
+        this.rowLanes = flat && w.sh() == 1 && w.sw() == 1 && w.inW() <= S.length()
+                ? VectorMask.fromLong(S, (1L << w.inW()) - 1) : null;
         this.tapOffsets = new int[flat ? w.kh() * w.kw() : 0];
         for (int t = 0; t < tapOffsets.length; t++) {
             int dy = t / w.kw() * w.dh(), dx = t % w.kw() * w.dw();
@@ -112,6 +117,10 @@ final class DepthwiseConvKernel implements Kernel {
         Tensor res = residual ? inputs[1] : null;
         int planes = batch * cout;
         Parallel.forRange(ws, planes, (long) w.outSize() * w.kh() * w.kw(), (slot, from, to) -> {
+            if (!scalar) {
+                // the padding and the floats past the planes are zero for every plane: copies fill only the rest
+                Arrays.fill(ws.scratch(slot), Kernels.ALIGNED_START, Kernels.ALIGNED_START + paddedLength, 0f);
+            }
             for (int plane = from; plane < to; plane++) {
                 if (!scalar) {
                     flatPlane(x, res, output, plane, ws.scratch(slot));
@@ -156,29 +165,39 @@ final class DepthwiseConvKernel implements Kernel {
         int dst = out.offset() + plane * w.outSize();
         int padded = Kernels.ALIGNED_START, flat = padded + paddedLength;
         float[] xs = x.data();
-        Arrays.fill(scratch, padded, padded + paddedLength, 0f);
         copyIntoPhases(xs, src, scratch, padded);
         int taps = w.kh() * w.kw(), first = co * taps, lanes = S.length();
-        for (int i = 0; i < flatLength; i += 2 * lanes) {
-            // one loop over the taps (offsets precomputed): sums carried through nested loops were boxed by C2
-            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
-            int at = padded + i;
-            for (int t = 0; t < taps; t++) {
-                FloatVector wv = FloatVector.broadcast(S, weights[first + t]);
-                int from = at + tapOffsets[t];
-                a0 = wv.fma(FloatVector.fromArray(S, scratch, from), a0);
-                a1 = wv.fma(FloatVector.fromArray(S, scratch, from + lanes), a1);
+        if (taps == 9) {
+            flat3x3(scratch, padded, flat, first);
+        } else {
+            for (int i = 0; i < flatLength; i += 2 * lanes) {
+                // one loop over the taps (offsets precomputed): sums carried through nested loops were boxed by C2
+                FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
+                int at = padded + i;
+                for (int t = 0; t < taps; t++) {
+                    FloatVector wv = FloatVector.broadcast(S, weights[first + t]);
+                    int from = at + tapOffsets[t];
+                    a0 = wv.fma(FloatVector.fromArray(S, scratch, from), a0);
+                    a1 = wv.fma(FloatVector.fromArray(S, scratch, from + lanes), a1);
+                }
+                // the sums are loop phis: stored through the exact class (Simd.EXACT), or C2 may not intrinsify the store
+                Simd.EXACT.cast(a0).intoArray(scratch, flat + i);
+                Simd.EXACT.cast(a1).intoArray(scratch, flat + i + lanes);
             }
-            // the sums are loop phis: stored through the exact class (Simd.EXACT), or C2 may not intrinsify the store
-            Simd.EXACT.cast(a0).intoArray(scratch, flat + i);
-            Simd.EXACT.cast(a1).intoArray(scratch, flat + i + lanes);
         }
         float[] r = res == null ? null : res.data();
         int resAt = res == null ? 0 : res.offset() + plane * w.outSize();
         if (w.outW() < 4 * lanes) {
             // short rows: gathered into one run first, so that the epilogue is one call rather than one per row
+            boolean byVector = w.outW() <= lanes && lanes <= wq;
             for (int oy = 1; oy < w.outH(); oy++) {
-                System.arraycopy(scratch, flat + oy * wq, scratch, flat + oy * w.outW(), w.outW());
+                int from = oy * wq, to = oy * w.outW();
+                if (byVector && from + lanes <= flatLength) {
+                    // one vector per row; its lanes past the row land where later rows go, never on their sources
+                    FloatVector.fromArray(S, scratch, flat + from).intoArray(scratch, flat + to);
+                } else {
+                    System.arraycopy(scratch, flat + from, scratch, flat + to, w.outW());
+                }
             }
             epilogue.apply(scratch, flat, out.data(), dst, w.outSize(), bias[co], r, resAt);
             return;
@@ -189,6 +208,45 @@ final class DepthwiseConvKernel implements Kernel {
         }
     }
 
+    /**
+     * The flat loop of a 3x3 kernel (MobileNet's, at any stride and dilation): the nine weights
+     * broadcast once per plane and the nine tap offsets in locals, rather than loaded per vector pair.
+     */
+    private void flat3x3(float[] scratch, int padded, int flat, int first) {
+        int lanes = S.length();
+        FloatVector w0 = FloatVector.broadcast(S, weights[first]), w1 = FloatVector.broadcast(S, weights[first + 1]),
+                w2 = FloatVector.broadcast(S, weights[first + 2]), w3 = FloatVector.broadcast(S, weights[first + 3]),
+                w4 = FloatVector.broadcast(S, weights[first + 4]), w5 = FloatVector.broadcast(S, weights[first + 5]),
+                w6 = FloatVector.broadcast(S, weights[first + 6]), w7 = FloatVector.broadcast(S, weights[first + 7]),
+                w8 = FloatVector.broadcast(S, weights[first + 8]);
+        int t0 = padded + tapOffsets[0], t1 = padded + tapOffsets[1], t2 = padded + tapOffsets[2],
+                t3 = padded + tapOffsets[3], t4 = padded + tapOffsets[4], t5 = padded + tapOffsets[5],
+                t6 = padded + tapOffsets[6], t7 = padded + tapOffsets[7], t8 = padded + tapOffsets[8];
+        for (int i = 0; i < flatLength; i += 2 * lanes) {
+            int j = i + lanes;
+            FloatVector a0 = w0.mul(FloatVector.fromArray(S, scratch, t0 + i));
+            FloatVector a1 = w0.mul(FloatVector.fromArray(S, scratch, t0 + j));
+            a0 = w1.fma(FloatVector.fromArray(S, scratch, t1 + i), a0);
+            a1 = w1.fma(FloatVector.fromArray(S, scratch, t1 + j), a1);
+            a0 = w2.fma(FloatVector.fromArray(S, scratch, t2 + i), a0);
+            a1 = w2.fma(FloatVector.fromArray(S, scratch, t2 + j), a1);
+            a0 = w3.fma(FloatVector.fromArray(S, scratch, t3 + i), a0);
+            a1 = w3.fma(FloatVector.fromArray(S, scratch, t3 + j), a1);
+            a0 = w4.fma(FloatVector.fromArray(S, scratch, t4 + i), a0);
+            a1 = w4.fma(FloatVector.fromArray(S, scratch, t4 + j), a1);
+            a0 = w5.fma(FloatVector.fromArray(S, scratch, t5 + i), a0);
+            a1 = w5.fma(FloatVector.fromArray(S, scratch, t5 + j), a1);
+            a0 = w6.fma(FloatVector.fromArray(S, scratch, t6 + i), a0);
+            a1 = w6.fma(FloatVector.fromArray(S, scratch, t6 + j), a1);
+            a0 = w7.fma(FloatVector.fromArray(S, scratch, t7 + i), a0);
+            a1 = w7.fma(FloatVector.fromArray(S, scratch, t7 + j), a1);
+            a0 = w8.fma(FloatVector.fromArray(S, scratch, t8 + i), a0);
+            a1 = w8.fma(FloatVector.fromArray(S, scratch, t8 + j), a1);
+            Simd.EXACT.cast(a0).intoArray(scratch, flat + i);
+            Simd.EXACT.cast(a1).intoArray(scratch, flat + j);
+        }
+    }
+
     /** The input plane at {@code src} into the zeroed phase planes at {@code padded}, each float at its padded place. */
     private void copyIntoPhases(float[] xs, int src, float[] scratch, int padded) {
         int sh = w.sh(), sw = w.sw(), inW = w.inW();
@@ -196,7 +254,13 @@ final class DepthwiseConvKernel implements Kernel {
             int py = iy + w.padTop(), row = src + iy * inW;
             int rowStart = padded + py % sh * sw * planeQ + py / sh * wq;
             if (sw == 1) {
-                System.arraycopy(xs, row, scratch, rowStart + w.padLeft(), inW);
+                if (rowLanes != null && row + S.length() <= xs.length) {
+                    // zeros past the row: they land on padding, or on the next row before its copy
+                    FloatVector.zero(S).blend(FloatVector.fromArray(S, xs, row), rowLanes)
+                            .intoArray(scratch, rowStart + w.padLeft());
+                } else {
+                    System.arraycopy(xs, row, scratch, rowStart + w.padLeft(), inW);
+                }
                 continue;
             }
             int ix = 0;

@@ -128,15 +128,13 @@ final class TransposedConvKernel extends GemmConvKernel {
                 int co = group * coutG + c0 + j;
                 int row = out.offset() + (image * cout + co) * n;
                 int resRow = res == null ? 0 : res.offset() + (image * cout + co) * n;
-                for (int pp = 0; pp < posPanels; pp++) {
-                    int positions = Math.min(MR, n - pp * MR);
-                    int at = row + pp * MR;
-                    for (int r = 0; r < positions; r++) {
-                        o[at + r] = tiles[tileBase + (pp * MR + r) * NR + j];
-                    }
-                    g.epilogue().apply(o, at, positions, g.bias()[co], res == null ? null : res.data(),
-                            resRow + pp * MR);
+                int column = tileBase + j;
+                for (int pos = 0; pos < n; pos++) {
+                    o[row + pos] = tiles[column + pos * NR];
                 }
+                // once over the channel's whole row, still in L1: runs of MR positions are shorter
+                // than a vector and would leave the activation to the scalar path
+                g.epilogue().apply(o, row, n, g.bias()[co], res == null ? null : res.data(), resRow);
             }
         }
     }

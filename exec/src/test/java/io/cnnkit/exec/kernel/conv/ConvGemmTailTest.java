@@ -1,0 +1,134 @@
+package io.cnnkit.exec.kernel.conv;
+
+import static io.cnnkit.exec.kernel.OptimizedKernelsTest.assertClose;
+import static io.cnnkit.exec.kernel.OptimizedKernelsTest.batchNormParams;
+import static io.cnnkit.exec.kernel.OptimizedKernelsTest.random;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.cnnkit.compiler.op.Op;
+import io.cnnkit.compiler.op.Padding;
+import io.cnnkit.compiler.op.Size2;
+import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.Activation;
+import io.cnnkit.exec.kernel.Fusion;
+import io.cnnkit.exec.kernel.Kernel;
+import io.cnnkit.exec.kernel.KernelOptions;
+import io.cnnkit.exec.kernel.OpRunner;
+import io.cnnkit.exec.kernel.Simd;
+import io.cnnkit.exec.kernel.Window;
+import io.cnnkit.exec.kernel.Workspace;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ForkJoinPool;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The im2col tiles' tail product ({@link ConvGemmKernel#layout}): 1x1 stride-1 layers whose last
+ * few positions are computed by vectors over the A panels instead of a tile panel, against the
+ * reference chain (conv, batchnorm, residual add, relu6). Maps of 49, 50 and 196 positions, and of 1
+ * and 3 (squeeze-excitation's, all tail), output
+ * channels that leave a partial panel, K of one odd block and of several blocks, two groups,
+ * batch 2; vector and scalar paths, one and two threads. Also the loop order of small-K layers
+ * ({@link #smallKLayersEqualTheReferenceChain}).
+ */
+class ConvGemmTailTest {
+    private static final ForkJoinPool POOL = new ForkJoinPool(2);
+
+    @AfterAll
+    static void shutdown() {
+        POOL.shutdown();
+    }
+
+    @Test
+    void mapsAFewPositionsPastWholePanelsGetATail() {
+        for (int size : new int[] {7, 14}) {
+            Window w = Window.of(conv(64, 1), new int[] {1, 64, size, size});
+            ConvGemmKernel.Layout layout = ConvGemmKernel.layout(w, 160);
+            int lanes = Simd.S.length();
+            // 49 = 48 + 1 and 196 = 192 + 4 at 512 bits (8x48); 48 + 1 and 192 + 4 on 8x24 at 256 bits
+            assertEquals(size == 7 ? 1 : 4, layout.tail(), size + "x" + size + " at " + lanes + " lanes");
+            assertTrue(layout.useful(160, size * size) > usefulWithoutTail(w, 160), "the tail wastes less");
+        }
+        Window strided = Window.of(new Op.Conv(64, Size2.square(1), Size2.square(2), Padding.ZERO, Size2.square(1), 1,
+                false), new int[] {1, 64, 14, 14});
+        assertEquals(0, ConvGemmKernel.layout(strided, 160).tail(), "strided 1x1 layers have no tail");
+        Window squeeze = Window.of(conv(64, 1), new int[] {1, 576, 1, 1});
+        assertEquals(1, ConvGemmKernel.layout(squeeze, 144).tail(), "a 1x1 map is all tail");
+    }
+
+    private static double usefulWithoutTail(Window w, int m) {
+        return io.cnnkit.exec.kernel.gemm.Sgemm.best(m, w.outSize()).useful(m, w.outSize());
+    }
+
+    @Test
+    void theTailEqualsTheReferenceChain() {
+        Random rnd = new Random(21);
+        int[][] maps = {{7, 7}, {5, 10}, {14, 14}, {1, 1}, {1, 3}};
+        int[][] channels = {{37, 13}, {300, 40}, {24, 70}};
+        for (int[] map : maps) {
+            for (int[] ch : channels) {
+                for (int groups : new int[] {1, 2}) {
+                    checkChain(rnd, ch[0], ch[1], groups, map[0], map[1]);
+                }
+            }
+        }
+    }
+
+    /**
+     * 1x1 layers of small K on maps of several position chunks (23x29, 28x28, 5x70): a single K
+     * block of at most 32 KB per chunk runs weight panel by weight panel with the epilogue once per
+     * row of a chunk, larger ones (K = 40 at either width) column panel by column panel. Partial
+     * weight and position panels, two groups.
+     */
+    @Test
+    void smallKLayersEqualTheReferenceChain() {
+        Random rnd = new Random(22);
+        int[][] maps = {{23, 29}, {28, 28}, {5, 70}};
+        for (int[] map : maps) {
+            for (int k : new int[] {3, 16, 24, 32, 33, 40}) {
+                for (int groups : new int[] {1, 2}) {
+                    checkChain(rnd, k, 37, groups, map[0], map[1]);
+                }
+            }
+        }
+    }
+
+    /**
+     * A 1x1 layer of {@code cinG} -> {@code coutG} channels per group with batchnorm, residual and
+     * relu6 fused, by the im2col tiles (vector and scalar, one and two threads) against the reference chain.
+     */
+    private static void checkChain(Random rnd, int cinG, int coutG, int groups, int height, int width) {
+        int cin = cinG * groups, cout = coutG * groups;
+        Op.Conv conv = new Op.Conv(cout, Size2.square(1), Size2.square(1), Padding.ZERO, Size2.square(1),
+                groups, true);
+        Tensor x = random(rnd, 2, cin, height, width);
+        Map<String, Tensor> params = new HashMap<>();
+        params.put("weight", random(rnd, cout, cinG, 1, 1));
+        params.put("bias", random(rnd, cout));
+        Map<String, Tensor> bn = batchNormParams(rnd, cout);
+        Tensor y = OpRunner.runReference(conv, List.of(x), params);
+        y = OpRunner.runReference(new Op.BatchNorm(1e-5), List.of(y), bn);
+        Tensor residual = random(rnd, y.shape());
+        y = OpRunner.runReference(new Op.Add(), List.of(y, residual), Map.of());
+        Tensor want = OpRunner.runReference(new Op.Relu6(), List.of(y), Map.of());
+        Fusion fusion = Fusion.NONE.withBatchNorm(new Op.BatchNorm(1e-5), bn).withResidual()
+                .withActivation(new Activation(Activation.Kind.RELU6, 0f));
+        for (boolean scalar : new boolean[] {false, true}) {
+            for (int threads : new int[] {1, 2}) {
+                Kernel k = ConvKernels.prepare(conv, List.of(x.shape(), residual.shape()), params, fusion,
+                        new KernelOptions(scalar, threads), ConvAlgorithm.IM2COL_TILES);
+                Tensor got = Tensor.zeros(k.outputShape());
+                k.run(new Tensor[] {x, residual}, got, Workspace.forKernel(POOL, k));
+                assertClose(want, got, cin + "->" + cout + " g" + groups + " on " + height + "x" + width
+                        + (scalar ? " scalar" : " vector") + " threads " + threads);
+            }
+        }
+    }
+
+    private static Op.Conv conv(int filters, int kernel) {
+        return new Op.Conv(filters, Size2.square(kernel), Size2.square(1), Padding.ZERO, Size2.square(1), 1, false);
+    }
+}
