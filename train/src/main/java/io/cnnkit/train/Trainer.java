@@ -74,6 +74,8 @@ public final class Trainer implements AutoCloseable {
     private TrainingMemory.Totals lastStepMemory;
     private StepObserver observer = StepObserver.NONE;
     private Freezing freezing;
+    /** Null unless profiling. */
+    private StepProfile profile;
 
     /** {@code initial}: every tensor the network needs (PyTorch names), copied. */
     public Trainer(TrainingNetwork net, Map<String, Tensor> initial, Optimizer optimizer, Settings settings) {
@@ -113,6 +115,21 @@ public final class Trainer implements AutoCloseable {
     /** Looks into sampled steps from now on. */
     public void observe(StepObserver observer) {
         this.observer = observer;
+    }
+
+    /** Starts timing each layer's passes from the next step on (a fresh profile), or stops. */
+    public void profile(boolean on) {
+        profile = on ? new StepProfile() : null;
+    }
+
+    /** The times since {@link #profile} switched it on; null when off. */
+    public StepProfile profile() {
+        return profile;
+    }
+
+    /** Now, when profiling. */
+    private long tick() {
+        return profile == null ? 0 : System.nanoTime();
     }
 
     /** Stops updating these layers (see {@link Freezing}); call before the first step. */
@@ -160,10 +177,15 @@ public final class Trainer implements AutoCloseable {
             for (Layer from : net.graph().inputsOf(layer)) {
                 in.add(outputs.get(from.id()));
             }
+            long t0 = tick();
             Forward forward = new Forward(layer, in, images, step);
             outputs.put(layer.id(), layer.op().accept(forward));
             saved.put(layer.id(), forward.saved);
+            if (profile != null) {
+                profile.forward(layer, System.nanoTime() - t0);
+            }
         }
+        long lossStart = tick();
         long activationBytes = keptBytes(outputs.values(), saved.values());
         Map<Integer, Tensor> grads = new HashMap<>();
         CrossEntropy.Result main = loss(net.main(), outputs, labels, 1, grads);
@@ -175,6 +197,9 @@ public final class Trainer implements AutoCloseable {
         if (!Double.isFinite(total)) {
             throw new NonFiniteException(step, total, firstNonFinite(order, outputs));
         }
+        if (profile != null) {
+            profile.loss(System.nanoTime() - lossStart);
+        }
         Map<String, Tensor> paramGrads = new LinkedHashMap<>();
         long gradientPeak = bytes(grads.values()), paramGradBytes = 0;
         for (int i = order.size() - 1; i >= 0; i--) {
@@ -183,6 +208,7 @@ public final class Trainer implements AutoCloseable {
             if (dy == null || layer.op() instanceof Op.Input || !freezing.runsBackward(layer)) {
                 continue;
             }
+            long t0 = tick();
             long pending = bytes(grads.values()) + (long) dy.size() * Float.BYTES;
             List<Layer> from = net.graph().inputsOf(layer);
             List<Tensor> in = new ArrayList<>();
@@ -202,7 +228,11 @@ public final class Trainer implements AutoCloseable {
                 accumulate(grads, from.get(j).id(), g.inputs().get(j));
             }
             g.params().forEach((name, t) -> paramGrads.put(ParamSpec.key(layer.name(), name), t));
+            if (profile != null) {
+                profile.backward(layer, System.nanoTime() - t0);
+            }
         }
+        long updateStart = tick();
         Map<String, Tensor> ordered = new LinkedHashMap<>();
         trainable.forEach((name, t) -> ordered.put(name, paramGrads.getOrDefault(name, Tensor.zeros(t.shape()))));
         gradientPeak = Math.max(gradientPeak, bytes(ordered.values()));
@@ -214,6 +244,10 @@ public final class Trainer implements AutoCloseable {
             observer.beforeUpdate(new StepObserver.StepView(step, total, lr, order, outputs, ordered, weights));
         }
         optimizer.step(trainable, ordered, lr);
+        if (profile != null) {
+            profile.update(System.nanoTime() - updateStart);
+            profile.stepDone();
+        }
         lastStepMemory = new TrainingMemory.Totals(bytes(weights.values()), optimizer.stateBytes(), activationBytes,
                 gradientPeak);
         if (observed) {
