@@ -55,29 +55,36 @@ public final class FastBackward {
         int groups = c.groups(), cinG = cin / groups, coutG = c.filters() / groups;
         int k = cinG * w.kh() * w.kw(), positions = w.outH() * w.outW();
         Tensor dx = Tensor.zeros(x.shape());
+        Op.Conv transposed = inputGradient ? TransposedConv.of(c, w, cin) : null;
+        boolean gemmDataGradient = inputGradient && transposed == null;
         int chunks = (n + CHUNK - 1) / CHUNK;
         float[][] partial = new float[chunks][];
         List<Runnable> work = new ArrayList<>();
         for (int chunk = 0; chunk < chunks; chunk++) {
             int first = chunk * CHUNK, count = Math.min(n, first + CHUNK) - first, slot = chunk;
             work.add(() -> {
+                float[] dw = new float[weight.size()];
+                ConvWeightGradient weightGradient = new ConvWeightGradient(coutG, k);
+                for (int g = 0; g < groups; g++) {
+                    weightGradient.reset();
+                    weightGradient.add(x.data(), x.offset(), cin, dy.data(), dy.offset(), c.filters(), first, count,
+                            g, cinG, w);
+                    weightGradient.addTo(dw, g * coutG * k);
+                }
+                partial[slot] = dw;
+                if (!gemmDataGradient) {
+                    return;
+                }
                 // the chunk's images side by side: columns [i * positions, (i + 1) * positions) are image first + i
                 int width = count * positions;
-                float[] dw = new float[weight.size()];
-                float[] rows = new float[width * k], dcols = new float[k * width], dyRows = new float[coutG * width];
+                float[] dcols = new float[k * width], dyRows = new float[coutG * width];
                 for (int g = 0; g < groups; g++) {
                     for (int i = 0; i < count; i++) {
                         int b = first + i;
-                        im2row(x.data(), x.offset() + (b * cin + g * cinG) * w.inH() * w.inW(), cinG, w, rows,
-                                i * positions * k, k);
                         for (int co = 0; co < coutG; co++) {
                             System.arraycopy(dy.data(), dy.offset() + (b * c.filters() + g * coutG + co) * positions,
                                     dyRows, co * width + i * positions, positions);
                         }
-                    }
-                    Gemm.multiply(coutG, k, width, dyRows, 0, false, rows, 0, false, dw, g * coutG * k, true);
-                    if (!inputGradient) {
-                        continue;
                     }
                     Gemm.multiply(k, width, coutG, weight.data(), weight.offset() + g * coutG * k, true, dyRows, 0,
                             false, dcols, 0, false);
@@ -87,10 +94,12 @@ public final class FastBackward {
                                 dx.offset() + (b * cin + g * cinG) * w.inH() * w.inW());
                     }
                 }
-                partial[slot] = dw;
             });
         }
         run(work, pool);
+        if (transposed != null) {
+            TransposedConv.run(transposed, c, dy, weight, dx, pool);
+        }
         Tensor dw = Tensor.zeros(weight.shape());
         float[] sum = dw.data();
         for (float[] p : partial) {
@@ -126,45 +135,6 @@ public final class FastBackward {
             tasks.add(ForkJoinTask.adapt(r));
         }
         pool.submit(() -> ForkJoinTask.invokeAll(tasks)).join();
-    }
-
-    /**
-     * im2col transposed, one row per output position: rows[at + (oy·outW + ox)·k + (ci·kh + ky)·kw + kx]
-     * = x[ci][iy][ix], zero outside the input. The weight gradient dY·rows is then a product the
-     * GEMM's register tiles compute from packed panels, where dY·colsᵀ would be one dot product per element.
-     */
-    static void im2row(float[] x, int base, int channels, Geometry w, float[] rows, int at, int k) {
-        int inH = w.inH(), inW = w.inW(), dw = w.dw();
-        for (int oy = 0; oy < w.outH(); oy++) {
-            for (int ox = 0; ox < w.outW(); ox++) {
-                int row = at + (oy * w.outW() + ox) * k;
-                int first = w.inX(ox, 0);
-                // the whole window row inside the map: copy without a test per element
-                boolean inside = first >= 0 && first + (w.kw() - 1) * dw < inW;
-                for (int ci = 0; ci < channels; ci++) {
-                    int plane = base + ci * inH * inW;
-                    for (int ky = 0; ky < w.kh(); ky++) {
-                        int iy = w.inY(oy, ky);
-                        if (iy < 0 || iy >= inH) {
-                            java.util.Arrays.fill(rows, row, row + w.kw(), 0f);
-                            row += w.kw();
-                            continue;
-                        }
-                        int line = plane + iy * inW;
-                        if (inside) {
-                            for (int kx = 0, ix = line + first; kx < w.kw(); kx++, row++, ix += dw) {
-                                rows[row] = x[ix];
-                            }
-                            continue;
-                        }
-                        for (int kx = 0; kx < w.kw(); kx++, row++) {
-                            int ix = w.inX(ox, kx);
-                            rows[row] = ix >= 0 && ix < inW ? x[line + ix] : 0f;
-                        }
-                    }
-                }
-            }
-        }
     }
 
     /**

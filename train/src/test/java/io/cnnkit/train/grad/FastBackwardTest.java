@@ -3,6 +3,9 @@ package io.cnnkit.train.grad;
 import static io.cnnkit.train.grad.ReferenceBackwardTest.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import io.cnnkit.compiler.op.Op;
+import io.cnnkit.compiler.op.Padding;
+import io.cnnkit.compiler.op.Size2;
 import io.cnnkit.exec.Tensor;
 import io.cnnkit.exec.kernel.ReferenceKernels;
 import java.util.List;
@@ -92,38 +95,52 @@ class FastBackwardTest {
         return new Geometry(inH, inW, kh, kw, sh, sw, dh, dw, top, left, bottom, right, outH, outW);
     }
 
-    /** im2row copies what the per-element definition reads (zero outside the map), at an offset. */
+    /**
+     * The conv backward (blocked weight gradient; input gradient as a transposed forward convolution
+     * at stride 1, GEMM and col2im otherwise) equals the reference on odd windows and on groups, over a
+     * batch of 9 whose positions cross the weight gradient's blocks, and is the same bit for bit on 2 threads.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("windows")
-    void im2rowEqualsDefinition(String spec) {
+    void convEqualsReferenceOnOddWindows(String spec) {
         Geometry w = geometry(spec);
-        int channels = 2, k = channels * w.kh() * w.kw();
-        float[] x = new float[3 + channels * w.inH() * w.inW()];
-        Random random = new Random(6);
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) random.nextGaussian();
+        Random random = new Random(spec.hashCode());
+        for (int groups : new int[] {1, 2}) {
+            Op.Conv c = new Op.Conv(6, new Size2(w.kh(), w.kw()), new Size2(w.sh(), w.sw()),
+                    new Padding.Explicit(w.padTop(), w.padLeft(), w.padBottom(), w.padRight()), new Size2(w.dh(), w.dw()),
+                    groups, true);
+            Tensor x = gaussian(random, 9, 4, w.inH(), w.inW());
+            Tensor weight = gaussian(random, 6, 4 / groups, w.kh(), w.kw());
+            Tensor dy = gaussian(random, 9, 6, w.outH(), w.outW());
+            Map<String, Tensor> params = Map.of("weight", weight, "bias", gaussian(random, 6));
+            Tensor dx = Tensor.zeros(x.shape());
+            Map<String, Tensor> expected = new java.util.HashMap<>();
+            ReferenceBackward.conv(c, x, dy, params, dx, expected);
+            Gradients one = FastBackward.conv(c, x, dy, weight, null);
+            ForkJoinPool pool = new ForkJoinPool(2);
+            Gradients two = FastBackward.conv(c, x, dy, weight, pool);
+            pool.shutdown();
+            String what = spec + " groups " + groups;
+            assertClose(what + " d input", dx, one.inputs().get(0));
+            assertClose(what + " d weight", expected.get("weight"), one.params().get("weight"));
+            assertClose(what + " d bias", expected.get("bias"), one.params().get("bias"));
+            assertArrayEquals(one.inputs().get(0).toArray(), two.inputs().get(0).toArray(), what);
+            assertArrayEquals(one.params().get("weight").toArray(), two.params().get("weight").toArray(), what);
         }
-        float[] expected = new float[5 + w.outH() * w.outW() * k], actual = new float[expected.length];
-        for (int oy = 0; oy < w.outH(); oy++) {
-            for (int ox = 0; ox < w.outW(); ox++) {
-                for (int ci = 0, r = 0; ci < channels; ci++) {
-                    for (int ky = 0; ky < w.kh(); ky++) {
-                        for (int kx = 0; kx < w.kw(); kx++, r++) {
-                            int iy = w.inY(oy, ky), ix = w.inX(ox, kx);
-                            boolean in = iy >= 0 && iy < w.inH() && ix >= 0 && ix < w.inW();
-                            expected[5 + (oy * w.outW() + ox) * k + r] = in ? x[3 + (ci * w.inH() + iy) * w.inW() + ix] : 0f;
-                        }
-                    }
-                }
-            }
+    }
+
+    private static Tensor gaussian(Random random, int... shape) {
+        Tensor t = Tensor.zeros(shape);
+        for (int i = 0; i < t.size(); i++) {
+            t.set(i, (float) random.nextGaussian());
         }
-        FastBackward.im2row(x, 3, channels, w, actual, 5, k);
-        assertArrayEquals(expected, actual);
+        return t;
     }
 
     static Stream<String> windows() {
         return Stream.of("7,9,3,3,1,1,1,1,1,1,1,1", "8,8,3,3,2,2,1,1,1,1,1,1", "9,7,3,2,2,3,2,1,2,0,1,3",
-                "5,6,1,1,2,2,1,1,0,0,0,0", "6,6,5,5,1,3,2,2,4,4,4,4");
+                "5,6,1,1,2,2,1,1,0,0,0,0", "6,6,5,5,1,3,2,2,4,4,4,4", "8,7,3,3,1,1,2,1,0,2,3,1",
+                "5,6,1,1,1,1,1,1,1,0,0,1", "23,21,3,3,1,1,1,1,1,1,1,1");
     }
 
     /** col2im's ranges of valid outputs add what a bounds test per element adds, bit for bit. */
