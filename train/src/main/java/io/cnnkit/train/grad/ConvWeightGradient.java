@@ -15,8 +15,8 @@ import io.cnnkit.exec.kernel.gemm.Sgemm;
  */
 final class ConvWeightGradient {
     private static final boolean SCALAR = Boolean.getBoolean(KernelOptions.SCALAR_PROPERTY);
-    /** Floats of packed B per block: a block's panels stay in the L2 cache while the A panels stream past. */
-    private static final int B_BLOCK_FLOATS = 1 << 16;
+    /** Floats of packed A per block: the block's A panels stay in L2 while each B panel meets all of them. */
+    private static final int A_BLOCK_FLOATS = 1 << 16;
 
     private final Sgemm.Shape shape;
     private final int coutG, k, mPanels, nPanels, ldc, block;
@@ -30,15 +30,15 @@ final class ConvWeightGradient {
         this.mPanels = (coutG + shape.mr() - 1) / shape.mr();
         this.nPanels = (k + shape.nr() - 1) / shape.nr();
         this.ldc = nPanels * shape.nr();
-        this.block = blockFor(ldc);
+        this.block = blockFor(mPanels * shape.mr());
         this.packedA = Align.floats(mPanels * shape.mr() * block);
         this.packedB = Align.floats(ldc * block);
         this.acc = Align.floats(mPanels * shape.mr() * ldc);
     }
 
-    /** Positions per block for B panels {@code width} wide: at least 16, at most 512. */
-    static int blockFor(int width) {
-        return Math.max(16, Math.min(512, B_BLOCK_FLOATS / width));
+    /** Positions per block for A panels of {@code rows} rows in all: at least 32, at most 256 (a B panel in L1). */
+    static int blockFor(int rows) {
+        return Math.max(32, Math.min(128, A_BLOCK_FLOATS / rows));
     }
 
     /**
@@ -110,39 +110,49 @@ final class ConvWeightGradient {
 
     /**
      * im2row of positions [pos, pos + seg) of one image into B panels: row kk of the block holds
-     * x[ci][iy][ix] at column (ci·kh + ky)·kw + kx, zero outside the input and past K.
+     * x[ci][iy][ix] at column (ci·kh + ky)·kw + kx, zero outside the input and past K. Filled column
+     * by column along each output row, with the inside range of ox computed once per column (as
+     * col2im does), so that the inner loop is a strided copy without a test per element.
      */
     private void im2rowPacked(float[] x, int base, int channels, Geometry w, int pos, int seg, int at, int len) {
-        int nr = shape.nr(), inH = w.inH(), inW = w.inW(), kw = w.kw(), dw = w.dw();
-        for (int kk = 0; kk < seg; kk++) {
-            int oy = (pos + kk) / w.outW(), ox = (pos + kk) % w.outW();
-            int row = Align.FLOATS + (at + kk) * nr;
-            int first = w.inX(ox, 0);
-            boolean inside = first >= 0 && first + (kw - 1) * dw < inW;
-            // column j of the row goes to panel j / nr, lane j % nr: both stepped, not divided
-            int dst = row, col = 0, panelStride = len * nr;
-            for (int ci = 0; ci < channels; ci++) {
-                int plane = base + ci * inH * inW;
-                for (int ky = 0; ky < w.kh(); ky++) {
-                    int iy = w.inY(oy, ky);
-                    boolean rowInside = iy >= 0 && iy < inH;
-                    int line = plane + iy * inW;
-                    for (int kx = 0; kx < kw; kx++) {
-                        int ix = first + kx * dw;
-                        packedB[dst + col] = rowInside && (inside || ix >= 0 && ix < inW) ? x[line + ix] : 0f;
-                        if (++col == nr) {
-                            col = 0;
-                            dst += panelStride;
+        int nr = shape.nr(), inH = w.inH(), inW = w.inW(), outW = w.outW(), sw = w.sw();
+        int j = 0;
+        for (int ci = 0; ci < channels; ci++) {
+            int plane = base + ci * inH * inW;
+            for (int ky = 0; ky < w.kh(); ky++) {
+                for (int kx = 0; kx < w.kw(); kx++, j++) {
+                    int column = Align.FLOATS + (j / nr) * len * nr + j % nr;
+                    int shift = kx * w.dw() - w.padLeft();
+                    int lo = Math.max(0, -Math.floorDiv(shift, sw)), hi = Math.min(outW, Math.floorDiv(inW - 1 - shift, sw) + 1);
+                    for (int p = pos, kk = at; p < pos + seg; ) {
+                        int oy = p / outW, ox0 = p % outW, ox1 = Math.min(outW, ox0 + pos + seg - p);
+                        int iy = w.inY(oy, ky), dst = column + kk * nr;
+                        kk += ox1 - ox0;
+                        p += ox1 - ox0;
+                        if (iy < 0 || iy >= inH) {
+                            for (int ox = ox0; ox < ox1; ox++, dst += nr) {
+                                packedB[dst] = 0f;
+                            }
+                            continue;
+                        }
+                        int line = plane + iy * inW + shift, ox = ox0;
+                        for (int end = Math.min(lo, ox1); ox < end; ox++, dst += nr) {
+                            packedB[dst] = 0f;
+                        }
+                        for (int end = Math.min(hi, ox1); ox < end; ox++, dst += nr) {
+                            packedB[dst] = x[line + ox * sw];
+                        }
+                        for (; ox < ox1; ox++, dst += nr) {
+                            packedB[dst] = 0f;
                         }
                     }
                 }
             }
-            for (int j = k; j < ldc; j++) {
-                packedB[dst + col] = 0f;
-                if (++col == nr) {
-                    col = 0;
-                    dst += panelStride;
-                }
+        }
+        for (; j < ldc; j++) {
+            int dst = Align.FLOATS + (j / nr) * len * nr + j % nr + at * nr;
+            for (int kk = 0; kk < seg; kk++, dst += nr) {
+                packedB[dst] = 0f;
             }
         }
     }

@@ -57,6 +57,7 @@ public final class FastBackward {
         Tensor dx = Tensor.zeros(x.shape());
         Op.Conv transposed = inputGradient ? TransposedConv.of(c, w, cin) : null;
         boolean gemmDataGradient = inputGradient && transposed == null;
+        boolean shifted = ShiftedWeightGradient.pays(coutG, cinG, w);
         int chunks = (n + CHUNK - 1) / CHUNK;
         float[][] partial = new float[chunks][];
         List<Runnable> work = new ArrayList<>();
@@ -64,12 +65,22 @@ public final class FastBackward {
             int first = chunk * CHUNK, count = Math.min(n, first + CHUNK) - first, slot = chunk;
             work.add(() -> {
                 float[] dw = new float[weight.size()];
-                ConvWeightGradient weightGradient = new ConvWeightGradient(coutG, k);
-                for (int g = 0; g < groups; g++) {
-                    weightGradient.reset();
-                    weightGradient.add(x.data(), x.offset(), cin, dy.data(), dy.offset(), c.filters(), first, count,
-                            g, cinG, w);
-                    weightGradient.addTo(dw, g * coutG * k);
+                if (shifted) {
+                    ShiftedWeightGradient weightGradient = new ShiftedWeightGradient(coutG, cinG, w);
+                    for (int g = 0; g < groups; g++) {
+                        weightGradient.reset();
+                        weightGradient.add(x.data(), x.offset(), cin, dy.data(), dy.offset(), c.filters(), first,
+                                count, g);
+                        weightGradient.addTo(dw, g * coutG * k);
+                    }
+                } else {
+                    ConvWeightGradient weightGradient = new ConvWeightGradient(coutG, k);
+                    for (int g = 0; g < groups; g++) {
+                        weightGradient.reset();
+                        weightGradient.add(x.data(), x.offset(), cin, dy.data(), dy.offset(), c.filters(), first,
+                                count, g, cinG, w);
+                        weightGradient.addTo(dw, g * coutG * k);
+                    }
                 }
                 partial[slot] = dw;
                 if (!gemmDataGradient) {
