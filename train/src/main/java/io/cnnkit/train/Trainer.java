@@ -13,6 +13,7 @@ import io.cnnkit.exec.kernel.KernelOptions;
 import io.cnnkit.exec.kernel.Kernels;
 import io.cnnkit.exec.kernel.ReferenceKernels;
 import io.cnnkit.exec.kernel.Workspace;
+import io.cnnkit.train.grad.Buffers;
 import io.cnnkit.train.grad.FastLayers;
 import io.cnnkit.train.grad.Gradients;
 import io.cnnkit.train.grad.ReferenceBackward;
@@ -74,6 +75,8 @@ public final class Trainer implements AutoCloseable {
     private TrainingMemory.Totals lastStepMemory;
     private StepObserver observer = StepObserver.NONE;
     private Freezing freezing;
+    /** Gradient arrays recycled from step to step. */
+    private final Buffers buffers = Buffers.recycling();
     /** Null unless profiling. */
     private StepProfile profile;
 
@@ -220,13 +223,25 @@ public final class Trainer implements AutoCloseable {
             Gradients g = settings.reference()
                     ? ReferenceBackward.backward(layer.op(), in, out, dy, params, saved.get(layer.id()))
                     : ReferenceBackward.backwardFast(layer.op(), in, out, dy, params, saved.get(layer.id()), pool,
-                            from.stream().anyMatch(f -> !(f.op() instanceof Op.Input)));
+                            from.stream().anyMatch(f -> !(f.op() instanceof Op.Input)), buffers);
             long fresh = bytes(g.inputs()) + bytes(g.params().values());
             gradientPeak = Math.max(gradientPeak, pending + fresh + paramGradBytes);
             paramGradBytes += bytes(g.params().values());
+            Map<float[], Boolean> handedOn = new IdentityHashMap<>();
             for (int j = 0; j < from.size(); j++) {
-                accumulate(grads, from.get(j).id(), g.inputs().get(j));
+                Tensor gj = g.inputs().get(j);
+                if (accumulate(grads, from.get(j).id(), gj)) {
+                    handedOn.put(gj.data(), Boolean.TRUE);
+                } else {
+                    handedOn.putIfAbsent(gj.data(), Boolean.FALSE); // added into a sum: free unless kept too
+                }
             }
+            handedOn.putIfAbsent(dy.data(), Boolean.FALSE);
+            handedOn.forEach((array, kept) -> {
+                if (!kept) {
+                    buffers.giveBack(Tensor.view(array, 0, array.length));
+                }
+            });
             g.params().forEach((name, t) -> paramGrads.put(ParamSpec.key(layer.name(), name), t));
             if (profile != null) {
                 profile.backward(layer, System.nanoTime() - t0);
@@ -253,6 +268,7 @@ public final class Trainer implements AutoCloseable {
         if (observed) {
             observer.afterUpdate(step, weights);
         }
+        ordered.values().forEach(buffers::giveBack);
         return new StepResult(total, main.correct(), labels.length);
     }
 
@@ -291,19 +307,22 @@ public final class Trainer implements AutoCloseable {
         return sum;
     }
 
-    private static void accumulate(Map<Integer, Tensor> grads, int id, Tensor g) {
+    /** Adds {@code g} to the gradient of layer {@code id}; true when g itself became that gradient (the first). */
+    private static boolean accumulate(Map<Integer, Tensor> grads, int id, Tensor g) {
         Tensor sum = grads.get(id);
         if (sum == null) {
             grads.put(id, g);
-            return;
+            return true;
         }
         if (sum == g) {
             throw new IllegalStateException("a gradient accumulated into itself");
         }
         float[] a = sum.data();
-        for (int i = 0; i < sum.size(); i++) {
-            a[sum.offset() + i] += g.get(i);
+        float[] b = g.data();
+        for (int i = 0, so = sum.offset(), go = g.offset(); i < sum.size(); i++) {
+            a[so + i] += b[go + i];
         }
+        return false;
     }
 
     private static String firstNonFinite(List<Layer> order, Map<Integer, Tensor> outputs) {

@@ -2,7 +2,12 @@ package io.cnnkit.train.grad;
 
 import io.cnnkit.compiler.op.Op;
 import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.KernelOptions;
+import io.cnnkit.exec.kernel.Simd;
 import io.cnnkit.exec.kernel.gemm.Gemm;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +27,8 @@ import java.util.concurrent.ForkJoinTask;
 public final class FastBackward {
     /** Images per parallel chunk: fixed, so that the order of the weight-gradient sums does not depend on the threads. */
     static final int CHUNK = 4;
+    private static final VectorSpecies<Float> S = Simd.S;
+    private static final boolean SCALAR = Boolean.getBoolean(KernelOptions.SCALAR_PROPERTY);
 
     private FastBackward() {
     }
@@ -31,10 +38,10 @@ public final class FastBackward {
         return ReferenceBackward.backwardFast(op, List.of(x), null, dy, params, Saved.NONE, pool, true);
     }
 
-    static Gradients dense(Op.Dense d, Tensor x, Tensor dy, Tensor weight) {
+    static Gradients dense(Op.Dense d, Tensor x, Tensor dy, Tensor weight, Buffers buffers) {
         int n = x.dim(0), in = x.size() / n, units = d.units();
-        Tensor dx = Tensor.zeros(x.shape());
-        Tensor dw = Tensor.zeros(weight.shape());
+        Tensor dx = buffers.any(x.shape());
+        Tensor dw = buffers.any(weight.shape());
         Gemm.multiply(n, in, units, dy.data(), dy.offset(), false, weight.data(), weight.offset(), false,
                 dx.data(), dx.offset(), false);
         Gemm.multiply(units, in, n, dy.data(), dy.offset(), true, x.data(), x.offset(), false,
@@ -45,17 +52,19 @@ public final class FastBackward {
     }
 
     static Gradients conv(Op.Conv c, Tensor x, Tensor dy, Tensor weight, ForkJoinPool pool) {
-        return conv(c, x, dy, weight, pool, true);
+        return conv(c, x, dy, weight, pool, true, Buffers.NONE);
     }
 
     /** {@code inputGradient} false skips dx (left zero): a layer reading the network's input needs none. */
-    static Gradients conv(Op.Conv c, Tensor x, Tensor dy, Tensor weight, ForkJoinPool pool, boolean inputGradient) {
+    static Gradients conv(Op.Conv c, Tensor x, Tensor dy, Tensor weight, ForkJoinPool pool, boolean inputGradient,
+                          Buffers buffers) {
         int n = x.dim(0), cin = x.dim(1);
         Geometry w = Geometry.of(c, x, dy);
         int groups = c.groups(), cinG = cin / groups, coutG = c.filters() / groups;
         int k = cinG * w.kh() * w.kw(), positions = w.outH() * w.outW();
-        Tensor dx = Tensor.zeros(x.shape());
         Op.Conv transposed = inputGradient ? TransposedConv.of(c, w, cin) : null;
+        // the transposed convolution writes every element; col2im adds into zeros
+        Tensor dx = transposed != null ? buffers.any(x.shape()) : buffers.zeros(x.shape());
         boolean gemmDataGradient = inputGradient && transposed == null;
         boolean shifted = ShiftedWeightGradient.pays(coutG, cinG, w);
         int chunks = (n + CHUNK - 1) / CHUNK;
@@ -111,7 +120,7 @@ public final class FastBackward {
         if (transposed != null) {
             TransposedConv.run(transposed, c, dy, weight, dx, pool);
         }
-        Tensor dw = Tensor.zeros(weight.shape());
+        Tensor dw = buffers.zeros(weight.shape());
         float[] sum = dw.data();
         for (float[] p : partial) {
             for (int i = 0; i < sum.length; i++) {
@@ -186,48 +195,114 @@ public final class FastBackward {
 
     /**
      * Max pooling (and global max pooling) on the arrays: each output's gradient to the first
-     * maximum of its window (PyTorch's tie rule, as {@link ReferenceBackward#maxPool}), summed in float.
+     * maximum of its window (PyTorch's tie rule, as {@link ReferenceBackward#maxPool}), summed in
+     * float. With the forward's output {@code y} the window is scanned only up to the first element
+     * equal to the maximum (the same element; a NaN maximum takes the full scan), and the window's
+     * rows and columns inside the map are computed once per output row and column instead of tested
+     * per element.
+     * Planes in parallel blocks on {@code pool}.
      */
-    static Tensor maxPool(Geometry w, Tensor x, Tensor dy) {
-        int planes = x.dim(0) * x.dim(1), inH = w.inH(), inW = w.inW();
-        Tensor dx = Tensor.zeros(x.shape());
-        float[] xs = x.data(), g = dx.data(), d = dy.data();
-        int xo = x.offset(), dyo = dy.offset();
-        for (int pl = 0; pl < planes; pl++) {
-            int plane = xo + pl * inH * inW;
-            for (int oy = 0; oy < w.outH(); oy++) {
-                for (int ox = 0; ox < w.outW(); ox++) {
-                    float max = Float.NEGATIVE_INFINITY;
-                    int at = -1;
-                    for (int ky = 0; ky < w.kh(); ky++) {
-                        int iy = w.inY(oy, ky);
-                        if (iy < 0 || iy >= inH) {
-                            continue;
-                        }
-                        for (int kx = 0; kx < w.kw(); kx++) {
-                            int ix = w.inX(ox, kx);
-                            if (ix >= 0 && ix < inW) {
-                                float v = xs[plane + iy * inW + ix];
-                                if (at < 0 || v > max || v != v) {
-                                    max = v;
-                                    at = iy * inW + ix;
-                                }
+    static Tensor maxPool(Geometry w, Tensor x, Tensor y, Tensor dy, ForkJoinPool pool, Buffers buffers) {
+        int planes = x.dim(0) * x.dim(1), inH = w.inH(), inW = w.inW(), outH = w.outH(), outW = w.outW();
+        Tensor dx = buffers.zeros(x.shape());
+        float[] xs = x.data(), g = dx.data(), d = dy.data(), ys = y == null ? null : y.data();
+        int xo = x.offset(), dyo = dy.offset(), yo = y == null ? 0 : y.offset();
+        int perBlock = Math.max(1, FastLayers.BLOCK / Math.max(1, inH * inW));
+        // the window's rows (columns) inside the map per output row (column): divisions once, not per output
+        int[] kyLo = new int[outH], kyHi = new int[outH], kxLo = new int[outW], kxHi = new int[outW];
+        for (int oy = 0; oy < outH; oy++) {
+            int y0 = oy * w.sh() - w.padTop();
+            kyLo[oy] = Math.max(0, ceilDiv(-y0, w.dh()));
+            kyHi[oy] = Math.min(w.kh(), ceilDiv(inH - y0, w.dh()));
+        }
+        for (int ox = 0; ox < outW; ox++) {
+            int x0 = ox * w.sw() - w.padLeft();
+            kxLo[ox] = Math.max(0, ceilDiv(-x0, w.dw()));
+            kxHi[ox] = Math.min(w.kw(), ceilDiv(inW - x0, w.dw()));
+        }
+        List<Runnable> work = new ArrayList<>();
+        for (int start = 0; start < planes; start += perBlock) {
+            int from = start, to = Math.min(planes, start + perBlock);
+            work.add(() -> {
+                for (int pl = from; pl < to; pl++) {
+                    int plane = xo + pl * inH * inW, out = pl * outH * outW;
+                    for (int oy = 0; oy < outH; oy++) {
+                        int y0 = oy * w.sh() - w.padTop();
+                        for (int ox = 0; ox < outW; ox++) {
+                            int x0 = ox * w.sw() - w.padLeft();
+                            int o = out + oy * outW + ox;
+                            float target = ys == null ? Float.NaN : ys[yo + o];
+                            int at = target == target
+                                    ? firstEqual(xs, plane, w, y0, x0, kyLo[oy], kyHi[oy], kxLo[ox], kxHi[ox], target)
+                                    : firstMax(xs, plane, w, y0, x0, kyLo[oy], kyHi[oy], kxLo[ox], kxHi[ox]);
+                            if (at >= 0) {
+                                g[pl * inH * inW + at] += d[dyo + o];
                             }
                         }
                     }
-                    g[pl * inH * inW + at] += d[dyo + (pl * w.outH() + oy) * w.outW() + ox];
                 }
-            }
+            });
         }
+        run(work, pool);
         return dx;
     }
 
-    /** relu on the arrays: dy where x > 0, else 0. */
-    static Tensor relu(Tensor x, Tensor dy) {
-        Tensor dx = Tensor.zeros(x.shape());
+    /**
+     * The window's first element equal to {@code target} (offset in the plane), else its first
+     * maximum. Scanned backwards without an early exit, so that the last match kept is the first
+     * one and the compiler can use conditional moves: which element holds the maximum is random, and
+     * a loop exit on it mispredicted on most windows.
+     */
+    private static int firstEqual(float[] xs, int plane, Geometry w, int y0, int x0, int kyLo, int kyHi, int kxLo,
+                                  int kxHi, float target) {
+        int inW = w.inW(), dh = w.dh(), dw = w.dw(), at = -1;
+        for (int ky = kyHi - 1; ky >= kyLo; ky--) {
+            int row = (y0 + ky * dh) * inW + x0;
+            for (int kx = kxHi - 1; kx >= kxLo; kx--) {
+                int e = row + kx * dw;
+                at = xs[plane + e] == target ? e : at;
+            }
+        }
+        return at >= 0 ? at : firstMax(xs, plane, w, y0, x0, kyLo, kyHi, kxLo, kxHi);
+    }
+
+    /** The window's first maximum (a NaN: the last NaN), as the reference; -1 for an empty window. */
+    private static int firstMax(float[] xs, int plane, Geometry w, int y0, int x0, int kyLo, int kyHi, int kxLo,
+                                int kxHi) {
+        int inW = w.inW(), dh = w.dh(), dw = w.dw(), at = -1;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int ky = kyLo; ky < kyHi; ky++) {
+            int row = (y0 + ky * dh) * inW + x0;
+            for (int kx = kxLo; kx < kxHi; kx++) {
+                float v = xs[plane + row + kx * dw];
+                if (at < 0 || v > max || v != v) {
+                    max = v;
+                    at = row + kx * dw;
+                }
+            }
+        }
+        return at;
+    }
+
+    /** ⌈a / b⌉ for b > 0. */
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
+    }
+
+    /** relu on the arrays: dy where x > 0, else 0 (NaN: 0), in vectors. */
+    static Tensor relu(Tensor x, Tensor dy, Buffers buffers) {
+        Tensor dx = buffers.any(x.shape());
         float[] xs = x.data(), d = dy.data(), g = dx.data();
-        int xo = x.offset(), dyo = dy.offset();
-        for (int i = 0; i < g.length; i++) {
+        int xo = x.offset(), dyo = dy.offset(), size = dx.size(), i = 0;
+        if (!SCALAR) {
+            FloatVector zero = FloatVector.zero(S);
+            for (int end = size - size % S.length(); i < end; i += S.length()) {
+                FloatVector xv = FloatVector.fromArray(S, xs, xo + i);
+                zero.blend(FloatVector.fromArray(S, d, dyo + i), xv.compare(VectorOperators.GT, 0f))
+                        .intoArray(g, i);
+            }
+        }
+        for (; i < size; i++) {
             g[i] = xs[xo + i] > 0 ? d[dyo + i] : 0f;
         }
         return dx;

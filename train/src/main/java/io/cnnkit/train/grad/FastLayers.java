@@ -78,9 +78,9 @@ public final class FastLayers {
 
     /** {@link ReferenceBackward#batchNorm} per channel on the arrays; the two sums in double. */
     static Gradients batchNormBackward(Tensor x, Tensor dy, Map<String, Tensor> params, Saved saved,
-                                       ForkJoinPool pool) {
+                                       ForkJoinPool pool, Buffers buffers) {
         int n = x.dim(0), ch = x.dim(1), area = x.size() / (n * ch);
-        Tensor dx = Tensor.zeros(x.shape()), dGamma = Tensor.zeros(ch), dBeta = Tensor.zeros(ch);
+        Tensor dx = buffers.any(x.shape()), dGamma = Tensor.zeros(ch), dBeta = Tensor.zeros(ch);
         float[] xs = x.data(), d = dy.data(), g = dx.data(), gamma = params.get("weight").data();
         int xo = x.offset(), dyo = dy.offset(), go = params.get("weight").offset();
         long count = (long) n * area;
@@ -118,8 +118,9 @@ public final class FastLayers {
     }
 
     /** dx = dy · slope(x, y) in blocks; slope in double as the reference's. */
-    static Gradients elementwise(Tensor x, Tensor y, Tensor dy, DoubleBinaryOperator slope, ForkJoinPool pool) {
-        Tensor dx = Tensor.zeros(x.shape());
+    static Gradients elementwise(Tensor x, Tensor y, Tensor dy, DoubleBinaryOperator slope, ForkJoinPool pool,
+                                 Buffers buffers) {
+        Tensor dx = buffers.any(x.shape());
         float[] xs = x.data(), ys = y == null ? null : y.data(), d = dy.data(), g = dx.data();
         int xo = x.offset(), yo = y == null ? 0 : y.offset(), dyo = dy.offset(), size = x.size();
         List<Runnable> work = new ArrayList<>();
@@ -136,8 +137,8 @@ public final class FastLayers {
     }
 
     /** dx = dy · scale (dropout's and stochastic depth's saved mask; none: dy) in blocks. */
-    static Gradients scaled(Tensor dy, float[] scale, ForkJoinPool pool) {
-        Tensor dx = Tensor.zeros(dy.shape());
+    static Gradients scaled(Tensor dy, float[] scale, ForkJoinPool pool, Buffers buffers) {
+        Tensor dx = buffers.any(dy.shape());
         float[] d = dy.data(), g = dx.data();
         int dyo = dy.offset(), size = dy.size();
         List<Runnable> work = new ArrayList<>();
@@ -162,10 +163,10 @@ public final class FastLayers {
      * on each image's views of the inputs, output and gradient, one task per image, and gathers the
      * input gradients.
      */
-    static Gradients perImage(List<Tensor> inputs, Tensor output, Tensor dy, ForkJoinPool pool,
+    static Gradients perImage(List<Tensor> inputs, Tensor output, Tensor dy, ForkJoinPool pool, Buffers buffers,
                               Function<Sample, Gradients> backward) {
         int n = dy.dim(0);
-        List<Tensor> dx = inputs.stream().map(t -> Tensor.zeros(t.shape())).toList();
+        List<Tensor> dx = inputs.stream().map(t -> buffers.any(t.shape())).toList();
         List<Runnable> work = new ArrayList<>();
         for (int b0 = 0; b0 < n; b0++) {
             int b = b0;

@@ -164,6 +164,40 @@ class FastBackwardTest {
         }
     }
 
+    /**
+     * Max pooling's backward, with the forward's output (scan to the first element equal to the
+     * maximum) and without (full scan), equals the reference on odd windows with many ties, on 1 and 2 threads.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("windows")
+    void maxPoolEqualsReferenceWithTies(String spec) {
+        Geometry w = geometry(spec);
+        if (Math.max(w.padTop(), w.padBottom()) > w.kh() / 2 || Math.max(w.padLeft(), w.padRight()) > w.kw() / 2) {
+            return; // no max pooling: a window would see only padding
+        }
+        Op.MaxPool op = new Op.MaxPool(new Size2(w.kh(), w.kw()), new Size2(w.sh(), w.sw()),
+                new Padding.Explicit(w.padTop(), w.padLeft(), w.padBottom(), w.padRight()), new Size2(w.dh(), w.dw()),
+                false);
+        Random random = new Random(spec.hashCode());
+        Tensor x = gaussian(random, 3, 5, w.inH(), w.inW());
+        for (int i = 0; i < x.size(); i++) {
+            x.set(i, Math.round(x.get(i) * 2) / 2f); // few distinct values: ties in most windows
+        }
+        Tensor y = ReferenceKernels.run(op, List.of(x), Map.of());
+        Tensor dy = gaussian(random, y.shape());
+        Tensor expected = Tensor.zeros(x.shape());
+        ReferenceBackward.maxPool(op, x, dy, expected);
+        ForkJoinPool pool = new ForkJoinPool(2);
+        try {
+            for (Tensor output : java.util.Arrays.asList(y, null)) {
+                assertClose(spec, expected, FastBackward.maxPool(w, x, output, dy, null, Buffers.NONE));
+                assertClose(spec, expected, FastBackward.maxPool(w, x, output, dy, pool, Buffers.NONE));
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     private static Tensor gaussian(Random random, int... shape) {
         Tensor t = Tensor.zeros(shape);
         for (int i = 0; i < t.size(); i++) {
