@@ -66,38 +66,52 @@ public final class FastBackward {
         // the transposed convolution writes every element; col2im adds into zeros
         Tensor dx = transposed != null ? buffers.any(x.shape()) : buffers.zeros(x.shape());
         boolean gemmDataGradient = inputGradient && transposed == null;
-        boolean shifted = ShiftedWeightGradient.pays(coutG, cinG, w);
+        WeightGradientMethod method = DotWeightGradient.pays(coutG, cinG, w) ? WeightGradientMethod.DOT
+                : ShiftedWeightGradient.pays(coutG, cinG, w) ? WeightGradientMethod.SHIFTED : WeightGradientMethod.IM2ROW;
         int chunks = (n + CHUNK - 1) / CHUNK;
+        Tensor dw = buffers.zeros(weight.shape());
+        float[] sum = dw.data();
+        // one thread: one set of scratch arrays, each chunk's sum added as soon as it is done (in chunk
+        // order, as the threads' sums are added after them: the same result bit for bit)
+        boolean sequential = pool == null || chunks == 1;
+        ConvScratch shared = sequential ? new ConvScratch(weight.size(), coutG, cinG, k, w, method) : null;
         float[][] partial = new float[chunks][];
         List<Runnable> work = new ArrayList<>();
         for (int chunk = 0; chunk < chunks; chunk++) {
             int first = chunk * CHUNK, count = Math.min(n, first + CHUNK) - first, slot = chunk;
             work.add(() -> {
-                float[] dw = new float[weight.size()];
-                if (shifted) {
-                    ShiftedWeightGradient weightGradient = new ShiftedWeightGradient(coutG, cinG, w);
-                    for (int g = 0; g < groups; g++) {
-                        weightGradient.reset();
-                        weightGradient.add(x.data(), x.offset(), cin, dy.data(), dy.offset(), c.filters(), first,
+                ConvScratch scratch = sequential ? shared : new ConvScratch(weight.size(), coutG, cinG, k, w, method);
+                float[] part = scratch.part;
+                java.util.Arrays.fill(part, 0f);
+                for (int g = 0; g < groups; g++) {
+                    if (method == WeightGradientMethod.DOT) {
+                        scratch.dot.add(x.data(), x.offset(), cin, dy.data(), dy.offset(), c.filters(), first, count,
+                                g, part, g * coutG * k);
+                    } else if (method == WeightGradientMethod.SHIFTED) {
+                        scratch.shifted.reset();
+                        scratch.shifted.add(x.data(), x.offset(), cin, dy.data(), dy.offset(), c.filters(), first,
                                 count, g);
-                        weightGradient.addTo(dw, g * coutG * k);
-                    }
-                } else {
-                    ConvWeightGradient weightGradient = new ConvWeightGradient(coutG, k);
-                    for (int g = 0; g < groups; g++) {
-                        weightGradient.reset();
-                        weightGradient.add(x.data(), x.offset(), cin, dy.data(), dy.offset(), c.filters(), first,
+                        scratch.shifted.addTo(part, g * coutG * k);
+                    } else {
+                        scratch.im2row.reset();
+                        scratch.im2row.add(x.data(), x.offset(), cin, dy.data(), dy.offset(), c.filters(), first,
                                 count, g, cinG, w);
-                        weightGradient.addTo(dw, g * coutG * k);
+                        scratch.im2row.addTo(part, g * coutG * k);
                     }
                 }
-                partial[slot] = dw;
+                if (sequential) {
+                    for (int i = 0; i < sum.length; i++) {
+                        sum[i] += part[i];
+                    }
+                } else {
+                    partial[slot] = part;
+                }
                 if (!gemmDataGradient) {
                     return;
                 }
                 // the chunk's images side by side: columns [i * positions, (i + 1) * positions) are image first + i
                 int width = count * positions;
-                float[] dcols = new float[k * width], dyRows = new float[coutG * width];
+                float[] dcols = scratch.columns(k * width), dyRows = scratch.dyRows(coutG * width);
                 for (int g = 0; g < groups; g++) {
                     for (int i = 0; i < count; i++) {
                         int b = first + i;
@@ -120,11 +134,11 @@ public final class FastBackward {
         if (transposed != null) {
             TransposedConv.run(transposed, c, dy, weight, dx, pool);
         }
-        Tensor dw = buffers.zeros(weight.shape());
-        float[] sum = dw.data();
-        for (float[] p : partial) {
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] += p[i];
+        if (!sequential) {
+            for (float[] p : partial) {
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] += p[i];
+                }
             }
         }
         if (!c.bias()) {
@@ -142,6 +156,39 @@ public final class FastBackward {
             }
         }
         return new Gradients(List.of(dx), Map.of("weight", dw, "bias", db));
+    }
+
+    /** How {@link #conv} computes the weight gradient: dot products for few channels, else register tiles. */
+    private enum WeightGradientMethod { DOT, SHIFTED, IM2ROW }
+
+    /** What one worker of {@link #conv} writes besides the gradients: its chunk's weight-gradient sum and products. */
+    private static final class ConvScratch {
+        final float[] part;
+        final DotWeightGradient dot;
+        final ShiftedWeightGradient shifted;
+        final ConvWeightGradient im2row;
+        private float[] columns, dyRows;
+
+        ConvScratch(int weights, int coutG, int cinG, int k, Geometry w, WeightGradientMethod method) {
+            this.part = new float[weights];
+            this.dot = method == WeightGradientMethod.DOT ? new DotWeightGradient(coutG, cinG, w, CHUNK) : null;
+            this.shifted = method == WeightGradientMethod.SHIFTED ? new ShiftedWeightGradient(coutG, cinG, w) : null;
+            this.im2row = method == WeightGradientMethod.IM2ROW ? new ConvWeightGradient(coutG, k) : null;
+        }
+
+        float[] columns(int size) {
+            if (columns == null || columns.length < size) {
+                columns = new float[size];
+            }
+            return columns;
+        }
+
+        float[] dyRows(int size) {
+            if (dyRows == null || dyRows.length < size) {
+                dyRows = new float[size];
+            }
+            return dyRows;
+        }
     }
 
     /** Runs the tasks on the pool (or here), in any order; they write disjoint memory. */

@@ -19,8 +19,9 @@ import java.util.concurrent.ForkJoinPool;
  * The input gradient of a stride-1 convolution as a forward convolution, so that it runs on exec's
  * fastest kernel for its shape (Winograd for 3x3): dx = conv(dy, W') with W'[g·cinG + ci][co] =
  * W[g·coutG + co][ci] flipped in both directions, dilation kept, and each pad p replaced by
- * dilation·(kernel - 1) - p. A strided convolution, or one padded by more than its window, keeps
- * the GEMM and col2im path.
+ * dilation·(kernel - 1) - p. A strided convolution, one padded by more than its window, or one with
+ * few channels (exec's kernels fill their tiles from the channels: LeNet's conv2 took twice as
+ * long) keeps the GEMM and col2im path.
  */
 final class TransposedConv {
     /** Workspaces by pool, kept from call to call and grown to the largest kernel; the single-thread one per thread. */
@@ -32,7 +33,7 @@ final class TransposedConv {
 
     /** The forward convolution giving {@code c}'s input gradient over window {@code w}, or null where none does. */
     static Op.Conv of(Op.Conv c, Geometry w, int cin) {
-        if (w.sh() != 1 || w.sw() != 1) {
+        if (w.sh() != 1 || w.sw() != 1 || DotWeightGradient.fewChannels(c.filters() / c.groups(), cin / c.groups())) {
             return null;
         }
         int spanH = w.dh() * (w.kh() - 1), spanW = w.dw() * (w.kw() - 1);

@@ -96,36 +96,40 @@ class FastBackwardTest {
     }
 
     /**
-     * The conv backward (blocked weight gradient; input gradient as a transposed forward convolution
-     * at stride 1, GEMM and col2im otherwise) equals the reference on odd windows and on groups, over a
-     * batch of 9 whose positions cross the weight gradient's blocks, and is the same bit for bit on 2 threads.
+     * The conv backward equals the reference on odd windows and on groups, over a batch of 9 whose
+     * positions cross the weight gradient's blocks, and is the same bit for bit on 2 threads: with
+     * few channels (weight gradient as dot products, input gradient by GEMM and col2im) and with many
+     * (register tiles; at stride 1 the input gradient as a transposed forward convolution).
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("windows")
     void convEqualsReferenceOnOddWindows(String spec) {
         Geometry w = geometry(spec);
         Random random = new Random(spec.hashCode());
-        for (int groups : new int[] {1, 2}) {
-            Op.Conv c = new Op.Conv(6, new Size2(w.kh(), w.kw()), new Size2(w.sh(), w.sw()),
-                    new Padding.Explicit(w.padTop(), w.padLeft(), w.padBottom(), w.padRight()), new Size2(w.dh(), w.dw()),
-                    groups, true);
-            Tensor x = gaussian(random, 9, 4, w.inH(), w.inW());
-            Tensor weight = gaussian(random, 6, 4 / groups, w.kh(), w.kw());
-            Tensor dy = gaussian(random, 9, 6, w.outH(), w.outW());
-            Map<String, Tensor> params = Map.of("weight", weight, "bias", gaussian(random, 6));
-            Tensor dx = Tensor.zeros(x.shape());
-            Map<String, Tensor> expected = new java.util.HashMap<>();
-            ReferenceBackward.conv(c, x, dy, params, dx, expected);
-            Gradients one = FastBackward.conv(c, x, dy, weight, null);
-            ForkJoinPool pool = new ForkJoinPool(2);
-            Gradients two = FastBackward.conv(c, x, dy, weight, pool);
-            pool.shutdown();
-            String what = spec + " groups " + groups;
-            assertClose(what + " d input", dx, one.inputs().get(0));
-            assertClose(what + " d weight", expected.get("weight"), one.params().get("weight"));
-            assertClose(what + " d bias", expected.get("bias"), one.params().get("bias"));
-            assertArrayEquals(one.inputs().get(0).toArray(), two.inputs().get(0).toArray(), what);
-            assertArrayEquals(one.params().get("weight").toArray(), two.params().get("weight").toArray(), what);
+        for (int[] channels : new int[][] {{4, 6}, {48, 32}}) {
+            for (int groups : new int[] {1, 2}) {
+                int cin = channels[0], cout = channels[1];
+                Op.Conv c = new Op.Conv(cout, new Size2(w.kh(), w.kw()), new Size2(w.sh(), w.sw()),
+                        new Padding.Explicit(w.padTop(), w.padLeft(), w.padBottom(), w.padRight()),
+                        new Size2(w.dh(), w.dw()), groups, true);
+                Tensor x = gaussian(random, 9, cin, w.inH(), w.inW());
+                Tensor weight = gaussian(random, cout, cin / groups, w.kh(), w.kw());
+                Tensor dy = gaussian(random, 9, cout, w.outH(), w.outW());
+                Map<String, Tensor> params = Map.of("weight", weight, "bias", gaussian(random, cout));
+                Tensor dx = Tensor.zeros(x.shape());
+                Map<String, Tensor> expected = new java.util.HashMap<>();
+                ReferenceBackward.conv(c, x, dy, params, dx, expected);
+                Gradients one = FastBackward.conv(c, x, dy, weight, null);
+                ForkJoinPool pool = new ForkJoinPool(2);
+                Gradients two = FastBackward.conv(c, x, dy, weight, pool);
+                pool.shutdown();
+                String what = spec + " " + cin + "->" + cout + " groups " + groups;
+                assertClose(what + " d input", dx, one.inputs().get(0));
+                assertClose(what + " d weight", expected.get("weight"), one.params().get("weight"));
+                assertClose(what + " d bias", expected.get("bias"), one.params().get("bias"));
+                assertArrayEquals(one.inputs().get(0).toArray(), two.inputs().get(0).toArray(), what);
+                assertArrayEquals(one.params().get("weight").toArray(), two.params().get("weight").toArray(), what);
+            }
         }
     }
 
