@@ -75,8 +75,8 @@ public final class Trainer implements AutoCloseable {
     private TrainingMemory.Totals lastStepMemory;
     private StepObserver observer = StepObserver.NONE;
     private Freezing freezing;
-    /** Gradient arrays recycled from step to step. */
-    private final Buffers buffers = Buffers.recycling();
+    /** Gradient arrays recycled from step to step by the fast kernels (the reference ones allocate). */
+    private final Buffers buffers;
     /** Null unless profiling. */
     private StepProfile profile;
 
@@ -107,6 +107,7 @@ public final class Trainer implements AutoCloseable {
             byLayer.put(layer.name(), own);
         }
         this.pool = settings.threads() == 1 ? null : new ForkJoinPool(settings.threads());
+        this.buffers = settings.reference() ? Buffers.NONE : Buffers.recycling();
         this.options = KernelOptions.defaults(settings.threads());
         this.freezing = Freezing.of(net, this::hasParams, Set.of());
     }

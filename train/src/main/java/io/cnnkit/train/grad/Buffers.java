@@ -11,14 +11,20 @@ import java.util.Map;
  * any more (a layer's output gradient after its backward pass, a summed input gradient, the
  * parameter gradients after the update), and the backward kernels take arrays of the exact size
  * they need from here instead of allocating them. A step of a large network otherwise allocates
- * and zeroes gigabytes that the collector then has to reclaim. Used by one thread at a time (the
- * trainer's); {@link #NONE} allocates every time.
+ * and zeroes gigabytes that the collector then has to reclaim. Only sizes that the kernels have
+ * asked for are kept, at most {@link #MAX_FREE} arrays of each, so that arrays nobody takes (the
+ * loss gradient, small parameter gradients) do not pile up step after step. Used by one thread at
+ * a time (the trainer's); {@link #NONE} allocates every time.
  */
 public final class Buffers {
     /** Allocates fresh arrays and keeps nothing. */
     public static final Buffers NONE = new Buffers(false);
 
+    /** Free arrays kept per size: more than a step ever holds at once of one activation size. */
+    static final int MAX_FREE = 16;
+
     private final boolean keeps;
+    private final java.util.Set<Integer> asked = new java.util.HashSet<>();
     private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
     private final Map<float[], Boolean> held = new IdentityHashMap<>();
 
@@ -44,6 +50,9 @@ public final class Buffers {
         for (int d : shape) {
             size *= d;
         }
+        if (keeps) {
+            asked.add(size);
+        }
         ArrayDeque<float[]> list = keeps ? free.get(size) : null;
         float[] data = list == null ? null : list.poll();
         if (data == null) {
@@ -53,10 +62,24 @@ public final class Buffers {
         return Tensor.view(data, 0, shape);
     }
 
-    /** Takes back the array behind {@code t}, which nothing may read or write afterwards; twice is once. */
+    /**
+     * Takes back the array behind {@code t}, which nothing may read or write afterwards; twice is
+     * once. Kept only if its size has been asked for and fewer than {@link #MAX_FREE} of it are free.
+     */
     public void giveBack(Tensor t) {
-        if (keeps && held.put(t.data(), Boolean.TRUE) == null) {
-            free.computeIfAbsent(t.data().length, s -> new ArrayDeque<>()).push(t.data());
+        float[] data = t.data();
+        if (!keeps || !asked.contains(data.length) || held.containsKey(data)) {
+            return;
         }
+        ArrayDeque<float[]> list = free.computeIfAbsent(data.length, s -> new ArrayDeque<>());
+        if (list.size() < MAX_FREE) {
+            held.put(data, Boolean.TRUE);
+            list.push(data);
+        }
+    }
+
+    /** Arrays held for reuse, for the tests. */
+    int freeArrays() {
+        return held.size();
     }
 }
