@@ -9,8 +9,8 @@ import io.cnnkit.exec.kernel.gemm.Sgemm;
  * · rows [P x K] (rows = im2row(x), K = cinG·kh·kw), on the {@link Sgemm} register tiles with the
  * positions P as their reduction. The positions go in blocks of {@link #blockFor} (all the images'
  * positions one after the other, so that small maps fill a block too): per block dY is packed into
- * A panels and im2row writes straight into B panels, sized to stay in the cache while every tile
- * of the block reads them; the tiles add into one padded accumulator that lives across the blocks.
+ * A panels and im2row writes straight into B panels, the A panels sized to stay in L2 while every
+ * B panel meets them; the tiles add into one padded accumulator that lives across the blocks.
  * Packing whole operands instead (tens of MB on a large map) made the products run from memory.
  */
 final class ConvWeightGradient {
@@ -36,7 +36,7 @@ final class ConvWeightGradient {
         this.acc = Align.floats(mPanels * shape.mr() * ldc);
     }
 
-    /** Positions per block for A panels of {@code rows} rows in all: at least 32, at most 256 (a B panel in L1). */
+    /** Positions per block for A panels of {@code rows} rows in all: at least 32, at most 128 (a B panel in L1). */
     static int blockFor(int rows) {
         return Math.max(32, Math.min(128, A_BLOCK_FLOATS / rows));
     }

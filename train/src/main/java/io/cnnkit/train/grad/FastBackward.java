@@ -15,14 +15,17 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 
 /**
- * The backward passes of the layers that carry the multiply-adds, as GEMMs on exec's SGEMM
- * micro-kernels ({@link Gemm}). A convolution, per image and group, with rows = im2row(x)
- * [P x K] (K = Cin/g·kh·kw, P output positions): dW += dY·rows and dcols = Wᵀ·dY [K x P], scattered
- * back by col2im; dense: dX = dY·W, dW = dYᵀ·X.
+ * The backward passes of the layers that carry the multiply-adds, on exec's SGEMM micro-kernels,
+ * and max pooling's and relu's. A convolution's weight gradient is one of {@link DotWeightGradient}
+ * (few channels, stride 1), {@link ShiftedWeightGradient} (many channels, stride 1, where the cost
+ * model prefers it) and {@link ConvWeightGradient} (register tiles over im2row); its input
+ * gradient is a transposed forward convolution ({@link TransposedConv}) at stride 1 with many
+ * channels, else dcols = Wᵀ·dY [K x P] per group through {@link Gemm}, scattered back by col2im.
+ * Dense: dX = dY·W, dW = dYᵀ·X.
  *
- * <p>Images are cut into fixed chunks of {@link #CHUNK}, run in parallel on the pool; a chunk's
- * images go side by side into one pair of GEMMs per group, and each chunk sums its own weight gradient and the chunks' sums are added in chunk order, so the result is the
- * same bit for bit on any number of threads.
+ * <p>Images are cut into fixed chunks of {@link #CHUNK}, run in parallel on the pool; each chunk
+ * sums its own weight gradient and the chunks' sums are added in chunk order, so the result is
+ * the same bit for bit on any number of threads.
  */
 public final class FastBackward {
     /** Images per parallel chunk: fixed, so that the order of the weight-gradient sums does not depend on the threads. */
