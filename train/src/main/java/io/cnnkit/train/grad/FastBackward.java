@@ -30,6 +30,8 @@ import java.util.concurrent.ForkJoinTask;
 public final class FastBackward {
     /** Images per parallel chunk: fixed, so that the order of the weight-gradient sums does not depend on the threads. */
     static final int CHUNK = 4;
+    /** Output positions per GEMM of a strided input gradient, at least one image's. */
+    private static final int GEMM_COLUMNS = 512;
     private static final VectorSpecies<Float> S = Simd.S;
     private static final boolean SCALAR = Boolean.getBoolean(KernelOptions.SCALAR_PROPERTY);
 
@@ -112,23 +114,25 @@ public final class FastBackward {
                 if (!gemmDataGradient) {
                     return;
                 }
-                // the chunk's images side by side: columns [i * positions, (i + 1) * positions) are image first + i
-                int width = count * positions;
-                float[] dcols = scratch.columns(k * width), dyRows = scratch.dyRows(coutG * width);
-                for (int g = 0; g < groups; g++) {
-                    for (int i = 0; i < count; i++) {
-                        int b = first + i;
-                        for (int co = 0; co < coutG; co++) {
-                            System.arraycopy(dy.data(), dy.offset() + (b * c.filters() + g * coutG + co) * positions,
-                                    dyRows, co * width + i * positions, positions);
+                // a few of the chunk's images side by side (columns [i * positions, (i + 1) * positions) are
+                // image b0 + i), enough to fill the tiles' columns but few enough that dcols stays in cache
+                int together = Math.max(1, Math.min(count, GEMM_COLUMNS / positions));
+                for (int b0 = first; b0 < first + count; b0 += together) {
+                    int images = Math.min(together, first + count - b0), width = images * positions;
+                    float[] dcols = scratch.columns(k * width), dyRows = scratch.dyRows(coutG * width);
+                    for (int g = 0; g < groups; g++) {
+                        for (int i = 0; i < images; i++) {
+                            for (int co = 0; co < coutG; co++) {
+                                System.arraycopy(dy.data(), dy.offset() + ((b0 + i) * c.filters() + g * coutG + co)
+                                        * positions, dyRows, co * width + i * positions, positions);
+                            }
                         }
-                    }
-                    Gemm.multiply(k, width, coutG, weight.data(), weight.offset() + g * coutG * k, true, dyRows, 0,
-                            false, dcols, 0, false);
-                    for (int i = 0; i < count; i++) {
-                        int b = first + i;
-                        col2im(dcols, i * positions, width, cinG, w, dx.data(),
-                                dx.offset() + (b * cin + g * cinG) * w.inH() * w.inW());
+                        Gemm.multiply(k, width, coutG, weight.data(), weight.offset() + g * coutG * k, true, dyRows, 0,
+                                false, dcols, 0, false);
+                        for (int i = 0; i < images; i++) {
+                            col2im(dcols, i * positions, width, cinG, w, dx.data(),
+                                    dx.offset() + ((b0 + i) * cin + g * cinG) * w.inH() * w.inW());
+                        }
                     }
                 }
             });
