@@ -262,6 +262,8 @@ public final class FastBackward {
         float[] xs = x.data(), g = dx.data(), d = dy.data(), ys = y == null ? null : y.data();
         int xo = x.offset(), dyo = dy.offset(), yo = y == null ? 0 : y.offset();
         int perBlock = Math.max(1, FastLayers.BLOCK / Math.max(1, inH * inW));
+        // 2x2 and 3x3 windows without dilation, the common ones, unrolled where they lie inside the map
+        int small = w.dh() == 1 && w.dw() == 1 && w.kh() == w.kw() && (w.kh() == 2 || w.kh() == 3) ? w.kh() : 0;
         // the window's rows (columns) inside the map per output row (column): divisions once, not per output
         int[] kyLo = new int[outH], kyHi = new int[outH], kxLo = new int[outW], kxHi = new int[outW];
         for (int oy = 0; oy < outH; oy++) {
@@ -286,9 +288,14 @@ public final class FastBackward {
                             int x0 = ox * w.sw() - w.padLeft();
                             int o = out + oy * outW + ox;
                             float target = ys == null ? Float.NaN : ys[yo + o];
-                            int at = target == target
-                                    ? firstEqual(xs, plane, w, y0, x0, kyLo[oy], kyHi[oy], kxLo[ox], kxHi[ox], target)
-                                    : firstMax(xs, plane, w, y0, x0, kyLo[oy], kyHi[oy], kxLo[ox], kxHi[ox]);
+                            boolean whole = kyLo[oy] == 0 && kyHi[oy] == w.kh() && kxLo[ox] == 0 && kxHi[ox] == w.kw();
+                            int at = target != target
+                                    ? firstMax(xs, plane, w, y0, x0, kyLo[oy], kyHi[oy], kxLo[ox], kxHi[ox])
+                                    : whole && small != 0 ? firstEqualSmall(xs, plane, inW, y0 * inW + x0, small, target)
+                                    : firstEqual(xs, plane, w, y0, x0, kyLo[oy], kyHi[oy], kxLo[ox], kxHi[ox], target);
+                            if (at < 0) { // not found: a maximum the forward computed otherwise (NaN inputs)
+                                at = firstMax(xs, plane, w, y0, x0, kyLo[oy], kyHi[oy], kxLo[ox], kxHi[ox]);
+                            }
                             if (at >= 0) {
                                 g[pl * inH * inW + at] += d[dyo + o];
                             }
@@ -302,10 +309,10 @@ public final class FastBackward {
     }
 
     /**
-     * The window's first element equal to {@code target} (offset in the plane), else its first
-     * maximum. Scanned backwards without an early exit, so that the last match kept is the first
-     * one and the compiler can use conditional moves: which element holds the maximum is random, and
-     * a loop exit on it mispredicted on most windows.
+     * The window's first element equal to {@code target} (offset in the plane), else -1. Scanned
+     * backwards without an early exit, so that the last match kept is the first one and the
+     * compiler can use conditional moves: which element holds the maximum is random, and a loop
+     * exit on it mispredicted on most windows.
      */
     private static int firstEqual(float[] xs, int plane, Geometry w, int y0, int x0, int kyLo, int kyHi, int kxLo,
                                   int kxHi, float target) {
@@ -317,7 +324,31 @@ public final class FastBackward {
                 at = xs[plane + e] == target ? e : at;
             }
         }
-        return at >= 0 ? at : firstMax(xs, plane, w, y0, x0, kyLo, kyHi, kxLo, kxHi);
+        return at;
+    }
+
+    /**
+     * {@link #firstEqual} for a whole k x k window (k = 2 or 3, no dilation) starting at {@code at}
+     * in the plane, unrolled: independent compares and a short chain of conditional moves. -1 if
+     * no element equals the target.
+     */
+    private static int firstEqualSmall(float[] xs, int plane, int inW, int at, int k, float target) {
+        int r0 = at, r1 = at + inW, r2 = r1 + inW, p = plane;
+        int found = -1;
+        // backwards through the window in row-major order, so that the first match is the one kept
+        if (k == 3) {
+            found = xs[p + r2 + 2] == target ? r2 + 2 : found;
+            found = xs[p + r2 + 1] == target ? r2 + 1 : found;
+            found = xs[p + r2] == target ? r2 : found;
+            found = xs[p + r1 + 2] == target ? r1 + 2 : found;
+        }
+        found = xs[p + r1 + 1] == target ? r1 + 1 : found;
+        found = xs[p + r1] == target ? r1 : found;
+        if (k == 3) {
+            found = xs[p + r0 + 2] == target ? r0 + 2 : found;
+        }
+        found = xs[p + r0 + 1] == target ? r0 + 1 : found;
+        return xs[p + r0] == target ? r0 : found;
     }
 
     /** The window's first maximum (a NaN: the last NaN), as the reference; -1 for an empty window. */
