@@ -374,22 +374,32 @@ public final class FastBackward {
         return -Math.floorDiv(-a, b);
     }
 
-    /** relu on the arrays: dy where x > 0, else 0 (NaN: 0), in vectors. */
-    static Tensor relu(Tensor x, Tensor dy, Buffers buffers) {
+    /** relu on the arrays: dy where x > 0, else 0 (NaN: 0), in vectors, in blocks on {@code pool}. */
+    static Tensor relu(Tensor x, Tensor dy, ForkJoinPool pool, Buffers buffers) {
         Tensor dx = buffers.any(x.shape());
         float[] xs = x.data(), d = dy.data(), g = dx.data();
-        int xo = x.offset(), dyo = dy.offset(), size = dx.size(), i = 0;
-        if (!SCALAR) {
-            FloatVector zero = FloatVector.zero(S);
-            for (int end = size - size % S.length(); i < end; i += S.length()) {
-                FloatVector xv = FloatVector.fromArray(S, xs, xo + i);
-                zero.blend(FloatVector.fromArray(S, d, dyo + i), xv.compare(VectorOperators.GT, 0f))
-                        .intoArray(g, i);
-            }
+        int xo = x.offset(), dyo = dy.offset(), size = dx.size();
+        List<Runnable> work = new ArrayList<>();
+        // blocks of whole vectors, so that no block but the last has a scalar tail
+        int block = FastLayers.BLOCK * 4;
+        for (int start = 0; start < size; start += block) {
+            int from = start, to = Math.min(size, start + block);
+            work.add(() -> {
+                int i = from;
+                if (!SCALAR) {
+                    FloatVector zero = FloatVector.zero(S);
+                    for (int end = to - (to - from) % S.length(); i < end; i += S.length()) {
+                        FloatVector xv = FloatVector.fromArray(S, xs, xo + i);
+                        zero.blend(FloatVector.fromArray(S, d, dyo + i), xv.compare(VectorOperators.GT, 0f))
+                                .intoArray(g, i);
+                    }
+                }
+                for (; i < to; i++) {
+                    g[i] = xs[xo + i] > 0 ? d[dyo + i] : 0f;
+                }
+            });
         }
-        for (; i < size; i++) {
-            g[i] = xs[xo + i] > 0 ? d[dyo + i] : 0f;
-        }
+        run(work, pool);
         return dx;
     }
 

@@ -158,7 +158,7 @@ public final class ReferenceBackward {
 
         @Override
         public Gradients relu(Op.Relu op) {
-            return fast ? new Gradients(List.of(FastBackward.relu(x(), dy, buffers)), Map.of()) : activation(op);
+            return fast ? new Gradients(List.of(FastBackward.relu(x(), dy, pool, buffers)), Map.of()) : activation(op);
         }
 
         @Override

@@ -202,6 +202,25 @@ class FastBackwardTest {
         }
     }
 
+    /** relu's backward over several parallel blocks and a scalar tail: dy where x > 0, else 0, NaN included. */
+    @org.junit.jupiter.api.Test
+    void reluOverBlocksEqualsDefinition() {
+        Random random = new Random(3);
+        Tensor x = gaussian(random, 3, 5, 131, 101), dy = gaussian(random, x.shape());
+        x.set(7, Float.NaN);
+        ForkJoinPool pool = new ForkJoinPool(2);
+        try {
+            for (ForkJoinPool p : java.util.Arrays.asList(null, pool)) {
+                Tensor dx = FastBackward.relu(x, dy, p, Buffers.NONE);
+                for (int i = 0; i < x.size(); i++) {
+                    org.junit.jupiter.api.Assertions.assertEquals(x.get(i) > 0 ? dy.get(i) : 0f, dx.get(i), "at " + i);
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     private static Tensor gaussian(Random random, int... shape) {
         Tensor t = Tensor.zeros(shape);
         for (int i = 0; i < t.size(); i++) {
