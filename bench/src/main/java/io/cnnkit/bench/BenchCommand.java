@@ -157,7 +157,7 @@ public final class BenchCommand implements Callable<Integer> {
         double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         int cores = Runtime.getRuntime().availableProcessors();
         if (load >= 0) {
-            out.printf(Locale.ROOT, "load average %.2f on %d cores%s%n", load, cores,
+            out.printf(Locale.ROOT, "load average %.2f on %d core%s%s%n", load, cores, cores == 1 ? "" : "s",
                     load > 0.5 ? ": other work is running, expect noise (the alternation keeps the ratio fair)" : "");
         }
     }
