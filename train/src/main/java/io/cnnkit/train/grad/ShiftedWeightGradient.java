@@ -9,8 +9,11 @@ import io.cnnkit.exec.kernel.gemm.Sgemm;
  * (ky, kx), dW[:, :, ky, kx] [coutG x cinG] = Σ over positions of dy[co][p] · x[ci][p + shift]. Per
  * image, x is padded and transposed once into B panels (position-major, {@code nr} channels per
  * row) and dy into A panels over the same "extended" positions oy·Wp + ox (Wp the padded width, dy
- * zero for ox ≥ outW); the panel rows for a shift are then the same arrays read from position
- * p + ky·dh·Wp + kx·dw, so the tiles run on them as they lie, with no packing per shift. It writes
+ * zero for ox ≥ outW). A's rows are (kx, co): row kx·coutG + co holds dy[co] moved kx·dw positions
+ * on, so one GEMM per window row ky gives dW[:, :, ky, kx] for every kx, and kw·coutG rows fill the
+ * tiles where coutG alone would not (64 in 12-row panels: 89%; 192: 100%). B for window row ky is
+ * the same xT read from position p + ky·dh·Wp, so the tiles run on the panels as they lie, with no
+ * packing per shift. It writes
  * each input once instead of kh·kw times, for Wp / outW more multiply-adds and channel counts that
  * must fill the tiles: {@link #pays} decides against {@link ConvWeightGradient}.
  */
@@ -23,16 +26,17 @@ final class ShiftedWeightGradient {
 
     private final Sgemm.Shape shape;
     private final Geometry w;
-    private final int coutG, cinG, mPanels, nPanels, ldc, wp, hp, extended, padded, shifts;
+    private final int coutG, cinG, rows, mPanels, nPanels, ldc, wp, hp, extended, padded;
     private final float[] xT, dyT, acc;
     private boolean started;
 
     ShiftedWeightGradient(int coutG, int cinG, Geometry w) {
-        this.shape = Sgemm.best(coutG, cinG);
+        this.rows = w.kw() * coutG;
+        this.shape = Sgemm.best(rows, cinG);
         this.w = w;
         this.coutG = coutG;
         this.cinG = cinG;
-        this.mPanels = (coutG + shape.mr() - 1) / shape.mr();
+        this.mPanels = (rows + shape.mr() - 1) / shape.mr();
         this.nPanels = (cinG + shape.nr() - 1) / shape.nr();
         this.ldc = nPanels * shape.nr();
         this.wp = w.inW() + w.padLeft() + w.padRight();
@@ -40,10 +44,9 @@ final class ShiftedWeightGradient {
         this.extended = w.outH() * wp;
         // the last extended position reads up to (kh - 1)·dh rows and (kw - 1)·dw columns further
         this.padded = hp * wp + (w.kw() - 1) * w.dw();
-        this.shifts = w.kh() * w.kw();
         this.xT = Align.floats(nPanels * padded * shape.nr());
         this.dyT = Align.floats(mPanels * extended * shape.mr());
-        this.acc = Align.floats(shifts * mPanels * shape.mr() * ldc);
+        this.acc = Align.floats(w.kh() * mPanels * shape.mr() * ldc);
     }
 
     /** Whether this beats im2row for a convolution of window {@code w} (stride 1 only). */
@@ -54,8 +57,9 @@ final class ShiftedWeightGradient {
         int k = cinG * w.kh() * w.kw(), wp = w.inW() + w.padLeft() + w.padRight();
         double macs = (double) coutG * k;
         double im2row = macs / Sgemm.best(coutG, k).useful(coutG, k) + k * STORE;
-        double shifted = macs * wp / w.outW() / Sgemm.best(coutG, cinG).useful(coutG, cinG)
-                + (double) (cinG + coutG) * STORE;
+        int rows = w.kw() * coutG;
+        double shifted = macs * wp / w.outW() / Sgemm.best(rows, cinG).useful(rows, cinG)
+                + (double) (cinG + rows) * STORE;
         return shifted < im2row;
     }
 
@@ -72,15 +76,13 @@ final class ShiftedWeightGradient {
             transposeDy(dy, dyOff + (b * cout + g * coutG) * positions);
             for (int e0 = 0; e0 < extended; e0 += BLOCK) {
                 int len = Math.min(BLOCK, extended - e0);
-                for (int ky = 0, s = 0; ky < w.kh(); ky++) {
-                    for (int kx = 0; kx < w.kw(); kx++, s++) {
-                        int shift = e0 + ky * w.dh() * wp + kx * w.dw();
-                        for (int q = 0; q < nPanels; q++) {
-                            int bAt = Align.FLOATS + (q * padded + shift) * nr;
-                            for (int p = 0; p < mPanels; p++) {
-                                Sgemm.tile(SCALAR, shape, dyT, Align.FLOATS + (p * extended + e0) * mr, xT, bAt, len,
-                                        acc, Align.FLOATS + (s * mPanels * mr + p * mr) * ldc + q * nr, ldc, started);
-                            }
+                for (int ky = 0; ky < w.kh(); ky++) {
+                    int shift = e0 + ky * w.dh() * wp;
+                    for (int q = 0; q < nPanels; q++) {
+                        int bAt = Align.FLOATS + (q * padded + shift) * nr;
+                        for (int p = 0; p < mPanels; p++) {
+                            Sgemm.tile(SCALAR, shape, dyT, Align.FLOATS + (p * extended + e0) * mr, xT, bAt, len,
+                                    acc, Align.FLOATS + (ky * mPanels * mr + p * mr) * ldc + q * nr, ldc, started);
                         }
                     }
                 }
@@ -94,9 +96,12 @@ final class ShiftedWeightGradient {
         if (!started) {
             return;
         }
-        for (int s = 0; s < shifts; s++) {
-            for (int co = 0; co < coutG; co++) {
-                int src = Align.FLOATS + (s * mPanels * shape.mr() + co) * ldc, dst = at + co * cinG * shifts + s;
+        int kw = w.kw(), shifts = w.kh() * kw;
+        for (int ky = 0; ky < w.kh(); ky++) {
+            for (int row = 0; row < rows; row++) {
+                int kx = row / coutG, co = row % coutG;
+                int src = Align.FLOATS + (ky * mPanels * shape.mr() + row) * ldc;
+                int dst = at + co * cinG * shifts + ky * kw + kx;
                 for (int ci = 0; ci < cinG; ci++) {
                     dw[dst + ci * shifts] += acc[src + ci];
                 }
@@ -120,12 +125,15 @@ final class ShiftedWeightGradient {
         }
     }
 
-    /** dy's channels into dyT[p][extended position][lane]; the columns ox ≥ outW and lanes past coutG stay zero. */
+    /**
+     * dy's channels into dyT[p][extended position][lane], row kx·coutG + co moved kx·dw positions on
+     * (ox + kx·dw stays below Wp); the other positions and the lanes past the rows stay zero.
+     */
     private void transposeDy(float[] dy, int base) {
         int mr = shape.mr(), outH = w.outH(), outW = w.outW();
-        for (int co = 0; co < coutG; co++) {
-            int plane = base + co * outH * outW;
-            int lane = Align.FLOATS + (co / mr) * extended * mr + co % mr;
+        for (int row = 0; row < rows; row++) {
+            int plane = base + row % coutG * outH * outW;
+            int lane = Align.FLOATS + (row / mr) * extended * mr + row % mr + row / coutG * w.dw() * mr;
             for (int oy = 0; oy < outH; oy++) {
                 int src = plane + oy * outW, dst = lane + oy * wp * mr;
                 for (int ox = 0; ox < outW; ox++, dst += mr) {
