@@ -29,6 +29,9 @@ for i in $(seq 1 "$runs"); do
     exit 2
   fi
   median="$(awk '$1 == "cnnkit" && $2 ~ /^[0-9.]+$/ {print $2; exit}' "$log")"
+  # --train reports throughput (its first column is "median img/s"); inference reports time
+  unit="ms"
+  if grep -q 'median img/s' "$log"; then unit="img/s"; fi
   # PrintCompilation: "time id flags level method ..."; the "** ..." lines of PrintIntrinsics follow
   # the header of the C2 (level 4) compilation that printed them.
   failed="$(awk '
@@ -42,9 +45,9 @@ for i in $(seq 1 "$runs"); do
     END { for (m in bad) printf "%s: %d; ", m, bad[m] }' "$log")"
   if [ -n "$failed" ]; then
     flagged=$((flagged + 1))
-    echo "run $i: cnnkit median ${median:-?} ms; failed intrinsics in $failed"
+    echo "run $i: cnnkit median ${median:-?} $unit; failed intrinsics in $failed"
   else
-    echo "run $i: cnnkit median ${median:-?} ms; every intrinsic applied"
+    echo "run $i: cnnkit median ${median:-?} $unit; every intrinsic applied"
   fi
 done
 echo "$flagged of $runs runs had a cnnkit kernel compiled without some of its intrinsics"

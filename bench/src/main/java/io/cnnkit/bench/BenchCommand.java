@@ -73,7 +73,8 @@ public final class BenchCommand implements Callable<Integer> {
             description = "with --train: the Python with torch and onnx that runs PyTorch (default: ${DEFAULT-VALUE})")
     String python;
 
-    @Option(names = "--profile", description = "also print cnnkit's time and GFLOP/s per layer and per kind of layer")
+    @Option(names = "--profile", description = {"also print cnnkit's time and GFLOP/s per layer and per kind of layer",
+            "(with --train: forward and backward per layer, and PyTorch's profiler table)"})
     boolean profile;
 
     @ArgGroup(exclusive = true)
@@ -112,15 +113,15 @@ public final class BenchCommand implements Callable<Integer> {
             return ExitCode.INVALID_INPUT;
         }
         if (train) {
-            if (steps < 1 || profile) {
-                err.println("cnn bench --train: --steps must be at least 1, and --profile times inference only");
+            if (steps < 1) {
+                err.println("cnn bench --train: --steps must be at least 1");
                 return ExitCode.INVALID_INPUT;
             }
             out.printf(Locale.ROOT, "%s: training, batch %d, %d thread%s, weights %s%n", bench.graph().name(), batch,
                     threads, threads == 1 ? "" : "s", source.describe());
             printLoad(out);
             return TrainBench.run(bench, new TrainBench.Settings(threads, warmup, runs, steps, python,
-                    peer != Peer.none), out, err);
+                    peer != Peer.none, profile), out, err);
         }
         out.printf(Locale.ROOT, "%s: batch %d, %d thread%s, %.3f GMAC per run, weights %s%n", bench.graph().name(),
                 batch, threads, threads == 1 ? "" : "s", bench.macs() / 1e9,
@@ -156,7 +157,7 @@ public final class BenchCommand implements Callable<Integer> {
         double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         int cores = Runtime.getRuntime().availableProcessors();
         if (load >= 0) {
-            out.printf(Locale.ROOT, "load average %.2f on %d cores%s%n", load, cores,
+            out.printf(Locale.ROOT, "load average %.2f on %d core%s%s%n", load, cores, cores == 1 ? "" : "s",
                     load > 0.5 ? ": other work is running, expect noise (the alternation keeps the ratio fair)" : "");
         }
     }

@@ -41,9 +41,11 @@ import java.util.concurrent.TimeUnit;
 final class TrainBench {
     /** Relative tolerance of the first step's loss, cnnkit against PyTorch. */
     static final double LOSS_TOLERANCE = 1e-4;
+    /** Operators listed from PyTorch's profile. */
+    private static final int PEER_PROFILE_ROWS = 25;
 
     /** What the command's options give. */
-    record Settings(int threads, int warmup, int runs, int stepsPerRun, String python, boolean peer) {
+    record Settings(int threads, int warmup, int runs, int stepsPerRun, String python, boolean peer, boolean profile) {
     }
 
     private TrainBench() {
@@ -146,6 +148,21 @@ final class TrainBench {
                     peer.medianMillis() / mine.medianMillis()), String.format(Locale.ROOT, "%.2f",
                     peer.minMillis() / mine.minMillis()), "");
         }
+        if (s.profile()) {
+            ours.profile(true);
+            for (int i = 0; i < s.runs() * s.stepsPerRun(); i++) {
+                ours.step(model.input(), labels, step++, 0.01);
+            }
+            TrainProfile.print(ours.profile(), model.analysis(), out);
+            ours.profile(false);
+            if (theirs != null) {
+                out.println();
+                out.printf(Locale.ROOT, "PyTorch %s, torch.autograd.profiler over %d steps (its own overhead"
+                        + " included), the operators with the most self CPU time:%n", theirs.version,
+                        s.runs() * s.stepsPerRun());
+                theirs.profile(s.runs() * s.stepsPerRun(), PEER_PROFILE_ROWS).forEach(out::println);
+            }
+        }
         TrainingMemory.Totals held = ours.lastStepMemory();
         out.printf(Locale.ROOT, "training memory (cnn analyze --train): analyzer %s, trainer %s%s%n",
                 Units.bytes(planned.totals().totalBytes()), Units.bytes(held.totalBytes()),
@@ -233,6 +250,20 @@ final class TrainBench {
             }
             String[] words = reply.split(" ");
             return new double[] {Double.parseDouble(words[1]), Double.parseDouble(words[3])};
+        }
+
+        /** Trains {@code steps} steps under PyTorch's profiler; returns its table's lines. */
+        List<String> profile(int steps, int rows) throws IOException {
+            commands.write("profile " + steps + " " + rows + "\n");
+            commands.flush();
+            List<String> lines = new ArrayList<>();
+            for (String reply = replies.readLine(); reply == null || !reply.equals("end"); reply = replies.readLine()) {
+                if (reply == null || !reply.startsWith("| ")) {
+                    throw new IOException("the PyTorch peer stopped" + (reply == null ? "" : ": " + reply));
+                }
+                lines.add(reply.substring(2));
+            }
+            return lines;
         }
 
         @Override

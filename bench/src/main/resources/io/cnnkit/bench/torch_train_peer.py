@@ -10,7 +10,9 @@ The loss is the cross-entropy of the graph output MAIN plus WEIGHT times that of
 output AUX. Dropout draws its own masks (training mode), so its losses differ from cnnkit's.
 
 Reads commands on stdin: `run K` trains K steps and answers `seconds S loss L` (wall time of
-the K steps, the last one's loss); `quit` ends. Prints `ready TORCH_VERSION` once built, or `error MESSAGE` and exits 2.
+the K steps, the last one's loss); `profile K ROWS` trains K steps under torch.autograd.profiler and
+prints its table of the ROWS operators with the most self CPU time, each line after `| `, then
+`end`; `quit` ends. Prints `ready TORCH_VERSION` once built, or `error MESSAGE` and exits 2.
 """
 import sys
 
@@ -138,12 +140,9 @@ def main():
     optimiser = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     print("ready %s" % torch.__version__, flush=True)
     import time
-    for line in sys.stdin:
-        words = line.split()
-        if not words or words[0] == "quit":
-            break
-        start = time.perf_counter()
-        for _ in range(int(words[1])):
+
+    def train(steps):
+        for _ in range(steps):
             outputs = model(images)
             loss = F.cross_entropy(outputs[main_output].flatten(1), labels)
             for name, weight in aux:
@@ -151,6 +150,23 @@ def main():
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
+        return loss
+
+    for line in sys.stdin:
+        words = line.split()
+        if not words or words[0] == "quit":
+            break
+        if words[0] == "profile":
+            steps = int(words[1])
+            with torch.autograd.profiler.profile() as prof:
+                train(steps)
+            table = prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=int(words[2]))
+            for row in table.splitlines():
+                print("| " + row)
+            print("end", flush=True)
+            continue
+        start = time.perf_counter()
+        loss = train(int(words[1]))
         print("seconds %.9f loss %.9g" % (time.perf_counter() - start, loss.item()), flush=True)
 
 

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code cnn bench --train}: PyTorch's first step on the ONNX export equals cnnkit's (a network with
  * batchnorm, a residual add, pooling, dense layers and an auxiliary head weighted 0.3), both sides
- * are timed, and the training memory the trainer held equals the analyzer's.
+ * are timed, the training memory the trainer held equals the analyzer's, and {@code --profile} shows
+ * both sides' time by layer or operator.
  */
 class TrainBenchTest {
     static final String NET = """
@@ -43,8 +44,12 @@ class TrainBenchTest {
         assumeTrue(torchAvailable(), "/usr/bin/python3 has no torch and onnx (scripts/install-test-deps.sh installs them)");
         Path file = Files.writeString(dir.resolve("small.cnn"), NET);
         BenchCommandTest.Result r = BenchCommandTest.bench("--train", file.toString(), "--batch", "4", "--threads", "2",
-                "--warmup", "1", "--runs", "2", "--steps", "2");
+                "--warmup", "1", "--runs", "2", "--steps", "2", "--profile");
         assertEquals(0, r.code(), r.out() + r.err());
+        // the profile: each layer's forward and backward, by kind, then PyTorch's profiler table
+        assertTrue(r.out().matches("(?s).*\\nc1 +conv 3x3/1 +\\d+\\.\\d+ +\\d+\\.\\d+ .*\\nstep +\\d+\\.\\d+ .*"), r.out());
+        assertTrue(r.out().contains("torch.autograd.profiler over 4 steps") && r.out().contains("Self CPU time total"),
+                r.out());
         assertTrue(r.out().matches("(?s).*first step's loss: cnnkit \\S+, PyTorch \\S+ \\S+, relative difference \\S+ ok.*"),
                 r.out());
         assertTrue(r.out().matches("(?s).*\ncnnkit +\\d+.*\nPyTorch \\S+ +\\d+.*\nratio cnnkit/PyTorch +\\d+\\.\\d\\d.*"),

@@ -13,6 +13,7 @@ import io.cnnkit.exec.kernel.KernelOptions;
 import io.cnnkit.exec.kernel.Kernels;
 import io.cnnkit.exec.kernel.ReferenceKernels;
 import io.cnnkit.exec.kernel.Workspace;
+import io.cnnkit.train.grad.Buffers;
 import io.cnnkit.train.grad.FastLayers;
 import io.cnnkit.train.grad.Gradients;
 import io.cnnkit.train.grad.ReferenceBackward;
@@ -74,6 +75,10 @@ public final class Trainer implements AutoCloseable {
     private TrainingMemory.Totals lastStepMemory;
     private StepObserver observer = StepObserver.NONE;
     private Freezing freezing;
+    /** Gradient arrays recycled from step to step by the fast kernels (the reference ones allocate). */
+    private final Buffers buffers;
+    /** Null unless profiling. */
+    private StepProfile profile;
 
     /** {@code initial}: every tensor the network needs (PyTorch names), copied. */
     public Trainer(TrainingNetwork net, Map<String, Tensor> initial, Optimizer optimizer, Settings settings) {
@@ -102,6 +107,7 @@ public final class Trainer implements AutoCloseable {
             byLayer.put(layer.name(), own);
         }
         this.pool = settings.threads() == 1 ? null : new ForkJoinPool(settings.threads());
+        this.buffers = settings.reference() ? Buffers.NONE : Buffers.recycling();
         this.options = KernelOptions.defaults(settings.threads());
         this.freezing = Freezing.of(net, this::hasParams, Set.of());
     }
@@ -113,6 +119,21 @@ public final class Trainer implements AutoCloseable {
     /** Looks into sampled steps from now on. */
     public void observe(StepObserver observer) {
         this.observer = observer;
+    }
+
+    /** Starts timing each layer's passes from the next step on (a fresh profile), or stops. */
+    public void profile(boolean on) {
+        profile = on ? new StepProfile() : null;
+    }
+
+    /** The times since {@link #profile} switched it on; null when off. */
+    public StepProfile profile() {
+        return profile;
+    }
+
+    /** Now, when profiling. */
+    private long tick() {
+        return profile == null ? 0 : System.nanoTime();
     }
 
     /** Stops updating these layers (see {@link Freezing}); call before the first step. */
@@ -160,10 +181,15 @@ public final class Trainer implements AutoCloseable {
             for (Layer from : net.graph().inputsOf(layer)) {
                 in.add(outputs.get(from.id()));
             }
+            long t0 = tick();
             Forward forward = new Forward(layer, in, images, step);
             outputs.put(layer.id(), layer.op().accept(forward));
             saved.put(layer.id(), forward.saved);
+            if (profile != null) {
+                profile.forward(layer, System.nanoTime() - t0);
+            }
         }
+        long lossStart = tick();
         long activationBytes = keptBytes(outputs.values(), saved.values());
         Map<Integer, Tensor> grads = new HashMap<>();
         CrossEntropy.Result main = loss(net.main(), outputs, labels, 1, grads);
@@ -175,6 +201,9 @@ public final class Trainer implements AutoCloseable {
         if (!Double.isFinite(total)) {
             throw new NonFiniteException(step, total, firstNonFinite(order, outputs));
         }
+        if (profile != null) {
+            profile.loss(System.nanoTime() - lossStart);
+        }
         Map<String, Tensor> paramGrads = new LinkedHashMap<>();
         long gradientPeak = bytes(grads.values()), paramGradBytes = 0;
         for (int i = order.size() - 1; i >= 0; i--) {
@@ -183,6 +212,7 @@ public final class Trainer implements AutoCloseable {
             if (dy == null || layer.op() instanceof Op.Input || !freezing.runsBackward(layer)) {
                 continue;
             }
+            long t0 = tick();
             long pending = bytes(grads.values()) + (long) dy.size() * Float.BYTES;
             List<Layer> from = net.graph().inputsOf(layer);
             List<Tensor> in = new ArrayList<>();
@@ -194,15 +224,31 @@ public final class Trainer implements AutoCloseable {
             Gradients g = settings.reference()
                     ? ReferenceBackward.backward(layer.op(), in, out, dy, params, saved.get(layer.id()))
                     : ReferenceBackward.backwardFast(layer.op(), in, out, dy, params, saved.get(layer.id()), pool,
-                            from.stream().anyMatch(f -> !(f.op() instanceof Op.Input)));
+                            from.stream().anyMatch(f -> !(f.op() instanceof Op.Input)), buffers);
             long fresh = bytes(g.inputs()) + bytes(g.params().values());
             gradientPeak = Math.max(gradientPeak, pending + fresh + paramGradBytes);
             paramGradBytes += bytes(g.params().values());
+            Map<float[], Boolean> handedOn = new IdentityHashMap<>();
             for (int j = 0; j < from.size(); j++) {
-                accumulate(grads, from.get(j).id(), g.inputs().get(j));
+                Tensor gj = g.inputs().get(j);
+                if (accumulate(grads, from.get(j).id(), gj)) {
+                    handedOn.put(gj.data(), Boolean.TRUE);
+                } else {
+                    handedOn.putIfAbsent(gj.data(), Boolean.FALSE); // added into a sum: free unless kept too
+                }
             }
+            handedOn.putIfAbsent(dy.data(), Boolean.FALSE);
+            handedOn.forEach((array, kept) -> {
+                if (!kept) {
+                    buffers.giveBack(Tensor.view(array, 0, array.length));
+                }
+            });
             g.params().forEach((name, t) -> paramGrads.put(ParamSpec.key(layer.name(), name), t));
+            if (profile != null) {
+                profile.backward(layer, System.nanoTime() - t0);
+            }
         }
+        long updateStart = tick();
         Map<String, Tensor> ordered = new LinkedHashMap<>();
         trainable.forEach((name, t) -> ordered.put(name, paramGrads.getOrDefault(name, Tensor.zeros(t.shape()))));
         gradientPeak = Math.max(gradientPeak, bytes(ordered.values()));
@@ -214,11 +260,16 @@ public final class Trainer implements AutoCloseable {
             observer.beforeUpdate(new StepObserver.StepView(step, total, lr, order, outputs, ordered, weights));
         }
         optimizer.step(trainable, ordered, lr);
+        if (profile != null) {
+            profile.update(System.nanoTime() - updateStart);
+            profile.stepDone();
+        }
         lastStepMemory = new TrainingMemory.Totals(bytes(weights.values()), optimizer.stateBytes(), activationBytes,
                 gradientPeak);
         if (observed) {
             observer.afterUpdate(step, weights);
         }
+        ordered.values().forEach(buffers::giveBack);
         return new StepResult(total, main.correct(), labels.length);
     }
 
@@ -257,19 +308,22 @@ public final class Trainer implements AutoCloseable {
         return sum;
     }
 
-    private static void accumulate(Map<Integer, Tensor> grads, int id, Tensor g) {
+    /** Adds {@code g} to the gradient of layer {@code id}; true when g itself became that gradient (the first). */
+    private static boolean accumulate(Map<Integer, Tensor> grads, int id, Tensor g) {
         Tensor sum = grads.get(id);
         if (sum == null) {
             grads.put(id, g);
-            return;
+            return true;
         }
         if (sum == g) {
             throw new IllegalStateException("a gradient accumulated into itself");
         }
         float[] a = sum.data();
-        for (int i = 0; i < sum.size(); i++) {
-            a[sum.offset() + i] += g.get(i);
+        float[] b = g.data();
+        for (int i = 0, so = sum.offset(), go = g.offset(); i < sum.size(); i++) {
+            a[so + i] += b[go + i];
         }
+        return false;
     }
 
     private static String firstNonFinite(List<Layer> order, Map<Integer, Tensor> outputs) {

@@ -2,7 +2,12 @@ package io.cnnkit.train.grad;
 
 import io.cnnkit.compiler.op.Op;
 import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.KernelOptions;
+import io.cnnkit.exec.kernel.Simd;
 import io.cnnkit.exec.kernel.gemm.Gemm;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,18 +15,25 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 
 /**
- * The backward passes of the layers that carry the multiply-adds, as GEMMs on exec's SGEMM
- * micro-kernels ({@link Gemm}). A convolution, per image and group, with rows = im2row(x)
- * [P x K] (K = Cin/g·kh·kw, P output positions): dW += dY·rows and dcols = Wᵀ·dY [K x P], scattered
- * back by col2im; dense: dX = dY·W, dW = dYᵀ·X.
+ * The backward passes of the layers that carry the multiply-adds, on exec's SGEMM micro-kernels,
+ * and max pooling's and relu's. A convolution's weight gradient is one of {@link DotWeightGradient}
+ * (few channels, stride 1), {@link ShiftedWeightGradient} (many channels, stride 1, where the cost
+ * model prefers it) and {@link ConvWeightGradient} (register tiles over im2row); its input
+ * gradient is a transposed forward convolution ({@link TransposedConv}) at stride 1 with many
+ * channels, else dcols = Wᵀ·dY [K x P] per group through {@link Gemm}, scattered back by col2im.
+ * Dense: dX = dY·W, dW = dYᵀ·X.
  *
- * <p>Images are cut into fixed chunks of {@link #CHUNK}, run in parallel on the pool; a chunk's
- * images go side by side into one pair of GEMMs per group, and each chunk sums its own weight gradient and the chunks' sums are added in chunk order, so the result is the
- * same bit for bit on any number of threads.
+ * <p>Images are cut into fixed chunks of {@link #CHUNK}, run in parallel on the pool; each chunk
+ * sums its own weight gradient and the chunks' sums are added in chunk order, so the result is
+ * the same bit for bit on any number of threads.
  */
 public final class FastBackward {
     /** Images per parallel chunk: fixed, so that the order of the weight-gradient sums does not depend on the threads. */
     static final int CHUNK = 4;
+    /** Output positions per GEMM of a strided input gradient, at least one image's. */
+    private static final int GEMM_COLUMNS = 512;
+    private static final VectorSpecies<Float> S = Simd.S;
+    private static final boolean SCALAR = Boolean.getBoolean(KernelOptions.SCALAR_PROPERTY);
 
     private FastBackward() {
     }
@@ -31,10 +43,10 @@ public final class FastBackward {
         return ReferenceBackward.backwardFast(op, List.of(x), null, dy, params, Saved.NONE, pool, true);
     }
 
-    static Gradients dense(Op.Dense d, Tensor x, Tensor dy, Tensor weight) {
+    static Gradients dense(Op.Dense d, Tensor x, Tensor dy, Tensor weight, Buffers buffers) {
         int n = x.dim(0), in = x.size() / n, units = d.units();
-        Tensor dx = Tensor.zeros(x.shape());
-        Tensor dw = Tensor.zeros(weight.shape());
+        Tensor dx = buffers.any(x.shape());
+        Tensor dw = buffers.any(weight.shape());
         Gemm.multiply(n, in, units, dy.data(), dy.offset(), false, weight.data(), weight.offset(), false,
                 dx.data(), dx.offset(), false);
         Gemm.multiply(units, in, n, dy.data(), dy.offset(), true, x.data(), x.offset(), false,
@@ -45,57 +57,95 @@ public final class FastBackward {
     }
 
     static Gradients conv(Op.Conv c, Tensor x, Tensor dy, Tensor weight, ForkJoinPool pool) {
-        return conv(c, x, dy, weight, pool, true);
+        return conv(c, x, dy, weight, pool, true, Buffers.NONE);
     }
 
     /** {@code inputGradient} false skips dx (left zero): a layer reading the network's input needs none. */
-    static Gradients conv(Op.Conv c, Tensor x, Tensor dy, Tensor weight, ForkJoinPool pool, boolean inputGradient) {
+    static Gradients conv(Op.Conv c, Tensor x, Tensor dy, Tensor weight, ForkJoinPool pool, boolean inputGradient,
+                          Buffers buffers) {
         int n = x.dim(0), cin = x.dim(1);
         Geometry w = Geometry.of(c, x, dy);
         int groups = c.groups(), cinG = cin / groups, coutG = c.filters() / groups;
         int k = cinG * w.kh() * w.kw(), positions = w.outH() * w.outW();
-        Tensor dx = Tensor.zeros(x.shape());
+        Op.Conv transposed = inputGradient ? TransposedConv.of(c, w, cin) : null;
+        // the transposed convolution writes every element; col2im adds into zeros
+        Tensor dx = transposed != null ? buffers.any(x.shape()) : buffers.zeros(x.shape());
+        boolean gemmDataGradient = inputGradient && transposed == null;
+        WeightGradientMethod method = DotWeightGradient.pays(coutG, cinG, w) ? WeightGradientMethod.DOT
+                : ShiftedWeightGradient.pays(coutG, cinG, w) ? WeightGradientMethod.SHIFTED : WeightGradientMethod.IM2ROW;
         int chunks = (n + CHUNK - 1) / CHUNK;
+        Tensor dw = buffers.zeros(weight.shape());
+        float[] sum = dw.data();
+        // one thread: one set of scratch arrays, each chunk's sum added as soon as it is done (in chunk
+        // order, as the threads' sums are added after them: the same result bit for bit)
+        boolean sequential = pool == null || chunks == 1;
+        ConvScratch shared = sequential ? new ConvScratch(weight.size(), coutG, cinG, k, w, method) : null;
         float[][] partial = new float[chunks][];
         List<Runnable> work = new ArrayList<>();
         for (int chunk = 0; chunk < chunks; chunk++) {
             int first = chunk * CHUNK, count = Math.min(n, first + CHUNK) - first, slot = chunk;
             work.add(() -> {
-                // the chunk's images side by side: columns [i * positions, (i + 1) * positions) are image first + i
-                int width = count * positions;
-                float[] dw = new float[weight.size()];
-                float[] rows = new float[width * k], dcols = new float[k * width], dyRows = new float[coutG * width];
+                ConvScratch scratch = sequential ? shared : new ConvScratch(weight.size(), coutG, cinG, k, w, method);
+                float[] part = scratch.part;
+                java.util.Arrays.fill(part, 0f);
                 for (int g = 0; g < groups; g++) {
-                    for (int i = 0; i < count; i++) {
-                        int b = first + i;
-                        im2row(x.data(), x.offset() + (b * cin + g * cinG) * w.inH() * w.inW(), cinG, w, rows,
-                                i * positions * k, k);
-                        for (int co = 0; co < coutG; co++) {
-                            System.arraycopy(dy.data(), dy.offset() + (b * c.filters() + g * coutG + co) * positions,
-                                    dyRows, co * width + i * positions, positions);
-                        }
-                    }
-                    Gemm.multiply(coutG, k, width, dyRows, 0, false, rows, 0, false, dw, g * coutG * k, true);
-                    if (!inputGradient) {
-                        continue;
-                    }
-                    Gemm.multiply(k, width, coutG, weight.data(), weight.offset() + g * coutG * k, true, dyRows, 0,
-                            false, dcols, 0, false);
-                    for (int i = 0; i < count; i++) {
-                        int b = first + i;
-                        col2im(dcols, i * positions, width, cinG, w, dx.data(),
-                                dx.offset() + (b * cin + g * cinG) * w.inH() * w.inW());
+                    if (method == WeightGradientMethod.DOT) {
+                        scratch.dot.add(x.data(), x.offset(), cin, dy.data(), dy.offset(), c.filters(), first, count,
+                                g, part, g * coutG * k);
+                    } else if (method == WeightGradientMethod.SHIFTED) {
+                        scratch.shifted.reset();
+                        scratch.shifted.add(x.data(), x.offset(), cin, dy.data(), dy.offset(), c.filters(), first,
+                                count, g);
+                        scratch.shifted.addTo(part, g * coutG * k);
+                    } else {
+                        scratch.im2row.reset();
+                        scratch.im2row.add(x.data(), x.offset(), cin, dy.data(), dy.offset(), c.filters(), first,
+                                count, g, cinG, w);
+                        scratch.im2row.addTo(part, g * coutG * k);
                     }
                 }
-                partial[slot] = dw;
+                if (sequential) {
+                    for (int i = 0; i < sum.length; i++) {
+                        sum[i] += part[i];
+                    }
+                } else {
+                    partial[slot] = part;
+                }
+                if (!gemmDataGradient) {
+                    return;
+                }
+                // a few of the chunk's images side by side (columns [i * positions, (i + 1) * positions) are
+                // image b0 + i), enough to fill the tiles' columns but few enough that dcols stays in cache
+                int together = Math.max(1, Math.min(count, GEMM_COLUMNS / positions));
+                for (int b0 = first; b0 < first + count; b0 += together) {
+                    int images = Math.min(together, first + count - b0), width = images * positions;
+                    float[] dcols = scratch.columns(k * width), dyRows = scratch.dyRows(coutG * width);
+                    for (int g = 0; g < groups; g++) {
+                        for (int i = 0; i < images; i++) {
+                            for (int co = 0; co < coutG; co++) {
+                                System.arraycopy(dy.data(), dy.offset() + ((b0 + i) * c.filters() + g * coutG + co)
+                                        * positions, dyRows, co * width + i * positions, positions);
+                            }
+                        }
+                        Gemm.multiply(k, width, coutG, weight.data(), weight.offset() + g * coutG * k, true, dyRows, 0,
+                                false, dcols, 0, false);
+                        for (int i = 0; i < images; i++) {
+                            col2im(dcols, i * positions, width, cinG, w, dx.data(),
+                                    dx.offset() + ((b0 + i) * cin + g * cinG) * w.inH() * w.inW());
+                        }
+                    }
+                }
             });
         }
         run(work, pool);
-        Tensor dw = Tensor.zeros(weight.shape());
-        float[] sum = dw.data();
-        for (float[] p : partial) {
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] += p[i];
+        if (transposed != null) {
+            TransposedConv.run(transposed, c, dy, weight, dx, pool);
+        }
+        if (!sequential) {
+            for (float[] p : partial) {
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] += p[i];
+                }
             }
         }
         if (!c.bias()) {
@@ -115,6 +165,39 @@ public final class FastBackward {
         return new Gradients(List.of(dx), Map.of("weight", dw, "bias", db));
     }
 
+    /** How {@link #conv} computes the weight gradient: dot products for few channels, else register tiles. */
+    private enum WeightGradientMethod { DOT, SHIFTED, IM2ROW }
+
+    /** What one worker of {@link #conv} writes besides the gradients: its chunk's weight-gradient sum and products. */
+    private static final class ConvScratch {
+        final float[] part;
+        final DotWeightGradient dot;
+        final ShiftedWeightGradient shifted;
+        final ConvWeightGradient im2row;
+        private float[] columns, dyRows;
+
+        ConvScratch(int weights, int coutG, int cinG, int k, Geometry w, WeightGradientMethod method) {
+            this.part = new float[weights];
+            this.dot = method == WeightGradientMethod.DOT ? new DotWeightGradient(coutG, cinG, w, CHUNK) : null;
+            this.shifted = method == WeightGradientMethod.SHIFTED ? new ShiftedWeightGradient(coutG, cinG, w) : null;
+            this.im2row = method == WeightGradientMethod.IM2ROW ? new ConvWeightGradient(coutG, k) : null;
+        }
+
+        float[] columns(int size) {
+            if (columns == null || columns.length < size) {
+                columns = new float[size];
+            }
+            return columns;
+        }
+
+        float[] dyRows(int size) {
+            if (dyRows == null || dyRows.length < size) {
+                dyRows = new float[size];
+            }
+            return dyRows;
+        }
+    }
+
     /** Runs the tasks on the pool (or here), in any order; they write disjoint memory. */
     static void run(List<Runnable> work, ForkJoinPool pool) {
         if (pool == null || work.size() == 1) {
@@ -126,45 +209,6 @@ public final class FastBackward {
             tasks.add(ForkJoinTask.adapt(r));
         }
         pool.submit(() -> ForkJoinTask.invokeAll(tasks)).join();
-    }
-
-    /**
-     * im2col transposed, one row per output position: rows[at + (oy·outW + ox)·k + (ci·kh + ky)·kw + kx]
-     * = x[ci][iy][ix], zero outside the input. The weight gradient dY·rows is then a product the
-     * GEMM's register tiles compute from packed panels, where dY·colsᵀ would be one dot product per element.
-     */
-    static void im2row(float[] x, int base, int channels, Geometry w, float[] rows, int at, int k) {
-        int inH = w.inH(), inW = w.inW(), dw = w.dw();
-        for (int oy = 0; oy < w.outH(); oy++) {
-            for (int ox = 0; ox < w.outW(); ox++) {
-                int row = at + (oy * w.outW() + ox) * k;
-                int first = w.inX(ox, 0);
-                // the whole window row inside the map: copy without a test per element
-                boolean inside = first >= 0 && first + (w.kw() - 1) * dw < inW;
-                for (int ci = 0; ci < channels; ci++) {
-                    int plane = base + ci * inH * inW;
-                    for (int ky = 0; ky < w.kh(); ky++) {
-                        int iy = w.inY(oy, ky);
-                        if (iy < 0 || iy >= inH) {
-                            java.util.Arrays.fill(rows, row, row + w.kw(), 0f);
-                            row += w.kw();
-                            continue;
-                        }
-                        int line = plane + iy * inW;
-                        if (inside) {
-                            for (int kx = 0, ix = line + first; kx < w.kw(); kx++, row++, ix += dw) {
-                                rows[row] = x[ix];
-                            }
-                            continue;
-                        }
-                        for (int kx = 0; kx < w.kw(); kx++, row++) {
-                            int ix = w.inX(ox, kx);
-                            rows[row] = ix >= 0 && ix < inW ? x[line + ix] : 0f;
-                        }
-                    }
-                }
-            }
-        }
     }
 
     /**
@@ -205,50 +249,157 @@ public final class FastBackward {
 
     /**
      * Max pooling (and global max pooling) on the arrays: each output's gradient to the first
-     * maximum of its window (PyTorch's tie rule, as {@link ReferenceBackward#maxPool}), summed in float.
+     * maximum of its window (PyTorch's tie rule, as {@link ReferenceBackward#maxPool}), summed in
+     * float. With the forward's output {@code y} the window is scanned only up to the first element
+     * equal to the maximum (the same element; a NaN maximum takes the full scan), and the window's
+     * rows and columns inside the map are computed once per output row and column instead of tested
+     * per element.
+     * Planes in parallel blocks on {@code pool}.
      */
-    static Tensor maxPool(Geometry w, Tensor x, Tensor dy) {
-        int planes = x.dim(0) * x.dim(1), inH = w.inH(), inW = w.inW();
-        Tensor dx = Tensor.zeros(x.shape());
-        float[] xs = x.data(), g = dx.data(), d = dy.data();
-        int xo = x.offset(), dyo = dy.offset();
-        for (int pl = 0; pl < planes; pl++) {
-            int plane = xo + pl * inH * inW;
-            for (int oy = 0; oy < w.outH(); oy++) {
-                for (int ox = 0; ox < w.outW(); ox++) {
-                    float max = Float.NEGATIVE_INFINITY;
-                    int at = -1;
-                    for (int ky = 0; ky < w.kh(); ky++) {
-                        int iy = w.inY(oy, ky);
-                        if (iy < 0 || iy >= inH) {
-                            continue;
-                        }
-                        for (int kx = 0; kx < w.kw(); kx++) {
-                            int ix = w.inX(ox, kx);
-                            if (ix >= 0 && ix < inW) {
-                                float v = xs[plane + iy * inW + ix];
-                                if (at < 0 || v > max || v != v) {
-                                    max = v;
-                                    at = iy * inW + ix;
-                                }
+    static Tensor maxPool(Geometry w, Tensor x, Tensor y, Tensor dy, ForkJoinPool pool, Buffers buffers) {
+        int planes = x.dim(0) * x.dim(1), inH = w.inH(), inW = w.inW(), outH = w.outH(), outW = w.outW();
+        Tensor dx = buffers.zeros(x.shape());
+        float[] xs = x.data(), g = dx.data(), d = dy.data(), ys = y == null ? null : y.data();
+        int xo = x.offset(), dyo = dy.offset(), yo = y == null ? 0 : y.offset();
+        int perBlock = Math.max(1, FastLayers.BLOCK / Math.max(1, inH * inW));
+        // 2x2 and 3x3 windows without dilation, the common ones, unrolled where they lie inside the map
+        int small = w.dh() == 1 && w.dw() == 1 && w.kh() == w.kw() && (w.kh() == 2 || w.kh() == 3) ? w.kh() : 0;
+        // the window's rows (columns) inside the map per output row (column): divisions once, not per output
+        int[] kyLo = new int[outH], kyHi = new int[outH], kxLo = new int[outW], kxHi = new int[outW];
+        for (int oy = 0; oy < outH; oy++) {
+            int y0 = oy * w.sh() - w.padTop();
+            kyLo[oy] = Math.max(0, ceilDiv(-y0, w.dh()));
+            kyHi[oy] = Math.min(w.kh(), ceilDiv(inH - y0, w.dh()));
+        }
+        for (int ox = 0; ox < outW; ox++) {
+            int x0 = ox * w.sw() - w.padLeft();
+            kxLo[ox] = Math.max(0, ceilDiv(-x0, w.dw()));
+            kxHi[ox] = Math.min(w.kw(), ceilDiv(inW - x0, w.dw()));
+        }
+        List<Runnable> work = new ArrayList<>();
+        for (int start = 0; start < planes; start += perBlock) {
+            int from = start, to = Math.min(planes, start + perBlock);
+            work.add(() -> {
+                for (int pl = from; pl < to; pl++) {
+                    int plane = xo + pl * inH * inW, out = pl * outH * outW;
+                    for (int oy = 0; oy < outH; oy++) {
+                        int y0 = oy * w.sh() - w.padTop();
+                        for (int ox = 0; ox < outW; ox++) {
+                            int x0 = ox * w.sw() - w.padLeft();
+                            int o = out + oy * outW + ox;
+                            float target = ys == null ? Float.NaN : ys[yo + o];
+                            boolean whole = kyLo[oy] == 0 && kyHi[oy] == w.kh() && kxLo[ox] == 0 && kxHi[ox] == w.kw();
+                            int at = target != target
+                                    ? firstMax(xs, plane, w, y0, x0, kyLo[oy], kyHi[oy], kxLo[ox], kxHi[ox])
+                                    : whole && small != 0 ? firstEqualSmall(xs, plane, inW, y0 * inW + x0, small, target)
+                                    : firstEqual(xs, plane, w, y0, x0, kyLo[oy], kyHi[oy], kxLo[ox], kxHi[ox], target);
+                            if (at < 0) { // not found: a maximum the forward computed otherwise (NaN inputs)
+                                at = firstMax(xs, plane, w, y0, x0, kyLo[oy], kyHi[oy], kxLo[ox], kxHi[ox]);
+                            }
+                            if (at >= 0) {
+                                g[pl * inH * inW + at] += d[dyo + o];
                             }
                         }
                     }
-                    g[pl * inH * inW + at] += d[dyo + (pl * w.outH() + oy) * w.outW() + ox];
                 }
-            }
+            });
         }
+        run(work, pool);
         return dx;
     }
 
-    /** relu on the arrays: dy where x > 0, else 0. */
-    static Tensor relu(Tensor x, Tensor dy) {
-        Tensor dx = Tensor.zeros(x.shape());
-        float[] xs = x.data(), d = dy.data(), g = dx.data();
-        int xo = x.offset(), dyo = dy.offset();
-        for (int i = 0; i < g.length; i++) {
-            g[i] = xs[xo + i] > 0 ? d[dyo + i] : 0f;
+    /**
+     * The window's first element equal to {@code target} (offset in the plane), else -1. Scanned
+     * backwards without an early exit, so that the last match kept is the first one and the
+     * compiler can use conditional moves: which element holds the maximum is random, and a loop
+     * exit on it mispredicted on most windows.
+     */
+    private static int firstEqual(float[] xs, int plane, Geometry w, int y0, int x0, int kyLo, int kyHi, int kxLo,
+                                  int kxHi, float target) {
+        int inW = w.inW(), dh = w.dh(), dw = w.dw(), at = -1;
+        for (int ky = kyHi - 1; ky >= kyLo; ky--) {
+            int row = (y0 + ky * dh) * inW + x0;
+            for (int kx = kxHi - 1; kx >= kxLo; kx--) {
+                int e = row + kx * dw;
+                at = xs[plane + e] == target ? e : at;
+            }
         }
+        return at;
+    }
+
+    /**
+     * {@link #firstEqual} for a whole k x k window (k = 2 or 3, no dilation) starting at {@code at}
+     * in the plane, unrolled: independent compares and a short chain of conditional moves. -1 if
+     * no element equals the target.
+     */
+    private static int firstEqualSmall(float[] xs, int plane, int inW, int at, int k, float target) {
+        int r0 = at, r1 = at + inW, r2 = r1 + inW, p = plane;
+        int found = -1;
+        // backwards through the window in row-major order, so that the first match is the one kept
+        if (k == 3) {
+            found = xs[p + r2 + 2] == target ? r2 + 2 : found;
+            found = xs[p + r2 + 1] == target ? r2 + 1 : found;
+            found = xs[p + r2] == target ? r2 : found;
+            found = xs[p + r1 + 2] == target ? r1 + 2 : found;
+        }
+        found = xs[p + r1 + 1] == target ? r1 + 1 : found;
+        found = xs[p + r1] == target ? r1 : found;
+        if (k == 3) {
+            found = xs[p + r0 + 2] == target ? r0 + 2 : found;
+        }
+        found = xs[p + r0 + 1] == target ? r0 + 1 : found;
+        return xs[p + r0] == target ? r0 : found;
+    }
+
+    /** The window's first maximum (a NaN: the last NaN), as the reference; -1 for an empty window. */
+    private static int firstMax(float[] xs, int plane, Geometry w, int y0, int x0, int kyLo, int kyHi, int kxLo,
+                                int kxHi) {
+        int inW = w.inW(), dh = w.dh(), dw = w.dw(), at = -1;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int ky = kyLo; ky < kyHi; ky++) {
+            int row = (y0 + ky * dh) * inW + x0;
+            for (int kx = kxLo; kx < kxHi; kx++) {
+                float v = xs[plane + row + kx * dw];
+                if (at < 0 || v > max || v != v) {
+                    max = v;
+                    at = row + kx * dw;
+                }
+            }
+        }
+        return at;
+    }
+
+    /** ⌈a / b⌉ for b > 0. */
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
+    }
+
+    /** relu on the arrays: dy where x > 0, else 0 (NaN: 0), in vectors, in blocks on {@code pool}. */
+    static Tensor relu(Tensor x, Tensor dy, ForkJoinPool pool, Buffers buffers) {
+        Tensor dx = buffers.any(x.shape());
+        float[] xs = x.data(), d = dy.data(), g = dx.data();
+        int xo = x.offset(), dyo = dy.offset(), size = dx.size();
+        List<Runnable> work = new ArrayList<>();
+        // blocks of whole vectors, so that no block but the last has a scalar tail
+        int block = FastLayers.BLOCK * 4;
+        for (int start = 0; start < size; start += block) {
+            int from = start, to = Math.min(size, start + block);
+            work.add(() -> {
+                int i = from;
+                if (!SCALAR) {
+                    FloatVector zero = FloatVector.zero(S);
+                    for (int end = to - (to - from) % S.length(); i < end; i += S.length()) {
+                        FloatVector xv = FloatVector.fromArray(S, xs, xo + i);
+                        zero.blend(FloatVector.fromArray(S, d, dyo + i), xv.compare(VectorOperators.GT, 0f))
+                                .intoArray(g, i);
+                    }
+                }
+                for (; i < to; i++) {
+                    g[i] = xs[xo + i] > 0 ? d[dyo + i] : 0f;
+                }
+            });
+        }
+        run(work, pool);
         return dx;
     }
 

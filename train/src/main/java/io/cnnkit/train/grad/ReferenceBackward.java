@@ -26,7 +26,7 @@ public final class ReferenceBackward {
 
     public static Gradients backward(Op op, List<Tensor> inputs, Tensor output, Tensor dy, Map<String, Tensor> params,
                                      Saved saved) {
-        return op.accept(new Dispatch(inputs, output, dy, params, saved, false, null, true));
+        return op.accept(new Dispatch(inputs, output, dy, params, saved, false, null, true, Buffers.NONE));
     }
 
     /**
@@ -38,12 +38,20 @@ public final class ReferenceBackward {
     public static Gradients backwardFast(Op op, List<Tensor> inputs, Tensor output, Tensor dy,
                                          Map<String, Tensor> params, Saved saved, ForkJoinPool pool,
                                          boolean inputGradient) {
-        return op.accept(new Dispatch(inputs, output, dy, params, saved, true, pool, inputGradient));
+        return backwardFast(op, inputs, output, dy, params, saved, pool, inputGradient, Buffers.NONE);
+    }
+
+    /** As above, taking the gradient arrays from {@code buffers}. */
+    public static Gradients backwardFast(Op op, List<Tensor> inputs, Tensor output, Tensor dy,
+                                         Map<String, Tensor> params, Saved saved, ForkJoinPool pool,
+                                         boolean inputGradient, Buffers buffers) {
+        return op.accept(new Dispatch(inputs, output, dy, params, saved, true, pool, inputGradient, buffers));
     }
 
     /** One method per operator: a new operator without a backward does not compile. */
     private record Dispatch(List<Tensor> inputs, Tensor output, Tensor dy, Map<String, Tensor> params, Saved saved,
-                            boolean fast, ForkJoinPool pool, boolean inputGradient) implements OpVisitor<Gradients> {
+                            boolean fast, ForkJoinPool pool, boolean inputGradient, Buffers buffers)
+            implements OpVisitor<Gradients> {
 
         private Tensor x() {
             return inputs.get(0);
@@ -51,8 +59,8 @@ public final class ReferenceBackward {
 
         /** The fast path of a parameterless operator whose samples are independent: its reference, image by image in parallel. */
         private Gradients perImage(java.util.function.Function<Dispatch, Gradients> reference) {
-            return FastLayers.perImage(inputs, output, dy, pool, s -> reference.apply(
-                    new Dispatch(s.inputs(), s.output(), s.dy(), params, saved, false, null, true)));
+            return FastLayers.perImage(inputs, output, dy, pool, buffers, s -> reference.apply(
+                    new Dispatch(s.inputs(), s.output(), s.dy(), params, saved, false, null, true, Buffers.NONE)));
         }
 
         /** The gradient of the one input, filled by {@code body}, with the parameter gradients it adds. */
@@ -67,9 +75,14 @@ public final class ReferenceBackward {
             return single((g, p) -> copy(dy, g));
         }
 
+        /** The gradient passes through unchanged: the fast path hands on dy itself, reshaped. */
+        private Gradients passThrough() {
+            return fast ? new Gradients(List.of(dy.reshape(x().shape())), Map.of()) : identity();
+        }
+
         private Gradients activation(Op op) {
             if (fast) {
-                return FastLayers.elementwise(x(), output, dy, (x, y) -> activationSlope(op, x, y), pool);
+                return FastLayers.elementwise(x(), output, dy, (x, y) -> activationSlope(op, x, y), pool, buffers);
             }
             return single((g, p) -> {
                 for (int i = 0; i < g.size(); i++) {
@@ -86,7 +99,7 @@ public final class ReferenceBackward {
         @Override
         public Gradients conv(Op.Conv op) {
             if (fast) {
-                return FastBackward.conv(op, x(), dy, params.get("weight"), pool, inputGradient);
+                return FastBackward.conv(op, x(), dy, params.get("weight"), pool, inputGradient, buffers);
             }
             return single((g, p) -> ReferenceBackward.conv(op, x(), dy, params, g, p));
         }
@@ -94,8 +107,8 @@ public final class ReferenceBackward {
         @Override
         public Gradients maxPool(Op.MaxPool op) {
             if (fast) {
-                return new Gradients(List.of(FastBackward.maxPool(Geometry.of(op, x(), dy), x(), dy)),
-                        Map.of());
+                return new Gradients(List.of(FastBackward.maxPool(Geometry.of(op, x(), dy), x(), output, dy, pool,
+                        buffers)), Map.of());
             }
             return single((g, p) -> ReferenceBackward.maxPool(op, x(), dy, g));
         }
@@ -124,7 +137,8 @@ public final class ReferenceBackward {
         @Override
         public Gradients globalMaxPool(Op.GlobalMaxPool op) {
             if (fast) {
-                return new Gradients(List.of(FastBackward.maxPool(Geometry.of(op, x(), dy), x(), dy)), Map.of());
+                return new Gradients(List.of(FastBackward.maxPool(Geometry.of(op, x(), dy), x(), output, dy, pool,
+                        buffers)), Map.of());
             }
             return single((g, p) -> ReferenceBackward.maxPool(op, x(), dy, g));
         }
@@ -132,19 +146,19 @@ public final class ReferenceBackward {
         @Override
         public Gradients dense(Op.Dense op) {
             if (fast) {
-                return FastBackward.dense(op, x(), dy, params.get("weight"));
+                return FastBackward.dense(op, x(), dy, params.get("weight"), buffers);
             }
             return single((g, p) -> ReferenceBackward.dense(op, x(), dy, params, g, p));
         }
 
         @Override
         public Gradients flatten(Op.Flatten op) {
-            return identity();
+            return passThrough();
         }
 
         @Override
         public Gradients relu(Op.Relu op) {
-            return fast ? new Gradients(List.of(FastBackward.relu(x(), dy)), Map.of()) : activation(op);
+            return fast ? new Gradients(List.of(FastBackward.relu(x(), dy, pool, buffers)), Map.of()) : activation(op);
         }
 
         @Override
@@ -186,7 +200,7 @@ public final class ReferenceBackward {
         @Override
         public Gradients batchNorm(Op.BatchNorm op) {
             if (fast) {
-                return FastLayers.batchNormBackward(x(), dy, params, saved, pool);
+                return FastLayers.batchNormBackward(x(), dy, params, saved, pool, buffers);
             }
             return single((g, p) -> ReferenceBackward.batchNorm(x(), dy, params, saved, g, p));
         }
@@ -217,7 +231,7 @@ public final class ReferenceBackward {
         public Gradients linear(Op.Linear op) {
             Op.Conv conv = Params.linearAsConv(op);
             Map<String, Tensor> convParams = Params.linearAsConvParams(params, op, x().dim(1));
-            Gradients g = fast ? FastBackward.conv(conv, x(), dy, convParams.get("weight"), pool, inputGradient)
+            Gradients g = fast ? FastBackward.conv(conv, x(), dy, convParams.get("weight"), pool, inputGradient, buffers)
                     : single((dx, p) -> ReferenceBackward.conv(conv, x(), dy, convParams, dx, p));
             Map<String, Tensor> dParams = new LinkedHashMap<>(g.params());
             dParams.put("weight", dParams.get("weight").reshape(op.units(), x().dim(1)));
@@ -265,7 +279,7 @@ public final class ReferenceBackward {
         /** An element-wise operator whose slope at input x (output y) is {@code slope}. */
         private Gradients elementwise(java.util.function.DoubleBinaryOperator slope) {
             if (fast) {
-                return FastLayers.elementwise(x(), output, dy, slope, pool);
+                return FastLayers.elementwise(x(), output, dy, slope, pool, buffers);
             }
             return single((g, p) -> {
                 for (int i = 0; i < g.size(); i++) {
@@ -394,7 +408,7 @@ public final class ReferenceBackward {
 
         private Gradients dropoutLike() {
             if (fast) {
-                return FastLayers.scaled(dy, saved.dropoutScale(), pool);
+                return FastLayers.scaled(dy, saved.dropoutScale(), pool, buffers);
             }
             return single((g, p) -> {
                 float[] scale = saved.dropoutScale();
@@ -408,7 +422,13 @@ public final class ReferenceBackward {
         public Gradients add(Op.Add op) {
             List<Tensor> dx = new ArrayList<>();
             for (int i = 0; i < inputs.size(); i++) {
-                dx.add(dy.copy());
+                if (fast && i == 0) {
+                    dx.add(dy); // the trainer keeps dy as the first input's gradient: one copy fewer
+                    continue;
+                }
+                Tensor copy = buffers.any(dy.shape());
+                System.arraycopy(dy.data(), dy.offset(), copy.data(), 0, dy.size());
+                dx.add(copy);
             }
             return new Gradients(dx, Map.of());
         }

@@ -3,6 +3,9 @@ package io.cnnkit.train.grad;
 import static io.cnnkit.train.grad.ReferenceBackwardTest.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import io.cnnkit.compiler.op.Op;
+import io.cnnkit.compiler.op.Padding;
+import io.cnnkit.compiler.op.Size2;
 import io.cnnkit.exec.Tensor;
 import io.cnnkit.exec.kernel.ReferenceKernels;
 import java.util.List;
@@ -92,38 +95,144 @@ class FastBackwardTest {
         return new Geometry(inH, inW, kh, kw, sh, sw, dh, dw, top, left, bottom, right, outH, outW);
     }
 
-    /** im2row copies what the per-element definition reads (zero outside the map), at an offset. */
+    /**
+     * The conv backward equals the reference on odd windows and on groups, over a batch of 9 whose
+     * positions cross the weight gradient's blocks, and is the same bit for bit on 2 threads: with
+     * few channels (weight gradient as dot products, input gradient by GEMM and col2im) and with many
+     * (register tiles; at stride 1 the input gradient as a transposed forward convolution).
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("windows")
-    void im2rowEqualsDefinition(String spec) {
+    void convEqualsReferenceOnOddWindows(String spec) {
         Geometry w = geometry(spec);
-        int channels = 2, k = channels * w.kh() * w.kw();
-        float[] x = new float[3 + channels * w.inH() * w.inW()];
-        Random random = new Random(6);
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) random.nextGaussian();
-        }
-        float[] expected = new float[5 + w.outH() * w.outW() * k], actual = new float[expected.length];
-        for (int oy = 0; oy < w.outH(); oy++) {
-            for (int ox = 0; ox < w.outW(); ox++) {
-                for (int ci = 0, r = 0; ci < channels; ci++) {
-                    for (int ky = 0; ky < w.kh(); ky++) {
-                        for (int kx = 0; kx < w.kw(); kx++, r++) {
-                            int iy = w.inY(oy, ky), ix = w.inX(ox, kx);
-                            boolean in = iy >= 0 && iy < w.inH() && ix >= 0 && ix < w.inW();
-                            expected[5 + (oy * w.outW() + ox) * k + r] = in ? x[3 + (ci * w.inH() + iy) * w.inW() + ix] : 0f;
-                        }
-                    }
-                }
+        Random random = new Random(spec.hashCode());
+        for (int[] channels : new int[][] {{4, 6}, {48, 32}}) {
+            for (int groups : new int[] {1, 2}) {
+                int cin = channels[0], cout = channels[1];
+                Op.Conv c = new Op.Conv(cout, new Size2(w.kh(), w.kw()), new Size2(w.sh(), w.sw()),
+                        new Padding.Explicit(w.padTop(), w.padLeft(), w.padBottom(), w.padRight()),
+                        new Size2(w.dh(), w.dw()), groups, true);
+                Tensor x = gaussian(random, 9, cin, w.inH(), w.inW());
+                Tensor weight = gaussian(random, cout, cin / groups, w.kh(), w.kw());
+                Tensor dy = gaussian(random, 9, cout, w.outH(), w.outW());
+                Map<String, Tensor> params = Map.of("weight", weight, "bias", gaussian(random, cout));
+                Tensor dx = Tensor.zeros(x.shape());
+                Map<String, Tensor> expected = new java.util.HashMap<>();
+                ReferenceBackward.conv(c, x, dy, params, dx, expected);
+                Gradients one = FastBackward.conv(c, x, dy, weight, null);
+                ForkJoinPool pool = new ForkJoinPool(2);
+                Gradients two = FastBackward.conv(c, x, dy, weight, pool);
+                pool.shutdown();
+                String what = spec + " " + cin + "->" + cout + " groups " + groups;
+                assertClose(what + " d input", dx, one.inputs().get(0));
+                assertClose(what + " d weight", expected.get("weight"), one.params().get("weight"));
+                assertClose(what + " d bias", expected.get("bias"), one.params().get("bias"));
+                assertArrayEquals(one.inputs().get(0).toArray(), two.inputs().get(0).toArray(), what);
+                assertArrayEquals(one.params().get("weight").toArray(), two.params().get("weight").toArray(), what);
             }
         }
-        FastBackward.im2row(x, 3, channels, w, actual, 5, k);
-        assertArrayEquals(expected, actual);
+    }
+
+    /**
+     * The weight gradient over shifted transposes (which the cost model picks for many channels on
+     * large maps only) equals the reference on the stride-1 windows, for 13 input and 7 output
+     * channels (panels partly filled), summed over two calls, with and without groups.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("windows")
+    void shiftedWeightGradientEqualsReference(String spec) {
+        Geometry w = geometry(spec);
+        if (w.sh() != 1 || w.sw() != 1) {
+            return;
+        }
+        Random random = new Random(spec.hashCode());
+        for (int groups : new int[] {1, 2}) {
+            int cin = 13 * groups, cout = 7 * groups;
+            Op.Conv c = new Op.Conv(cout, new Size2(w.kh(), w.kw()), Size2.square(1),
+                    new Padding.Explicit(w.padTop(), w.padLeft(), w.padBottom(), w.padRight()), new Size2(w.dh(), w.dw()),
+                    groups, false);
+            Tensor x = gaussian(random, 3, cin, w.inH(), w.inW());
+            Tensor weight = gaussian(random, cout, 13, w.kh(), w.kw());
+            Tensor dy = gaussian(random, 3, cout, w.outH(), w.outW());
+            Map<String, Tensor> expected = new java.util.HashMap<>();
+            ReferenceBackward.conv(c, x, dy, Map.of("weight", weight), Tensor.zeros(x.shape()), expected);
+            Tensor dw = Tensor.zeros(weight.shape());
+            ShiftedWeightGradient shifted = new ShiftedWeightGradient(7, 13, w);
+            for (int g = 0; g < groups; g++) {
+                shifted.reset();
+                shifted.add(x.data(), 0, cin, dy.data(), 0, cout, 0, 2, g);
+                shifted.add(x.data(), 0, cin, dy.data(), 0, cout, 2, 1, g);
+                shifted.addTo(dw.data(), g * 7 * 13 * w.kh() * w.kw());
+            }
+            assertClose(spec + " groups " + groups, expected.get("weight"), dw);
+        }
+    }
+
+    /**
+     * Max pooling's backward, with the forward's output (scan to the first element equal to the
+     * maximum) and without (full scan), equals the reference on odd windows with many ties, on 1 and 2 threads.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("windows")
+    void maxPoolEqualsReferenceWithTies(String spec) {
+        Geometry w = geometry(spec);
+        if (Math.max(w.padTop(), w.padBottom()) > w.kh() / 2 || Math.max(w.padLeft(), w.padRight()) > w.kw() / 2) {
+            return; // no max pooling: a window would see only padding
+        }
+        Op.MaxPool op = new Op.MaxPool(new Size2(w.kh(), w.kw()), new Size2(w.sh(), w.sw()),
+                new Padding.Explicit(w.padTop(), w.padLeft(), w.padBottom(), w.padRight()), new Size2(w.dh(), w.dw()),
+                false);
+        Random random = new Random(spec.hashCode());
+        Tensor x = gaussian(random, 3, 5, w.inH(), w.inW());
+        for (int i = 0; i < x.size(); i++) {
+            x.set(i, Math.round(x.get(i) * 2) / 2f); // few distinct values: ties in most windows
+        }
+        Tensor y = ReferenceKernels.run(op, List.of(x), Map.of());
+        Tensor dy = gaussian(random, y.shape());
+        Tensor expected = Tensor.zeros(x.shape());
+        ReferenceBackward.maxPool(op, x, dy, expected);
+        ForkJoinPool pool = new ForkJoinPool(2);
+        try {
+            for (Tensor output : java.util.Arrays.asList(y, null)) {
+                assertClose(spec, expected, FastBackward.maxPool(w, x, output, dy, null, Buffers.NONE));
+                assertClose(spec, expected, FastBackward.maxPool(w, x, output, dy, pool, Buffers.NONE));
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** relu's backward over several parallel blocks and a scalar tail: dy where x > 0, else 0, NaN included. */
+    @org.junit.jupiter.api.Test
+    void reluOverBlocksEqualsDefinition() {
+        Random random = new Random(3);
+        Tensor x = gaussian(random, 3, 5, 131, 101), dy = gaussian(random, x.shape());
+        x.set(7, Float.NaN);
+        ForkJoinPool pool = new ForkJoinPool(2);
+        try {
+            for (ForkJoinPool p : java.util.Arrays.asList(null, pool)) {
+                Tensor dx = FastBackward.relu(x, dy, p, Buffers.NONE);
+                for (int i = 0; i < x.size(); i++) {
+                    org.junit.jupiter.api.Assertions.assertEquals(x.get(i) > 0 ? dy.get(i) : 0f, dx.get(i), "at " + i);
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static Tensor gaussian(Random random, int... shape) {
+        Tensor t = Tensor.zeros(shape);
+        for (int i = 0; i < t.size(); i++) {
+            t.set(i, (float) random.nextGaussian());
+        }
+        return t;
     }
 
     static Stream<String> windows() {
         return Stream.of("7,9,3,3,1,1,1,1,1,1,1,1", "8,8,3,3,2,2,1,1,1,1,1,1", "9,7,3,2,2,3,2,1,2,0,1,3",
-                "5,6,1,1,2,2,1,1,0,0,0,0", "6,6,5,5,1,3,2,2,4,4,4,4");
+                "5,6,1,1,2,2,1,1,0,0,0,0", "6,6,5,5,1,3,2,2,4,4,4,4", "8,7,3,3,1,1,2,1,0,2,3,1",
+                "5,6,1,1,1,1,1,1,1,0,0,1", "23,21,3,3,1,1,1,1,1,1,1,1", "9,8,2,2,2,2,1,1,0,0,1,1");
     }
 
     /** col2im's ranges of valid outputs add what a bounds test per element adds, bit for bit. */

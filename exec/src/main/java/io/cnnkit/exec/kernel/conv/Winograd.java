@@ -1,6 +1,8 @@
 package io.cnnkit.exec.kernel.conv;
 
+import io.cnnkit.exec.kernel.Align;
 import io.cnnkit.exec.kernel.Simd;
+import io.cnnkit.exec.kernel.gemm.Sgemm;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -69,34 +71,63 @@ final class Winograd {
      * (G g G^T)[xi / alpha][xi % alpha], computed in double and rounded once.
      */
     static float[] transformFilters(float[] g, int rows, int cols, int m) {
-        double[][] gm = m == F2 ? G2 : G4;
         int alpha = alpha(m);
         float[] u = new float[alpha * alpha * rows * cols];
-        double[] gg = new double[alpha * 3];
+        transformFilters(g, rows, cols, m, u, 0);
+        return u;
+    }
+
+    /**
+     * {@link #transformFilters} straight into {@link Sgemm#packPanels}' whole-panel layout of
+     * {@code width} rows, the same floats without the plain array and the pass that packs it.
+     */
+    static float[] packedFilters(float[] g, int rows, int cols, int m, int width) {
+        int alpha = alpha(m);
+        float[] packed = Align.floats(alpha * alpha * ((rows + width - 1) / width) * cols * width);
+        transformFilters(g, rows, cols, m, packed, width);
+        return packed;
+    }
+
+    /** Into {@code u} plain ({@code width} 0) or packed in panels of {@code width} rows. */
+    private static void transformFilters(float[] g, int rows, int cols, int m, float[] u, int width) {
+        double[][] gm = m == F2 ? G2 : G4;
+        int alpha = alpha(m);
+        int panels = width == 0 ? 0 : (rows + width - 1) / width, step = width == 0 ? 1 : width;
+        // One output row r at a time with the filters' columns c innermost: the taps are first
+        // transposed to tap-major planes, so every pass below reads and writes along c (C2
+        // vectorises it) with the same operations in the same order per filter as G g G^T one
+        // filter at a time, hence the same bits.
+        float[] taps = new float[9 * cols];
+        double[] gg = new double[alpha * 3 * cols];
         for (int r = 0; r < rows; r++) {
+            int base = r * cols * 9;
             for (int c = 0; c < cols; c++) {
-                int src = (r * cols + c) * 9;
-                for (int i = 0; i < alpha; i++) {
-                    for (int kx = 0; kx < 3; kx++) {
-                        double s = 0;
-                        for (int ky = 0; ky < 3; ky++) {
-                            s += gm[i][ky] * g[src + ky * 3 + kx];
-                        }
-                        gg[i * 3 + kx] = s;
+                for (int t = 0; t < 9; t++) {
+                    taps[t * cols + c] = g[base + c * 9 + t];
+                }
+            }
+            for (int i = 0; i < alpha; i++) {
+                double g0 = gm[i][0], g1 = gm[i][1], g2 = gm[i][2];
+                for (int kx = 0; kx < 3; kx++) {
+                    int out = (i * 3 + kx) * cols, t0 = kx * cols, t1 = (3 + kx) * cols, t2 = (6 + kx) * cols;
+                    for (int c = 0; c < cols; c++) {
+                        gg[out + c] = 0.0 + g0 * taps[t0 + c] + g1 * taps[t1 + c] + g2 * taps[t2 + c];
                     }
                 }
-                for (int i = 0; i < alpha; i++) {
-                    for (int k = 0; k < alpha; k++) {
-                        double s = 0;
-                        for (int kx = 0; kx < 3; kx++) {
-                            s += gg[i * 3 + kx] * gm[k][kx];
-                        }
-                        u[((i * alpha + k) * rows + r) * cols + c] = (float) s;
+            }
+            for (int i = 0; i < alpha; i++) {
+                int a0 = (i * 3) * cols, a1 = a0 + cols, a2 = a1 + cols;
+                for (int k = 0; k < alpha; k++) {
+                    double h0 = gm[k][0], h1 = gm[k][1], h2 = gm[k][2];
+                    int xi = i * alpha + k;
+                    int dst = width == 0 ? (xi * rows + r) * cols
+                            : Sgemm.panelAt(xi, r / width, 0, cols, cols, panels, width) + r % width;
+                    for (int c = 0; c < cols; c++) {
+                        u[dst + c * step] = (float) (0.0 + gg[a0 + c] * h0 + gg[a1 + c] * h1 + gg[a2 + c] * h2);
                     }
                 }
             }
         }
-        return u;
     }
 
     /** alpha values of B^T x per tile; {@code n} a multiple of the vector length on the vector path. */

@@ -123,8 +123,7 @@ final class WinogradConvKernel implements Kernel {
             throw new IllegalStateException("the tile panel width must be a multiple of the vector length");
         }
         this.mPanels = (cout + mr - 1) / mr;
-        this.packedU = Sgemm.packPanels(Winograd.transformFilters(folded.weights(), cout, cin, m), alpha * alpha, cout,
-                cin, mr);
+        this.packedU = Winograd.packedFilters(folded.weights(), cout, cin, m, mr);
         this.bias = folded.bias();
         this.residual = fusion.residual();
         this.scalar = options.scalar();

@@ -2,6 +2,7 @@ package io.cnnkit.exec.kernel.conv;
 
 import static io.cnnkit.exec.kernel.OptimizedKernelsTest.batchNormParams;
 import static io.cnnkit.exec.kernel.OptimizedKernelsTest.random;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cnnkit.analyzer.ShapeInference;
@@ -18,6 +19,7 @@ import io.cnnkit.exec.kernel.Kernels;
 import io.cnnkit.exec.kernel.OpRunner;
 import io.cnnkit.exec.kernel.Window;
 import io.cnnkit.exec.kernel.Workspace;
+import io.cnnkit.exec.kernel.gemm.Sgemm;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -247,6 +249,62 @@ class WinogradConvTest {
                     conv.kernel().w()));
             assertThrows(IllegalArgumentException.class, () -> ConvKernels.prepare(conv, List.of(x.shape()), params,
                     Fusion.NONE, new KernelOptions(false, 1), ConvAlgorithm.WINOGRAD), conv.toString());
+        }
+    }
+
+    @Test
+    void filterTransformIsGgGtOfEachFilterRoundedOnce() {
+        Random random = new Random(3);
+        double[][][] gms = {{{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}},
+            {{1.0 / 4, 0, 0}, {-1.0 / 6, -1.0 / 6, -1.0 / 6}, {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+                {1.0 / 24, 1.0 / 12, 1.0 / 6}, {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}}};
+        int rows = 5, cols = 19;
+        float[] g = new float[rows * cols * 9];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = random.nextFloat() * 4 - 2;
+        }
+        for (int m : new int[] {Winograd.F2, Winograd.F4}) {
+            double[][] gm = gms[m == Winograd.F2 ? 0 : 1];
+            int alpha = Winograd.alpha(m);
+            float[] u = Winograd.transformFilters(g, rows, cols, m);
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    for (int i = 0; i < alpha; i++) {
+                        for (int k = 0; k < alpha; k++) {
+                            double s = 0;
+                            for (int kx = 0; kx < 3; kx++) {
+                                double column = 0;
+                                for (int ky = 0; ky < 3; ky++) {
+                                    column += gm[i][ky] * g[(r * cols + c) * 9 + ky * 3 + kx];
+                                }
+                                s += column * gm[k][kx];
+                            }
+                            assertEquals(Float.floatToRawIntBits((float) s),
+                                    Float.floatToRawIntBits(u[((i * alpha + k) * rows + r) * cols + c]),
+                                    "F(" + m + ",3) filter " + r + "," + c + " at " + i + "," + k);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void packedFiltersArePackedPanelsOfTheTransform() {
+        Random random = new Random(4);
+        int rows = 29, cols = 7;
+        float[] g = new float[rows * cols * 9];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = random.nextFloat() - 0.5f;
+        }
+        for (int m : new int[] {Winograd.F2, Winograd.F4}) {
+            int alpha = Winograd.alpha(m);
+            for (int width : new int[] {8, 12}) {
+                float[] packed = Sgemm.packPanels(Winograd.transformFilters(g, rows, cols, m), alpha * alpha, rows,
+                        cols, width);
+                assertTrue(Arrays.equals(packed, Winograd.packedFilters(g, rows, cols, m, width)),
+                        "F(" + m + ",3) in panels of " + width);
+            }
         }
     }
 }

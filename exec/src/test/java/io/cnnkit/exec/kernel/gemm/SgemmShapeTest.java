@@ -50,4 +50,30 @@ class SgemmShapeTest {
         assertEquals(0, (sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET + 4 * Align.FLOATS) % 64);
         assertEquals(Align.FLOATS + 10, Align.floats(10).length);
     }
+
+    @Test
+    void packedPanelsHoldEveryWeightAtItsPlaceAndZerosBelowTheLastRow() {
+        java.util.Random random = new java.util.Random(20);
+        int[][] cases = {{1, 64, 576, 12, 576}, {2, 13, 37, 8, 16}, {3, 5, 9, 32, 4}, {1, 100, 27, 12, 10}};
+        for (int[] c : cases) {
+            int groups = c[0], rows = c[1], k = c[2], width = c[3], kc = c[4];
+            float[] weights = new float[groups * rows * k];
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] = random.nextFloat() - 0.5f;
+            }
+            float[] packed = Sgemm.packPanels(weights, groups, rows, k, width, kc);
+            int panels = (rows + width - 1) / width;
+            for (int g = 0; g < groups; g++) {
+                for (int row = 0; row < panels * width; row++) {
+                    for (int kk = 0; kk < k; kk++) {
+                        int at = Sgemm.panelAt(g, row / width, kk - kk % kc, k, kc, panels, width) + kk % kc * width
+                                + row % width;
+                        float want = row < rows ? weights[(g * rows + row) * k + kk] : 0f;
+                        assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(packed[at]),
+                                "group " + g + " row " + row + " k " + kk);
+                    }
+                }
+            }
+        }
+    }
 }
