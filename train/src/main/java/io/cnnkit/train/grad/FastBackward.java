@@ -276,15 +276,47 @@ public final class FastBackward {
             kxLo[ox] = Math.max(0, ceilDiv(-x0, w.dw()));
             kxHi[ox] = Math.min(w.kw(), ceilDiv(inW - x0, w.dw()));
         }
+        // 3x3 stride 2 (ResNet's) with the forward's output: the outputs whose windows lie inside the
+        // map, whole vectors of them, compare the window's taps as vectors over deinterleaved rows
+        int oxA = 0;
+        while (oxA < outW && (kxLo[oxA] != 0 || kxHi[oxA] != w.kw())) {
+            oxA++;
+        }
+        int oxB = oxA;
+        while (oxB < outW && kxLo[oxB] == 0 && kxHi[oxB] == w.kw()) {
+            oxB++;
+        }
+        int vectorOutputs = ys != null && !SCALAR && small == 3 && w.sh() == 2 && w.sw() == 2
+                ? (oxB - oxA) - (oxB - oxA) % S.length() : 0;
+        int firstVector = oxA;
         List<Runnable> work = new ArrayList<>();
         for (int start = 0; start < planes; start += perBlock) {
             int from = start, to = Math.min(planes, start + perBlock);
             work.add(() -> {
+                float[] even = new float[vectorOutputs + 1], odd = new float[vectorOutputs], taps = new float[vectorOutputs];
                 for (int pl = from; pl < to; pl++) {
                     int plane = xo + pl * inH * inW, out = pl * outH * outW;
                     for (int oy = 0; oy < outH; oy++) {
                         int y0 = oy * w.sh() - w.padTop();
+                        boolean vectorRow = vectorOutputs > 0 && kyLo[oy] == 0 && kyHi[oy] == 3;
+                        if (vectorRow) {
+                            int x0 = firstVector * 2 - w.padLeft();
+                            windowTaps(xs, plane + y0 * inW + x0, inW, ys, yo + out + oy * outW + firstVector,
+                                    vectorOutputs, even, odd, taps);
+                        }
                         for (int ox = 0; ox < outW; ox++) {
+                            if (vectorRow && ox == firstVector) {
+                                int base = pl * inH * inW + y0 * inW + firstVector * 2 - w.padLeft();
+                                for (int v = 0; v < vectorOutputs; v++) {
+                                    int o = out + oy * outW + ox + v, t = (int) taps[v];
+                                    int at = t >= 0 ? base + 2 * v + (t / 3) * inW + t % 3
+                                            : pl * inH * inW + firstMax(xs, plane, w, y0, (ox + v) * 2 - w.padLeft(),
+                                                    0, 3, 0, 3);
+                                    g[at] += d[dyo + o];
+                                }
+                                ox += vectorOutputs - 1;
+                                continue;
+                            }
                             int x0 = ox * w.sw() - w.padLeft();
                             int o = out + oy * outW + ox;
                             float target = ys == null ? Float.NaN : ys[yo + o];
@@ -306,6 +338,37 @@ public final class FastBackward {
         }
         run(work, pool);
         return dx;
+    }
+
+    /**
+     * For {@code count} adjacent 3x3 stride-2 windows starting at {@code at} (all inside the map),
+     * the first tap (ky·3 + kx) equal to the output {@code ys[y + i]}, or -1: each of the three rows
+     * split into its even and odd columns, so that tap kx of output i is even[i], odd[i], even[i + 1].
+     */
+    private static void windowTaps(float[] xs, int at, int inW, float[] ys, int y, int count, float[] even,
+                                   float[] odd, float[] taps) {
+        int lanes = S.length();
+        for (int i = 0; i < count; i += lanes) {
+            FloatVector.fromArray(S, ys, y + i).intoArray(taps, i); // the targets until the taps replace them
+        }
+        float[] found = new float[lanes];
+        for (int i = 0; i < count; i += lanes) {
+            FloatVector target = FloatVector.fromArray(S, taps, i), tap = FloatVector.broadcast(S, -1f);
+            for (int ky = 2; ky >= 0; ky--) {
+                int row = at + ky * inW;
+                for (int j = i; j < i + lanes; j++) {
+                    even[j] = xs[row + 2 * j];
+                    odd[j] = xs[row + 2 * j + 1];
+                }
+                even[i + lanes] = xs[row + 2 * (i + lanes)];
+                // backwards through the window, so that the first match in row-major order is kept
+                tap = tap.blend(ky * 3 + 2, FloatVector.fromArray(S, even, i + 1).eq(target));
+                tap = tap.blend(ky * 3 + 1, FloatVector.fromArray(S, odd, i).eq(target));
+                tap = tap.blend(ky * 3, FloatVector.fromArray(S, even, i).eq(target));
+            }
+            tap.intoArray(found, 0);
+            System.arraycopy(found, 0, taps, i, lanes);
+        }
     }
 
     /**
