@@ -2,9 +2,13 @@ package io.cnnkit.train.grad;
 
 import io.cnnkit.exec.Tensor;
 import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Gradient arrays kept from step to step: the trainer gives back each array once nothing reads it
@@ -24,9 +28,9 @@ public final class Buffers {
     static final int MAX_FREE = 16;
 
     private final boolean keeps;
-    private final java.util.Set<Integer> asked = new java.util.HashSet<>();
+    private final Set<Integer> asked = new HashSet<>();
     private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
-    private final Map<float[], Boolean> held = new IdentityHashMap<>();
+    private final Set<float[]> held = Collections.newSetFromMap(new IdentityHashMap<>());
 
     private Buffers(boolean keeps) {
         this.keeps = keeps;
@@ -40,7 +44,7 @@ public final class Buffers {
     /** A tensor of {@code shape}, all zero. */
     public Tensor zeros(int... shape) {
         Tensor t = any(shape);
-        java.util.Arrays.fill(t.data(), 0f);
+        Arrays.fill(t.data(), 0f);
         return t;
     }
 
@@ -68,12 +72,12 @@ public final class Buffers {
      */
     public void giveBack(Tensor t) {
         float[] data = t.data();
-        if (!keeps || !asked.contains(data.length) || held.containsKey(data)) {
+        if (!keeps || !asked.contains(data.length) || held.contains(data)) {
             return;
         }
         ArrayDeque<float[]> list = free.computeIfAbsent(data.length, s -> new ArrayDeque<>());
         if (list.size() < MAX_FREE) {
-            held.put(data, Boolean.TRUE);
+            held.add(data);
             list.push(data);
         }
     }
