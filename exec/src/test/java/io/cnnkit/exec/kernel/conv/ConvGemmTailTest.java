@@ -71,7 +71,26 @@ class ConvGemmTailTest {
         for (int[] map : maps) {
             for (int[] ch : channels) {
                 for (int groups : new int[] {1, 2}) {
-                    checkChain(rnd, ch[0], ch[1], groups, map[0], map[1]);
+                    checkChain(rnd, ch[0], ch[1], groups, map[0], map[1], new Op.Relu6());
+                }
+            }
+        }
+    }
+
+    /**
+     * Squeeze-excitation's convolutions on a 1x1 map, whose epilogue runs over a panel's channels
+     * in vectors: the gates' sigmoid and hardsigmoid and the reductions' silu and relu, channel
+     * counts that end on a partial vector and a partial panel, two groups.
+     */
+    @Test
+    void squeezeExcitationGatesEqualTheReferenceChain() {
+        Random rnd = new Random(23);
+        List<Op> activations = List.of(new Op.Sigmoid(), new Op.HardSigmoid(), new Op.Silu(), new Op.Relu());
+        int[][] channels = {{13, 40}, {37, 70}, {144, 577}, {576, 144}};
+        for (Op act : activations) {
+            for (int[] ch : channels) {
+                for (int groups : new int[] {1, 2}) {
+                    checkChain(rnd, ch[0], ch[1], groups, 1, 1, act);
                 }
             }
         }
@@ -90,7 +109,7 @@ class ConvGemmTailTest {
         for (int[] map : maps) {
             for (int k : new int[] {3, 16, 24, 32, 33, 40}) {
                 for (int groups : new int[] {1, 2}) {
-                    checkChain(rnd, k, 37, groups, map[0], map[1]);
+                    checkChain(rnd, k, 37, groups, map[0], map[1], new Op.Relu6());
                 }
             }
         }
@@ -98,9 +117,10 @@ class ConvGemmTailTest {
 
     /**
      * A 1x1 layer of {@code cinG} -> {@code coutG} channels per group with batchnorm, residual and
-     * relu6 fused, by the im2col tiles (vector and scalar, one and two threads) against the reference chain.
+     * the activation {@code act} fused, by the im2col tiles (vector and scalar, one and two threads)
+     * against the reference chain.
      */
-    private static void checkChain(Random rnd, int cinG, int coutG, int groups, int height, int width) {
+    private static void checkChain(Random rnd, int cinG, int coutG, int groups, int height, int width, Op act) {
         int cin = cinG * groups, cout = coutG * groups;
         Op.Conv conv = new Op.Conv(cout, Size2.square(1), Size2.square(1), Padding.ZERO, Size2.square(1),
                 groups, true);
@@ -113,16 +133,16 @@ class ConvGemmTailTest {
         y = OpRunner.runReference(new Op.BatchNorm(1e-5), List.of(y), bn);
         Tensor residual = random(rnd, y.shape());
         y = OpRunner.runReference(new Op.Add(), List.of(y, residual), Map.of());
-        Tensor want = OpRunner.runReference(new Op.Relu6(), List.of(y), Map.of());
+        Tensor want = OpRunner.runReference(act, List.of(y), Map.of());
         Fusion fusion = Fusion.NONE.withBatchNorm(new Op.BatchNorm(1e-5), bn).withResidual()
-                .withActivation(new Activation(Activation.Kind.RELU6, 0f));
+                .withActivation(Activation.of(act).orElseThrow());
         for (boolean scalar : new boolean[] {false, true}) {
             for (int threads : new int[] {1, 2}) {
                 Kernel k = ConvKernels.prepare(conv, List.of(x.shape(), residual.shape()), params, fusion,
                         new KernelOptions(scalar, threads), ConvAlgorithm.IM2COL_TILES);
                 Tensor got = Tensor.zeros(k.outputShape());
                 k.run(new Tensor[] {x, residual}, got, Workspace.forKernel(POOL, k));
-                assertClose(want, got, cin + "->" + cout + " g" + groups + " on " + height + "x" + width
+                assertClose(want, got, act + " " + cin + "->" + cout + " g" + groups + " on " + height + "x" + width
                         + (scalar ? " scalar" : " vector") + " threads " + threads);
             }
         }
