@@ -57,7 +57,19 @@ public final class Epilogue {
                 if (res != null) {
                     v = v.add(FloatVector.fromArray(S, res, resAt + j));
                 }
-                activate(v, zero, six).intoArray(c, at + j);
+                if (clampLow) {
+                    v = v.max(zero);
+                }
+                if (clampHigh) {
+                    v = v.min(six);
+                }
+                if (leaky) {
+                    v = v.blend(v.mul(alpha), v.compare(VectorOperators.LT, 0f));
+                }
+                if (smooth != null) {
+                    v = SmoothActivationKernel.apply(smooth, v);
+                }
+                v.intoArray(c, at + j);
             }
             i = end;
         }
@@ -82,7 +94,20 @@ public final class Epilogue {
                 FloatVector bv = FloatVector.fromArray(S, bias, biasAt + j);
                 for (int r = 0; r < rows; r++) {
                     int t = tileAt + r * ldt + j;
-                    activate(FloatVector.fromArray(S, tile, t).add(bv), zero, six).intoArray(tile, t);
+                    FloatVector v = FloatVector.fromArray(S, tile, t).add(bv);
+                    if (clampLow) {
+                        v = v.max(zero);
+                    }
+                    if (clampHigh) {
+                        v = v.min(six);
+                    }
+                    if (leaky) {
+                        v = v.blend(v.mul(alpha), v.compare(VectorOperators.LT, 0f));
+                    }
+                    if (smooth != null) {
+                        v = SmoothActivationKernel.apply(smooth, v);
+                    }
+                    v.intoArray(tile, t);
                 }
             }
             for (int j = 0; j < channels; j++) {
@@ -101,42 +126,6 @@ public final class Epilogue {
                 c[o + r] = activate(res == null ? v : v + res[resAt + j * ldc + r]);
             }
         }
-    }
-
-    /**
-     * c[at + j] = act(c[at + j] + bias[biasAt + j] + res[resAt + j]) for j < len: one output per
-     * channel (a 1x1 map, squeeze-excitation's convolutions), a vector of channels at a time rather
-     * than one call with one element per channel.
-     */
-    public void applyPerChannel(float[] c, int at, int len, float[] bias, int biasAt, float[] res, int resAt) {
-        int j = 0;
-        if (!scalar) {
-            FloatVector zero = FloatVector.zero(S), six = FloatVector.broadcast(S, 6f);
-            for (; j + S.length() <= len; j += S.length()) {
-                FloatVector v = FloatVector.fromArray(S, c, at + j).add(FloatVector.fromArray(S, bias, biasAt + j));
-                if (res != null) {
-                    v = v.add(FloatVector.fromArray(S, res, resAt + j));
-                }
-                activate(v, zero, six).intoArray(c, at + j);
-            }
-        }
-        for (; j < len; j++) {
-            float v = c[at + j] + bias[biasAt + j];
-            c[at + j] = activate(res == null ? v : v + res[resAt + j]);
-        }
-    }
-
-    private FloatVector activate(FloatVector v, FloatVector zero, FloatVector six) {
-        if (clampLow) {
-            v = v.max(zero);
-        }
-        if (clampHigh) {
-            v = v.min(six);
-        }
-        if (leaky) {
-            v = v.blend(v.mul(alpha), v.compare(VectorOperators.LT, 0f));
-        }
-        return smooth == null ? v : SmoothActivationKernel.apply(smooth, v);
     }
 
     private float activate(float v) {

@@ -186,20 +186,13 @@ final class ConvGemmKernel extends GemmConvKernel {
                     int rows = Math.min(mr, coutG - row);
                     tailProduct(g.packedWeights(), g.weightsAt(group, p, k0), kc, scratch, repeated,
                             c, cBase + row * n + tiled, rows, !first);
-                    if (last && n > 1) {
+                    if (last) {
                         for (int r = 0; r < rows; r++) {
                             g.epilogue().apply(c, cBase + (row + r) * n + tiled, tail,
                                     g.bias()[group * coutG + row + r], res == null ? null : res.data(),
                                     rBase + (row + r) * n + tiled);
                         }
                     }
-                }
-                if (last && n == 1) {
-                    // a 1x1 map (squeeze-excitation's): the item's outputs are consecutive, one call in
-                    // vectors of channels rather than one per channel of a single element
-                    int row = p0 * mr, rows = Math.min(p1 * mr, coutG) - row;
-                    g.epilogue().applyPerChannel(c, cBase + row, rows, g.bias(), group * coutG + row,
-                            res == null ? null : res.data(), rBase + row);
                 }
             }
         }
