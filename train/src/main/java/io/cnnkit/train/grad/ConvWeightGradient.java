@@ -89,6 +89,12 @@ final class ConvWeightGradient {
 
     /** dY rows (one per output channel of the group, {@code stride} apart) into A panels: a[p][kk][r]. */
     private void packDy(float[] dy, int from, int stride, int seg, int at, int len) {
+        packDy(shape, mPanels, coutG, packedA, dy, from, stride, seg, at, len);
+    }
+
+    /** {@link #packDy} into {@code packedA}, panels of {@code shape} for {@code coutG} rows. */
+    static void packDy(Sgemm.Shape shape, int mPanels, int coutG, float[] packedA, float[] dy, int from, int stride,
+                       int seg, int at, int len) {
         int mr = shape.mr();
         for (int p = 0; p < mPanels; p++) {
             int base = Align.FLOATS + p * len * mr + at * mr;
@@ -115,6 +121,12 @@ final class ConvWeightGradient {
      * col2im does), so that the inner loop is a strided copy without a test per element.
      */
     private void im2rowPacked(float[] x, int base, int channels, Geometry w, int pos, int seg, int at, int len) {
+        im2rowPacked(shape, ldc, packedB, x, base, channels, w, pos, seg, at, len);
+    }
+
+    /** {@link #im2rowPacked} into {@code packedB}, panels of {@code shape} over {@code ldc} columns. */
+    static void im2rowPacked(Sgemm.Shape shape, int ldc, float[] packedB, float[] x, int base, int channels, Geometry w,
+                             int pos, int seg, int at, int len) {
         int nr = shape.nr(), inH = w.inH(), inW = w.inW(), outW = w.outW(), sw = w.sw();
         int j = 0;
         for (int ci = 0; ci < channels; ci++) {

@@ -63,6 +63,12 @@ public final class FastBackward {
     /** {@code inputGradient} false skips dx (left zero): a layer reading the network's input needs none. */
     static Gradients conv(Op.Conv c, Tensor x, Tensor dy, Tensor weight, ForkJoinPool pool, boolean inputGradient,
                           Buffers buffers) {
+        return conv(c, x, dy, weight, pool, inputGradient, buffers, BatchWeightGradient.MAX_FLOATS);
+    }
+
+    /** As above, the whole batch's weight gradient in one pass where its packed im2row has at most {@code batchFloats}. */
+    static Gradients conv(Op.Conv c, Tensor x, Tensor dy, Tensor weight, ForkJoinPool pool, boolean inputGradient,
+                          Buffers buffers, long batchFloats) {
         int n = x.dim(0), cin = x.dim(1);
         Geometry w = Geometry.of(c, x, dy);
         int groups = c.groups(), cinG = cin / groups, coutG = c.filters() / groups;
@@ -72,23 +78,33 @@ public final class FastBackward {
         Tensor dx = transposed != null ? buffers.any(x.shape()) : buffers.zeros(x.shape());
         boolean gemmDataGradient = inputGradient && transposed == null;
         WeightGradientMethod method = DotWeightGradient.pays(coutG, cinG, w) ? WeightGradientMethod.DOT
+                : BatchWeightGradient.fits(n, coutG, cinG, w, batchFloats) ? WeightGradientMethod.BATCH
                 : ShiftedWeightGradient.pays(coutG, cinG, w) ? WeightGradientMethod.SHIFTED : WeightGradientMethod.IM2ROW;
         int chunks = (n + CHUNK - 1) / CHUNK;
         Tensor dw = buffers.zeros(weight.shape());
         float[] sum = dw.data();
+        if (method == WeightGradientMethod.BATCH) {
+            for (int g = 0; g < groups; g++) {
+                BatchWeightGradient.compute(x.data(), x.offset(), cin, dy.data(), dy.offset(), c.filters(), n, g, cinG,
+                        coutG, w, sum, g * coutG * k, pool);
+            }
+        }
+        boolean chunkedWeights = method != WeightGradientMethod.BATCH;
         // one thread: one set of scratch arrays, each chunk's sum added as soon as it is done (in chunk
         // order, as the threads' sums are added after them: the same result bit for bit)
         boolean sequential = pool == null || chunks == 1;
         ConvScratch shared = sequential ? new ConvScratch(weight.size(), coutG, cinG, k, w, method) : null;
         float[][] partial = new float[chunks][];
         List<Runnable> work = new ArrayList<>();
-        for (int chunk = 0; chunk < chunks; chunk++) {
+        for (int chunk = 0; chunk < chunks && (chunkedWeights || gemmDataGradient); chunk++) {
             int first = chunk * CHUNK, count = Math.min(n, first + CHUNK) - first, slot = chunk;
             work.add(() -> {
                 ConvScratch scratch = sequential ? shared : new ConvScratch(weight.size(), coutG, cinG, k, w, method);
                 float[] part = scratch.part;
-                java.util.Arrays.fill(part, 0f);
-                for (int g = 0; g < groups; g++) {
+                if (chunkedWeights) {
+                    java.util.Arrays.fill(part, 0f);
+                }
+                for (int g = 0; g < groups && chunkedWeights; g++) {
                     if (method == WeightGradientMethod.DOT) {
                         scratch.dot.add(x.data(), x.offset(), cin, dy.data(), dy.offset(), c.filters(), first, count,
                                 g, part, g * coutG * k);
@@ -104,7 +120,9 @@ public final class FastBackward {
                         scratch.im2row.addTo(part, g * coutG * k);
                     }
                 }
-                if (sequential) {
+                if (!chunkedWeights) {
+                    // the weight gradient is done; only the input gradient below
+                } else if (sequential) {
                     for (int i = 0; i < sum.length; i++) {
                         sum[i] += part[i];
                     }
@@ -141,7 +159,7 @@ public final class FastBackward {
         if (transposed != null) {
             TransposedConv.run(transposed, c, dy, weight, dx, pool);
         }
-        if (!sequential) {
+        if (!sequential && chunkedWeights) {
             for (float[] p : partial) {
                 for (int i = 0; i < sum.length; i++) {
                     sum[i] += p[i];
@@ -165,8 +183,11 @@ public final class FastBackward {
         return new Gradients(List.of(dx), Map.of("weight", dw, "bias", db));
     }
 
-    /** How {@link #conv} computes the weight gradient: dot products for few channels, else register tiles. */
-    private enum WeightGradientMethod { DOT, SHIFTED, IM2ROW }
+    /**
+     * How {@link #conv} computes the weight gradient: dot products for few channels, else register
+     * tiles, over the whole batch where its operands fit, else per chunk (shifted or im2row).
+     */
+    private enum WeightGradientMethod { DOT, SHIFTED, IM2ROW, BATCH }
 
     /** What one worker of {@link #conv} writes besides the gradients: its chunk's weight-gradient sum and products. */
     private static final class ConvScratch {
@@ -177,7 +198,7 @@ public final class FastBackward {
         private float[] columns, dyRows;
 
         ConvScratch(int weights, int coutG, int cinG, int k, Geometry w, WeightGradientMethod method) {
-            this.part = new float[weights];
+            this.part = method == WeightGradientMethod.BATCH ? null : new float[weights];
             this.dot = method == WeightGradientMethod.DOT ? new DotWeightGradient(coutG, cinG, w, CHUNK) : null;
             this.shifted = method == WeightGradientMethod.SHIFTED ? new ShiftedWeightGradient(coutG, cinG, w) : null;
             this.im2row = method == WeightGradientMethod.IM2ROW ? new ConvWeightGradient(coutG, k) : null;

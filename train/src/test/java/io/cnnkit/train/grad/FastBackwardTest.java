@@ -99,7 +99,8 @@ class FastBackwardTest {
      * The conv backward equals the reference on odd windows and on groups, over a batch of 9 whose
      * positions cross the weight gradient's blocks, and is the same bit for bit on 2 threads: with
      * few channels (weight gradient as dot products, input gradient by GEMM and col2im) and with many
-     * (register tiles; at stride 1 the input gradient as a transposed forward convolution).
+     * (register tiles per chunk of images and over the whole batch; at stride 1 the input gradient
+     * as a transposed forward convolution).
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("windows")
@@ -119,16 +120,19 @@ class FastBackwardTest {
                 Tensor dx = Tensor.zeros(x.shape());
                 Map<String, Tensor> expected = new java.util.HashMap<>();
                 ReferenceBackward.conv(c, x, dy, params, dx, expected);
-                Gradients one = FastBackward.conv(c, x, dy, weight, null);
-                ForkJoinPool pool = new ForkJoinPool(2);
-                Gradients two = FastBackward.conv(c, x, dy, weight, pool);
-                pool.shutdown();
-                String what = spec + " " + cin + "->" + cout + " groups " + groups;
-                assertClose(what + " d input", dx, one.inputs().get(0));
-                assertClose(what + " d weight", expected.get("weight"), one.params().get("weight"));
-                assertClose(what + " d bias", expected.get("bias"), one.params().get("bias"));
-                assertArrayEquals(one.inputs().get(0).toArray(), two.inputs().get(0).toArray(), what);
-                assertArrayEquals(one.params().get("weight").toArray(), two.params().get("weight").toArray(), what);
+                // per chunk of images, and over the whole batch at once
+                for (long batchFloats : new long[] {0, BatchWeightGradient.MAX_FLOATS}) {
+                    Gradients one = FastBackward.conv(c, x, dy, weight, null, true, Buffers.NONE, batchFloats);
+                    ForkJoinPool pool = new ForkJoinPool(2);
+                    Gradients two = FastBackward.conv(c, x, dy, weight, pool, true, Buffers.NONE, batchFloats);
+                    pool.shutdown();
+                    String what = spec + " " + cin + "->" + cout + " groups " + groups + " batch " + batchFloats;
+                    assertClose(what + " d input", dx, one.inputs().get(0));
+                    assertClose(what + " d weight", expected.get("weight"), one.params().get("weight"));
+                    assertClose(what + " d bias", expected.get("bias"), one.params().get("bias"));
+                    assertArrayEquals(one.inputs().get(0).toArray(), two.inputs().get(0).toArray(), what);
+                    assertArrayEquals(one.params().get("weight").toArray(), two.params().get("weight").toArray(), what);
+                }
             }
         }
     }
@@ -227,7 +231,7 @@ class FastBackwardTest {
         }
     }
 
-    private static Tensor gaussian(Random random, int... shape) {
+    static Tensor gaussian(Random random, int... shape) {
         Tensor t = Tensor.zeros(shape);
         for (int i = 0; i < t.size(); i++) {
             t.set(i, (float) random.nextGaussian());
