@@ -27,7 +27,8 @@ final class TrainProfile {
     static void print(StepProfile profile, Analysis analysis, PrintWriter out) {
         int steps = Math.max(1, profile.steps());
         double loss = profile.lossNanos() / 1e6 / steps, update = profile.updateNanos() / 1e6 / steps;
-        double total = loss + update + profile.layers().stream()
+        double prepare = profile.prepareNanos() / 1e6 / steps;
+        double total = prepare + loss + update + profile.layers().stream()
                 .mapToDouble(t -> (t.forwardNanos() + t.backwardNanos()) / 1e6 / steps).sum();
         int width = Math.max(5, profile.layers().stream().mapToInt(t -> t.layer().name().length()).max().orElse(5));
         String row = "%-" + width + "s  %-14s %9s %9s %9s %9s %7s%n";
@@ -55,6 +56,8 @@ final class TrainProfile {
                             BenchCommand.f(k.backward(), 3), gflops(k.macs(), k.forward()),
                             gflops(2 * k.macs(), k.backward()), share(k.forward() + k.backward(), total));
                 });
+        out.printf(Locale.ROOT, kindRow, "prepare convs", "", BenchCommand.f(prepare, 3), "", "", "",
+                share(prepare, total));
         out.printf(Locale.ROOT, kindRow, "loss", "", BenchCommand.f(loss, 3), "", "", "", share(loss, total));
         out.printf(Locale.ROOT, kindRow, "update", "", "", BenchCommand.f(update, 3), "", "", share(update, total));
         out.printf(Locale.ROOT, kindRow, "step", "", BenchCommand.f(total, 3), "", "", "", "100%");

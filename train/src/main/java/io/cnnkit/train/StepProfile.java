@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * Wall time of training steps split by layer and phase, summed over the steps since profiling was
- * switched on ({@link Trainer#profile}): each layer's forward and backward pass, and the loss and
- * the update (gathering the gradients, clipping, the optimiser) of the whole step.
+ * switched on ({@link Trainer#profile}): the convolution kernels prepared before the forward pass,
+ * each layer's forward and backward pass, and the loss and the update (gathering the gradients,
+ * clipping, the optimiser) of the whole step.
  */
 public final class StepProfile {
     /** One layer's time in nanoseconds over {@link #steps()} steps. */
@@ -18,7 +19,7 @@ public final class StepProfile {
 
     private final Map<Integer, long[]> byLayer = new LinkedHashMap<>();
     private final Map<Integer, Layer> layers = new LinkedHashMap<>();
-    private long lossNanos, updateNanos;
+    private long prepareNanos, lossNanos, updateNanos;
     private int steps;
 
     void forward(Layer layer, long nanos) {
@@ -27,6 +28,10 @@ public final class StepProfile {
 
     void backward(Layer layer, long nanos) {
         slot(layer)[1] += nanos;
+    }
+
+    void prepare(long nanos) {
+        prepareNanos += nanos;
     }
 
     void loss(long nanos) {
@@ -51,6 +56,11 @@ public final class StepProfile {
         List<LayerTime> out = new ArrayList<>();
         byLayer.forEach((id, t) -> out.add(new LayerTime(layers.get(id), t[0], t[1])));
         return out;
+    }
+
+    /** Preparing the step's convolution kernels, all at once before the forward pass. */
+    public long prepareNanos() {
+        return prepareNanos;
     }
 
     public long lossNanos() {

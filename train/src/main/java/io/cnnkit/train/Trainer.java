@@ -16,6 +16,7 @@ import io.cnnkit.exec.kernel.Workspace;
 import io.cnnkit.train.grad.Buffers;
 import io.cnnkit.train.grad.FastLayers;
 import io.cnnkit.train.grad.Gradients;
+import io.cnnkit.train.grad.PreparedConvs;
 import io.cnnkit.train.grad.ReferenceBackward;
 import io.cnnkit.train.grad.Saved;
 import io.cnnkit.train.grad.TrainingForward;
@@ -79,6 +80,11 @@ public final class Trainer implements AutoCloseable {
     private final Buffers buffers;
     /** Null unless profiling. */
     private StepProfile profile;
+    /** Each convolution's input shape in the last step, and that step's batch shape. */
+    private final Map<Integer, int[]> convInputs = new HashMap<>();
+    private int[] lastImages;
+    /** This step's convolution kernels, prepared before its forward pass. */
+    private PreparedConvs prepared = PreparedConvs.NONE;
 
     /** {@code initial}: every tensor the network needs (PyTorch names), copied. */
     public Trainer(TrainingNetwork net, Map<String, Tensor> initial, Optimizer optimizer, Settings settings) {
@@ -176,6 +182,11 @@ public final class Trainer implements AutoCloseable {
         List<Layer> order = net.graph().layers();
         Map<Integer, Tensor> outputs = new HashMap<>();
         Map<Integer, Saved> saved = new HashMap<>();
+        long prepareStart = tick();
+        prepared = prepareConvolutions(order, images.shape());
+        if (profile != null) {
+            profile.prepare(System.nanoTime() - prepareStart);
+        }
         for (Layer layer : order) {
             List<Tensor> in = new ArrayList<>();
             for (Layer from : net.graph().inputsOf(layer)) {
@@ -224,7 +235,7 @@ public final class Trainer implements AutoCloseable {
             Gradients g = settings.reference()
                     ? ReferenceBackward.backward(layer.op(), in, out, dy, params, saved.get(layer.id()))
                     : ReferenceBackward.backwardFast(layer.op(), in, out, dy, params, saved.get(layer.id()), pool,
-                            from.stream().anyMatch(f -> !(f.op() instanceof Op.Input)), buffers);
+                            computesInputGradient(layer), buffers, prepared.transposed(layer.id()));
             long fresh = bytes(g.inputs()) + bytes(g.params().values());
             gradientPeak = Math.max(gradientPeak, pending + fresh + paramGradBytes);
             paramGradBytes += bytes(g.params().values());
@@ -338,6 +349,33 @@ public final class Trainer implements AutoCloseable {
         return null;
     }
 
+    /** Whether {@code layer}'s backward computes its input gradient: not for one reading only network inputs. */
+    private boolean computesInputGradient(Layer layer) {
+        return net.graph().inputsOf(layer).stream().anyMatch(f -> !(f.op() instanceof Op.Input));
+    }
+
+    /**
+     * Every convolution's kernels for this step, prepared at once in parallel, when the batch has
+     * the last step's shape (so that every layer's input shape is known); else none.
+     */
+    private PreparedConvs prepareConvolutions(List<Layer> order, int[] images) {
+        boolean sameShape = Arrays.equals(images, lastImages);
+        lastImages = images.clone();
+        if (settings.reference() || !sameShape) {
+            convInputs.clear();
+            return PreparedConvs.NONE;
+        }
+        List<PreparedConvs.Request> requests = new ArrayList<>();
+        for (Layer layer : order) {
+            int[] x = convInputs.get(layer.id());
+            if (layer.op() instanceof Op.Conv c && x != null) {
+                requests.add(new PreparedConvs.Request(layer.id(), c, x, byLayer.get(layer.name()),
+                        freezing.runsBackward(layer) && computesInputGradient(layer)));
+            }
+        }
+        return PreparedConvs.prepare(requests, options, pool);
+    }
+
     /** One layer's training-mode forward; one method per operator. */
     private final class Forward implements OpVisitor<Tensor> {
         private final Layer layer;
@@ -368,7 +406,11 @@ public final class Trainer implements AutoCloseable {
                 return ReferenceKernels.run(op, in, params());
             }
             List<int[]> shapes = in.stream().map(Tensor::shape).toList();
-            Kernel k = Kernels.prepare(op, shapes, params(), Fusion.NONE, options);
+            Kernel ready = op instanceof Op.Conv ? prepared.forward(layer.id()) : null;
+            Kernel k = ready != null ? ready : Kernels.prepare(op, shapes, params(), Fusion.NONE, options);
+            if (op instanceof Op.Conv) {
+                convInputs.put(layer.id(), shapes.get(0));
+            }
             Tensor out = buffer(k.outputShape());
             String key = layer.id() + "/" + Arrays.toString(shapes.get(0));
             Workspace ws = workspaces.computeIfAbsent(key, x -> Workspace.forKernel(pool, k));

@@ -2,6 +2,7 @@ package io.cnnkit.train.grad;
 
 import io.cnnkit.compiler.op.Op;
 import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.Kernel;
 import io.cnnkit.exec.kernel.KernelOptions;
 import io.cnnkit.exec.kernel.Simd;
 import io.cnnkit.exec.kernel.gemm.Gemm;
@@ -63,12 +64,16 @@ public final class FastBackward {
     /** {@code inputGradient} false skips dx (left zero): a layer reading the network's input needs none. */
     static Gradients conv(Op.Conv c, Tensor x, Tensor dy, Tensor weight, ForkJoinPool pool, boolean inputGradient,
                           Buffers buffers) {
-        return conv(c, x, dy, weight, pool, inputGradient, buffers, BatchWeightGradient.MAX_FLOATS);
+        return conv(c, x, dy, weight, pool, inputGradient, buffers, null, BatchWeightGradient.MAX_FLOATS);
     }
 
-    /** As above, the whole batch's weight gradient in one pass where its packed im2row has at most {@code batchFloats}. */
+    /**
+     * As above, with the transposed convolution's kernel already prepared for these weights (null:
+     * prepared here, where one is used), the whole batch's weight gradient in one pass where its
+     * packed im2row has at most {@code batchFloats}.
+     */
     static Gradients conv(Op.Conv c, Tensor x, Tensor dy, Tensor weight, ForkJoinPool pool, boolean inputGradient,
-                          Buffers buffers, long batchFloats) {
+                          Buffers buffers, Kernel transposedKernel, long batchFloats) {
         int n = x.dim(0), cin = x.dim(1);
         Geometry w = Geometry.of(c, x, dy);
         int groups = c.groups(), cinG = cin / groups, coutG = c.filters() / groups;
@@ -157,7 +162,7 @@ public final class FastBackward {
         }
         run(work, pool);
         if (transposed != null) {
-            TransposedConv.run(transposed, c, dy, weight, dx, pool);
+            TransposedConv.run(transposed, c, dy, weight, dx, pool, transposedKernel);
         }
         if (!sequential && chunkedWeights) {
             for (float[] p : partial) {

@@ -31,11 +31,20 @@ record Geometry(int inH, int inW, int kh, int kw, int sh, int sw, int dh, int dw
         throw new IllegalArgumentException(op.kind() + " has no window");
     }
 
+    /** A convolution's window from its input shape {@code x} to its output shape {@code y} ([N, C, H, W]). */
+    static Geometry of(Op.Conv c, int[] x, int[] y) {
+        return of(x, y, c.kernel(), c.stride(), c.pad(), c.dilation());
+    }
+
     private static Geometry of(Tensor x, Tensor dy, Size2 kernel, Size2 stride, Padding pad, Size2 dilation) {
-        int inH = x.dim(2), inW = x.dim(3);
+        return of(x.shape(), dy.shape(), kernel, stride, pad, dilation);
+    }
+
+    private static Geometry of(int[] x, int[] dy, Size2 kernel, Size2 stride, Padding pad, Size2 dilation) {
+        int inH = x[2], inW = x[3];
         Padding.Explicit p = ConvArithmetic.resolve(pad, inH, inW, kernel, stride, dilation);
         return new Geometry(inH, inW, kernel.h(), kernel.w(), stride.h(), stride.w(), dilation.h(), dilation.w(),
-                p.top(), p.left(), p.bottom(), p.right(), dy.dim(2), dy.dim(3));
+                p.top(), p.left(), p.bottom(), p.right(), dy[2], dy[3]);
     }
 
     int inY(int oy, int ky) {

@@ -5,6 +5,7 @@ import io.cnnkit.analyzer.ParamSpec;
 import io.cnnkit.compiler.op.Op;
 import io.cnnkit.compiler.op.OpVisitor;
 import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.Kernel;
 import io.cnnkit.exec.kernel.Params;
 import io.cnnkit.exec.kernel.ReferenceKernels;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ public final class ReferenceBackward {
 
     public static Gradients backward(Op op, List<Tensor> inputs, Tensor output, Tensor dy, Map<String, Tensor> params,
                                      Saved saved) {
-        return op.accept(new Dispatch(inputs, output, dy, params, saved, false, null, true, Buffers.NONE));
+        return op.accept(new Dispatch(inputs, output, dy, params, saved, false, null, true, Buffers.NONE, null));
     }
 
     /**
@@ -45,12 +46,21 @@ public final class ReferenceBackward {
     public static Gradients backwardFast(Op op, List<Tensor> inputs, Tensor output, Tensor dy,
                                          Map<String, Tensor> params, Saved saved, ForkJoinPool pool,
                                          boolean inputGradient, Buffers buffers) {
-        return op.accept(new Dispatch(inputs, output, dy, params, saved, true, pool, inputGradient, buffers));
+        return backwardFast(op, inputs, output, dy, params, saved, pool, inputGradient, buffers, null);
+    }
+
+    /** As above, a convolution's input gradient through {@code transposedKernel} if not null ({@link PreparedConvs}). */
+    public static Gradients backwardFast(Op op, List<Tensor> inputs, Tensor output, Tensor dy,
+                                         Map<String, Tensor> params, Saved saved, ForkJoinPool pool,
+                                         boolean inputGradient, Buffers buffers, Kernel transposedKernel) {
+        return op.accept(new Dispatch(inputs, output, dy, params, saved, true, pool, inputGradient, buffers,
+                transposedKernel));
     }
 
     /** One method per operator: a new operator without a backward does not compile. */
     private record Dispatch(List<Tensor> inputs, Tensor output, Tensor dy, Map<String, Tensor> params, Saved saved,
-                            boolean fast, ForkJoinPool pool, boolean inputGradient, Buffers buffers)
+                            boolean fast, ForkJoinPool pool, boolean inputGradient, Buffers buffers,
+                            Kernel transposedKernel)
             implements OpVisitor<Gradients> {
 
         private Tensor x() {
@@ -60,7 +70,7 @@ public final class ReferenceBackward {
         /** The fast path of a parameterless operator whose samples are independent: its reference, image by image in parallel. */
         private Gradients perImage(java.util.function.Function<Dispatch, Gradients> reference) {
             return FastLayers.perImage(inputs, output, dy, pool, buffers, s -> reference.apply(
-                    new Dispatch(s.inputs(), s.output(), s.dy(), params, saved, false, null, true, Buffers.NONE)));
+                    new Dispatch(s.inputs(), s.output(), s.dy(), params, saved, false, null, true, Buffers.NONE, null)));
         }
 
         /** The gradient of the one input, filled by {@code body}, with the parameter gradients it adds. */
@@ -99,7 +109,8 @@ public final class ReferenceBackward {
         @Override
         public Gradients conv(Op.Conv op) {
             if (fast) {
-                return FastBackward.conv(op, x(), dy, params.get("weight"), pool, inputGradient, buffers);
+                return FastBackward.conv(op, x(), dy, params.get("weight"), pool, inputGradient, buffers,
+                        transposedKernel, BatchWeightGradient.MAX_FLOATS);
             }
             return single((g, p) -> ReferenceBackward.conv(op, x(), dy, params, g, p));
         }

@@ -46,12 +46,21 @@ final class TransposedConv {
                 c.dilation(), c.groups(), false);
     }
 
-    /** Writes {@code c}'s input gradient into {@code dx} through {@code transposed} ({@link #of}). */
-    static void run(Op.Conv transposed, Op.Conv c, Tensor dy, Tensor weight, Tensor dx, ForkJoinPool pool) {
-        Tensor flipped = flip(c, weight, transposed.filters());
-        Kernel k = Kernels.prepare(transposed, List.of(dy.shape()), Map.of("weight", flipped), Fusion.NONE,
+    /**
+     * Writes {@code c}'s input gradient into {@code dx} through {@code transposed} ({@link #of}),
+     * with its kernel {@code prepared} for these weights ({@link #prepare}), or prepared here if null.
+     */
+    static void run(Op.Conv transposed, Op.Conv c, Tensor dy, Tensor weight, Tensor dx, ForkJoinPool pool,
+                    Kernel prepared) {
+        Kernel k = prepared != null ? prepared : prepare(transposed, c, dy.shape(), weight,
                 KernelOptions.defaults(pool == null ? 1 : pool.getParallelism()));
         k.run(new Tensor[] {dy}, dx, workspace(pool, k));
+    }
+
+    /** The kernel of {@code transposed} ({@link #of}) with {@code c}'s weights flipped, for output gradients of {@code dyShape}. */
+    static Kernel prepare(Op.Conv transposed, Op.Conv c, int[] dyShape, Tensor weight, KernelOptions options) {
+        Tensor flipped = flip(c, weight, transposed.filters());
+        return Kernels.prepare(transposed, List.of(dyShape), Map.of("weight", flipped), Fusion.NONE, options);
     }
 
     /** W' [cin, coutG, kh, kw] from W [cout, cinG, kh, kw]: each group's channels swapped, the window flipped. */

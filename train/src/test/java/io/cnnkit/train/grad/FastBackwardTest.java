@@ -122,9 +122,9 @@ class FastBackwardTest {
                 ReferenceBackward.conv(c, x, dy, params, dx, expected);
                 // per chunk of images, and over the whole batch at once
                 for (long batchFloats : new long[] {0, BatchWeightGradient.MAX_FLOATS}) {
-                    Gradients one = FastBackward.conv(c, x, dy, weight, null, true, Buffers.NONE, batchFloats);
+                    Gradients one = FastBackward.conv(c, x, dy, weight, null, true, Buffers.NONE, null, batchFloats);
                     ForkJoinPool pool = new ForkJoinPool(2);
-                    Gradients two = FastBackward.conv(c, x, dy, weight, pool, true, Buffers.NONE, batchFloats);
+                    Gradients two = FastBackward.conv(c, x, dy, weight, pool, true, Buffers.NONE, null, batchFloats);
                     pool.shutdown();
                     String what = spec + " " + cin + "->" + cout + " groups " + groups + " batch " + batchFloats;
                     assertClose(what + " d input", dx, one.inputs().get(0));
