@@ -270,7 +270,7 @@ public final class Trainer implements AutoCloseable {
         if (observed) {
             observer.beforeUpdate(new StepObserver.StepView(step, total, lr, order, outputs, ordered, weights));
         }
-        optimizer.step(trainable, ordered, lr);
+        optimizer.step(trainable, ordered, lr, pool);
         if (profile != null) {
             profile.update(System.nanoTime() - updateStart);
             profile.stepDone();

@@ -2,6 +2,7 @@ package io.cnnkit.train.optim;
 
 import io.cnnkit.exec.Tensor;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * Updates parameters in place from their gradients, with PyTorch's semantics ({@code torch.optim}).
@@ -12,6 +13,14 @@ public sealed interface Optimizer permits Sgd, AdamW {
 
     /** One step at learning rate {@code lr}; {@code grads} has one tensor per parameter of {@code params}. */
     void step(Map<String, Tensor> params, Map<String, Tensor> grads, double lr);
+
+    /**
+     * As {@link #step(Map, Map, double)}, element-wise work spread over {@code pool} where the
+     * optimiser does so (null: here); each element's update is the same on any number of threads.
+     */
+    default void step(Map<String, Tensor> params, Map<String, Tensor> grads, double lr, ForkJoinPool pool) {
+        step(params, grads, lr);
+    }
 
     /** The bytes of the state tensors it holds now (none before the first step). */
     long stateBytes();

@@ -1,14 +1,20 @@
 package io.cnnkit.train.optim;
 
 import io.cnnkit.exec.Tensor;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 
 /**
  * {@code torch.optim.SGD}: g += wd·p; with momentum, buf = g on the first step and
  * buf = momentum·buf + (1 - dampening)·g after; Nesterov uses g + momentum·buf, else buf; p -= lr·that.
  */
 public final class Sgd implements Optimizer {
+    /** Elements per parallel block of one parameter. */
+    private static final int BLOCK = 1 << 16;
     private final double momentum, dampening, weightDecay;
     private final boolean nesterov;
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
@@ -28,6 +34,13 @@ public final class Sgd implements Optimizer {
 
     @Override
     public void step(Map<String, Tensor> params, Map<String, Tensor> grads, double lr) {
+        step(params, grads, lr, null);
+    }
+
+    /** Each tensor in blocks of {@link #BLOCK} elements, the blocks on {@code pool}. */
+    @Override
+    public void step(Map<String, Tensor> params, Map<String, Tensor> grads, double lr, ForkJoinPool pool) {
+        List<ForkJoinTask<?>> work = new ArrayList<>();
         for (Map.Entry<String, Tensor> e : params.entrySet()) {
             Tensor p = e.getValue(), grad = grads.get(e.getKey());
             Tensor buf = buffers.get(e.getKey());
@@ -36,18 +49,34 @@ public final class Sgd implements Optimizer {
                 buf = Tensor.zeros(p.shape());
                 buffers.put(e.getKey(), buf);
             }
-            for (int i = 0; i < p.size(); i++) {
-                float g = grad.get(i);
-                if (weightDecay != 0) {
-                    g = (float) (g + weightDecay * p.get(i));
-                }
-                if (momentum != 0) {
-                    float b = first ? g : (float) (momentum * buf.get(i) + (1 - dampening) * g);
-                    buf.set(i, b);
-                    g = nesterov ? (float) (g + momentum * b) : b;
-                }
-                p.set(i, (float) (p.get(i) - lr * g));
+            Tensor b = buf;
+            for (int from = 0; from < p.size(); from += BLOCK) {
+                int start = from, end = Math.min(p.size(), from + BLOCK);
+                work.add(ForkJoinTask.adapt(() -> update(p, grad, b, first, lr, start, end)));
             }
+        }
+        if (pool == null) {
+            work.forEach(ForkJoinTask::invoke);
+        } else {
+            pool.submit(() -> ForkJoinTask.invokeAll(work)).join();
+        }
+    }
+
+    /** Elements [from, to) of one parameter; {@code buf} is null without momentum. */
+    private void update(Tensor p, Tensor grad, Tensor buf, boolean first, double lr, int from, int to) {
+        float[] ps = p.data(), gs = grad.data(), bs = buf == null ? null : buf.data();
+        int po = p.offset(), go = grad.offset(), bo = buf == null ? 0 : buf.offset();
+        for (int i = from; i < to; i++) {
+            float g = gs[go + i];
+            if (weightDecay != 0) {
+                g = (float) (g + weightDecay * ps[po + i]);
+            }
+            if (momentum != 0) {
+                float b = first ? g : (float) (momentum * bs[bo + i] + (1 - dampening) * g);
+                bs[bo + i] = b;
+                g = nesterov ? (float) (g + momentum * b) : b;
+            }
+            ps[po + i] = (float) (ps[po + i] - lr * g);
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -94,6 +95,52 @@ class OptimizerTest {
             }
             step++;
         }
+    }
+
+    /**
+     * SGD's blocks on 2 threads: each fixture's tensors repeated past several of its parallel
+     * blocks give, element for element, what the fixture's own tensors give on one thread, bit for bit.
+     */
+    @ParameterizedTest(name = "{index}")
+    @MethodSource("optimisers")
+    void sgdOnTwoThreadsEqualsOneThread(JsonNode c) {
+        if (!c.get("kind").asText().equals("sgd")) {
+            return;
+        }
+        Optimizer small = build(c), large = build(c);
+        Map<String, Tensor> params = tensors(c.get("initial")), repeated = repeat(params);
+        double lr = c.get("settings").get("lr").asDouble();
+        ForkJoinPool pool = new ForkJoinPool(2);
+        try {
+            for (JsonNode s : c.get("steps")) {
+                Map<String, Tensor> grads = tensors(s.get("grads"));
+                Map<String, Tensor> repeatedGrads = repeat(grads);
+                small.step(params, grads, lr, null);
+                large.step(repeated, repeatedGrads, lr, pool);
+                for (String name : params.keySet()) {
+                    Tensor one = params.get(name), two = repeated.get(name);
+                    for (int i = 0; i < two.size(); i++) {
+                        assertEquals(one.get(i % one.size()), two.get(i), 0f, c.get("name").asText() + " " + name);
+                    }
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** Each tensor repeated to more than 200,000 elements. */
+    private static Map<String, Tensor> repeat(Map<String, Tensor> tensors) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> {
+            int size = (200_000 / t.size() + 1) * t.size();
+            Tensor r = Tensor.zeros(size);
+            for (int i = 0; i < size; i++) {
+                r.set(i, t.get(i % t.size()));
+            }
+            out.put(name, r);
+        });
+        return out;
     }
 
     @ParameterizedTest(name = "{index}")
