@@ -79,14 +79,16 @@ public final class FastBackward {
         int groups = c.groups(), cinG = cin / groups, coutG = c.filters() / groups;
         int k = cinG * w.kh() * w.kw(), positions = w.outH() * w.outW();
         Op.Conv transposed = inputGradient ? TransposedConv.of(c, w, cin) : null;
-        // the transposed convolution writes every element; col2im adds into zeros
-        Tensor dx = transposed != null ? buffers.any(x.shape()) : buffers.zeros(x.shape());
         boolean gemmDataGradient = inputGradient && transposed == null;
+        // the transposed convolution writes every element; col2im adds into zeros, each chunk's
+        // images zeroed by its task (no input gradient: all zero)
+        Tensor dx = inputGradient ? buffers.any(x.shape()) : buffers.zeros(x.shape());
         WeightGradientMethod method = DotWeightGradient.pays(coutG, cinG, w) ? WeightGradientMethod.DOT
                 : BatchWeightGradient.fits(n, coutG, cinG, w, batchFloats) ? WeightGradientMethod.BATCH
                 : ShiftedWeightGradient.pays(coutG, cinG, w) ? WeightGradientMethod.SHIFTED : WeightGradientMethod.IM2ROW;
         int chunks = (n + CHUNK - 1) / CHUNK;
-        Tensor dw = buffers.zeros(weight.shape());
+        // the whole batch's form writes every element; the chunks' sums are added into zeros
+        Tensor dw = method == WeightGradientMethod.BATCH ? buffers.any(weight.shape()) : buffers.zeros(weight.shape());
         float[] sum = dw.data();
         if (method == WeightGradientMethod.BATCH) {
             for (int g = 0; g < groups; g++) {
@@ -137,6 +139,8 @@ public final class FastBackward {
                 if (!gemmDataGradient) {
                     return;
                 }
+                int image = cin * w.inH() * w.inW();
+                java.util.Arrays.fill(dx.data(), dx.offset() + first * image, dx.offset() + (first + count) * image, 0f);
                 // a few of the chunk's images side by side (columns [i * positions, (i + 1) * positions) are
                 // image b0 + i), enough to fill the tiles' columns but few enough that dcols stays in cache
                 int together = Math.max(1, Math.min(count, GEMM_COLUMNS / positions));
@@ -165,11 +169,19 @@ public final class FastBackward {
             TransposedConv.run(transposed, c, dy, weight, dx, pool, transposedKernel);
         }
         if (!sequential && chunkedWeights) {
-            for (float[] p : partial) {
-                for (int i = 0; i < sum.length; i++) {
-                    sum[i] += p[i];
-                }
+            // blocks of elements in parallel, each element summed over the chunks in chunk order
+            List<Runnable> adds = new ArrayList<>();
+            for (int start = 0; start < sum.length; start += FastLayers.BLOCK * 4) {
+                int from = start, to = Math.min(sum.length, start + FastLayers.BLOCK * 4);
+                adds.add(() -> {
+                    for (float[] p : partial) {
+                        for (int i = from; i < to; i++) {
+                            sum[i] += p[i];
+                        }
+                    }
+                });
             }
+            run(adds, pool);
         }
         if (!c.bias()) {
             return new Gradients(List.of(dx), Map.of("weight", dw));
@@ -284,7 +296,7 @@ public final class FastBackward {
      */
     static Tensor maxPool(Geometry w, Tensor x, Tensor y, Tensor dy, ForkJoinPool pool, Buffers buffers) {
         int planes = x.dim(0) * x.dim(1), inH = w.inH(), inW = w.inW(), outH = w.outH(), outW = w.outW();
-        Tensor dx = buffers.zeros(x.shape());
+        Tensor dx = buffers.any(x.shape()); // each block zeroes its planes
         float[] xs = x.data(), g = dx.data(), d = dy.data(), ys = y == null ? null : y.data();
         int xo = x.offset(), dyo = dy.offset(), yo = y == null ? 0 : y.offset();
         int perBlock = Math.max(1, FastLayers.BLOCK / Math.max(1, inH * inW));
@@ -319,6 +331,7 @@ public final class FastBackward {
         for (int start = 0; start < planes; start += perBlock) {
             int from = start, to = Math.min(planes, start + perBlock);
             work.add(() -> {
+                java.util.Arrays.fill(g, from * inH * inW, to * inH * inW, 0f);
                 float[] even = new float[vectorOutputs + 1], odd = new float[vectorOutputs], taps = new float[vectorOutputs];
                 for (int pl = from; pl < to; pl++) {
                     int plane = xo + pl * inH * inW, out = pl * outH * outW;

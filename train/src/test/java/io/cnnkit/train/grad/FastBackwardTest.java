@@ -124,7 +124,8 @@ class FastBackwardTest {
                 for (long batchFloats : new long[] {0, BatchWeightGradient.MAX_FLOATS}) {
                     Gradients one = FastBackward.conv(c, x, dy, weight, null, true, Buffers.NONE, null, batchFloats);
                     ForkJoinPool pool = new ForkJoinPool(2);
-                    Gradients two = FastBackward.conv(c, x, dy, weight, pool, true, Buffers.NONE, null, batchFloats);
+                    Gradients two = FastBackward.conv(c, x, dy, weight, pool, true,
+                            dirty(x.shape(), weight.shape()), null, batchFloats);
                     pool.shutdown();
                     String what = spec + " " + cin + "->" + cout + " groups " + groups + " batch " + batchFloats;
                     assertClose(what + " d input", dx, one.inputs().get(0));
@@ -205,7 +206,8 @@ class FastBackwardTest {
                 Tensor one = FastBackward.maxPool(w, x, output, dy, null, Buffers.NONE);
                 assertClose(spec, expected, one);
                 assertArrayEquals(scan, one.toArray(), spec);
-                assertArrayEquals(scan, FastBackward.maxPool(w, x, output, dy, pool, Buffers.NONE).toArray(), spec);
+                assertArrayEquals(scan, FastBackward.maxPool(w, x, output, dy, pool, dirty(x.shape())).toArray(),
+                        spec);
             }
         } finally {
             pool.shutdown();
@@ -229,6 +231,17 @@ class FastBackwardTest {
         } finally {
             pool.shutdown();
         }
+    }
+
+    /** A pool holding one NaN-filled array of each shape: kernels taking arrays from it must write every element they read. */
+    static Buffers dirty(int[]... shapes) {
+        Buffers buffers = Buffers.recycling();
+        for (int[] shape : shapes) {
+            Tensor t = buffers.any(shape);
+            java.util.Arrays.fill(t.data(), Float.NaN);
+            buffers.giveBack(t);
+        }
+        return buffers;
     }
 
     static Tensor gaussian(Random random, int... shape) {
