@@ -32,6 +32,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
 
 /**
  * Trains a compiled network step by step as PyTorch does in {@code model.train()}: a forward pass
@@ -80,6 +82,8 @@ public final class Trainer implements AutoCloseable {
     private final Buffers buffers;
     /** Null unless profiling. */
     private StepProfile profile;
+    /** Elements per parallel block when gradients flowing into one layer are added up. */
+    private static final int ADD_BLOCK = 1 << 12;
     /** Each convolution's input shape in the last step, and that step's batch shape. */
     private final Map<Integer, int[]> convInputs = new HashMap<>();
     private int[] lastImages;
@@ -261,7 +265,10 @@ public final class Trainer implements AutoCloseable {
         }
         long updateStart = tick();
         Map<String, Tensor> ordered = new LinkedHashMap<>();
-        trainable.forEach((name, t) -> ordered.put(name, paramGrads.getOrDefault(name, Tensor.zeros(t.shape()))));
+        trainable.forEach((name, t) -> {
+            Tensor g = paramGrads.get(name);
+            ordered.put(name, g != null ? g : Tensor.zeros(t.shape()));
+        });
         gradientPeak = Math.max(gradientPeak, bytes(ordered.values()));
         if (settings.clipNorm() > 0) {
             Optimizer.clipGradNorm(ordered, settings.clipNorm());
@@ -319,8 +326,11 @@ public final class Trainer implements AutoCloseable {
         return sum;
     }
 
-    /** Adds {@code g} to the gradient of layer {@code id}; true when g itself became that gradient (the first). */
-    private static boolean accumulate(Map<Integer, Tensor> grads, int id, Tensor g) {
+    /**
+     * Adds {@code g} to the gradient of layer {@code id}, in blocks on the pool (each element once);
+     * true when g itself became that gradient (the first).
+     */
+    private boolean accumulate(Map<Integer, Tensor> grads, int id, Tensor g) {
         Tensor sum = grads.get(id);
         if (sum == null) {
             grads.put(id, g);
@@ -331,8 +341,16 @@ public final class Trainer implements AutoCloseable {
         }
         float[] a = sum.data();
         float[] b = g.data();
-        for (int i = 0, so = sum.offset(), go = g.offset(); i < sum.size(); i++) {
-            a[so + i] += b[go + i];
+        int so = sum.offset(), go = g.offset(), blocks = (sum.size() + ADD_BLOCK - 1) / ADD_BLOCK;
+        IntConsumer add = k -> {
+            for (int i = k * ADD_BLOCK, end = Math.min(sum.size(), i + ADD_BLOCK); i < end; i++) {
+                a[so + i] += b[go + i];
+            }
+        };
+        if (pool == null || blocks == 1) {
+            IntStream.range(0, blocks).forEach(add);
+        } else {
+            pool.submit(() -> IntStream.range(0, blocks).parallel().forEach(add)).join();
         }
         return false;
     }
