@@ -59,6 +59,11 @@ final class DepthwiseConvKernel implements Kernel {
     private final int[] tapOffsets;
     /** Stride-1 input rows no longer than a vector: the lanes of one row, copied as one vector with zeros past it. */
     private final VectorMask<Float> rowLanes;
+    /**
+     * Column stride 2: the lanes of the last pair of vectors of a row (split into even and odd
+     * columns) that hold columns of the row, or null where the row is whole pairs.
+     */
+    private final VectorMask<Float> lastEvens, lastOdds;
 
     DepthwiseConvKernel(int[] inShape, int[] outShape, Window w, Folding folded, Fusion fusion,
                         KernelOptions options) {
@@ -76,7 +81,9 @@ final class DepthwiseConvKernel implements Kernel {
         boolean flat = !scalar;
         int step = 2 * S.length();
         this.wq = flat ? ceilDiv(w.inW() + w.padLeft() + w.padRight(), w.sw()) : 0;
-        this.planeQ = flat ? ceilDiv(w.inH() + w.padTop() + w.padBottom(), w.sh()) * wq : 0;
+        // column stride 2: a vector's gap after each phase plane, where the zeros past a plane's last row land
+        int gap = w.sw() == 2 ? S.length() : 0;
+        this.planeQ = flat ? ceilDiv(w.inH() + w.padTop() + w.padBottom(), w.sh()) * wq + gap : 0;
         this.flatLength = flat ? ceilDiv(w.outH() * wq, step) * step : 0;
         // positions past the valid ones (dropped columns, the rounding to two vectors) read up to
         // flatLength + one phase row past the planes: zeros there, never outside the scratch
@@ -84,6 +91,9 @@ final class DepthwiseConvKernel implements Kernel {
         // stride 1 only: with phase planes a last row's zeros would land on the next plane's first rows
         this.rowLanes = flat && w.sh() == 1 && w.sw() == 1 && w.inW() <= S.length()
                 ? VectorMask.fromLong(S, (1L << w.inW()) - 1) : null;
+        int last = w.inW() % (2 * S.length());
+        this.lastEvens = flat && w.sw() == 2 && last > 0 ? VectorMask.fromLong(S, (1L << (last + 1) / 2) - 1) : null;
+        this.lastOdds = flat && w.sw() == 2 && last > 0 ? VectorMask.fromLong(S, (1L << last / 2) - 1) : null;
         this.tapOffsets = new int[flat ? w.kh() * w.kw() : 0];
         for (int t = 0; t < tapOffsets.length; t++) {
             int dy = t / w.kw() * w.dh(), dx = t % w.kw() * w.dw();
@@ -266,7 +276,8 @@ final class DepthwiseConvKernel implements Kernel {
             int ix = 0;
             if (sw == 2) {
                 // two vectors of the row split into their even and odd columns, each stored whole into its phase
-                for (int lanes = S.length(); ix <= inW - 2 * lanes; ix += 2 * lanes) {
+                int lanes = S.length();
+                for (; ix <= inW - 2 * lanes; ix += 2 * lanes) {
                     FloatVector v0 = FloatVector.fromArray(S, xs, row + ix), v1 = FloatVector.fromArray(S, xs,
                             row + ix + lanes);
                     int px = ix + w.padLeft();
@@ -274,6 +285,18 @@ final class DepthwiseConvKernel implements Kernel {
                             .intoArray(scratch, rowStart + px % 2 * planeQ + px / 2);
                     v0.rearrange(ODD).blend(v1.rearrange(ODD), HIGH_HALF)
                             .intoArray(scratch, rowStart + (px + 1) % 2 * planeQ + (px + 1) / 2);
+                }
+                if (lastEvens != null && row + ix + 2 * lanes <= xs.length) {
+                    // the row's last columns as a pair too, zeros in the lanes past the row: they land on its
+                    // padding, on later rows of the phase plane before their copy, or in the gap after the plane
+                    FloatVector v0 = FloatVector.fromArray(S, xs, row + ix), v1 = FloatVector.fromArray(S, xs,
+                            row + ix + lanes), zero = FloatVector.zero(S);
+                    int px = ix + w.padLeft();
+                    zero.blend(v0.rearrange(EVEN).blend(v1.rearrange(EVEN), HIGH_HALF), lastEvens)
+                            .intoArray(scratch, rowStart + px % 2 * planeQ + px / 2);
+                    zero.blend(v0.rearrange(ODD).blend(v1.rearrange(ODD), HIGH_HALF), lastOdds)
+                            .intoArray(scratch, rowStart + (px + 1) % 2 * planeQ + (px + 1) / 2);
+                    continue;
                 }
             }
             // the rest one float at a time, phase b and column j stepped along (a division per float cost more than the taps)
