@@ -10,6 +10,8 @@ import io.cnnkit.exec.io.WeightsException;
 import io.cnnkit.exec.kernel.Kernels;
 import io.cnnkit.onnx.OnnxException;
 import java.io.PrintWriter;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -34,6 +36,14 @@ public final class BenchCommand implements Callable<Integer> {
     private static final long PROBE_MILLIS = 300;
     /** Vector API kernels run interpreted (boxing every vector) until C2 compiles them; warm-up lasts this long at least. */
     private static final double MIN_WARMUP_SECONDS = 2;
+    /**
+     * Past that, warm-up goes on until the JIT has finished no compilation for this long and for the
+     * last W runs: a step that loops over its planes once per run (a global pool) reaches C2 only
+     * after some hundred runs, and until then it runs up to ten times its time.
+     */
+    private static final double JIT_QUIET_SECONDS = 1;
+    /** Warm-up stops here whatever the JIT is doing. */
+    private static final double MAX_WARMUP_SECONDS = 30;
 
     /** The runtime timed next to cnnkit. */
     public enum Peer { ort, none }
@@ -53,8 +63,8 @@ public final class BenchCommand implements Callable<Integer> {
     Peer peer;
 
     @Option(names = "--warmup", paramLabel = "W", defaultValue = "5",
-            description = "untimed runs per side first, continued for at least 2 s so that the JIT has compiled"
-                    + " the kernels; 0 for none (default: ${DEFAULT-VALUE})")
+            description = "untimed runs per side first, continued for at least 2 s and until the JIT has compiled"
+                    + " nothing for 1 s and W runs (at most 30 s), so that it has compiled the kernels; 0 for none (default: ${DEFAULT-VALUE})")
     int warmup;
 
     @Option(names = "--runs", paramLabel = "R", defaultValue = "20",
@@ -218,14 +228,38 @@ public final class BenchCommand implements Callable<Integer> {
      * Neither side's outputs are copied out: the peer's stay in its buffers, cnnkit's in its arena
      * (a one-layer network's multi-megabyte output would otherwise be timed as part of the layer).
      */
+    private int warmupRuns;
+    private double warmupSeconds;
+
     private Timings[] alternate(Executor ours, OrtPeer theirs, Map<String, Tensor> inputs) {
-        long warmUntil = System.nanoTime() + (long) (MIN_WARMUP_SECONDS * 1e9);
-        for (int i = 0; i < warmup || (warmup > 0 && System.nanoTime() < warmUntil); i++) {
+        long start = System.nanoTime();
+        long warmUntil = start + (long) (MIN_WARMUP_SECONDS * 1e9);
+        long giveUp = start + (long) (MAX_WARMUP_SECONDS * 1e9);
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean watchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
+        long compiled = watchJit ? jit.getTotalCompilationTime() : 0;
+        long quietSince = start;
+        int quietRuns = 0;
+        boolean jitBusy = false;
+        for (int i = 0; i < warmup || (warmup > 0 && (jitBusy || System.nanoTime() < warmUntil)); i++) {
             ours.run(inputs, Map.of());
             if (theirs != null) {
                 theirs.run();
             }
+            if (watchJit) {
+                long now = jit.getTotalCompilationTime();
+                quietRuns++;
+                if (now != compiled) {
+                    compiled = now;
+                    quietSince = System.nanoTime();
+                    quietRuns = 0;
+                }
+                long t = System.nanoTime();
+                jitBusy = (t - quietSince < JIT_QUIET_SECONDS * 1e9 || quietRuns < warmup) && t < giveUp;
+            }
+            warmupRuns = i + 1;
         }
+        warmupSeconds = (System.nanoTime() - start) / 1e9;
         long[] a = new long[runs];
         long[] b = new long[runs];
         for (int i = 0; i < runs; i++) {
@@ -244,7 +278,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     private void printTable(BenchModel bench, Timings ours, Timings theirs, double peak, PrintWriter out) {
         out.printf(Locale.ROOT, "warm-up: %d runs per side%s; %d timed runs per side%s%n", warmup,
-                warmup > 0 ? " and at least " + (int) MIN_WARMUP_SECONDS + " s" : "", runs,
+                warmup > 0 ? String.format(Locale.ROOT, ", at least %d s and until the JIT rested %d s and W runs (%d runs, %.1f s)",
+                        (int) MIN_WARMUP_SECONDS, (int) JIT_QUIET_SECONDS, warmupRuns, warmupSeconds) : "", runs,
                 theirs == null ? "" : ", alternated (cnnkit, ONNX Runtime, cnnkit, ...)");
         String row = "%-18s %10s %10s %10s %12s %8s%n";
         out.printf(Locale.ROOT, row, "", "median ms", "min ms", "p90 ms", "GFLOP/s", "% peak");
