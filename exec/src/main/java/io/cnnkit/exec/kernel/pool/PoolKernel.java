@@ -49,8 +49,11 @@ public final class PoolKernel implements Kernel {
      * so that the first value has a left neighbour to read.
      */
     private static final int SAME_AT = S.length();
-    /** Floats of a block of reduced rows (16 KiB; the padded input rows it reads take about stride times as many). */
-    private static final int BLOCK_FLOATS = 4096;
+    /**
+     * Floats of a block of reduced rows: 8 KiB, so that with the padded input rows it reads (about
+     * stride times as many) the block stays in a 32 KiB L1 (docs/performance.md, "Pools").
+     */
+    private static final int BLOCK_FLOATS = 2048;
 
     public enum Mode { MAX, AVG_COUNT_PAD, AVG }
 
