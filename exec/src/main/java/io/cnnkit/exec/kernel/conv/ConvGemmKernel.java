@@ -37,8 +37,8 @@ final class ConvGemmKernel extends GemmConvKernel {
     private static final int PANELS_MAX = 8;
     /** Most floats of a single-block B (K x chunk) for which tiles run weight panel by weight panel: 32 KB, an L1. */
     private static final int ROW_MAJOR_B_MAX = 8192;
-    /** Most floats of C of one work item whose epilogue waits for the chunk's last tile: 256 KB, in L2. */
-    private static final int ROW_EPILOGUE_C_MAX = 65536;
+    /** Most floats of C of one work item whose epilogue waits for the chunk's last tile: 512 KB, half a 1 MB L2. */
+    private static final int ROW_EPILOGUE_C_MAX = 131072;
 
     /** Most positions left to the tail product, and its cost per output relative to a tile slot (two loads per FMA). */
     static final int TAIL_MAX = 4;
