@@ -1,6 +1,7 @@
 package io.cnnkit.exec.kernel.conv;
 
 import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.Activation;
 import io.cnnkit.exec.kernel.Align;
 import io.cnnkit.exec.kernel.Folding;
 import io.cnnkit.exec.kernel.Fusion;
@@ -37,8 +38,12 @@ final class ConvGemmKernel extends GemmConvKernel {
     private static final int PANELS_MAX = 8;
     /** Most floats of a single-block B (K x chunk) for which tiles run weight panel by weight panel: 32 KB, an L1. */
     private static final int ROW_MAJOR_B_MAX = 8192;
-    /** Most floats of C of one work item whose epilogue waits for the chunk's last tile: 512 KB, half a 1 MB L2. */
-    private static final int ROW_EPILOGUE_C_MAX = 131072;
+    /**
+     * Most floats of C of one work item whose epilogue waits for the chunk's last tile: 512 KB, half
+     * a 1 MB L2, for a piecewise-linear activation; 256 KB for a smooth one, whose longer epilogue
+     * ran EfficientNet-B0 slower on the larger parts (docs/performance.md, "Epilogue per row").
+     */
+    private static final int ROW_EPILOGUE_C_MAX = 131072, ROW_EPILOGUE_C_MAX_SMOOTH = 65536;
 
     /** Most positions left to the tail product, and its cost per output relative to a tile slot (two loads per FMA). */
     static final int TAIL_MAX = 4;
@@ -73,6 +78,8 @@ final class ConvGemmKernel extends GemmConvKernel {
      * instead of a strided copy per output row; null for other windows.
      */
     private final int[] pointSources;
+    /** {@link #ROW_EPILOGUE_C_MAX} or {@link #ROW_EPILOGUE_C_MAX_SMOOTH}, by the fused activation. */
+    private final int rowEpilogueMax;
 
     ConvGemmKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                    KernelOptions options) {
@@ -91,6 +98,10 @@ final class ConvGemmKernel extends GemmConvKernel {
         this.parts = g.parts(chunks, ConvCostModel.im2colPrepareCost(w) * Simd.S.length(), options.threads());
         boolean unpadded = w.padTop() == 0 && w.padLeft() == 0 && w.padBottom() == 0 && w.padRight() == 0;
         this.pointSources = w.kh() * w.kw() == 1 && !w.isPointwise() && unpadded ? pointSources(w) : null;
+        Activation.Kind act = fusion.activation().kind();
+        boolean linear = act == Activation.Kind.NONE || act == Activation.Kind.RELU || act == Activation.Kind.RELU6
+                || act == Activation.Kind.LEAKY_RELU;
+        this.rowEpilogueMax = linear ? ROW_EPILOGUE_C_MAX : ROW_EPILOGUE_C_MAX_SMOOTH;
     }
 
     /** Input offsets within a plane of the output positions of a 1x1 window without padding. */
@@ -166,7 +177,7 @@ final class ConvGemmKernel extends GemmConvKernel {
                 }
             } else {
                 // the last block's epilogue per row of the chunk where the item's part of C stays in L2
-                boolean rowEpilogue = last && (long) (p1 - p0) * mr * (n1 - n0) <= ROW_EPILOGUE_C_MAX;
+                boolean rowEpilogue = last && (long) (p1 - p0) * mr * (n1 - n0) <= rowEpilogueMax;
                 for (int q = 0; q < panels; q++) {
                     for (int p = p0; p < p1; p++) {
                         tileAt(res, c, group, p, q, k0, kc, n0, n1, cBase, rBase, tile, scratch, last && !rowEpilogue);
