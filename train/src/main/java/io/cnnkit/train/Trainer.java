@@ -391,7 +391,7 @@ public final class Trainer implements AutoCloseable {
                         freezing.runsBackward(layer) && computesInputGradient(layer)));
             }
         }
-        return PreparedConvs.prepare(requests, options, pool);
+        return PreparedConvs.prepare(requests, options, pool, prepared);
     }
 
     /** One layer's training-mode forward; one method per operator. */

@@ -57,6 +57,19 @@ public final class Kernels {
         return op.accept(new Preparer(inputShapes, ShapeInference.batched(op, opInputs), params, fusion, options));
     }
 
+    /**
+     * As above, where {@code reuse} is a kernel of an earlier preparation of {@code op} that is no
+     * longer run (a training step's, its weights since updated): the new kernel may overwrite its
+     * weight arrays rather than allocate its own. Null: as above.
+     */
+    public static Kernel prepare(Op op, List<int[]> inputShapes, Map<String, Tensor> params, Fusion fusion,
+                                 KernelOptions options, Kernel reuse) {
+        if (reuse != null && op instanceof Op.Conv c) {
+            return ConvKernels.prepare(c, inputShapes, params, fusion, options, null, reuse);
+        }
+        return prepare(op, inputShapes, params, fusion, options);
+    }
+
     /** The optimised kernel of each operator. */
     private record Preparer(List<int[]> inputShapes, int[] outShape, Map<String, Tensor> params, Fusion fusion,
                             KernelOptions options) implements OpVisitor<Kernel> {

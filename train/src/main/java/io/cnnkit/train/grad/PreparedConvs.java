@@ -32,17 +32,30 @@ public final class PreparedConvs {
     public static final PreparedConvs NONE = new PreparedConvs();
 
     private final Map<Integer, Kernel> forward = new ConcurrentHashMap<>(), transposed = new ConcurrentHashMap<>();
+    /** The kernels handed over: the next step's preparation overwrites their arrays ({@link #prepare}). */
+    private final Map<Integer, Kernel> usedForward = new ConcurrentHashMap<>(),
+            usedTransposed = new ConcurrentHashMap<>();
 
     private PreparedConvs() {
     }
 
     /** Prepares every request's kernels in parallel on {@code pool} (null: here, one after the other). */
     public static PreparedConvs prepare(List<Request> requests, KernelOptions options, ForkJoinPool pool) {
+        return prepare(requests, options, pool, NONE);
+    }
+
+    /**
+     * As above, the new kernels reusing the arrays of {@code earlier}'s kernels of the same layers
+     * where their sizes match: {@code earlier}'s are never run again (the last step's, done).
+     */
+    public static PreparedConvs prepare(List<Request> requests, KernelOptions options, ForkJoinPool pool,
+                                        PreparedConvs earlier) {
         PreparedConvs prepared = new PreparedConvs();
         List<Runnable> work = new ArrayList<>();
         for (Request r : requests) {
+            Kernel forwardReuse = earlier.usedForward.remove(r.layer());
             work.add(() -> prepared.forward.put(r.layer(), Kernels.prepare(r.conv(), List.of(r.x()),
-                    r.params(), Fusion.NONE, options)));
+                    r.params(), Fusion.NONE, options, forwardReuse)));
             if (!r.inputGradient()) {
                 continue;
             }
@@ -50,8 +63,9 @@ public final class PreparedConvs {
             Geometry w = Geometry.of(r.conv(), r.x(), y);
             Op.Conv t = TransposedConv.of(r.conv(), w, r.x()[1]);
             if (t != null) {
+                Kernel transposedReuse = earlier.usedTransposed.remove(r.layer());
                 work.add(() -> prepared.transposed.put(r.layer(), TransposedConv.prepare(t, r.conv(), y,
-                        r.params().get("weight"), options)));
+                        r.params().get("weight"), options, transposedReuse)));
             }
         }
         FastBackward.run(work, pool);
@@ -60,11 +74,19 @@ public final class PreparedConvs {
 
     /** The layer's forward kernel, handed over once; null if none was prepared. */
     public Kernel forward(int layer) {
-        return forward.remove(layer);
+        return handOver(forward, usedForward, layer);
     }
 
     /** The layer's transposed convolution for its input gradient, handed over once; null if none was prepared. */
     public Kernel transposed(int layer) {
-        return transposed.remove(layer);
+        return handOver(transposed, usedTransposed, layer);
+    }
+
+    private static Kernel handOver(Map<Integer, Kernel> ready, Map<Integer, Kernel> used, int layer) {
+        Kernel k = ready.remove(layer);
+        if (k != null) {
+            used.put(layer, k);
+        }
+        return k;
     }
 }

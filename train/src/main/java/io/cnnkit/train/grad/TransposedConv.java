@@ -59,8 +59,14 @@ final class TransposedConv {
 
     /** The kernel of {@code transposed} ({@link #of}) with {@code c}'s weights flipped, for output gradients of {@code dyShape}. */
     static Kernel prepare(Op.Conv transposed, Op.Conv c, int[] dyShape, Tensor weight, KernelOptions options) {
+        return prepare(transposed, c, dyShape, weight, options, null);
+    }
+
+    /** As above, overwriting the arrays of {@code reuse}, an earlier such kernel no longer run, where they fit. */
+    static Kernel prepare(Op.Conv transposed, Op.Conv c, int[] dyShape, Tensor weight, KernelOptions options,
+                          Kernel reuse) {
         Tensor flipped = flip(c, weight, transposed.filters());
-        return Kernels.prepare(transposed, List.of(dyShape), Map.of("weight", flipped), Fusion.NONE, options);
+        return Kernels.prepare(transposed, List.of(dyShape), Map.of("weight", flipped), Fusion.NONE, options, reuse);
     }
 
     /** W' [cin, coutG, kh, kw] from W [cout, cinG, kh, kw]: each group's channels swapped, the window flipped. */

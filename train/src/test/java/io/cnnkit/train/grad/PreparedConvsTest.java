@@ -79,6 +79,45 @@ class PreparedConvsTest {
         }
     }
 
+    /**
+     * The next step's kernels, prepared into the arrays of the last step's (handed over, done),
+     * with new weights, give what kernels prepared afresh from those weights give, bit for bit.
+     */
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {1, 2})
+    void kernelsPreparedIntoTheLastStepsEqualFreshOnes(int threads) {
+        Random random = new Random(10 + threads);
+        Op.Conv same = new Op.Conv(40, Size2.square(3), Size2.square(1), new Padding.Explicit(1, 1, 1, 1),
+                Size2.square(1), 1, true);
+        int[] x = {4, 36, 13, 11};
+        KernelOptions options = KernelOptions.defaults(threads);
+        ForkJoinPool pool = threads == 1 ? null : new ForkJoinPool(threads);
+        try {
+            Tensor input = gaussian(random, x);
+            Tensor dy = gaussian(random, 4, 40, 13, 11);
+            PreparedConvs earlier = PreparedConvs.NONE;
+            for (int step = 0; step < 2; step++) {
+                Map<String, Tensor> params = Map.of("weight", gaussian(random, 40, 36, 3, 3),
+                        "bias", gaussian(random, 40));
+                PreparedConvs prepared = PreparedConvs.prepare(
+                        List.of(new PreparedConvs.Request(1, same, x, params, true)), options, pool, earlier);
+                Kernel own = Kernels.prepare(same, List.of(x), params, Fusion.NONE, options);
+                assertArrayEquals(run(own, input, pool).toArray(), run(prepared.forward(1), input, pool).toArray(),
+                        "forward, step " + step);
+                Gradients fresh = FastBackward.conv(same, input, dy, params.get("weight"), pool, true, Buffers.NONE);
+                Gradients ready = FastBackward.conv(same, input, dy, params.get("weight"), pool, true, Buffers.NONE,
+                        prepared.transposed(1), BatchWeightGradient.MAX_FLOATS);
+                assertArrayEquals(fresh.inputs().get(0).toArray(), ready.inputs().get(0).toArray(),
+                        "input gradient, step " + step);
+                earlier = prepared;
+            }
+        } finally {
+            if (pool != null) {
+                pool.shutdown();
+            }
+        }
+    }
+
     private static Tensor run(Kernel k, Tensor input, ForkJoinPool pool) {
         Tensor out = Tensor.zeros(k.outputShape());
         k.run(new Tensor[] {input}, out, Workspace.forKernel(pool, k));

@@ -26,6 +26,15 @@ public final class ConvKernels {
     /** {@code forced} null: the algorithm is chosen by {@link ConvCostModel#choose}. */
     public static Kernel prepare(Op.Conv c, List<int[]> inputShapes, Map<String, Tensor> params, Fusion fusion,
                                  KernelOptions options, ConvAlgorithm forced) {
+        return prepare(c, inputShapes, params, fusion, options, forced, null);
+    }
+
+    /**
+     * {@code reuse}: a kernel of an earlier preparation that is no longer run, whose weight arrays
+     * the new kernel may overwrite where they have its sizes (Winograd's transformed filters), or null.
+     */
+    public static Kernel prepare(Op.Conv c, List<int[]> inputShapes, Map<String, Tensor> params, Fusion fusion,
+                                 KernelOptions options, ConvAlgorithm forced, Kernel reuse) {
         int[] x = inputShapes.get(0);
         int[] outShape = ShapeInference.batched(c, inputShapes.subList(0, 1));
         Window w = Window.of(x, outShape, c.kernel(), c.stride(), c.pad(), c.dilation());
@@ -49,7 +58,8 @@ public final class ConvKernels {
                     throw new IllegalArgumentException(algorithm + " does not apply to " + c);
                 }
                 return new WinogradConvKernel(x, outShape, w,
-                        algorithm == ConvAlgorithm.WINOGRAD ? Winograd.F2 : Winograd.F4, folded, fusion, options);
+                        algorithm == ConvAlgorithm.WINOGRAD ? Winograd.F2 : Winograd.F4, folded, fusion, options,
+                        null, reuse instanceof WinogradConvKernel earlier ? earlier : null);
             default:
                 return new ConvGemmKernel(x, outShape, w, c.groups(), folded, fusion, options);
         }

@@ -82,8 +82,18 @@ final class Winograd {
      * {@code width} rows, the same floats without the plain array and the pass that packs it.
      */
     static float[] packedFilters(float[] g, int rows, int cols, int m, int width) {
+        return packedFilters(g, rows, cols, m, width, null);
+    }
+
+    /**
+     * As above, into {@code into} when it is the packed filters of the same rows, cols, m and width
+     * (a kernel's that is no longer run): every value is rewritten, the panels' padding rows stay
+     * zero, and the allocation of up to 17 MB a layer is saved; null or another size: a new array.
+     */
+    static float[] packedFilters(float[] g, int rows, int cols, int m, int width, float[] into) {
         int alpha = alpha(m);
-        float[] packed = Align.floats(alpha * alpha * ((rows + width - 1) / width) * cols * width);
+        int n = alpha * alpha * ((rows + width - 1) / width) * cols * width;
+        float[] packed = into != null && into.length == Align.FLOATS + n ? into : Align.floats(n);
         transformFilters(g, rows, cols, m, packed, width);
         return packed;
     }

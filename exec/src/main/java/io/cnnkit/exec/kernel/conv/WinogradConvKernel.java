@@ -102,6 +102,12 @@ final class WinogradConvKernel implements Kernel {
     /** {@code order} null: chosen by the floats each order streams from beyond L2. */
     WinogradConvKernel(int[] inShape, int[] outShape, Window w, int m, Folding folded, Fusion fusion,
                        KernelOptions options, Order order) {
+        this(inShape, outShape, w, m, folded, fusion, options, order, null);
+    }
+
+    /** {@code reuse}: a kernel no longer run whose transformed filters this one may overwrite, or null. */
+    WinogradConvKernel(int[] inShape, int[] outShape, Window w, int m, Folding folded, Fusion fusion,
+                       KernelOptions options, Order order, WinogradConvKernel reuse) {
         if (!applies(w)) {
             throw new IllegalArgumentException("Winograd convolution needs a 3x3 kernel, stride 1 and dilation 1");
         }
@@ -123,7 +129,9 @@ final class WinogradConvKernel implements Kernel {
             throw new IllegalStateException("the tile panel width must be a multiple of the vector length");
         }
         this.mPanels = (cout + mr - 1) / mr;
-        this.packedU = Winograd.packedFilters(folded.weights(), cout, cin, m, mr);
+        this.packedU = Winograd.packedFilters(folded.weights(), cout, cin, m, mr,
+                reuse != null && reuse.cout == cout && reuse.cin == cin && reuse.m == m && reuse.mr == mr
+                        ? reuse.packedU : null);
         this.bias = folded.bias();
         this.residual = fusion.residual();
         this.scalar = options.scalar();

@@ -304,6 +304,18 @@ class WinogradConvTest {
                         cols, width);
                 assertTrue(Arrays.equals(packed, Winograd.packedFilters(g, rows, cols, m, width)),
                         "F(" + m + ",3) in panels of " + width);
+                float[] earlier = Winograd.packedFilters(g, rows, cols, m, width);
+                Arrays.fill(earlier, Float.NaN);
+                float[] again = Winograd.packedFilters(g, rows, cols, m, width, earlier);
+                assertTrue(again == earlier, "the earlier array of the same size is overwritten");
+                // the padding rows of the last panel held NaN here, never zero: compare the rest
+                for (int i = 0; i < packed.length; i++) {
+                    if (packed[i] != 0 || !Float.isNaN(again[i])) {
+                        assertEquals(packed[i], again[i], "F(" + m + ",3), panels of " + width + ", at " + i);
+                    }
+                }
+                float[] other = new float[packed.length + 1];
+                assertTrue(Winograd.packedFilters(g, rows, cols, m, width, other) != other, "another size: a new array");
             }
         }
     }
