@@ -17,8 +17,9 @@ import java.util.concurrent.ForkJoinPool;
  * A step's convolution kernels, prepared all at once before its forward pass, layers in parallel
  * on the pool: each layer's forward kernel and, where its backward runs a {@link TransposedConv},
  * the transposed one (the weights stay the same until the update). Preparing packs or transforms
- * the new weights into new arrays (Winograd's transformed filters: up to 17 MB a layer), serial
- * work per layer that otherwise ran between the layers' parallel passes, twice per step.
+ * the new weights (Winograd's transformed filters: up to 17 MB a layer, written into the last
+ * step's arrays), serial work per layer that otherwise ran between the layers' parallel passes,
+ * twice per step.
  */
 public final class PreparedConvs {
     /**
