@@ -9,6 +9,7 @@ import io.cnnkit.exec.Tensor;
 import io.cnnkit.exec.io.WeightsException;
 import io.cnnkit.exec.kernel.Kernels;
 import io.cnnkit.onnx.OnnxException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
@@ -83,7 +84,8 @@ public final class BenchCommand implements Callable<Integer> {
             description = "with --train: the Python with torch and onnx that runs PyTorch (default: ${DEFAULT-VALUE})")
     String python;
 
-    @Option(names = "--profile", description = {"also print cnnkit's time and GFLOP/s per layer and per kind of layer",
+    @Option(names = "--profile", description = {"also print cnnkit's time and GFLOP/s per layer and per kind of layer,",
+            "ONNX Runtime's own time per node and both side by side per kind of layer",
             "(with --train: forward and backward per layer, and PyTorch's profiler table)"})
     boolean profile;
 
@@ -92,6 +94,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** How long the last warm-up lasted, for the report under the timings. */
+    private int warmupRuns;
+    private double warmupSeconds;
 
     @Override
     public Integer call() {
@@ -152,6 +158,9 @@ public final class BenchCommand implements Callable<Integer> {
                     ours.run(bench.inputs(), Map.of());
                 }
                 LayerProfile.print(ours, peak, out);
+                if (theirs != null && !printOrtProfile(bench, ours, out, err)) {
+                    return ExitCode.FAILURE;
+                }
             }
             if (!agree) {
                 err.println("cnn bench: the outputs DISAGREE beyond " + Agreement.TOLERANCE + "; the timings above compare"
@@ -160,6 +169,17 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         return ExitCode.OK;
+    }
+
+    private boolean printOrtProfile(BenchModel bench, Executor ours, PrintWriter out, PrintWriter err) {
+        out.flush();
+        try {
+            LayerProfile.printVersusOrt(ours, OrtProfile.measure(bench, threads, warmup, runs), out);
+            return true;
+        } catch (IOException | IllegalStateException e) {
+            err.println("cnn bench: ONNX Runtime's profile could not be read: " + e.getMessage());
+            return false;
+        }
     }
 
     /** Other work on the machine skews every figure; the load average says how much there was. */
@@ -228,9 +248,6 @@ public final class BenchCommand implements Callable<Integer> {
      * Neither side's outputs are copied out: the peer's stay in its buffers, cnnkit's in its arena
      * (a one-layer network's multi-megabyte output would otherwise be timed as part of the layer).
      */
-    private int warmupRuns;
-    private double warmupSeconds;
-
     private Timings[] alternate(Executor ours, OrtPeer theirs, Map<String, Tensor> inputs) {
         long start = System.nanoTime();
         long warmUntil = start + (long) (MIN_WARMUP_SECONDS * 1e9);

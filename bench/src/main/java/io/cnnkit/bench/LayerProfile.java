@@ -3,6 +3,7 @@ package io.cnnkit.bench;
 import io.cnnkit.compiler.graph.Layer;
 import io.cnnkit.compiler.op.Op;
 import io.cnnkit.exec.Executor;
+import io.cnnkit.exec.plan.ExecutionPlan;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +16,11 @@ import java.util.Map;
  * per kind of layer (convolutions by kernel and stride), which shows where the time goes.
  */
 final class LayerProfile {
+    /** ORT nodes that no cnnkit layer stands for are summed under this prefix and their op type. */
+    private static final String ORT_ONLY = "ORT only: ";
+    /** Long node names are clipped so that a row fits 100 columns. */
+    private static final int NAME_COLUMN = 30;
+
     private LayerProfile() {
     }
 
@@ -49,6 +55,80 @@ final class LayerProfile {
                         percent(e.getValue().macs(), e.getValue().millis(), peak), share(e.getValue().millis(), total)));
         out.printf(Locale.ROOT, kindRow, "total", steps.size(), BenchCommand.f(total, 3),
                 gflops(steps.stream().mapToLong(Executor.StepProfile::macs).sum(), total), "", "100%");
+    }
+
+    /**
+     * ONNX Runtime's per-node times next to cnnkit's steps, then both summed by cnnkit's kind of
+     * layer. An ORT node counts for the step holding the layer it is named after; nodes ORT added
+     * (layout reorders and such) or named after a layer that cnnkit runs as no step (a flatten) are
+     * summed apart, never guessed into a kind.
+     */
+    static void printVersusOrt(Executor executor, OrtProfile ort, PrintWriter out) {
+        List<Executor.StepProfile> steps = executor.profile();
+        List<String> kinds = kinds(executor);
+        Map<String, Integer> stepOfLayer = new LinkedHashMap<>();
+        List<ExecutionPlan.Step> plan = executor.plan().steps();
+        for (int i = 0; i < plan.size(); i++) {
+            for (Layer l : plan.get(i).layers()) {
+                stepOfLayer.put(l.name(), i);
+            }
+        }
+        List<String> layerNames = List.copyOf(stepOfLayer.keySet());
+        Map<String, double[]> byKind = new LinkedHashMap<>(); // kind -> {cnnkit ms, ORT ms}
+        for (int i = 0; i < steps.size(); i++) {
+            byKind.computeIfAbsent(kinds.get(i), k -> new double[2])[0] += steps.get(i).millisPerRun();
+        }
+        boolean[] stepMatched = new boolean[steps.size()];
+        int width = Math.min(NAME_COLUMN, Math.max(4, ort.nodes().stream().mapToInt(n -> n.name().length()).max().orElse(4)));
+        String row = "%-" + width + "s  %-16s %9s  %s%n";
+        out.println();
+        out.println("ONNX Runtime's own profile (its optimised graph, median per node; a separate profiling session):");
+        out.printf(Locale.ROOT, row, "node", "op", "ms/run", "cnnkit step");
+        double ortTotal = 0;
+        double unmatched = 0;
+        for (OrtProfile.Node n : ort.nodes()) {
+            String layer = OrtProfile.layerOf(n, layerNames);
+            String step = "-";
+            if (layer.isEmpty()) {
+                byKind.computeIfAbsent(ORT_ONLY + n.opType(), k -> new double[2])[1] += n.millis();
+                unmatched += n.millis();
+            } else {
+                int s = stepOfLayer.get(layer);
+                stepMatched[s] = true;
+                step = steps.get(s).name();
+                byKind.get(kinds.get(s))[1] += n.millis();
+            }
+            ortTotal += n.millis();
+            out.printf(Locale.ROOT, row, clip(n.name(), width), clip(n.opType(), 16), BenchCommand.f(n.millis(), 3),
+                    clip(step, width));
+        }
+        double cnnkitTotal = steps.stream().mapToDouble(Executor.StepProfile::millisPerRun).sum();
+        out.println();
+        out.println("by kind of layer (an ORT node counts for the cnnkit step whose layer it is named after):");
+        String kindRow = "%-24s %10s %10s %10s %8s%n";
+        out.printf(Locale.ROOT, kindRow, "kind", "cnnkit ms", "ORT ms", "diff ms", "ratio");
+        byKind.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue()[0] - b.getValue()[1],
+                        a.getValue()[0] - a.getValue()[1]))
+                .forEach(e -> out.printf(Locale.ROOT, kindRow, e.getKey(), BenchCommand.f(e.getValue()[0], 3),
+                        BenchCommand.f(e.getValue()[1], 3), BenchCommand.f(e.getValue()[0] - e.getValue()[1], 3),
+                        e.getValue()[1] > 0 && e.getValue()[0] > 0 ? BenchCommand.f(e.getValue()[0] / e.getValue()[1], 2) : ""));
+        out.printf(Locale.ROOT, kindRow, "total", BenchCommand.f(cnnkitTotal, 3), BenchCommand.f(ortTotal, 3),
+                BenchCommand.f(cnnkitTotal - ortTotal, 3), ortTotal > 0 ? BenchCommand.f(cnnkitTotal / ortTotal, 2) : "");
+        List<String> alone = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            if (!stepMatched[i]) {
+                alone.add(steps.get(i).name());
+            }
+        }
+        out.printf(Locale.ROOT, "not matched: %.3f ms of ORT nodes that no cnnkit step runs (rows \"%s...\")%n",
+                unmatched, ORT_ONLY);
+        out.printf(Locale.ROOT, "not matched: %d cnnkit step%s with no ORT node of its own (ORT fused or removed"
+                + " them)%s%n", alone.size(), alone.size() == 1 ? "" : "s",
+                alone.isEmpty() ? "" : ": " + String.join(", ", alone));
+    }
+
+    private static String clip(String text, int width) {
+        return text.length() <= width ? text : text.substring(0, width - 1) + "~";
     }
 
     private static String gflops(long macs, double millis) {

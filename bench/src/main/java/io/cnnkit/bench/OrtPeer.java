@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.cnnkit.exec.Tensor;
 import java.nio.FloatBuffer;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,6 +24,11 @@ public final class OrtPeer implements AutoCloseable {
     private final Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
 
     public OrtPeer(byte[] model, Map<String, Tensor> inputs, int threads) {
+        this(model, inputs, threads, null);
+    }
+
+    /** With {@code profilePrefix}, the session writes ORT's per-node trace, finished by {@link #endProfiling()}. */
+    OrtPeer(byte[] model, Map<String, Tensor> inputs, int threads, Path profilePrefix) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try {
             options = new OrtSession.SessionOptions();
@@ -33,6 +39,9 @@ public final class OrtPeer implements AutoCloseable {
             // idle intra-op workers park instead of spinning: in alternated runs a spinning worker
             // holds a core into cnnkit's next run and slows its two-thread runs (docs/performance.md)
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            if (profilePrefix != null) {
+                options.enableProfiling(profilePrefix.toString());
+            }
             session = env.createSession(model, options);
             for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
                 Tensor t = e.getValue();
@@ -49,6 +58,15 @@ public final class OrtPeer implements AutoCloseable {
     public void run() {
         try (OrtSession.Result ignored = session.run(feeds)) {
             // timing only
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops profiling and returns the trace file. */
+    Path endProfiling() {
+        try {
+            return Path.of(session.endProfiling());
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
         }

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,6 +54,27 @@ class BenchCommandTest {
         assertTrue(r.out().contains("\ncnnkit "), r.out());
         assertTrue(!r.out().contains("ONNX Runtime "), r.out());
         assertTrue(r.out().contains("conv 5x5/1"), r.out()); // the profile groups LeNet's convolutions by geometry
+    }
+
+    @Test
+    void profileSetsOrtsNodesNextToCnnkitsStepsByKind() {
+        Result r = bench(LENET.toString(), "--runs", "3", "--warmup", "1", "--profile");
+        assertEquals(0, r.code(), r.out() + r.err());
+        String ort = r.out().substring(r.out().indexOf("ONNX Runtime's own profile"));
+        // LeNet's second convolution: ORT's Conv node, named after the layer, matched to cnnkit's step
+        assertTrue(ort.lines().anyMatch(l -> l.matches("\\S*(conv2|relu_2)\\S* +(Fused)?Conv +\\d+\\.\\d{3} +conv2\\+relu_2 *")),
+                ort);
+        String summary = ort.substring(ort.indexOf("by kind of layer"));
+        Matcher conv = Pattern.compile("\nconv 5x5/1 +(\\d+\\.\\d{3}) +(\\d+\\.\\d{3}) +(-?\\d+\\.\\d{3}) ").matcher(summary);
+        assertTrue(conv.find(), summary);
+        double ours = Double.parseDouble(conv.group(1));
+        double theirs = Double.parseDouble(conv.group(2));
+        assertTrue(ours > 0 && theirs > 0 && theirs < 1000, summary);
+        assertEquals(ours - theirs, Double.parseDouble(conv.group(3)), 0.0015, summary);
+        assertTrue(summary.matches("(?s).*\ndense +\\d+\\.\\d{3} +\\d+\\.\\d{3} .*"), summary);
+        assertTrue(summary.matches("(?s).*\ntotal +\\d+\\.\\d{3} +\\d+\\.\\d{3} .*"), summary);
+        assertTrue(summary.contains("not matched: "), summary);
+        assertTrue(ort.lines().allMatch(l -> l.length() <= 100), ort); // fits a 100-column terminal
     }
 
     @ParameterizedTest
