@@ -20,6 +20,7 @@ final class LayerProfile {
     private static final String ORT_ONLY = "ORT only: ";
     /** Long node names are clipped so that a row fits 100 columns. */
     private static final int NAME_COLUMN = 30;
+    private static final int LINE = 100;
 
     private LayerProfile() {
     }
@@ -80,27 +81,28 @@ final class LayerProfile {
         }
         boolean[] stepMatched = new boolean[steps.size()];
         int width = Math.min(NAME_COLUMN, Math.max(4, ort.nodes().stream().mapToInt(n -> n.name().length()).max().orElse(4)));
-        String row = "%-" + width + "s  %-16s %9s  %s%n";
+        String row = "%-" + width + "s  %-14s %8s  %-16s %s%n";
+        int layerWidth = LINE - width - 43;
         out.println();
         out.println("ONNX Runtime's own profile (its optimised graph, median per node; a separate profiling session):");
-        out.printf(Locale.ROOT, row, "node", "op", "ms/run", "cnnkit step");
+        out.printf(Locale.ROOT, row, "node", "op", "ms/run", "cnnkit kind", "cnnkit layer");
         double ortTotal = 0;
         double unmatched = 0;
         for (OrtProfile.Node n : ort.nodes()) {
             String layer = OrtProfile.layerOf(n, layerNames);
-            String step = "-";
+            String kind = "-";
             if (layer.isEmpty()) {
                 byKind.computeIfAbsent(ORT_ONLY + n.opType(), k -> new double[2])[1] += n.millis();
                 unmatched += n.millis();
             } else {
                 int s = stepOfLayer.get(layer);
                 stepMatched[s] = true;
-                step = steps.get(s).name();
-                byKind.get(kinds.get(s))[1] += n.millis();
+                kind = kinds.get(s);
+                byKind.get(kind)[1] += n.millis();
             }
             ortTotal += n.millis();
-            out.printf(Locale.ROOT, row, clip(n.name(), width), clip(n.opType(), 16), BenchCommand.f(n.millis(), 3),
-                    clip(step, width));
+            out.printf(Locale.ROOT, row, clip(n.name(), width), clip(n.opType(), 14), BenchCommand.f(n.millis(), 3),
+                    clip(kind, 16), layer.isEmpty() ? "-" : clip(layer, layerWidth));
         }
         double cnnkitTotal = steps.stream().mapToDouble(Executor.StepProfile::millisPerRun).sum();
         out.println();
