@@ -46,6 +46,10 @@ public final class BenchCommand implements Callable<Integer> {
     /** Warm-up stops here whatever the JIT is doing. */
     private static final double MAX_WARMUP_SECONDS = 30;
 
+    /** Both sides' timed runs (the peer's null without one) and how long warm-up took to get there. */
+    private record Alternated(Timings ours, Timings theirs, int warmupRuns, double warmupSeconds) {
+    }
+
     /** The runtime timed next to cnnkit. */
     public enum Peer { ort, none }
 
@@ -94,10 +98,6 @@ public final class BenchCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
-
-    /** How long the last warm-up lasted, for the report under the timings. */
-    private int warmupRuns;
-    private double warmupSeconds;
 
     @Override
     public Integer call() {
@@ -150,8 +150,7 @@ public final class BenchCommand implements Callable<Integer> {
                 return ExitCode.FAILURE;
             }
             boolean agree = theirs == null || checkAgreement(ours.run(bench.inputs()), theirs.outputs(), out, err);
-            Timings[] timings = alternate(ours, theirs, bench.inputs());
-            printTable(bench, timings[0], timings[1], peak, out);
+            printTable(bench, alternate(ours, theirs, bench.inputs()), peak, out);
             if (profile) {
                 ours.setProfiling(true);
                 for (int i = 0; i < runs; i++) {
@@ -248,7 +247,7 @@ public final class BenchCommand implements Callable<Integer> {
      * Neither side's outputs are copied out: the peer's stay in its buffers, cnnkit's in its arena
      * (a one-layer network's multi-megabyte output would otherwise be timed as part of the layer).
      */
-    private Timings[] alternate(Executor ours, OrtPeer theirs, Map<String, Tensor> inputs) {
+    private Alternated alternate(Executor ours, OrtPeer theirs, Map<String, Tensor> inputs) {
         long start = System.nanoTime();
         long warmUntil = start + (long) (MIN_WARMUP_SECONDS * 1e9);
         long giveUp = start + (long) (MAX_WARMUP_SECONDS * 1e9);
@@ -258,6 +257,7 @@ public final class BenchCommand implements Callable<Integer> {
         long quietSince = start;
         int quietRuns = 0;
         boolean jitBusy = false;
+        int warmupRuns = 0;
         for (int i = 0; i < warmup || (warmup > 0 && (jitBusy || System.nanoTime() < warmUntil)); i++) {
             ours.run(inputs, Map.of());
             if (theirs != null) {
@@ -276,7 +276,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             warmupRuns = i + 1;
         }
-        warmupSeconds = (System.nanoTime() - start) / 1e9;
+        double warmupSeconds = (System.nanoTime() - start) / 1e9;
         long[] a = new long[runs];
         long[] b = new long[runs];
         for (int i = 0; i < runs; i++) {
@@ -290,13 +290,15 @@ public final class BenchCommand implements Callable<Integer> {
             a[i] = t1 - t0;
             b[i] = t2 - t1;
         }
-        return new Timings[] {new Timings(a), theirs == null ? null : new Timings(b)};
+        return new Alternated(new Timings(a), theirs == null ? null : new Timings(b), warmupRuns, warmupSeconds);
     }
 
-    private void printTable(BenchModel bench, Timings ours, Timings theirs, double peak, PrintWriter out) {
+    private void printTable(BenchModel bench, Alternated timed, double peak, PrintWriter out) {
+        Timings ours = timed.ours();
+        Timings theirs = timed.theirs();
         out.printf(Locale.ROOT, "warm-up: %d runs per side%s; %d timed runs per side%s%n", warmup,
                 warmup > 0 ? String.format(Locale.ROOT, ", at least %d s and until the JIT rested %d s and W runs (%d runs, %.1f s)",
-                        (int) MIN_WARMUP_SECONDS, (int) JIT_QUIET_SECONDS, warmupRuns, warmupSeconds) : "", runs,
+                        (int) MIN_WARMUP_SECONDS, (int) JIT_QUIET_SECONDS, timed.warmupRuns(), timed.warmupSeconds()) : "", runs,
                 theirs == null ? "" : ", alternated (cnnkit, ONNX Runtime, cnnkit, ...)");
         String row = "%-18s %10s %10s %10s %12s %8s%n";
         out.printf(Locale.ROOT, row, "", "median ms", "min ms", "p90 ms", "GFLOP/s", "% peak");
