@@ -88,8 +88,8 @@ public final class BenchCommand implements Callable<Integer> {
             description = "with --train: the Python with torch and onnx that runs PyTorch (default: ${DEFAULT-VALUE})")
     String python;
 
-    @Option(names = "--profile", description = {"also print cnnkit's time and GFLOP/s per layer and per kind of layer,",
-            "ONNX Runtime's own time per node and both side by side per kind of layer",
+    @Option(names = "--profile", description = {"also print cnnkit's time and GFLOP/s per layer and per kind of layer,"
+            + " ONNX Runtime's own time per node, and both side by side per kind of layer",
             "(with --train: forward and backward per layer, and PyTorch's profiler table)"})
     boolean profile;
 
