@@ -186,8 +186,9 @@ public final class BenchCommand implements Callable<Integer> {
         double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         int cores = Runtime.getRuntime().availableProcessors();
         if (load >= 0) {
-            out.printf(Locale.ROOT, "load average %.2f on %d core%s%s%n", load, cores, cores == 1 ? "" : "s",
-                    load > 0.5 ? ": other work is running, expect noise (the alternation keeps the ratio fair)" : "");
+            Terminal.println(out, String.format(Locale.ROOT, "load average %.2f on %d core%s%s", load, cores,
+                    cores == 1 ? "" : "s",
+                    load > 0.5 ? ": other work is running; expect noise (alternating keeps ratios fair)" : ""));
         }
     }
 
@@ -214,8 +215,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (peak == 0) {
             line.append(" no width could be probed (% peak shown as -);");
         }
-        out.println(line.append(String.format(Locale.ROOT, " the issue's figure %.0f per core",
-                PeakProbe.KNOWN_GFLOPS_PER_CORE)));
+        Terminal.println(out, line.append(String.format(Locale.ROOT, " the issue's figure %.0f per core",
+                PeakProbe.KNOWN_GFLOPS_PER_CORE)).toString());
         out.flush();
         return peak;
     }
@@ -296,10 +297,10 @@ public final class BenchCommand implements Callable<Integer> {
     private void printTable(BenchModel bench, Alternated timed, double peak, PrintWriter out) {
         Timings ours = timed.ours();
         Timings theirs = timed.theirs();
-        out.printf(Locale.ROOT, "warm-up: %d runs per side%s; %d timed runs per side%s%n", warmup,
-                warmup > 0 ? String.format(Locale.ROOT, ", at least %d s and until the JIT rested %d s and W runs (%d runs, %.1f s)",
-                        (int) MIN_WARMUP_SECONDS, (int) JIT_QUIET_SECONDS, timed.warmupRuns(), timed.warmupSeconds()) : "", runs,
-                theirs == null ? "" : ", alternated (cnnkit, ONNX Runtime, cnnkit, ...)");
+        Terminal.println(out, String.format(Locale.ROOT, "warm-up: %d runs per side%s; %d timed runs per side%s", warmup,
+                warmup > 0 ? String.format(Locale.ROOT, ", at least %d s and until the JIT rested %d s and %d runs (%d runs, %.1f s)",
+                        (int) MIN_WARMUP_SECONDS, (int) JIT_QUIET_SECONDS, warmup, timed.warmupRuns(), timed.warmupSeconds()) : "", runs,
+                theirs == null ? "" : ", alternated (cnnkit, ONNX Runtime, cnnkit, ...)"));
         String row = "%-18s %10s %10s %10s %12s %8s%n";
         out.printf(Locale.ROOT, row, "", "median ms", "min ms", "p90 ms", "GFLOP/s", "% peak");
         Map<String, Timings> sides = new LinkedHashMap<>();
@@ -316,10 +317,10 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, row, "ratio cnnkit/ORT", f(ours.medianMillis() / theirs.medianMillis(), 2),
                     f(ours.minMillis() / theirs.minMillis(), 2), "", "", "");
         }
-        out.printf(Locale.ROOT, "GFLOP/s at the median; %% peak against the probe's best, %.1f GFLOP/s on %d thread%s"
-                + " (cnnkit's kernels use %d-bit vectors, %s).%n", peak, threads, threads == 1 ? "" : "s",
-                Kernels.vectorBits(), Kernels.alignedArrays() ? "aligned to cache lines"
-                        : "not aligned to cache lines: run with -XX:ObjectAlignmentInBytes=64");
+        Terminal.println(out, String.format(Locale.ROOT, "GFLOP/s at the median; %% peak against the probe's best,"
+                + " %.1f GFLOP/s on %d thread%s (cnnkit's kernels use %d-bit vectors, %s).", peak, threads,
+                threads == 1 ? "" : "s", Kernels.vectorBits(), Kernels.alignedArrays() ? "aligned to cache lines"
+                        : "not aligned to cache lines: run with -XX:ObjectAlignmentInBytes=64"));
     }
 
     /** "-" when the peak could not be probed. */

@@ -20,7 +20,10 @@ final class LayerProfile {
     private static final String ORT_ONLY = "ORT only: ";
     /** Long node names are clipped so that a row fits 100 columns. */
     private static final int NAME_COLUMN = 30;
-    private static final int LINE = 100;
+    /** Wide enough for a grouped convolution's kind, {@code conv 3x3/2 g144}. */
+    private static final int KIND_COLUMN = 16;
+    /** Room left for a step's label by the per-step table's other columns in 100 columns. */
+    private static final int STEP_COLUMN = Terminal.COLUMNS - KIND_COLUMN - 38;
 
     private LayerProfile() {
     }
@@ -36,19 +39,22 @@ final class LayerProfile {
         List<Executor.StepProfile> steps = executor.profile();
         List<String> kinds = kinds(executor);
         double total = steps.stream().mapToDouble(Executor.StepProfile::millisPerRun).sum();
-        int width = Math.max(5, steps.stream().mapToInt(s -> s.name().length()).max().orElse(5));
-        String row = "%-" + width + "s  %-14s %9s %9s %7s %7s%n";
+        List<String> labels = labels(executor);
+        int width = Math.min(STEP_COLUMN, Math.max(5, labels.stream().mapToInt(String::length).max().orElse(5)));
+        String row = "%-" + width + "s  %-" + KIND_COLUMN + "s %9s %9s %7s %7s%n";
         out.println();
+        out.println("step: its first layer, then the kinds of the layers fused into it");
         out.printf(Locale.ROOT, row, "step", "kind", "ms/run", "GFLOP/s", "% peak", "share");
         Map<String, KindTotal> byKind = new LinkedHashMap<>();
         for (int i = 0; i < steps.size(); i++) {
             Executor.StepProfile s = steps.get(i);
             byKind.merge(kinds.get(i), new KindTotal(0, 0, 0).plus(s), (a, b) -> a.plus(s));
-            out.printf(Locale.ROOT, row, s.name(), kinds.get(i), BenchCommand.f(s.millisPerRun(), 3), gflops(s.macs(),
-                    s.millisPerRun()), percent(s.macs(), s.millisPerRun(), peak), share(s.millisPerRun(), total));
+            out.printf(Locale.ROOT, row, Terminal.clip(labels.get(i), width), Terminal.clip(kinds.get(i), KIND_COLUMN),
+                    BenchCommand.f(s.millisPerRun(), 3), gflops(s.macs(), s.millisPerRun()),
+                    percent(s.macs(), s.millisPerRun(), peak), share(s.millisPerRun(), total));
         }
         out.println();
-        String kindRow = "%-14s %6s %9s %9s %7s %7s%n";
+        String kindRow = "%-" + KIND_COLUMN + "s %6s %9s %9s %7s %7s%n";
         out.printf(Locale.ROOT, kindRow, "kind", "steps", "ms/run", "GFLOP/s", "% peak", "share");
         byKind.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue().millis(), a.getValue().millis()))
                 .forEach(e -> out.printf(Locale.ROOT, kindRow, e.getKey(), e.getValue().steps(),
@@ -75,14 +81,15 @@ final class LayerProfile {
             }
         }
         List<String> layerNames = List.copyOf(stepOfLayer.keySet());
+        List<String> labels = labels(executor);
         Map<String, double[]> byKind = new LinkedHashMap<>(); // kind -> {cnnkit ms, ORT ms}
         for (int i = 0; i < steps.size(); i++) {
             byKind.computeIfAbsent(kinds.get(i), k -> new double[2])[0] += steps.get(i).millisPerRun();
         }
         boolean[] stepMatched = new boolean[steps.size()];
         int width = Math.min(NAME_COLUMN, Math.max(4, ort.nodes().stream().mapToInt(n -> n.name().length()).max().orElse(4)));
-        String row = "%-" + width + "s  %-14s %8s  %-16s %s%n";
-        int layerWidth = LINE - width - 43;
+        String row = "%-" + width + "s  %-14s %8s  %-" + KIND_COLUMN + "s %s%n";
+        int layerWidth = Terminal.COLUMNS - width - 43;
         out.println();
         out.println("ONNX Runtime's own profile (its optimised graph, median per node; a separate profiling session):");
         out.printf(Locale.ROOT, row, "node", "op", "ms/run", "cnnkit kind", "cnnkit layer");
@@ -101,8 +108,9 @@ final class LayerProfile {
                 byKind.get(kind)[1] += n.millis();
             }
             ortTotal += n.millis();
-            out.printf(Locale.ROOT, row, clip(n.name(), width), clip(n.opType(), 14), BenchCommand.f(n.millis(), 3),
-                    clip(kind, 16), layer.isEmpty() ? "-" : clip(layer, layerWidth));
+            out.printf(Locale.ROOT, row, Terminal.clip(n.name(), width), Terminal.clip(n.opType(), 14),
+                    BenchCommand.f(n.millis(), 3), Terminal.clip(kind, KIND_COLUMN),
+                    layer.isEmpty() ? "-" : Terminal.clip(layer, layerWidth));
         }
         double cnnkitTotal = steps.stream().mapToDouble(Executor.StepProfile::millisPerRun).sum();
         out.println();
@@ -119,18 +127,14 @@ final class LayerProfile {
         List<String> alone = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
             if (!stepMatched[i]) {
-                alone.add(steps.get(i).name());
+                alone.add(labels.get(i));
             }
         }
         out.printf(Locale.ROOT, "not matched: %.3f ms of ORT nodes that no cnnkit step runs (rows \"%s...\")%n",
                 unmatched, ORT_ONLY);
-        out.printf(Locale.ROOT, "not matched: %d cnnkit step%s with no ORT node of its own (ORT fused or removed"
-                + " them)%s%n", alone.size(), alone.size() == 1 ? "" : "s",
-                alone.isEmpty() ? "" : ": " + String.join(", ", alone));
-    }
-
-    private static String clip(String text, int width) {
-        return text.length() <= width ? text : text.substring(0, width - 1) + "~";
+        Terminal.println(out, String.format(Locale.ROOT, "not matched: %d cnnkit step%s with no ORT node of its own"
+                + " (ORT fused or removed them)%s", alone.size(), alone.size() == 1 ? "" : "s",
+                alone.isEmpty() ? "" : ": " + String.join(", ", alone)));
     }
 
     private static String gflops(long macs, double millis) {
@@ -153,6 +157,15 @@ final class LayerProfile {
             return "conv " + shape + (c.groups() > 1 ? " g" + c.groups() : "");
         }
         return layer.kind();
+    }
+
+    /**
+     * Each step's label: its first layer's name, then the kinds of the layers fused into it
+     * ({@code layer1.0.conv1+batchnorm+relu}); the full chain of names repeats the block's prefix.
+     */
+    static List<String> labels(Executor executor) {
+        return executor.plan().steps().stream().map(s -> s.layers().get(0).name() + s.layers().stream().skip(1)
+                .map(l -> "+" + l.kind()).collect(java.util.stream.Collectors.joining())).toList();
     }
 
     static List<String> kinds(Executor executor) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -74,7 +75,10 @@ class BenchCommandTest {
         assertTrue(summary.matches("(?s).*\ndense +\\d+\\.\\d{3} +\\d+\\.\\d{3} .*"), summary);
         assertTrue(summary.matches("(?s).*\ntotal +\\d+\\.\\d{3} +\\d+\\.\\d{3} .*"), summary);
         assertTrue(summary.contains("not matched: "), summary);
-        assertTrue(ort.lines().allMatch(l -> l.length() <= 100), ort); // fits a 100-column terminal
+        // a step is its first layer then the kinds fused into it
+        assertTrue(r.out().matches("(?s).*\nconv2\\+relu +conv 5x5/1 +\\d+\\.\\d{3} .*"), r.out());
+        String tooWide = r.out().lines().filter(l -> l.length() > 100).collect(Collectors.joining("\n"));
+        assertEquals("", tooWide, "the whole output fits a 100-column terminal"); // header lines included
     }
 
     @ParameterizedTest
