@@ -31,10 +31,13 @@ public record Folding(float[] weights, float[] bias) {
                 shift[r] *= factors.get(r);
             }
         }
-        float[] w = new float[weight.size()];
+        boolean folds = fusion.batchNorm().isPresent() || fusion.scale().isPresent();
+        // nothing to fold: the weights as they are (w * 1.0 rounds to w), one bulk copy
+        float[] w = folds ? new float[weight.size()]
+                : java.util.Arrays.copyOfRange(weight.data(), weight.offset(), weight.offset() + weight.size());
         float[] b = new float[rows];
         for (int r = 0; r < rows; r++) {
-            for (int i = 0; i < rowLength; i++) {
+            for (int i = 0; folds && i < rowLength; i++) {
                 w[r * rowLength + i] = (float) (weight.get(r * rowLength + i) * scale[r]);
             }
             double raw = bias.isPresent() ? bias.get().get(r) : 0;

@@ -83,7 +83,14 @@ final class ConvGemmKernel extends GemmConvKernel {
 
     ConvGemmKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                    KernelOptions options) {
-        super(inShape, outShape, w, groups, folded, fusion, options, layout(w, outShape[1] / groups).shape().mr());
+        this(inShape, outShape, w, groups, folded, fusion, options, null);
+    }
+
+    /** As above, {@code reuse}: a kernel no longer run whose packed weights this one may overwrite, or null. */
+    ConvGemmKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
+                   KernelOptions options, GemmConvKernel reuse) {
+        super(inShape, outShape, w, groups, folded, fusion, options, layout(w, outShape[1] / groups).shape().mr(),
+                reuse);
         Layout layout = layout(w, g.coutG());
         this.shape = layout.shape();
         this.mr = shape.mr();

@@ -31,7 +31,8 @@ public final class ConvKernels {
 
     /**
      * {@code reuse}: a kernel of an earlier preparation that is no longer run, whose weight arrays
-     * the new kernel may overwrite where they have its sizes (Winograd's transformed filters), or null.
+     * the new kernel may overwrite where they have its sizes (Winograd's transformed filters, the GEMM
+     * kernels' weight panels), or null.
      */
     public static Kernel prepare(Op.Conv c, List<int[]> inputShapes, Map<String, Tensor> params, Fusion fusion,
                                  KernelOptions options, ConvAlgorithm forced, Kernel reuse) {
@@ -42,16 +43,17 @@ public final class ConvKernels {
         if (fusion.residual()) {
             requireResidual(inputShapes, outShape);
         }
+        GemmConvKernel packed = reuse instanceof GemmConvKernel earlier ? earlier : null;
         ConvAlgorithm algorithm = forced != null ? forced : ConvCostModel.choose(w, x[1], c.filters(), c.groups());
         switch (algorithm) {
             case DEPTHWISE:
                 return new DepthwiseConvKernel(x, outShape, w, folded, fusion, options);
             case IMPLICIT_GEMM:
-                return new ImplicitConvKernel(x, outShape, w, c.groups(), folded, fusion, options);
+                return new ImplicitConvKernel(x, outShape, w, c.groups(), folded, fusion, options, packed);
             case DIRECT:
-                return new DirectConvKernel(x, outShape, w, c.groups(), folded, fusion, options);
+                return new DirectConvKernel(x, outShape, w, c.groups(), folded, fusion, options, packed);
             case TRANSPOSED_GEMM:
-                return new TransposedConvKernel(x, outShape, w, c.groups(), folded, fusion, options);
+                return new TransposedConvKernel(x, outShape, w, c.groups(), folded, fusion, options, packed);
             case WINOGRAD:
             case WINOGRAD_F4:
                 if (!algorithm.applies(w, x[1], c.groups())) {
@@ -61,7 +63,7 @@ public final class ConvKernels {
                         algorithm == ConvAlgorithm.WINOGRAD ? Winograd.F2 : Winograd.F4, folded, fusion, options,
                         null, reuse instanceof WinogradConvKernel earlier ? earlier : null);
             default:
-                return new ConvGemmKernel(x, outShape, w, c.groups(), folded, fusion, options);
+                return new ConvGemmKernel(x, outShape, w, c.groups(), folded, fusion, options, packed);
         }
     }
 

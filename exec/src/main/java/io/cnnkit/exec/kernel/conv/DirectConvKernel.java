@@ -42,8 +42,14 @@ final class DirectConvKernel extends PhasePlaneConvKernel {
 
     DirectConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                      KernelOptions options) {
+        this(inShape, outShape, w, groups, folded, fusion, options, null);
+    }
+
+    /** As above, {@code reuse}: a kernel no longer run whose packed weights this one may overwrite, or null. */
+    DirectConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
+                     KernelOptions options, GemmConvKernel reuse) {
         super(inShape, outShape, w, groups, folded, fusion, options, WIDTH,
-                GemmConv.Chunks.of(w.outH() * tilesPerRow(w) * ROWS, ROWS, TILES_PER_ITEM), 0);
+                GemmConv.Chunks.of(w.outH() * tilesPerRow(w) * ROWS, ROWS, TILES_PER_ITEM), 0, reuse);
         this.tilesPerRow = tilesPerRow(w);
     }
 

@@ -27,11 +27,20 @@ record GemmConv(int batch, int cin, int cout, int groups, int cinG, int coutG, i
     /** {@code width}: output channels per weight panel, MR when they are C's rows, NR when its columns. */
     static GemmConv of(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                        KernelOptions options, int width) {
+        return of(inShape, outShape, w, groups, folded, fusion, options, width, null);
+    }
+
+    /** As above, packing into {@code reuse}'s weight panels (a kernel's no longer run) where the layout is the same. */
+    static GemmConv of(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
+                       KernelOptions options, int width, GemmConv reuse) {
         int cinG = inShape[1] / groups, coutG = outShape[1] / groups;
         int k = cinG * w.kh() * w.kw(), kc = Sgemm.kBlock(k, KC);
         return new GemmConv(inShape[0], inShape[1], outShape[1], groups, cinG, coutG, k, kc, width,
                 (coutG + width - 1) / width,
-                Sgemm.packPanels(folded.weights(), groups, coutG, k, width, kc), folded.bias(), fusion.residual(),
+                Sgemm.packPanels(folded.weights(), groups, coutG, k, width, kc,
+                        reuse != null && reuse.groups == groups && reuse.coutG == coutG && reuse.k == k
+                                && reuse.width == width && reuse.kc == kc ? reuse.packedWeights : null),
+                folded.bias(), fusion.residual(),
                 options.scalar(), new Epilogue(fusion.activation(), options.scalar()));
     }
 

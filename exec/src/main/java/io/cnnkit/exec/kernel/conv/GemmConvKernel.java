@@ -15,9 +15,16 @@ abstract class GemmConvKernel implements Kernel {
     /** {@code width}: output channels per weight panel (see {@link GemmConv#of}). */
     GemmConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                    KernelOptions options, int width) {
+        this(inShape, outShape, w, groups, folded, fusion, options, width, null);
+    }
+
+    /** As above, {@code reuse}: a kernel no longer run whose packed weights this one may overwrite, or null. */
+    GemmConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
+                   KernelOptions options, int width, GemmConvKernel reuse) {
         this.outShape = outShape.clone();
         this.w = w;
-        this.g = GemmConv.of(inShape, outShape, w, groups, folded, fusion, options, width);
+        this.g = GemmConv.of(inShape, outShape, w, groups, folded, fusion, options, width,
+                reuse == null ? null : reuse.g);
     }
 
     @Override

@@ -33,9 +33,15 @@ final class ImplicitConvKernel extends PhasePlaneConvKernel {
 
     ImplicitConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                        KernelOptions options) {
+        this(inShape, outShape, w, groups, folded, fusion, options, null);
+    }
+
+    /** As above, {@code reuse}: a kernel no longer run whose packed weights this one may overwrite, or null. */
+    ImplicitConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
+                       KernelOptions options, GemmConvKernel reuse) {
         super(inShape, outShape, w, groups, folded, fusion, options, shape(w, outShape[1] / groups).mr(),
                 GemmConv.Chunks.of(paddedPositions(w), shape(w, outShape[1] / groups).nr(), PANELS_PER_ITEM),
-                ConvCostModel.PACK_COST * Simd.S.length());
+                ConvCostModel.PACK_COST * Simd.S.length(), reuse);
         this.shape = shape(w, g.coutG());
         this.mr = shape.mr();
         this.nr = shape.nr();

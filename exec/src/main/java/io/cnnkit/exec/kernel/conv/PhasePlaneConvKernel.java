@@ -24,7 +24,14 @@ abstract class PhasePlaneConvKernel extends GemmConvKernel {
      */
     PhasePlaneConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                          KernelOptions options, int width, GemmConv.Chunks chunks, double prepare) {
-        super(inShape, outShape, w, groups, folded, fusion, options, width);
+        this(inShape, outShape, w, groups, folded, fusion, options, width, chunks, prepare, null);
+    }
+
+    /** As above, {@code reuse}: a kernel no longer run whose packed weights this one may overwrite, or null. */
+    PhasePlaneConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
+                         KernelOptions options, int width, GemmConv.Chunks chunks, double prepare,
+                         GemmConvKernel reuse) {
+        super(inShape, outShape, w, groups, folded, fusion, options, width, reuse);
         this.planes = new PhasePlanes(w, g.cinG());
         this.chunks = chunks;
         this.parts = g.parts(chunks, prepare, options.threads());

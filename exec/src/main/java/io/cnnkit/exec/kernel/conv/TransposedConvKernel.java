@@ -26,7 +26,13 @@ final class TransposedConvKernel extends GemmConvKernel {
 
     TransposedConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                          KernelOptions options) {
-        super(inShape, outShape, w, groups, folded, fusion, options, NR);
+        this(inShape, outShape, w, groups, folded, fusion, options, null);
+    }
+
+    /** As above, {@code reuse}: a kernel no longer run whose packed weights this one may overwrite, or null. */
+    TransposedConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
+                         KernelOptions options, GemmConvKernel reuse) {
+        super(inShape, outShape, w, groups, folded, fusion, options, NR, reuse);
         this.n = w.outSize();
         this.posPanels = (n + MR - 1) / MR;
         this.chanPanels = g.mPanels();

@@ -58,8 +58,18 @@ public final class Sgemm {
      * as the rows of C); with NR, B panels (weights as its columns). kc = k gives whole panels.
      */
     public static float[] packPanels(float[] weights, int groups, int rows, int k, int width, int kc) {
+        return packPanels(weights, groups, rows, k, width, kc, null);
+    }
+
+    /**
+     * As above, into {@code into} when it has this packing's length and is the packing of the same
+     * groups, rows, k, width and kc (a kernel's that is no longer run): every weight is rewritten and
+     * the padding rows stay zero, saving the allocation; null or another length: a new array.
+     */
+    public static float[] packPanels(float[] weights, int groups, int rows, int k, int width, int kc, float[] into) {
         int panels = (rows + width - 1) / width;
-        float[] packed = Align.floats(groups * panels * k * width);
+        int n = groups * panels * k * width;
+        float[] packed = into != null && into.length == Align.FLOATS + n ? into : Align.floats(n);
         for (int g = 0; g < groups; g++) {
             for (int row = 0; row < rows; row++) {
                 int src = (g * rows + row) * k;
