@@ -17,9 +17,9 @@ import java.util.concurrent.ForkJoinPool;
  * A step's convolution kernels, prepared all at once before its forward pass, layers in parallel
  * on the pool: each layer's forward kernel and, where its backward runs a {@link TransposedConv},
  * the transposed one (the weights stay the same until the update). Preparing packs or transforms
- * the new weights (Winograd's transformed filters: up to 17 MB a layer, written into the last
- * step's arrays), serial work per layer that otherwise ran between the layers' parallel passes,
- * twice per step.
+ * the new weights (Winograd's transformed filters: up to 17 MB a layer; the GEMM kernels' weight
+ * panels; the transposed kernels' flipped weights: each written into the last step's arrays),
+ * serial work per layer that otherwise ran between the layers' parallel passes, twice per step.
  */
 public final class PreparedConvs {
     /**
@@ -36,6 +36,8 @@ public final class PreparedConvs {
     /** The kernels handed over: the next step's preparation overwrites their arrays ({@link #prepare}). */
     private final Map<Integer, Kernel> usedForward = new ConcurrentHashMap<>(),
             usedTransposed = new ConcurrentHashMap<>();
+    /** Each transposed kernel's flipped weights, kept for the next step's flip to write into. */
+    private final Map<Integer, Tensor> flipped = new ConcurrentHashMap<>();
 
     private PreparedConvs() {
     }
@@ -65,8 +67,13 @@ public final class PreparedConvs {
             Op.Conv t = TransposedConv.of(r.conv(), w, r.x()[1]);
             if (t != null) {
                 Kernel transposedReuse = earlier.usedTransposed.remove(r.layer());
-                work.add(() -> prepared.transposed.put(r.layer(), TransposedConv.prepare(t, r.conv(), y,
-                        r.params().get("weight"), options, transposedReuse)));
+                Tensor flipInto = earlier.flipped.remove(r.layer());
+                work.add(() -> {
+                    Tensor flip = TransposedConv.flip(r.conv(), r.params().get("weight"), t.filters(), flipInto);
+                    prepared.flipped.put(r.layer(), flip);
+                    prepared.transposed.put(r.layer(), TransposedConv.prepareFlipped(t, y, flip, options,
+                            transposedReuse));
+                });
             }
         }
         FastBackward.run(work, pool);

@@ -10,6 +10,7 @@ import io.cnnkit.exec.kernel.Kernel;
 import io.cnnkit.exec.kernel.KernelOptions;
 import io.cnnkit.exec.kernel.Kernels;
 import io.cnnkit.exec.kernel.Workspace;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -65,15 +66,30 @@ final class TransposedConv {
     /** As above, overwriting the arrays of {@code reuse}, an earlier such kernel no longer run, where they fit. */
     static Kernel prepare(Op.Conv transposed, Op.Conv c, int[] dyShape, Tensor weight, KernelOptions options,
                           Kernel reuse) {
-        Tensor flipped = flip(c, weight, transposed.filters());
+        return prepareFlipped(transposed, dyShape, flip(c, weight, transposed.filters()), options, reuse);
+    }
+
+    /** As above, from the weights already flipped ({@link #flip}). */
+    static Kernel prepareFlipped(Op.Conv transposed, int[] dyShape, Tensor flipped, KernelOptions options,
+                                 Kernel reuse) {
         return Kernels.prepare(transposed, List.of(dyShape), Map.of("weight", flipped), Fusion.NONE, options, reuse);
     }
 
     /** W' [cin, coutG, kh, kw] from W [cout, cinG, kh, kw]: each group's channels swapped, the window flipped. */
     static Tensor flip(Op.Conv c, Tensor weight, int cin) {
+        return flip(c, weight, cin, null);
+    }
+
+    /**
+     * As above, into {@code into} when it has W''s shape (every element is rewritten: the kept
+     * array of an earlier step, saving up to 9.4 MB a layer of allocation), else into a new tensor.
+     */
+    static Tensor flip(Op.Conv c, Tensor weight, int cin, Tensor into) {
         int groups = c.groups(), cout = c.filters(), coutG = cout / groups, cinG = cin / groups;
         int kh = c.kernel().h(), kw = c.kernel().w(), area = kh * kw;
-        Tensor out = Tensor.zeros(cin, coutG, kh, kw);
+        int[] shape = {cin, coutG, kh, kw};
+        Tensor out = into != null && into.offset() == 0 && Arrays.equals(into.shape(), shape) ? into
+                : Tensor.zeros(shape);
         float[] src = weight.data(), dst = out.data();
         int off = weight.offset();
         for (int g = 0; g < groups; g++) {

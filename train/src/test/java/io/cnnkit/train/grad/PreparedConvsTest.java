@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.Consumer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -43,8 +44,7 @@ class PreparedConvsTest {
         Map<String, Tensor> sameParams = Map.of("weight", gaussian(random, 40, 36, 3, 3), "bias", gaussian(random, 40));
         Map<String, Tensor> stridedParams = Map.of("weight", gaussian(random, 24, 36, 3, 3));
         KernelOptions options = KernelOptions.defaults(threads);
-        ForkJoinPool pool = threads == 1 ? null : new ForkJoinPool(threads);
-        try {
+        withPool(threads, pool -> {
             PreparedConvs prepared = PreparedConvs.prepare(List.of(
                     new PreparedConvs.Request(1, same, x, sameParams, true),
                     new PreparedConvs.Request(2, strided, x, stridedParams, true),
@@ -72,11 +72,7 @@ class PreparedConvsTest {
             ReferenceBackward.conv(same, input, dy, sameParams, dx, expected);
             assertClose("d input", dx, ready.inputs().get(0));
             assertArrayEquals(own.inputs().get(0).toArray(), ready.inputs().get(0).toArray());
-        } finally {
-            if (pool != null) {
-                pool.shutdown();
-            }
-        }
+        });
     }
 
     /**
@@ -91,8 +87,7 @@ class PreparedConvsTest {
                 Size2.square(1), 1, true);
         int[] x = {4, 36, 13, 11};
         KernelOptions options = KernelOptions.defaults(threads);
-        ForkJoinPool pool = threads == 1 ? null : new ForkJoinPool(threads);
-        try {
+        withPool(threads, pool -> {
             Tensor input = gaussian(random, x);
             Tensor dy = gaussian(random, 4, 40, 13, 11);
             PreparedConvs earlier = PreparedConvs.NONE;
@@ -111,6 +106,58 @@ class PreparedConvsTest {
                         "input gradient, step " + step);
                 earlier = prepared;
             }
+        });
+    }
+
+    /**
+     * As above for layers on the GEMM-based kernels (the last stage's 3x3 on a 7x7 map, direct on
+     * AVX-512, and a strided 3x3): their packed weights, and the transposed one's flipped weights,
+     * written into the last step's arrays.
+     */
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {1, 2})
+    void gemmKernelsPreparedIntoTheLastStepsEqualFreshOnes(int threads) {
+        Random random = new Random(20 + threads);
+        Op.Conv same = new Op.Conv(72, Size2.square(3), Size2.square(1), new Padding.Explicit(1, 1, 1, 1),
+                Size2.square(1), 1, false);
+        Op.Conv strided = new Op.Conv(40, Size2.square(3), Size2.square(2), new Padding.Explicit(1, 1, 1, 1),
+                Size2.square(1), 1, true);
+        int[] x = {2, 72, 7, 7};
+        KernelOptions options = KernelOptions.defaults(threads);
+        withPool(threads, pool -> {
+            Tensor input = gaussian(random, x);
+            Tensor dy = gaussian(random, 2, 72, 7, 7);
+            PreparedConvs earlier = PreparedConvs.NONE;
+            for (int step = 0; step < 3; step++) {
+                Map<String, Tensor> sameParams = Map.of("weight", gaussian(random, 72, 72, 3, 3));
+                Map<String, Tensor> stridedParams = Map.of("weight", gaussian(random, 40, 72, 3, 3),
+                        "bias", gaussian(random, 40));
+                PreparedConvs prepared = PreparedConvs.prepare(List.of(
+                        new PreparedConvs.Request(1, same, x, sameParams, true),
+                        new PreparedConvs.Request(2, strided, x, stridedParams, false)), options, pool, earlier);
+                for (int layer : new int[] {1, 2}) {
+                    Op.Conv c = layer == 1 ? same : strided;
+                    Kernel own = Kernels.prepare(c, List.of(x), layer == 1 ? sameParams : stridedParams,
+                            Fusion.NONE, options);
+                    assertArrayEquals(run(own, input, pool).toArray(),
+                            run(prepared.forward(layer), input, pool).toArray(), "layer " + layer + ", step " + step);
+                }
+                Tensor weight = sameParams.get("weight");
+                Gradients fresh = FastBackward.conv(same, input, dy, weight, pool, true, Buffers.NONE);
+                Gradients ready = FastBackward.conv(same, input, dy, weight, pool, true, Buffers.NONE,
+                        prepared.transposed(1), BatchWeightGradient.MAX_FLOATS);
+                assertArrayEquals(fresh.inputs().get(0).toArray(), ready.inputs().get(0).toArray(),
+                        "input gradient, step " + step);
+                earlier = prepared;
+            }
+        });
+    }
+
+    /** Runs {@code body} with no pool at one thread, else a pool of {@code threads}, shut down after. */
+    private static void withPool(int threads, Consumer<ForkJoinPool> body) {
+        ForkJoinPool pool = threads == 1 ? null : new ForkJoinPool(threads);
+        try {
+            body.accept(pool);
         } finally {
             if (pool != null) {
                 pool.shutdown();
