@@ -88,7 +88,7 @@ final class BatchWeightGradient {
     }
 
     /** The kept array if it is large enough (else a new one); every element read is written before. */
-    private static float[] take(AtomicReference<float[]> kept, int floats) {
+    static float[] take(AtomicReference<float[]> kept, int floats) {
         float[] array = kept.getAndSet(null);
         return array != null && array.length >= Align.FLOATS + floats ? array : Align.floats(floats);
     }

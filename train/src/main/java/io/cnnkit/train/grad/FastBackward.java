@@ -18,8 +18,10 @@ import java.util.concurrent.ForkJoinTask;
 /**
  * The backward passes of the layers that carry the multiply-adds, on exec's SGEMM micro-kernels,
  * and max pooling's and relu's. A convolution's weight gradient is one of {@link DotWeightGradient}
- * (few channels, stride 1), {@link ShiftedWeightGradient} (many channels, stride 1, where the cost
- * model prefers it) and {@link ConvWeightGradient} (register tiles over im2row); its input
+ * (few channels, stride 1), {@link WinogradWeightGradient} (3x3 stride 1 on maps with enough
+ * tiles), {@link BatchWeightGradient} (small maps, the whole batch at once),
+ * {@link ShiftedWeightGradient} (many channels, stride 1, where the cost model prefers it) and
+ * {@link ConvWeightGradient} (register tiles over im2row); its input
  * gradient is a transposed forward convolution ({@link TransposedConv}) at stride 1 with many
  * channels, else dcols = Wᵀ·dY [K x P] per group through {@link Gemm}, scattered back by col2im.
  * Dense: dX = dY·W, dW = dYᵀ·X.
@@ -84,19 +86,23 @@ public final class FastBackward {
         // images zeroed by its task (no input gradient: all zero)
         Tensor dx = inputGradient ? buffers.any(x.shape()) : buffers.zeros(x.shape());
         WeightGradientMethod method = DotWeightGradient.pays(coutG, cinG, w) ? WeightGradientMethod.DOT
+                : WinogradWeightGradient.pays(n, w) ? WeightGradientMethod.WINOGRAD
                 : BatchWeightGradient.fits(n, coutG, cinG, w, batchFloats) ? WeightGradientMethod.BATCH
                 : ShiftedWeightGradient.pays(coutG, cinG, w) ? WeightGradientMethod.SHIFTED : WeightGradientMethod.IM2ROW;
         int chunks = (n + CHUNK - 1) / CHUNK;
         // the whole batch's form writes every element; the chunks' sums are added into zeros
-        Tensor dw = method == WeightGradientMethod.BATCH ? buffers.any(weight.shape()) : buffers.zeros(weight.shape());
+        boolean chunkedWeights = method != WeightGradientMethod.BATCH && method != WeightGradientMethod.WINOGRAD;
+        Tensor dw = chunkedWeights ? buffers.zeros(weight.shape()) : buffers.any(weight.shape());
         float[] sum = dw.data();
-        if (method == WeightGradientMethod.BATCH) {
-            for (int g = 0; g < groups; g++) {
+        for (int g = 0; g < groups && !chunkedWeights; g++) {
+            if (method == WeightGradientMethod.BATCH) {
                 BatchWeightGradient.compute(x.data(), x.offset(), cin, dy.data(), dy.offset(), c.filters(), n, g, cinG,
                         coutG, w, sum, g * coutG * k, pool);
+            } else {
+                WinogradWeightGradient.compute(WinogradWeightGradient.TILE, x.data(), x.offset(), cin, dy.data(),
+                        dy.offset(), c.filters(), n, g, cinG, coutG, w, sum, g * coutG * k, pool);
             }
         }
-        boolean chunkedWeights = method != WeightGradientMethod.BATCH;
         // one thread: one set of scratch arrays, each chunk's sum added as soon as it is done (in chunk
         // order, as the threads' sums are added after them: the same result bit for bit)
         boolean sequential = pool == null || chunks == 1;
@@ -202,9 +208,10 @@ public final class FastBackward {
 
     /**
      * How {@link #conv} computes the weight gradient: dot products for few channels, else register
-     * tiles, over the whole batch where its operands fit, else per chunk (shifted or im2row).
+     * tiles: in Winograd's transform space where that pays (3x3 stride 1), over the whole batch where
+     * its operands fit, else per chunk (shifted or im2row).
      */
-    private enum WeightGradientMethod { DOT, SHIFTED, IM2ROW, BATCH }
+    private enum WeightGradientMethod { DOT, SHIFTED, IM2ROW, BATCH, WINOGRAD }
 
     /** What one worker of {@link #conv} writes besides the gradients: its chunk's weight-gradient sum and products. */
     private static final class ConvScratch {
@@ -215,7 +222,8 @@ public final class FastBackward {
         private float[] columns, dyRows;
 
         ConvScratch(int weights, int coutG, int cinG, int k, Geometry w, WeightGradientMethod method) {
-            this.part = method == WeightGradientMethod.BATCH ? null : new float[weights];
+            this.part = method == WeightGradientMethod.BATCH || method == WeightGradientMethod.WINOGRAD ? null
+                    : new float[weights];
             this.dot = method == WeightGradientMethod.DOT ? new DotWeightGradient(coutG, cinG, w, CHUNK) : null;
             this.shifted = method == WeightGradientMethod.SHIFTED ? new ShiftedWeightGradient(coutG, cinG, w) : null;
             this.im2row = method == WeightGradientMethod.IM2ROW ? new ConvWeightGradient(coutG, k) : null;

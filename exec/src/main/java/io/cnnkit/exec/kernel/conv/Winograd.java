@@ -18,12 +18,16 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code src[base + offsets[i] + j]}, {@link #output} the m values A^T x; results go to
  * {@code dst[dBase + i * dStride + j]}. The vector forms are written out per m (a FloatVector passed
  * between methods is boxed on JDK 17); the scalar forms apply the matrices and are the forced-scalar path.
+ *
+ * <p>Public for training's weight gradient, which runs the same algorithm backwards: since Y is
+ * linear in g, dL/dg = G^T [(A dY A^T) .* (B^T d B)] G summed over tiles ({@link #outputTransposed},
+ * {@link #filterGradient}).
  */
-final class Winograd {
+public final class Winograd {
     private static final VectorSpecies<Float> S = Simd.S;
 
     /** Output tile sizes supported. */
-    static final int F2 = 2, F4 = 4;
+    public static final int F2 = 2, F4 = 4;
 
     private static final float[][] BT2 = {
         {1, 0, -1, 0},
@@ -62,7 +66,7 @@ final class Winograd {
     private Winograd() {
     }
 
-    static int alpha(int m) {
+    public static int alpha(int m) {
         return m + 2;
     }
 
@@ -141,7 +145,7 @@ final class Winograd {
     }
 
     /** alpha values of B^T x per tile; {@code n} a multiple of the vector length on the vector path. */
-    static void input(int m, boolean scalar, float[] src, int base, int[] offsets, float[] dst, int dBase, int dStride,
+    public static void input(int m, boolean scalar, float[] src, int base, int[] offsets, float[] dst, int dBase, int dStride,
                       int n) {
         transform(true, m, scalar, src, base, offsets, dst, dBase, dStride, n);
     }
@@ -150,6 +154,72 @@ final class Winograd {
     static void output(int m, boolean scalar, float[] src, int base, int[] offsets, float[] dst, int dBase, int dStride,
                        int n) {
         transform(false, m, scalar, src, base, offsets, dst, dBase, dStride, n);
+    }
+
+    /**
+     * alpha values of A x per tile from m rows {@code src[base + offsets[i] + j]} (i < m), the
+     * transpose of {@link #output}: an output gradient's m x m tile into transform space, A dY A^T
+     * in two passes. {@code n} a multiple of the vector length on the vector path.
+     */
+    public static void outputTransposed(int m, boolean scalar, float[] src, int base, int[] offsets, float[] dst,
+                                        int dBase, int dStride, int n) {
+        if (scalar) {
+            float[][] at = m == F2 ? AT2 : AT4;
+            float[][] a = new float[at[0].length][at.length];
+            for (int i = 0; i < at.length; i++) {
+                for (int k = 0; k < at[0].length; k++) {
+                    a[k][i] = at[i][k];
+                }
+            }
+            apply(a, src, base, offsets, dst, dBase, dStride, n);
+        } else if (m == F2) {
+            outputTransposed4(src, base, offsets, dst, dBase, dStride, n);
+        } else {
+            outputTransposed6(src, base, offsets, dst, dBase, dStride, n);
+        }
+    }
+
+    /**
+     * G^T s G for {@code n} alpha x alpha sums s (element xi of sum j at {@code s[sBase + xi * sStride + j]}):
+     * the 3x3 filter gradients, computed in double and rounded once, into
+     * {@code dw[dwBase + j * dwStride + ky * 3 + kx]}. The passes run along j, over contiguous rows of s.
+     */
+    public static void filterGradient(int m, float[] s, int sBase, int sStride, int n, float[] dw, int dwBase,
+                                      int dwStride) {
+        double[][] gm = m == F2 ? G2 : G4;
+        int alpha = alpha(m);
+        double[] half = new double[alpha * 3 * n], out = new double[n];
+        // half[i][kx] = (s G)[i][kx]
+        for (int i = 0; i < alpha; i++) {
+            for (int kx = 0; kx < 3; kx++) {
+                int h = (i * 3 + kx) * n;
+                for (int k = 0; k < alpha; k++) {
+                    double gk = gm[k][kx];
+                    if (gk == 0) {
+                        continue;
+                    }
+                    int row = sBase + (i * alpha + k) * sStride;
+                    for (int j = 0; j < n; j++) {
+                        half[h + j] += s[row + j] * gk;
+                    }
+                }
+            }
+        }
+        for (int ky = 0; ky < 3; ky++) {
+            for (int kx = 0; kx < 3; kx++) {
+                java.util.Arrays.fill(out, 0.0);
+                for (int i = 0; i < alpha; i++) {
+                    double gi = gm[i][ky];
+                    int h = (i * 3 + kx) * n;
+                    for (int j = 0; j < n && gi != 0; j++) {
+                        out[j] += gi * half[h + j];
+                    }
+                }
+                for (int j = 0; j < n; j++) {
+                    dw[dwBase + j * dwStride + ky * 3 + kx] = (float) out[j];
+                }
+            }
+        }
     }
 
     private static void transform(boolean input, int m, boolean scalar, float[] src, int base, int[] offsets,
@@ -252,6 +322,39 @@ final class Winograd {
             diff34.fma(two, diff12).intoArray(dst, d + ds + j);
             sum34.fma(four, sum12).intoArray(dst, d + 2 * ds + j);
             diff34.fma(eight, diff12).add(x5).intoArray(dst, d + 3 * ds + j);
+        }
+    }
+
+    /** The columns of AT2: y0, y0 + y1, y0 - y1, -y1. */
+    private static void outputTransposed4(float[] src, int base, int[] o, float[] dst, int d, int ds, int n) {
+        int o0 = base + o[0], o1 = base + o[1];
+        for (int j = 0; j < n; j += S.length()) {
+            FloatVector y0 = FloatVector.fromArray(S, src, o0 + j);
+            FloatVector y1 = FloatVector.fromArray(S, src, o1 + j);
+            y0.intoArray(dst, d + j);
+            y0.add(y1).intoArray(dst, d + ds + j);
+            y0.sub(y1).intoArray(dst, d + 2 * ds + j);
+            y1.neg().intoArray(dst, d + 3 * ds + j);
+        }
+    }
+
+    /** The columns of AT4, even and odd terms shared: y0, (y0 + y2) +- (y1 + y3), (y0 + 4 y2) +- (2 y1 + 8 y3), y3. */
+    private static void outputTransposed6(float[] src, int base, int[] o, float[] dst, int d, int ds, int n) {
+        int o0 = base + o[0], o1 = base + o[1], o2 = base + o[2], o3 = base + o[3];
+        FloatVector two = FloatVector.broadcast(S, 2f), four = FloatVector.broadcast(S, 4f);
+        for (int j = 0; j < n; j += S.length()) {
+            FloatVector y0 = FloatVector.fromArray(S, src, o0 + j);
+            FloatVector y1 = FloatVector.fromArray(S, src, o1 + j);
+            FloatVector y2 = FloatVector.fromArray(S, src, o2 + j);
+            FloatVector y3 = FloatVector.fromArray(S, src, o3 + j);
+            FloatVector even = y0.add(y2), odd = y1.add(y3);
+            FloatVector even4 = y2.fma(four, y0), odd4 = y3.fma(four, y1).mul(two);
+            y0.intoArray(dst, d + j);
+            even.add(odd).intoArray(dst, d + ds + j);
+            even.sub(odd).intoArray(dst, d + 2 * ds + j);
+            even4.add(odd4).intoArray(dst, d + 3 * ds + j);
+            even4.sub(odd4).intoArray(dst, d + 4 * ds + j);
+            y3.intoArray(dst, d + 5 * ds + j);
         }
     }
 }
