@@ -46,7 +46,7 @@ class WinogradWeightGradientTest {
                 Map<String, Tensor> expected = new HashMap<>();
                 ReferenceBackward.conv(c, x, dy, Map.of("weight", weight), Tensor.zeros(x.shape()), expected);
                 for (int m : new int[] {Winograd.F2, Winograd.F4}) {
-                    // one block of tiles, and blocks of 7 tiles (the last one short)
+                    // one block of tiles, and blocks of about a dozen (the last one short)
                     int alpha = Winograd.alpha(m), perTile = alpha * alpha * (24 + 64);
                     for (int block : new int[] {WinogradWeightGradient.BLOCK_FLOATS, 7 * perTile}) {
                         String what = spec + " groups " + groups + " F(" + m + ",3) block " + block;
