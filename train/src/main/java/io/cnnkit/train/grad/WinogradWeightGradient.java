@@ -23,27 +23,31 @@ import java.util.concurrent.atomic.AtomicReference;
  * convolution's padding and the tiles past the map's edge read zeros; dY there is zero, so they add
  * nothing). The tiles are then taken in blocks: a block's transforms, tiles in parallel, go
  * straight into the Sgemm panels (x's as B panels of nr channels, dY's copied into A panels of mr
- * channels), then the alpha^2 GEMMs add the block into alpha^2 accumulators, transform points in
- * parallel. Every sum runs over the blocks in tile order whatever thread computes it: the result is
- * the same bit for bit on any number of threads. Last, G^T (·) G maps each sum back to 3x3 in double.
+ * channels), then the alpha^2 GEMMs sum the block in float and add it to alpha^2 sums in double,
+ * transform points in parallel. Every sum runs over the blocks in tile order whatever thread
+ * computes it: the result is the same bit for bit on any number of threads. Last, G^T (·) G maps
+ * each sum back to 3x3 in double.
  */
 final class WinogradWeightGradient {
     private static final boolean SCALAR = Boolean.getBoolean(KernelOptions.SCALAR_PROPERTY);
     /**
-     * The output tile: F(4,3). Its error grows about as the square root of the tiles summed (relative
-     * to the largest element of dW, on ResNet-18's 3x3 layers at batch 16: 2.9e-5 over 3136 tiles of
-     * 56x56, 1.1e-5 over 784 of 28x28, 5.9e-6 over 256 of 14x14; F(2,3) 4.8e-6, 2.1e-6, 1.1e-6, and
-     * the direct sums 2.2e-6, 1.2e-6, 6.2e-7).
+     * The output tile: F(4,3). Its error relative to the largest element of dW, against sums in
+     * double on ResNet-18's 3x3 layers: 7.3e-6 over the 3136 tiles of 56x56 at batch 16, 7.1e-6 over
+     * 12544 at batch 64, 5.8e-6 at 28x28, 3.5e-6 at 14x14 (F(2,3) 1.1e-6, 6.7e-7, 4.6e-7; the direct
+     * sums 2.2e-6, 1.2e-6, 6.2e-7). Summed in float over the whole batch instead of per block, it
+     * grew with the square root of the tiles (2.9e-5 at batch 16 on 56x56).
      */
     static final int TILE = Winograd.F4;
-    /** The most tiles summed, so that the error stays within a quarter of the 1e-4 that training is held to. */
-    static final long MAX_TILES = 4096;
+    /** The most tiles of a batch: x and dY transposed take up to 30M floats here (ResNet-18's 56x56 at batch 64). */
+    static final long MAX_TILES = 1 << 14;
     /** The accumulators' cost, in tiles' products (fitted on ResNet-18's 7x7 layers, where it is half the time). */
     private static final int PER_CHANNEL_PAIR = 96;
     /** How fast the direct forms' tiles run relative to these, with their packing and transposes. */
     private static final double DIRECT_RATE = 0.6;
     /** The transformed operands of one block of tiles at most, in floats: within the L3 cache between the two passes. */
     static final int BLOCK_FLOATS = 2 << 20;
+    private static final AtomicReference<double[]> KEPT_SUMS = new AtomicReference<>();
+
     /** Arrays kept from call to call (one caller at a time takes them; another allocates its own). */
     private static final AtomicReference<float[]> KEPT_X = new AtomicReference<>(), KEPT_DY = new AtomicReference<>(),
             KEPT_U = new AtomicReference<>(), KEPT_V = new AtomicReference<>(), KEPT_ACC = new AtomicReference<>();
@@ -147,6 +151,7 @@ final class WinogradWeightGradient {
         float[] v = BatchWeightGradient.take(KEPT_V, points * nPanels * kb * nr);
         int accStride = mPanels * mr * ldc;
         float[] acc = BatchWeightGradient.take(KEPT_ACC, points * accStride);
+        double[] sums = takeSums(points * coutG * cinG);
         List<Runnable> work = new ArrayList<>();
         for (int image = 0; image < n; image++) {
             int b = image;
@@ -161,7 +166,7 @@ final class WinogradWeightGradient {
         FastBackward.run(work, pool);
         for (int t0 = 0; t0 < total; t0 += kb) {
             int first = t0, count = Math.min(kb, total - t0);
-            boolean accumulate = t0 > 0;
+            boolean added = t0 > 0;
             work.clear();
             for (int part = 0; part < threads; part++) {
                 int from = count * part / threads, to = count * (part + 1) / threads;
@@ -182,9 +187,10 @@ final class WinogradWeightGradient {
                             int a = Align.FLOATS + (xi * mPanels + p) * kb * mr;
                             for (int q = 0; q < nPanels; q++) {
                                 Sgemm.tile(SCALAR, shape, u, a, v, Align.FLOATS + (xi * nPanels + q) * kb * nr, count,
-                                        acc, Align.FLOATS + xi * accStride + p * mr * ldc + q * nr, ldc, accumulate);
+                                        acc, Align.FLOATS + xi * accStride + p * mr * ldc + q * nr, ldc, false);
                             }
                         }
+                        addBlock(acc, Align.FLOATS + xi * accStride, sums, xi * coutG * cinG, added);
                     }
                 });
             }
@@ -195,7 +201,7 @@ final class WinogradWeightGradient {
             int from = coutG * part / threads, to = coutG * (part + 1) / threads;
             work.add(() -> {
                 for (int co = from; co < to; co++) {
-                    Winograd.filterGradient(m, acc, Align.FLOATS + co * ldc, accStride, cinG, dw, at + co * cinG * 9, 9);
+                    Winograd.filterGradient(m, sums, co * cinG, coutG * cinG, cinG, dw, at + co * cinG * 9, 9);
                 }
             });
         }
@@ -205,6 +211,33 @@ final class WinogradWeightGradient {
         KEPT_U.set(u);
         KEPT_V.set(v);
         KEPT_ACC.set(acc);
+        KEPT_SUMS.set(sums);
+    }
+
+    /** The kept sums if large enough, else new ones; every element read is written before. */
+    private static double[] takeSums(int size) {
+        double[] kept = KEPT_SUMS.getAndSet(null);
+        return kept != null && kept.length >= size ? kept : new double[size];
+    }
+
+    /**
+     * One block's products of one transform point (acc from {@code from}, rows ldc apart) into its
+     * sums in double from {@code to} ([coutG][cinG]): the blocks' float sums stay short, so that the
+     * error grows with the tiles of a block rather than of the batch.
+     */
+    private void addBlock(float[] acc, int from, double[] sums, int to, boolean added) {
+        for (int co = 0; co < coutG; co++) {
+            int a = from + co * ldc, s = to + co * cinG;
+            if (added) {
+                for (int ci = 0; ci < cinG; ci++) {
+                    sums[s + ci] += acc[a + ci];
+                }
+            } else {
+                for (int ci = 0; ci < cinG; ci++) {
+                    sums[s + ci] = acc[a + ci];
+                }
+            }
+        }
     }
 
     /**

@@ -211,7 +211,7 @@ public final class Winograd {
      * the 3x3 filter gradients, computed in double and rounded once, into
      * {@code dw[dwBase + j * dwStride + ky * 3 + kx]}. The passes run along j, over contiguous rows of s.
      */
-    public static void filterGradient(int m, float[] s, int sBase, int sStride, int n, float[] dw, int dwBase,
+    public static void filterGradient(int m, double[] s, int sBase, int sStride, int n, float[] dw, int dwBase,
                                       int dwStride) {
         double[][] gm = m == F2 ? G2 : G4;
         int alpha = alpha(m);
