@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * convolution's padding and the tiles past the map's edge read zeros; dY there is zero, so they add
  * nothing). The tiles are then taken in blocks: a block's transforms, tiles in parallel, go
  * straight into the Sgemm panels (x's as B panels of nr channels, dY's copied into A panels of mr
- * channels), then the alpha^2 GEMMs sum the block in float and add it to alpha^2 sums in double,
- * transform points in parallel. Every sum runs over the blocks in tile order whatever thread
+ * channels), then the alpha^2 GEMMs add the block to alpha^2 float sums, each added to sums in
+ * double every {@link #GROUP_TILES} tiles, transform points in parallel. Every sum runs over the blocks in tile order whatever thread
  * computes it: the result is the same bit for bit on any number of threads. Last, G^T (·) G maps
  * each sum back to 3x3 in double.
  */
@@ -32,14 +32,16 @@ final class WinogradWeightGradient {
     private static final boolean SCALAR = Boolean.getBoolean(KernelOptions.SCALAR_PROPERTY);
     /**
      * The output tile: F(4,3). Its error relative to the largest element of dW, against sums in
-     * double on ResNet-18's 3x3 layers: 7.3e-6 over the 3136 tiles of 56x56 at batch 16, 7.1e-6 over
-     * 12544 at batch 64, 5.8e-6 at 28x28, 3.5e-6 at 14x14 (F(2,3) 1.1e-6, 6.7e-7, 4.6e-7; the direct
-     * sums 2.2e-6, 1.2e-6, 6.2e-7). Summed in float over the whole batch instead of per block, it
-     * grew with the square root of the tiles (2.9e-5 at batch 16 on 56x56).
+     * double on ResNet-18's 3x3 layers: 1.0e-5 over the 3136 tiles of 56x56 at batch 16, 1.1e-5 over
+     * 12544 at batch 64, 1.1e-5 at 28x28, 5.9e-6 at 14x14 (F(2,3) 1.1e-6, 6.7e-7, 4.6e-7; the direct
+     * sums 2.2e-6, 1.2e-6, 6.2e-7). Summed in float over the whole batch instead of in groups of
+     * {@link #GROUP_TILES}, it grew with the square root of the tiles (2.9e-5 at batch 16 on 56x56).
      */
     static final int TILE = Winograd.F4;
     /** The most tiles of a batch: x and dY transposed take up to 30M floats here (ResNet-18's 56x56 at batch 64). */
     static final long MAX_TILES = 1 << 14;
+    /** Tiles summed in float before their sum is added in double: few passes over the sums, a bounded error. */
+    static final int GROUP_TILES = 1024;
     /** The accumulators' cost, in tiles' products (fitted on ResNet-18's 7x7 layers, where it is half the time). */
     private static final int PER_CHANNEL_PAIR = 96;
     /** How fast the direct forms' tiles run relative to these, with their packing and transposes. */
@@ -125,18 +127,21 @@ final class WinogradWeightGradient {
      */
     static void compute(int m, float[] x, int xOff, int cin, float[] dy, int dyOff, int cout, int n, int g, int cinG,
                         int coutG, Geometry w, float[] dw, int at, ForkJoinPool pool) {
-        compute(m, x, xOff, cin, dy, dyOff, cout, n, g, cinG, coutG, w, dw, at, pool, BLOCK_FLOATS);
+        compute(m, x, xOff, cin, dy, dyOff, cout, n, g, cinG, coutG, w, dw, at, pool, BLOCK_FLOATS, GROUP_TILES);
     }
 
-    /** As above, the tiles in blocks whose transforms take at most {@code blockFloats} (at least one tile). */
+    /**
+     * As above, the tiles in blocks whose transforms take at most {@code blockFloats} (at least one
+     * tile), summed in float over groups of at least one block and up to {@code groupTiles}.
+     */
     static void compute(int m, float[] x, int xOff, int cin, float[] dy, int dyOff, int cout, int n, int g, int cinG,
-                        int coutG, Geometry w, float[] dw, int at, ForkJoinPool pool, int blockFloats) {
+                        int coutG, Geometry w, float[] dw, int at, ForkJoinPool pool, int blockFloats, int groupTiles) {
         new WinogradWeightGradient(m, coutG, cinG, w).run(x, xOff + g * cinG * w.inH() * w.inW(), cin, dy,
-                dyOff + g * coutG * w.outH() * w.outW(), cout, n, dw, at, pool, blockFloats);
+                dyOff + g * coutG * w.outH() * w.outW(), cout, n, dw, at, pool, blockFloats, groupTiles);
     }
 
     private void run(float[] x, int xOff, int cin, float[] dy, int dyOff, int cout, int n, float[] dw, int at,
-                     ForkJoinPool pool, int blockFloats) {
+                     ForkJoinPool pool, int blockFloats, int groupTiles) {
         int threads = pool == null ? 1 : pool.getParallelism();
         int total = n * tiles;
         int perTile = points * (mPanels * mr + nPanels * nr);
@@ -164,9 +169,12 @@ final class WinogradWeightGradient {
             });
         }
         FastBackward.run(work, pool);
+        // the blocks of one group summed in float, the groups' sums added in double
+        int groupBlocks = Math.max(1, groupTiles / kb);
         for (int t0 = 0; t0 < total; t0 += kb) {
-            int first = t0, count = Math.min(kb, total - t0);
-            boolean added = t0 > 0;
+            int first = t0, count = Math.min(kb, total - t0), block = t0 / kb;
+            boolean accumulate = block % groupBlocks != 0, added = block >= groupBlocks;
+            boolean groupDone = block % groupBlocks == groupBlocks - 1 || t0 + kb >= total;
             work.clear();
             for (int part = 0; part < threads; part++) {
                 int from = count * part / threads, to = count * (part + 1) / threads;
@@ -187,10 +195,12 @@ final class WinogradWeightGradient {
                             int a = Align.FLOATS + (xi * mPanels + p) * kb * mr;
                             for (int q = 0; q < nPanels; q++) {
                                 Sgemm.tile(SCALAR, shape, u, a, v, Align.FLOATS + (xi * nPanels + q) * kb * nr, count,
-                                        acc, Align.FLOATS + xi * accStride + p * mr * ldc + q * nr, ldc, false);
+                                        acc, Align.FLOATS + xi * accStride + p * mr * ldc + q * nr, ldc, accumulate);
                             }
                         }
-                        addBlock(acc, Align.FLOATS + xi * accStride, sums, xi * coutG * cinG, added);
+                        if (groupDone) {
+                            addGroup(acc, Align.FLOATS + xi * accStride, sums, xi * coutG * cinG, added);
+                        }
                     }
                 });
             }
@@ -221,11 +231,11 @@ final class WinogradWeightGradient {
     }
 
     /**
-     * One block's products of one transform point (acc from {@code from}, rows ldc apart) into its
-     * sums in double from {@code to} ([coutG][cinG]): the blocks' float sums stay short, so that the
-     * error grows with the tiles of a block rather than of the batch.
+     * One group's products of one transform point (acc from {@code from}, rows ldc apart) into its
+     * sums in double from {@code to} ([coutG][cinG]): the float sums stay within a group's tiles,
+     * so that the error grows with those rather than with the batch's.
      */
-    private void addBlock(float[] acc, int from, double[] sums, int to, boolean added) {
+    private void addGroup(float[] acc, int from, double[] sums, int to, boolean added) {
         for (int co = 0; co < coutG; co++) {
             int a = from + co * ldc, s = to + co * cinG;
             if (added) {

@@ -46,13 +46,16 @@ class WinogradWeightGradientTest {
                 Map<String, Tensor> expected = new HashMap<>();
                 ReferenceBackward.conv(c, x, dy, Map.of("weight", weight), Tensor.zeros(x.shape()), expected);
                 for (int m : new int[] {Winograd.F2, Winograd.F4}) {
-                    // one block of tiles, and blocks of about a dozen (the last one short)
+                    // one block of tiles; blocks of about a dozen (the last one short) in one float
+                    // sum; the same in sums of two blocks added in double
                     int alpha = Winograd.alpha(m), perTile = alpha * alpha * (24 + 64);
-                    for (int block : new int[] {WinogradWeightGradient.BLOCK_FLOATS, 7 * perTile}) {
-                        String what = spec + " groups " + groups + " F(" + m + ",3) block " + block;
-                        float[] one = weightGradient(m, c, x, dy, cinG, coutG, w, null, block);
+                    int[][] blocking = {{WinogradWeightGradient.BLOCK_FLOATS, WinogradWeightGradient.GROUP_TILES},
+                                        {7 * perTile, WinogradWeightGradient.GROUP_TILES}, {7 * perTile, 24}};
+                    for (int[] b : blocking) {
+                        String what = spec + " groups " + groups + " F(" + m + ",3) block " + b[0] + " group " + b[1];
+                        float[] one = weightGradient(m, c, x, dy, cinG, coutG, w, null, b[0], b[1]);
                         assertClose(what, expected.get("weight"), Tensor.of(one, weight.shape()));
-                        assertArrayEquals(one, weightGradient(m, c, x, dy, cinG, coutG, w, pool, block),
+                        assertArrayEquals(one, weightGradient(m, c, x, dy, cinG, coutG, w, pool, b[0], b[1]),
                                 what + " on 2 threads");
                     }
                 }
@@ -64,13 +67,13 @@ class WinogradWeightGradientTest {
 
     /** Every group's gradient into an array filled with NaN: each element must be written. */
     private static float[] weightGradient(int m, Op.Conv c, Tensor x, Tensor dy, int cinG, int coutG, Geometry w,
-                                          ForkJoinPool pool, int block) {
+                                          ForkJoinPool pool, int block, int group) {
         int groups = c.groups();
         float[] dw = new float[groups * coutG * cinG * 9];
         Arrays.fill(dw, Float.NaN);
         for (int g = 0; g < groups; g++) {
             WinogradWeightGradient.compute(m, x.data(), x.offset(), x.dim(1), dy.data(), dy.offset(), dy.dim(1),
-                    x.dim(0), g, cinG, coutG, w, dw, g * coutG * cinG * 9, pool, block);
+                    x.dim(0), g, cinG, coutG, w, dw, g * coutG * cinG * 9, pool, block, group);
         }
         return dw;
     }
