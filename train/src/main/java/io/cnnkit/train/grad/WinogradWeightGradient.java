@@ -48,11 +48,11 @@ final class WinogradWeightGradient {
     private static final double DIRECT_RATE = 0.6;
     /** The transformed operands of one block of tiles at most, in floats: within the L3 cache between the two passes. */
     static final int BLOCK_FLOATS = 2 << 20;
-    private static final AtomicReference<double[]> KEPT_SUMS = new AtomicReference<>();
 
     /** Arrays kept from call to call (one caller at a time takes them; another allocates its own). */
     private static final AtomicReference<float[]> KEPT_X = new AtomicReference<>(), KEPT_DY = new AtomicReference<>(),
             KEPT_U = new AtomicReference<>(), KEPT_V = new AtomicReference<>(), KEPT_ACC = new AtomicReference<>();
+    private static final AtomicReference<double[]> KEPT_SUMS = new AtomicReference<>();
 
     private final int m, alpha, points, coutG, cinG, tilesH, tilesW, tiles, rowsX, colsX, cx, rowsY, colsY, cy;
     private final int mr, nr, mPanels, nPanels, ldc;
@@ -83,7 +83,8 @@ final class WinogradWeightGradient {
         this.cx = ldc;
         this.rowsY = tilesH * m;
         this.colsY = tilesW * m;
-        // whole vectors covering every A panel's rows, so that each panel row is one masked vector copy
+        // whole vectors covering every A panel's rows (zero past coutG), so that each panel row is
+        // copied as one whole vector
         this.cy = (mPanels * mr + lanes - 1) / lanes * lanes;
         this.alongX = new int[alpha];
         this.downX = new int[alpha];
