@@ -49,7 +49,6 @@ public final class Epilogue {
         if (!scalar && len >= S.length()) {
             boolean inPlace = (src == c && srcAt == at) || (res == c && resAt == at);
             int end = inPlace ? len - len % S.length() : len;
-            FloatVector zero = FloatVector.zero(S), six = FloatVector.broadcast(S, 6f);
             FloatVector bv = FloatVector.broadcast(S, bias);
             for (; i < end; i += S.length()) {
                 int j = Math.min(i, len - S.length());
@@ -57,19 +56,7 @@ public final class Epilogue {
                 if (res != null) {
                     v = v.add(FloatVector.fromArray(S, res, resAt + j));
                 }
-                if (clampLow) {
-                    v = v.max(zero);
-                }
-                if (clampHigh) {
-                    v = v.min(six);
-                }
-                if (leaky) {
-                    v = v.blend(v.mul(alpha), v.compare(VectorOperators.LT, 0f));
-                }
-                if (smooth != null) {
-                    v = SmoothActivationKernel.apply(smooth, v);
-                }
-                v.intoArray(c, at + j);
+                activate(v).intoArray(c, at + j);
             }
             i = end;
         }
@@ -89,25 +76,11 @@ public final class Epilogue {
     public void applyTransposed(float[] tile, int tileAt, int ldt, int rows, int channels, float[] bias, int biasAt,
                          float[] c, int at, int ldc, float[] res, int resAt) {
         if (!scalar && res == null && channels % S.length() == 0) {
-            FloatVector zero = FloatVector.zero(S), six = FloatVector.broadcast(S, 6f);
             for (int j = 0; j < channels; j += S.length()) {
                 FloatVector bv = FloatVector.fromArray(S, bias, biasAt + j);
                 for (int r = 0; r < rows; r++) {
                     int t = tileAt + r * ldt + j;
-                    FloatVector v = FloatVector.fromArray(S, tile, t).add(bv);
-                    if (clampLow) {
-                        v = v.max(zero);
-                    }
-                    if (clampHigh) {
-                        v = v.min(six);
-                    }
-                    if (leaky) {
-                        v = v.blend(v.mul(alpha), v.compare(VectorOperators.LT, 0f));
-                    }
-                    if (smooth != null) {
-                        v = SmoothActivationKernel.apply(smooth, v);
-                    }
-                    v.intoArray(tile, t);
+                    activate(FloatVector.fromArray(S, tile, t).add(bv)).intoArray(tile, t);
                 }
             }
             for (int j = 0; j < channels; j++) {
@@ -126,6 +99,23 @@ public final class Epilogue {
                 c[o + r] = activate(res == null ? v : v + res[resAt + j * ldc + r]);
             }
         }
+    }
+
+    /** The activation of every lane of {@code v} (bias and residual already added). */
+    public FloatVector activate(FloatVector v) {
+        if (clampLow) {
+            v = v.max(0f);
+        }
+        if (clampHigh) {
+            v = v.min(6f);
+        }
+        if (leaky) {
+            v = v.blend(v.mul(alpha), v.compare(VectorOperators.LT, 0f));
+        }
+        if (smooth != null) {
+            v = SmoothActivationKernel.apply(smooth, v);
+        }
+        return v;
     }
 
     private float activate(float v) {

@@ -47,6 +47,9 @@ public final class ConvKernels {
         ConvAlgorithm algorithm = forced != null ? forced : ConvCostModel.choose(w, x[1], c.filters(), c.groups());
         switch (algorithm) {
             case DEPTHWISE:
+                if (!options.scalar() && BlockedDepthwiseConvKernel.chosen(x, outShape, w)) {
+                    return new BlockedDepthwiseConvKernel(x, outShape, w, folded, fusion);
+                }
                 return new DepthwiseConvKernel(x, outShape, w, folded, fusion, options);
             case IMPLICIT_GEMM:
                 return new ImplicitConvKernel(x, outShape, w, c.groups(), folded, fusion, options, packed);

@@ -1,0 +1,369 @@
+package io.cnnkit.exec.kernel.conv;
+
+import io.cnnkit.exec.Tensor;
+import io.cnnkit.exec.kernel.Epilogue;
+import io.cnnkit.exec.kernel.Folding;
+import io.cnnkit.exec.kernel.Fusion;
+import io.cnnkit.exec.kernel.Kernel;
+import io.cnnkit.exec.kernel.Kernels;
+import io.cnnkit.exec.kernel.Parallel;
+import io.cnnkit.exec.kernel.Simd;
+import io.cnnkit.exec.kernel.Window;
+import io.cnnkit.exec.kernel.Workspace;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Depthwise convolution (one output channel per input channel) in a channel-blocked layout, for
+ * maps whose rows fill little of a vector: the channels are taken 16 at a time, one per lane of a
+ * 512-bit vector, as ONNX Runtime's NCHWc layout does. Per block, the input planes are transposed
+ * 16 positions at a time (16x16 in registers) into a zero-padded tile {@code [inH + pads][inW +
+ * pads][16]}; each output position is then kh·kw multiply-adds of whole vectors (weights arranged
+ * {@code [block][tap][16]} at preparation), for any stride and dilation, into an output tile
+ * {@code [position][16]}; bias and activation are applied to its vectors, and it is transposed
+ * back into the NCHW planes. A block with a residual, the last block when the channels are not a
+ * multiple of 16, and planes of fewer than 16 positions go through scalar copies and the
+ * per-channel epilogue instead.
+ */
+final class BlockedDepthwiseConvKernel implements Kernel {
+    private static final VectorSpecies<Float> S = Simd.S;
+    /** Channels per block: the lanes of a 512-bit vector, the only width this kernel runs at. */
+    static final int L = 16;
+    /** The system property that forces a depthwise kernel: {@code blocked}, {@code rows} or {@code auto} (the default). */
+    static final String PROPERTY = "cnnkit.depthwise";
+    /** Lane i ↔ lane i xor h, and the lanes whose bit h is set: one stage of the 16x16 transpose. */
+    private static final VectorShuffle<Float> X1 = xor(1), X2 = xor(2), X4 = xor(4), X8 = xor(8);
+    private static final VectorMask<Float> M1 = bit(1), M2 = bit(2), M4 = bit(4), M8 = bit(8);
+
+    private final int[] outShape;
+    private final Window w;
+    private final int batch, channels, blocks, taps, inPlane, outPlane;
+    /** Weights as {@code [block][tap][lane]} and the bias as {@code [block][lane]}, zeros past the last channel. */
+    private final float[] blockedWeights, blockedBias;
+    private final float[] bias;
+    private final boolean residual;
+    private final Epilogue epilogue;
+    /** The padded tile's row length (positions), its floats, and the output tile's positions rounded up to whole vectors. */
+    private final int paddedW, inTile, outRun;
+    /** Each tap's offset in the input tile (floats). */
+    private final int[] tapOffsets;
+    /** Each input position's offset in the padded tile (floats). */
+    private final int[] tilePositions;
+    /**
+     * Transpose offsets: a block's channel planes (lane c at c·inH·inW; the last block's lanes past
+     * the channels repeat its first plane), the positions of the output tile (i·16), the output's
+     * channel planes (c·outH·outW).
+     */
+    private final int[] planeIndex, lastPlaneIndex, positionIndex, outPlaneIndex;
+
+    BlockedDepthwiseConvKernel(int[] inShape, int[] outShape, Window w, Folding folded, Fusion fusion) {
+        if (!applies(inShape, outShape)) {
+            throw new IllegalArgumentException("the channel-blocked depthwise kernel needs 512-bit vectors and no "
+                    + "channel multiplier");
+        }
+        this.outShape = outShape.clone();
+        this.w = w;
+        this.batch = inShape[0];
+        this.channels = inShape[1];
+        this.blocks = (channels + L - 1) / L;
+        this.taps = w.kh() * w.kw();
+        this.inPlane = w.inH() * w.inW();
+        this.outPlane = w.outSize();
+        this.bias = folded.bias();
+        this.residual = fusion.residual();
+        this.epilogue = new Epilogue(fusion.activation(), false);
+        float[] weights = folded.weights();
+        this.blockedWeights = new float[blocks * taps * L];
+        this.blockedBias = new float[blocks * L];
+        for (int c = 0; c < channels; c++) {
+            for (int t = 0; t < taps; t++) {
+                blockedWeights[(c / L * taps + t) * L + c % L] = weights[c * taps + t];
+            }
+            blockedBias[c] = bias[c];
+        }
+        this.paddedW = w.inW() + w.padLeft() + w.padRight();
+        this.inTile = (w.inH() + w.padTop() + w.padBottom()) * paddedW * L;
+        this.outRun = (outPlane + L - 1) / L * L;
+        this.tapOffsets = new int[taps];
+        for (int t = 0; t < taps; t++) {
+            tapOffsets[t] = (t / w.kw() * w.dh() * paddedW + t % w.kw() * w.dw()) * L;
+        }
+        this.tilePositions = new int[inPlane];
+        for (int p = 0; p < inPlane; p++) {
+            tilePositions[p] = ((p / w.inW() + w.padTop()) * paddedW + p % w.inW() + w.padLeft()) * L;
+        }
+        int last = channels - (blocks - 1) * L;
+        this.planeIndex = new int[L];
+        this.lastPlaneIndex = new int[L];
+        this.positionIndex = new int[L];
+        this.outPlaneIndex = new int[L];
+        for (int c = 0; c < L; c++) {
+            planeIndex[c] = c * inPlane;
+            lastPlaneIndex[c] = c < last ? c * inPlane : 0;
+            positionIndex[c] = c * L;
+            outPlaneIndex[c] = c * outPlane;
+        }
+    }
+
+    /** Whether this kernel computes the layer: depthwise without a channel multiplier, at 512 bits. */
+    static boolean applies(int[] inShape, int[] outShape) {
+        return S.length() == L && inShape[1] == outShape[1];
+    }
+
+    /**
+     * Whether a depthwise layer runs on this kernel rather than {@link DepthwiseConvKernel}: as
+     * {@link #pays} says, or as the system property {@value #PROPERTY} forces ({@code blocked}
+     * wherever it applies, {@code rows} nowhere), to compare the two in a network.
+     */
+    static boolean chosen(int[] inShape, int[] outShape, Window w) {
+        String forced = System.getProperty(PROPERTY, "auto");
+        return switch (forced) {
+            case "blocked" -> applies(inShape, outShape);
+            case "rows" -> false;
+            default -> pays(inShape, outShape, w);
+        };
+    }
+
+    /**
+     * Whether this kernel was measured faster than {@link DepthwiseConvKernel}'s flat rows for the
+     * layer: every strided layer, and stride-1 layers on maps up to 32x32 (at 56x56 they tie, at
+     * 112x112 the rows win), as long as the padded input tile stays within 1 MiB, about a core's L2.
+     */
+    static boolean pays(int[] inShape, int[] outShape, Window w) {
+        long tile = (long) (w.inH() + w.padTop() + w.padBottom()) * (w.inW() + w.padLeft() + w.padRight()) * L;
+        boolean strided = w.sh() * w.sw() > 1;
+        return applies(inShape, outShape) && tile * Float.BYTES <= 1 << 20
+                && (strided || w.outSize() <= 32 * 32);
+    }
+
+    private static VectorShuffle<Float> xor(int h) {
+        return VectorShuffle.fromOp(S, i -> i ^ h);
+    }
+
+    private static VectorMask<Float> bit(int h) {
+        boolean[] set = new boolean[S.length()];
+        for (int i = 0; i < set.length; i++) {
+            set[i] = (i & h) != 0;
+        }
+        return VectorMask.fromArray(S, set, 0);
+    }
+
+    @Override
+    public int scratchPerSlot() {
+        // the input tile, the output tile, one run per channel of the block (scalar path), the transpose's
+        return inTile + outRun * L + outRun * L + L * L;
+    }
+
+    @Override
+    public int[] outputShape() {
+        return outShape.clone();
+    }
+
+    @Override
+    public long macs() {
+        return (long) batch * channels * outPlane * taps;
+    }
+
+    @Override
+    public void run(Tensor[] inputs, Tensor output, Workspace ws) {
+        Tensor x = inputs[0];
+        Tensor res = residual ? inputs[1] : null;
+        Parallel.forRange(ws, batch * blocks, (long) L * outPlane * taps, (slot, from, to) -> {
+            float[] scratch = ws.scratch(slot);
+            zeroPadding(scratch, Kernels.ALIGNED_START);
+            for (int unit = from; unit < to; unit++) {
+                block(x, res, output, unit / blocks, unit % blocks, scratch);
+            }
+        });
+    }
+
+    /** The padding of the input tile at {@code in}: the same for every block, so zeroed once per range. */
+    private void zeroPadding(float[] scratch, int in) {
+        int row = paddedW * L, top = w.padTop() * row, bottom = (w.padTop() + w.inH()) * row;
+        Arrays.fill(scratch, in, in + top, 0f);
+        Arrays.fill(scratch, in + bottom, in + inTile, 0f);
+        for (int at = in + top; at < in + bottom; at += row) {
+            Arrays.fill(scratch, at, at + w.padLeft() * L, 0f);
+            Arrays.fill(scratch, at + (w.padLeft() + w.inW()) * L, at + row, 0f);
+        }
+    }
+
+    private void block(Tensor x, Tensor res, Tensor out, int image, int block, float[] scratch) {
+        int in = Kernels.ALIGNED_START, tile = in + inTile, runs = tile + outRun * L, tmp = runs + outRun * L;
+        int c0 = block * L, valid = Math.min(L, channels - c0);
+        copyIn(x.data(), x.offset() + (image * channels + c0) * inPlane, valid, scratch, in, tmp);
+        int wAt = block * taps * L;
+        // whole blocks without a residual take bias and activation on the output vectors, then a transpose out
+        boolean finish = res == null && valid == L && outPlane >= L;
+        FloatVector bv = FloatVector.fromArray(S, blockedBias, c0);
+        if (taps == 9) {
+            convolve3x3(scratch, in, tile, wAt, finish, bv);
+        } else {
+            convolve(scratch, in, tile, wAt, finish, bv);
+        }
+        int dst = out.offset() + (image * channels + c0) * outPlane;
+        if (finish) {
+            // the last 16 positions overlap the ones before them: stored twice, the same values
+            for (int p = 0; p < outPlane; p += L) {
+                int from = Math.min(p, outPlane - L);
+                transpose(scratch, tile + from * L, positionIndex, out.data(), dst + from, outPlaneIndex, 0, scratch,
+                        tmp);
+            }
+            return;
+        }
+        float[] r = res == null ? null : res.data();
+        int resAt = res == null ? 0 : res.offset() + (image * channels + c0) * outPlane;
+        for (int j = 0; j < valid; j++) {
+            int run = runs + j * outRun;
+            for (int p = 0; p < outPlane; p++) {
+                scratch[run + p] = scratch[tile + p * L + j];
+            }
+            epilogue.apply(scratch, run, out.data(), dst + j * outPlane, outPlane, bias[c0 + j], r,
+                    resAt + j * outPlane);
+        }
+    }
+
+    /** The block's {@code valid} channel planes at {@code src} into the padded tile at {@code in}. */
+    private void copyIn(float[] xs, int src, int valid, float[] scratch, int in, int tmp) {
+        if (inPlane >= L) {
+            int[] planes = valid == L ? planeIndex : lastPlaneIndex;
+            for (int p = 0; p < inPlane; p += L) {
+                int from = Math.min(p, inPlane - L);
+                transpose(xs, src + from, planes, scratch, in, tilePositions, from, scratch, tmp);
+            }
+            return;
+        }
+        for (int c = 0; c < valid; c++) {
+            for (int p = 0; p < inPlane; p++) {
+                scratch[in + tilePositions[p] + c] = xs[src + c * inPlane + p];
+            }
+        }
+    }
+
+    /**
+     * A 16x16 transpose: loads vector i from {@code src[srcAt + srcIndex[i]]}, and stores lane i of
+     * every vector, as vector i, at {@code dst[dstAt + dstIndex[dstFrom + i]]}. Four stages each
+     * swap the off-diagonal blocks of 1, 2, 4, 8 lanes between pairs of vectors (a rearrange and a
+     * blend per vector): those of 1 and 2 within the vectors 4g..4g+3, into 256 floats of scratch at
+     * {@code tmp}, those of 4 and 8 within the vectors j, j+4, j+8, j+12. (All 16 vectors in one
+     * method exceed C2's inlining budget, and vectors left in calls are boxed.)
+     */
+    static void transpose(float[] src, int srcAt, int[] srcIndex, float[] dst, int dstAt, int[] dstIndex,
+                                  int dstFrom, float[] scratch, int tmp) {
+        for (int g = 0; g < 16; g += 4) {
+            stages12(src, srcAt + srcIndex[g], srcAt + srcIndex[g + 1], srcAt + srcIndex[g + 2],
+                    srcAt + srcIndex[g + 3], scratch, tmp + g * L, tmp + (g + 1) * L, tmp + (g + 2) * L,
+                    tmp + (g + 3) * L);
+        }
+        for (int j = 0; j < 4; j++) {
+            stages48(scratch, tmp + j * L, tmp + (j + 4) * L, tmp + (j + 8) * L, tmp + (j + 12) * L, dst,
+                    dstAt + dstIndex[dstFrom + j], dstAt + dstIndex[dstFrom + j + 4],
+                    dstAt + dstIndex[dstFrom + j + 8], dstAt + dstIndex[dstFrom + j + 12]);
+        }
+    }
+
+    /** The transpose's stages of 1 and 2 lanes on four vectors: a↔b and c↔d by 1, then a↔c and b↔d by 2. */
+    private static void stages12(float[] src, int s0, int s1, int s2, int s3, float[] dst, int d0, int d1, int d2,
+                                 int d3) {
+        FloatVector a = FloatVector.fromArray(S, src, s0), b = FloatVector.fromArray(S, src, s1),
+                c = FloatVector.fromArray(S, src, s2), d = FloatVector.fromArray(S, src, s3);
+        FloatVector ab = a.blend(b.rearrange(X1), M1), ba = a.rearrange(X1).blend(b, M1);
+        FloatVector cd = c.blend(d.rearrange(X1), M1), dc = c.rearrange(X1).blend(d, M1);
+        ab.blend(cd.rearrange(X2), M2).intoArray(dst, d0);
+        ba.blend(dc.rearrange(X2), M2).intoArray(dst, d1);
+        ab.rearrange(X2).blend(cd, M2).intoArray(dst, d2);
+        ba.rearrange(X2).blend(dc, M2).intoArray(dst, d3);
+    }
+
+    /**
+     * The transpose's stages of 4 and 8 lanes on four vectors: a↔b and c↔d by 4, then a↔c and b↔d by
+     * 8. The same code as {@link #stages12} on other constants: with the shuffles and masks as
+     * parameters of one method (not inlined: too large) they are loaded on every call, and a
+     * transpose took 2.6× as long.
+     */
+    private static void stages48(float[] src, int s0, int s1, int s2, int s3, float[] dst, int d0, int d1, int d2,
+                                 int d3) {
+        FloatVector a = FloatVector.fromArray(S, src, s0), b = FloatVector.fromArray(S, src, s1),
+                c = FloatVector.fromArray(S, src, s2), d = FloatVector.fromArray(S, src, s3);
+        FloatVector ab = a.blend(b.rearrange(X4), M4), ba = a.rearrange(X4).blend(b, M4);
+        FloatVector cd = c.blend(d.rearrange(X4), M4), dc = c.rearrange(X4).blend(d, M4);
+        ab.blend(cd.rearrange(X8), M8).intoArray(dst, d0);
+        ba.blend(dc.rearrange(X8), M8).intoArray(dst, d1);
+        ab.rearrange(X8).blend(cd, M8).intoArray(dst, d2);
+        ba.rearrange(X8).blend(dc, M8).intoArray(dst, d3);
+    }
+
+    /**
+     * Every output position's taps for any kernel size, two positions of a row at a time so that
+     * each weight vector loaded serves two multiply-adds; with {@code finish}, + bias and activation.
+     */
+    private void convolve(float[] scratch, int in, int tile, int wAt, boolean finish, FloatVector bv) {
+        int rowStep = w.sh() * paddedW * L, colStep = w.sw() * L, outW = w.outW();
+        int o = tile;
+        for (int oy = 0; oy < w.outH(); oy++) {
+            int base = in + oy * rowStep, ox = 0;
+            for (; ox + 1 < outW; ox += 2, base += 2 * colStep, o += 2 * L) {
+                FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
+                for (int t = 0; t < taps; t++) {
+                    FloatVector wt = FloatVector.fromArray(S, blockedWeights, wAt + t * L);
+                    int at = base + tapOffsets[t];
+                    a0 = wt.fma(FloatVector.fromArray(S, scratch, at), a0);
+                    a1 = wt.fma(FloatVector.fromArray(S, scratch, at + colStep), a1);
+                }
+                if (finish) {
+                    a0 = epilogue.activate(a0.add(bv));
+                    a1 = epilogue.activate(a1.add(bv));
+                }
+                Simd.EXACT.cast(a0).intoArray(scratch, o);
+                Simd.EXACT.cast(a1).intoArray(scratch, o + L);
+            }
+            if (ox < outW) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int t = 0; t < taps; t++) {
+                    acc = FloatVector.fromArray(S, blockedWeights, wAt + t * L)
+                            .fma(FloatVector.fromArray(S, scratch, base + tapOffsets[t]), acc);
+                }
+                if (finish) {
+                    acc = epilogue.activate(acc.add(bv));
+                }
+                Simd.EXACT.cast(acc).intoArray(scratch, o);
+                o += L;
+            }
+        }
+    }
+
+    /** A 3x3 kernel with its nine weight vectors and tap offsets in registers. */
+    private void convolve3x3(float[] scratch, int in, int tile, int wAt, boolean finish, FloatVector bv) {
+        float[] wb = blockedWeights;
+        FloatVector w0 = FloatVector.fromArray(S, wb, wAt), w1 = FloatVector.fromArray(S, wb, wAt + L),
+                w2 = FloatVector.fromArray(S, wb, wAt + 2 * L), w3 = FloatVector.fromArray(S, wb, wAt + 3 * L),
+                w4 = FloatVector.fromArray(S, wb, wAt + 4 * L), w5 = FloatVector.fromArray(S, wb, wAt + 5 * L),
+                w6 = FloatVector.fromArray(S, wb, wAt + 6 * L), w7 = FloatVector.fromArray(S, wb, wAt + 7 * L),
+                w8 = FloatVector.fromArray(S, wb, wAt + 8 * L);
+        int t1 = tapOffsets[1], t2 = tapOffsets[2], t3 = tapOffsets[3], t4 = tapOffsets[4], t5 = tapOffsets[5],
+                t6 = tapOffsets[6], t7 = tapOffsets[7], t8 = tapOffsets[8];
+        int rowStep = w.sh() * paddedW * L, colStep = w.sw() * L;
+        int o = tile;
+        for (int oy = 0; oy < w.outH(); oy++) {
+            int base = in + oy * rowStep;
+            for (int ox = 0; ox < w.outW(); ox++, base += colStep, o += L) {
+                FloatVector acc = w0.mul(FloatVector.fromArray(S, scratch, base));
+                acc = w1.fma(FloatVector.fromArray(S, scratch, base + t1), acc);
+                acc = w2.fma(FloatVector.fromArray(S, scratch, base + t2), acc);
+                acc = w3.fma(FloatVector.fromArray(S, scratch, base + t3), acc);
+                acc = w4.fma(FloatVector.fromArray(S, scratch, base + t4), acc);
+                acc = w5.fma(FloatVector.fromArray(S, scratch, base + t5), acc);
+                acc = w6.fma(FloatVector.fromArray(S, scratch, base + t6), acc);
+                acc = w7.fma(FloatVector.fromArray(S, scratch, base + t7), acc);
+                acc = w8.fma(FloatVector.fromArray(S, scratch, base + t8), acc);
+                if (finish) {
+                    acc = epilogue.activate(acc.add(bv));
+                }
+                acc.intoArray(scratch, o);
+            }
+        }
+    }
+}
