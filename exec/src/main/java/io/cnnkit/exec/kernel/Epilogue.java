@@ -49,6 +49,7 @@ public final class Epilogue {
         if (!scalar && len >= S.length()) {
             boolean inPlace = (src == c && srcAt == at) || (res == c && resAt == at);
             int end = inPlace ? len - len % S.length() : len;
+            FloatVector zero = FloatVector.zero(S), six = FloatVector.broadcast(S, 6f);
             FloatVector bv = FloatVector.broadcast(S, bias);
             for (; i < end; i += S.length()) {
                 int j = Math.min(i, len - S.length());
@@ -56,7 +57,19 @@ public final class Epilogue {
                 if (res != null) {
                     v = v.add(FloatVector.fromArray(S, res, resAt + j));
                 }
-                activate(v).intoArray(c, at + j);
+                if (clampLow) {
+                    v = v.max(zero);
+                }
+                if (clampHigh) {
+                    v = v.min(six);
+                }
+                if (leaky) {
+                    v = v.blend(v.mul(alpha), v.compare(VectorOperators.LT, 0f));
+                }
+                if (smooth != null) {
+                    v = SmoothActivationKernel.apply(smooth, v);
+                }
+                v.intoArray(c, at + j);
             }
             i = end;
         }
@@ -76,13 +89,7 @@ public final class Epilogue {
     public void applyTransposed(float[] tile, int tileAt, int ldt, int rows, int channels, float[] bias, int biasAt,
                          float[] c, int at, int ldc, float[] res, int resAt) {
         if (!scalar && res == null && channels % S.length() == 0) {
-            for (int j = 0; j < channels; j += S.length()) {
-                FloatVector bv = FloatVector.fromArray(S, bias, biasAt + j);
-                for (int r = 0; r < rows; r++) {
-                    int t = tileAt + r * ldt + j;
-                    activate(FloatVector.fromArray(S, tile, t).add(bv)).intoArray(tile, t);
-                }
-            }
+            applyInPlace(tile, tileAt, ldt, rows, channels, bias, biasAt);
             for (int j = 0; j < channels; j++) {
                 int o = at + j * ldc;
                 for (int r = 0; r < rows; r++) {
@@ -101,21 +108,32 @@ public final class Epilogue {
         }
     }
 
-    /** The activation of every lane of {@code v} (bias and residual already added). */
-    public FloatVector activate(FloatVector v) {
-        if (clampLow) {
-            v = v.max(0f);
+    /**
+     * tile[r][j] = act(tile[r][j] + bias[biasAt + j]) in place on a tile of {@code rows} positions x
+     * {@code channels} (row-major, rows {@code ldt} apart, channels a multiple of the vector length).
+     */
+    public void applyInPlace(float[] tile, int tileAt, int ldt, int rows, int channels, float[] bias, int biasAt) {
+        FloatVector zero = FloatVector.zero(S), six = FloatVector.broadcast(S, 6f);
+        for (int j = 0; j < channels; j += S.length()) {
+            FloatVector bv = FloatVector.fromArray(S, bias, biasAt + j);
+            for (int r = 0; r < rows; r++) {
+                int t = tileAt + r * ldt + j;
+                FloatVector v = FloatVector.fromArray(S, tile, t).add(bv);
+                if (clampLow) {
+                    v = v.max(zero);
+                }
+                if (clampHigh) {
+                    v = v.min(six);
+                }
+                if (leaky) {
+                    v = v.blend(v.mul(alpha), v.compare(VectorOperators.LT, 0f));
+                }
+                if (smooth != null) {
+                    v = SmoothActivationKernel.apply(smooth, v);
+                }
+                v.intoArray(tile, t);
+            }
         }
-        if (clampHigh) {
-            v = v.min(6f);
-        }
-        if (leaky) {
-            v = v.blend(v.mul(alpha), v.compare(VectorOperators.LT, 0f));
-        }
-        if (smooth != null) {
-            v = SmoothActivationKernel.apply(smooth, v);
-        }
-        return v;
     }
 
     private float activate(float v) {
