@@ -359,10 +359,45 @@ final class BlockedDepthwiseConvKernel implements Kernel {
         int t1 = tapOffsets[1], t2 = tapOffsets[2], t3 = tapOffsets[3], t4 = tapOffsets[4], t5 = tapOffsets[5],
                 t6 = tapOffsets[6], t7 = tapOffsets[7], t8 = tapOffsets[8];
         int rowStep = w.sh() * paddedW * L, colStep = w.sw() * L;
+        // stride 1, no column dilation: two positions of a row share the loads of their middle columns
+        boolean pairs = w.sw() == 1 && w.dw() == 1;
+        int r1 = t3, r2 = t6;
         int o = tile;
         for (int oy = 0; oy < w.outH(); oy++) {
-            int base = in + oy * rowStep;
-            for (int ox = 0; ox < w.outW(); ox++, base += colStep, o += L) {
+            int base = in + oy * rowStep, ox = 0;
+            for (; pairs && ox + 1 < w.outW(); ox += 2, base += 2 * L, o += 2 * L) {
+                FloatVector x0 = FloatVector.fromArray(S, scratch, base), x1 = FloatVector.fromArray(S, scratch, base + L),
+                        x2 = FloatVector.fromArray(S, scratch, base + 2 * L),
+                        x3 = FloatVector.fromArray(S, scratch, base + 3 * L);
+                FloatVector a0 = w0.mul(x0), a1 = w0.mul(x1);
+                a0 = w1.fma(x1, a0);
+                a1 = w1.fma(x2, a1);
+                a0 = w2.fma(x2, a0);
+                a1 = w2.fma(x3, a1);
+                x0 = FloatVector.fromArray(S, scratch, base + r1);
+                x1 = FloatVector.fromArray(S, scratch, base + r1 + L);
+                x2 = FloatVector.fromArray(S, scratch, base + r1 + 2 * L);
+                x3 = FloatVector.fromArray(S, scratch, base + r1 + 3 * L);
+                a0 = w3.fma(x0, a0);
+                a1 = w3.fma(x1, a1);
+                a0 = w4.fma(x1, a0);
+                a1 = w4.fma(x2, a1);
+                a0 = w5.fma(x2, a0);
+                a1 = w5.fma(x3, a1);
+                x0 = FloatVector.fromArray(S, scratch, base + r2);
+                x1 = FloatVector.fromArray(S, scratch, base + r2 + L);
+                x2 = FloatVector.fromArray(S, scratch, base + r2 + 2 * L);
+                x3 = FloatVector.fromArray(S, scratch, base + r2 + 3 * L);
+                a0 = w6.fma(x0, a0);
+                a1 = w6.fma(x1, a1);
+                a0 = w7.fma(x1, a0);
+                a1 = w7.fma(x2, a1);
+                a0 = w8.fma(x2, a0);
+                a1 = w8.fma(x3, a1);
+                a0.intoArray(scratch, o);
+                a1.intoArray(scratch, o + L);
+            }
+            for (; ox < w.outW(); ox++, base += colStep, o += L) {
                 FloatVector acc = w0.mul(FloatVector.fromArray(S, scratch, base));
                 acc = w1.fma(FloatVector.fromArray(S, scratch, base + t1), acc);
                 acc = w2.fma(FloatVector.fromArray(S, scratch, base + t2), acc);
