@@ -23,10 +23,11 @@ import jdk.incubator.vector.VectorSpecies;
  * 16 positions at a time (16x16 in registers) into a zero-padded tile {@code [inH + pads][inW +
  * pads][16]}; each output position is then kh·kw multiply-adds of whole vectors (weights arranged
  * {@code [block][tap][16]} at preparation), for any stride and dilation, into an output tile
- * {@code [position][16]}; bias and activation are applied to its vectors, and it is transposed
- * back into the NCHW planes. A block with a residual, the last block when the channels are not a
- * multiple of 16, and planes of fewer than 16 positions go through scalar copies and the
- * per-channel epilogue instead.
+ * {@code [position][16]}. With no activation or a piecewise-linear one and no residual, bias and
+ * activation are applied to its vectors and it is transposed back into the NCHW planes; otherwise
+ * it is transposed into one run per channel, which the epilogue (bias, residual, activation)
+ * writes out. The last block when the channels are not a multiple of 16, and planes of fewer than
+ * 16 positions, use scalar copies instead of the transposes.
  */
 final class BlockedDepthwiseConvKernel implements Kernel {
     private static final VectorSpecies<Float> S = Simd.S;

@@ -30,14 +30,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The channel-blocked depthwise kernel, and the flat rows of {@link DepthwiseConvKernel} on the
- * same shapes (the rule gives most of them to the blocked kernel), against the reference kernels (conv, then batchnorm, add and
- * the activation as separate operators): every map size from 1x1 to 17x17 (and a non-square one),
- * 3x3 and 5x5, stride 1 and 2, pads 0 to 2, channel counts below, at and past a 16-channel block,
- * every fusable activation, with and without batchnorm and a residual, one and two threads. Planes
- * of fewer than 16 positions, partial last blocks and residual blocks take the kernel's scalar
- * copies; the rest its 16x16 transposes (the blocked kernel at 512 bits only). The scratch starts
- * as NaN, as if another layer had used it.
+ * The channel-blocked depthwise kernel (at 512 bits only), and the flat rows of
+ * {@link DepthwiseConvKernel} on the same shapes (the rule gives most of them to the blocked
+ * kernel), against the reference kernels (conv, then batchnorm, add and the activation as separate
+ * operators): every map size from 1x1 to 17x17 (and a non-square one), 3x3 and 5x5, stride 1 and
+ * 2, pads 0 to 2, channel counts below, at and past a 16-channel block, every fusable activation,
+ * with and without batchnorm and a residual, one and two threads. Planes of fewer than 16
+ * positions and partial last blocks take the blocked kernel's scalar copies; the rest its 16x16
+ * transposes, straight out with a piecewise-linear activation, through per-channel runs with a
+ * smooth one or a residual. The scratch starts as NaN, as if another layer had used it.
  */
 class BlockedDepthwiseConvTest {
     private static final ForkJoinPool POOL = new ForkJoinPool(2);
