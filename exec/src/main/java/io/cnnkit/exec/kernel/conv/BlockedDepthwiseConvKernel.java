@@ -62,7 +62,7 @@ final class BlockedDepthwiseConvKernel implements Kernel {
     /**
      * Transpose offsets: a block's channel planes (lane c at c·inH·inW; the last block's lanes past
      * the channels repeat its first plane), the positions of the output tile (i·16), the output's
-     * channel planes (c·outH·outW).
+     * channel planes (c·outH·outW) and the per-channel runs in scratch (c·outRun).
      */
     private final int[] planeIndex, lastPlaneIndex, positionIndex, outPlaneIndex, runIndex;
 
