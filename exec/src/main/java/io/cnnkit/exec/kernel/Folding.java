@@ -12,6 +12,15 @@ import java.util.Optional;
 public record Folding(float[] weights, float[] bias) {
 
     static Folding of(Tensor weight, Optional<Tensor> bias, int rows, Fusion fusion) {
+        return of(weight, bias, rows, fusion, false);
+    }
+
+    /**
+     * As above; {@code borrow}: with nothing to fold, the weight tensor's own array when it holds
+     * exactly the weights, not a copy, for a kernel that only reads them while it is built (packs
+     * or transforms them) and keeps nothing of them (a 512-channel 3x3 layer's copy: 9.4 MB).
+     */
+    static Folding of(Tensor weight, Optional<Tensor> bias, int rows, Fusion fusion, boolean borrow) {
         int rowLength = weight.size() / rows;
         double[] scale = new double[rows];
         double[] shift = new double[rows];
@@ -34,6 +43,7 @@ public record Folding(float[] weights, float[] bias) {
         boolean folds = fusion.batchNorm().isPresent() || fusion.scale().isPresent();
         // nothing to fold: the weights as they are (w * 1.0 rounds to w), one bulk copy
         float[] w = folds ? new float[weight.size()]
+                : borrow && weight.offset() == 0 && weight.data().length == weight.size() ? weight.data()
                 : java.util.Arrays.copyOfRange(weight.data(), weight.offset(), weight.offset() + weight.size());
         float[] b = new float[rows];
         for (int r = 0; r < rows; r++) {
@@ -47,7 +57,13 @@ public record Folding(float[] weights, float[] bias) {
     }
 
     public static Folding forConv(Op.Conv c, java.util.Map<String, Tensor> params, int inChannels, Fusion fusion) {
+        return forConv(c, params, inChannels, fusion, false);
+    }
+
+    /** As above; {@code borrow}: see {@link #of(Tensor, Optional, int, Fusion, boolean)}. */
+    public static Folding forConv(Op.Conv c, java.util.Map<String, Tensor> params, int inChannels, Fusion fusion,
+                                  boolean borrow) {
         return of(Params.convWeight(params, c, inChannels), Params.bias(params, c, c.bias(), c.filters()),
-                c.filters(), fusion);
+                c.filters(), fusion, borrow);
     }
 }

@@ -39,12 +39,13 @@ public final class ConvKernels {
         int[] x = inputShapes.get(0);
         int[] outShape = ShapeInference.batched(c, inputShapes.subList(0, 1));
         Window w = Window.of(x, outShape, c.kernel(), c.stride(), c.pad(), c.dilation());
-        Folding folded = Folding.forConv(c, params, x[1], fusion);
         if (fusion.residual()) {
             requireResidual(inputShapes, outShape);
         }
         GemmConvKernel packed = reuse instanceof GemmConvKernel earlier ? earlier : null;
         ConvAlgorithm algorithm = forced != null ? forced : ConvCostModel.choose(w, x[1], c.filters(), c.groups());
+        // every kernel but the depthwise one packs or transforms the weights and keeps no reference to them
+        Folding folded = Folding.forConv(c, params, x[1], fusion, algorithm != ConvAlgorithm.DEPTHWISE);
         switch (algorithm) {
             case DEPTHWISE:
                 if (!options.scalar() && BlockedDepthwiseConvKernel.chosen(x, outShape, w)) {
