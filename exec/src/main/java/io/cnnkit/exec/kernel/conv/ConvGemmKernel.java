@@ -367,7 +367,11 @@ final class ConvGemmKernel extends GemmConvKernel {
                 int hi = Math.max(lo, Math.min(len, Math.floorDiv(w.inW() - 1 - ix0, sw) + 1));
                 Arrays.fill(dst, d + j, d + j + lo, 0f);
                 if (sw == 1) {
-                    System.arraycopy(x, row + ix0 + lo, dst, d + j + lo, hi - lo);
+                    // with pads wider than the kernel a whole run can lie in the padding, its
+                    // source index off the array, which arraycopy rejects even for no floats
+                    if (hi > lo) {
+                        System.arraycopy(x, row + ix0 + lo, dst, d + j + lo, hi - lo);
+                    }
                 } else {
                     for (int t = lo, at = row + ix0 + lo * sw; t < hi; t++, at += sw) {
                         dst[d + j + t] = x[at];
