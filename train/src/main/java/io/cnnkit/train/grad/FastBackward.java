@@ -91,14 +91,14 @@ public final class FastBackward {
                 : ShiftedWeightGradient.pays(coutG, cinG, w) ? WeightGradientMethod.SHIFTED : WeightGradientMethod.IM2ROW;
         int chunks = (n + CHUNK - 1) / CHUNK;
         // the whole batch's form writes every element; the chunks' sums are added into zeros
-        boolean chunkedWeights = method != WeightGradientMethod.BATCH && method != WeightGradientMethod.WINOGRAD;
+        boolean chunkedWeights = !method.wholeBatch;
         Tensor dw = chunkedWeights ? buffers.zeros(weight.shape()) : buffers.any(weight.shape());
         float[] sum = dw.data();
-        for (int g = 0; g < groups && !chunkedWeights; g++) {
+        for (int g = 0; g < groups; g++) {
             if (method == WeightGradientMethod.BATCH) {
                 BatchWeightGradient.compute(x.data(), x.offset(), cin, dy.data(), dy.offset(), c.filters(), n, g, cinG,
                         coutG, w, sum, g * coutG * k, pool);
-            } else {
+            } else if (method == WeightGradientMethod.WINOGRAD) {
                 WinogradWeightGradient.compute(WinogradWeightGradient.TILE, x.data(), x.offset(), cin, dy.data(),
                         dy.offset(), c.filters(), n, g, cinG, coutG, w, sum, g * coutG * k, pool);
             }
@@ -211,7 +211,16 @@ public final class FastBackward {
      * tiles: in Winograd's transform space where that pays (3x3 stride 1), over the whole batch where
      * its operands fit, else per chunk (shifted or im2row).
      */
-    private enum WeightGradientMethod { DOT, SHIFTED, IM2ROW, BATCH, WINOGRAD }
+    private enum WeightGradientMethod {
+        DOT(false), SHIFTED(false), IM2ROW(false), BATCH(true), WINOGRAD(true);
+
+        /** Computed once over the whole batch before the chunks, rather than summed from per-chunk parts. */
+        final boolean wholeBatch;
+
+        WeightGradientMethod(boolean wholeBatch) {
+            this.wholeBatch = wholeBatch;
+        }
+    }
 
     /** What one worker of {@link #conv} writes besides the gradients: its chunk's weight-gradient sum and products. */
     private static final class ConvScratch {
@@ -222,8 +231,7 @@ public final class FastBackward {
         private float[] columns, dyRows;
 
         ConvScratch(int weights, int coutG, int cinG, int k, Geometry w, WeightGradientMethod method) {
-            this.part = method == WeightGradientMethod.BATCH || method == WeightGradientMethod.WINOGRAD ? null
-                    : new float[weights];
+            this.part = method.wholeBatch ? null : new float[weights];
             this.dot = method == WeightGradientMethod.DOT ? new DotWeightGradient(coutG, cinG, w, CHUNK) : null;
             this.shifted = method == WeightGradientMethod.SHIFTED ? new ShiftedWeightGradient(coutG, cinG, w) : null;
             this.im2row = method == WeightGradientMethod.IM2ROW ? new ConvWeightGradient(coutG, k) : null;
