@@ -8,7 +8,14 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 shape="${1:-12x32}"
-java_bin="${2:-$(ls -d /usr/lib/jvm/*/bin/java | sort -V | tail -1)}"
+java_bin="${2:-}"
+if [ -z "$java_bin" ]; then # the highest JAVA_VERSION under /usr/lib/jvm, else the java on the path
+  java_bin="$(for home in /usr/lib/jvm/*/; do
+    v="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" 2>/dev/null)"
+    if [ -n "$v" ] && [ -x "$home/bin/java" ]; then echo "$v $home/bin/java"; fi
+  done | sort -n | tail -1 | cut -d' ' -f2-)"
+  java_bin="${java_bin:-java}"
+fi
 case "$shape" in 12x32|8x48|8x24) ;; *) echo "tile_asm.sh: no tile $shape (12x32, 8x48, 8x24)" >&2; exit 2 ;; esac
 command -v objdump >/dev/null || { echo "tile_asm.sh: objdump not found (apt-get install binutils)" >&2; exit 2; }
 width=512; [ "$shape" = 8x24 ] && width=256
