@@ -11,7 +11,7 @@ shape="${1:-12x32}"
 java_bin="${2:-}"
 if [ -z "$java_bin" ]; then # the highest JAVA_VERSION under /usr/lib/jvm, else the java on the path
   java_bin="$(for home in /usr/lib/jvm/*/; do
-    v="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" 2>/dev/null)"
+    v="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" 2>/dev/null || true)"
     if [ -n "$v" ] && [ -x "$home/bin/java" ]; then echo "$v $home/bin/java"; fi
   done | sort -n | tail -1 | cut -d' ' -f2-)"
   java_bin="${java_bin:-java}"
