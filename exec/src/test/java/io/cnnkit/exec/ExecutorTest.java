@@ -272,6 +272,40 @@ class ExecutorTest {
         checkNetwork(LAYER_SCALE, 2);
     }
 
+    /**
+     * Inverted residual blocks: a 1x1 expand whose output only a depthwise layer reads (fused at
+     * 512 bits), and one whose output an add reads too (never fused).
+     */
+    static final String INVERTED = """
+            network Inverted
+            input image: 5x13x11
+            x = image -> conv(8, 3, stride=2, pad=1) -> batchnorm -> relu6
+            e = x -> conv(40, 1, bias=false) -> batchnorm -> relu6
+                  -> conv(40, 3, pad=1, groups=40, bias=false) -> batchnorm -> relu6 -> conv(8, 1) -> batchnorm
+            y = add(e, x)
+            s = y -> conv(20, 1) -> silu
+            d = s -> conv(20, 3, stride=2, pad=1, groups=20) -> hardswish -> globalavgpool -> flatten
+            t = y -> conv(20, 1)
+            m = add(s, t) -> globalmaxpool -> flatten
+            output probs = concat(d, m) -> dense(3)
+            """;
+
+    @Test
+    void anExpandIsFusedIntoTheDepthwiseLayerThatAloneReadsIt() {
+        NetworkGraph graph = compile(INVERTED);
+        ExecutionPlan plan = ExecutionPlan.build(graph, weights(graph, 1), 1, KernelOptions.defaults(1));
+        List<List<Layer>> fused = plan.steps().stream().map(ExecutionPlan.Step::layers)
+                .filter(layers -> layers.stream().filter(l -> l.op() instanceof Op.Conv).count() == 2).toList();
+        boolean wide = io.cnnkit.exec.kernel.Kernels.vectorBits() == 512;
+        assertEquals(wide ? 1 : 0, fused.size(), plan.steps().stream().map(ExecutionPlan.Step::name).toList()
+                .toString());
+        if (wide) {
+            Op.Conv expand = (Op.Conv) fused.get(0).get(0).op();
+            assertEquals(40, expand.filters());
+        }
+        checkNetwork(INVERTED, 2);
+    }
+
     @Test
     void independentSmallStepsRunSideBySideOnTwoThreads() {
         NetworkGraph graph = compile(INCEPTION);

@@ -280,6 +280,18 @@ public final class Kernels {
         }
     }
 
+    /**
+     * A 1x1 convolution and the depthwise convolution that alone reads its output as one kernel,
+     * or null where that does not pay: see {@link ConvKernels#prepareExpandDepthwise}.
+     */
+    public static Kernel prepareExpandDepthwise(Op.Conv expand, int[] x, Map<String, Tensor> expandParams,
+                                                Fusion expandFusion, Op.Conv depthwise, List<int[]> depthwiseInputs,
+                                                Map<String, Tensor> depthwiseParams, Fusion depthwiseFusion,
+                                                KernelOptions options) {
+        return ConvKernels.prepareExpandDepthwise(expand, x, expandParams, expandFusion, depthwise, depthwiseInputs,
+                depthwiseParams, depthwiseFusion, options);
+    }
+
     /** An add followed by an activation, as one kernel. */
     public static Kernel prepareSum(List<int[]> inputShapes, Activation activation, KernelOptions options) {
         return new SimpleKernels.Sum(activation, ShapeInference.batched(new Op.Add(), inputShapes), options.scalar());

@@ -39,6 +39,9 @@ import java.util.stream.Collectors;
  *     becomes that conv's residual epilogue when the other input is ready before the conv runs:
  *     the conv writes its own buffer, which is the add's, reading the other input from its own
  *     buffer (never the same one, so every conv algorithm may write its output in any order);
+ * <li>a 1x1 convolution whose output only a depthwise convolution reads, the next step, runs with
+ *     it as one step where the kernel says that pays
+ *     ({@link Kernels#prepareExpandDepthwise}): its output is never written;
  * <li>flatten and dropout are views and cost nothing.
  * </ul>
  * Layers that only feed auxiliary (training) heads are not run.
@@ -213,10 +216,75 @@ public final class ExecutionPlan {
                 }
             }
             List<Step> steps = new ArrayList<>(drafts.size());
-            for (Draft d : drafts) {
-                steps.add(prepare(d));
+            for (int i = 0; i < drafts.size(); i++) {
+                Step pair = i + 1 < drafts.size() ? expandDepthwise(drafts.get(i), drafts.get(i + 1)) : null;
+                if (pair != null) {
+                    steps.add(pair);
+                    i++;
+                } else {
+                    steps.add(prepare(drafts.get(i)));
+                }
             }
             return steps;
+        }
+
+        /**
+         * A 1x1 convolution step and the depthwise step right after it that alone reads its output,
+         * as one step where the kernel says that pays (null otherwise). The fused step reads the
+         * 1x1's inputs and writes the depthwise output; the 1x1's own buffer is never written. The
+         * two are adjacent, so the 1x1's input is still intact when the fused step runs, unless the
+         * depthwise output reuses its buffer: then they stay apart.
+         */
+        private Step expandDepthwise(Draft expand, Draft depthwise) {
+            if (!(expand.producer.op() instanceof Op.Conv e) || !(depthwise.producer.op() instanceof Op.Conv dw)
+                    || dw.groups() == 1 || depthwise.inputs.get(0) != expand.output || !onlyFeeds(expand, depthwise)
+                    || overlaps(depthwise.output, expand.inputs.get(0))) {
+                return null;
+            }
+            List<int[]> dwShapes = new ArrayList<>();
+            for (Layer in : depthwise.inputs) {
+                dwShapes.add(batchShape(in));
+            }
+            Kernel kernel;
+            try {
+                kernel = Kernels.prepareExpandDepthwise(e, batchShape(expand.inputs.get(0)), paramsOf(expand.producer),
+                        expand.fusion, dw, dwShapes, paramsOf(depthwise.producer), depthwise.fusion, options);
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException("layer " + depthwise.producer.name() + ": " + ex.getMessage(), ex);
+            }
+            if (kernel == null) {
+                return null;
+            }
+            List<Layer> layers = new ArrayList<>(expand.layers);
+            layers.addAll(depthwise.layers);
+            List<Layer> inputs = new ArrayList<>(expand.inputs);
+            inputs.addAll(depthwise.inputs.subList(1, depthwise.inputs.size()));
+            long macs = 0;
+            for (Layer l : layers) {
+                macs += analysis.stats(l).macs();
+            }
+            return new Step(layers, kernel, inputs, depthwise.output, macs);
+        }
+
+        /** Whether every value {@code d} computes is read only inside it or by {@code next}'s first layer, and none is an output. */
+        private boolean onlyFeeds(Draft d, Draft next) {
+            for (Layer l : d.layers) {
+                for (Layer consumer : graph.consumersOf(l)) {
+                    if (consumer != next.producer && !d.layers.contains(consumer)) {
+                        return false;
+                    }
+                }
+                if (graph.outputs().stream().anyMatch(o -> o.layer() == l)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Whether the buffers of two values share arena elements. */
+        private boolean overlaps(Layer a, Layer b) {
+            long a0 = memory.offset(a), b0 = memory.offset(b);
+            return a0 < b0 + memory.elements(b) && b0 < a0 + memory.elements(a);
         }
 
         private static boolean isView(Layer layer) {

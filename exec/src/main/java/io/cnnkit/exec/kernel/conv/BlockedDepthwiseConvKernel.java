@@ -162,8 +162,7 @@ final class BlockedDepthwiseConvKernel implements Kernel {
 
     @Override
     public int scratchPerSlot() {
-        // the input tile, the output tile, one run per channel of the block (scalar path), the transpose's
-        return inTile + outRun * L + outRun * L + L * L;
+        return inTile + workFloats();
     }
 
     @Override
@@ -190,7 +189,7 @@ final class BlockedDepthwiseConvKernel implements Kernel {
     }
 
     /** The padding of the input tile at {@code in}: the same for every block, so zeroed once per range. */
-    private void zeroPadding(float[] scratch, int in) {
+    void zeroPadding(float[] scratch, int in) {
         int row = paddedW * L, top = w.padTop() * row, bottom = (w.padTop() + w.inH()) * row;
         Arrays.fill(scratch, in, in + top, 0f);
         Arrays.fill(scratch, in + bottom, in + inTile, 0f);
@@ -201,9 +200,35 @@ final class BlockedDepthwiseConvKernel implements Kernel {
     }
 
     private void block(Tensor x, Tensor res, Tensor out, int image, int block, float[] scratch) {
-        int in = Kernels.ALIGNED_START, tile = in + inTile, runs = tile + outRun * L, tmp = runs + outRun * L;
+        int in = Kernels.ALIGNED_START, tile = in + inTile;
         int c0 = block * L, valid = Math.min(L, channels - c0);
-        copyIn(x.data(), x.offset() + (image * channels + c0) * inPlane, valid, scratch, in, tmp);
+        copyIn(x.data(), x.offset() + (image * channels + c0) * inPlane, valid, scratch, in, tile + 2 * outRun * L);
+        convolveAndStore(res, out, image, block, scratch, in, tile);
+    }
+
+    /** Floats of the padded input tile of one block. */
+    int inTile() {
+        return inTile;
+    }
+
+    /** Floats {@link #convolveAndStore} needs past the input tile: the output tile, the per-channel runs, the transpose's. */
+    int workFloats() {
+        return outRun * L + outRun * L + L * L;
+    }
+
+    /** Each input position's offset in the padded tile (floats); the caller must not change it. */
+    int[] tilePositions() {
+        return tilePositions;
+    }
+
+    /**
+     * The block's taps on the padded input tile at {@code in} (filled and padded by the caller),
+     * then bias, residual and activation into the output planes, using {@link #workFloats} of
+     * scratch at {@code tile}.
+     */
+    void convolveAndStore(Tensor res, Tensor out, int image, int block, float[] scratch, int in, int tile) {
+        int runs = tile + outRun * L, tmp = runs + outRun * L;
+        int c0 = block * L, valid = Math.min(L, channels - c0);
         int wAt = block * taps * L;
         if (taps == 9) {
             convolve3x3(scratch, in, tile, wAt);

@@ -71,6 +71,37 @@ public final class ConvKernels {
         }
     }
 
+    /**
+     * A 1x1 convolution ({@code expand}, with its fusion) and the depthwise convolution that alone
+     * reads its output (with its own fusion and inputs: the expand's output, then any residual) as
+     * one kernel, where {@link ExpandDepthwiseConvKernel#chosen} says that pays; otherwise null, and
+     * the two run as steps of their own.
+     */
+    public static Kernel prepareExpandDepthwise(Op.Conv expand, int[] x, Map<String, Tensor> expandParams,
+                                                Fusion expandFusion, Op.Conv depthwise, List<int[]> depthwiseInputs,
+                                                Map<String, Tensor> depthwiseParams, Fusion depthwiseFusion,
+                                                KernelOptions options) {
+        int[] mid = depthwiseInputs.get(0);
+        if (options.scalar() || expandFusion.residual() || expand.groups() != 1 || depthwise.groups() != mid[1]) {
+            return null;
+        }
+        int[] expanded = ShapeInference.batched(expand, List.of(x));
+        Window e = Window.of(x, expanded, expand.kernel(), expand.stride(), expand.pad(), expand.dilation());
+        int[] outShape = ShapeInference.batched(depthwise, List.of(mid));
+        Window w = Window.of(mid, outShape, depthwise.kernel(), depthwise.stride(), depthwise.pad(),
+                depthwise.dilation());
+        if (!e.isPointwise() || !Arrays.equals(expanded, mid) || !ExpandDepthwiseConvKernel.chosen(mid, outShape, w)) {
+            return null;
+        }
+        if (depthwiseFusion.residual()) {
+            requireResidual(depthwiseInputs, outShape);
+        }
+        BlockedDepthwiseConvKernel dw = new BlockedDepthwiseConvKernel(mid, outShape, w,
+                Folding.forConv(depthwise, depthwiseParams, mid[1], depthwiseFusion), depthwiseFusion);
+        return new ExpandDepthwiseConvKernel(x, Folding.forConv(expand, expandParams, x[1], expandFusion, true),
+                expandFusion, dw, mid);
+    }
+
     private static void requireResidual(List<int[]> inputShapes, int[] outShape) {
         if (inputShapes.size() != 2 || !Arrays.equals(inputShapes.get(1), outShape)) {
             throw new IllegalArgumentException("a fused residual must be a second input of the output's shape");

@@ -163,7 +163,8 @@ class BlockedDepthwiseConvTest {
         return true;
     }
 
-    private static void assertMatches(Kernel kernel, Tensor[] inputs, Tensor want, String what, ForkJoinPool pool) {
+    /** Runs {@code kernel} on scratch left NaN and checks it against {@code want} within {@link #BOUND}. */
+    static void assertMatches(Kernel kernel, Tensor[] inputs, Tensor want, String what, ForkJoinPool pool) {
         Tensor got = Tensor.zeros(kernel.outputShape());
         Workspace ws = Workspace.forKernel(pool, kernel);
         for (int slot = 0; slot < ws.slots(); slot++) {
