@@ -99,7 +99,7 @@ public final class ConvKernels {
         BlockedDepthwiseConvKernel dw = new BlockedDepthwiseConvKernel(mid, outShape, w,
                 Folding.forConv(depthwise, depthwiseParams, mid[1], depthwiseFusion), depthwiseFusion);
         return new ExpandDepthwiseConvKernel(x, Folding.forConv(expand, expandParams, x[1], expandFusion, true),
-                expandFusion, dw, mid);
+                expandFusion, dw, mid, options.threads());
     }
 
     private static void requireResidual(List<int[]> inputShapes, int[] outShape) {

@@ -19,26 +19,32 @@ import jdk.incubator.vector.VectorSpecies;
  * depthwise convolution reads, as one step. Unfused, the expand writes its wide output in NCHW to
  * memory and {@link BlockedDepthwiseConvKernel} reads it back and transposes it, 16 channels at a
  * time, into a padded {@code [H][W][16]} tile. Here the expand computes straight into those tiles:
- * per unit of three 16-channel blocks, 8 positions x 48 channels at a time (24 accumulators, each
- * input value broadcast once for three vectors of weights packed {@code [unit][input channel][48]}),
- * with its bias and a relu or relu6 applied before the store to each position's place in the three
- * padded tiles; any other activation (leaky relu, silu, hardswish, ...) then runs on the tiles' rows
+ * per unit of up to three 16-channel blocks, 8 positions x 48 channels at a time (24 accumulators,
+ * each input value broadcast once for three vectors of weights packed per unit as {@code [input
+ * channel][48]}), with its bias and a relu or relu6 applied before the store to each position's
+ * place in the unit's padded tiles; any other activation (leaky relu, silu, hardswish, ...) then runs on the tiles' rows
  * through {@link Epilogue#applyInPlace}. The depthwise taps, its epilogue and its store to NCHW are
- * {@link BlockedDepthwiseConvKernel#convolveAndStore}'s. Units are independent, so threads split them.
+ * {@link BlockedDepthwiseConvKernel#convolveAndStore}'s. Units are independent, so threads split them
+ * ({@link #units} makes enough of them).
  */
 final class ExpandDepthwiseConvKernel implements Kernel {
     private static final VectorSpecies<Float> S = Simd.S;
     private static final Class<? extends FloatVector> EXACT = Simd.EXACT;
     private static final int L = BlockedDepthwiseConvKernel.L;
-    /** 16-channel blocks per unit (one 8x48 tile of accumulators), and positions per tile. */
-    static final int BLOCKS = 3, ROWS = 8, WIDTH = BLOCKS * L;
+    /** At most 16-channel blocks per unit (one 8x48 tile of accumulators), and positions per tile. */
+    static final int BLOCKS = 3, ROWS = 8;
     /** The system property that forces the fusion: {@code on} wherever it applies, {@code off}, or {@code auto} (the default). */
     static final String PROPERTY = "cnnkit.expandfuse";
 
     private final BlockedDepthwiseConvKernel depthwise;
     private final int[] outShape;
     private final int batch, inChannels, channels, blocks, units, plane, inW, inTile;
-    /** The expand's weights as {@code [unit][input channel][48]}, zeros past the last channel; its bias padded alike. */
+    /** Each unit's first block, and past the last unit {@code blocks}: units of one to three blocks. */
+    private final int[] firstBlock;
+    /**
+     * The expand's weights per unit as {@code [input channel][16 · unit's blocks]} (from {@code
+     * firstBlock[u] · 16 · inChannels} on), zeros past the last channel; its bias padded alike.
+     */
     private final float[] packed, expandBias, zeros = new float[L];
     /** The expand's activation as clamps applied with its bias (relu: low 0; relu6: also high 6). */
     private final float low, high;
@@ -47,14 +53,15 @@ final class ExpandDepthwiseConvKernel implements Kernel {
     private final int[] tilePositions;
 
     ExpandDepthwiseConvKernel(int[] inShape, Folding expand, Fusion expandFusion, BlockedDepthwiseConvKernel depthwise,
-                              int[] depthwiseIn) {
+                              int[] depthwiseIn, int threads) {
         this.depthwise = depthwise;
         this.outShape = depthwise.outputShape();
         this.batch = inShape[0];
         this.inChannels = inShape[1];
         this.channels = depthwiseIn[1];
         this.blocks = (channels + L - 1) / L;
-        this.units = (blocks + BLOCKS - 1) / BLOCKS;
+        this.firstBlock = units(blocks, threads);
+        this.units = firstBlock.length - 1;
         this.plane = inShape[2] * inShape[3];
         this.inW = inShape[3];
         this.inTile = depthwise.inTile();
@@ -63,21 +70,41 @@ final class ExpandDepthwiseConvKernel implements Kernel {
             throw new IllegalArgumentException("the fused expand needs the depthwise input's map, of at least " + ROWS
                     + " positions");
         }
-        this.packed = new float[units * inChannels * WIDTH];
-        this.expandBias = new float[units * WIDTH];
+        this.packed = new float[blocks * L * inChannels];
+        this.expandBias = new float[blocks * L];
         float[] w = expand.weights();
-        for (int c = 0; c < channels; c++) {
-            int u = c / WIDTH, k = c % WIDTH;
-            for (int ci = 0; ci < inChannels; ci++) {
-                packed[(u * inChannels + ci) * WIDTH + k] = w[c * inChannels + ci];
+        for (int u = 0; u < units; u++) {
+            int c0 = firstBlock[u] * L, width = (firstBlock[u + 1] - firstBlock[u]) * L;
+            for (int c = c0; c < Math.min(channels, c0 + width); c++) {
+                for (int ci = 0; ci < inChannels; ci++) {
+                    packed[c0 * inChannels + ci * width + c - c0] = w[c * inChannels + ci];
+                }
+                expandBias[c] = expand.bias()[c];
             }
-            expandBias[c] = expand.bias()[c];
         }
         Activation.Kind kind = expandFusion.activation().kind();
         boolean clamp = kind == Activation.Kind.RELU || kind == Activation.Kind.RELU6;
         this.low = clamp ? 0f : Float.NEGATIVE_INFINITY;
         this.high = kind == Activation.Kind.RELU6 ? 6f : Float.POSITIVE_INFINITY;
         this.after = clamp || kind == Activation.Kind.NONE ? null : new Epilogue(expandFusion.activation(), false);
+    }
+
+    /**
+     * The first block of each unit, then {@code blocks}: as few units of at most three blocks as
+     * there can be, the blocks spread evenly over them; on several threads, more units where that
+     * makes their number a multiple of the threads or at least four per thread (MobileNet-v2's 9
+     * blocks of 144 channels: 3 units on one thread, 3 + 2 + 2 + 2 blocks on two).
+     */
+    static int[] units(int blocks, int threads) {
+        int units = (blocks + BLOCKS - 1) / BLOCKS;
+        while (threads > 1 && units < blocks && units % threads != 0 && units < 4 * threads) {
+            units++;
+        }
+        int[] first = new int[units + 1];
+        for (int u = 0; u < units; u++) {
+            first[u + 1] = first[u] + blocks / units + (u < blocks % units ? 1 : 0);
+        }
+        return first;
     }
 
     /**
@@ -122,7 +149,7 @@ final class ExpandDepthwiseConvKernel implements Kernel {
     public void run(Tensor[] inputs, Tensor output, Workspace ws) {
         Tensor x = inputs[0];
         Tensor res = inputs.length > 1 ? inputs[1] : null;
-        long work = (long) WIDTH * inChannels * plane + depthwise.macs() / batch / units;
+        long work = (long) blocks * L * inChannels * plane / units + depthwise.macs() / batch / units;
         Parallel.forRange(ws, batch * units, work, (slot, from, to) -> {
             float[] scratch = ws.scratch(slot);
             for (int k = 0; k < BLOCKS; k++) {
@@ -135,14 +162,19 @@ final class ExpandDepthwiseConvKernel implements Kernel {
     }
 
     private void unit(Tensor x, Tensor res, Tensor out, int image, int u, float[] scratch) {
-        int t0 = Kernels.ALIGNED_START, work = t0 + BLOCKS * inTile;
+        int t0 = Kernels.ALIGNED_START, t1 = t0 + inTile, t2 = t1 + inTile, work = t2 + inTile;
         float[] xs = x.data();
         int xAt = x.offset() + image * inChannels * plane;
+        int first = firstBlock[u], last = firstBlock[u + 1], wa = first * L * inChannels, bAt = first * L;
         // the last 8 positions overlap the ones before (computed twice, the same values)
         for (int p = 0; p < plane; p += ROWS) {
-            expand8(xs, xAt, Math.min(p, plane - ROWS), u, scratch, t0, t0 + inTile, t0 + 2 * inTile);
+            int at = Math.min(p, plane - ROWS);
+            switch (last - first) {
+                case 3 -> expand8x48(xs, xAt, at, wa, bAt, scratch, t0, t1, t2);
+                case 2 -> expand8x32(xs, xAt, at, wa, bAt, scratch, t0, t1);
+                default -> expand8x16(xs, xAt, at, wa, bAt, scratch, t0);
+            }
         }
-        int first = u * BLOCKS, last = Math.min(blocks, first + BLOCKS);
         for (int b = first; b < last; b++) {
             int tile = t0 + (b - first) * inTile;
             if (after != null) {
@@ -161,13 +193,14 @@ final class ExpandDepthwiseConvKernel implements Kernel {
     }
 
     /**
-     * Positions [p, p + 8) of the unit's 48 channels: the sum over input channels of x[ci][p + j]
-     * times the weight vectors, plus bias, clamped, stored at each position's place in the three
-     * tiles at {@code t0}, {@code t1}, {@code t2}.
+     * Positions [p, p + 8) of a unit of three blocks (48 channels): the sum over input channels of
+     * x[ci][p + j] times the weight vectors, plus bias, clamped, stored at each position's place in
+     * the tiles at {@code t0}, {@code t1}, {@code t2}; {@code wa} and {@code bAt} are the unit's
+     * weights and bias.
      */
-    private void expand8(float[] xs, int xAt, int p, int u, float[] scratch, int t0, int t1, int t2) {
+    private void expand8x48(float[] xs, int xa, int p, int wa, int bAt, float[] scratch, int t0, int t1, int t2) {
         float[] wp = packed;
-        int cin = inChannels, step = plane;
+        int cin = inChannels, step = plane, width = 48;
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z;
         FloatVector c10 = z, c11 = z, c12 = z;
@@ -177,10 +210,9 @@ final class ExpandDepthwiseConvKernel implements Kernel {
         FloatVector c50 = z, c51 = z, c52 = z;
         FloatVector c60 = z, c61 = z, c62 = z;
         FloatVector c70 = z, c71 = z, c72 = z;
-        int wa = u * cin * WIDTH, xa = xAt + p;
-        for (int ci = 0; ci < cin; ci++, wa += WIDTH, xa += step) {
-            FloatVector b0 = FloatVector.fromArray(S, wp, wa), b1 = FloatVector.fromArray(S, wp, wa + L),
-                    b2 = FloatVector.fromArray(S, wp, wa + 2 * L);
+        xa += p;
+        for (int ci = 0; ci < cin; ci++, wa += width, xa += step) {
+            FloatVector b0 = FloatVector.fromArray(S, wp, wa), b1 = FloatVector.fromArray(S, wp, wa + 1 * L), b2 = FloatVector.fromArray(S, wp, wa + 2 * L);
             FloatVector a0 = FloatVector.broadcast(S, xs[xa]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
@@ -214,9 +246,7 @@ final class ExpandDepthwiseConvKernel implements Kernel {
             c71 = a7.fma(b1, c71);
             c72 = a7.fma(b2, c72);
         }
-        int bAt = u * WIDTH;
-        FloatVector v0 = FloatVector.fromArray(S, expandBias, bAt), v1 = FloatVector.fromArray(S, expandBias, bAt + L),
-                v2 = FloatVector.fromArray(S, expandBias, bAt + 2 * L);
+        FloatVector v0 = FloatVector.fromArray(S, expandBias, bAt), v1 = FloatVector.fromArray(S, expandBias, bAt + 1 * L), v2 = FloatVector.fromArray(S, expandBias, bAt + 2 * L);
         FloatVector lo = FloatVector.broadcast(S, low), hi = FloatVector.broadcast(S, high);
         int o0 = tilePositions[p];
         EXACT.cast(c00.add(v0).max(lo).min(hi)).intoArray(scratch, t0 + o0);
@@ -250,5 +280,127 @@ final class ExpandDepthwiseConvKernel implements Kernel {
         EXACT.cast(c70.add(v0).max(lo).min(hi)).intoArray(scratch, t0 + o7);
         EXACT.cast(c71.add(v1).max(lo).min(hi)).intoArray(scratch, t1 + o7);
         EXACT.cast(c72.add(v2).max(lo).min(hi)).intoArray(scratch, t2 + o7);
+    }
+
+    /** As {@link #expand8x48} for a unit of 2 blocks. */
+    private void expand8x32(float[] xs, int xa, int p, int wa, int bAt, float[] scratch, int t0, int t1) {
+        float[] wp = packed;
+        int cin = inChannels, step = plane, width = 32;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z;
+        FloatVector c10 = z, c11 = z;
+        FloatVector c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z;
+        FloatVector c50 = z, c51 = z;
+        FloatVector c60 = z, c61 = z;
+        FloatVector c70 = z, c71 = z;
+        xa += p;
+        for (int ci = 0; ci < cin; ci++, wa += width, xa += step) {
+            FloatVector b0 = FloatVector.fromArray(S, wp, wa), b1 = FloatVector.fromArray(S, wp, wa + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, xs[xa]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, xs[xa + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, xs[xa + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, xs[xa + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, xs[xa + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, xs[xa + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, xs[xa + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, xs[xa + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+        }
+        FloatVector v0 = FloatVector.fromArray(S, expandBias, bAt), v1 = FloatVector.fromArray(S, expandBias, bAt + 1 * L);
+        FloatVector lo = FloatVector.broadcast(S, low), hi = FloatVector.broadcast(S, high);
+        int o0 = tilePositions[p];
+        EXACT.cast(c00.add(v0).max(lo).min(hi)).intoArray(scratch, t0 + o0);
+        EXACT.cast(c01.add(v1).max(lo).min(hi)).intoArray(scratch, t1 + o0);
+        int o1 = tilePositions[p + 1];
+        EXACT.cast(c10.add(v0).max(lo).min(hi)).intoArray(scratch, t0 + o1);
+        EXACT.cast(c11.add(v1).max(lo).min(hi)).intoArray(scratch, t1 + o1);
+        int o2 = tilePositions[p + 2];
+        EXACT.cast(c20.add(v0).max(lo).min(hi)).intoArray(scratch, t0 + o2);
+        EXACT.cast(c21.add(v1).max(lo).min(hi)).intoArray(scratch, t1 + o2);
+        int o3 = tilePositions[p + 3];
+        EXACT.cast(c30.add(v0).max(lo).min(hi)).intoArray(scratch, t0 + o3);
+        EXACT.cast(c31.add(v1).max(lo).min(hi)).intoArray(scratch, t1 + o3);
+        int o4 = tilePositions[p + 4];
+        EXACT.cast(c40.add(v0).max(lo).min(hi)).intoArray(scratch, t0 + o4);
+        EXACT.cast(c41.add(v1).max(lo).min(hi)).intoArray(scratch, t1 + o4);
+        int o5 = tilePositions[p + 5];
+        EXACT.cast(c50.add(v0).max(lo).min(hi)).intoArray(scratch, t0 + o5);
+        EXACT.cast(c51.add(v1).max(lo).min(hi)).intoArray(scratch, t1 + o5);
+        int o6 = tilePositions[p + 6];
+        EXACT.cast(c60.add(v0).max(lo).min(hi)).intoArray(scratch, t0 + o6);
+        EXACT.cast(c61.add(v1).max(lo).min(hi)).intoArray(scratch, t1 + o6);
+        int o7 = tilePositions[p + 7];
+        EXACT.cast(c70.add(v0).max(lo).min(hi)).intoArray(scratch, t0 + o7);
+        EXACT.cast(c71.add(v1).max(lo).min(hi)).intoArray(scratch, t1 + o7);
+    }
+
+    /** As {@link #expand8x48} for a unit of 1 block. */
+    private void expand8x16(float[] xs, int xa, int p, int wa, int bAt, float[] scratch, int t0) {
+        float[] wp = packed;
+        int cin = inChannels, step = plane, width = 16;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z;
+        FloatVector c10 = z;
+        FloatVector c20 = z;
+        FloatVector c30 = z;
+        FloatVector c40 = z;
+        FloatVector c50 = z;
+        FloatVector c60 = z;
+        FloatVector c70 = z;
+        xa += p;
+        for (int ci = 0; ci < cin; ci++, wa += width, xa += step) {
+            FloatVector b0 = FloatVector.fromArray(S, wp, wa);
+            FloatVector a0 = FloatVector.broadcast(S, xs[xa]);
+            c00 = a0.fma(b0, c00);
+            FloatVector a1 = FloatVector.broadcast(S, xs[xa + 1]);
+            c10 = a1.fma(b0, c10);
+            FloatVector a2 = FloatVector.broadcast(S, xs[xa + 2]);
+            c20 = a2.fma(b0, c20);
+            FloatVector a3 = FloatVector.broadcast(S, xs[xa + 3]);
+            c30 = a3.fma(b0, c30);
+            FloatVector a4 = FloatVector.broadcast(S, xs[xa + 4]);
+            c40 = a4.fma(b0, c40);
+            FloatVector a5 = FloatVector.broadcast(S, xs[xa + 5]);
+            c50 = a5.fma(b0, c50);
+            FloatVector a6 = FloatVector.broadcast(S, xs[xa + 6]);
+            c60 = a6.fma(b0, c60);
+            FloatVector a7 = FloatVector.broadcast(S, xs[xa + 7]);
+            c70 = a7.fma(b0, c70);
+        }
+        FloatVector v0 = FloatVector.fromArray(S, expandBias, bAt);
+        FloatVector lo = FloatVector.broadcast(S, low), hi = FloatVector.broadcast(S, high);
+        int o0 = tilePositions[p];
+        EXACT.cast(c00.add(v0).max(lo).min(hi)).intoArray(scratch, t0 + o0);
+        int o1 = tilePositions[p + 1];
+        EXACT.cast(c10.add(v0).max(lo).min(hi)).intoArray(scratch, t0 + o1);
+        int o2 = tilePositions[p + 2];
+        EXACT.cast(c20.add(v0).max(lo).min(hi)).intoArray(scratch, t0 + o2);
+        int o3 = tilePositions[p + 3];
+        EXACT.cast(c30.add(v0).max(lo).min(hi)).intoArray(scratch, t0 + o3);
+        int o4 = tilePositions[p + 4];
+        EXACT.cast(c40.add(v0).max(lo).min(hi)).intoArray(scratch, t0 + o4);
+        int o5 = tilePositions[p + 5];
+        EXACT.cast(c50.add(v0).max(lo).min(hi)).intoArray(scratch, t0 + o5);
+        int o6 = tilePositions[p + 6];
+        EXACT.cast(c60.add(v0).max(lo).min(hi)).intoArray(scratch, t0 + o6);
+        int o7 = tilePositions[p + 7];
+        EXACT.cast(c70.add(v0).max(lo).min(hi)).intoArray(scratch, t0 + o7);
     }
 }

@@ -2,6 +2,8 @@ package io.cnnkit.exec.kernel.conv;
 
 import static io.cnnkit.exec.kernel.OptimizedKernelsTest.batchNormParams;
 import static io.cnnkit.exec.kernel.OptimizedKernelsTest.random;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -86,6 +88,17 @@ class ExpandDepthwiseConvTest {
         check(rnd, new Case(160, 960, 7, 7, 3, 1, 1, new Op.Relu6(), new Op.Relu6(), true, false, 2));
     }
 
+    /** Units of one to three blocks, enough of them for two threads to share evenly. */
+    @Test
+    void unitsSpreadTheBlocksEvenly() {
+        assertArrayEquals(new int[] {0, 3, 6, 9}, ExpandDepthwiseConvKernel.units(9, 1));
+        assertArrayEquals(new int[] {0, 3, 5, 7, 9}, ExpandDepthwiseConvKernel.units(9, 2));
+        assertArrayEquals(new int[] {0, 2, 4}, ExpandDepthwiseConvKernel.units(4, 1));
+        assertArrayEquals(new int[] {0, 3, 6}, ExpandDepthwiseConvKernel.units(6, 2));
+        assertArrayEquals(new int[] {0, 1}, ExpandDepthwiseConvKernel.units(1, 2));
+        assertEquals(20, ExpandDepthwiseConvKernel.units(60, 2).length - 1);
+    }
+
     /** The planner gets null, and keeps two steps, where the pair is no expand + depthwise. */
     @Test
     void otherPairsAreNotFused() {
@@ -121,6 +134,7 @@ class ExpandDepthwiseConvTest {
 
     private final Map<String, Tensor> expandParams = new HashMap<>(), dwParams = new HashMap<>();
     private Fusion expandFusion, dwFusion;
+    private List<int[]> dwInputs;
 
     /** The fused kernel for the case (its expand as k1, stride1, pad1 to try other 1x1s), or null. */
     private Kernel prepare(Random rnd, Case c, int k1, int stride1, int pad1) {
@@ -149,8 +163,14 @@ class ExpandDepthwiseConvTest {
         if (c.dwAct() != null) {
             dwFusion = dwFusion.withActivation(Activation.of(c.dwAct()).orElseThrow());
         }
+        this.dwInputs = dwInputs;
+        return fused(expand, x, c, 1);
+    }
+
+    /** The fused kernel with the parameters {@link #prepare} drew, prepared for {@code threads}. */
+    private Kernel fused(Op.Conv expand, int[] x, Case c, int threads) {
         return ConvKernels.prepareExpandDepthwise(expand, x, expandParams, expandFusion, c.depthwise(), dwInputs,
-                dwParams, dwFusion, new KernelOptions(false, 1));
+                dwParams, dwFusion, new KernelOptions(false, threads));
     }
 
     private void check(Random rnd, Case c) {
@@ -177,8 +197,9 @@ class ExpandDepthwiseConvTest {
         if (c.dwAct() != null) {
             want = OpRunner.runReference(c.dwAct(), List.of(want), Map.of());
         }
-        for (ForkJoinPool pool : new ForkJoinPool[] {null, POOL}) {
-            BlockedDepthwiseConvTest.assertMatches(kernel, inputs, want, c + (pool == null ? "" : " 2 threads"), pool);
-        }
+        BlockedDepthwiseConvTest.assertMatches(kernel, inputs, want, c.toString(), null);
+        // prepared for two threads: maybe other units
+        Kernel two = fused(c.expand(1, 1, 0), new int[] {c.batch(), c.in(), c.h(), c.w()}, c, 2);
+        BlockedDepthwiseConvTest.assertMatches(two, inputs, want, c + " 2 threads", POOL);
     }
 }
