@@ -20,8 +20,8 @@ final class LayerProfile {
     private static final String ORT_ONLY = "ORT only: ";
     /** Long node names are clipped so that a row fits 100 columns. */
     private static final int NAME_COLUMN = 30;
-    /** Wide enough for a grouped convolution's kind, {@code conv 3x3/2 g144}. */
-    private static final int KIND_COLUMN = 16;
+    /** Wide enough for a fused expand and depthwise step's kind, {@code conv 1x1/1+3x3/2 g144}. */
+    private static final int KIND_COLUMN = 22;
     /** Room left for a step's label by the per-step table's other columns in 100 columns. */
     private static final int STEP_COLUMN = Terminal.COLUMNS - KIND_COLUMN - 38;
 
@@ -168,9 +168,12 @@ final class LayerProfile {
                 .map(l -> "+" + l.kind()).collect(java.util.stream.Collectors.joining())).toList();
     }
 
+    /** Each step's kind: its first layer's, and a second convolution's fused into it ({@code conv 1x1/1+3x3/1 g144}). */
     static List<String> kinds(Executor executor) {
         List<String> kinds = new ArrayList<>();
-        executor.plan().steps().forEach(s -> kinds.add(kind(s.layers().get(0))));
+        executor.plan().steps().forEach(s -> kinds.add(kind(s.layers().get(0)) + s.layers().stream().skip(1)
+                .filter(l -> l.op() instanceof Op.Conv).map(l -> "+" + kind(l).substring("conv ".length()))
+                .collect(java.util.stream.Collectors.joining())));
         return kinds;
     }
 }
