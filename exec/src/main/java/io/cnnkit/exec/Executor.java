@@ -89,7 +89,11 @@ public final class Executor implements AutoCloseable {
         for (int i = 0; i < steps.size(); i++) {
             ExecutionPlan.Step step = steps.get(i);
             kernels.add(step.kernel());
-            stepInputs[i] = step.inputs().stream().map(this::view).toArray(Tensor[]::new);
+            List<Layer> reads = new ArrayList<>(step.inputs());
+            if (step.staging() != null) {
+                reads.add(step.staging());
+            }
+            stepInputs[i] = reads.stream().map(this::view).toArray(Tensor[]::new);
             stepOutputs[i] = view(step.output());
         }
         this.workspace = Workspace.forKernels(pool, kernels);
@@ -238,8 +242,9 @@ public final class Executor implements AutoCloseable {
         return step.macs() > 0 ? step.macs() : 32L * output.size();
     }
 
+    /** Whether a step may be paired: little work, and no staging (a buffer it writes besides its output). */
     private static boolean small(ExecutionPlan.Step step, Tensor output) {
-        return work(step, output) < PAIR_WORK;
+        return step.staging() == null && work(step, output) < PAIR_WORK;
     }
 
     /** Side by side the pair takes as long as its larger step: worth it when the smaller is at least a quarter. */

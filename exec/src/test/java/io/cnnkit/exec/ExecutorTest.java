@@ -306,6 +306,32 @@ class ExecutorTest {
         checkNetwork(INVERTED, 2);
     }
 
+    /** The depthwise output takes the buffer of the expand's input, which is dead by then. */
+    static final String STAGED = """
+            network Staged
+            input image: 3x32x32
+            x = image -> conv(16, 3, pad=1) -> relu6
+            output y = x -> conv(64, 1) -> relu6 -> conv(64, 3, stride=2, pad=1, groups=64) -> relu6 -> conv(12, 1)
+            """;
+
+    @Test
+    void anExpandWhoseInputBufferTheDepthwiseOutputReusesIsFusedThroughItsStaging() {
+        NetworkGraph graph = compile(STAGED);
+        ExecutionPlan plan = ExecutionPlan.build(graph, weights(graph, 1), 1, KernelOptions.defaults(2));
+        List<ExecutionPlan.Step> staged = plan.steps().stream().filter(step -> step.staging() != null).toList();
+        boolean wide = io.cnnkit.exec.kernel.Kernels.vectorBits() == 512;
+        assertEquals(wide ? 1 : 0, staged.size(), plan.steps().stream().map(ExecutionPlan.Step::name).toList()
+                .toString());
+        if (wide) {
+            ExecutionPlan.Step step = staged.get(0);
+            Layer x = step.inputs().get(0);
+            long out = plan.offset(step.output()), in = plan.offset(x);
+            assertTrue(out < in + 16 * 32 * 32 && in < out + 64 * 16 * 16, "the output overlaps the input");
+            assertEquals("relu6_2", step.staging().name(), "the expand's own output, never written otherwise");
+        }
+        checkNetwork(STAGED, 2);
+    }
+
     @Test
     void independentSmallStepsRunSideBySideOnTwoThreads() {
         NetworkGraph graph = compile(INCEPTION);

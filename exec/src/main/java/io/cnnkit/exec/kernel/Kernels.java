@@ -287,9 +287,9 @@ public final class Kernels {
     public static Kernel prepareExpandDepthwise(Op.Conv expand, int[] x, Map<String, Tensor> expandParams,
                                                 Fusion expandFusion, Op.Conv depthwise, List<int[]> depthwiseInputs,
                                                 Map<String, Tensor> depthwiseParams, Fusion depthwiseFusion,
-                                                KernelOptions options) {
+                                                boolean staged, KernelOptions options) {
         return ConvKernels.prepareExpandDepthwise(expand, x, expandParams, expandFusion, depthwise, depthwiseInputs,
-                depthwiseParams, depthwiseFusion, options);
+                depthwiseParams, depthwiseFusion, staged, options);
     }
 
     /** An add followed by an activation, as one kernel. */

@@ -51,8 +51,11 @@ public final class ExecutionPlan {
     /**
      * One kernel run: {@code layers} are the graph layers it computes (first the producing layer,
      * then those fused into it), reading {@code inputs} and writing the value of {@code output}.
+     * {@code staging}, when not null, is the buffer of a value fused away that the step also
+     * writes, as its kernel's last input (see {@link Kernels#prepareExpandDepthwise}).
      */
-    public record Step(List<Layer> layers, Kernel kernel, List<Layer> inputs, Layer output, long macs) {
+    public record Step(List<Layer> layers, Kernel kernel, List<Layer> inputs, Layer output, Layer staging,
+                       long macs) {
         public Step {
             layers = List.copyOf(layers);
             inputs = List.copyOf(inputs);
@@ -231,15 +234,27 @@ public final class ExecutionPlan {
         /**
          * A 1x1 convolution step and the depthwise step right after it that alone reads its output,
          * as one step where the kernel says that pays (null otherwise). The fused step reads the
-         * 1x1's inputs and writes the depthwise output; the 1x1's own buffer is never written. The
-         * two are adjacent, so the 1x1's input is still intact when the fused step runs, unless the
-         * depthwise output reuses its buffer: then they stay apart.
+         * 1x1's inputs and writes the depthwise output; the 1x1's own buffer is never written,
+         * unless the depthwise output reuses the 1x1 input's buffer (the fused step reads that
+         * input for every block of output channels): then the step first copies its input into the
+         * 1x1's buffer, its staging, and reads it there.
          */
         private Step expandDepthwise(Draft expand, Draft depthwise) {
             if (!(expand.producer.op() instanceof Op.Conv e) || !(depthwise.producer.op() instanceof Op.Conv dw)
-                    || dw.groups() == 1 || depthwise.inputs.get(0) != expand.output || !onlyFeeds(expand, depthwise)
-                    || overlaps(depthwise.output, expand.inputs.get(0))) {
+                    || dw.groups() == 1 || depthwise.inputs.get(0) != expand.output || !onlyFeeds(expand, depthwise)) {
                 return null;
+            }
+            Layer x = expand.inputs.get(0), staging = null;
+            if (overlaps(depthwise.output, x)) {
+                staging = expand.output;
+                boolean fits = memory.elements(staging) >= memory.elements(x) && !overlaps(staging, x)
+                        && !overlaps(staging, depthwise.output);
+                for (Layer in : depthwise.inputs.subList(1, depthwise.inputs.size())) {
+                    fits &= !overlaps(staging, in);
+                }
+                if (!fits) {
+                    return null;
+                }
             }
             List<int[]> dwShapes = new ArrayList<>();
             for (Layer in : depthwise.inputs) {
@@ -247,8 +262,8 @@ public final class ExecutionPlan {
             }
             Kernel kernel;
             try {
-                kernel = Kernels.prepareExpandDepthwise(e, batchShape(expand.inputs.get(0)), paramsOf(expand.producer),
-                        expand.fusion, dw, dwShapes, paramsOf(depthwise.producer), depthwise.fusion, options);
+                kernel = Kernels.prepareExpandDepthwise(e, batchShape(x), paramsOf(expand.producer), expand.fusion, dw,
+                        dwShapes, paramsOf(depthwise.producer), depthwise.fusion, staging != null, options);
             } catch (IllegalArgumentException ex) {
                 throw new IllegalArgumentException("layer " + depthwise.producer.name() + ": " + ex.getMessage(), ex);
             }
@@ -263,7 +278,7 @@ public final class ExecutionPlan {
             for (Layer l : layers) {
                 macs += analysis.stats(l).macs();
             }
-            return new Step(layers, kernel, inputs, depthwise.output, macs);
+            return new Step(layers, kernel, inputs, depthwise.output, staging, macs);
         }
 
         /** Whether every value {@code d} computes is read only inside it or by {@code next}'s first layer, and none is an output. */
@@ -385,7 +400,7 @@ public final class ExecutionPlan {
             for (Layer l : d.layers) {
                 macs += analysis.stats(l).macs();
             }
-            return new Step(d.layers, kernel, d.inputs, d.output, macs);
+            return new Step(d.layers, kernel, d.inputs, d.output, null, macs);
         }
 
         private int[] batchShape(Layer layer) {

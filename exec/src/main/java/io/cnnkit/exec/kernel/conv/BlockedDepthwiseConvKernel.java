@@ -27,7 +27,10 @@ import jdk.incubator.vector.VectorSpecies;
  * activation are applied to its vectors and it is transposed back into the NCHW planes; otherwise
  * it is transposed into one run per channel, which the epilogue (bias, residual, activation)
  * writes out. The last block when the channels are not a multiple of 16, and planes of fewer than
- * 16 positions, use scalar copies instead of the transposes.
+ * 16 positions, use scalar copies instead of the transposes. Past 56x56 the map goes in bands of
+ * output rows ({@link #bandRows}), each with a tile of its own input rows: the rows two bands
+ * share move up the tile rather than being copied in again. On one or two blocks and two threads,
+ * threads take parts of the map (bands) as well as blocks.
  */
 final class BlockedDepthwiseConvKernel implements Kernel {
     private static final VectorSpecies<Float> S = Simd.S;
@@ -35,6 +38,10 @@ final class BlockedDepthwiseConvKernel implements Kernel {
     static final int L = 16;
     /** The system property that forces a depthwise kernel: {@code blocked}, {@code rows} or {@code auto} (the default). */
     static final String PROPERTY = "cnnkit.depthwise";
+    /** The padded input tile of a whole map up to half a core's L2 (every map up to 56x56): one band. */
+    static final long WHOLE_MAP_BYTES = 512 << 10;
+    /** A band's padded input tile on larger maps. */
+    static final long BAND_BYTES = 64 << 10;
     /** Lane i ↔ lane i xor h, and the lanes whose bit h is set: one stage of the 16x16 transpose. */
     private static final VectorShuffle<Float> X1 = xor(1), X2 = xor(2), X4 = xor(4), X8 = xor(8);
     private static final VectorMask<Float> M1 = bit(1), M2 = bit(2), M4 = bit(4), M8 = bit(8);
@@ -53,8 +60,19 @@ final class BlockedDepthwiseConvKernel implements Kernel {
      */
     private final boolean piecewise;
     private final Epilogue epilogue;
-    /** The padded tile's row length (positions), its floats, and the output tile's positions rounded up to whole vectors. */
-    private final int paddedW, inTile, outRun;
+    /**
+     * Output rows per band, the bands, and the parts of the map that threads take separately (each
+     * part's bands in order): the whole map is one band where its padded tile fits {@link
+     * #WHOLE_MAP_BYTES}; larger maps go in bands whose tiles fit {@link #BAND_BYTES}.
+     */
+    private final int bandRows, bands, parts;
+    /** Input rows a band reads that the next band reads again: moved up the tile, not copied twice. */
+    private final int carriedRows;
+    /**
+     * The padded tile's row length (positions) and floats per row; its floats (one band's input
+     * rows); and the output tile's positions (one band's) rounded up to whole vectors.
+     */
+    private final int paddedW, rowFloats, inTile, outRun;
     /** Each tap's offset in the input tile (floats). */
     private final int[] tapOffsets;
     /** Each input position's offset in the padded tile (floats). */
@@ -66,7 +84,13 @@ final class BlockedDepthwiseConvKernel implements Kernel {
      */
     private final int[] planeIndex, lastPlaneIndex, positionIndex, outPlaneIndex, runIndex;
 
-    BlockedDepthwiseConvKernel(int[] inShape, int[] outShape, Window w, Folding folded, Fusion fusion) {
+    BlockedDepthwiseConvKernel(int[] inShape, int[] outShape, Window w, Folding folded, Fusion fusion, int threads) {
+        this(inShape, outShape, w, folded, fusion, threads, bandRows(w));
+    }
+
+    /** With {@code bandRows} output rows per band (the last band may have fewer). */
+    BlockedDepthwiseConvKernel(int[] inShape, int[] outShape, Window w, Folding folded, Fusion fusion, int threads,
+                               int bandRows) {
         if (!applies(inShape, outShape)) {
             throw new IllegalArgumentException("the channel-blocked depthwise kernel needs 512-bit vectors and no "
                     + "channel multiplier");
@@ -93,9 +117,15 @@ final class BlockedDepthwiseConvKernel implements Kernel {
                 blockedWeights[(c / L * taps + t) * L + c % L] = weights[c * taps + t];
             }
         }
+        this.bands = (w.outH() + bandRows - 1) / bandRows;
+        this.bandRows = (w.outH() + bands - 1) / bands;
+        int images = batch * blocks;
+        this.parts = threads > 1 && images < 4 * threads ? Math.min(bands, (4 * threads + images - 1) / images) : 1;
+        this.carriedRows = Math.max(0, tileRows(this.bandRows) - this.bandRows * w.sh());
         this.paddedW = w.inW() + w.padLeft() + w.padRight();
-        this.inTile = (w.inH() + w.padTop() + w.padBottom()) * paddedW * L;
-        this.outRun = (outPlane + L - 1) / L * L;
+        this.rowFloats = paddedW * L;
+        this.inTile = tileRows(this.bandRows) * rowFloats;
+        this.outRun = (this.bandRows * w.outW() + L - 1) / L * L;
         this.tapOffsets = new int[taps];
         for (int t = 0; t < taps; t++) {
             tapOffsets[t] = (t / w.kw() * w.dh() * paddedW + t % w.kw() * w.dw()) * L;
@@ -117,6 +147,24 @@ final class BlockedDepthwiseConvKernel implements Kernel {
             outPlaneIndex[c] = c * outPlane;
             runIndex[c] = c * outRun;
         }
+    }
+
+    /** Input rows a band of {@code rows} output rows reads, padding included. */
+    private int tileRows(int rows) {
+        return (rows - 1) * w.sh() + (w.kh() - 1) * w.dh() + 1;
+    }
+
+    /**
+     * Output rows per band: the whole map where its padded input tile takes at most {@link
+     * #WHOLE_MAP_BYTES}, otherwise as many rows as keep a band's tile within {@link #BAND_BYTES}.
+     */
+    static int bandRows(Window w) {
+        long row = (long) (w.inW() + w.padLeft() + w.padRight()) * L * Float.BYTES;
+        if ((w.inH() + w.padTop() + w.padBottom()) * row <= WHOLE_MAP_BYTES) {
+            return w.outH();
+        }
+        long rows = BAND_BYTES / row - (w.kh() - 1) * w.dh() - 1;
+        return (int) Math.max(1, Math.min(w.outH(), rows / w.sh() + 1));
     }
 
     /** Whether this kernel computes the layer: depthwise without a channel multiplier, at 512 bits. */
@@ -141,7 +189,9 @@ final class BlockedDepthwiseConvKernel implements Kernel {
     /**
      * Whether this kernel was measured faster than {@link DepthwiseConvKernel}'s flat rows for the
      * layer: where its padded input tile takes at most 512 KiB, half a core's L2 (every map up to
-     * 56x56, 3x3 and 5x5, stride 1 and 2). On 112x112 maps (830 KB) the rows were as fast or faster.
+     * 56x56, 3x3 and 5x5, stride 1 and 2). On 112x112 maps (830 KB) the rows were as fast or faster,
+     * in bands too (MobileNet-v2's 32-channel 3x3: 0.53 ms against 0.34); the bands serve {@link
+     * ExpandDepthwiseConvKernel}, where they save the expand's trip through memory.
      */
     static boolean pays(int[] inShape, int[] outShape, Window w) {
         long tile = (long) (w.inH() + w.padTop() + w.padBottom()) * (w.inW() + w.padLeft() + w.padRight()) * L;
@@ -179,31 +229,87 @@ final class BlockedDepthwiseConvKernel implements Kernel {
     public void run(Tensor[] inputs, Tensor output, Workspace ws) {
         Tensor x = inputs[0];
         Tensor res = residual ? inputs[1] : null;
-        Parallel.forRange(ws, batch * blocks, (long) L * outPlane * taps, (slot, from, to) -> {
+        Parallel.forRange(ws, batch * blocks * parts, (long) L * outPlane * taps / parts, (slot, from, to) -> {
             float[] scratch = ws.scratch(slot);
             zeroPadding(scratch, Kernels.ALIGNED_START);
             for (int unit = from; unit < to; unit++) {
-                block(x, res, output, unit / blocks, unit % blocks, scratch);
+                int part = unit % parts, imageBlock = unit / parts;
+                blockPart(x, res, output, imageBlock / blocks, imageBlock % blocks, part, scratch);
             }
         });
     }
 
-    /** The padding of the input tile at {@code in}: the same for every block, so zeroed once per range. */
+    /**
+     * The left and right padding of the input tile at {@code in}: never written by the copies, so
+     * zeroed once per range (rows of padding above and below the map are zeroed per band).
+     */
     void zeroPadding(float[] scratch, int in) {
-        int row = paddedW * L, top = w.padTop() * row, bottom = (w.padTop() + w.inH()) * row;
-        Arrays.fill(scratch, in, in + top, 0f);
-        Arrays.fill(scratch, in + bottom, in + inTile, 0f);
-        for (int at = in + top; at < in + bottom; at += row) {
+        for (int at = in; at < in + inTile; at += rowFloats) {
             Arrays.fill(scratch, at, at + w.padLeft() * L, 0f);
-            Arrays.fill(scratch, at + (w.padLeft() + w.inW()) * L, at + row, 0f);
+            Arrays.fill(scratch, at + (w.padLeft() + w.inW()) * L, at + rowFloats, 0f);
         }
     }
 
-    private void block(Tensor x, Tensor res, Tensor out, int image, int block, float[] scratch) {
+    private void blockPart(Tensor x, Tensor res, Tensor out, int image, int block, int part, float[] scratch) {
         int in = Kernels.ALIGNED_START, tile = in + inTile;
         int c0 = block * L, valid = Math.min(L, channels - c0);
-        copyIn(x.data(), x.offset() + (image * channels + c0) * inPlane, valid, scratch, in, tile + 2 * outRun * L);
-        convolveAndStore(res, out, image, block, scratch, in, tile);
+        int src = x.offset() + (image * channels + c0) * inPlane;
+        for (int band = firstBand(part); band < firstBand(part + 1); band++) {
+            int from = startBand(scratch, in, band, band > firstBand(part));
+            int rowA = Math.max(0, firstRow(band) + from), rowB = lastRow(band);
+            if (rowA < rowB) {
+                copyIn(x.data(), src, valid, scratch, in - bandShift(band), rowA * w.inW(), rowB * w.inW(),
+                        tile + 2 * outRun * L);
+            }
+            convolveAndStore(res, out, image, block, band, scratch, in, tile);
+        }
+    }
+
+    /** The bands, and the first band of each part (of {@code parts}) and past the last. */
+    int bands() {
+        return bands;
+    }
+
+    int firstBand(int part) {
+        return part * bands / parts;
+    }
+
+    /** The input row (of the map; negative in the top padding) of a band's tile's first row. */
+    int firstRow(int band) {
+        return band * bandRows * w.sh() - w.padTop();
+    }
+
+    /** Past the last input row of the map a band reads. */
+    int lastRow(int band) {
+        int rows = Math.min(bandRows, w.outH() - band * bandRows);
+        return Math.min(w.inH(), firstRow(band) + tileRows(rows));
+    }
+
+    /**
+     * How far a band's tile sits from the whole padded map's ({@link #tilePositions} are the
+     * latter's offsets): position p of the map goes to {@code in - bandShift + tilePositions[p]}.
+     */
+    int bandShift(int band) {
+        return (firstRow(band) + w.padTop()) * rowFloats;
+    }
+
+    /**
+     * Readies the tile at {@code in} for a band: with {@code carried}, moves up the rows the
+     * previous band (in the tile) shares with it; zeroes the rows past it that lie in the padding
+     * above or below the map. Returns the first tile row left to fill from the input.
+     */
+    int startBand(float[] scratch, int in, int band, boolean carried) {
+        int from = carried ? carriedRows : 0;
+        if (from > 0) {
+            System.arraycopy(scratch, in + bandRows * w.sh() * rowFloats, scratch, in, from * rowFloats);
+        }
+        int rows = tileRows(Math.min(bandRows, w.outH() - band * bandRows)), top = firstRow(band);
+        for (int r = from; r < rows; r++) {
+            if (top + r < 0 || top + r >= w.inH()) {
+                Arrays.fill(scratch, in + r * rowFloats, in + (r + 1) * rowFloats, 0f);
+            }
+        }
+        return from;
     }
 
     /** Floats of the padded input tile of one block. */
@@ -222,68 +328,75 @@ final class BlockedDepthwiseConvKernel implements Kernel {
     }
 
     /**
-     * The block's taps on the padded input tile at {@code in} (filled and padded by the caller),
-     * then bias, residual and activation into the output planes, using {@link #workFloats} of
-     * scratch at {@code tile}.
+     * A band's taps on the padded input tile at {@code in} (filled and padded by the caller), then
+     * bias, residual and activation into its rows of the output planes, using {@link #workFloats}
+     * of scratch at {@code tile}.
      */
-    void convolveAndStore(Tensor res, Tensor out, int image, int block, float[] scratch, int in, int tile) {
+    void convolveAndStore(Tensor res, Tensor out, int image, int block, int band, float[] scratch, int in,
+                          int tile) {
         int runs = tile + outRun * L, tmp = runs + outRun * L;
         int c0 = block * L, valid = Math.min(L, channels - c0);
         int wAt = block * taps * L;
+        int rows = Math.min(bandRows, w.outH() - band * bandRows), positions = rows * w.outW();
         if (taps == 9) {
-            convolve3x3(scratch, in, tile, wAt);
+            convolve3x3(scratch, in, tile, wAt, rows);
         } else {
-            convolve(scratch, in, tile, wAt);
+            convolve(scratch, in, tile, wAt, rows);
         }
-        int dst = out.offset() + (image * channels + c0) * outPlane;
-        boolean whole = valid == L && outPlane >= L;
+        int first = band * bandRows * w.outW();
+        int dst = out.offset() + (image * channels + c0) * outPlane + first;
+        boolean whole = valid == L && positions >= L;
         if (whole && res == null && piecewise) {
             // bias and a piecewise-linear activation on the output vectors, then a transpose out
-            epilogue.applyInPlace(scratch, tile, L, outPlane, L, bias, c0);
-            transposeOut(scratch, tile, out.data(), dst, outPlaneIndex, tmp);
+            epilogue.applyInPlace(scratch, tile, L, positions, L, bias, c0);
+            transposeOut(scratch, tile, positions, out.data(), dst, outPlaneIndex, tmp);
             return;
         }
         if (whole) {
-            transposeOut(scratch, tile, scratch, runs, runIndex, tmp);
+            transposeOut(scratch, tile, positions, scratch, runs, runIndex, tmp);
         } else {
             for (int j = 0; j < valid; j++) {
-                for (int p = 0; p < outPlane; p++) {
+                for (int p = 0; p < positions; p++) {
                     scratch[runs + j * outRun + p] = scratch[tile + p * L + j];
                 }
             }
         }
         float[] r = res == null ? null : res.data();
-        int resAt = res == null ? 0 : res.offset() + (image * channels + c0) * outPlane;
+        int resAt = res == null ? 0 : res.offset() + (image * channels + c0) * outPlane + first;
         for (int j = 0; j < valid; j++) {
-            epilogue.apply(scratch, runs + j * outRun, out.data(), dst + j * outPlane, outPlane, bias[c0 + j], r,
+            epilogue.apply(scratch, runs + j * outRun, out.data(), dst + j * outPlane, positions, bias[c0 + j], r,
                     resAt + j * outPlane);
         }
     }
 
     /**
-     * The output tile's positions [0, outH·outW) of all 16 channels to 16 runs at {@code dst +
+     * The output tile's positions [0, positions) of all 16 channels to 16 runs at {@code dst +
      * runIndex[c]}, 16 positions per transpose; the last 16 positions overlap the ones before
      * (stored twice, the same values).
      */
-    private void transposeOut(float[] scratch, int tile, float[] dst, int dstAt, int[] runIndex, int tmp) {
-        for (int p = 0; p < outPlane; p += L) {
-            int from = Math.min(p, outPlane - L);
+    private void transposeOut(float[] scratch, int tile, int positions, float[] dst, int dstAt, int[] runIndex,
+                              int tmp) {
+        for (int p = 0; p < positions; p += L) {
+            int from = Math.min(p, positions - L);
             transpose(scratch, tile + from * L, positionIndex, dst, dstAt + from, runIndex, 0, scratch, tmp);
         }
     }
 
-    /** The block's {@code valid} channel planes at {@code src} into the padded tile at {@code in}. */
-    private void copyIn(float[] xs, int src, int valid, float[] scratch, int in, int tmp) {
-        if (inPlane >= L) {
+    /**
+     * The block's {@code valid} channel planes at {@code src}, map positions [from, to), to their
+     * places {@code in + tilePositions[p]}.
+     */
+    private void copyIn(float[] xs, int src, int valid, float[] scratch, int in, int from, int to, int tmp) {
+        if (to - from >= L) {
             int[] planes = valid == L ? planeIndex : lastPlaneIndex;
-            for (int p = 0; p < inPlane; p += L) {
-                int from = Math.min(p, inPlane - L);
-                transpose(xs, src + from, planes, scratch, in, tilePositions, from, scratch, tmp);
+            for (int p = from; p < to; p += L) {
+                int at = Math.min(p, to - L);
+                transpose(xs, src + at, planes, scratch, in, tilePositions, at, scratch, tmp);
             }
             return;
         }
         for (int c = 0; c < valid; c++) {
-            for (int p = 0; p < inPlane; p++) {
+            for (int p = from; p < to; p++) {
                 scratch[in + tilePositions[p] + c] = xs[src + c * inPlane + p];
             }
         }
@@ -346,10 +459,10 @@ final class BlockedDepthwiseConvKernel implements Kernel {
      * Every output position's taps for any kernel size, two positions of a row at a time so that
      * each weight vector loaded serves two multiply-adds.
      */
-    private void convolve(float[] scratch, int in, int tile, int wAt) {
+    private void convolve(float[] scratch, int in, int tile, int wAt, int rows) {
         int rowStep = w.sh() * paddedW * L, colStep = w.sw() * L, outW = w.outW();
         int o = tile;
-        for (int oy = 0; oy < w.outH(); oy++) {
+        for (int oy = 0; oy < rows; oy++) {
             int base = in + oy * rowStep, ox = 0;
             for (; ox + 1 < outW; ox += 2, base += 2 * colStep, o += 2 * L) {
                 FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
@@ -375,7 +488,7 @@ final class BlockedDepthwiseConvKernel implements Kernel {
     }
 
     /** A 3x3 kernel with its nine weight vectors and tap offsets in registers. */
-    private void convolve3x3(float[] scratch, int in, int tile, int wAt) {
+    private void convolve3x3(float[] scratch, int in, int tile, int wAt, int rows) {
         float[] wb = blockedWeights;
         FloatVector w0 = FloatVector.fromArray(S, wb, wAt), w1 = FloatVector.fromArray(S, wb, wAt + L),
                 w2 = FloatVector.fromArray(S, wb, wAt + 2 * L), w3 = FloatVector.fromArray(S, wb, wAt + 3 * L),
@@ -389,7 +502,7 @@ final class BlockedDepthwiseConvKernel implements Kernel {
         boolean pairs = w.sw() == 1 && w.dw() == 1;
         int r1 = t3, r2 = t6;
         int o = tile;
-        for (int oy = 0; oy < w.outH(); oy++) {
+        for (int oy = 0; oy < rows; oy++) {
             int base = in + oy * rowStep, ox = 0;
             for (; pairs && ox + 1 < w.outW(); ox += 2, base += 2 * L, o += 2 * L) {
                 FloatVector x0 = FloatVector.fromArray(S, scratch, base), x1 = FloatVector.fromArray(S, scratch, base + L),

@@ -49,7 +49,7 @@ public final class ConvKernels {
         switch (algorithm) {
             case DEPTHWISE:
                 if (!options.scalar() && BlockedDepthwiseConvKernel.chosen(x, outShape, w)) {
-                    return new BlockedDepthwiseConvKernel(x, outShape, w, folded, fusion);
+                    return new BlockedDepthwiseConvKernel(x, outShape, w, folded, fusion, options.threads());
                 }
                 return new DepthwiseConvKernel(x, outShape, w, folded, fusion, options);
             case IMPLICIT_GEMM:
@@ -75,12 +75,14 @@ public final class ConvKernels {
      * A 1x1 convolution ({@code expand}, with its fusion) and the depthwise convolution that alone
      * reads its output (with its own fusion and inputs: the expand's output, then any residual) as
      * one kernel, where {@link ExpandDepthwiseConvKernel#chosen} says that pays; otherwise null, and
-     * the two run as steps of their own.
+     * the two run as steps of their own. {@code staged}: the kernel takes one more input last, a
+     * buffer of at least the expand input's size, into which it first copies that input, because
+     * its output may overlap it.
      */
     public static Kernel prepareExpandDepthwise(Op.Conv expand, int[] x, Map<String, Tensor> expandParams,
                                                 Fusion expandFusion, Op.Conv depthwise, List<int[]> depthwiseInputs,
                                                 Map<String, Tensor> depthwiseParams, Fusion depthwiseFusion,
-                                                KernelOptions options) {
+                                                boolean staged, KernelOptions options) {
         int[] mid = depthwiseInputs.get(0);
         if (options.scalar() || expandFusion.residual() || expand.groups() != 1 || depthwise.groups() != mid[1]) {
             return null;
@@ -97,9 +99,9 @@ public final class ConvKernels {
             requireResidual(depthwiseInputs, outShape);
         }
         BlockedDepthwiseConvKernel dw = new BlockedDepthwiseConvKernel(mid, outShape, w,
-                Folding.forConv(depthwise, depthwiseParams, mid[1], depthwiseFusion), depthwiseFusion);
+                Folding.forConv(depthwise, depthwiseParams, mid[1], depthwiseFusion), depthwiseFusion, 1);
         return new ExpandDepthwiseConvKernel(x, Folding.forConv(expand, expandParams, x[1], expandFusion, true),
-                expandFusion, dw, mid, options.threads());
+                expandFusion, dw, mid, staged, options.threads());
     }
 
     private static void requireResidual(List<int[]> inputShapes, int[] outShape) {

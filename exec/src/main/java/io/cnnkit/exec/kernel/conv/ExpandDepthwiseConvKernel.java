@@ -22,10 +22,13 @@ import jdk.incubator.vector.VectorSpecies;
  * per unit of up to three 16-channel blocks, 8 positions x 48 channels at a time (24 accumulators,
  * each input value broadcast once for three vectors of weights packed per unit as {@code [input
  * channel][48]}), with its bias and a relu or relu6 applied before the store to each position's
- * place in the unit's padded tiles; any other activation (leaky relu, silu, hardswish, ...) then runs on the tiles' rows
- * through {@link Epilogue#applyInPlace}. The depthwise taps, its epilogue and its store to NCHW are
- * {@link BlockedDepthwiseConvKernel#convolveAndStore}'s. Units are independent, so threads split them
- * ({@link #units} makes enough of them).
+ * place in the unit's padded tiles; any other activation (leaky relu, silu, hardswish, ...) then
+ * runs on the tiles' rows through {@link Epilogue#applyInPlace}. The depthwise taps, its epilogue
+ * and its store to NCHW are {@link BlockedDepthwiseConvKernel#convolveAndStore}'s, band by band
+ * where that kernel cuts the map into bands (past 56x56): each band's tiles then hold its input
+ * rows only, and the expand computes the rows the previous band did not. Units are independent, so
+ * threads split them ({@link #units} makes enough of them). Staged (see {@link
+ * ConvKernels#prepareExpandDepthwise}), the step first copies its input into the staging buffer.
  */
 final class ExpandDepthwiseConvKernel implements Kernel {
     private static final VectorSpecies<Float> S = Simd.S;
@@ -33,7 +36,7 @@ final class ExpandDepthwiseConvKernel implements Kernel {
     private static final int L = BlockedDepthwiseConvKernel.L;
     /** At most 16-channel blocks per unit (one 8x48 tile of accumulators), and positions per tile. */
     static final int BLOCKS = 3, ROWS = 8;
-    /** The system property that forces the fusion: {@code on} wherever it applies, {@code off}, or {@code auto} (the default). */
+    /** The system property that keeps the pair apart when {@code off} (default {@code auto}: fused where it applies). */
     static final String PROPERTY = "cnnkit.expandfuse";
 
     private final BlockedDepthwiseConvKernel depthwise;
@@ -51,10 +54,13 @@ final class ExpandDepthwiseConvKernel implements Kernel {
     /** The expand's activation when it is not a clamp, on the tiles' rows afterwards; null for none or a clamp. */
     private final Epilogue after;
     private final int[] tilePositions;
+    /** Whether the last input is a buffer to copy the expand's input into first (the output may overlap it). */
+    private final boolean staged;
 
     ExpandDepthwiseConvKernel(int[] inShape, Folding expand, Fusion expandFusion, BlockedDepthwiseConvKernel depthwise,
-                              int[] depthwiseIn, int threads) {
+                              int[] depthwiseIn, boolean staged, int threads) {
         this.depthwise = depthwise;
+        this.staged = staged;
         this.outShape = depthwise.outputShape();
         this.batch = inShape[0];
         this.inChannels = inShape[1];
@@ -66,9 +72,10 @@ final class ExpandDepthwiseConvKernel implements Kernel {
         this.inW = inShape[3];
         this.inTile = depthwise.inTile();
         this.tilePositions = depthwise.tilePositions();
-        if (plane < ROWS || inShape[2] != depthwiseIn[2] || inShape[3] != depthwiseIn[3]) {
+        if (plane < ROWS || inShape[2] != depthwiseIn[2] || inShape[3] != depthwiseIn[3]
+                || depthwise.bands() > 1 && inW < ROWS) {
             throw new IllegalArgumentException("the fused expand needs the depthwise input's map, of at least " + ROWS
-                    + " positions");
+                    + " positions (in bands: per row)");
         }
         this.packed = new float[blocks * L * inChannels];
         this.expandBias = new float[blocks * L];
@@ -109,24 +116,24 @@ final class ExpandDepthwiseConvKernel implements Kernel {
 
     /**
      * Whether the pair can run as one kernel: the depthwise layer on the channel-blocked kernel's
-     * terms (512 bits, no channel multiplier) on a map of at least 8 positions; the caller checks
-     * the expand (1x1, stride 1, no padding, one group, no residual).
+     * terms (512 bits, no channel multiplier) on a map of at least 8 positions, and rows of at
+     * least 8 where it goes in bands; the caller checks the expand (1x1, stride 1, no padding, one
+     * group, no residual).
      */
-    static boolean applies(int[] depthwiseIn, int[] depthwiseOut) {
-        return BlockedDepthwiseConvKernel.applies(depthwiseIn, depthwiseOut) && depthwiseIn[2] * depthwiseIn[3] >= ROWS;
+    static boolean applies(int[] depthwiseIn, int[] depthwiseOut, Window w) {
+        boolean banded = BlockedDepthwiseConvKernel.bandRows(w) < w.outH();
+        return BlockedDepthwiseConvKernel.applies(depthwiseIn, depthwiseOut) && depthwiseIn[2] * depthwiseIn[3] >= ROWS
+                && (!banded || depthwiseIn[3] >= ROWS);
     }
 
     /**
-     * Whether the pair runs fused: where the channel-blocked depthwise kernel is chosen for the
-     * layer ({@link BlockedDepthwiseConvKernel#chosen}), or as the system property {@value #PROPERTY}
-     * forces ({@code on} wherever it applies, {@code off} nowhere), to compare the two in a network.
+     * Whether the pair runs fused: wherever it can (on maps of any size: in bands past 56x56), or
+     * as the system property {@value #PROPERTY} says ({@code off}: nowhere), to compare in a network.
      */
     static boolean chosen(int[] depthwiseIn, int[] depthwiseOut, Window w) {
         return switch (System.getProperty(PROPERTY, "auto")) {
-            case "on" -> applies(depthwiseIn, depthwiseOut);
             case "off" -> false;
-            default -> applies(depthwiseIn, depthwiseOut) && BlockedDepthwiseConvKernel.chosen(depthwiseIn,
-                    depthwiseOut, w);
+            default -> applies(depthwiseIn, depthwiseOut, w);
         };
     }
 
@@ -147,8 +154,8 @@ final class ExpandDepthwiseConvKernel implements Kernel {
 
     @Override
     public void run(Tensor[] inputs, Tensor output, Workspace ws) {
-        Tensor x = inputs[0];
-        Tensor res = inputs.length > 1 ? inputs[1] : null;
+        Tensor x = staged ? stage(inputs[0], inputs[inputs.length - 1], ws) : inputs[0];
+        Tensor res = inputs.length > (staged ? 2 : 1) ? inputs[1] : null;
         long work = (long) blocks * L * inChannels * plane / units + depthwise.macs() / batch / units;
         Parallel.forRange(ws, batch * units, work, (slot, from, to) -> {
             float[] scratch = ws.scratch(slot);
@@ -161,33 +168,54 @@ final class ExpandDepthwiseConvKernel implements Kernel {
         });
     }
 
+    /** The expand's input copied to the start of {@code staging}, one image plane per task. */
+    private Tensor stage(Tensor x, Tensor staging, Workspace ws) {
+        Tensor copy = Tensor.view(staging.data(), staging.offset(), x.shape());
+        Parallel.forRange(ws, batch * inChannels, plane, (slot, from, to) -> System.arraycopy(x.data(),
+                x.offset() + from * plane, copy.data(), copy.offset() + from * plane, (to - from) * plane));
+        return copy;
+    }
+
+    /**
+     * A unit's blocks band by band (the depthwise kernel's bands: one on maps up to 56x56): the
+     * expand of the band's input rows not already in the tiles, then each block's depthwise step.
+     */
     private void unit(Tensor x, Tensor res, Tensor out, int image, int u, float[] scratch) {
         int t0 = Kernels.ALIGNED_START, t1 = t0 + inTile, t2 = t1 + inTile, work = t2 + inTile;
         float[] xs = x.data();
         int xAt = x.offset() + image * inChannels * plane;
         int first = firstBlock[u], last = firstBlock[u + 1], wa = first * L * inChannels, bAt = first * L;
-        // the last 8 positions overlap the ones before (computed twice, the same values)
-        for (int p = 0; p < plane; p += ROWS) {
-            int at = Math.min(p, plane - ROWS);
-            switch (last - first) {
-                case 3 -> expand8x48(xs, xAt, at, wa, bAt, scratch, t0, t1, t2);
-                case 2 -> expand8x32(xs, xAt, at, wa, bAt, scratch, t0, t1);
-                default -> expand8x16(xs, xAt, at, wa, bAt, scratch, t0);
+        for (int band = 0; band < depthwise.bands(); band++) {
+            int from = 0;
+            for (int b = first; b < last; b++) {
+                from = depthwise.startBand(scratch, t0 + (b - first) * inTile, band, band > 0);
             }
-        }
-        for (int b = first; b < last; b++) {
-            int tile = t0 + (b - first) * inTile;
-            if (after != null) {
-                activateRows(scratch, tile);
+            int shift = depthwise.bandShift(band);
+            int pa = Math.max(0, depthwise.firstRow(band) + from) * inW, pb = depthwise.lastRow(band) * inW;
+            // the last 8 positions overlap the ones before (computed twice, the same values); a
+            // band's rows hold at least 8 (checked at construction)
+            for (int p = pa; p < pb; p += ROWS) {
+                int at = Math.min(p, pb - ROWS);
+                switch (last - first) {
+                    case 3 -> expand8x48(xs, xAt, at, wa, bAt, scratch, t0 - shift, t1 - shift, t2 - shift);
+                    case 2 -> expand8x32(xs, xAt, at, wa, bAt, scratch, t0 - shift, t1 - shift);
+                    default -> expand8x16(xs, xAt, at, wa, bAt, scratch, t0 - shift);
+                }
             }
-            depthwise.convolveAndStore(res, out, image, b, scratch, tile, work);
+            for (int b = first; b < last; b++) {
+                int tile = t0 + (b - first) * inTile;
+                if (after != null) {
+                    activateRows(scratch, tile - shift, pa, pb);
+                }
+                depthwise.convolveAndStore(res, out, image, b, band, scratch, tile, work);
+            }
         }
     }
 
-    /** The expand's activation on every row of positions of the tile at {@code tile}. */
-    private void activateRows(float[] scratch, int tile) {
+    /** The expand's activation on the rows of map positions [pa, pb) in the tile placed at {@code tile}. */
+    private void activateRows(float[] scratch, int tile, int pa, int pb) {
         int width = inW;
-        for (int p = 0; p < plane; p += width) {
+        for (int p = pa; p < pb; p += width) {
             after.applyInPlace(scratch, tile + tilePositions[p], L, width, L, zeros, 0);
         }
     }

@@ -153,7 +153,12 @@ class BlockedDepthwiseConvTest {
             List<Kernel> kernels = new ArrayList<>(List.of(new DepthwiseConvKernel(shape, outShape, w, folded, fusion,
                     options)));
             if (BLOCKED) {
-                kernels.add(new BlockedDepthwiseConvKernel(shape, outShape, w, folded, fusion));
+                int threads = options.threads();
+                kernels.add(new BlockedDepthwiseConvKernel(shape, outShape, w, folded, fusion, threads));
+                // in bands of 1 to 3 output rows (as on large maps), and in parts on two threads
+                for (int rows = 1; rows <= 3 && rows < outShape[2]; rows++) {
+                    kernels.add(new BlockedDepthwiseConvKernel(shape, outShape, w, folded, fusion, threads, rows));
+                }
             }
             for (Kernel kernel : kernels) {
                 assertMatches(kernel, inputs, want, what + " " + kernel.getClass().getSimpleName()

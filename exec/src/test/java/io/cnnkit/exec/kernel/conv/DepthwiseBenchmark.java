@@ -74,7 +74,7 @@ public class DepthwiseBenchmark {
         Fusion fusion = Fusion.NONE.withActivation(Activation.of(new Op.Relu6()).orElseThrow());
         Window w = Window.of(conv, shape);
         Folding folded = Folding.forConv(conv, params, channels, fusion);
-        prepared = kernel.equals("blocked") ? new BlockedDepthwiseConvKernel(shape, outShape, w, folded, fusion)
+        prepared = kernel.equals("blocked") ? new BlockedDepthwiseConvKernel(shape, outShape, w, folded, fusion, 1)
                 : new DepthwiseConvKernel(shape, outShape, w, folded, fusion, new KernelOptions(false, 1));
         inputs = new Tensor[] {random(rnd, shape)};
         output = Tensor.zeros(outShape);

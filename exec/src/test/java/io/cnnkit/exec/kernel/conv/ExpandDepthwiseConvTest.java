@@ -14,10 +14,13 @@ import io.cnnkit.compiler.op.Padding;
 import io.cnnkit.compiler.op.Size2;
 import io.cnnkit.exec.Tensor;
 import io.cnnkit.exec.kernel.Activation;
+import io.cnnkit.exec.kernel.Folding;
 import io.cnnkit.exec.kernel.Fusion;
 import io.cnnkit.exec.kernel.Kernel;
 import io.cnnkit.exec.kernel.KernelOptions;
 import io.cnnkit.exec.kernel.OpRunner;
+import io.cnnkit.exec.kernel.Window;
+import io.cnnkit.exec.kernel.Workspace;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -170,7 +173,7 @@ class ExpandDepthwiseConvTest {
     /** The fused kernel with the parameters {@link #prepare} drew, prepared for {@code threads}. */
     private Kernel fused(Op.Conv expand, int[] x, Case c, int threads) {
         return ConvKernels.prepareExpandDepthwise(expand, x, expandParams, expandFusion, c.depthwise(), dwInputs,
-                dwParams, dwFusion, new KernelOptions(false, threads));
+                dwParams, dwFusion, false, new KernelOptions(false, threads));
     }
 
     private void check(Random rnd, Case c) {
@@ -201,5 +204,41 @@ class ExpandDepthwiseConvTest {
         // prepared for two threads: maybe other units
         Kernel two = fused(c.expand(1, 1, 0), new int[] {c.batch(), c.in(), c.h(), c.w()}, c, 2);
         BlockedDepthwiseConvTest.assertMatches(two, inputs, want, c + " 2 threads", POOL);
+        // in bands of 1 to 3 output rows, as on large maps (bands need rows of at least 8 positions)
+        int[] mid = dwInputs.get(0), out = ShapeInference.batched(c.depthwise(), List.of(mid));
+        Window w = Window.of(c.depthwise(), mid);
+        for (int rows = 1; rows <= 3 && rows < out[2] && c.w() >= ExpandDepthwiseConvKernel.ROWS; rows++) {
+            BlockedDepthwiseConvKernel dw = new BlockedDepthwiseConvKernel(mid, out, w,
+                    Folding.forConv(c.depthwise(), dwParams, c.channels(), dwFusion), dwFusion, 1, rows);
+            Kernel banded = new ExpandDepthwiseConvKernel(new int[] {c.batch(), c.in(), c.h(), c.w()},
+                    Folding.forConv(c.expand(1, 1, 0), expandParams, c.in(), expandFusion, true), expandFusion, dw,
+                    mid, rows == 2, 2);
+            String what = c + " bands of " + rows + " rows";
+            if (rows == 2) {
+                assertMatchesOverItsInput(banded, inputs, want, what + ", staged");
+            } else {
+                BlockedDepthwiseConvTest.assertMatches(banded, inputs, want, what, POOL);
+            }
+        }
+    }
+
+    /**
+     * A staged kernel whose output overlaps its input: both start at the same place of one array,
+     * the staging buffer (as large as the input, left NaN) after them.
+     */
+    private static void assertMatchesOverItsInput(Kernel kernel, Tensor[] inputs, Tensor want, String what) {
+        Tensor x = inputs[0];
+        int shared = Math.max(x.size(), want.size());
+        float[] arena = new float[shared + x.size()];
+        Arrays.fill(arena, Float.NaN);
+        Tensor in = Tensor.view(arena, 0, x.shape()), out = Tensor.view(arena, 0, want.shape());
+        System.arraycopy(x.data(), x.offset(), arena, 0, x.size());
+        Tensor[] staged = Arrays.copyOf(inputs, inputs.length + 1);
+        staged[0] = in;
+        staged[inputs.length] = Tensor.view(arena, shared, x.shape());
+        Workspace ws = Workspace.forKernel(POOL, kernel);
+        kernel.run(staged, out, ws);
+        double error = WinogradConvTest.relativeError(want, out);
+        assertTrue(error < 1e-5, what + ": relative error " + error);
     }
 }
