@@ -265,6 +265,11 @@ final class BlockedDepthwiseConvKernel implements Kernel {
         }
     }
 
+    /** Input rows a band's tile holds, padding included: the most input rows a band fills. */
+    int bandInputRows() {
+        return tileRows(bandRows);
+    }
+
     /** The bands, and the first band of each part (of {@code parts}) and past the last. */
     int bands() {
         return bands;

@@ -72,8 +72,8 @@ public final class ConvKernels {
     }
 
     /**
-     * A 1x1 convolution ({@code expand}, with its fusion) and the depthwise convolution that alone
-     * reads its output (with its own fusion and inputs: the expand's output, then any residual) as
+     * A 1x1 convolution ({@code expand}, with its fusion; or a convolution of few taps, such as a
+     * stem) and the depthwise convolution that alone reads its output (with its own fusion and inputs: the expand's output, then any residual) as
      * one kernel, where {@link ExpandDepthwiseConvKernel#chosen} says that pays; otherwise null, and
      * the two run as steps of their own. {@code staged}: the kernel takes one more input last, a
      * buffer of at least the expand input's size, into which it first copies that input, because
@@ -92,7 +92,7 @@ public final class ConvKernels {
         int[] outShape = ShapeInference.batched(depthwise, List.of(mid));
         Window w = Window.of(mid, outShape, depthwise.kernel(), depthwise.stride(), depthwise.pad(),
                 depthwise.dilation());
-        if (!e.isPointwise() || !Arrays.equals(expanded, mid) || !ExpandDepthwiseConvKernel.chosen(mid, outShape, w)) {
+        if (!Arrays.equals(expanded, mid) || !ExpandDepthwiseConvKernel.chosen(e, x[1], mid, outShape, w)) {
             return null;
         }
         if (depthwiseFusion.residual()) {
@@ -100,7 +100,7 @@ public final class ConvKernels {
         }
         BlockedDepthwiseConvKernel dw = new BlockedDepthwiseConvKernel(mid, outShape, w,
                 Folding.forConv(depthwise, depthwiseParams, mid[1], depthwiseFusion), depthwiseFusion, 1);
-        return new ExpandDepthwiseConvKernel(x, Folding.forConv(expand, expandParams, x[1], expandFusion, true),
+        return new ExpandDepthwiseConvKernel(x, e, Folding.forConv(expand, expandParams, x[1], expandFusion, true),
                 expandFusion, dw, mid, staged, options.threads());
     }
 

@@ -11,12 +11,13 @@ import io.cnnkit.exec.kernel.Parallel;
 import io.cnnkit.exec.kernel.Simd;
 import io.cnnkit.exec.kernel.Window;
 import io.cnnkit.exec.kernel.Workspace;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A 1x1 convolution (stride 1, no padding, one group: MobileNet's "expand") whose output only a
- * depthwise convolution reads, as one step. Unfused, the expand writes its wide output in NCHW to
+ * A 1x1 convolution (stride 1, no padding, one group: MobileNet's "expand"), or a stem, whose
+ * output only a depthwise convolution reads, as one step. Unfused, the expand writes its wide output in NCHW to
  * memory and {@link BlockedDepthwiseConvKernel} reads it back and transposes it, 16 channels at a
  * time, into a padded {@code [H][W][16]} tile. Here the expand computes straight into those tiles:
  * per unit of up to three 16-channel blocks, 8 positions x 48 channels at a time (24 accumulators,
@@ -29,6 +30,11 @@ import jdk.incubator.vector.VectorSpecies;
  * rows only, and the expand computes the rows the previous band did not. Units are independent, so
  * threads split them ({@link #units} makes enough of them). Staged (see {@link
  * ConvKernels#prepareExpandDepthwise}), the step first copies its input into the staging buffer.
+ *
+ * <p>The first convolution may also be a small one (at most {@link #MAX_TAPS} taps, one group, no
+ * dilation): MobileNet's and EfficientNet's stem, 3x3 stride 2 on three channels. Its taps then
+ * play the input channels' part: per band, the input rows it reads are copied zero-padded into
+ * scratch, and each of 8 positions of an output row broadcasts its value of each tap from there.
  */
 final class ExpandDepthwiseConvKernel implements Kernel {
     private static final VectorSpecies<Float> S = Simd.S;
@@ -36,12 +42,29 @@ final class ExpandDepthwiseConvKernel implements Kernel {
     private static final int L = BlockedDepthwiseConvKernel.L;
     /** At most 16-channel blocks per unit (one 8x48 tile of accumulators), and positions per tile. */
     static final int BLOCKS = 3, ROWS = 8;
+    /**
+     * Most taps (input channels x kernel positions) of a first convolution other than a 1x1: a
+     * stem's 3x3 on three channels (27). Each tap is a broadcast per position; wider convolutions
+     * keep their GEMM.
+     */
+    static final int MAX_TAPS = 32;
     /** The system property that keeps the pair apart when {@code off} (default {@code auto}: fused where it applies). */
     static final String PROPERTY = "cnnkit.expandfuse";
 
     private final BlockedDepthwiseConvKernel depthwise;
+    /** The first convolution's window: a 1x1 expand (pointwise) or a small convolution such as a stem. */
+    private final Window expandWindow;
+    private final boolean pointwise;
     private final int[] outShape;
-    private final int batch, inChannels, channels, blocks, units, plane, inW, inTile;
+    /** {@code plane}: the first convolution's input positions; {@code midW}, {@code midPlane}: its output's. */
+    private final int batch, inChannels, channels, blocks, units, plane, midW, midPlane, inTile;
+    /**
+     * Where each of the first convolution's taps (input channel, row, column) reads, from a
+     * position's first: input planes apart for a 1x1; otherwise in the zero-padded copy of the
+     * input rows a band needs ({@code [input channel][srcRows][srcW]}, in scratch).
+     */
+    private final int[] tapOffsets;
+    private final int srcRows, srcW;
     /** Each unit's first block, and past the last unit {@code blocks}: units of one to three blocks. */
     private final int[] firstBlock;
     /**
@@ -57,9 +80,11 @@ final class ExpandDepthwiseConvKernel implements Kernel {
     /** Whether the last input is a buffer to copy the expand's input into first (the output may overlap it). */
     private final boolean staged;
 
-    ExpandDepthwiseConvKernel(int[] inShape, Folding expand, Fusion expandFusion, BlockedDepthwiseConvKernel depthwise,
-                              int[] depthwiseIn, boolean staged, int threads) {
+    ExpandDepthwiseConvKernel(int[] inShape, Window first, Folding expand, Fusion expandFusion,
+                              BlockedDepthwiseConvKernel depthwise, int[] depthwiseIn, boolean staged, int threads) {
         this.depthwise = depthwise;
+        this.expandWindow = first;
+        this.pointwise = first.isPointwise();
         this.staged = staged;
         this.outShape = depthwise.outputShape();
         this.batch = inShape[0];
@@ -69,22 +94,32 @@ final class ExpandDepthwiseConvKernel implements Kernel {
         this.firstBlock = units(blocks, threads);
         this.units = firstBlock.length - 1;
         this.plane = inShape[2] * inShape[3];
-        this.inW = inShape[3];
+        this.midW = depthwiseIn[3];
+        this.midPlane = depthwiseIn[2] * midW;
         this.inTile = depthwise.inTile();
         this.tilePositions = depthwise.tilePositions();
-        if (plane < ROWS || inShape[2] != depthwiseIn[2] || inShape[3] != depthwiseIn[3]
-                || depthwise.bands() > 1 && inW < ROWS) {
-            throw new IllegalArgumentException("the fused expand needs the depthwise input's map, of at least " + ROWS
-                    + " positions (in bands: per row)");
+        if (!applies(first, inChannels, depthwiseIn, depthwise.bands() > 1) || first.outH() != depthwiseIn[2]
+                || first.outW() != midW) {
+            throw new IllegalArgumentException("the fused convolution needs the depthwise input's map, of at least "
+                    + ROWS + " positions (in bands, or after a convolution other than a 1x1: per row), and at most "
+                    + MAX_TAPS + " taps other than a 1x1's");
         }
-        this.packed = new float[blocks * L * inChannels];
+        int kernelTaps = first.kh() * first.kw(), taps = inChannels * kernelTaps;
+        this.srcW = first.inW() + first.padLeft() + first.padRight();
+        this.srcRows = pointwise ? 0 : (depthwise.bandInputRows() - 1) * first.sh() + first.kh();
+        this.tapOffsets = new int[taps];
+        for (int t = 0; t < taps; t++) {
+            int ci = t / kernelTaps, ky = t % kernelTaps / first.kw(), kx = t % first.kw();
+            tapOffsets[t] = pointwise ? ci * plane : ci * srcRows * srcW + ky * srcW + kx;
+        }
+        this.packed = new float[blocks * L * taps];
         this.expandBias = new float[blocks * L];
         float[] w = expand.weights();
         for (int u = 0; u < units; u++) {
             int c0 = firstBlock[u] * L, width = (firstBlock[u + 1] - firstBlock[u]) * L;
             for (int c = c0; c < Math.min(channels, c0 + width); c++) {
-                for (int ci = 0; ci < inChannels; ci++) {
-                    packed[c0 * inChannels + ci * width + c - c0] = w[c * inChannels + ci];
+                for (int t = 0; t < taps; t++) {
+                    packed[c0 * taps + t * width + c - c0] = w[c * taps + t];
                 }
                 expandBias[c] = expand.bias()[c];
             }
@@ -120,20 +155,31 @@ final class ExpandDepthwiseConvKernel implements Kernel {
      * least 8 where it goes in bands; the caller checks the expand (1x1, stride 1, no padding, one
      * group, no residual).
      */
-    static boolean applies(int[] depthwiseIn, int[] depthwiseOut, Window w) {
-        boolean banded = BlockedDepthwiseConvKernel.bandRows(w) < w.outH();
-        return BlockedDepthwiseConvKernel.applies(depthwiseIn, depthwiseOut) && depthwiseIn[2] * depthwiseIn[3] >= ROWS
-                && (!banded || depthwiseIn[3] >= ROWS);
+    static boolean applies(Window first, int inChannels, int[] depthwiseIn, int[] depthwiseOut, Window w) {
+        return BlockedDepthwiseConvKernel.applies(depthwiseIn, depthwiseOut)
+                && applies(first, inChannels, depthwiseIn, BlockedDepthwiseConvKernel.bandRows(w) < w.outH());
+    }
+
+    /**
+     * The first convolution's terms: a 1x1 on a map of at least 8 positions (rows of 8 in bands),
+     * or a convolution of at most {@link #MAX_TAPS} taps, no dilation, on rows of at least 8.
+     */
+    private static boolean applies(Window first, int inChannels, int[] depthwiseIn, boolean banded) {
+        int rows = depthwiseIn[3];
+        if (first.isPointwise()) {
+            return depthwiseIn[2] * rows >= ROWS && (!banded || rows >= ROWS);
+        }
+        return first.dh() == 1 && first.dw() == 1 && rows >= ROWS && inChannels * first.kh() * first.kw() <= MAX_TAPS;
     }
 
     /**
      * Whether the pair runs fused: wherever it can (on maps of any size: in bands past 56x56), or
      * as the system property {@value #PROPERTY} says ({@code off}: nowhere), to compare in a network.
      */
-    static boolean chosen(int[] depthwiseIn, int[] depthwiseOut, Window w) {
+    static boolean chosen(Window first, int inChannels, int[] depthwiseIn, int[] depthwiseOut, Window w) {
         return switch (System.getProperty(PROPERTY, "auto")) {
             case "off" -> false;
-            default -> applies(depthwiseIn, depthwiseOut, w);
+            default -> applies(first, inChannels, depthwiseIn, depthwiseOut, w);
         };
     }
 
@@ -144,23 +190,28 @@ final class ExpandDepthwiseConvKernel implements Kernel {
 
     @Override
     public int scratchPerSlot() {
-        return BLOCKS * inTile + depthwise.workFloats();
+        return BLOCKS * inTile + depthwise.workFloats() + inChannels * srcRows * srcW;
     }
 
     @Override
     public long macs() {
-        return (long) batch * channels * inChannels * plane + depthwise.macs();
+        return (long) batch * channels * tapOffsets.length * midPlane + depthwise.macs();
     }
 
     @Override
     public void run(Tensor[] inputs, Tensor output, Workspace ws) {
         Tensor x = staged ? stage(inputs[0], inputs[inputs.length - 1], ws) : inputs[0];
         Tensor res = inputs.length > (staged ? 2 : 1) ? inputs[1] : null;
-        long work = (long) blocks * L * inChannels * plane / units + depthwise.macs() / batch / units;
+        long work = macs() / batch / units;
         Parallel.forRange(ws, batch * units, work, (slot, from, to) -> {
             float[] scratch = ws.scratch(slot);
             for (int k = 0; k < BLOCKS; k++) {
                 depthwise.zeroPadding(scratch, Kernels.ALIGNED_START + k * inTile);
+            }
+            int src = Kernels.ALIGNED_START + BLOCKS * inTile + depthwise.workFloats();
+            for (int at = src; at < src + inChannels * srcRows * srcW; at += srcW) {
+                Arrays.fill(scratch, at, at + expandWindow.padLeft(), 0f);
+                Arrays.fill(scratch, at + expandWindow.padLeft() + expandWindow.inW(), at + srcW, 0f);
             }
             for (int unit = from; unit < to; unit++) {
                 unit(x, res, output, unit / units, unit % units, scratch);
@@ -182,24 +233,34 @@ final class ExpandDepthwiseConvKernel implements Kernel {
      */
     private void unit(Tensor x, Tensor res, Tensor out, int image, int u, float[] scratch) {
         int t0 = Kernels.ALIGNED_START, t1 = t0 + inTile, t2 = t1 + inTile, work = t2 + inTile;
-        float[] xs = x.data();
+        int src = work + depthwise.workFloats();
         int xAt = x.offset() + image * inChannels * plane;
-        int first = firstBlock[u], last = firstBlock[u + 1], wa = first * L * inChannels, bAt = first * L;
+        int first = firstBlock[u], last = firstBlock[u + 1], wa = first * L * tapOffsets.length, bAt = first * L;
         for (int band = 0; band < depthwise.bands(); band++) {
             int from = 0;
             for (int b = first; b < last; b++) {
                 from = depthwise.startBand(scratch, t0 + (b - first) * inTile, band, band > 0);
             }
             int shift = depthwise.bandShift(band);
-            int pa = Math.max(0, depthwise.firstRow(band) + from) * inW, pb = depthwise.lastRow(band) * inW;
-            // the last 8 positions overlap the ones before (computed twice, the same values); a
-            // band's rows hold at least 8 (checked at construction)
-            for (int p = pa; p < pb; p += ROWS) {
-                int at = Math.min(p, pb - ROWS);
-                switch (last - first) {
-                    case 3 -> expand8x48(xs, xAt, at, wa, bAt, scratch, t0 - shift, t1 - shift, t2 - shift);
-                    case 2 -> expand8x32(xs, xAt, at, wa, bAt, scratch, t0 - shift, t1 - shift);
-                    default -> expand8x16(xs, xAt, at, wa, bAt, scratch, t0 - shift);
+            int rowA = Math.max(0, depthwise.firstRow(band) + from), rowB = depthwise.lastRow(band);
+            int pa = rowA * midW, pb = rowB * midW, units = last - first;
+            if (pointwise) {
+                // the last 8 positions overlap the ones before (computed twice, the same values); a
+                // band's rows hold at least 8 (checked at construction)
+                for (int p = pa; p < pb; p += ROWS) {
+                    int at = Math.min(p, pb - ROWS);
+                    expand(units, x.data(), xAt + at, 1, at, wa, bAt, scratch, t0 - shift, t1 - shift, t2 - shift);
+                }
+            } else if (rowA < rowB) {
+                copyRows(x.data(), xAt, rowA, rowB, scratch, src);
+                for (int my = rowA; my < rowB; my++) {
+                    int rowAt = src + (my - rowA) * expandWindow.sh() * srcW;
+                    // 8 positions of a row at a time, the last 8 overlapping the ones before
+                    for (int mx = 0; mx < midW; mx += ROWS) {
+                        int at = Math.min(mx, midW - ROWS);
+                        expand(units, scratch, rowAt + at * expandWindow.sw(), expandWindow.sw(), my * midW + at, wa, bAt, scratch,
+                                t0 - shift, t1 - shift, t2 - shift);
+                    }
                 }
             }
             for (int b = first; b < last; b++) {
@@ -212,9 +273,39 @@ final class ExpandDepthwiseConvKernel implements Kernel {
         }
     }
 
+    /** Positions [p, p + 8) of a unit of one to three blocks, from {@code xs[xa]} on, {@code sw} apart. */
+    private void expand(int blocks, float[] xs, int xa, int sw, int p, int wa, int bAt, float[] scratch, int t0,
+                        int t1, int t2) {
+        switch (blocks) {
+            case 3 -> expand8x48(xs, xa, sw, p, wa, bAt, scratch, t0, t1, t2);
+            case 2 -> expand8x32(xs, xa, sw, p, wa, bAt, scratch, t0, t1);
+            default -> expand8x16(xs, xa, sw, p, wa, bAt, scratch, t0);
+        }
+    }
+
+    /**
+     * The input rows the first convolution reads for its output rows [rowA, rowB), all channels,
+     * into the zero-padded copy at {@code src} (rows outside the map as zeros; the left and right
+     * padding is zeroed once per range).
+     */
+    private void copyRows(float[] xs, int xAt, int rowA, int rowB, float[] scratch, int src) {
+        int origin = rowA * expandWindow.sh() - expandWindow.padTop(), rows = (rowB - 1 - rowA) * expandWindow.sh() + expandWindow.kh();
+        int inH = expandWindow.inH(), inW = expandWindow.inW();
+        for (int ci = 0; ci < inChannels; ci++) {
+            for (int r = 0; r < rows; r++) {
+                int iy = origin + r, at = src + (ci * srcRows + r) * srcW + expandWindow.padLeft();
+                if (iy >= 0 && iy < inH) {
+                    System.arraycopy(xs, xAt + (ci * inH + iy) * inW, scratch, at, inW);
+                } else {
+                    Arrays.fill(scratch, at, at + inW, 0f);
+                }
+            }
+        }
+    }
+
     /** The expand's activation on the rows of map positions [pa, pb) in the tile placed at {@code tile}. */
     private void activateRows(float[] scratch, int tile, int pa, int pb) {
-        int width = inW;
+        int width = midW;
         for (int p = pa; p < pb; p += width) {
             after.applyInPlace(scratch, tile + tilePositions[p], L, width, L, zeros, 0);
         }
@@ -226,9 +317,11 @@ final class ExpandDepthwiseConvKernel implements Kernel {
      * the tiles at {@code t0}, {@code t1}, {@code t2}; {@code wa} and {@code bAt} are the unit's
      * weights and bias.
      */
-    private void expand8x48(float[] xs, int xa, int p, int wa, int bAt, float[] scratch, int t0, int t1, int t2) {
+    private void expand8x48(float[] xs, int xa, int sw, int p, int wa, int bAt, float[] scratch, int t0, int t1, int t2) {
         float[] wp = packed;
-        int cin = inChannels, step = plane, width = 48;
+        int[] offsets = tapOffsets;
+        int taps = offsets.length, width = 48;
+        int s1 = sw, s2 = s1 + sw, s3 = s2 + sw, s4 = s3 + sw, s5 = s4 + sw, s6 = s5 + sw, s7 = s6 + sw;
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z;
         FloatVector c10 = z, c11 = z, c12 = z;
@@ -238,38 +331,38 @@ final class ExpandDepthwiseConvKernel implements Kernel {
         FloatVector c50 = z, c51 = z, c52 = z;
         FloatVector c60 = z, c61 = z, c62 = z;
         FloatVector c70 = z, c71 = z, c72 = z;
-        xa += p;
-        for (int ci = 0; ci < cin; ci++, wa += width, xa += step) {
+        for (int t = 0; t < taps; t++, wa += width) {
+            int xt = xa + offsets[t];
             FloatVector b0 = FloatVector.fromArray(S, wp, wa), b1 = FloatVector.fromArray(S, wp, wa + 1 * L), b2 = FloatVector.fromArray(S, wp, wa + 2 * L);
-            FloatVector a0 = FloatVector.broadcast(S, xs[xa]);
+            FloatVector a0 = FloatVector.broadcast(S, xs[xt]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
             c02 = a0.fma(b2, c02);
-            FloatVector a1 = FloatVector.broadcast(S, xs[xa + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, xs[xt + s1]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
             c12 = a1.fma(b2, c12);
-            FloatVector a2 = FloatVector.broadcast(S, xs[xa + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, xs[xt + s2]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
             c22 = a2.fma(b2, c22);
-            FloatVector a3 = FloatVector.broadcast(S, xs[xa + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, xs[xt + s3]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
             c32 = a3.fma(b2, c32);
-            FloatVector a4 = FloatVector.broadcast(S, xs[xa + 4]);
+            FloatVector a4 = FloatVector.broadcast(S, xs[xt + s4]);
             c40 = a4.fma(b0, c40);
             c41 = a4.fma(b1, c41);
             c42 = a4.fma(b2, c42);
-            FloatVector a5 = FloatVector.broadcast(S, xs[xa + 5]);
+            FloatVector a5 = FloatVector.broadcast(S, xs[xt + s5]);
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
             c52 = a5.fma(b2, c52);
-            FloatVector a6 = FloatVector.broadcast(S, xs[xa + 6]);
+            FloatVector a6 = FloatVector.broadcast(S, xs[xt + s6]);
             c60 = a6.fma(b0, c60);
             c61 = a6.fma(b1, c61);
             c62 = a6.fma(b2, c62);
-            FloatVector a7 = FloatVector.broadcast(S, xs[xa + 7]);
+            FloatVector a7 = FloatVector.broadcast(S, xs[xt + s7]);
             c70 = a7.fma(b0, c70);
             c71 = a7.fma(b1, c71);
             c72 = a7.fma(b2, c72);
@@ -311,9 +404,11 @@ final class ExpandDepthwiseConvKernel implements Kernel {
     }
 
     /** As {@link #expand8x48} for a unit of 2 blocks. */
-    private void expand8x32(float[] xs, int xa, int p, int wa, int bAt, float[] scratch, int t0, int t1) {
+    private void expand8x32(float[] xs, int xa, int sw, int p, int wa, int bAt, float[] scratch, int t0, int t1) {
         float[] wp = packed;
-        int cin = inChannels, step = plane, width = 32;
+        int[] offsets = tapOffsets;
+        int taps = offsets.length, width = 32;
+        int s1 = sw, s2 = s1 + sw, s3 = s2 + sw, s4 = s3 + sw, s5 = s4 + sw, s6 = s5 + sw, s7 = s6 + sw;
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z;
         FloatVector c10 = z, c11 = z;
@@ -323,31 +418,31 @@ final class ExpandDepthwiseConvKernel implements Kernel {
         FloatVector c50 = z, c51 = z;
         FloatVector c60 = z, c61 = z;
         FloatVector c70 = z, c71 = z;
-        xa += p;
-        for (int ci = 0; ci < cin; ci++, wa += width, xa += step) {
+        for (int t = 0; t < taps; t++, wa += width) {
+            int xt = xa + offsets[t];
             FloatVector b0 = FloatVector.fromArray(S, wp, wa), b1 = FloatVector.fromArray(S, wp, wa + 1 * L);
-            FloatVector a0 = FloatVector.broadcast(S, xs[xa]);
+            FloatVector a0 = FloatVector.broadcast(S, xs[xt]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, xs[xa + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, xs[xt + s1]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, xs[xa + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, xs[xt + s2]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, xs[xa + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, xs[xt + s3]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, xs[xa + 4]);
+            FloatVector a4 = FloatVector.broadcast(S, xs[xt + s4]);
             c40 = a4.fma(b0, c40);
             c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, xs[xa + 5]);
+            FloatVector a5 = FloatVector.broadcast(S, xs[xt + s5]);
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
-            FloatVector a6 = FloatVector.broadcast(S, xs[xa + 6]);
+            FloatVector a6 = FloatVector.broadcast(S, xs[xt + s6]);
             c60 = a6.fma(b0, c60);
             c61 = a6.fma(b1, c61);
-            FloatVector a7 = FloatVector.broadcast(S, xs[xa + 7]);
+            FloatVector a7 = FloatVector.broadcast(S, xs[xt + s7]);
             c70 = a7.fma(b0, c70);
             c71 = a7.fma(b1, c71);
         }
@@ -380,9 +475,11 @@ final class ExpandDepthwiseConvKernel implements Kernel {
     }
 
     /** As {@link #expand8x48} for a unit of 1 block. */
-    private void expand8x16(float[] xs, int xa, int p, int wa, int bAt, float[] scratch, int t0) {
+    private void expand8x16(float[] xs, int xa, int sw, int p, int wa, int bAt, float[] scratch, int t0) {
         float[] wp = packed;
-        int cin = inChannels, step = plane, width = 16;
+        int[] offsets = tapOffsets;
+        int taps = offsets.length, width = 16;
+        int s1 = sw, s2 = s1 + sw, s3 = s2 + sw, s4 = s3 + sw, s5 = s4 + sw, s6 = s5 + sw, s7 = s6 + sw;
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z;
         FloatVector c10 = z;
@@ -392,24 +489,24 @@ final class ExpandDepthwiseConvKernel implements Kernel {
         FloatVector c50 = z;
         FloatVector c60 = z;
         FloatVector c70 = z;
-        xa += p;
-        for (int ci = 0; ci < cin; ci++, wa += width, xa += step) {
+        for (int t = 0; t < taps; t++, wa += width) {
+            int xt = xa + offsets[t];
             FloatVector b0 = FloatVector.fromArray(S, wp, wa);
-            FloatVector a0 = FloatVector.broadcast(S, xs[xa]);
+            FloatVector a0 = FloatVector.broadcast(S, xs[xt]);
             c00 = a0.fma(b0, c00);
-            FloatVector a1 = FloatVector.broadcast(S, xs[xa + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, xs[xt + s1]);
             c10 = a1.fma(b0, c10);
-            FloatVector a2 = FloatVector.broadcast(S, xs[xa + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, xs[xt + s2]);
             c20 = a2.fma(b0, c20);
-            FloatVector a3 = FloatVector.broadcast(S, xs[xa + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, xs[xt + s3]);
             c30 = a3.fma(b0, c30);
-            FloatVector a4 = FloatVector.broadcast(S, xs[xa + 4]);
+            FloatVector a4 = FloatVector.broadcast(S, xs[xt + s4]);
             c40 = a4.fma(b0, c40);
-            FloatVector a5 = FloatVector.broadcast(S, xs[xa + 5]);
+            FloatVector a5 = FloatVector.broadcast(S, xs[xt + s5]);
             c50 = a5.fma(b0, c50);
-            FloatVector a6 = FloatVector.broadcast(S, xs[xa + 6]);
+            FloatVector a6 = FloatVector.broadcast(S, xs[xt + s6]);
             c60 = a6.fma(b0, c60);
-            FloatVector a7 = FloatVector.broadcast(S, xs[xa + 7]);
+            FloatVector a7 = FloatVector.broadcast(S, xs[xt + s7]);
             c70 = a7.fma(b0, c70);
         }
         FloatVector v0 = FloatVector.fromArray(S, expandBias, bAt);

@@ -102,7 +102,10 @@ class ExpandDepthwiseConvTest {
         assertEquals(20, ExpandDepthwiseConvKernel.units(60, 2).length - 1);
     }
 
-    /** The planner gets null, and keeps two steps, where the pair is no expand + depthwise. */
+    /**
+     * The planner gets null, and keeps two steps, where the first convolution has more than 32
+     * taps, leaves rows of fewer than 8 positions, or the map fewer than 8.
+     */
     @Test
     void otherPairsAreNotFused() {
         assumeTrue(BLOCKED, "the fused kernel runs at 512 bits only");
@@ -110,8 +113,26 @@ class ExpandDepthwiseConvTest {
         assertNull(prepare(rnd, new Case(8, 16, 2, 3, 3, 1, 1, null, null, false, false, 1), 1, 1, 0));
         assertNull(prepare(rnd, new Case(8, 16, 9, 9, 3, 1, 1, null, null, false, false, 1), 3, 1, 0));
         assertNull(prepare(rnd, new Case(8, 16, 9, 9, 3, 1, 1, null, null, false, false, 1), 1, 2, 0));
-        assertNull(prepare(rnd, new Case(8, 16, 9, 9, 3, 1, 1, null, null, false, false, 1), 1, 1, 1));
+        assertNull(prepare(rnd, new Case(3, 16, 14, 14, 3, 1, 1, null, null, false, false, 1), 3, 2, 1));
+        assertNotNull(prepare(rnd, new Case(8, 16, 9, 9, 3, 1, 1, null, null, false, false, 1), 1, 1, 1));
+        assertNotNull(prepare(rnd, new Case(3, 16, 16, 16, 3, 1, 1, null, null, false, false, 1), 3, 2, 1));
         assertNotNull(prepare(rnd, new Case(8, 16, 9, 9, 3, 1, 1, null, null, false, false, 1), 1, 1, 0));
+    }
+
+    /**
+     * A stem before the depthwise layer (3x3 stride 2 on three channels, as MobileNet's and
+     * EfficientNet's), and other small convolutions: 2x2 and 1x3 kernels, strides 1 to 3, pads 0
+     * to 2, maps whose rows are not a multiple of 8, in one band and in bands of 1 to 3 rows.
+     */
+    @Test
+    void equalsTheReferenceAfterAStem() {
+        assumeTrue(BLOCKED, "the fused kernel runs at 512 bits only");
+        Random rnd = new Random(254);
+        check(rnd, new Case(3, 32, 32, 32, 3, 1, 1, new Op.Relu6(), new Op.Relu6(), true, false, 1), 3, 2, 1);
+        check(rnd, new Case(3, 24, 35, 21, 3, 2, 1, new Op.HardSwish(), new Op.Relu(), true, false, 2), 3, 2, 1);
+        check(rnd, new Case(3, 48, 20, 17, 3, 1, 1, new Op.Silu(), new Op.Silu(), false, true, 1), 3, 1, 1);
+        check(rnd, new Case(2, 16, 30, 26, 5, 1, 2, null, new Op.Relu6(), true, false, 1), 2, 3, 0);
+        check(rnd, new Case(8, 21, 12, 19, 3, 2, 0, new Op.Relu(), null, false, false, 1), 1, 1, 2);
     }
 
     private record Case(int in, int channels, int h, int w, int k, int stride, int pad, Op expandAct, Op dwAct,
@@ -177,10 +198,16 @@ class ExpandDepthwiseConvTest {
     }
 
     private void check(Random rnd, Case c) {
-        Kernel kernel = prepare(rnd, c, 1, 1, 0);
+        check(rnd, c, 1, 1, 0);
+    }
+
+    /** The case with its first convolution k1 x k1, stride1, pad1. */
+    private void check(Random rnd, Case c, int k1, int stride1, int pad1) {
+        Kernel kernel = prepare(rnd, c, k1, stride1, pad1);
         assertNotNull(kernel, c + ": not fused");
+        Op.Conv expand = c.expand(k1, stride1, pad1);
         Tensor x = random(rnd, c.batch(), c.in(), c.h(), c.w());
-        Tensor want = OpRunner.runReference(c.expand(1, 1, 0), List.of(x), expandParams);
+        Tensor want = OpRunner.runReference(expand, List.of(x), expandParams);
         if (c.batchNorm()) {
             want = OpRunner.runReference(new Op.BatchNorm(1e-5), List.of(want), expandFusion.batchNormParams());
         }
@@ -202,17 +229,18 @@ class ExpandDepthwiseConvTest {
         }
         BlockedDepthwiseConvTest.assertMatches(kernel, inputs, want, c.toString(), null);
         // prepared for two threads: maybe other units
-        Kernel two = fused(c.expand(1, 1, 0), new int[] {c.batch(), c.in(), c.h(), c.w()}, c, 2);
+        int[] xShape = {c.batch(), c.in(), c.h(), c.w()};
+        Kernel two = fused(expand, xShape, c, 2);
         BlockedDepthwiseConvTest.assertMatches(two, inputs, want, c + " 2 threads", POOL);
         // in bands of 1 to 3 output rows, as on large maps (bands need rows of at least 8 positions)
         int[] mid = dwInputs.get(0), out = ShapeInference.batched(c.depthwise(), List.of(mid));
         Window w = Window.of(c.depthwise(), mid);
-        for (int rows = 1; rows <= 3 && rows < out[2] && c.w() >= ExpandDepthwiseConvKernel.ROWS; rows++) {
+        for (int rows = 1; rows <= 3 && rows < out[2] && mid[3] >= ExpandDepthwiseConvKernel.ROWS; rows++) {
             BlockedDepthwiseConvKernel dw = new BlockedDepthwiseConvKernel(mid, out, w,
                     Folding.forConv(c.depthwise(), dwParams, c.channels(), dwFusion), dwFusion, 1, rows);
-            Kernel banded = new ExpandDepthwiseConvKernel(new int[] {c.batch(), c.in(), c.h(), c.w()},
-                    Folding.forConv(c.expand(1, 1, 0), expandParams, c.in(), expandFusion, true), expandFusion, dw,
-                    mid, rows == 2, 2);
+            Kernel banded = new ExpandDepthwiseConvKernel(xShape, Window.of(expand, xShape),
+                    Folding.forConv(expand, expandParams, c.in(), expandFusion, true), expandFusion, dw, mid,
+                    rows == 2, 2);
             String what = c + " bands of " + rows + " rows";
             if (rows == 2) {
                 assertMatchesOverItsInput(banded, inputs, want, what + ", staged");
