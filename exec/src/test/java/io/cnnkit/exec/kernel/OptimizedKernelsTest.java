@@ -233,7 +233,46 @@ public class OptimizedKernelsTest {
         checkPool(new Op.GlobalAvgPool(), random(rnd, 2, 5, 7, 7));
     }
 
+    /**
+     * The 3x3 stride-2 max pools (stems, GoogLeNet) on maps narrower than a vector (masked rows)
+     * and from one to three vectors wide: odd and even sizes, padding 0 and 1, ceil mode on and off
+     * (windows past the map's last row and column).
+     */
+    @Test
+    void stride2MaxPools() {
+        Random rnd = new Random(12);
+        int ran = 0;
+        for (int size = 3; size <= 48; size++) {
+            for (int pad = 0; pad <= 1; pad++) {
+                for (boolean ceil : new boolean[] {false, true}) {
+                    Op op = new Op.MaxPool(Size2.square(3), Size2.square(2), Padding.symmetric(pad, pad),
+                            Size2.square(1), ceil);
+                    checkPool(op, random(rnd, 1 + size % 2, 1 + size % 3, size - pad, size));
+                    ran++;
+                }
+            }
+        }
+        assertTrue(ran == 184);
+    }
+
     /** As PyTorch's max_pool2d, a NaN wins every window it is in, on both paths. */
+    @Test
+    void stride2MaxPoolPropagatesNaN() {
+        Tensor x = random(new Random(11), 1, 1, 9, 40);
+        x.set(4 * 40 + 21, Float.NaN);
+        Op pool = new Op.MaxPool(Size2.square(3), Size2.square(2), Padding.symmetric(1, 1), Size2.square(1), false);
+        for (boolean scalar : new boolean[] {false, true}) {
+            Tensor y = OpRunner.runOptimized(pool, List.of(x), Map.of(), null, new KernelOptions(scalar, 1));
+            for (int oy = 0; oy < 5; oy++) {
+                for (int ox = 0; ox < 20; ox++) {
+                    // output (oy, ox) covers input rows 2·oy - 1 .. 2·oy + 1, columns alike
+                    boolean covers = Math.abs(2 * oy - 4) <= 1 && Math.abs(2 * ox - 21) <= 1;
+                    assertTrue(Float.isNaN(y.get(oy * 20 + ox)) == covers, "output " + oy + "," + ox + " scalar " + scalar);
+                }
+            }
+        }
+    }
+
     @Test
     void maxPoolPropagatesNaN() {
         Tensor x = random(new Random(10), 1, 1, 5, 40);

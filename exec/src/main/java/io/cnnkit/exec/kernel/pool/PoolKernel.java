@@ -36,7 +36,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Maxima use Math.max semantics (NaN wins, as in PyTorch). The scalar path does the same
  * operations in the same order, so both paths give identical results. Global pools, and windows
  * covering the whole plane, reduce each contiguous plane; a 3x3 max pool of stride 1 and padding 1
- * skips the padded copy ({@link #same}).
+ * skips the padded copy ({@link #same}), and so does one of stride 2 ({@link #stride2}).
  */
 public final class PoolKernel implements Kernel {
     private static final VectorSpecies<Float> S = Simd.S;
@@ -77,6 +77,13 @@ public final class PoolKernel implements Kernel {
      * the input plane into the output plane, both flattened, with no padded copy ({@link #same}).
      */
     private final boolean same3x3;
+    /**
+     * A 3x3 max pool of stride 2 (the stems' and GoogLeNet's), any padding and ceil mode: row by
+     * row from the input plane, without the padded copy ({@link #stride2}). Rows narrower than a
+     * vector are loaded and stored under these masks.
+     */
+    private final boolean stride2x3;
+    private final VectorMask<Float> inRow, outRow;
     private final int[] rowDivisor;
     private final float[] colDivisor;
     /** Some average window covers no input at all (PyTorch then outputs 0). */
@@ -97,6 +104,10 @@ public final class PoolKernel implements Kernel {
         this.same3x3 = mode == Mode.MAX && w.kh() == 3 && w.kw() == 3 && w.sh() == 1 && w.sw() == 1
                 && w.dh() == 1 && w.dw() == 1 && w.padTop() == 1 && w.padLeft() == 1 && w.padBottom() == 1
                 && w.padRight() == 1 && w.inH() >= 2 && w.inW() >= 2;
+        this.stride2x3 = mode == Mode.MAX && !scalar && w.kh() == 3 && w.kw() == 3 && w.sh() == 2 && w.sw() == 2
+                && w.dh() == 1 && w.dw() == 1;
+        this.inRow = S.indexInRange(0, w.inW());
+        this.outRow = S.indexInRange(0, w.outW());
         this.rowDivisor = new int[w.outH()];
         this.colDivisor = new float[w.outW()];
         boolean empty = false;
@@ -131,6 +142,9 @@ public final class PoolKernel implements Kernel {
         if (whole) {
             return 0;
         }
+        if (stride2x3) {
+            return wp + 2 * S.length();
+        }
         return same3x3 ? SAME_AT + w.inH() * w.inW() + 1 : paddedRows * wp + reducedRows(blockRows) * wp + slack;
     }
 
@@ -148,6 +162,8 @@ public final class PoolKernel implements Kernel {
                     output.data()[dst] = reduce(x.data(), src, inPlane);
                 } else if (same3x3) {
                     same(x.data(), src, output.data(), dst, scratch);
+                } else if (stride2x3) {
+                    stride2(x.data(), src, output.data(), dst, scratch);
                 } else {
                     plane(x.data(), src, output.data(), dst, scratch);
                 }
@@ -191,6 +207,61 @@ public final class PoolKernel implements Kernel {
             y[dst + r * wd] = Math.max(scratch[at], scratch[at + 1]);
             y[dst + r * wd + wd - 1] = Math.max(scratch[at + wd - 2], scratch[at + wd - 1]);
         }
+    }
+
+    /**
+     * The {@link #stride2x3} pool of one plane, an output row at a time: the maximum of its (up to
+     * three) input rows, read in place, into one padded row of scratch whose pads and ceil-mode
+     * overhang hold -inf; then each output column, 16 at a time, as the maximum of the padded row
+     * at 2·ox, 2·ox + 1 and 2·ox + 2 (two vectors at each shift, their even lanes kept). The last
+     * vector of each pass overlaps the one before. The same maxima as the padded path.
+     */
+    private void stride2(float[] x, int src, float[] y, int dst, float[] scratch) {
+        int inW = w.inW(), inH = w.inH(), outW = w.outW(), lanes = S.length();
+        int row = Align.FLOATS, left = row + w.padLeft();
+        Arrays.fill(scratch, row, row + w.padLeft(), Float.NEGATIVE_INFINITY);
+        Arrays.fill(scratch, left + inW, row + wp + 2 * lanes, Float.NEGATIVE_INFINITY);
+        for (int oy = 0; oy < w.outH(); oy++) {
+            int top = oy * 2 - w.padTop(), first = Math.max(0, top), end = Math.min(inH, top + 3);
+            int r0 = src + first * inW, r1 = src + Math.min(first + 1, end - 1) * inW;
+            int r2 = src + (end - 1) * inW;
+            // rows past the map repeat a row inside it: the same maximum
+            if (inW < lanes) {
+                FloatVector.fromArray(S, x, r0, inRow).max(FloatVector.fromArray(S, x, r1, inRow))
+                        .max(FloatVector.fromArray(S, x, r2, inRow)).intoArray(scratch, left, inRow);
+            } else {
+                for (int i = 0; ; i += lanes) {
+                    int at = Math.min(i, inW - lanes);
+                    FloatVector.fromArray(S, x, r0 + at).max(FloatVector.fromArray(S, x, r1 + at))
+                            .max(FloatVector.fromArray(S, x, r2 + at)).intoArray(scratch, left + at);
+                    if (at == inW - lanes) {
+                        break;
+                    }
+                }
+            }
+            int to = dst + oy * outW;
+            if (outW < lanes) {
+                evenMaxima(scratch, row).intoArray(y, to, outRow);
+                continue;
+            }
+            for (int ox = 0; ; ox += lanes) {
+                int at = Math.min(ox, outW - lanes);
+                evenMaxima(scratch, row + 2 * at).intoArray(y, to + at);
+                if (at == outW - lanes) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Lane i: the maximum of {@code h[from + 2i]}, {@code h[from + 2i + 1]} and {@code h[from + 2i + 2]}. */
+    private static FloatVector evenMaxima(float[] h, int from) {
+        int lanes = S.length();
+        FloatVector lo = FloatVector.fromArray(S, h, from).max(FloatVector.fromArray(S, h, from + 1))
+                .max(FloatVector.fromArray(S, h, from + 2));
+        FloatVector hi = FloatVector.fromArray(S, h, from + lanes).max(FloatVector.fromArray(S, h, from + lanes + 1))
+                .max(FloatVector.fromArray(S, h, from + lanes + 2));
+        return lo.rearrange(EVENS).blend(hi.rearrange(EVENS), HIGH_HALF);
     }
 
     /** Rows reduced down the kernel for a block of {@code rows} output rows. */
