@@ -78,6 +78,11 @@ final class ConvGemmKernel extends GemmConvKernel {
      * instead of a strided copy per output row; null for other windows.
      */
     private final int[] pointSources;
+    /**
+     * A 1x1 window of column stride 2 without padding whose output rows are at least a vector long
+     * (ResNet's first downsampling on 56x56): B is packed by {@link #copyEvenColumns}, not gathered.
+     */
+    private final boolean evenColumns;
     /** {@link #ROW_EPILOGUE_C_MAX} or {@link #ROW_EPILOGUE_C_MAX_SMOOTH}, by the fused activation. */
     private final int rowEpilogueMax;
 
@@ -105,6 +110,7 @@ final class ConvGemmKernel extends GemmConvKernel {
         this.parts = g.parts(chunks, ConvCostModel.im2colPrepareCost(w) * Simd.S.length(), options.threads());
         boolean unpadded = w.padTop() == 0 && w.padLeft() == 0 && w.padBottom() == 0 && w.padRight() == 0;
         this.pointSources = w.kh() * w.kw() == 1 && !w.isPointwise() && unpadded ? pointSources(w) : null;
+        this.evenColumns = pointSources != null && w.sw() == 2 && w.outW() >= Simd.S.length() && !options.scalar();
         Activation.Kind act = fusion.activation().kind();
         boolean linear = act == Activation.Kind.NONE || act == Activation.Kind.RELU || act == Activation.Kind.RELU6
                 || act == Activation.Kind.LEAKY_RELU;
@@ -324,6 +330,8 @@ final class ConvGemmKernel extends GemmConvKernel {
                 int cols = Math.min(nr, n1 - p);
                 if (pointwise) {
                     System.arraycopy(x, src + p, dst, d, cols);
+                } else if (evenColumns) {
+                    copyEvenColumns(x, src, p, cols, dst, d);
                 } else if (pointSources != null) {
                     gatherPoints(x, src, p, cols, dst, d);
                 } else {
@@ -333,6 +341,31 @@ final class ConvGemmKernel extends GemmConvKernel {
                     Arrays.fill(dst, d + cols, d + nr, 0f);
                 }
             }
+        }
+    }
+
+    /**
+     * B values of a 1x1 window of column stride 2 without padding for {@code cols} output positions
+     * from {@code p}, from the plane at {@code src}: per output row, a vector of even input columns
+     * from two vectors of the input row, the row's last vector overlapping the one before; output rows
+     * are at least a vector long ({@link #evenColumns}).
+     */
+    private void copyEvenColumns(float[] x, int src, int p, int cols, float[] dst, int d) {
+        int lanes = Simd.S.length(), outW = w.outW(), rowStep = w.sh() * w.inW();
+        for (int j = 0; j < cols; ) {
+            int oy = (p + j) / outW, ox = (p + j) % outW, len = Math.min(cols - j, outW - ox);
+            int in = src + oy * rowStep + 2 * ox;
+            if (len < lanes || in + 2 * len > x.length) {
+                for (int t = 0; t < len; t++) {
+                    dst[d + j + t] = x[in + 2 * t];
+                }
+            } else {
+                for (int t = 0; t < len - lanes; t += lanes) {
+                    PhasePlanes.evens(x, in + 2 * t, dst, d + j + t);
+                }
+                PhasePlanes.evens(x, in + 2 * (len - lanes), dst, d + j + len - lanes);
+            }
+            j += len;
         }
     }
 

@@ -117,6 +117,13 @@ final class PhasePlanes {
         });
     }
 
+    /** The even floats of two vectors of {@code x} from {@code from}: one vector, to dst[at, at + lanes). */
+    static void evens(float[] x, int from, float[] dst, int at) {
+        FloatVector lo = FloatVector.fromArray(S, x, from);
+        FloatVector hi = FloatVector.fromArray(S, x, from + S.length());
+        lo.rearrange(EVENS).blend(hi.rearrange(EVENS), HIGH_HALF).intoArray(dst, at);
+    }
+
     /** Even and odd floats of two vectors of {@code x} from {@code from}: one vector each, to {@code even} and {@code odd}. */
     private static void splitPair(float[] x, int from, float[] dst, int even, int odd) {
         FloatVector lo = FloatVector.fromArray(S, x, from);
