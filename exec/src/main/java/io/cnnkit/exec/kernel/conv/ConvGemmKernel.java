@@ -25,7 +25,7 @@ import jdk.incubator.vector.FloatVector;
  * whole B block fits in L1 (MobileNet-v2's 16->96 on 112x112) turns the loop round: each A panel
  * meets every B panel of the chunk in turn, which writes C in long runs.
  *
- * <p>A 1x1 stride-1 layer whose positions end a few short of a whole panel (49 = 48 + 1 on 7x7
+ * <p>A 1x1 layer without padding whose positions end a few short of a whole panel (49 = 48 + 1 on 7x7
  * maps, 196 = 192 + 4 on 14x14; all of a squeeze-excitation's 1x1 map) may leave those last
  * {@link Layout#tail} positions to a product by vectors instead ({@link #layout}): each A panel, still in L1 after its tiles, is multiplied by
  * the tail's B values repeated across the panel's rows, rather than computing a whole tile panel
@@ -45,8 +45,11 @@ final class ConvGemmKernel extends GemmConvKernel {
      */
     private static final int ROW_EPILOGUE_C_MAX = 131072, ROW_EPILOGUE_C_MAX_SMOOTH = 65536;
 
-    /** Most positions left to the tail product, and its cost per output relative to a tile slot (two loads per FMA). */
-    static final int TAIL_MAX = 4;
+    /**
+     * Most positions left to the tail product (of a 1x1 stride-1 layer, and of a strided one), and
+     * its cost per output relative to a tile slot (two loads per FMA).
+     */
+    static final int TAIL_MAX = 4, TAIL_MAX_STRIDED = 1;
     private static final double TAIL_COST = 1.5;
 
     /**
@@ -108,13 +111,17 @@ final class ConvGemmKernel extends GemmConvKernel {
         // maps of at most TAIL_MAX positions (squeeze-excitation's 1x1 maps) are all tail: one empty chunk
         this.chunks = tiled == 0 ? new GemmConv.Chunks(1, 0, 0) : GemmConv.Chunks.of(tiled, nr, PANELS_MAX);
         this.parts = g.parts(chunks, ConvCostModel.im2colPrepareCost(w) * Simd.S.length(), options.threads());
-        boolean unpadded = w.padTop() == 0 && w.padLeft() == 0 && w.padBottom() == 0 && w.padRight() == 0;
-        this.pointSources = w.kh() * w.kw() == 1 && !w.isPointwise() && unpadded ? pointSources(w) : null;
+        this.pointSources = unpaddedPoints(w) && !w.isPointwise() ? pointSources(w) : null;
         this.evenColumns = pointSources != null && w.sw() == 2 && w.outW() >= Simd.S.length() && !options.scalar();
         Activation.Kind act = fusion.activation().kind();
         boolean linear = act == Activation.Kind.NONE || act == Activation.Kind.RELU || act == Activation.Kind.RELU6
                 || act == Activation.Kind.LEAKY_RELU;
         this.rowEpilogueMax = linear ? ROW_EPILOGUE_C_MAX : ROW_EPILOGUE_C_MAX_SMOOTH;
+    }
+
+    /** A 1x1 window without padding, of any stride: each output position reads one input position. */
+    private static boolean unpaddedPoints(Window w) {
+        return w.kh() * w.kw() == 1 && w.padTop() == 0 && w.padLeft() == 0 && w.padBottom() == 0 && w.padRight() == 0;
     }
 
     /** Input offsets within a plane of the output positions of a 1x1 window without padding. */
@@ -130,19 +137,22 @@ final class ConvGemmKernel extends GemmConvKernel {
 
     /**
      * The tile shape for {@code coutG} output channels per group on this window ({@link Sgemm#best}),
-     * or, for a 1x1 stride-1 window, a shape with a tail of at most {@link #TAIL_MAX} positions
+     * or, for a 1x1 window without padding (any stride), a shape with a tail of at most {@link #TAIL_MAX} positions
      * where that wastes less.
      */
     static Layout layout(Window w, int coutG) {
         int n = w.outSize();
         Layout best = new Layout(Sgemm.best(coutG, n), 0);
-        if (!w.isPointwise()) {
+        if (!unpaddedPoints(w)) {
             return best;
         }
+        // a strided layer's tail reads its B values scattered over the input planes: measured a gain for
+        // one position (7x7 maps: 49 = 48 + 1), a loss for four (14x14: 196 = 192 + 4)
+        int tailMax = w.isPointwise() ? TAIL_MAX : TAIL_MAX_STRIDED;
         for (Sgemm.Shape candidate : new Sgemm.Shape[] {Sgemm.ROWS, Sgemm.COLUMNS}) {
             int tail = n % candidate.nr();
             Layout withTail = new Layout(candidate, tail);
-            if (tail > 0 && tail <= TAIL_MAX && Simd.S.length() % candidate.mr() == 0
+            if (tail > 0 && tail <= tailMax && Simd.S.length() % candidate.mr() == 0
                     && withTail.useful(coutG, n) > best.useful(coutG, n)) {
                 best = withTail;
             }
@@ -269,9 +279,11 @@ final class ConvGemmKernel extends GemmConvKernel {
      * its rows: dst[at + j * kc * mr + kk * mr + r] = B[k0 + kk][tiled + j].
      */
     private void repeatTail(float[] x, int xBase, int k0, int kc, float[] dst, int at) {
+        int plane = w.inH() * w.inW();
         for (int j = 0; j < tail; j++) {
+            int source = pointSources == null ? tiled + j : pointSources[tiled + j];
             for (int kk = 0; kk < kc; kk++) {
-                Arrays.fill(dst, at + (j * kc + kk) * mr, at + (j * kc + kk + 1) * mr, x[xBase + (k0 + kk) * n + tiled + j]);
+                Arrays.fill(dst, at + (j * kc + kk) * mr, at + (j * kc + kk + 1) * mr, x[xBase + (k0 + kk) * plane + source]);
             }
         }
     }

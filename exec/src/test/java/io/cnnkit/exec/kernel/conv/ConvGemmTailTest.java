@@ -26,7 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The im2col tiles' tail product ({@link ConvGemmKernel#layout}): 1x1 stride-1 layers whose last
+ * The im2col tiles' tail product ({@link ConvGemmKernel#layout}): 1x1 layers without padding whose last
  * few positions are computed by vectors over the A panels instead of a tile panel, against the
  * reference chain (conv, batchnorm, residual add, relu6). Maps of 49, 50 and 196 positions, and of 1
  * and 3 (squeeze-excitation's, all tail), output
@@ -54,7 +54,10 @@ class ConvGemmTailTest {
         }
         Window strided = Window.of(new Op.Conv(64, Size2.square(1), Size2.square(2), Padding.ZERO, Size2.square(1), 1,
                 false), new int[] {1, 64, 14, 14});
-        assertEquals(0, ConvGemmKernel.layout(strided, 160).tail(), "strided 1x1 layers have no tail");
+        assertEquals(1, ConvGemmKernel.layout(strided, 160).tail(), "a downsampling 1x1 layer to 7x7 has a tail");
+        Window padded = Window.of(new Op.Conv(64, Size2.square(1), Size2.square(2), Padding.symmetric(1, 1),
+                Size2.square(1), 1, false), new int[] {1, 64, 12, 12});
+        assertEquals(0, ConvGemmKernel.layout(padded, 160).tail(), "padded 1x1 layers have no tail");
         Window squeeze = Window.of(conv(64, 1), new int[] {1, 576, 1, 1});
         assertEquals(1, ConvGemmKernel.layout(squeeze, 144).tail(), "a 1x1 map is all tail");
     }
@@ -73,6 +76,21 @@ class ConvGemmTailTest {
                 for (int groups : new int[] {1, 2}) {
                     checkChain(rnd, ch[0], ch[1], groups, map[0], map[1], new Op.Relu6());
                 }
+            }
+        }
+    }
+
+    /**
+     * Strided 1x1 layers without padding (ResNet's downsampling to 14x14 and 7x7 maps, and odd
+     * input sizes and stride 3) take the tail too, its B values read at the sampled input positions.
+     */
+    @Test
+    void stridedLayersTailsEqualTheReferenceChain() {
+        Random rnd = new Random(24);
+        int[][] inputs = {{14, 14, 2}, {13, 13, 2}, {28, 28, 2}, {21, 20, 3}};
+        for (int[] in : inputs) {
+            for (int[] ch : new int[][] {{37, 13}, {300, 40}}) {
+                checkChain(rnd, ch[0], ch[1], 1, in[0], in[1], in[2], new Op.Relu());
             }
         }
     }
@@ -121,8 +139,14 @@ class ConvGemmTailTest {
      * against the reference chain.
      */
     private static void checkChain(Random rnd, int cinG, int coutG, int groups, int height, int width, Op act) {
+        checkChain(rnd, cinG, coutG, groups, height, width, 1, act);
+    }
+
+    /** As above, the input {@code height} x {@code width} and the layer's stride {@code stride}. */
+    private static void checkChain(Random rnd, int cinG, int coutG, int groups, int height, int width, int stride,
+                                   Op act) {
         int cin = cinG * groups, cout = coutG * groups;
-        Op.Conv conv = new Op.Conv(cout, Size2.square(1), Size2.square(1), Padding.ZERO, Size2.square(1),
+        Op.Conv conv = new Op.Conv(cout, Size2.square(1), Size2.square(stride), Padding.ZERO, Size2.square(1),
                 groups, true);
         Tensor x = random(rnd, 2, cin, height, width);
         Map<String, Tensor> params = new HashMap<>();
