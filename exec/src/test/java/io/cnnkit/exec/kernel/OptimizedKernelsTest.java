@@ -257,35 +257,28 @@ public class OptimizedKernelsTest {
         assertTrue(ran == 184);
     }
 
-    /** As PyTorch's max_pool2d, a NaN wins every window it is in, on both paths. */
-    @Test
-    void stride2MaxPoolPropagatesNaN() {
-        Tensor x = random(new Random(11), 1, 1, 9, 40);
-        x.set(4 * 40 + 21, Float.NaN);
-        Op pool = new Op.MaxPool(Size2.square(3), Size2.square(2), Padding.symmetric(1, 1), Size2.square(1), false);
-        for (boolean scalar : new boolean[] {false, true}) {
-            Tensor y = OpRunner.runOptimized(pool, List.of(x), Map.of(), null, new KernelOptions(scalar, 1));
-            for (int oy = 0; oy < 5; oy++) {
-                for (int ox = 0; ox < 20; ox++) {
-                    // output (oy, ox) covers input rows 2·oy - 1 .. 2·oy + 1, columns alike
-                    boolean covers = Math.abs(2 * oy - 4) <= 1 && Math.abs(2 * ox - 21) <= 1;
-                    assertTrue(Float.isNaN(y.get(oy * 20 + ox)) == covers, "output " + oy + "," + ox + " scalar " + scalar);
-                }
-            }
-        }
-    }
-
+    /** As PyTorch's max_pool2d, a NaN wins every window it is in, on both paths, at stride 1 and 2. */
     @Test
     void maxPoolPropagatesNaN() {
-        Tensor x = random(new Random(10), 1, 1, 5, 40);
-        x.set(2 * 40 + 20, Float.NaN);
-        Op pool = new Op.MaxPool(Size2.square(3), Size2.square(1), Padding.symmetric(1, 1), Size2.square(1), false);
+        assertNaNWinsItsWindows(1, 5, 2, 20);
+        assertNaNWinsItsWindows(2, 9, 4, 21);
+    }
+
+    /** A 3x3 max pool, padding 1, of a map of {@code rows} x 40 with a NaN at (row, col). */
+    private static void assertNaNWinsItsWindows(int stride, int rows, int row, int col) {
+        Tensor x = random(new Random(10 + stride), 1, 1, rows, 40);
+        x.set(row * 40 + col, Float.NaN);
+        Op pool = new Op.MaxPool(Size2.square(3), Size2.square(stride), Padding.symmetric(1, 1), Size2.square(1),
+                false);
+        int outH = (rows - 1) / stride + 1, outW = 39 / stride + 1;
         for (boolean scalar : new boolean[] {false, true}) {
             Tensor y = OpRunner.runOptimized(pool, List.of(x), Map.of(), null, new KernelOptions(scalar, 1));
-            for (int oy = 0; oy < 5; oy++) {
-                for (int ox = 0; ox < 40; ox++) {
-                    boolean covers = Math.abs(oy - 2) <= 1 && Math.abs(ox - 20) <= 1;
-                    assertTrue(Float.isNaN(y.get(oy * 40 + ox)) == covers, "output " + oy + "," + ox + " scalar " + scalar);
+            for (int oy = 0; oy < outH; oy++) {
+                for (int ox = 0; ox < outW; ox++) {
+                    // output (oy, ox) covers input rows stride·oy - 1 .. stride·oy + 1, columns alike
+                    boolean covers = Math.abs(stride * oy - row) <= 1 && Math.abs(stride * ox - col) <= 1;
+                    assertTrue(Float.isNaN(y.get(oy * outW + ox)) == covers, "stride " + stride + " output " + oy + ","
+                            + ox + " scalar " + scalar);
                 }
             }
         }

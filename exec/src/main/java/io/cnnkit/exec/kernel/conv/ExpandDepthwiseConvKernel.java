@@ -48,7 +48,7 @@ final class ExpandDepthwiseConvKernel implements Kernel {
      * keep their GEMM.
      */
     static final int MAX_TAPS = 32;
-    /** The system property that keeps the pair apart when {@code off} (default {@code auto}: fused where it applies). */
+    /** The system property that keeps pairs apart when {@code off} (default {@code auto}: fused where they can be). */
     static final String PROPERTY = "cnnkit.expandfuse";
 
     private final BlockedDepthwiseConvKernel depthwise;
@@ -151,9 +151,8 @@ final class ExpandDepthwiseConvKernel implements Kernel {
 
     /**
      * Whether the pair can run as one kernel: the depthwise layer on the channel-blocked kernel's
-     * terms (512 bits, no channel multiplier) on a map of at least 8 positions, and rows of at
-     * least 8 where it goes in bands; the caller checks the expand (1x1, stride 1, no padding, one
-     * group, no residual).
+     * terms (512 bits, no channel multiplier), after a first convolution on its terms (below); the
+     * caller checks that one for one group and no residual.
      */
     static boolean applies(Window first, int inChannels, int[] depthwiseIn, int[] depthwiseOut, Window w) {
         return BlockedDepthwiseConvKernel.applies(depthwiseIn, depthwiseOut)
@@ -243,23 +242,24 @@ final class ExpandDepthwiseConvKernel implements Kernel {
             }
             int shift = depthwise.bandShift(band);
             int rowA = Math.max(0, depthwise.firstRow(band) + from), rowB = depthwise.lastRow(band);
-            int pa = rowA * midW, pb = rowB * midW, units = last - first;
+            int pa = rowA * midW, pb = rowB * midW, unitBlocks = last - first;
             if (pointwise) {
                 // the last 8 positions overlap the ones before (computed twice, the same values); a
                 // band's rows hold at least 8 (checked at construction)
                 for (int p = pa; p < pb; p += ROWS) {
                     int at = Math.min(p, pb - ROWS);
-                    expand(units, x.data(), xAt + at, 1, at, wa, bAt, scratch, t0 - shift, t1 - shift, t2 - shift);
+                    expand(unitBlocks, x.data(), xAt + at, 1, at, wa, bAt, scratch, t0 - shift, t1 - shift,
+                            t2 - shift);
                 }
             } else if (rowA < rowB) {
                 copyRows(x.data(), xAt, rowA, rowB, scratch, src);
                 for (int my = rowA; my < rowB; my++) {
-                    int rowAt = src + (my - rowA) * expandWindow.sh() * srcW;
+                    int rowAt = src + (my - rowA) * expandWindow.sh() * srcW, sw = expandWindow.sw();
                     // 8 positions of a row at a time, the last 8 overlapping the ones before
                     for (int mx = 0; mx < midW; mx += ROWS) {
                         int at = Math.min(mx, midW - ROWS);
-                        expand(units, scratch, rowAt + at * expandWindow.sw(), expandWindow.sw(), my * midW + at, wa, bAt, scratch,
-                                t0 - shift, t1 - shift, t2 - shift);
+                        expand(unitBlocks, scratch, rowAt + at * sw, sw, my * midW + at, wa, bAt, scratch, t0 - shift,
+                                t1 - shift, t2 - shift);
                     }
                 }
             }
@@ -289,11 +289,12 @@ final class ExpandDepthwiseConvKernel implements Kernel {
      * padding is zeroed once per range).
      */
     private void copyRows(float[] xs, int xAt, int rowA, int rowB, float[] scratch, int src) {
-        int origin = rowA * expandWindow.sh() - expandWindow.padTop(), rows = (rowB - 1 - rowA) * expandWindow.sh() + expandWindow.kh();
-        int inH = expandWindow.inH(), inW = expandWindow.inW();
+        Window e = expandWindow;
+        int origin = rowA * e.sh() - e.padTop(), rows = (rowB - 1 - rowA) * e.sh() + e.kh();
+        int inH = e.inH(), inW = e.inW();
         for (int ci = 0; ci < inChannels; ci++) {
             for (int r = 0; r < rows; r++) {
-                int iy = origin + r, at = src + (ci * srcRows + r) * srcW + expandWindow.padLeft();
+                int iy = origin + r, at = src + (ci * srcRows + r) * srcW + e.padLeft();
                 if (iy >= 0 && iy < inH) {
                     System.arraycopy(xs, xAt + (ci * inH + iy) * inW, scratch, at, inW);
                 } else {
@@ -312,12 +313,13 @@ final class ExpandDepthwiseConvKernel implements Kernel {
     }
 
     /**
-     * Positions [p, p + 8) of a unit of three blocks (48 channels): the sum over input channels of
-     * x[ci][p + j] times the weight vectors, plus bias, clamped, stored at each position's place in
-     * the tiles at {@code t0}, {@code t1}, {@code t2}; {@code wa} and {@code bAt} are the unit's
-     * weights and bias.
+     * Positions [p, p + 8) of a unit of three blocks (48 channels): the sum over the taps t of
+     * {@code xs[xa + tapOffsets[t] + j·sw]} (position j's value of tap t) times the tap's weight
+     * vectors, plus bias, clamped, stored at each position's place in the tiles at {@code t0},
+     * {@code t1}, {@code t2}; {@code wa} and {@code bAt} are the unit's weights and bias.
      */
-    private void expand8x48(float[] xs, int xa, int sw, int p, int wa, int bAt, float[] scratch, int t0, int t1, int t2) {
+    private void expand8x48(float[] xs, int xa, int sw, int p, int wa, int bAt, float[] scratch, int t0, int t1,
+                            int t2) {
         float[] wp = packed;
         int[] offsets = tapOffsets;
         int taps = offsets.length, width = 48;
