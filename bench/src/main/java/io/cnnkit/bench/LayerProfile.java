@@ -168,11 +168,15 @@ final class LayerProfile {
                 .map(l -> "+" + l.kind()).collect(java.util.stream.Collectors.joining())).toList();
     }
 
-    /** Each step's kind: its first layer's, and a second convolution's fused into it ({@code conv 1x1/1+3x3/1 g144}). */
+    /**
+     * Each step's kind: its first layer's, and a second convolution's or a max pool's fused into it
+     * ({@code conv 1x1/1+3x3/1 g144}, {@code conv 7x7/2+maxpool}).
+     */
     static List<String> kinds(Executor executor) {
         List<String> kinds = new ArrayList<>();
         executor.plan().steps().forEach(s -> kinds.add(kind(s.layers().get(0)) + s.layers().stream().skip(1)
-                .filter(l -> l.op() instanceof Op.Conv).map(l -> "+" + kind(l).substring("conv ".length()))
+                .filter(l -> l.op() instanceof Op.Conv || l.op() instanceof Op.MaxPool)
+                .map(l -> "+" + (l.op() instanceof Op.Conv ? kind(l).substring("conv ".length()) : kind(l)))
                 .collect(java.util.stream.Collectors.joining())));
         return kinds;
     }

@@ -332,6 +332,27 @@ class ExecutorTest {
         checkNetwork(STAGED, 2);
     }
 
+    /** A stem and its max pool; the pool's output may take the image's buffer. */
+    static final String STEM = """
+            network Stem
+            input image: 3x40x36
+            x = image -> conv(64, 7, stride=2, pad=3, bias=false) -> batchnorm -> relu -> maxpool(3, stride=2, pad=1)
+            output y = x -> conv(10, 3, pad=1) -> relu
+            """;
+
+    @Test
+    void aStemAndTheMaxPoolAfterItRunAsOneStep() {
+        NetworkGraph graph = compile(STEM);
+        ExecutionPlan plan = ExecutionPlan.build(graph, weights(graph, 1), 2, KernelOptions.defaults(2));
+        List<String> steps = plan.steps().stream().map(ExecutionPlan.Step::name).toList();
+        boolean wide = io.cnnkit.exec.kernel.Kernels.vectorBits() == 512;
+        assertEquals(wide ? 2 : 3, steps.size(), steps.toString());
+        if (wide) {
+            assertEquals("conv_1+batchnorm_1+relu_1+maxpool_1", steps.get(0));
+        }
+        checkNetwork(STEM, 2);
+    }
+
     @Test
     void independentSmallStepsRunSideBySideOnTwoThreads() {
         NetworkGraph graph = compile(INCEPTION);

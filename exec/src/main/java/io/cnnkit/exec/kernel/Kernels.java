@@ -292,6 +292,15 @@ public final class Kernels {
                 depthwiseParams, depthwiseFusion, staged, options);
     }
 
+    /**
+     * A stem and the max pool that alone reads its output as one kernel, or null where that does
+     * not apply: see {@link ConvKernels#prepareConvPool}.
+     */
+    public static Kernel prepareConvPool(Op.Conv conv, int[] x, Map<String, Tensor> params, Fusion fusion,
+                                         Op.MaxPool pool, KernelOptions options) {
+        return ConvKernels.prepareConvPool(conv, x, params, fusion, pool, options);
+    }
+
     /** An add followed by an activation, as one kernel. */
     public static Kernel prepareSum(List<int[]> inputShapes, Activation activation, KernelOptions options) {
         return new SimpleKernels.Sum(activation, ShapeInference.batched(new Op.Add(), inputShapes), options.scalar());

@@ -42,6 +42,8 @@ import java.util.stream.Collectors;
  * <li>a 1x1 convolution whose output only a depthwise convolution reads, the next step, runs with
  *     it as one step where the kernel says that pays
  *     ({@link Kernels#prepareExpandDepthwise}): its output is never written;
+ * <li>a stem whose output only a max pool reads, the next step, runs with it as one step where the
+ *     kernel takes them ({@link Kernels#prepareConvPool}): its output is never written either;
  * <li>flatten and dropout are views and cost nothing.
  * </ul>
  * Layers that only feed auxiliary (training) heads are not run.
@@ -220,7 +222,7 @@ public final class ExecutionPlan {
             }
             List<Step> steps = new ArrayList<>(drafts.size());
             for (int i = 0; i < drafts.size(); i++) {
-                Step pair = i + 1 < drafts.size() ? expandDepthwise(drafts.get(i), drafts.get(i + 1)) : null;
+                Step pair = i + 1 < drafts.size() ? pair(drafts.get(i), drafts.get(i + 1)) : null;
                 if (pair != null) {
                     steps.add(pair);
                     i++;
@@ -229,6 +231,33 @@ public final class ExecutionPlan {
                 }
             }
             return steps;
+        }
+
+        /** Two adjacent steps as one where a kernel takes them both, else null. */
+        private Step pair(Draft first, Draft second) {
+            Step step = expandDepthwise(first, second);
+            return step != null ? step : convPool(first, second);
+        }
+
+        /**
+         * A stem's step and the max pool step right after it that alone reads its output, as one
+         * step where the kernel takes them (null otherwise). The fused step reads the stem's input
+         * and writes the pool's output; the stem's own buffer is never written. The kernel reads
+         * its whole input before it writes, so the pool's output may take the input's buffer.
+         */
+        private Step convPool(Draft conv, Draft pool) {
+            if (!(conv.producer.op() instanceof Op.Conv c) || !(pool.producer.op() instanceof Op.MaxPool p)
+                    || pool.inputs.get(0) != conv.output || conv.fusion.residual() || !onlyFeeds(conv, pool)) {
+                return null;
+            }
+            Kernel kernel;
+            try {
+                kernel = Kernels.prepareConvPool(c, batchShape(conv.inputs.get(0)), paramsOf(conv.producer),
+                        conv.fusion, p, options);
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException("layer " + pool.producer.name() + ": " + ex.getMessage(), ex);
+            }
+            return kernel == null ? null : joined(conv, pool, kernel, conv.inputs, null);
         }
 
         /**
@@ -270,15 +299,20 @@ public final class ExecutionPlan {
             if (kernel == null) {
                 return null;
             }
-            List<Layer> layers = new ArrayList<>(expand.layers);
-            layers.addAll(depthwise.layers);
             List<Layer> inputs = new ArrayList<>(expand.inputs);
             inputs.addAll(depthwise.inputs.subList(1, depthwise.inputs.size()));
+            return joined(expand, depthwise, kernel, inputs, staging);
+        }
+
+        /** The step of {@code first}'s and {@code second}'s layers, run by {@code kernel}, writing {@code second}'s output. */
+        private Step joined(Draft first, Draft second, Kernel kernel, List<Layer> inputs, Layer staging) {
+            List<Layer> layers = new ArrayList<>(first.layers);
+            layers.addAll(second.layers);
             long macs = 0;
             for (Layer l : layers) {
                 macs += analysis.stats(l).macs();
             }
-            return new Step(layers, kernel, inputs, depthwise.output, staging, macs);
+            return new Step(layers, kernel, inputs, second.output, staging, macs);
         }
 
         /** Whether every value {@code d} computes is read only inside it or by {@code next}'s first layer, and none is an output. */

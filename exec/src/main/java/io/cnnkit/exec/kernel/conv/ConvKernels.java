@@ -42,6 +42,10 @@ public final class ConvKernels {
         if (fusion.residual()) {
             requireResidual(inputShapes, outShape);
         }
+        if (forced == null && !options.scalar() && StemConvKernel.chosen(x, outShape, w, c.groups(), fusion, null)) {
+            return new StemConvKernel(x, outShape, w, null, Folding.forConv(c, params, x[1], fusion, true), fusion,
+                    options.threads());
+        }
         GemmConvKernel packed = reuse instanceof GemmConvKernel earlier ? earlier : null;
         ConvAlgorithm algorithm = forced != null ? forced : ConvCostModel.choose(w, x[1], c.filters(), c.groups());
         // every kernel but the depthwise one packs or transforms the weights and keeps no reference to them
@@ -102,6 +106,26 @@ public final class ConvKernels {
                 Folding.forConv(depthwise, depthwiseParams, mid[1], depthwiseFusion), depthwiseFusion, 1);
         return new ExpandDepthwiseConvKernel(x, e, Folding.forConv(expand, expandParams, x[1], expandFusion, true),
                 expandFusion, dw, mid, staged, options.threads());
+    }
+
+    /**
+     * A stem ({@code conv}, with its fusion) and the max pool that alone reads its output as one
+     * kernel ({@link StemConvKernel}), or null where that kernel does not take them.
+     */
+    public static Kernel prepareConvPool(Op.Conv conv, int[] x, Map<String, Tensor> params, Fusion fusion,
+                                         Op.MaxPool pool, KernelOptions options) {
+        if (options.scalar()) {
+            return null;
+        }
+        int[] convShape = ShapeInference.batched(conv, List.of(x));
+        Window w = Window.of(x, convShape, conv.kernel(), conv.stride(), conv.pad(), conv.dilation());
+        int[] pooled = ShapeInference.batched(pool, List.of(convShape));
+        Window p = Window.of(convShape, pooled, pool.kernel(), pool.stride(), pool.pad(), pool.dilation());
+        if (!StemConvKernel.chosen(x, convShape, w, conv.groups(), fusion, p)) {
+            return null;
+        }
+        return new StemConvKernel(x, convShape, w, p, Folding.forConv(conv, params, x[1], fusion, true), fusion,
+                options.threads());
     }
 
     private static void requireResidual(List<int[]> inputShapes, int[] outShape) {
