@@ -14,8 +14,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A fully connected layer as one GEMV per sample (memory-bound at batch 1): four weight rows at a
- * time share each load of the input vector. Rows of outputs are split over the slots.
+ * A fully connected layer as one GEMV per sample (memory-bound at batch 1), its weight rows read
+ * in order. Blocks of outputs are split over the slots.
  */
 public final class DenseKernel implements Kernel {
     private static final VectorSpecies<Float> S = Simd.S;
@@ -63,39 +63,36 @@ public final class DenseKernel implements Kernel {
         });
     }
 
+    /**
+     * Outputs [o0, o1) of one sample. The weight rows are read one after the other, so that the
+     * layer's weights, which come from memory at batch 1, are one sequential stream (four rows
+     * read side by side made four short streams, which the prefetchers followed less well); four
+     * partial sums per row keep the multiply-adds independent.
+     */
     private void rows(float[] x, int xAt, int o0, int o1, float[] y, int yAt) {
-        int o = o0;
-        if (!scalar && o1 - o0 == ROWS) {
-            int w0 = o * in, w1 = w0 + in, w2 = w1 + in, w3 = w2 + in;
-            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
-            FloatVector a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
-            int i = 0;
-            for (; i <= in - S.length(); i += S.length()) {
-                FloatVector xv = FloatVector.fromArray(S, x, xAt + i);
-                a0 = FloatVector.fromArray(S, weights, w0 + i).fma(xv, a0);
-                a1 = FloatVector.fromArray(S, weights, w1 + i).fma(xv, a1);
-                a2 = FloatVector.fromArray(S, weights, w2 + i).fma(xv, a2);
-                a3 = FloatVector.fromArray(S, weights, w3 + i).fma(xv, a3);
-            }
-            float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-            float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
-            for (; i < in; i++) {
-                float xv = x[xAt + i];
-                s0 += weights[w0 + i] * xv;
-                s1 += weights[w1 + i] * xv;
-                s2 += weights[w2 + i] * xv;
-                s3 += weights[w3 + i] * xv;
-            }
-            y[yAt + o] = activation.apply(s0 + bias[o]);
-            y[yAt + o + 1] = activation.apply(s1 + bias[o + 1]);
-            y[yAt + o + 2] = activation.apply(s2 + bias[o + 2]);
-            y[yAt + o + 3] = activation.apply(s3 + bias[o + 3]);
-            return;
-        }
-        for (; o < o1; o++) {
+        int lanes = S.length(), step = 4 * lanes;
+        for (int o = o0; o < o1; o++) {
+            int w = o * in, i = 0;
             float s = 0;
-            for (int i = 0; i < in; i++) {
-                s += weights[o * in + i] * x[xAt + i];
+            if (!scalar) {
+                FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
+                FloatVector a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+                for (; i <= in - step; i += step) {
+                    a0 = FloatVector.fromArray(S, weights, w + i).fma(FloatVector.fromArray(S, x, xAt + i), a0);
+                    a1 = FloatVector.fromArray(S, weights, w + i + lanes)
+                            .fma(FloatVector.fromArray(S, x, xAt + i + lanes), a1);
+                    a2 = FloatVector.fromArray(S, weights, w + i + 2 * lanes)
+                            .fma(FloatVector.fromArray(S, x, xAt + i + 2 * lanes), a2);
+                    a3 = FloatVector.fromArray(S, weights, w + i + 3 * lanes)
+                            .fma(FloatVector.fromArray(S, x, xAt + i + 3 * lanes), a3);
+                }
+                for (; i <= in - lanes; i += lanes) {
+                    a0 = FloatVector.fromArray(S, weights, w + i).fma(FloatVector.fromArray(S, x, xAt + i), a0);
+                }
+                s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+            }
+            for (; i < in; i++) {
+                s += weights[w + i] * x[xAt + i];
             }
             y[yAt + o] = activation.apply(s + bias[o]);
         }
