@@ -133,11 +133,54 @@ final class PhasePlanes {
     }
 
     /**
+     * x[from + 4i + b] to dst[at + b · planeQ + i] for the four phases b and i < n (at most a
+     * vector): four input vectors split into even and odd floats, then each half again. Only the
+     * 4n floats read are loaded where the vectors would pass the end of {@code x}, and only n
+     * lanes are stored.
+     */
+    private static void splitFour(float[] x, int from, float[] dst, int at, int planeQ, int n) {
+        int lanes = S.length();
+        FloatVector v0 = load(x, from, 4 * n), v1 = load(x, from + lanes, 4 * n - lanes);
+        FloatVector v2 = load(x, from + 2 * lanes, 4 * n - 2 * lanes), v3 = load(x, from + 3 * lanes, 4 * n - 3 * lanes);
+        FloatVector e01 = v0.rearrange(EVENS).blend(v1.rearrange(EVENS), HIGH_HALF);
+        FloatVector o01 = v0.rearrange(ODDS).blend(v1.rearrange(ODDS), HIGH_HALF);
+        FloatVector e23 = v2.rearrange(EVENS).blend(v3.rearrange(EVENS), HIGH_HALF);
+        FloatVector o23 = v2.rearrange(ODDS).blend(v3.rearrange(ODDS), HIGH_HALF);
+        FloatVector p0 = e01.rearrange(EVENS).blend(e23.rearrange(EVENS), HIGH_HALF);
+        FloatVector p2 = e01.rearrange(ODDS).blend(e23.rearrange(ODDS), HIGH_HALF);
+        FloatVector p1 = o01.rearrange(EVENS).blend(o23.rearrange(EVENS), HIGH_HALF);
+        FloatVector p3 = o01.rearrange(ODDS).blend(o23.rearrange(ODDS), HIGH_HALF);
+        if (n == lanes) {
+            p0.intoArray(dst, at);
+            p1.intoArray(dst, at + planeQ);
+            p2.intoArray(dst, at + 2 * planeQ);
+            p3.intoArray(dst, at + 3 * planeQ);
+            return;
+        }
+        VectorMask<Float> m = VectorMask.fromLong(S, (1L << n) - 1);
+        p0.intoArray(dst, at, m);
+        p1.intoArray(dst, at + planeQ, m);
+        p2.intoArray(dst, at + 2 * planeQ, m);
+        p3.intoArray(dst, at + 3 * planeQ, m);
+    }
+
+    /** A vector of x from {@code from}, of which only the first {@code count} floats are needed. */
+    private static FloatVector load(float[] x, int from, int count) {
+        if (count <= 0) {
+            return FloatVector.zero(S);
+        }
+        if (from + S.length() <= x.length) {
+            return FloatVector.fromArray(S, x, from);
+        }
+        return FloatVector.fromArray(S, x, from, VectorMask.fromLong(S, (1L << Math.min(count, S.length())) - 1));
+    }
+
+    /**
      * One input channel into its zero-padded phase planes at {@code at}. Phase column j of column
      * phase b reads input column j * sw + b - padLeft, inside the row for j in [colStart[b],
-     * colEnd[b]). For stride 2 the columns where both phases read inside the row are copied in one
-     * pass over the input row, a vector of each phase at a time, the edges phase by phase; other
-     * strides go phase by phase.
+     * colEnd[b]). For stride 2 (and Winograd F(4,3)'s 4) the columns where every phase reads inside
+     * the row are copied in one pass over the input row, a vector of each phase at a time, the edges
+     * phase by phase; other strides go phase by phase.
      */
     private void pad(float[] x, int src, float[] dst, int at) {
         int hq = planeQ / wq;
@@ -161,9 +204,25 @@ final class PhasePlanes {
                     System.arraycopy(x, in + colStart[0], dst, rowA + colStart[0], colEnd[0] - colStart[0]);
                     continue;
                 }
+                if (sw == 4 && allTo > allFrom) {
+                    // Winograd F(4,3)'s phases: the edges phase by phase, the columns where all four
+                    // read inside the row 16 of each phase at a time from four input vectors
+                    for (int b = 0; b < 4; b++) {
+                        int row = rowA + b * planeQ;
+                        for (int j = colStart[b]; j < Math.min(colEnd[b], allFrom); j++) {
+                            dst[row + j] = x[in + j * 4 + b];
+                        }
+                        for (int j = Math.max(colStart[b], allTo); j < colEnd[b]; j++) {
+                            dst[row + j] = x[in + j * 4 + b];
+                        }
+                    }
+                    for (int j = allFrom; j < allTo; j += S.length()) {
+                        splitFour(x, in + 4 * j, dst, rowA + j, planeQ, Math.min(S.length(), allTo - j));
+                    }
+                    continue;
+                }
                 if (sw != 2) {
-                    // phase by phase: one strided pass over the row each (measured faster than one
-                    // pass writing sw planes at once for Winograd's 4 phases)
+                    // phase by phase: one strided pass over the row each
                     for (int b = 0; b < sw; b++) {
                         int row = rowA + b * planeQ;
                         for (int j = colStart[b]; j < colEnd[b]; j++) {

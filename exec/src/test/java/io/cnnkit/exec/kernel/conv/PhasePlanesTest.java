@@ -18,8 +18,8 @@ class PhasePlanesTest {
         Random rnd = new Random(7);
         Workspace ws = new Workspace(null, 1, 0);
         for (int trial = 0; trial < 300; trial++) {
-            int channels = 1 + rnd.nextInt(3), h = 1 + rnd.nextInt(70), w = 1 + rnd.nextInt(70);
-            int k = 1 + rnd.nextInt(7), stride = 1 + rnd.nextInt(3), pad = rnd.nextInt(k);
+            int channels = 1 + rnd.nextInt(3), h = 1 + rnd.nextInt(70), w = 1 + rnd.nextInt(90);
+            int k = 1 + rnd.nextInt(7), stride = 1 + rnd.nextInt(4), pad = rnd.nextInt(k);
             if (h + 2 * pad < k || w + 2 * pad < k) {
                 continue;
             }
