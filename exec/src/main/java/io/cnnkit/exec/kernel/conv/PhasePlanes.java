@@ -249,11 +249,25 @@ final class PhasePlanes {
                     splitPair(x, in + 2 * last, dst, rowA + last, rowA + planeQ + last);
                     continue;
                 }
+                if (allTo - allFrom > 1) {
+                    // a row shorter than a vector of each phase (28x28 and 14x14 maps): under a mask
+                    splitShortPair(x, in + 2 * j, dst, rowA + j, planeQ, allTo - allFrom);
+                    continue;
+                }
                 for (; j < allTo; j++) {
                     dst[rowA + j] = x[in + 2 * j];
                     dst[rowA + planeQ + j] = x[in + 2 * j + 1];
                 }
             }
         }
+    }
+
+    /** x[from + 2i + b] to dst[at + b · planeQ + i] for both phases b and i < n, fewer than a vector. */
+    private static void splitShortPair(float[] x, int from, float[] dst, int at, int planeQ, int n) {
+        int lanes = S.length();
+        FloatVector lo = load(x, from, 2 * n), hi = load(x, from + lanes, 2 * n - lanes);
+        VectorMask<Float> m = VectorMask.fromLong(S, (1L << n) - 1);
+        lo.rearrange(EVENS).blend(hi.rearrange(EVENS), HIGH_HALF).intoArray(dst, at, m);
+        lo.rearrange(ODDS).blend(hi.rearrange(ODDS), HIGH_HALF).intoArray(dst, at + planeQ, m);
     }
 }
