@@ -15,10 +15,19 @@ final class ConvCostModel {
     /** The implicit GEMM's vector copy of a B value, once per K block. */
     static final double PACK_COST = 0.5;
     /**
-     * The direct convolution's transposed store per output and lane; and its 7x32 tile's rate
-     * relative to the GEMM's 12x32, both alone in L1 (docs/performance.md, "Design").
+     * The direct convolution's transposed store per output and lane: channel by channel through
+     * the epilogue, or by 16x16 transposes where its rows are whole tiles and no residual is added;
+     * and its 7x32 tile's rate relative to the GEMM's 12x32, both alone in L1 (docs/performance.md,
+     * "Design").
      */
-    private static final double STORE_COST = 5, DIRECT_TILE_RATE = 0.93;
+    private static final double STORE_COST = 5, TRANSPOSED_STORE_COST = 1, DIRECT_TILE_RATE = 0.93;
+    /**
+     * Most floats of zero-padded input (all its channels) for which the transposed store's cost
+     * holds: 1 MiB, the AMD host's L2 per core. The direct tiles read their inputs from the phase
+     * planes again for every chunk; in ResNet-50, 128x56-3s2 (1.7 MB of planes) ran slower direct
+     * than on the implicit GEMM, where ResNet-18's 64x56-3s2 (0.86 MB) ran faster.
+     */
+    private static final int DIRECT_PLANES_MAX = 1 << 18;
 
     private ConvCostModel() {
     }
@@ -33,13 +42,15 @@ final class ConvCostModel {
      * dropped columns of its phase rows, and is not used for 1x1), a scalar gather of im2col values
      * for the other tilings ({@link #GATHER_COST}). The direct convolution (512-bit kernels, kernels
      * larger than 1x1) prepares nothing but pays a transposed store per output, spread over K
-     * ({@link #STORE_COST}), and its narrower tile's rate. The constants were fitted to
+     * ({@link #STORE_COST}, or {@link #TRANSPOSED_STORE_COST} where {@link DirectConvKernel} stores by
+     * 16x16 transposes, output rows of whole tiles and no {@code residual}, and its padded input
+     * fits in L2), and its narrower tile's rate. The constants were fitted to
      * ConvBenchmark's timings of every algorithm on ResNet-18's and GoogLeNet's layer shapes at 256
      * and 512 bits: at 512 bits the direct convolution wins small maps (7x7, 5x5 kernels on 14x14
-     * and 28x28), the implicit GEMM the stem and 64x56-3s2, im2col tiles every 1x1; at 256 bits the
-     * transposed GEMM wins 7x7 maps.
+     * and 28x28) and, with its transposes, 64x56-3s2; the implicit GEMM larger kernels on large
+     * maps, im2col tiles every 1x1; at 256 bits the transposed GEMM wins 7x7 maps.
      */
-    static ConvAlgorithm choose(Window w, int inChannels, int outChannels, int groups) {
+    static ConvAlgorithm choose(Window w, int inChannels, int outChannels, int groups, boolean residual) {
         if (inChannels == groups) {
             return ConvAlgorithm.DEPTHWISE;
         }
@@ -57,7 +68,7 @@ final class ConvCostModel {
                 : ImplicitConvKernel.shape(w, m).useful(m, padded) * n / padded / (1 + PACK_COST * lanes / m);
         double direct = pointwise || lanes != 16 ? 0
                 : DIRECT_TILE_RATE * DirectConvKernel.SHAPE.useful(w.outW(), m)
-                        / (1 + STORE_COST * lanes / k);
+                        / (1 + directStoreCost(w, inChannels, residual) * lanes / k);
         double best = Math.max(Math.max(tiles, transposed), Math.max(implicit, direct));
         if (direct == best) {
             return ConvAlgorithm.DIRECT;
@@ -66,6 +77,12 @@ final class ConvCostModel {
             return ConvAlgorithm.IMPLICIT_GEMM;
         }
         return transposed > tiles ? ConvAlgorithm.TRANSPOSED_GEMM : ConvAlgorithm.IM2COL_TILES;
+    }
+
+    private static double directStoreCost(Window w, int inChannels, boolean residual) {
+        long planes = (long) inChannels * (w.inH() + w.padTop() + w.padBottom()) * (w.inW() + w.padLeft() + w.padRight());
+        return DirectConvKernel.transposes(w, residual) && planes <= DIRECT_PLANES_MAX ? TRANSPOSED_STORE_COST
+                : STORE_COST;
     }
 
     /** What preparing one B value of the im2col tiles costs per lane: a row copy, a strided copy or a gather. */

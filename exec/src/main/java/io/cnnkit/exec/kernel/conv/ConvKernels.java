@@ -47,7 +47,8 @@ public final class ConvKernels {
                     options.threads());
         }
         GemmConvKernel packed = reuse instanceof GemmConvKernel earlier ? earlier : null;
-        ConvAlgorithm algorithm = forced != null ? forced : ConvCostModel.choose(w, x[1], c.filters(), c.groups());
+        ConvAlgorithm algorithm = forced != null ? forced : ConvCostModel.choose(w, x[1], c.filters(), c.groups(),
+                fusion.residual());
         // every kernel but the depthwise one packs or transforms the weights and keeps no reference to them
         Folding folded = Folding.forConv(c, params, x[1], fusion, algorithm != ConvAlgorithm.DEPTHWISE);
         switch (algorithm) {

@@ -19,8 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  * packed per run besides the padded copy of the input, and a row of 7, 14, 28, 56 or 112 outputs
  * (every map of the zoo's networks) is cut into tiles without waste, where the implicit GEMM's
  * 32-column panels compute 64 positions for a 7x7 map's 49. The price: the tile is stored
- * transposed (channel by channel) through the epilogue, which only small K (the 3-channel stem)
- * feels. Work items are chunks of at most {@link #TILES_PER_ITEM} tiles times a run of channel
+ * transposed. Where rows are whole tiles and no residual is added, a chunk's positions are
+ * consecutive outputs and go out 16 positions x 16 channels per register transpose, after bias
+ * and activation on the accumulators; otherwise channel by channel through the epilogue. Work items are chunks of at most {@link #TILES_PER_ITEM} tiles times a run of channel
  * panels; within one, each K block of a channel panel's weights is read once for all the item's tiles,
  * whose accumulators wait in the slot's scratch.
  */
@@ -39,6 +40,13 @@ final class DirectConvKernel extends PhasePlaneConvKernel {
     private static final int TILES_PER_ITEM = 8;
 
     private final int tilesPerRow;
+    /**
+     * Whether a chunk's positions are consecutive outputs (rows a whole number of tiles) and no
+     * residual is added: its accumulators then go out by 16x16 transposes.
+     */
+    private final boolean transposes;
+    /** A chunk's position i at i · {@link #WIDTH} floats; channel j of the output at j · its plane. */
+    private final int[] positionIndex = new int[16], planeIndex = new int[16];
 
     DirectConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                      KernelOptions options) {
@@ -51,12 +59,22 @@ final class DirectConvKernel extends PhasePlaneConvKernel {
         super(inShape, outShape, w, groups, folded, fusion, options, WIDTH,
                 GemmConv.Chunks.of(w.outH() * tilesPerRow(w) * ROWS, ROWS, TILES_PER_ITEM), 0, reuse);
         this.tilesPerRow = tilesPerRow(w);
+        this.transposes = transposes(w, g.residual()) && !g.scalar();
+        for (int i = 0; i < 16; i++) {
+            positionIndex[i] = i * WIDTH;
+            planeIndex[i] = i * w.outSize();
+        }
     }
 
-    /** Accumulators of every tile and channel panel of an item. */
+    /** Whether a layer's tiles go out by 16x16 transposes: 512 bits, rows of whole tiles, no residual. */
+    static boolean transposes(Window w, boolean residual) {
+        return WIDTH == 32 && w.outW() % ROWS == 0 && !residual;
+    }
+
+    /** Accumulators of every tile and channel panel of an item, then 256 floats for the transposes. */
     @Override
     public int scratchPerSlot() {
-        return TILES_PER_ITEM * g.mPanels() * TILE;
+        return Align.FLOATS + TILES_PER_ITEM * g.mPanels() * TILE + 256;
     }
 
     private static int tilesPerRow(Window w) {
@@ -87,8 +105,32 @@ final class DirectConvKernel extends PhasePlaneConvKernel {
             }
         }
         for (int q = q0; q < q1; q++) {
+            if (transposes && g.coutG() - q * WIDTH >= WIDTH && (t1 - t0) * ROWS >= 16) {
+                storeChunk(scratch, accumulatorsAt(q - q0, 0), q, t0 * ROWS, (t1 - t0) * ROWS, image, group, out,
+                        Align.FLOATS + TILES_PER_ITEM * g.mPanels() * TILE);
+                continue;
+            }
             for (int t = t0; t < t1; t++) {
                 store(scratch, accumulatorsAt(q - q0, t - t0), q, t, image, group, res, out);
+            }
+        }
+    }
+
+    /**
+     * A chunk's finished tiles of channel panel q, {@code positions} consecutive outputs from
+     * {@code first} as [position][32 channels] at {@code acc}: bias and activation in place, then
+     * 16 positions x 16 channels per transpose (the last 16 positions overlap the ones before).
+     */
+    private void storeChunk(float[] scratch, int acc, int q, int first, int positions, int image, int group,
+                            Tensor out, int tmp) {
+        int c0 = group * g.coutG() + q * WIDTH;
+        g.epilogue().applyInPlace(scratch, acc, WIDTH, positions, WIDTH, g.bias(), c0);
+        int at = out.offset() + (image * g.cout() + c0) * w.outSize() + first;
+        for (int half = 0; half < WIDTH; half += 16) {
+            for (int p = 0; p < positions; p += 16) {
+                int from = Math.min(p, positions - 16);
+                BlockedDepthwiseConvKernel.transpose(scratch, acc + from * WIDTH + half, positionIndex, out.data(),
+                        at + half * w.outSize() + from, planeIndex, 0, scratch, tmp);
             }
         }
     }
