@@ -88,6 +88,11 @@ final class ConvGemmKernel extends GemmConvKernel {
     private final boolean evenColumns;
     /** {@link #ROW_EPILOGUE_C_MAX} or {@link #ROW_EPILOGUE_C_MAX_SMOOTH}, by the fused activation. */
     private final int rowEpilogueMax;
+    /**
+     * Whole column panels read B where it lies in the input planes (rows {@code plane} apart) rather
+     * than from a packed copy ({@link #readsBInPlace}); only a last partial panel is packed.
+     */
+    private final boolean bInPlace;
 
     ConvGemmKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                    KernelOptions options) {
@@ -98,7 +103,7 @@ final class ConvGemmKernel extends GemmConvKernel {
     ConvGemmKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                    KernelOptions options, GemmConvKernel reuse) {
         super(inShape, outShape, w, groups, folded, fusion, options, layout(w, outShape[1] / groups).shape().mr(),
-                reuse);
+                kBlockMax(w), reuse);
         Layout layout = layout(w, g.coutG());
         this.shape = layout.shape();
         this.mr = shape.mr();
@@ -117,6 +122,32 @@ final class ConvGemmKernel extends GemmConvKernel {
         boolean linear = act == Activation.Kind.NONE || act == Activation.Kind.RELU || act == Activation.Kind.RELU6
                 || act == Activation.Kind.LEAKY_RELU;
         this.rowEpilogueMax = linear ? ROW_EPILOGUE_C_MAX : ROW_EPILOGUE_C_MAX_SMOOTH;
+        this.bInPlace = readsBInPlace(w, shape, g.coutG(), options.scalar());
+    }
+
+    /** Most output channels for which B is read in place: each packed B value would serve at most this many. */
+    static final int IN_PLACE_M_MAX = 32;
+
+    /**
+     * Whether a layer reads B in place: a 1x1 stride-1 layer without padding on the 8x48 tile with
+     * few output channels, where a packed copy of B would serve only one or two weight panels.
+     */
+    static boolean readsBInPlace(Window w, Sgemm.Shape shape, int coutG, boolean scalar) {
+        return w.isPointwise() && shape == Sgemm.COLUMNS && shape.nr() == 48
+                && coutG <= IN_PLACE_M_MAX && !scalar;
+    }
+
+    /** Most K rows per block of a 1x1 stride-1 layer on a map of at most {@link #SMALL_MAP} positions. */
+    static final int KC_SMALL_MAP = 256;
+    static final int SMALL_MAP = 196;
+
+    /**
+     * The K block: {@link #KC_SMALL_MAP} rows on small maps, where a block's B (at most a few
+     * panels) is small and longer blocks store and reload C, and fold the tail, fewer times;
+     * {@link GemmConv#KC} otherwise.
+     */
+    static int kBlockMax(Window w) {
+        return w.isPointwise() && w.outSize() <= SMALL_MAP ? KC_SMALL_MAP : GemmConv.KC;
     }
 
     /** A 1x1 window without padding, of any stride: each output position reads one input position. */
@@ -186,53 +217,73 @@ final class ConvGemmKernel extends GemmConvKernel {
         int tile = Align.FLOATS + g.kc() * chunks.size();
         for (int k0 = 0; k0 < k; k0 += g.kc()) {
             int kc = Math.min(g.kc(), k - k0);
-            packB(x.data(), xBase, k0, kc, n0, n1, scratch);
+            if (!bInPlace) {
+                packB(x.data(), xBase, k0, kc, n0, n1, scratch);
+            } else if ((n1 - n0) % nr != 0) {
+                // the last partial panel only, packed into the first panel's place
+                packB(x.data(), xBase, k0, kc, n1 - (n1 - n0) % nr, n1, scratch);
+            }
             boolean first = k0 == 0, last = k0 + kc == k;
+            // the tail's positions [tiled, n) follow the last chunk's: each panel's tail product runs
+            // right after the panel's last tile, its A panel still in L1, and the row epilogue covers both
+            boolean withTail = tail > 0 && chunk == chunks.count() - 1;
+            int repeated = tile + mr * nr, end = withTail ? n : n1;
+            if (withTail) {
+                repeatTail(x.data(), xBase, k0, kc, scratch, repeated);
+            }
             if (first && last && k * chunks.size() <= ROW_MAJOR_B_MAX) {
                 // one small K block (the write of C dominates, the whole B block stays in L1): each weight
                 // panel's rows across all column panels in turn, so that C is written in runs of the
                 // chunk's width rather than nr, then their epilogue while they are still in L1
                 for (int p = p0; p < p1; p++) {
                     for (int q = 0; q < panels; q++) {
-                        tileAt(res, c, group, p, q, k0, kc, n0, n1, cBase, rBase, tile, scratch, false);
+                        tileAt(x, xBase, res, c, group, p, q, k0, kc, n0, n1, cBase, rBase, tile, scratch, false);
                     }
-                    rowEpilogues(res, c, group, p, n0, n1, cBase, rBase);
+                    if (withTail) {
+                        tailAt(res, c, group, p, k0, kc, cBase, rBase, scratch, repeated, false);
+                    }
+                    rowEpilogues(res, c, group, p, n0, end, cBase, rBase);
                 }
             } else {
                 // the last block's epilogue per row of the chunk where the item's part of C stays in L2
-                boolean rowEpilogue = last && (long) (p1 - p0) * mr * (n1 - n0) <= rowEpilogueMax;
+                boolean rowEpilogue = last && (long) (p1 - p0) * mr * (end - n0) <= rowEpilogueMax;
                 for (int q = 0; q < panels; q++) {
                     for (int p = p0; p < p1; p++) {
-                        tileAt(res, c, group, p, q, k0, kc, n0, n1, cBase, rBase, tile, scratch, last && !rowEpilogue);
+                        tileAt(x, xBase, res, c, group, p, q, k0, kc, n0, n1, cBase, rBase, tile, scratch,
+                                last && !rowEpilogue);
+                        if (withTail && q == panels - 1) {
+                            tailAt(res, c, group, p, k0, kc, cBase, rBase, scratch, repeated, last && !rowEpilogue);
+                        }
                     }
+                }
+                for (int p = p0; p < p1 && withTail && panels == 0; p++) {
+                    tailAt(res, c, group, p, k0, kc, cBase, rBase, scratch, repeated, last && !rowEpilogue);
                 }
                 if (rowEpilogue) {
                     for (int p = p0; p < p1; p++) {
-                        rowEpilogues(res, c, group, p, n0, n1, cBase, rBase);
-                    }
-                }
-            }
-            if (tail > 0 && chunk == chunks.count() - 1) {
-                int repeated = tile + mr * nr;
-                repeatTail(x.data(), xBase, k0, kc, scratch, repeated);
-                for (int p = p0; p < p1; p++) {
-                    int row = p * mr;
-                    int rows = Math.min(mr, coutG - row);
-                    tailProduct(g.packedWeights(), g.weightsAt(group, p, k0), kc, scratch, repeated,
-                            c, cBase + row * n + tiled, rows, !first);
-                    if (last) {
-                        for (int r = 0; r < rows; r++) {
-                            g.epilogue().apply(c, cBase + (row + r) * n + tiled, tail,
-                                    g.bias()[group * coutG + row + r], res == null ? null : res.data(),
-                                    rBase + (row + r) * n + tiled);
-                        }
+                        rowEpilogues(res, c, group, p, n0, end, cBase, rBase);
                     }
                 }
             }
         }
     }
 
-    /** The epilogue on the rows of weight panel p over positions [n0, n1). */
+    /**
+     * The tail product of weight panel p for K rows [k0, k0 + kc) ({@link #tailProduct}), then the
+     * epilogue on its outputs if asked.
+     */
+    private void tailAt(Tensor res, float[] c, int group, int p, int k0, int kc, int cBase, int rBase, float[] scratch,
+                        int repeated, boolean epilogue) {
+        int coutG = g.coutG(), row = p * mr, rows = Math.min(mr, coutG - row);
+        tailProduct(g.packedWeights(), g.weightsAt(group, p, k0), kc, scratch, repeated, c, cBase + row * n + tiled,
+                rows, k0 > 0);
+        for (int r = 0; r < rows && epilogue; r++) {
+            g.epilogue().apply(c, cBase + (row + r) * n + tiled, tail, g.bias()[group * coutG + row + r],
+                    res == null ? null : res.data(), rBase + (row + r) * n + tiled);
+        }
+    }
+
+    /** The epilogue on the rows of weight panel p over positions [n0, n1) (the tail's included where n1 = n). */
     private void rowEpilogues(Tensor res, float[] c, int group, int p, int n0, int n1, int cBase, int rBase) {
         int row = p * mr, coutG = g.coutG();
         for (int r = 0, rows = Math.min(mr, coutG - row); r < rows; r++) {
@@ -241,27 +292,41 @@ final class ConvGemmKernel extends GemmConvKernel {
         }
     }
 
-    /** One tile: weight panel p times column panel q for K rows [k0, k0 + kc), then the epilogue if asked (after the last block). */
-    private void tileAt(Tensor res, float[] c, int group, int p, int q, int k0, int kc, int n0, int n1,
-                        int cBase, int rBase, int tile, float[] scratch, boolean last) {
+    /**
+     * One tile: weight panel p times column panel q for K rows [k0, k0 + kc), then the epilogue if
+     * asked (after the last block). B comes from the packed panels, or from the input planes at
+     * {@code xBase} where whole panels read it in place ({@link #bInPlace}).
+     */
+    private void tileAt(Tensor x, int xBase, Tensor res, float[] c, int group, int p, int q, int k0, int kc, int n0,
+                        int n1, int cBase, int rBase, int tile, float[] scratch, boolean last) {
         boolean first = k0 == 0;
         int coutG = g.coutG();
         int col = n0 + q * nr;
         int cols = Math.min(nr, n1 - col);
-        int bOff = Align.FLOATS + q * kc * nr;
+        float[] b = scratch;
+        int bOff = Align.FLOATS + q * kc * nr, ldb = nr;
+        if (bInPlace) {
+            if (cols == nr) {
+                b = x.data();
+                ldb = w.inH() * w.inW();
+                bOff = xBase + k0 * ldb + col;
+            } else {
+                bOff = Align.FLOATS;
+            }
+        }
         int row = p * mr;
         int rows = Math.min(mr, coutG - row);
         int aOff = g.weightsAt(group, p, k0);
         int cAt = cBase + row * n + col;
         if (rows == mr && cols == nr) {
-            Sgemm.tile(g.scalar(), shape, g.packedWeights(), aOff, scratch, bOff, kc, c, cAt, n, !first);
+            product(aOff, b, bOff, ldb, kc, c, cAt, n, !first);
         } else {
             if (!first) {
                 for (int r = 0; r < rows; r++) {
                     System.arraycopy(c, cAt + r * n, scratch, tile + r * nr, cols);
                 }
             }
-            Sgemm.tile(g.scalar(), shape, g.packedWeights(), aOff, scratch, bOff, kc, scratch, tile, nr, !first);
+            product(aOff, b, bOff, ldb, kc, scratch, tile, nr, !first);
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(scratch, tile + r * nr, c, cAt + r * n, cols);
             }
@@ -271,6 +336,15 @@ final class ConvGemmKernel extends GemmConvKernel {
                 g.epilogue().apply(c, cAt + r * n, cols, g.bias()[group * coutG + row + r],
                         res == null ? null : res.data(), rBase + (row + r) * n + col);
             }
+        }
+    }
+
+    /** The layer's tile on the A panel at aOff and B rows ldb apart (nr: a packed panel). */
+    private void product(int aOff, float[] b, int bOff, int ldb, int kc, float[] c, int cAt, int ldc, boolean accumulate) {
+        if (ldb == nr) {
+            Sgemm.tile(g.scalar(), shape, g.packedWeights(), aOff, b, bOff, kc, c, cAt, ldc, accumulate);
+        } else {
+            Sgemm.tileStridedB(g.scalar(), g.packedWeights(), aOff, b, bOff, ldb, kc, c, cAt, ldc, accumulate);
         }
     }
 
@@ -299,10 +373,21 @@ final class ConvGemmKernel extends GemmConvKernel {
         for (int j = 0; j < tail; j++) {
             int b = repAt + j * flat, i = 0;
             if (!g.scalar()) {
-                FloatVector acc = FloatVector.zero(Simd.S);
+                // four independent sums: one chain waits on each multiply-add's latency
+                FloatVector acc = FloatVector.zero(Simd.S), acc1 = acc, acc2 = acc, acc3 = acc;
+                for (; i <= flat - 4 * lanes; i += 4 * lanes) {
+                    acc = FloatVector.fromArray(Simd.S, a, aOff + i).fma(FloatVector.fromArray(Simd.S, rep, b + i), acc);
+                    acc1 = FloatVector.fromArray(Simd.S, a, aOff + i + lanes)
+                            .fma(FloatVector.fromArray(Simd.S, rep, b + i + lanes), acc1);
+                    acc2 = FloatVector.fromArray(Simd.S, a, aOff + i + 2 * lanes)
+                            .fma(FloatVector.fromArray(Simd.S, rep, b + i + 2 * lanes), acc2);
+                    acc3 = FloatVector.fromArray(Simd.S, a, aOff + i + 3 * lanes)
+                            .fma(FloatVector.fromArray(Simd.S, rep, b + i + 3 * lanes), acc3);
+                }
                 for (; i <= flat - lanes; i += lanes) {
                     acc = FloatVector.fromArray(Simd.S, a, aOff + i).fma(FloatVector.fromArray(Simd.S, rep, b + i), acc);
                 }
+                acc = acc.add(acc1).add(acc2.add(acc3));
                 // a loop phi: stored through the exact class (Simd.EXACT), or C2 may not intrinsify the store
                 Simd.EXACT.cast(acc).intoArray(rep, sums);
             } else {

@@ -33,8 +33,14 @@ record GemmConv(int batch, int cin, int cout, int groups, int cinG, int coutG, i
     /** As above, packing into {@code reuse}'s weight panels (a kernel's no longer run) where the layout is the same. */
     static GemmConv of(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                        KernelOptions options, int width, GemmConv reuse) {
+        return of(inShape, outShape, w, groups, folded, fusion, options, width, KC, reuse);
+    }
+
+    /** As above, in K blocks of at most {@code kcMax} rows rather than {@link #KC}. */
+    static GemmConv of(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
+                       KernelOptions options, int width, int kcMax, GemmConv reuse) {
         int cinG = inShape[1] / groups, coutG = outShape[1] / groups;
-        int k = cinG * w.kh() * w.kw(), kc = Sgemm.kBlock(k, KC);
+        int k = cinG * w.kh() * w.kw(), kc = Sgemm.kBlock(k, kcMax);
         return new GemmConv(inShape[0], inShape[1], outShape[1], groups, cinG, coutG, k, kc, width,
                 (coutG + width - 1) / width,
                 Sgemm.packPanels(folded.weights(), groups, coutG, k, width, kc,

@@ -21,9 +21,15 @@ abstract class GemmConvKernel implements Kernel {
     /** As above, {@code reuse}: a kernel no longer run whose packed weights this one may overwrite, or null. */
     GemmConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                    KernelOptions options, int width, GemmConvKernel reuse) {
+        this(inShape, outShape, w, groups, folded, fusion, options, width, GemmConv.KC, reuse);
+    }
+
+    /** As above, in K blocks of at most {@code kcMax} rows. */
+    GemmConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
+                   KernelOptions options, int width, int kcMax, GemmConvKernel reuse) {
         this.outShape = outShape.clone();
         this.w = w;
-        this.g = GemmConv.of(inShape, outShape, w, groups, folded, fusion, options, width,
+        this.g = GemmConv.of(inShape, outShape, w, groups, folded, fusion, options, width, kcMax,
                 reuse == null ? null : reuse.g);
     }
 

@@ -113,13 +113,28 @@ public final class Sgemm {
     public static void tile(boolean scalar, Shape shape, float[] a, int ao, float[] b, int bo, int kc, float[] c, int co,
                      int ldc, boolean accumulate) {
         if (scalar) {
-            tileScalar(shape, a, ao, b, bo, kc, c, co, ldc, accumulate);
+            tileScalar(shape, a, ao, b, bo, shape.nr(), kc, c, co, ldc, accumulate);
         } else if (shape == ROWS) {
             tileVector(a, ao, b, bo, kc, c, co, ldc, accumulate);
         } else if (shape == COLUMNS) {
             Tile8x48.compute(a, ao, b, bo, kc, c, co, ldc, accumulate);
         } else {
             throw new IllegalArgumentException("no micro-kernel for " + shape);
+        }
+    }
+
+    /**
+     * One {@link #COLUMNS} tile at 512 bits (8x48) whose B rows are {@code ldb} floats apart rather
+     * than a packed panel's nr: B read where it lies, e.g. the input planes of a 1x1 layer.
+     */
+    public static void tileStridedB(boolean scalar, float[] a, int ao, float[] b, int bo, int ldb, int kc, float[] c,
+                                    int co, int ldc, boolean accumulate) {
+        if (scalar) {
+            tileScalar(COLUMNS, a, ao, b, bo, ldb, kc, c, co, ldc, accumulate);
+        } else if (WIDE) {
+            Tile8x48.computeStridedB(a, ao, b, bo, ldb, kc, c, co, ldc, accumulate);
+        } else {
+            throw new IllegalStateException("B in place needs the 8x48 tile (512-bit vectors)");
         }
     }
 
@@ -134,8 +149,8 @@ public final class Sgemm {
     }
 
     /** The tile in plain Java: the forced-scalar path. */
-    private static void tileScalar(Shape shape, float[] a, int ao, float[] b, int bo, int kc, float[] c, int co,
-                           int ldc, boolean accumulate) {
+    private static void tileScalar(Shape shape, float[] a, int ao, float[] b, int bo, int ldb, int kc, float[] c,
+                           int co, int ldc, boolean accumulate) {
         int mr = shape.mr(), nr = shape.nr();
         for (int r = 0; r < mr; r++) {
             int row = co + r * ldc;
@@ -144,7 +159,7 @@ public final class Sgemm {
             }
             for (int k = 0; k < kc; k++) {
                 float av = a[ao + k * mr + r];
-                int bk = bo + k * nr;
+                int bk = bo + k * ldb;
                 for (int j = 0; j < nr; j++) {
                     c[row + j] += av * b[bk + j];
                 }

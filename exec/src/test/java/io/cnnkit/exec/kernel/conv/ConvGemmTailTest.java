@@ -4,6 +4,7 @@ import static io.cnnkit.exec.kernel.OptimizedKernelsTest.assertClose;
 import static io.cnnkit.exec.kernel.OptimizedKernelsTest.batchNormParams;
 import static io.cnnkit.exec.kernel.OptimizedKernelsTest.random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cnnkit.compiler.op.Op;
 import io.cnnkit.compiler.op.Padding;
@@ -17,6 +18,7 @@ import io.cnnkit.exec.kernel.OpRunner;
 import io.cnnkit.exec.kernel.Simd;
 import io.cnnkit.exec.kernel.Window;
 import io.cnnkit.exec.kernel.Workspace;
+import io.cnnkit.exec.kernel.gemm.Sgemm;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * and 3 (squeeze-excitation's, all tail), output
  * channels that leave a partial panel, K of one odd block and of several blocks, two groups,
  * batch 2; vector and scalar paths, one and two threads. Also the loop order of small-K layers
- * ({@link #smallKLayersEqualTheReferenceChain}).
+ * ({@link #smallKLayersEqualTheReferenceChain}), B read in place by layers of few output channels
+ * and the longer K blocks of small maps.
  */
 class ConvGemmTailTest {
     private static final ForkJoinPool POOL = new ForkJoinPool(2);
@@ -63,7 +66,7 @@ class ConvGemmTailTest {
     }
 
     private static double usefulWithoutTail(Window w, int m) {
-        return io.cnnkit.exec.kernel.gemm.Sgemm.best(m, w.outSize()).useful(m, w.outSize());
+        return Sgemm.best(m, w.outSize()).useful(m, w.outSize());
     }
 
     @Test
@@ -129,6 +132,50 @@ class ConvGemmTailTest {
                 for (int groups : new int[] {1, 2}) {
                     checkChain(rnd, k, 37, groups, map[0], map[1], new Op.Relu6());
                 }
+            }
+        }
+    }
+
+    /**
+     * 1x1 layers of at most 32 output channels on the 8x48 tile read B where it lies in the input
+     * planes, a last partial panel packed: 8 to 32 channels and a partial weight panel, K of one
+     * and of several blocks, maps of whole panels only (12x20) and with a partial one (23x29,
+     * 56x56), two groups.
+     */
+    @Test
+    void fewOutputChannelsReadingBInPlaceEqualTheReferenceChain() {
+        Window w = Window.of(conv(16, 1), new int[] {1, 32, 112, 112});
+        Sgemm.Shape shape = ConvGemmKernel.layout(w, 16).shape();
+        assertEquals(Simd.S.length() == 16, ConvGemmKernel.readsBInPlace(w, shape, 16, false),
+                "MobileNet-v2's 32->16 layer reads B in place at 512 bits, never at 256");
+        assertFalse(ConvGemmKernel.readsBInPlace(w, shape, 16, true), "the scalar path packs B");
+        Random rnd = new Random(25);
+        int[][] maps = {{12, 20}, {23, 29}};
+        for (int[] map : maps) {
+            for (int coutG : new int[] {8, 13, 16, 32}) {
+                for (int cinG : new int[] {32, 300}) {
+                    checkChain(rnd, cinG, coutG, 1, map[0], map[1], new Op.Relu6());
+                }
+            }
+            checkChain(rnd, 40, 16, 2, map[0], map[1], new Op.Relu());
+        }
+        checkChain(rnd, 32, 16, 1, 56, 56, new Op.Relu6());
+    }
+
+    /**
+     * 1x1 layers on maps of at most 14x14 take K blocks of up to 256 rows rather than 128: K of
+     * one, two and three such blocks, with the tail (7x7, 14x14) and without (8x12).
+     */
+    @Test
+    void smallMapsTakeLongerKBlocks() {
+        assertEquals(256, ConvGemmKernel.kBlockMax(Window.of(conv(160, 1), new int[] {1, 960, 7, 7})));
+        assertEquals(256, ConvGemmKernel.kBlockMax(Window.of(conv(96, 1), new int[] {1, 576, 14, 14})));
+        assertEquals(128, ConvGemmKernel.kBlockMax(Window.of(conv(32, 1), new int[] {1, 192, 28, 28})));
+        Random rnd = new Random(26);
+        int[][] maps = {{7, 7}, {14, 14}, {8, 12}};
+        for (int[] map : maps) {
+            for (int cinG : new int[] {200, 320, 600}) {
+                checkChain(rnd, cinG, 40, 1, map[0], map[1], new Op.Relu6());
             }
         }
     }
