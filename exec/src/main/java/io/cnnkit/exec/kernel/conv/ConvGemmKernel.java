@@ -18,7 +18,8 @@ import jdk.incubator.vector.FloatVector;
  * K = Cin/g * kh * kw. A (the weights, batchnorm folded) is packed into mr-row panels
  * once (the layer's tile shape, {@link Sgemm#best}); B is never materialised whole: for each block of {@link GemmConv#KC} K-rows and chunk of output
  * positions it is gathered from the input ("im2col by tiles") into nr-column panels
- * in the slot's scratch, and a 1x1 stride-1 convolution just copies input rows. The loop order
+ * in the slot's scratch, and a 1x1 stride-1 convolution just copies input rows, or, with at most
+ * {@link #IN_PLACE_M_MAX} output channels, reads them where they lie ({@link #readsBInPlace}). The loop order
  * keeps one B panel in L1 while all A panels stream past it (GotoBLAS/MLAS style). The epilogue
  * (bias, residual, activation) runs on the rows of a work item's chunk once its last tile is done,
  * while they are in L2 (on each finished tile where they would not be). A layer of small K whose
@@ -167,13 +168,17 @@ final class ConvGemmKernel extends GemmConvKernel {
     }
 
     /**
-     * The tile shape for {@code coutG} output channels per group on this window ({@link Sgemm#best}),
-     * or, for a 1x1 window without padding (any stride), a shape with a tail of at most {@link #TAIL_MAX} positions
-     * where that wastes less.
+     * The tile shape for {@code coutG} output channels per group on this window ({@link Sgemm#best};
+     * 8x48 for a 1x1 stride-1 layer of 8 to {@link #IN_PLACE_M_MAX} channels in whole panels, at
+     * 512 bits, so that it reads B in place), or, for a 1x1 window without padding (any stride), a
+     * shape with a tail of at most {@link #TAIL_MAX} positions where that wastes less.
      */
     static Layout layout(Window w, int coutG) {
         int n = w.outSize();
-        Layout best = new Layout(Sgemm.best(coutG, n), 0);
+        // few output channels that fill 8x48's rows: that tile, which can read B in place (readsBInPlace)
+        boolean inPlace = w.isPointwise() && coutG <= IN_PLACE_M_MAX && coutG % Sgemm.COLUMNS.mr() == 0
+                && Sgemm.COLUMNS.nr() == 48;
+        Layout best = new Layout(inPlace ? Sgemm.COLUMNS : Sgemm.best(coutG, n), 0);
         if (!unpaddedPoints(w)) {
             return best;
         }

@@ -138,7 +138,8 @@ class ConvGemmTailTest {
 
     /**
      * 1x1 layers of at most 32 output channels on the 8x48 tile read B where it lies in the input
-     * planes, a last partial panel packed: 8 to 32 channels and a partial weight panel, K of one
+     * planes, a last partial panel packed: 8 to 32 channels (24 on the 8x48 tile rather than the
+     * 12x32 one) and a partial weight panel, K of one
      * and of several blocks, maps of whole panels only (12x20) and with a partial one (23x29,
      * 56x56), two groups.
      */
@@ -149,10 +150,13 @@ class ConvGemmTailTest {
         assertEquals(Simd.S.length() == 16, ConvGemmKernel.readsBInPlace(w, shape, 16, false),
                 "MobileNet-v2's 32->16 layer reads B in place at 512 bits, never at 256");
         assertFalse(ConvGemmKernel.readsBInPlace(w, shape, 16, true), "the scalar path packs B");
+        Window w24 = Window.of(conv(24, 1), new int[] {1, 96, 56, 56});
+        assertEquals(Simd.S.length() == 16 ? Sgemm.COLUMNS : Sgemm.ROWS, ConvGemmKernel.layout(w24, 24).shape(),
+                "96->24 on 56x56 takes 8x48 at 512 bits (12x32 would fit it exactly but packs B)");
         Random rnd = new Random(25);
         int[][] maps = {{12, 20}, {23, 29}};
         for (int[] map : maps) {
-            for (int coutG : new int[] {8, 13, 16, 32}) {
+            for (int coutG : new int[] {8, 13, 24, 32}) {
                 for (int cinG : new int[] {32, 300}) {
                     checkChain(rnd, cinG, coutG, 1, map[0], map[1], new Op.Relu6());
                 }
