@@ -104,7 +104,7 @@ final class ConvGemmKernel extends GemmConvKernel {
     ConvGemmKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                    KernelOptions options, GemmConvKernel reuse) {
         super(inShape, outShape, w, groups, folded, fusion, options, layout(w, outShape[1] / groups).shape().mr(),
-                kBlockMax(w), reuse);
+                kBlockMax(w, outShape[1] / groups), reuse);
         Layout layout = layout(w, g.coutG());
         this.shape = layout.shape();
         this.mr = shape.mr();
@@ -138,17 +138,22 @@ final class ConvGemmKernel extends GemmConvKernel {
                 && coutG <= IN_PLACE_M_MAX && !scalar;
     }
 
-    /** Most K rows per block of a 1x1 stride-1 layer on a map of at most {@link #SMALL_MAP} positions. */
+    /**
+     * Most K rows per block of a 1x1 stride-1 layer on a map of at most {@link #SMALL_MAP} positions
+     * (28x28), or one that reads B in place.
+     */
     static final int KC_SMALL_MAP = 256;
-    static final int SMALL_MAP = 196;
+    static final int SMALL_MAP = 784;
 
     /**
-     * The K block: {@link #KC_SMALL_MAP} rows on small maps, where a block's B (at most a few
-     * panels) is small and longer blocks store and reload C, and fold the tail, fewer times;
+     * The K block: {@link #KC_SMALL_MAP} rows for 1x1 layers on small maps, where a block's B (a
+     * chunk of at most 17 panels) is small and longer blocks store and reload C, and fold the
+     * tail, fewer times, and for those reading B in place, where no packed panel has to stay in L1;
      * {@link GemmConv#KC} otherwise.
      */
-    static int kBlockMax(Window w) {
-        return w.isPointwise() && w.outSize() <= SMALL_MAP ? KC_SMALL_MAP : GemmConv.KC;
+    static int kBlockMax(Window w, int coutG) {
+        boolean inPlace = readsBInPlace(w, layout(w, coutG).shape(), coutG, false);
+        return w.isPointwise() && (w.outSize() <= SMALL_MAP || inPlace) ? KC_SMALL_MAP : GemmConv.KC;
     }
 
     /** A 1x1 window without padding, of any stride: each output position reads one input position. */

@@ -167,16 +167,20 @@ class ConvGemmTailTest {
     }
 
     /**
-     * 1x1 layers on maps of at most 14x14 take K blocks of up to 256 rows rather than 128: K of
-     * one, two and three such blocks, with the tail (7x7, 14x14) and without (8x12).
+     * 1x1 layers on maps of at most 28x28, and those reading B in place, take K blocks of up to
+     * 256 rows rather than 128: K of one, two and three such blocks, with the tail (7x7, 14x14) and
+     * without (8x12, 28x28).
      */
     @Test
     void smallMapsTakeLongerKBlocks() {
-        assertEquals(256, ConvGemmKernel.kBlockMax(Window.of(conv(160, 1), new int[] {1, 960, 7, 7})));
-        assertEquals(256, ConvGemmKernel.kBlockMax(Window.of(conv(96, 1), new int[] {1, 576, 14, 14})));
-        assertEquals(128, ConvGemmKernel.kBlockMax(Window.of(conv(32, 1), new int[] {1, 192, 28, 28})));
+        assertEquals(256, ConvGemmKernel.kBlockMax(Window.of(conv(160, 1), new int[] {1, 960, 7, 7}), 160));
+        assertEquals(256, ConvGemmKernel.kBlockMax(Window.of(conv(32, 1), new int[] {1, 192, 28, 28}), 32));
+        assertEquals(128, ConvGemmKernel.kBlockMax(Window.of(conv(64, 1), new int[] {1, 256, 56, 56}), 64));
+        assertEquals(Simd.S.length() == 16 ? 256 : 128,
+                ConvGemmKernel.kBlockMax(Window.of(conv(24, 1), new int[] {1, 144, 56, 56}), 24),
+                "144->24 on 56x56 reads B in place at 512 bits");
         Random rnd = new Random(26);
-        int[][] maps = {{7, 7}, {14, 14}, {8, 12}};
+        int[][] maps = {{7, 7}, {14, 14}, {8, 12}, {28, 28}};
         for (int[] map : maps) {
             for (int cinG : new int[] {200, 320, 600}) {
                 checkChain(rnd, cinG, 40, 1, map[0], map[1], new Op.Relu6());
