@@ -131,7 +131,8 @@ final class ConvGemmKernel extends GemmConvKernel {
 
     /**
      * Whether a layer reads B in place: a 1x1 stride-1 layer without padding on the 8x48 tile with
-     * few output channels, where a packed copy of B would serve only one or two weight panels.
+     * at most {@link #IN_PLACE_M_MAX} output channels, where a packed copy of B would serve at most
+     * four weight panels.
      */
     static boolean readsBInPlace(Window w, Sgemm.Shape shape, int coutG, boolean scalar) {
         return w.isPointwise() && shape == Sgemm.COLUMNS && shape.nr() == 48
