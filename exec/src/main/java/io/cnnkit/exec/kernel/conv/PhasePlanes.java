@@ -204,18 +204,10 @@ final class PhasePlanes {
                     System.arraycopy(x, in + colStart[0], dst, rowA + colStart[0], colEnd[0] - colStart[0]);
                     continue;
                 }
-                if (sw == 4 && allTo > allFrom) {
-                    // Winograd F(4,3)'s phases: the edges phase by phase, the columns where all four
-                    // read inside the row 16 of each phase at a time from four input vectors
-                    for (int b = 0; b < 4; b++) {
-                        int row = rowA + b * planeQ;
-                        for (int j = colStart[b]; j < Math.min(colEnd[b], allFrom); j++) {
-                            dst[row + j] = x[in + j * 4 + b];
-                        }
-                        for (int j = Math.max(colStart[b], allTo); j < colEnd[b]; j++) {
-                            dst[row + j] = x[in + j * 4 + b];
-                        }
-                    }
+                if (sw == 4) {
+                    // Winograd F(4,3)'s phases: the columns where all four read inside the row 16
+                    // of each phase at a time from four input vectors
+                    copyEdges(x, in, dst, rowA);
                     for (int j = allFrom; j < allTo; j += S.length()) {
                         splitFour(x, in + 4 * j, dst, rowA + j, planeQ, Math.min(S.length(), allTo - j));
                     }
@@ -231,15 +223,7 @@ final class PhasePlanes {
                     }
                     continue;
                 }
-                for (int b = 0; b < 2; b++) {
-                    int row = rowA + b * planeQ;
-                    for (int j = colStart[b]; j < Math.min(colEnd[b], allFrom); j++) {
-                        dst[row + j] = x[in + j * 2 + b];
-                    }
-                    for (int j = Math.max(colStart[b], allTo); j < colEnd[b]; j++) {
-                        dst[row + j] = x[in + j * 2 + b];
-                    }
-                }
+                copyEdges(x, in, dst, rowA);
                 int lanes = S.length(), last = allTo - lanes, j = allFrom;
                 if (last >= allFrom) {
                     // a vector of each phase from two input vectors; the last vector ends at allTo, overlapping
@@ -258,6 +242,19 @@ final class PhasePlanes {
                     dst[rowA + j] = x[in + 2 * j];
                     dst[rowA + planeQ + j] = x[in + 2 * j + 1];
                 }
+            }
+        }
+    }
+
+    /** The columns of each phase row that read inside the input row but outside [allFrom, allTo), one by one. */
+    private void copyEdges(float[] x, int in, float[] dst, int rowA) {
+        for (int b = 0; b < sw; b++) {
+            int row = rowA + b * planeQ;
+            for (int j = colStart[b]; j < Math.min(colEnd[b], allFrom); j++) {
+                dst[row + j] = x[in + j * sw + b];
+            }
+            for (int j = Math.max(colStart[b], allTo); j < colEnd[b]; j++) {
+                dst[row + j] = x[in + j * sw + b];
             }
         }
     }
