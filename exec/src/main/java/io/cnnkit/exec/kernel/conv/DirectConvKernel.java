@@ -13,17 +13,18 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Direct convolution with output channels in the vectors: a tile is {@link #ROWS} consecutive
- * output columns of one output row times {@link #WIDTH} output channels (two vectors), and each
- * of its K steps broadcasts the seven inputs straight from the zero-padded phase planes
- * ({@link PhasePlanes}) at the K row's offset, against one packed row of weights. Nothing is
- * packed per run besides the padded copy of the input, and a row of 7, 14, 28, 56 or 112 outputs
- * (every map of the zoo's networks) is cut into tiles without waste, where the implicit GEMM's
- * 32-column panels compute 64 positions for a 7x7 map's 49. The price: the tile is stored
- * transposed. Where rows are whole tiles and no residual is added, a chunk's positions are
- * consecutive outputs and go out 16 positions x 16 channels per register transpose, after bias
- * and activation on the accumulators; otherwise channel by channel through the epilogue. Work items are chunks of at most {@link #TILES_PER_ITEM} tiles times a run of channel
- * panels; within one, each K block of a channel panel's weights is read once for all the item's tiles,
- * whose accumulators wait in the slot's scratch.
+ * output columns of one output row times {@link #WIDTH} output channels (two vectors), and each of
+ * its K steps broadcasts the seven inputs straight from the zero-padded phase planes ({@link
+ * PhasePlanes}) at the K row's offset, against one packed row of weights. Nothing is packed per run
+ * besides the padded copy of the input, and a row of 7, 14, 28, 56 or 112 outputs (every map of the
+ * zoo's networks) is cut into tiles without waste, where the implicit GEMM's 32-column panels
+ * compute 64 positions for a 7x7 map's 49. The price: the tile is stored transposed. Where rows are
+ * whole tiles and no residual is added, a chunk's positions are consecutive outputs and go out 16
+ * positions x 16 channels per register transpose, after bias and activation on the accumulators;
+ * otherwise channel by channel through the epilogue. Work items are chunks of at most {@link
+ * #TILES_PER_ITEM} tiles times a run of channel panels; within one, each K block of a channel
+ * panel's weights is read once for all the item's tiles, whose accumulators wait in the slot's
+ * scratch.
  */
 final class DirectConvKernel extends PhasePlaneConvKernel {
     private static final VectorSpecies<Float> S = Simd.S;
@@ -74,7 +75,7 @@ final class DirectConvKernel extends PhasePlaneConvKernel {
     /** Accumulators of every tile and channel panel of an item, then 256 floats for the transposes. */
     @Override
     public int scratchPerSlot() {
-        return Align.FLOATS + TILES_PER_ITEM * g.mPanels() * TILE + 256;
+        return TILES_PER_ITEM * g.mPanels() * TILE + 256;   // the workspace adds Align.FLOATS in front
     }
 
     private static int tilesPerRow(Window w) {
