@@ -354,11 +354,11 @@ final class BlockedDepthwiseConvKernel implements Kernel {
         if (whole && res == null && piecewise) {
             // bias and a piecewise-linear activation on the output vectors, then a transpose out
             epilogue.applyInPlace(scratch, tile, L, positions, L, bias, c0);
-            transposeOut(scratch, tile, positions, out.data(), dst, outPlaneIndex, tmp);
+            transposeToPlanes(scratch, tile, positionIndex, positions, L, out.data(), dst, outPlaneIndex, scratch, tmp);
             return;
         }
         if (whole) {
-            transposeOut(scratch, tile, positions, scratch, runs, runIndex, tmp);
+            transposeToPlanes(scratch, tile, positionIndex, positions, L, scratch, runs, runIndex, scratch, tmp);
         } else {
             for (int j = 0; j < valid; j++) {
                 for (int p = 0; p < positions; p++) {
@@ -371,19 +371,6 @@ final class BlockedDepthwiseConvKernel implements Kernel {
         for (int j = 0; j < valid; j++) {
             epilogue.apply(scratch, runs + j * outRun, out.data(), dst + j * outPlane, positions, bias[c0 + j], r,
                     resAt + j * outPlane);
-        }
-    }
-
-    /**
-     * The output tile's positions [0, positions) of all 16 channels to 16 runs at {@code dst +
-     * runIndex[c]}, 16 positions per transpose; the last 16 positions overlap the ones before
-     * (stored twice, the same values).
-     */
-    private void transposeOut(float[] scratch, int tile, int positions, float[] dst, int dstAt, int[] runIndex,
-                              int tmp) {
-        for (int p = 0; p < positions; p += L) {
-            int from = Math.min(p, positions - L);
-            transpose(scratch, tile + from * L, positionIndex, dst, dstAt + from, runIndex, 0, scratch, tmp);
         }
     }
 
@@ -426,6 +413,24 @@ final class BlockedDepthwiseConvKernel implements Kernel {
             stages48(scratch, tmp + j * L, tmp + (j + 4) * L, tmp + (j + 8) * L, tmp + (j + 12) * L, dst,
                     dstAt + dstIndex[dstFrom + j], dstAt + dstIndex[dstFrom + j + 4],
                     dstAt + dstIndex[dstFrom + j + 8], dstAt + dstIndex[dstFrom + j + 12]);
+        }
+    }
+
+    /**
+     * Positions [0, positions) (at least 16) x channels [0, channels) (whole vectors) of {@code src}
+     * to channel planes: position p's channels from {@code srcAt + p · positionIndex[1]}, channel c's
+     * run at {@code dstAt + c · planeIndex[1]}, with {@code positionIndex[i]} and {@code
+     * planeIndex[i]} i times those; 16x16 per transpose, the last 16 positions overlapping the ones
+     * before (stored twice, the same values).
+     */
+    static void transposeToPlanes(float[] src, int srcAt, int[] positionIndex, int positions, int channels,
+                                  float[] dst, int dstAt, int[] planeIndex, float[] scratch, int tmp) {
+        for (int c = 0; c < channels; c += L) {
+            for (int p = 0; p < positions; p += L) {
+                int from = Math.min(p, positions - L);
+                transpose(src, srcAt + from * positionIndex[1] + c, positionIndex, dst,
+                        dstAt + c * planeIndex[1] + from, planeIndex, 0, scratch, tmp);
+            }
         }
     }
 

@@ -126,14 +126,8 @@ final class DirectConvKernel extends PhasePlaneConvKernel {
                             Tensor out, int tmp) {
         int c0 = group * g.coutG() + q * WIDTH;
         g.epilogue().applyInPlace(scratch, acc, WIDTH, positions, WIDTH, g.bias(), c0);
-        int at = out.offset() + (image * g.cout() + c0) * w.outSize() + first;
-        for (int half = 0; half < WIDTH; half += 16) {
-            for (int p = 0; p < positions; p += 16) {
-                int from = Math.min(p, positions - 16);
-                BlockedDepthwiseConvKernel.transpose(scratch, acc + from * WIDTH + half, positionIndex, out.data(),
-                        at + half * w.outSize() + from, planeIndex, 0, scratch, tmp);
-            }
-        }
+        BlockedDepthwiseConvKernel.transposeToPlanes(scratch, acc, positionIndex, positions, WIDTH, out.data(),
+                out.offset() + (image * g.cout() + c0) * w.outSize() + first, planeIndex, scratch, tmp);
     }
 
     /** Where the accumulators of channel panel q0 + dq and tile t0 + dt of an item start in the scratch. */

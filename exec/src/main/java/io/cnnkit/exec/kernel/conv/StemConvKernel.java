@@ -118,7 +118,7 @@ final class StemConvKernel implements Kernel {
     private static boolean applies(int[] inShape, int[] convShape, Window w, int groups, Fusion fusion, Window pool) {
         boolean conv = S.length() == L && groups == 1 && inShape[1] <= MAX_CHANNELS && convShape[1] % GROUP == 0
                 && w.outW() >= COLS && !fusion.residual();
-        return conv && (pool == null || pool.dh() == 1 && pool.dw() == 1 && pool.outW() >= 1
+        return conv && (pool == null || pool.dh() == 1 && pool.dw() == 1
                 && windowsHoldAnInput(pool.outH(), pool.sh(), pool.padTop(), pool.kh(), pool.inH())
                 && windowsHoldAnInput(pool.outW(), pool.sw(), pool.padLeft(), pool.kw(), pool.inW()));
     }
@@ -240,13 +240,8 @@ final class StemConvKernel implements Kernel {
             }
             return;
         }
-        for (int c = 0; c < channels; c += L) {
-            for (int x = 0; x < outW; x += L) {
-                int x0 = Math.min(x, outW - L);   // the last 16 positions overlap the ones before
-                BlockedDepthwiseConvKernel.transpose(scratch, src + x0 * channels + c, positionIndex, o,
-                        dst + c * outPlane + x0, planeIndex, 0, scratch, 0);
-            }
-        }
+        BlockedDepthwiseConvKernel.transposeToPlanes(scratch, src, positionIndex, outW, channels, o, dst, planeIndex,
+                scratch, 0);
     }
 
     /**
