@@ -22,9 +22,10 @@ import jdk.incubator.vector.FloatVector;
  * {@link #IN_PLACE_M_MAX} output channels, reads them where they lie ({@link #readsBInPlace}). The loop order
  * keeps one B panel in L1 while all A panels stream past it (GotoBLAS/MLAS style). The epilogue
  * (bias, residual, activation) runs on the rows of a work item's chunk once its last tile is done,
- * while they are in L2 (on each finished tile where they would not be). A layer of small K whose
- * whole B block fits in L1 (MobileNet-v2's 16->96 on 112x112) turns the loop round: each A panel
- * meets every B panel of the chunk in turn, which writes C in long runs.
+ * while they are in L2 (on each finished tile where they would not be). A layer of one K block
+ * (MobileNet-v2's 16->96 on 112x112, ResNet-50's 64->256 on 56x56) turns the loop round: each A
+ * panel meets every B panel of the chunk in turn, which writes C in long runs, and the panel's rows
+ * take their epilogue while they are in L1.
  *
  * <p>A 1x1 layer without padding whose positions end a few short of a whole panel (49 = 48 + 1 on 7x7
  * maps, 196 = 192 + 4 on 14x14; all of a squeeze-excitation's 1x1 map) may leave those last
@@ -37,8 +38,6 @@ import jdk.incubator.vector.FloatVector;
 final class ConvGemmKernel extends GemmConvKernel {
     /** Upper bound of column panels per work item: the packed B block stays in L2. */
     private static final int PANELS_MAX = 8;
-    /** Most floats of a single-block B (K x chunk) for which tiles run weight panel by weight panel: 32 KB, an L1. */
-    private static final int ROW_MAJOR_B_MAX = 8192;
     /**
      * Most floats of C of one work item whose epilogue waits for the chunk's last tile: 512 KB, half
      * a 1 MB L2, for a piecewise-linear activation; 256 KB for a smooth one, whose longer epilogue
@@ -242,10 +241,10 @@ final class ConvGemmKernel extends GemmConvKernel {
             if (withTail) {
                 repeatTail(x.data(), xBase, k0, kc, scratch, repeated);
             }
-            if (first && last && k * chunks.size() <= ROW_MAJOR_B_MAX) {
-                // one small K block (the write of C dominates, the whole B block stays in L1): each weight
-                // panel's rows across all column panels in turn, so that C is written in runs of the
-                // chunk's width rather than nr, then their epilogue while they are still in L1
+            if (first && last) {
+                // one K block: each weight panel's rows across all column panels in turn (B from L1 or
+                // L2), so that C is written in 8 or 12 runs of the chunk's width rather than a run of nr
+                // in each of the part's rows, then their epilogue while they are still in L1
                 for (int p = p0; p < p1; p++) {
                     for (int q = 0; q < panels; q++) {
                         tileAt(x, xBase, res, c, group, p, q, k0, kc, n0, n1, cBase, rBase, tile, scratch, false);
