@@ -145,6 +145,27 @@ public class OptimizedKernelsTest {
     }
 
     /**
+     * Output channels ending in a panel of at most one vector (48 = 32 + 16, 44, 16, 8), which the
+     * direct convolution runs on its one-vector tile: on maps whose rows are whole tiles (14, its
+     * transposed store of 16 channels) and are not (13), at stride 1 and 2.
+     */
+    @Test
+    void layersWhoseLastChannelPanelIsOneVectorOrLess() {
+        Random rnd = new Random(13);
+        for (int cout : new int[] {48, 44, 16, 8}) {
+            for (int size : new int[] {14, 13}) {
+                for (int stride : new int[] {1, 2}) {
+                    Op.Conv conv = new Op.Conv(cout, Size2.square(5), Size2.square(stride), Padding.symmetric(2, 2),
+                            Size2.square(1), 1, true);
+                    Tensor x = random(rnd, 2, 16, stride * size, stride * size);
+                    Map<String, Tensor> params = Map.of("weight", random(rnd, cout, 16, 5, 5), "bias", random(rnd, cout));
+                    checkEveryAlgorithm(conv, x, params, cout + " filters on " + size + "x" + size + " stride " + stride);
+                }
+            }
+        }
+    }
+
+    /**
      * Strided 1x1 layers (ResNet's downsampling): without padding the im2col tiles gather B with
      * vector gathers from a table of input offsets, or at stride 2 on output rows of at least a
      * vector (17 and 33 columns here, the last of an odd-width input at the array's end) take the

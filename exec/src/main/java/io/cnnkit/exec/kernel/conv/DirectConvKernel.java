@@ -21,10 +21,11 @@ import jdk.incubator.vector.VectorSpecies;
  * compute 64 positions for a 7x7 map's 49. The price: the tile is stored transposed. Where rows are
  * whole tiles and no residual is added, a chunk's positions are consecutive outputs and go out 16
  * positions x 16 channels per register transpose, after bias and activation on the accumulators;
- * otherwise channel by channel through the epilogue. Work items are chunks of at most {@link
- * #TILES_PER_ITEM} tiles times a run of channel panels; within one, each K block of a channel
- * panel's weights is read once for all the item's tiles, whose accumulators wait in the slot's
- * scratch.
+ * otherwise channel by channel through the epilogue. A last channel panel of at most one vector of
+ * the layer's channels (48 = 32 + 16) runs a tile of one vector ({@link #halfTile}). Work items are
+ * chunks of at most {@link #TILES_PER_ITEM} tiles times a run of channel panels; within one, each K
+ * block of a channel panel's weights is read once for all the item's tiles, whose accumulators
+ * wait in the slot's scratch.
  */
 final class DirectConvKernel extends PhasePlaneConvKernel {
     private static final VectorSpecies<Float> S = Simd.S;
@@ -99,6 +100,8 @@ final class DirectConvKernel extends PhasePlaneConvKernel {
                     int acc = accumulatorsAt(q - q0, t - t0);
                     if (g.scalar()) {
                         tileScalar(padded, at, offsets, k0, steps, g.packedWeights(), wAt, scratch, acc, k0 > 0);
+                    } else if (g.coutG() - q * WIDTH <= L) {
+                        halfTile(padded, at, offsets, k0, steps, g.packedWeights(), wAt, scratch, acc, k0 > 0);
                     } else {
                         tile(padded, at, offsets, k0, steps, g.packedWeights(), wAt, scratch, acc, k0 > 0);
                     }
@@ -106,9 +109,10 @@ final class DirectConvKernel extends PhasePlaneConvKernel {
             }
         }
         for (int q = q0; q < q1; q++) {
-            if (transposes && g.coutG() - q * WIDTH >= WIDTH && (t1 - t0) * ROWS >= 16) {
-                storeChunk(scratch, accumulatorsAt(q - q0, 0), q, t0 * ROWS, (t1 - t0) * ROWS, image, group, out,
-                        Align.FLOATS + TILES_PER_ITEM * g.mPanels() * TILE);
+            int channels = Math.min(WIDTH, g.coutG() - q * WIDTH);
+            if (transposes && channels % L == 0 && (t1 - t0) * ROWS >= 16) {
+                storeChunk(scratch, accumulatorsAt(q - q0, 0), q, channels, t0 * ROWS, (t1 - t0) * ROWS, image, group,
+                        out, Align.FLOATS + TILES_PER_ITEM * g.mPanels() * TILE);
                 continue;
             }
             for (int t = t0; t < t1; t++) {
@@ -119,14 +123,15 @@ final class DirectConvKernel extends PhasePlaneConvKernel {
 
     /**
      * A chunk's finished tiles of channel panel q, {@code positions} consecutive outputs from
-     * {@code first} as [position][32 channels] at {@code acc}: bias and activation in place, then
-     * 16 positions x 16 channels per transpose (the last 16 positions overlap the ones before).
+     * {@code first} as [position][32 channels] at {@code acc}, of which the first {@code channels}
+     * (16 or 32) are the layer's: bias and activation in place, then 16 positions x 16 channels per
+     * transpose (the last 16 positions overlap the ones before).
      */
-    private void storeChunk(float[] scratch, int acc, int q, int first, int positions, int image, int group,
-                            Tensor out, int tmp) {
+    private void storeChunk(float[] scratch, int acc, int q, int channels, int first, int positions, int image,
+                            int group, Tensor out, int tmp) {
         int c0 = group * g.coutG() + q * WIDTH;
-        g.epilogue().applyInPlace(scratch, acc, WIDTH, positions, WIDTH, g.bias(), c0);
-        BlockedDepthwiseConvKernel.transposeToPlanes(scratch, acc, positionIndex, positions, WIDTH, out.data(),
+        g.epilogue().applyInPlace(scratch, acc, WIDTH, positions, channels, g.bias(), c0);
+        BlockedDepthwiseConvKernel.transposeToPlanes(scratch, acc, positionIndex, positions, channels, out.data(),
                 out.offset() + (image * g.cout() + c0) * w.outSize() + first, planeIndex, scratch, tmp);
     }
 
@@ -207,6 +212,40 @@ final class DirectConvKernel extends PhasePlaneConvKernel {
         EXACT.cast(c51).intoArray(c, co + 5 * WIDTH + L);
         EXACT.cast(c60).intoArray(c, co + 6 * WIDTH);
         EXACT.cast(c61).intoArray(c, co + 6 * WIDTH + L);
+    }
+
+    /**
+     * {@link #tile} for a last channel panel of at most one vector of the layer's channels (48 output
+     * channels: 32 + 16): only the first vector of each weight row and of each position's
+     * accumulators, half the multiply-adds of a whole tile for the same broadcasts.
+     */
+    private static void halfTile(float[] x, int at, int[] offsets, int k0, int kc, float[] w, int wAt, float[] c,
+                                 int co, boolean accumulate) {
+        FloatVector c0 = accumulate ? FloatVector.fromArray(S, c, co) : FloatVector.zero(S);
+        FloatVector c1 = accumulate ? FloatVector.fromArray(S, c, co + WIDTH) : FloatVector.zero(S);
+        FloatVector c2 = accumulate ? FloatVector.fromArray(S, c, co + 2 * WIDTH) : FloatVector.zero(S);
+        FloatVector c3 = accumulate ? FloatVector.fromArray(S, c, co + 3 * WIDTH) : FloatVector.zero(S);
+        FloatVector c4 = accumulate ? FloatVector.fromArray(S, c, co + 4 * WIDTH) : FloatVector.zero(S);
+        FloatVector c5 = accumulate ? FloatVector.fromArray(S, c, co + 5 * WIDTH) : FloatVector.zero(S);
+        FloatVector c6 = accumulate ? FloatVector.fromArray(S, c, co + 6 * WIDTH) : FloatVector.zero(S);
+        for (int kk = 0; kk < kc; kk++) {
+            int xk = at + offsets[k0 + kk];
+            FloatVector w0 = FloatVector.fromArray(S, w, wAt + kk * WIDTH);
+            c0 = FloatVector.broadcast(S, x[xk]).fma(w0, c0);
+            c1 = FloatVector.broadcast(S, x[xk + 1]).fma(w0, c1);
+            c2 = FloatVector.broadcast(S, x[xk + 2]).fma(w0, c2);
+            c3 = FloatVector.broadcast(S, x[xk + 3]).fma(w0, c3);
+            c4 = FloatVector.broadcast(S, x[xk + 4]).fma(w0, c4);
+            c5 = FloatVector.broadcast(S, x[xk + 5]).fma(w0, c5);
+            c6 = FloatVector.broadcast(S, x[xk + 6]).fma(w0, c6);
+        }
+        EXACT.cast(c0).intoArray(c, co);
+        EXACT.cast(c1).intoArray(c, co + WIDTH);
+        EXACT.cast(c2).intoArray(c, co + 2 * WIDTH);
+        EXACT.cast(c3).intoArray(c, co + 3 * WIDTH);
+        EXACT.cast(c4).intoArray(c, co + 4 * WIDTH);
+        EXACT.cast(c5).intoArray(c, co + 5 * WIDTH);
+        EXACT.cast(c6).intoArray(c, co + 6 * WIDTH);
     }
 
     /** {@link #tile} in plain Java: the forced-scalar path. */
