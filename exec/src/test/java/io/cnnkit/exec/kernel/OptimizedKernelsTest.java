@@ -103,7 +103,7 @@ public class OptimizedKernelsTest {
             Size2 dilation = rnd.nextInt(4) == 0 ? new Size2(1 + rnd.nextInt(2), 1 + rnd.nextInt(3)) : Size2.square(1);
             Op.Conv conv = new Op.Conv(coutG * groups, new Size2(kh, kw), stride, randomPad(rnd, kh, kw), dilation,
                     groups, rnd.nextBoolean());
-            int[] shape = {1 + rnd.nextInt(2), cinG * groups, 1 + rnd.nextInt(trial % 5 == 0 ? 30 : 12),
+            int[] shape = {1 + rnd.nextInt(3), cinG * groups, 1 + rnd.nextInt(trial % 5 == 0 ? 30 : 12),
                     1 + rnd.nextInt(trial % 5 == 0 ? 30 : 12)};
             try {
                 ShapeInference.batched(conv, List.of(shape));

@@ -85,10 +85,10 @@ final class DirectConvKernel extends PhasePlaneConvKernel {
 
     /** Tiles of chunk {@code chunk} for channel panels [q0, q1) of one image and group. */
     @Override
-    void compute(float[] padded, Tensor res, Tensor out, int image, int group, int q0, int q1, int chunk,
+    void compute(float[] padded, int planesAt, Tensor res, Tensor out, int image, int group, int q0, int q1, int chunk,
                  float[] scratch) {
         int t0 = chunks.start(chunk) / ROWS, t1 = chunks.end(chunk) / ROWS;
-        int xBase = g.planeBase(image, group, g.cin(), g.cinG(), planes.channelSize());
+        int xBase = planesAt + g.planeBase(0, group, g.cin(), g.cinG(), planes.channelSize());
         int[] offsets = planes.offsets();
         int k = g.k(), kc = g.kc();
         for (int k0 = 0; k0 < k; k0 += kc) {

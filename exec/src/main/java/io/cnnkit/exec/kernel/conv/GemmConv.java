@@ -69,7 +69,16 @@ record GemmConv(int batch, int cin, int cout, int groups, int cinG, int coutG, i
      * 6, 6 and 5 on two threads).
      */
     int[] parts(Chunks chunks, double prepare, int threads) {
-        return Parallel.balancedRanges(batch * groups * chunks.count() * mPanels, threads, (from, to) -> {
+        return parts(batch, chunks, prepare, threads);
+    }
+
+    /** As {@link #parts}, over the units of one image (for {@link #forEachItem(Workspace, int[], int, int, long, Item)}). */
+    int[] imageParts(Chunks chunks, double prepare, int threads) {
+        return parts(1, chunks, prepare, threads);
+    }
+
+    private int[] parts(int images, Chunks chunks, double prepare, int threads) {
+        return Parallel.balancedRanges(images * groups * chunks.count() * mPanels, threads, (from, to) -> {
             double[] work = {0};
             forEachRun(from, to, (segment, p0, p1) ->
                     work[0] += (double) chunks.length(segment % chunks.count()) * k * ((p1 - p0) * width + prepare));
@@ -129,13 +138,31 @@ record GemmConv(int batch, int cin, int cout, int groups, int cinG, int coutG, i
 
     /** Runs the units of {@code parts} ({@link #parts}), each range as runs of panels of one chunk. */
     void forEachItem(Workspace ws, int[] parts, int chunks, long macs, Item body) {
-        Parallel.forRanges(ws, parts, macs, (slot, from, to) -> {
-            float[] scratch = ws.scratch(slot);
-            forEachRun(from, to, (segment, p0, p1) -> {
-                int rest = segment / chunks;
-                body.run(rest / groups, rest % groups, p0, p1, segment % chunks, scratch);
-            });
+        Parallel.forRanges(ws, parts, macs, (slot, from, to) -> forEachItem(from, to, chunks, ws.scratch(slot), body));
+    }
+
+    /** Runs the units of image {@code image} split by {@code parts} ({@link #imageParts}). */
+    void forEachItem(Workspace ws, int[] parts, int image, int chunks, long macs, Item body) {
+        int first = image * unitsPerImage(chunks);
+        Parallel.forRanges(ws, parts, macs, (slot, from, to) ->
+                forEachItem(first + from, first + to, chunks, ws.scratch(slot), body));
+    }
+
+    /** Runs every unit of image {@code image} on the calling thread. */
+    void forEachItem(int image, int chunks, float[] scratch, Item body) {
+        int units = unitsPerImage(chunks);
+        forEachItem(image * units, (image + 1) * units, chunks, scratch, body);
+    }
+
+    private void forEachItem(int from, int to, int chunks, float[] scratch, Item body) {
+        forEachRun(from, to, (segment, p0, p1) -> {
+            int rest = segment / chunks;
+            body.run(rest / groups, rest % groups, p0, p1, segment % chunks, scratch);
         });
+    }
+
+    private int unitsPerImage(int chunks) {
+        return groups * chunks * mPanels;
     }
 
     /** Base of image {@code image}, group {@code g} in an NCHW tensor of {@code channels} planes of {@code plane}. */

@@ -88,11 +88,11 @@ final class ImplicitConvKernel extends PhasePlaneConvKernel {
     }
 
     @Override
-    void compute(float[] padded, Tensor res, Tensor out, int image, int group, int p0, int p1, int chunk,
+    void compute(float[] padded, int planesAt, Tensor res, Tensor out, int image, int group, int p0, int p1, int chunk,
                  float[] scratch) {
         int q0 = chunks.start(chunk) / nr, q1 = Math.min(panels, q0 + chunks.size() / nr);
         int k = g.k();
-        int bBase = g.planeBase(image, group, g.cin(), g.cinG(), planes.channelSize());
+        int bBase = planesAt + g.planeBase(0, group, g.cin(), g.cinG(), planes.channelSize());
         int cBase = out.offset() + g.planeBase(image, group, g.cout(), g.coutG(), w.outSize());
         int rBase = res == null ? 0 : res.offset() + g.planeBase(image, group, g.cout(), g.coutG(), w.outSize());
         int panelsAt = Align.FLOATS + tilesSize();

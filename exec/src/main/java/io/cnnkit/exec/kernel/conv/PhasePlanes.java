@@ -108,13 +108,20 @@ final class PhasePlanes {
         return channels * channelSize + wq + TAIL;
     }
 
-    /** Every channel of every image of {@code x} into {@code dst}, channel after channel. */
-    void fill(Workspace ws, Tensor x, int channels, float[] dst) {
-        Parallel.forRange(ws, channels, channelSize, (slot, from, to) -> {
-            for (int plane = from; plane < to; plane++) {
-                pad(x.data(), x.offset() + plane * w.inH() * w.inW(), dst, plane * channelSize);
-            }
-        });
+    /**
+     * Input planes [first, first + count) of {@code x} (numbered channel after channel, image after
+     * image) into {@code dst} from {@code at}, the threads taking a range of planes each.
+     */
+    void fill(Workspace ws, Tensor x, int first, int count, float[] dst, int at) {
+        Parallel.forRange(ws, count, channelSize, (slot, from, to) -> fill(x, first + from, to - from, dst,
+                at + from * channelSize));
+    }
+
+    /** As above, on the calling thread. */
+    void fill(Tensor x, int first, int count, float[] dst, int at) {
+        for (int i = 0; i < count; i++) {
+            pad(x.data(), x.offset() + (first + i) * w.inH() * w.inW(), dst, at + i * channelSize);
+        }
     }
 
     /** The even floats of two vectors of {@code x} from {@code from}: one vector, to dst[at, at + lanes). */

@@ -24,9 +24,11 @@ import jdk.incubator.vector.VectorSpecies;
  * applied in the tile (another activation then runs on the row, {@link Epilogue#applyInPlace}).
  * Then either the row goes to NCHW by 16x16 transposes, or, with the pool, each pooled row is the
  * maximum of whole vectors of channels over its window of rows kept in a ring, and only the pooled
- * row is transposed out: the convolution's output never leaves the core's cache. Threads take
- * contiguous ranges of output rows; with the pool a range computes again the one convolution row
- * it shares with the range before.
+ * row is transposed out: the convolution's output never leaves the core's cache. Images go one at
+ * a time, as in {@link PhasePlaneConvKernel}: each thread takes whole images, in planes of its own,
+ * where the batch is a multiple of the threads; otherwise the threads fill an image's planes
+ * together and take contiguous ranges of its output rows, and with the pool a range computes
+ * again the one convolution row it shares with the range before.
  */
 final class StemConvKernel implements Kernel {
     private static final VectorSpecies<Float> S = Simd.S;
@@ -52,8 +54,12 @@ final class StemConvKernel implements Kernel {
     /** The activation when it is not a clamp, on each row afterwards; null for none or a clamp. */
     private final Epilogue after;
     private final int[] outShape;
-    /** Range r of output rows (all images') is [bounds[r], bounds[r + 1]). */
+    /** Range r of an image's output rows is [bounds[r], bounds[r + 1]). */
     private final int[] bounds;
+    /** Whether each thread takes whole images, in planes of its own. */
+    private final boolean imagesPerThread;
+    /** Planes of one image (and the floats past them that the last tiles read); buffers in the shared scratch. */
+    private final int imageFloats, buffers;
     /** A row's position i at i · channels; the output's channel j at j · outPlane: the transposes' indices. */
     private final int[] positionIndex = new int[L], planeIndex = new int[L];
 
@@ -99,11 +105,14 @@ final class StemConvKernel implements Kernel {
             positionIndex[i] = i * channels;
             planeIndex[i] = i * outPlane;
         }
-        int units = batch * outH, parts = Math.max(1, Math.min(threads, units));
+        int parts = Math.max(1, Math.min(threads, outH));
         this.bounds = new int[parts + 1];
         for (int r = 0; r <= parts; r++) {
-            bounds[r] = (int) ((long) units * r / parts);
+            bounds[r] = (int) ((long) outH * r / parts);
         }
+        this.imagesPerThread = batch > 1 && batch % threads == 0;
+        this.imageFloats = planes.bufferSize(inChannels);
+        this.buffers = imagesPerThread ? threads : 1;
     }
 
     /**
@@ -140,7 +149,8 @@ final class StemConvKernel implements Kernel {
 
     @Override
     public int sharedScratch() {
-        return planes.bufferSize(batch * inChannels);
+        // with the pool, room for every image's planes: the pooled output may take the input's buffer
+        return (pool == null || batch == 1 ? buffers : Math.max(buffers, batch)) * imageFloats;
     }
 
     /** The transposes' 256 floats, then one convolution row (a ring of a pool window's rows) and a pooled row. */
@@ -158,34 +168,55 @@ final class StemConvKernel implements Kernel {
     @Override
     public void run(Tensor[] inputs, Tensor output, Workspace ws) {
         float[] padded = ws.shared();
-        // the whole input is read here, before any output is written: the output may take its buffer
-        planes.fill(ws, inputs[0], batch * inChannels, padded);
-        Parallel.forRanges(ws, bounds, macs(), (slot, from, to) -> rows(padded, output, ws.scratch(slot), from, to));
+        Tensor x = inputs[0];
+        // the pooled output may take the input's buffer (ExecutionPlan): then every image is read before any is written
+        boolean fillFirst = pool != null && batch > 1 && overlap(x, output);
+        for (int image = 0; fillFirst && image < batch; image++) {
+            planes.fill(ws, x, image * inChannels, inChannels, padded, image * imageFloats);
+        }
+        if (imagesPerThread && ws.slots() <= buffers) {
+            Parallel.forRange(ws, batch, macs() / batch, (slot, from, to) -> {
+                for (int image = from; image < to; image++) {
+                    int at = (fillFirst ? image : slot) * imageFloats;
+                    if (!fillFirst) {
+                        planes.fill(x, image * inChannels, inChannels, padded, at);
+                    }
+                    rows(padded, at, output, ws.scratch(slot), image, 0, outH);
+                }
+            });
+            return;
+        }
+        for (int image = 0; image < batch; image++) {
+            int i = image, at = fillFirst ? image * imageFloats : 0;
+            if (!fillFirst) {
+                planes.fill(ws, x, image * inChannels, inChannels, padded, 0);
+            }
+            Parallel.forRanges(ws, bounds, macs() / batch, (slot, from, to) ->
+                    rows(padded, at, output, ws.scratch(slot), i, from, to));
+        }
     }
 
-    /** Output rows [from, to), numbered image by image. */
-    private void rows(float[] padded, Tensor out, float[] scratch, int from, int to) {
+    private static boolean overlap(Tensor a, Tensor b) {
+        return a.data() == b.data() && a.offset() < b.offset() + b.size() && b.offset() < a.offset() + a.size();
+    }
+
+    /** Output rows [from, to) of {@code image}, whose planes are at {@code planesAt}. */
+    private void rows(float[] padded, int planesAt, Tensor out, float[] scratch, int image, int from, int to) {
         int ring = L * L;
         if (pool == null) {
-            for (int u = from; u < to; u++) {
-                int image = u / outH, oy = u % outH;
-                convolveRow(padded, image, oy, scratch, ring);
+            for (int oy = from; oy < to; oy++) {
+                convolveRow(padded, planesAt, oy, scratch, ring);
                 storeRow(scratch, ring, out, image, oy);
             }
             return;
         }
         int pooled = ring + pool.kh() * rowFloats;
-        int image = -1, done = -1;   // the last convolution row in the ring, of this image
-        for (int u = from; u < to; u++) {
-            if (u / outH != image) {
-                image = u / outH;
-                done = -1;
-            }
-            int py = u % outH;
+        int done = -1;   // the last convolution row in the ring
+        for (int py = from; py < to; py++) {
             int r0 = Math.max(0, py * pool.sh() - pool.padTop()), r1 = Math.min(w.outH(),
                     py * pool.sh() - pool.padTop() + pool.kh());
             for (int r = Math.max(r0, done + 1); r < r1; r++) {
-                convolveRow(padded, image, r, scratch, ring + r % pool.kh() * rowFloats);
+                convolveRow(padded, planesAt, r, scratch, ring + r % pool.kh() * rowFloats);
             }
             done = Math.max(done, r1 - 1);
             poolRow(scratch, ring, r0, r1, pooled);
@@ -193,10 +224,10 @@ final class StemConvKernel implements Kernel {
         }
     }
 
-    /** Convolution row {@code oy} of {@code image}, bias and activation applied, to {@code dst[at]} as [position][channel]. */
-    private void convolveRow(float[] padded, int image, int oy, float[] dst, int at) {
+    /** Convolution row {@code oy} of the image whose planes are at {@code planesAt}, bias and activation applied, to {@code dst[at]} as [position][channel]. */
+    private void convolveRow(float[] padded, int planesAt, int oy, float[] dst, int at) {
         int[] offsets = planes.offsets();
-        int rowAt = image * inChannels * planes.channelSize() + oy * planes.width();
+        int rowAt = planesAt + oy * planes.width();
         for (int group = 0; group < channels / GROUP; group++) {
             int wAt = group * taps * GROUP;
             for (int ox = 0; ox < convW; ox += COLS) {

@@ -29,9 +29,11 @@ import io.cnnkit.exec.kernel.gemm.Sgemm;
  *     (y % m, x % m): every row of a tile's input is a contiguous run over t, and the transforms
  *     run over nr tiles at once with vector lanes on tiles. The tiles tx = tilesW
  *     (one per tile row) are computed and dropped.</li>
- * <li>The work is cut into units (image, output-channel panel, tile panel), ordered block by block
- *     of tile panels, and split into one contiguous range per thread balanced by a cost model
- *     ({@link #balancedParts}). A range transforms each block it meets, V = B^T d B, straight into
+ * <li>Images go one at a time, as in {@link PhasePlaneConvKernel}: each thread takes whole images,
+ *     in planes of its own, where the batch is a multiple of the threads; otherwise the threads
+ *     fill an image's planes together and share its work. An image's work is cut into units
+ *     (output-channel panel, tile panel), ordered block by block of tile panels, and split into one
+ *     contiguous range per thread balanced by a cost model ({@link #balancedParts}). A range transforms each block it meets, V = B^T d B, straight into
  *     packed nr-column B panels (alpha^2 x block panels x Cin x nr in the slot's scratch), then per
  *     chunk of output-channel panels runs the alpha^2 x block x chunk tiles with {@link Sgemm#tile} into a
  *     scratch M, transforms it back, Y = A^T M A, into m x m phase rows, scatters those into the
@@ -56,8 +58,12 @@ final class WinogradConvKernel implements Kernel {
     private final int mr, nr;
     private final int m, alpha, batch, cin, cout, mPanels;
     private final int tilesW, tilesH, wt, planeT, tiles, panels, blockPanels, chunk;
-    /** The work split into one contiguous range of units per thread: part s runs units [parts[s], parts[s + 1]). */
+    /** One image's work split into a contiguous range of units per thread: part s runs units [parts[s], parts[s + 1]). */
     private final int[] parts;
+    /** Whether each thread takes whole images, in planes of its own. */
+    private final boolean imagesPerThread;
+    /** Planes of one image (and the floats past them that the last panels read); buffers in the shared scratch. */
+    private final int imageFloats, buffers;
     private final float[] packedU, bias;
     private final boolean residual, scalar;
     private final Epilogue epilogue;
@@ -157,6 +163,9 @@ final class WinogradConvKernel implements Kernel {
         this.parts = balancedParts(options.threads());
 
         this.planes = PhasePlanes.tiles(w, m, tilesH + 1, wt);
+        this.imagesPerThread = batch > 1 && batch % options.threads() == 0;
+        this.imageFloats = planes.bufferSize(cin);
+        this.buffers = imagesPerThread ? options.threads() : 1;
         this.inRows = new int[alpha][alpha];
         this.inCols = new int[alpha];
         this.outCols = new int[alpha][alpha];
@@ -201,7 +210,7 @@ final class WinogradConvKernel implements Kernel {
      * panels in blocks of 3 and 2, which split as whole blocks ran 3:2).
      */
     private int[] balancedParts(int threads) {
-        return Parallel.balancedRanges(batch * unitsPerImage(), threads, this::cost);
+        return Parallel.balancedRanges(unitsPerImage(), threads, this::cost);
     }
 
     /**
@@ -260,7 +269,7 @@ final class WinogradConvKernel implements Kernel {
     @Override
     public int sharedScratch() {
         // the last panel of the last plane reads up to nr + wt + 1 floats past the planes
-        return planes.bufferSize(batch * cin);
+        return buffers * imageFloats;
     }
 
     @Override
@@ -268,41 +277,58 @@ final class WinogradConvKernel implements Kernel {
         Tensor x = inputs[0];
         Tensor res = residual ? inputs[1] : null;
         float[] shared = ws.shared();
-        planes.fill(ws, x, batch * cin, shared);
-        Parallel.forRanges(ws, parts, macs(), (slot, from, to) -> {
-            float[] scratch = ws.scratch(slot);
-            for (int u = from; u < to; ) {
-                Segment s = segment(u, to);
-                transformInput(shared, s.image(), s.q0(), s.transformFrom(), s.transformTo(), scratch);
-                for (int p = s.pFirst(); p <= s.pLast(); ) {
-                    int qa = p == s.pFirst() ? s.qaFirst() : 0, qb = p == s.pLast() ? s.qbLast() : s.qn();
-                    // a chunk of channel panels shares one tile-panel range: whole panels only
-                    int end = p + 1;
-                    while (end - p < chunk && end <= s.pLast() && s.whole(p) && s.whole(end)) {
-                        end++;
-                    }
-                    multiply(p, end, qa, qb, scratch);
-                    for (int c = p; c < end; c++) {
-                        transformOutput(c, c - p, s.image(), s.q0(), qa, qb, scratch, output, res);
-                    }
-                    p = end;
+        if (imagesPerThread && ws.slots() <= buffers) {
+            Parallel.forRange(ws, batch, macs() / batch, (slot, from, to) -> {
+                int at = slot * imageFloats;
+                for (int image = from; image < to; image++) {
+                    planes.fill(x, image * cin, cin, shared, at);
+                    units(shared, at, image * unitsPerImage(), (image + 1) * unitsPerImage(), ws.scratch(slot), output,
+                            res);
                 }
-                u = s.end();
+            });
+            return;
+        }
+        for (int image = 0; image < batch; image++) {
+            int first = image * unitsPerImage();
+            planes.fill(ws, x, image * cin, cin, shared, 0);
+            Parallel.forRanges(ws, parts, macs() / batch, (slot, from, to) ->
+                    units(shared, 0, first + from, first + to, ws.scratch(slot), output, res));
+        }
+    }
+
+    /** Units [from, to) of one image, whose planes are at {@code planesAt} in {@code shared}. */
+    private void units(float[] shared, int planesAt, int from, int to, float[] scratch, Tensor output, Tensor res) {
+        for (int u = from; u < to; ) {
+            Segment s = segment(u, to);
+            transformInput(shared, planesAt, s.q0(), s.transformFrom(), s.transformTo(), scratch);
+            for (int p = s.pFirst(); p <= s.pLast(); ) {
+                int qa = p == s.pFirst() ? s.qaFirst() : 0, qb = p == s.pLast() ? s.qbLast() : s.qn();
+                // a chunk of channel panels shares one tile-panel range: whole panels only
+                int end = p + 1;
+                while (end - p < chunk && end <= s.pLast() && s.whole(p) && s.whole(end)) {
+                    end++;
+                }
+                multiply(p, end, qa, qb, scratch);
+                for (int c = p; c < end; c++) {
+                    transformOutput(c, c - p, s.image(), s.q0(), qa, qb, scratch, output, res);
+                }
+                p = end;
             }
-        });
+            u = s.end();
+        }
     }
 
     /**
      * V = B^T d B for tile panels [q0 + qa, q0 + qb) of {@code image}, the block starting at panel
      * q0: v[((xi * blockPanels + q) * cin + ci) * nr + j], q counted from q0.
      */
-    private void transformInput(float[] planes, int image, int q0, int qa, int qb, float[] scratch) {
+    private void transformInput(float[] planes, int planesAt, int q0, int qa, int qb, float[] scratch) {
         int tmp = Align.FLOATS + vSize() + mSize();
         int vStride = alpha * blockPanels * cin * nr;
         for (int q = qa; q < qb; q++) {
             int t0 = (q0 + q) * nr;
             for (int ci = 0; ci < cin; ci++) {
-                int base = (image * cin + ci) * m * m * planeT + t0;
+                int base = planesAt + ci * m * m * planeT + t0;
                 for (int y = 0; y < alpha; y++) {
                     Winograd.input(m, scalar, planes, base, inRows[y], scratch, tmp + y * alpha * nr, nr, nr);
                 }

@@ -33,7 +33,7 @@ class PhasePlanesTest {
             }
             float[] dst = new float[planes.bufferSize(channels)];
             java.util.Arrays.fill(dst, Float.NaN);
-            planes.fill(ws, Tensor.of(x, 1, channels, h, w), channels, dst);
+            planes.fill(ws, Tensor.of(x, 1, channels, h, w), 0, channels, dst, 0);
             int wq = planes.width(), hq = planes.channelSize() / (stride * stride * wq);
             for (int c = 0; c < channels; c++) {
                 for (int a = 0; a < stride; a++) {

@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Winograd F(2x2, 3x3) and F(4x4, 3x3) convolution against the reference kernels (double sums) on
  * seeded random 3x3 stride-1 shapes: maps from 1x1 (smaller than a tile) to 30x30, odd and even,
- * pads 0, 1, asymmetric and same, channel counts that are not multiples of the tile, batch 2,
+ * pads 0, 1, asymmetric and same, channel counts that are not multiples of the tile, batch 1 to 3,
  * batchnorm folding, residual add and activation fused; vector and scalar paths, one and two threads.
  *
  * <p>Error bound. The error is measured as max |got - want| / max(1, max |want|) over the output (the
@@ -92,7 +92,7 @@ class WinogradConvTest {
         int cin = 1 + rnd.nextInt(trial % 3 == 0 ? 64 : 9);
         int cout = 1 + rnd.nextInt(trial % 4 == 0 ? 40 : 14);
         int big = trial % 5 == 0 ? 30 : 11;
-        int[] shape = {1 + rnd.nextInt(2), cin, 1 + rnd.nextInt(big), 1 + rnd.nextInt(big)};
+        int[] shape = {1 + rnd.nextInt(3), cin, 1 + rnd.nextInt(big), 1 + rnd.nextInt(big)};
         Op.Conv conv = new Op.Conv(cout, Size2.square(3), Size2.square(1), randomPad(rnd), Size2.square(1), 1,
                 rnd.nextBoolean());
         int[] outShape;
