@@ -1,5 +1,6 @@
 package io.cnnkit.exec;
 
+import io.cnnkit.analyzer.MemoryPlan;
 import io.cnnkit.compiler.graph.Layer;
 import io.cnnkit.compiler.graph.NetworkGraph;
 import io.cnnkit.compiler.graph.Output;
@@ -10,6 +11,7 @@ import io.cnnkit.exec.kernel.Workspace;
 import io.cnnkit.exec.plan.ExecutionPlan;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,10 @@ import java.util.concurrent.ForkJoinPool;
  * Runs an {@link ExecutionPlan}: owns the float arena (one per executor, sized by the analyzer's
  * memory plan), the kernels' scratch and a persistent {@link ForkJoinPool}. Every tensor view is
  * built once here, so a run allocates only its result tensors. Runs are serialised: one arena.
+ *
+ * <p>The network's inputs are read where the caller's tensors lie, as ONNX Runtime reads its
+ * feeds: the steps that read an input are pointed at the caller's tensor, not at a copy in the
+ * arena. No step writes into an input's buffer (the memory plan never works in place on one).
  *
  * <p>Steps run in the plan's order, each split over the threads by its kernel, except that on two
  * or more threads a small step may run side by side with a later small step of similar size that
@@ -52,7 +58,17 @@ public final class Executor implements AutoCloseable {
     private final Tensor[] stepOutputs;
     private final Map<String, Tensor> inputViews = new LinkedHashMap<>();
     private final Map<String, Tensor> outputViews = new LinkedHashMap<>();
+    /** By input name: the step inputs that read its buffer (the input itself or a view of it). */
+    private final Map<String, List<Reader>> inputReaders = new LinkedHashMap<>();
+    /** By input name: the caller's tensor its readers point at, null until a run binds one. */
+    private final Map<String, Tensor> bound = new HashMap<>();
+    /** By output name: the input whose buffer the output shares (an input, or a view of one, given out). */
+    private final Map<String, String> outputsOfInputs = new HashMap<>();
     private final long[] stepNanos;
+    /** Position {@code position} of step {@code step}'s inputs, a view of {@code shape} of a network input's buffer. */
+    private record Reader(int step, int position, int[] shape) {
+    }
+
     /** Each entry one step index, or two for steps run side by side. */
     private final int[][] groups;
     /** Single-threaded workspaces of the two sides of a pair. */
@@ -106,11 +122,28 @@ public final class Executor implements AutoCloseable {
             }
         }
         this.sides = new Workspace[] {Workspace.forKernels(null, paired), Workspace.forKernels(null, paired)};
+        MemoryPlan memory = plan.analysis().memoryPlan();
+        Map<Layer, String> inputNames = new HashMap<>();
         for (Layer input : plan.graph().inputs()) {
             inputViews.put(input.name(), view(input));
+            inputReaders.put(input.name(), new ArrayList<>());
+            inputNames.put(input, input.name());
+        }
+        for (int i = 0; i < steps.size(); i++) {
+            List<Layer> reads = steps.get(i).inputs();
+            for (int j = 0; j < reads.size(); j++) {
+                String input = inputNames.get(memory.bufferOwner(reads.get(j)));
+                if (input != null) {
+                    inputReaders.get(input).add(new Reader(i, j, plan.shape(reads.get(j))));
+                }
+            }
         }
         for (Output output : plan.outputs()) {
             outputViews.put(output.name(), view(output.layer()));
+            String input = inputNames.get(memory.bufferOwner(output.layer()));
+            if (input != null) {
+                outputsOfInputs.put(output.name(), input);
+            }
         }
         this.stepNanos = new long[steps.size()];
     }
@@ -164,16 +197,14 @@ public final class Executor implements AutoCloseable {
     /**
      * Runs the network on {@code inputs} and copies the outputs named in {@code outputs} into the
      * tensors given there (of the output shapes, e.g. from {@link #newOutputs}); outputs not named
-     * are not copied. Repeated runs allocate nothing, and a benchmark that passes no outputs times
-     * the network alone, as ONNX Runtime's run leaves its outputs in its own buffers.
+     * are not copied. Repeated runs on the same input tensors allocate nothing, and a benchmark that
+     * passes no outputs times the network alone, as ONNX Runtime's run leaves its outputs in its own
+     * buffers.
      */
     public synchronized void run(Map<String, Tensor> inputs, Map<String, Tensor> outputs) {
         checkTensors("input", inputViews, inputs, true);
         checkTensors("output", outputViews, outputs, false);
-        inputViews.forEach((name, view) -> {
-            Tensor in = inputs.get(name);
-            System.arraycopy(in.data(), in.offset(), arena, view.offset(), view.size());
-        });
+        inputs.forEach(this::bind);
         for (int[] group : groups) {
             if (group.length == 1) {
                 runStep(group[0], workspace);
@@ -184,8 +215,22 @@ public final class Executor implements AutoCloseable {
         if (profiling) {
             profiledRuns++;
         }
-        outputs.forEach((name, out) ->
-                System.arraycopy(arena, outputViews.get(name).offset(), out.data(), out.offset(), out.size()));
+        outputs.forEach((name, out) -> {
+            String input = outputsOfInputs.get(name);
+            Tensor from = input == null ? outputViews.get(name) : bound.get(input);
+            System.arraycopy(from.data(), from.offset(), out.data(), out.offset(), out.size());
+        });
+    }
+
+    /** Points the steps that read input {@code name} at {@code given} (views made again only for another tensor). */
+    private void bind(String name, Tensor given) {
+        if (bound.get(name) == given) {
+            return;
+        }
+        for (Reader r : inputReaders.get(name)) {
+            stepInputs[r.step()][r.position()] = Tensor.view(given.data(), given.offset(), r.shape());
+        }
+        bound.put(name, given);
     }
 
     private void runStep(int i, Workspace ws) {

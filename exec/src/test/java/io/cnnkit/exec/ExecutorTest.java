@@ -141,6 +141,8 @@ class ExecutorTest {
         Map<String, Tensor> weights = weights(graph, 11);
         Map<String, Tensor> inputs = inputs(graph, batch, 12);
         Map<String, Tensor> want = referenceRun(graph, weights, inputs);
+        Map<String, float[]> given = new HashMap<>();
+        inputs.forEach((name, t) -> given.put(name, t.toArray()));
         for (boolean scalar : new boolean[] {false, true}) {
             for (int threads : new int[] {1, 2}) {
                 ExecutionPlan plan = ExecutionPlan.build(graph, weights, batch, new KernelOptions(scalar, threads));
@@ -152,6 +154,8 @@ class ExecutorTest {
                                     + (scalar ? " scalar" : " vector") + " threads " + threads + " run " + run);
                         }
                         assertEquals(plan.outputs().size(), got.size());
+                        inputs.forEach((name, t) -> assertArrayEquals(given.get(name), t.toArray(),
+                                "input " + name + " is read where it lies, never written"));
                     }
                 }
             }
@@ -382,6 +386,39 @@ class ExecutorTest {
             assertEquals(analysis.inferenceTotals().macs(), macs);
             assertTrue(profile.stream().allMatch(p -> p.runs() == 2 && p.nanos() > 0));
         }
+    }
+
+    /** An input read by two steps and given out through a view of its buffer. */
+    static final String VIEWS = """
+            network Views
+            input x: 2x6x6
+            output flat = x -> flatten
+            output y = x -> conv(4, 3, pad=1) -> relu
+            output z = x -> maxpool(2)
+            """;
+
+    @Test
+    void readsEachInputWhereTheCallersTensorLies() {
+        NetworkGraph graph = compile(VIEWS);
+        Map<String, Tensor> weights = weights(graph, 5);
+        float[] big = new float[3 * 72 + 20];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (float) Math.sin(i);
+        }
+        try (Executor executor = new Executor(graph, weights, 1, 2)) {
+            // views at different places of one array, then the first again: the steps follow each one
+            for (int at : new int[] {7, 90, 7, 0}) {
+                Tensor x = Tensor.view(big, at, 1, 2, 6, 6);
+                float[] before = big.clone();
+                Map<String, Tensor> want = referenceRun(graph, weights, Map.of("x", x.copy()));
+                Map<String, Tensor> got = executor.run(Map.of("x", x));
+                for (String name : List.of("flat", "y", "z")) {
+                    assertClose(want.get(name), got.get(name), name + " from offset " + at);
+                }
+                assertArrayEquals(before, big, "the caller's array is not written");
+            }
+        }
+        checkNetwork(VIEWS, 2);
     }
 
     @Test
