@@ -16,8 +16,9 @@ import java.util.Optional;
  * Where every layer's output lives in one float32 arena, for the schedule the executor follows.
  *
  * <p><b>Schedule.</b> The layers run one after another in {@link NetworkGraph#layers()} order
- * (step {@code i} runs the {@code i}-th layer). Network inputs are layers too: the executor copies
- * them into their buffers before step 0.
+ * (step {@code i} runs the {@code i}-th layer). Network inputs are layers too, with buffers live
+ * from step 0, so that the plan holds a copy of them; the executor reads them where the caller's
+ * tensors lie instead and leaves those buffers unused.
  *
  * <p><b>Aliasing.</b> {@code flatten}, {@code dropout} and {@code stochastic_depth} always reuse their input's buffer (they
  * are views). {@code relu}, {@code relu6}, {@code leakyrelu}, {@code tanh}, {@code sigmoid},
