@@ -21,7 +21,8 @@ import java.util.concurrent.ForkJoinPool;
 /**
  * Runs an {@link ExecutionPlan}: owns the float arena (one per executor, sized by the analyzer's
  * memory plan), the kernels' scratch and a persistent {@link ForkJoinPool}. Every tensor view is
- * built once here, so a run allocates only its result tensors. Runs are serialised: one arena.
+ * built once here (the views of an input again when a run is given another tensor for it), so a
+ * run allocates only its result tensors. Runs are serialised: one arena.
  *
  * <p>The network's inputs are read where the caller's tensors lie, as ONNX Runtime reads its
  * feeds: the steps that read an input are pointed at the caller's tensor, not at a copy in the
