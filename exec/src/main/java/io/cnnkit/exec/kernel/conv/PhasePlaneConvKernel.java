@@ -4,28 +4,21 @@ import io.cnnkit.exec.Tensor;
 import io.cnnkit.exec.kernel.Folding;
 import io.cnnkit.exec.kernel.Fusion;
 import io.cnnkit.exec.kernel.KernelOptions;
-import io.cnnkit.exec.kernel.Parallel;
 import io.cnnkit.exec.kernel.Window;
 import io.cnnkit.exec.kernel.Workspace;
 
 /**
  * A GEMM-based convolution that reads its input from zero-padded phase planes
- * ({@link PhasePlanes}, in the shared scratch), image by image, so that an image's planes are
- * read while they are in the cache of the core that filled them. Where the threads can take
- * whole images each (a batch that is a multiple of the threads), each fills and computes its own
- * images in planes of its own; otherwise the threads fill each image's planes together and split
- * its work into ranges of weight panels x chunks of output positions, one per thread
- * ({@link GemmConv#imageParts}).
+ * ({@link PhasePlanes}, in the shared scratch), image by image ({@link ImageByImage}); where the
+ * threads share an image they split its work into ranges of weight panels x chunks of output
+ * positions, one per thread ({@link GemmConv#imageParts}).
  */
 abstract class PhasePlaneConvKernel extends GemmConvKernel {
     protected final PhasePlanes planes;
     protected final GemmConv.Chunks chunks;
     /** One image's work split between the threads. */
     private final int[] parts;
-    /** Whether each thread takes whole images, in planes of its own. */
-    private final boolean imagesPerThread;
-    /** Planes of one image (and the floats past them that dropped positions read); buffers in the shared scratch. */
-    private final int imageFloats, buffers;
+    private final ImageByImage images;
 
     /**
      * {@code chunks}: of the output positions per image and group (in the subclass's numbering);
@@ -45,14 +38,12 @@ abstract class PhasePlaneConvKernel extends GemmConvKernel {
         this.planes = new PhasePlanes(w, g.cinG());
         this.chunks = chunks;
         this.parts = g.imageParts(chunks, prepare, options.threads());
-        this.imagesPerThread = g.batch() > 1 && g.batch() % options.threads() == 0;
-        this.imageFloats = planes.bufferSize(g.cin());
-        this.buffers = imagesPerThread ? options.threads() : 1;
+        this.images = new ImageByImage(g.batch(), planes.bufferSize(g.cin()), options.threads());
     }
 
     @Override
     public final int sharedScratch() {
-        return buffers * imageFloats;
+        return images.sharedScratch();
     }
 
     @Override
@@ -60,22 +51,15 @@ abstract class PhasePlaneConvKernel extends GemmConvKernel {
         float[] padded = ws.shared();
         Tensor x = inputs[0], res = g.residual() ? inputs[1] : null;
         int cin = g.cin(), chunkCount = chunks.count();
-        if (imagesPerThread && ws.slots() <= buffers) {
-            Parallel.forRange(ws, g.batch(), macs() / g.batch(), (slot, from, to) -> {
-                int at = slot * imageFloats;
-                for (int image = from; image < to; image++) {
-                    planes.fill(x, image * cin, cin, padded, at);
-                    g.forEachItem(image, chunkCount, ws.scratch(slot), (i, group, p0, p1, chunk, scratch) ->
-                            compute(padded, at, res, output, i, group, p0, p1, chunk, scratch));
-                }
-            });
-            return;
-        }
-        for (int image = 0; image < g.batch(); image++) {
+        images.run(ws, macs(), (image, at, slotScratch) -> {
+            planes.fill(x, image * cin, cin, padded, at);
+            g.forEachItem(image, chunkCount, slotScratch, (i, group, p0, p1, chunk, scratch) ->
+                    compute(padded, at, res, output, i, group, p0, p1, chunk, scratch));
+        }, image -> {
             planes.fill(ws, x, image * cin, cin, padded, 0);
             g.forEachItem(ws, parts, image, chunkCount, macs() / g.batch(), (i, group, p0, p1, chunk, scratch) ->
                     compute(padded, 0, res, output, i, group, p0, p1, chunk, scratch));
-        }
+        });
     }
 
     /**

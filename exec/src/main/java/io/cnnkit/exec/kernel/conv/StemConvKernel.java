@@ -25,10 +25,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Then either the row goes to NCHW by 16x16 transposes, or, with the pool, each pooled row is the
  * maximum of whole vectors of channels over its window of rows kept in a ring, and only the pooled
  * row is transposed out: the convolution's output never leaves the core's cache. Images go one at
- * a time, as in {@link PhasePlaneConvKernel}: each thread takes whole images, in planes of its own,
- * where the batch is a multiple of the threads; otherwise the threads fill an image's planes
- * together and take contiguous ranges of its output rows, and with the pool a range computes
- * again the one convolution row it shares with the range before.
+ * a time ({@link ImageByImage}); threads that share an image take contiguous ranges of its output
+ * rows, and with the pool a range computes again the one convolution row it shares with the range
+ * before.
  */
 final class StemConvKernel implements Kernel {
     private static final VectorSpecies<Float> S = Simd.S;
@@ -56,10 +55,7 @@ final class StemConvKernel implements Kernel {
     private final int[] outShape;
     /** Range r of an image's output rows is [bounds[r], bounds[r + 1]). */
     private final int[] bounds;
-    /** Whether each thread takes whole images, in planes of its own. */
-    private final boolean imagesPerThread;
-    /** Planes of one image (and the floats past them that the last tiles read); buffers in the shared scratch. */
-    private final int imageFloats, buffers;
+    private final ImageByImage images;
     /** A row's position i at i · channels; the output's channel j at j · outPlane: the transposes' indices. */
     private final int[] positionIndex = new int[L], planeIndex = new int[L];
 
@@ -110,9 +106,7 @@ final class StemConvKernel implements Kernel {
         for (int r = 0; r <= parts; r++) {
             bounds[r] = (int) ((long) outH * r / parts);
         }
-        this.imagesPerThread = batch > 1 && batch % threads == 0;
-        this.imageFloats = planes.bufferSize(inChannels);
-        this.buffers = imagesPerThread ? threads : 1;
+        this.images = new ImageByImage(batch, planes.bufferSize(inChannels), threads);
     }
 
     /**
@@ -150,7 +144,8 @@ final class StemConvKernel implements Kernel {
     @Override
     public int sharedScratch() {
         // with the pool, room for every image's planes: the pooled output may take the input's buffer
-        return (pool == null || batch == 1 ? buffers : Math.max(buffers, batch)) * imageFloats;
+        return pool == null || batch == 1 ? images.sharedScratch()
+                : Math.max(images.sharedScratch(), batch * images.imageFloats());
     }
 
     /** The transposes' 256 floats, then one convolution row (a ring of a pool window's rows) and a pooled row. */
@@ -171,29 +166,24 @@ final class StemConvKernel implements Kernel {
         Tensor x = inputs[0];
         // the pooled output may take the input's buffer (ExecutionPlan): then every image is read before any is written
         boolean fillFirst = pool != null && batch > 1 && overlap(x, output);
+        int imageFloats = images.imageFloats();
         for (int image = 0; fillFirst && image < batch; image++) {
             planes.fill(ws, x, image * inChannels, inChannels, padded, image * imageFloats);
         }
-        if (imagesPerThread && ws.slots() <= buffers) {
-            Parallel.forRange(ws, batch, macs() / batch, (slot, from, to) -> {
-                for (int image = from; image < to; image++) {
-                    int at = (fillFirst ? image : slot) * imageFloats;
-                    if (!fillFirst) {
-                        planes.fill(x, image * inChannels, inChannels, padded, at);
-                    }
-                    rows(padded, at, output, ws.scratch(slot), image, 0, outH);
-                }
-            });
-            return;
-        }
-        for (int image = 0; image < batch; image++) {
-            int i = image, at = fillFirst ? image * imageFloats : 0;
+        images.run(ws, macs(), (image, slotAt, scratch) -> {
+            int at = fillFirst ? image * imageFloats : slotAt;
+            if (!fillFirst) {
+                planes.fill(x, image * inChannels, inChannels, padded, at);
+            }
+            rows(padded, at, output, scratch, image, 0, outH);
+        }, image -> {
+            int at = fillFirst ? image * imageFloats : 0;
             if (!fillFirst) {
                 planes.fill(ws, x, image * inChannels, inChannels, padded, 0);
             }
             Parallel.forRanges(ws, bounds, macs() / batch, (slot, from, to) ->
-                    rows(padded, at, output, ws.scratch(slot), i, from, to));
-        }
+                    rows(padded, at, output, ws.scratch(slot), image, from, to));
+        });
     }
 
     private static boolean overlap(Tensor a, Tensor b) {

@@ -29,9 +29,7 @@ import io.cnnkit.exec.kernel.gemm.Sgemm;
  *     (y % m, x % m): every row of a tile's input is a contiguous run over t, and the transforms
  *     run over nr tiles at once with vector lanes on tiles. The tiles tx = tilesW
  *     (one per tile row) are computed and dropped.</li>
- * <li>Images go one at a time, as in {@link PhasePlaneConvKernel}: each thread takes whole images,
- *     in planes of its own, where the batch is a multiple of the threads; otherwise the threads
- *     fill an image's planes together and share its work. An image's work is cut into units
+ * <li>Images go one at a time ({@link ImageByImage}). An image's work is cut into units
  *     (output-channel panel, tile panel), ordered block by block of tile panels, and split into one
  *     contiguous range per thread balanced by a cost model ({@link #balancedParts}). A range transforms each block it meets, V = B^T d B, straight into
  *     packed nr-column B panels (alpha^2 x block panels x Cin x nr in the slot's scratch), then per
@@ -60,10 +58,7 @@ final class WinogradConvKernel implements Kernel {
     private final int tilesW, tilesH, wt, planeT, tiles, panels, blockPanels, chunk;
     /** One image's work split into a contiguous range of units per thread: part s runs units [parts[s], parts[s + 1]). */
     private final int[] parts;
-    /** Whether each thread takes whole images, in planes of its own. */
-    private final boolean imagesPerThread;
-    /** Planes of one image (and the floats past them that the last panels read); buffers in the shared scratch. */
-    private final int imageFloats, buffers;
+    private final ImageByImage images;
     private final float[] packedU, bias;
     private final boolean residual, scalar;
     private final Epilogue epilogue;
@@ -163,9 +158,7 @@ final class WinogradConvKernel implements Kernel {
         this.parts = balancedParts(options.threads());
 
         this.planes = PhasePlanes.tiles(w, m, tilesH + 1, wt);
-        this.imagesPerThread = batch > 1 && batch % options.threads() == 0;
-        this.imageFloats = planes.bufferSize(cin);
-        this.buffers = imagesPerThread ? options.threads() : 1;
+        this.images = new ImageByImage(batch, planes.bufferSize(cin), options.threads());
         this.inRows = new int[alpha][alpha];
         this.inCols = new int[alpha];
         this.outCols = new int[alpha][alpha];
@@ -269,7 +262,7 @@ final class WinogradConvKernel implements Kernel {
     @Override
     public int sharedScratch() {
         // the last panel of the last plane reads up to nr + wt + 1 floats past the planes
-        return buffers * imageFloats;
+        return images.sharedScratch();
     }
 
     @Override
@@ -277,23 +270,15 @@ final class WinogradConvKernel implements Kernel {
         Tensor x = inputs[0];
         Tensor res = residual ? inputs[1] : null;
         float[] shared = ws.shared();
-        if (imagesPerThread && ws.slots() <= buffers) {
-            Parallel.forRange(ws, batch, macs() / batch, (slot, from, to) -> {
-                int at = slot * imageFloats;
-                for (int image = from; image < to; image++) {
-                    planes.fill(x, image * cin, cin, shared, at);
-                    units(shared, at, image * unitsPerImage(), (image + 1) * unitsPerImage(), ws.scratch(slot), output,
-                            res);
-                }
-            });
-            return;
-        }
-        for (int image = 0; image < batch; image++) {
+        images.run(ws, macs(), (image, at, scratch) -> {
+            planes.fill(x, image * cin, cin, shared, at);
+            units(shared, at, image * unitsPerImage(), (image + 1) * unitsPerImage(), scratch, output, res);
+        }, image -> {
             int first = image * unitsPerImage();
             planes.fill(ws, x, image * cin, cin, shared, 0);
             Parallel.forRanges(ws, parts, macs() / batch, (slot, from, to) ->
                     units(shared, 0, first + from, first + to, ws.scratch(slot), output, res));
-        }
+        });
     }
 
     /** Units [from, to) of one image, whose planes are at {@code planesAt} in {@code shared}. */
