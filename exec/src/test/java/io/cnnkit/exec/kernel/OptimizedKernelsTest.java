@@ -10,6 +10,7 @@ import io.cnnkit.exec.Tensor;
 import io.cnnkit.exec.kernel.conv.ConvAlgorithm;
 import io.cnnkit.exec.kernel.conv.ConvKernels;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -184,6 +185,29 @@ public class OptimizedKernelsTest {
                     checkEveryAlgorithm(conv, x, params, "1x1 stride " + stride + " pad " + pad + " on " + size);
                 }
             }
+        }
+    }
+
+    /**
+     * Layers of column stride 2, whose direct tiles read the input where it lies and only their
+     * border from a zero-padded copy ({@code BorderCopy}): ResNet's 3x3 stride-2 maps, odd and
+     * asymmetric sizes, no padding (only columns computed and dropped read the copy), larger kernels,
+     * dilation, row strides 1 and 3, a last channel panel of one vector, a batch of two.
+     */
+    @Test
+    void columnStride2Layers() {
+        Random rnd = new Random(14);
+        // kernel, height, width, pad (-1: asymmetric 2, 0, 1, 3), dilation, row stride
+        int[][] cases = {{3, 56, 56, 1, 1, 2}, {3, 28, 28, 1, 1, 2}, {3, 14, 14, 1, 1, 2}, {3, 7, 7, 1, 1, 2},
+                {3, 29, 45, -1, 1, 2}, {3, 20, 31, 0, 1, 2}, {5, 33, 40, 2, 1, 2}, {7, 40, 40, 3, 1, 2},
+                {3, 23, 60, 1, 2, 2}, {3, 17, 44, 1, 1, 1}, {3, 25, 37, 1, 1, 3}};
+        for (int[] c : cases) {
+            int k = c[0];
+            Padding pad = c[3] < 0 ? new Padding.Explicit(2, 0, 1, 3) : Padding.symmetric(c[3], c[3]);
+            Op.Conv conv = new Op.Conv(40, Size2.square(k), new Size2(c[5], 2), pad, Size2.square(c[4]), 1, true);
+            Tensor x = random(rnd, 2, 5, c[1], c[2]);
+            Map<String, Tensor> params = Map.of("weight", random(rnd, 40, 5, k, k), "bias", random(rnd, 40));
+            checkEveryAlgorithm(conv, x, params, "column stride 2 " + Arrays.toString(c));
         }
     }
 

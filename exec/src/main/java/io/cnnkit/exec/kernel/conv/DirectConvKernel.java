@@ -15,8 +15,10 @@ import jdk.incubator.vector.VectorSpecies;
  * Direct convolution with output channels in the vectors: a tile is {@link #ROWS} consecutive
  * output columns of one output row times {@link #WIDTH} output channels (two vectors), and each of
  * its K steps broadcasts the seven inputs straight from the zero-padded phase planes ({@link
- * PhasePlanes}) at the K row's offset, against one packed row of weights. Nothing is packed per run
- * besides the padded copy of the input, and a row of 7, 14, 28, 56 or 112 outputs (every map of the
+ * PhasePlanes}) at the K row's offset, against one packed row of weights; at column stride 2, where
+ * some tiles read inside the input, every second float of the input where it lies, or for the tiles
+ * that meet the padding of a zero-padded copy of its border ({@link BorderCopy}). Nothing is packed
+ * per run besides that copy of the input, and a row of 7, 14, 28, 56 or 112 outputs (every map of the
  * zoo's networks) is cut into tiles without waste, where the implicit GEMM's 32-column panels
  * compute 64 positions for a 7x7 map's 49. The price: the tile is stored transposed. Where rows are
  * whole tiles and no residual is added, a chunk's positions are consecutive outputs and go out 16
@@ -27,7 +29,7 @@ import jdk.incubator.vector.VectorSpecies;
  * block of a channel panel's weights is read once for all the item's tiles, whose accumulators
  * wait in the slot's scratch.
  */
-final class DirectConvKernel extends PhasePlaneConvKernel {
+final class DirectConvKernel extends CopiedInputConvKernel {
     private static final VectorSpecies<Float> S = Simd.S;
     private static final Class<? extends FloatVector> EXACT = Simd.EXACT;
     private static final int L = S.length();
@@ -42,6 +44,13 @@ final class DirectConvKernel extends PhasePlaneConvKernel {
     private static final int TILES_PER_ITEM = 8;
 
     private final int tilesPerRow;
+    /**
+     * What the tiles read: the phase planes, or at column stride 2 the input where it lies and a
+     * copy of its border ({@link #copyFor}); the other one is null.
+     */
+    private final PhasePlanes planes;
+    private final BorderCopy border;
+    private final int channelSize;
     /**
      * Whether a chunk's positions are consecutive outputs (rows a whole number of tiles) and no
      * residual is added: its accumulators then go out by 16x16 transposes.
@@ -58,8 +67,16 @@ final class DirectConvKernel extends PhasePlaneConvKernel {
     /** As above, {@code reuse}: a kernel no longer run whose packed weights this one may overwrite, or null. */
     DirectConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                      KernelOptions options, GemmConvKernel reuse) {
-        super(inShape, outShape, w, groups, folded, fusion, options, WIDTH,
+        this(inShape, outShape, w, groups, folded, fusion, options, reuse, copyFor(w, inShape[1] / groups));
+    }
+
+    private DirectConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
+                             KernelOptions options, GemmConvKernel reuse, InputCopy copy) {
+        super(inShape, outShape, w, groups, folded, fusion, options, WIDTH, copy,
                 GemmConv.Chunks.of(w.outH() * tilesPerRow(w) * ROWS, ROWS, TILES_PER_ITEM), 0, reuse);
+        this.planes = copy instanceof PhasePlanes phases ? phases : null;
+        this.border = copy instanceof BorderCopy borders ? borders : null;
+        this.channelSize = copy.channelSize();
         this.tilesPerRow = tilesPerRow(w);
         this.transposes = transposes(w, g.residual()) && !g.scalar();
         for (int i = 0; i < 16; i++) {
@@ -79,31 +96,57 @@ final class DirectConvKernel extends PhasePlaneConvKernel {
         return TILES_PER_ITEM * g.mPanels() * TILE + 256;   // the workspace adds Align.FLOATS in front
     }
 
+    /**
+     * The copy of its input that a layer's tiles read: the border only at column stride 2 where
+     * some tiles read inside the input, else the phase planes. Where every tile meets the padding
+     * (7x7 outputs) the border copy is a whole padded copy, which ran ResNet-18's 256x14-3s2 3-8%
+     * slower on two threads.
+     */
+    private static InputCopy copyFor(Window w, int cinG) {
+        return w.sw() == 2 && BorderCopy.readsInPlace(w, ROWS) ? new BorderCopy(w, cinG, ROWS)
+                : new PhasePlanes(w, cinG);
+    }
+
     private static int tilesPerRow(Window w) {
         return (w.outW() + ROWS - 1) / ROWS;
     }
 
     /** Tiles of chunk {@code chunk} for channel panels [q0, q1) of one image and group. */
     @Override
-    void compute(float[] padded, int planesAt, Tensor res, Tensor out, int image, int group, int q0, int q1, int chunk,
-                 float[] scratch) {
+    void compute(Tensor x, float[] copied, int copyAt, Tensor res, Tensor out, int image, int group, int q0, int q1,
+                 int chunk, float[] scratch) {
         int t0 = chunks.start(chunk) / ROWS, t1 = chunks.end(chunk) / ROWS;
-        int xBase = planesAt + g.planeBase(0, group, g.cin(), g.cinG(), planes.channelSize());
-        int[] offsets = planes.offsets();
+        int copyBase = copyAt + g.planeBase(0, group, g.cin(), g.cinG(), channelSize);
+        int inputBase = x.offset() + g.planeBase(image, group, g.cin(), g.cinG(), w.inH() * w.inW());
         int k = g.k(), kc = g.kc();
         for (int k0 = 0; k0 < k; k0 += kc) {
             int steps = Math.min(kc, k - k0);
             for (int q = q0; q < q1; q++) {
                 int wAt = g.weightsAt(group, q, k0);
                 for (int t = t0; t < t1; t++) {
-                    int at = xBase + (t / tilesPerRow) * planes.width() + (t % tilesPerRow) * ROWS;
+                    int oy = t / tilesPerRow, j = t % tilesPerRow;
                     int acc = accumulatorsAt(q - q0, t - t0);
+                    if (border != null) {
+                        // a last panel of one vector of channels runs the whole tile on zero weights here
+                        boolean inside = border.interior(oy, j);
+                        float[] src = inside ? x.data() : copied;
+                        int at = inside ? inputBase + border.inputAt(oy, j) : copyBase + border.copyAt(oy, j);
+                        int[] offsets = inside ? border.inputOffsets() : border.copyOffsets();
+                        if (g.scalar()) {
+                            tileScalar(src, at, 2, offsets, k0, steps, g.packedWeights(), wAt, scratch, acc, k0 > 0);
+                        } else {
+                            tileStride2(src, at, offsets, k0, steps, g.packedWeights(), wAt, scratch, acc, k0 > 0);
+                        }
+                        continue;
+                    }
+                    int at = copyBase + oy * planes.width() + j * ROWS;
+                    int[] offsets = planes.offsets();
                     if (g.scalar()) {
-                        tileScalar(padded, at, offsets, k0, steps, g.packedWeights(), wAt, scratch, acc, k0 > 0);
+                        tileScalar(copied, at, 1, offsets, k0, steps, g.packedWeights(), wAt, scratch, acc, k0 > 0);
                     } else if (g.coutG() - q * WIDTH <= L) {
-                        halfTile(padded, at, offsets, k0, steps, g.packedWeights(), wAt, scratch, acc, k0 > 0);
+                        halfTile(copied, at, offsets, k0, steps, g.packedWeights(), wAt, scratch, acc, k0 > 0);
                     } else {
-                        tile(padded, at, offsets, k0, steps, g.packedWeights(), wAt, scratch, acc, k0 > 0);
+                        tile(copied, at, offsets, k0, steps, g.packedWeights(), wAt, scratch, acc, k0 > 0);
                     }
                 }
             }
@@ -215,6 +258,70 @@ final class DirectConvKernel extends PhasePlaneConvKernel {
     }
 
     /**
+     * {@link #tile} on inputs two floats apart: x[at + 2r + offsets[kk]] for the tile's column r, a
+     * layer of column stride 2 read where its input lies or from its border copy ({@link BorderCopy}).
+     * A method of its own: with the stride as a parameter C2 keeps a range check per broadcast.
+     */
+    private static void tileStride2(float[] x, int at, int[] offsets, int k0, int kc, float[] w, int wAt, float[] c,
+                                    int co, boolean accumulate) {
+        FloatVector c00 = accumulate ? FloatVector.fromArray(S, c, co) : FloatVector.zero(S);
+        FloatVector c01 = accumulate ? FloatVector.fromArray(S, c, co + L) : FloatVector.zero(S);
+        FloatVector c10 = accumulate ? FloatVector.fromArray(S, c, co + WIDTH) : FloatVector.zero(S);
+        FloatVector c11 = accumulate ? FloatVector.fromArray(S, c, co + WIDTH + L) : FloatVector.zero(S);
+        FloatVector c20 = accumulate ? FloatVector.fromArray(S, c, co + 2 * WIDTH) : FloatVector.zero(S);
+        FloatVector c21 = accumulate ? FloatVector.fromArray(S, c, co + 2 * WIDTH + L) : FloatVector.zero(S);
+        FloatVector c30 = accumulate ? FloatVector.fromArray(S, c, co + 3 * WIDTH) : FloatVector.zero(S);
+        FloatVector c31 = accumulate ? FloatVector.fromArray(S, c, co + 3 * WIDTH + L) : FloatVector.zero(S);
+        FloatVector c40 = accumulate ? FloatVector.fromArray(S, c, co + 4 * WIDTH) : FloatVector.zero(S);
+        FloatVector c41 = accumulate ? FloatVector.fromArray(S, c, co + 4 * WIDTH + L) : FloatVector.zero(S);
+        FloatVector c50 = accumulate ? FloatVector.fromArray(S, c, co + 5 * WIDTH) : FloatVector.zero(S);
+        FloatVector c51 = accumulate ? FloatVector.fromArray(S, c, co + 5 * WIDTH + L) : FloatVector.zero(S);
+        FloatVector c60 = accumulate ? FloatVector.fromArray(S, c, co + 6 * WIDTH) : FloatVector.zero(S);
+        FloatVector c61 = accumulate ? FloatVector.fromArray(S, c, co + 6 * WIDTH + L) : FloatVector.zero(S);
+        for (int kk = 0; kk < kc; kk++) {
+            int xk = at + offsets[k0 + kk];
+            int wk = wAt + kk * WIDTH;
+            FloatVector w0 = FloatVector.fromArray(S, w, wk);
+            FloatVector w1 = FloatVector.fromArray(S, w, wk + L);
+            FloatVector x0 = FloatVector.broadcast(S, x[xk]);
+            c00 = x0.fma(w0, c00);
+            c01 = x0.fma(w1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, x[xk + 2]);
+            c10 = x1.fma(w0, c10);
+            c11 = x1.fma(w1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, x[xk + 4]);
+            c20 = x2.fma(w0, c20);
+            c21 = x2.fma(w1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, x[xk + 6]);
+            c30 = x3.fma(w0, c30);
+            c31 = x3.fma(w1, c31);
+            FloatVector x4 = FloatVector.broadcast(S, x[xk + 8]);
+            c40 = x4.fma(w0, c40);
+            c41 = x4.fma(w1, c41);
+            FloatVector x5 = FloatVector.broadcast(S, x[xk + 10]);
+            c50 = x5.fma(w0, c50);
+            c51 = x5.fma(w1, c51);
+            FloatVector x6 = FloatVector.broadcast(S, x[xk + 12]);
+            c60 = x6.fma(w0, c60);
+            c61 = x6.fma(w1, c61);
+        }
+        EXACT.cast(c00).intoArray(c, co);
+        EXACT.cast(c01).intoArray(c, co + L);
+        EXACT.cast(c10).intoArray(c, co + WIDTH);
+        EXACT.cast(c11).intoArray(c, co + WIDTH + L);
+        EXACT.cast(c20).intoArray(c, co + 2 * WIDTH);
+        EXACT.cast(c21).intoArray(c, co + 2 * WIDTH + L);
+        EXACT.cast(c30).intoArray(c, co + 3 * WIDTH);
+        EXACT.cast(c31).intoArray(c, co + 3 * WIDTH + L);
+        EXACT.cast(c40).intoArray(c, co + 4 * WIDTH);
+        EXACT.cast(c41).intoArray(c, co + 4 * WIDTH + L);
+        EXACT.cast(c50).intoArray(c, co + 5 * WIDTH);
+        EXACT.cast(c51).intoArray(c, co + 5 * WIDTH + L);
+        EXACT.cast(c60).intoArray(c, co + 6 * WIDTH);
+        EXACT.cast(c61).intoArray(c, co + 6 * WIDTH + L);
+    }
+
+    /**
      * {@link #tile} for a last channel panel of at most one vector of the layer's channels (48 output
      * channels: 32 + 16): only the first vector of each weight row and of each position's
      * accumulators, half the multiply-adds of a whole tile for the same broadcasts.
@@ -248,9 +355,9 @@ final class DirectConvKernel extends PhasePlaneConvKernel {
         EXACT.cast(c6).intoArray(c, co + 6 * WIDTH);
     }
 
-    /** {@link #tile} in plain Java: the forced-scalar path. */
-    private static void tileScalar(float[] x, int at, int[] offsets, int k0, int kc, float[] w, int wAt, float[] c,
-                                   int co, boolean accumulate) {
+    /** {@link #tile} and {@link #tileStride2} in plain Java, inputs {@code stride} apart: the forced-scalar path. */
+    private static void tileScalar(float[] x, int at, int stride, int[] offsets, int k0, int kc, float[] w, int wAt,
+                                   float[] c, int co, boolean accumulate) {
         if (!accumulate) {
             java.util.Arrays.fill(c, co, co + TILE, 0f);
         }
@@ -258,7 +365,7 @@ final class DirectConvKernel extends PhasePlaneConvKernel {
             int xk = at + offsets[k0 + kk];
             int wk = wAt + kk * WIDTH;
             for (int r = 0; r < ROWS; r++) {
-                float xv = x[xk + r];
+                float xv = x[xk + r * stride];
                 for (int j = 0; j < WIDTH; j++) {
                     c[co + r * WIDTH + j] += xv * w[wk + j];
                 }

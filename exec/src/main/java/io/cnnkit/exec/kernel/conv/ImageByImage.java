@@ -5,7 +5,7 @@ import io.cnnkit.exec.kernel.Workspace;
 
 /**
  * How a convolution that copies each image's input into planes of the shared scratch first
- * ({@link PhasePlaneConvKernel}, {@link WinogradConvKernel}, {@link StemConvKernel}) walks a
+ * ({@link CopiedInputConvKernel}, {@link WinogradConvKernel}, {@link StemConvKernel}) walks a
  * batch: one image at a time, so that its planes are read while they are in the cache of the core
  * that filled them. Where the batch is a multiple of the threads each thread takes whole images,
  * in planes of its own ({@link #buffers} of them), and no data moves between the cores inside the

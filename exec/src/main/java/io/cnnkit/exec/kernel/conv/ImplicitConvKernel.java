@@ -17,7 +17,7 @@ import io.cnnkit.exec.kernel.gemm.Sgemm;
  * computed and dropped (the price: Wq - outW of every Wq columns), and only valid columns are
  * stored, through the epilogue.
  */
-final class ImplicitConvKernel extends PhasePlaneConvKernel {
+final class ImplicitConvKernel extends CopiedInputConvKernel {
     /** Most panels of output positions per chunk. */
     private static final int PANELS_PER_ITEM = 8;
 
@@ -30,6 +30,8 @@ final class ImplicitConvKernel extends PhasePlaneConvKernel {
      */
     private final boolean streamWeights;
     private final int[] koff;
+    /** Floats per input channel in the phase planes. */
+    private final int channelSize;
 
     ImplicitConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                        KernelOptions options) {
@@ -39,7 +41,12 @@ final class ImplicitConvKernel extends PhasePlaneConvKernel {
     /** As above, {@code reuse}: a kernel no longer run whose packed weights this one may overwrite, or null. */
     ImplicitConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                        KernelOptions options, GemmConvKernel reuse) {
-        super(inShape, outShape, w, groups, folded, fusion, options, shape(w, outShape[1] / groups).mr(),
+        this(inShape, outShape, w, groups, folded, fusion, options, reuse, new PhasePlanes(w, inShape[1] / groups));
+    }
+
+    private ImplicitConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
+                               KernelOptions options, GemmConvKernel reuse, PhasePlanes planes) {
+        super(inShape, outShape, w, groups, folded, fusion, options, shape(w, outShape[1] / groups).mr(), planes,
                 GemmConv.Chunks.of(paddedPositions(w), shape(w, outShape[1] / groups).nr(), PANELS_PER_ITEM),
                 ConvCostModel.PACK_COST * Simd.S.length(), reuse);
         this.shape = shape(w, g.coutG());
@@ -47,6 +54,7 @@ final class ImplicitConvKernel extends PhasePlaneConvKernel {
         this.nr = shape.nr();
         this.wq = planes.width();
         this.koff = planes.offsets();
+        this.channelSize = planes.channelSize();
         this.panels = ceilDiv(paddedPositions(w), nr);
         this.streamWeights = g.mPanels() * mr > PANELS_PER_ITEM * nr;
     }
@@ -88,11 +96,11 @@ final class ImplicitConvKernel extends PhasePlaneConvKernel {
     }
 
     @Override
-    void compute(float[] padded, int planesAt, Tensor res, Tensor out, int image, int group, int p0, int p1, int chunk,
+    void compute(Tensor x, float[] padded, int planesAt, Tensor res, Tensor out, int image, int group, int p0, int p1, int chunk,
                  float[] scratch) {
         int q0 = chunks.start(chunk) / nr, q1 = Math.min(panels, q0 + chunks.size() / nr);
         int k = g.k();
-        int bBase = planesAt + g.planeBase(0, group, g.cin(), g.cinG(), planes.channelSize());
+        int bBase = planesAt + g.planeBase(0, group, g.cin(), g.cinG(), channelSize);
         int cBase = out.offset() + g.planeBase(image, group, g.cout(), g.coutG(), w.outSize());
         int rBase = res == null ? 0 : res.offset() + g.planeBase(image, group, g.cout(), g.coutG(), w.outSize());
         int panelsAt = Align.FLOATS + tilesSize();

@@ -1,10 +1,8 @@
 package io.cnnkit.exec.kernel.conv;
 
 import io.cnnkit.exec.Tensor;
-import io.cnnkit.exec.kernel.Parallel;
 import io.cnnkit.exec.kernel.Simd;
 import io.cnnkit.exec.kernel.Window;
-import io.cnnkit.exec.kernel.Workspace;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -22,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * planes, never outside the buffer. Winograd's convolution uses the same split with m x m phases
  * of its own size ({@link #tiles}), reading them at offsets of its own.
  */
-final class PhasePlanes {
+final class PhasePlanes implements InputCopy {
     private static final VectorSpecies<Float> S = Simd.S;
     /** A vector's even (odd) lanes, in both halves of the result: two vectors' blended are one column phase. */
     private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(S, i -> 2 * (i % (S.length() / 2)));
@@ -94,7 +92,8 @@ final class PhasePlanes {
     }
 
     /** Floats per input channel (all its phase planes). */
-    int channelSize() {
+    @Override
+    public int channelSize() {
         return channelSize;
     }
 
@@ -104,21 +103,13 @@ final class PhasePlanes {
     }
 
     /** Floats of the buffer for {@code channels} input channels, with the tail dropped positions read. */
-    int bufferSize(int channels) {
+    @Override
+    public int bufferSize(int channels) {
         return channels * channelSize + wq + TAIL;
     }
 
-    /**
-     * Input planes [first, first + count) of {@code x} (numbered channel after channel, image after
-     * image) into {@code dst} from {@code at}, the threads taking a range of planes each.
-     */
-    void fill(Workspace ws, Tensor x, int first, int count, float[] dst, int at) {
-        Parallel.forRange(ws, count, channelSize, (slot, from, to) -> fill(x, first + from, to - from, dst,
-                at + from * channelSize));
-    }
-
-    /** As above, on the calling thread. */
-    void fill(Tensor x, int first, int count, float[] dst, int at) {
+    @Override
+    public void fill(Tensor x, int first, int count, float[] dst, int at) {
         for (int i = 0; i < count; i++) {
             pad(x.data(), x.offset() + (first + i) * w.inH() * w.inW(), dst, at + i * channelSize);
         }
