@@ -260,7 +260,8 @@ final class DirectConvKernel extends CopiedInputConvKernel {
     /**
      * {@link #tile} on inputs two floats apart: x[at + 2r + offsets[kk]] for the tile's column r, a
      * layer of column stride 2 read where its input lies or from its border copy ({@link BorderCopy}).
-     * A method of its own: with the stride as a parameter C2 keeps a range check per broadcast.
+     * A method of its own so that the offsets stay constants: C2 then checks only the first and last
+     * broadcast's index per K step (39 instructions per K step on Temurin 25, as {@link #tile}).
      */
     private static void tileStride2(float[] x, int at, int[] offsets, int k0, int kc, float[] w, int wAt, float[] c,
                                     int co, boolean accumulate) {
