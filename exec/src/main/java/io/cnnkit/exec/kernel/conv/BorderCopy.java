@@ -2,6 +2,7 @@ package io.cnnkit.exec.kernel.conv;
 
 import io.cnnkit.exec.Tensor;
 import io.cnnkit.exec.kernel.Window;
+import java.util.Arrays;
 
 /**
  * Where the tiles of a direct convolution read their input without phase planes: a tile of
@@ -112,7 +113,7 @@ final class BorderCopy implements InputCopy {
                 found[count++] = c + 1;
             }
         }
-        return java.util.Arrays.copyOf(found, count);
+        return Arrays.copyOf(found, count);
     }
 
     /** Whether tile {@code j} of output row {@code oy} reads inside the input only. */

@@ -21,10 +21,11 @@ abstract class CopiedInputConvKernel extends GemmConvKernel {
     private final ImageByImage images;
 
     /**
-     * {@code copy}: of one group's input channels; {@code chunks}: of the output positions per image
-     * and group (in the subclass's numbering); {@code prepare}: multiply-adds per B value that each
-     * range of work pays for a chunk it meets ({@link GemmConv#parts}); {@code reuse}: a kernel no
-     * longer run whose packed weights this one may overwrite, or null.
+     * {@code copy}: what the tiles read of the input, its offsets over one group's channels;
+     * {@code chunks}: of the output positions per image and group (in the subclass's numbering);
+     * {@code prepare}: multiply-adds per B value that each range of work pays for a chunk it meets
+     * ({@link GemmConv#parts}); {@code reuse}: a kernel no longer run whose packed weights this one
+     * may overwrite, or null.
      */
     CopiedInputConvKernel(int[] inShape, int[] outShape, Window w, int groups, Folding folded, Fusion fusion,
                           KernelOptions options, int width, InputCopy copy, GemmConv.Chunks chunks, double prepare,
