@@ -23,9 +23,10 @@ final class ConvCostModel {
     private static final double STORE_COST = 5, TRANSPOSED_STORE_COST = 1, DIRECT_TILE_RATE = 0.93;
     /**
      * Most floats of zero-padded input (all its channels) for which the transposed store's cost
-     * holds: 2 MiB, twice the AMD host's L2 per core. The direct tiles read their inputs from the
-     * phase planes again for every chunk; in ResNet-50, 128x56-3s2 (1.7 MB of planes) now runs 6.5%
-     * faster direct than on the implicit GEMM at one thread and 11% at two, both in the network.
+     * holds: 2 MiB, twice the AMD host's L2 per core. The direct tiles read their inputs again for
+     * every chunk; in ResNet-50, 128x56-3s2 (1.7 MB of phase planes) ran 6.5% faster direct than on
+     * the implicit GEMM at one thread and 11% at two, both in the network, before the direct
+     * convolution's stride-2 layers read their input in place ({@link BorderCopy}).
      */
     private static final int DIRECT_PLANES_MAX = 1 << 19;
 
