@@ -39,15 +39,23 @@ final class LivePreview implements AutoCloseable {
     /** Columns taken by a line number (its CSS width is the same in ch), so that carets line up. */
     private static final int NUMBER_WIDTH = 6;
 
-    private record Page(int version, String html) {
+    /** What is served: {@code html} is {@code source} with the script that reloads it on a newer version. */
+    private record Page(int version, String source, String html) {
     }
 
     private final Path file;
     private final int batch;
     private final HttpServer server;
     private final ScheduledExecutorService watcher;
-    private final AtomicReference<Page> page = new AtomicReference<>(new Page(0, ""));
-    private volatile FileTime seen;
+    private final AtomicReference<Page> page = new AtomicReference<>(new Page(0, "", ""));
+    /** The file's modification time and size when last built: a save that keeps the time still changes this. */
+    private volatile Stamp seen;
+
+    private record Stamp(FileTime modified, long size) {
+        static Stamp of(Path file) throws IOException {
+            return Files.exists(file) ? new Stamp(Files.getLastModifiedTime(file), Files.size(file)) : null;
+        }
+    }
 
     LivePreview(Path file, int batch, int port) throws IOException {
         this.file = file;
@@ -75,8 +83,8 @@ final class LivePreview implements AutoCloseable {
 
     private void checkForChange() {
         try {
-            FileTime modified = Files.exists(file) ? Files.getLastModifiedTime(file) : null;
-            if (modified != null && !modified.equals(seen)) {
+            Stamp now = Stamp.of(file);
+            if (now != null && !now.equals(seen)) {
                 rebuild();
             }
         } catch (IOException | RuntimeException e) {
@@ -85,7 +93,7 @@ final class LivePreview implements AutoCloseable {
     }
 
     private void rebuild() throws IOException {
-        seen = Files.exists(file) ? Files.getLastModifiedTime(file) : null;
+        seen = Stamp.of(file);
         String html;
         Compilation compilation = CnnCompiler.compile(file);
         if (compilation.hasErrors()) {
@@ -100,8 +108,11 @@ final class LivePreview implements AutoCloseable {
                 html = report(analysis);
             }
         }
-        int version = page.get().version() + 1;
-        page.set(new Page(version, withReload(html, version)));
+        Page current = page.get();
+        if (!html.equals(current.source())) { // an open page reloads only when what it shows has changed
+            int version = current.version() + 1;
+            page.set(new Page(version, html, withReload(html, version)));
+        }
     }
 
     /** The report page; if the diagram engine fails, a page that says so (the preview keeps running). */

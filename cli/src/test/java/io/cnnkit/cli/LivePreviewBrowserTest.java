@@ -9,6 +9,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -39,22 +40,23 @@ class LivePreviewBrowserTest {
                 .usingAnyFreePort().build();
         WebDriver driver = new ChromeDriver(service, options);
         try (LivePreview preview = new LivePreview(file, 1, 0)) {
+            // a page may reload between finding an element and reading it: wait on what it shows
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+            wait.ignoring(StaleElementReferenceException.class);
             driver.get(preview.url());
             wait.until(ExpectedConditions.presenceOfElementLocated(By.id("layer-table")));
             assertTrue(driver.getTitle().startsWith("LeNet5"), driver.getTitle());
 
             int line = lineOf(good, "conv(16, 5)");
             Files.writeString(file, good.replace("conv(16, 5)", "conv(16, 50)"));
-            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("status")));
+            By message = By.cssSelector(".msg[data-line]");
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(message,
+                    "conv kernel 50 is larger than the padded input"));
             assertEquals("live.cnn: 1 error", driver.findElement(By.id("status")).getText());
-            var message = driver.findElement(By.cssSelector(".msg[data-line]"));
-            assertEquals(Integer.toString(line), message.getAttribute("data-line"));
-            assertTrue(message.getText().contains("conv kernel 50 is larger than the padded input"), message.getText());
+            assertEquals(Integer.toString(line), driver.findElement(message).getAttribute("data-line"));
 
             Files.writeString(file, good.replace("dense(10)", "dense(12)"));
-            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("layer-table")));
-            assertTrue(driver.findElement(By.id("layer-table")).getText().contains("12"));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("layer-table"), "dense 12"));
         } finally {
             driver.quit();
             service.stop();
