@@ -139,21 +139,38 @@ final class ConvGemmKernel extends GemmConvKernel {
     }
 
     /**
-     * Most K rows per block of a 1x1 stride-1 layer on a map of at most {@link #SMALL_MAP} positions
-     * (28x28), or one that reads B in place.
+     * Most K rows per block of a 1x1 layer that reads B in place or whose map is all tail (a
+     * squeeze-excitation layer's 1x1 map, where longer blocks ran slower).
      */
-    static final int KC_SMALL_MAP = 256;
+    static final int KC_POINTS = 256;
+    /** Most output positions of a small map (28x28), whose 1x1 layers take long K blocks. */
     static final int SMALL_MAP = 784;
+    /** Most floats of a small map's packed B per chunk and K block: 1 MiB, the AMD host's L2 per core. */
+    static final int SMALL_MAP_B_MAX = 1 << 18;
 
     /**
-     * The K block: {@link #KC_SMALL_MAP} rows for 1x1 layers on small maps, where a block's B (a
-     * chunk of at most 17 panels) is small and longer blocks store and reload C, and fold the
-     * tail, fewer times, and for those reading B in place, where no packed panel has to stay in L1;
-     * {@link GemmConv#KC} otherwise.
+     * The K block of a 1x1 layer without padding (any stride): on an output map of at most
+     * {@link #SMALL_MAP} positions as many rows as keep a chunk's packed B within
+     * {@link #SMALL_MAP_B_MAX} (all of K for ResNet-50's layers on 28x28, 14x14 and 7x7), so that C
+     * is stored and reloaded, and the tail folded, once or twice rather than once per 128 or 256
+     * rows; {@link #KC_POINTS} for those reading B in place (no packed panel to keep in L1) and maps
+     * that are all tail; {@link GemmConv#KC} for other windows and larger maps, where one block of
+     * 256 rows (ResNet-50's 256 -> 64 on 56x56) ran the whole network slower.
      */
     static int kBlockMax(Window w, int coutG) {
-        boolean inPlace = readsBInPlace(w, layout(w, coutG).shape(), coutG, false);
-        return w.isPointwise() && (w.outSize() <= SMALL_MAP || inPlace) ? KC_SMALL_MAP : GemmConv.KC;
+        if (!unpaddedPoints(w)) {
+            return GemmConv.KC;
+        }
+        Layout layout = layout(w, coutG);
+        int tiled = w.outSize() - layout.tail();
+        if (readsBInPlace(w, layout.shape(), coutG, false) || tiled == 0) {
+            return KC_POINTS;
+        }
+        if (w.outSize() > SMALL_MAP) {
+            return GemmConv.KC;
+        }
+        int chunk = GemmConv.Chunks.of(tiled, layout.shape().nr(), PANELS_MAX).size();
+        return Math.max(KC_POINTS, SMALL_MAP_B_MAX / chunk);
     }
 
     /** A 1x1 window without padding, of any stride: each output position reads one input position. */

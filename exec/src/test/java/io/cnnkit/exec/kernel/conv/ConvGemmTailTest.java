@@ -85,14 +85,15 @@ class ConvGemmTailTest {
 
     /**
      * Strided 1x1 layers without padding (ResNet's downsampling to 14x14 and 7x7 maps, and odd
-     * input sizes and stride 3) take the tail too, its B values read at the sampled input positions.
+     * input sizes and stride 3) take the tail too, its B values read at the sampled input positions,
+     * and K blocks as long as on stride-1 layers of their output map's size (1,100 rows: one block).
      */
     @Test
     void stridedLayersTailsEqualTheReferenceChain() {
         Random rnd = new Random(24);
         int[][] inputs = {{14, 14, 2}, {13, 13, 2}, {28, 28, 2}, {21, 20, 3}};
         for (int[] in : inputs) {
-            for (int[] ch : new int[][] {{37, 13}, {300, 40}}) {
+            for (int[] ch : new int[][] {{37, 13}, {300, 40}, {1100, 24}}) {
                 checkChain(rnd, ch[0], ch[1], 1, in[0], in[1], in[2], new Op.Relu());
             }
         }
@@ -167,14 +168,29 @@ class ConvGemmTailTest {
     }
 
     /**
-     * 1x1 layers on maps of at most 28x28, and those reading B in place, take K blocks of up to
-     * 256 rows rather than 128: K of one, two and three such blocks, with the tail (7x7, 14x14) and
-     * without (8x12, 28x28).
+     * 1x1 layers without padding on output maps of at most 28x28 take K blocks of as many rows as
+     * keep a chunk's packed B within 1 MiB, those reading B in place and maps that are all tail 256,
+     * others 128: K of one and more blocks, with the tail (7x7, 14x14) and without (8x12, 28x28,
+     * 56x56).
      */
     @Test
-    void smallMapsTakeLongerKBlocks() {
-        assertEquals(256, ConvGemmKernel.kBlockMax(Window.of(conv(160, 1), new int[] {1, 960, 7, 7}), 160));
-        assertEquals(256, ConvGemmKernel.kBlockMax(Window.of(conv(32, 1), new int[] {1, 192, 28, 28}), 32));
+    void smallMapsTakeLongKBlocks() {
+        assertTrue(ConvGemmKernel.kBlockMax(Window.of(conv(160, 1), new int[] {1, 960, 7, 7}), 160) >= 960,
+                "960->160 on 7x7 in one block");
+        assertTrue(ConvGemmKernel.kBlockMax(Window.of(conv(256, 1), new int[] {1, 1024, 14, 14}), 256) >= 1024,
+                "1024->256 on 14x14 in one block");
+        assertTrue(ConvGemmKernel.kBlockMax(Window.of(conv(128, 1), new int[] {1, 512, 28, 28}), 128) >= 512,
+                "512->128 on 28x28 in one block");
+        assertTrue(ConvGemmKernel.kBlockMax(Window.of(conv(40, 1), new int[] {1, 3000, 28, 28}), 40) < 3000,
+                "3000->40 on 28x28 in more than one block");
+        Window downsample = Window.of(new Op.Conv(2048, Size2.square(1), Size2.square(2), Padding.ZERO,
+                Size2.square(1), 1, false), new int[] {1, 1024, 14, 14});
+        assertTrue(ConvGemmKernel.kBlockMax(downsample, 2048) >= 1024, "1024x14 -> 2048x7 in one block");
+        assertEquals(256, ConvGemmKernel.kBlockMax(Window.of(conv(48, 1), new int[] {1, 1152, 1, 1}), 48),
+                "a squeeze-excitation layer's map is all tail");
+        int inPlaceOn28 = ConvGemmKernel.kBlockMax(Window.of(conv(32, 1), new int[] {1, 192, 28, 28}), 32);
+        assertTrue(Simd.S.length() == 16 ? inPlaceOn28 == 256 : inPlaceOn28 >= 192,
+                "192->32 on 28x28 reads B in place at 512 bits: " + inPlaceOn28);
         assertEquals(128, ConvGemmKernel.kBlockMax(Window.of(conv(64, 1), new int[] {1, 256, 56, 56}), 64));
         assertEquals(Simd.S.length() == 16 ? 256 : 128,
                 ConvGemmKernel.kBlockMax(Window.of(conv(24, 1), new int[] {1, 144, 56, 56}), 24),
@@ -186,6 +202,9 @@ class ConvGemmTailTest {
                 checkChain(rnd, cinG, 40, 1, map[0], map[1], new Op.Relu6());
             }
         }
+        checkChain(rnd, 3000, 40, 1, 28, 28, new Op.Relu6());   // more than one block
+        checkChain(rnd, 600, 16, 1, 28, 28, new Op.Relu6());    // in place at 512 bits: three blocks of 200
+        checkChain(rnd, 300, 40, 1, 56, 56, new Op.Relu6());    // blocks of 100 on a large map
     }
 
     /**
